@@ -1,0 +1,79 @@
+// Lint rules, including the folder boundaries of docs/ARCHITECTURE.md:
+// shared/ runs anywhere, renderer/ never touches Node or Electron, electron/ never reaches into renderer/.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = builtinModules.flatMap((name) => [name, `${name}/*`]);
+const nodeImports = [...nodeBuiltins, 'node:*'];
+
+export default tseslint.config(
+  { ignores: ['node_modules', 'out', 'dist', 'release', 'test-results'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'separate-type-imports' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'always'],
+      'no-console': ['error', { allow: ['warn', 'error', 'info'] }],
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    languageOptions: { globals: { ...globals.es2021 } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron', 'react', 'react-dom', 'zustand'],
+          patterns: [
+            { group: nodeImports, message: 'shared/ runs anywhere: no Node built-ins.' },
+            { group: ['**/renderer/**', '**/electron/**'], message: 'shared/ imports nothing outside shared/.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['window', 'document', 'navigator', 'localStorage', 'indexedDB', 'process', 'require', 'Buffer', '__dirname'].map(
+          (name) => ({ name, message: 'shared/ runs anywhere: no DOM or Node globals.' }),
+        ),
+      ],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron'],
+          patterns: [
+            { group: nodeImports, message: 'renderer/ runs in the browser: no Node built-ins.' },
+            { group: ['**/electron/**'], message: 'renderer/ talks to the main process only through window.outpost.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/**/*.ts'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/renderer/**'], message: 'electron/ never imports renderer code.' }] },
+      ],
+    },
+  },
+  {
+    files: ['test/**/*.{ts,tsx}', 'bench/**/*.ts', '*.config.{ts,js}'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+);

@@ -1,0 +1,25 @@
+/**
+ * The names of every IPC channel and event, with no schema code attached, so the sandboxed preload
+ * can allow-list them without bundling the validation library.
+ */
+export const IPC_CHANNELS = [
+  'app:getInfo',
+  'settings:get',
+  'settings:update',
+  'shell:openExternal',
+] as const;
+
+export const IPC_EVENTS = ['settings:changed'] as const;
+
+export type IpcChannel = (typeof IPC_CHANNELS)[number];
+export type IpcEvent = (typeof IPC_EVENTS)[number];
+
+/** True when `name` is a channel of the contract. */
+export function isIpcChannel(name: unknown): name is IpcChannel {
+  return typeof name === 'string' && (IPC_CHANNELS as readonly string[]).includes(name);
+}
+
+/** True when `name` is an event of the contract. */
+export function isIpcEvent(name: unknown): name is IpcEvent {
+  return typeof name === 'string' && (IPC_EVENTS as readonly string[]).includes(name);
+}
