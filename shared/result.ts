@@ -9,7 +9,8 @@ export interface Failure {
   readonly message: string;
 }
 
-export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: Failure };
+export type Result<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: Failure };
 
 /** Wraps a value as a successful result. */
 export function ok<T>(value: T): Result<T> {

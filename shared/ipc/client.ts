@@ -16,7 +16,8 @@ function isResult(value: unknown): value is Result<unknown> {
   if (typeof value !== 'object' || value === null || !('ok' in value)) return false;
   const record = value as Record<string, unknown>;
   if (record.ok === true) return 'value' in record;
-  if (record.ok !== false || typeof record.error !== 'object' || record.error === null) return false;
+  if (record.ok !== false || typeof record.error !== 'object' || record.error === null)
+    return false;
   const error = record.error as Record<string, unknown>;
   return typeof error.code === 'string' && typeof error.message === 'string';
 }
@@ -24,15 +25,22 @@ function isResult(value: unknown): value is Result<unknown> {
 /** Creates the typed API over a transport. */
 export function createOutpostApi(transport: IpcTransport): OutpostApi {
   return {
-    async invoke<K extends IpcChannel>(channel: K, input: IpcInput<K>): Promise<Result<IpcOutput<K>>> {
-      if (!isIpcChannel(channel)) return fail('unknown-channel', `Unknown IPC channel: ${String(channel)}`);
+    async invoke<K extends IpcChannel>(
+      channel: K,
+      input: IpcInput<K>,
+    ): Promise<Result<IpcOutput<K>>> {
+      if (!isIpcChannel(channel))
+        return fail('unknown-channel', `Unknown IPC channel: ${String(channel)}`);
       try {
         const reply = await transport.invoke(channel, input);
         if (!isResult(reply)) return fail('bad-reply', `${channel} returned a malformed reply.`);
         return reply as Result<IpcOutput<K>>;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        return fail('unreachable', `Could not reach the Outpost service for ${channel}: ${message}`);
+        return fail(
+          'unreachable',
+          `Could not reach the Outpost service for ${channel}: ${message}`,
+        );
       }
     },
     on<E extends IpcEvent>(event: E, listener: (payload: IpcEventPayload<E>) => void): () => void {

@@ -32,12 +32,18 @@ export interface DispatchOptions {
   onError?: (channel: string, error: unknown) => void;
 }
 
-export type IpcDispatch = (channel: unknown, sender: unknown, input: unknown) => Promise<Result<unknown>>;
+export type IpcDispatch = (
+  channel: unknown,
+  sender: unknown,
+  input: unknown,
+) => Promise<Result<unknown>>;
 
 function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   return issues
     .slice(0, 3)
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .map((issue) =>
+      issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    )
     .join('; ');
 }
 
@@ -52,7 +58,10 @@ export function createIpcDispatch(handlers: IpcHandlers, options: DispatchOption
     }
     const parsed = ipcContract[channel].input.safeParse(input);
     if (!parsed.success) {
-      return fail('invalid-argument', `Invalid argument for ${channel}: ${describeIssues(parsed.error.issues)}`);
+      return fail(
+        'invalid-argument',
+        `Invalid argument for ${channel}: ${describeIssues(parsed.error.issues)}`,
+      );
     }
     try {
       const handler = handlers[channel] as (input: unknown) => unknown;

@@ -1,0 +1,248 @@
+/**
+ * One generic collection of records (notes, goals, decisions): each record is a Y.Map stored under
+ * a random id in a root Y.Map, so concurrent edits merge field by field. Every write is a single
+ * transaction tagged with MODEL_ORIGIN; every read is validated and a record that fails is returned
+ * as damaged instead of being thrown or dropped.
+ */
+import * as Y from 'yjs';
+import type { z } from 'zod';
+import { newId } from './ids';
+import { MODEL_ORIGIN } from './roots';
+import { fail, ok, type Result } from '../result';
+import type { DamagedRecord, RecordKind, RecordRead } from '../schema/records';
+
+/** Who is acting and what time it is; the clock is injectable for tests. */
+export interface ModelContext {
+  readonly actor: string;
+  readonly now?: () => number;
+}
+
+export interface ListOptions {
+  readonly includeArchived?: boolean;
+  readonly includeDeleted?: boolean;
+}
+
+export interface RecordList<T> {
+  readonly items: readonly T[];
+  readonly damaged: readonly DamagedRecord[];
+}
+
+interface CollectionSpec<T extends { id: string }, C, P, CIn, PIn> {
+  readonly kind: RecordKind;
+  readonly root: string;
+  readonly schema: z.ZodType<T>;
+  readonly createInput: z.ZodType<C, CIn>;
+  readonly patchInput: z.ZodType<P, PIn>;
+  /** Writes the record-specific fields of a new record. */
+  init(record: Y.Map<unknown>, input: C): void;
+  /** Writes the fields named in a patch. */
+  apply(record: Y.Map<unknown>, patch: P): void;
+  /** Reads the record-specific fields into a plain object for validation. */
+  read(record: Y.Map<unknown>): Record<string, unknown>;
+  /** Checks a patch against the rest of the document (e.g. alignment cycles). */
+  check?(doc: Y.Doc, id: string, patch: P): string | null;
+}
+
+/**
+ * The operations on one kind of record. Inputs are typed for callers but validated again at run
+ * time, because they come from forms, imports and tests.
+ */
+export interface Collection<T extends { id: string }, CIn, PIn> {
+  readonly kind: RecordKind;
+  readonly root: string;
+  create(doc: Y.Doc, ctx: ModelContext, input: CIn): Result<T>;
+  update(doc: Y.Doc, ctx: ModelContext, id: string, patch: PIn): Result<T>;
+  archive(doc: Y.Doc, ctx: ModelContext, id: string, archived?: boolean): Result<T | null>;
+  remove(doc: Y.Doc, ctx: ModelContext, id: string): Result<T | null>;
+  restore(doc: Y.Doc, ctx: ModelContext, id: string): Result<T | null>;
+  purge(doc: Y.Doc, ctx: ModelContext, id: string): Result<null>;
+  get(doc: Y.Doc, id: string): RecordRead<T> | undefined;
+  list(doc: Y.Doc, options?: ListOptions): RecordList<T>;
+  /** The rich-text or nested Y types of a record, for bindings such as the editor. */
+  map(doc: Y.Doc, id: string): Y.Map<unknown> | undefined;
+}
+
+function describe(error: z.ZodError): string[] {
+  return error.issues.map((issue) =>
+    issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+  );
+}
+
+function preview(value: unknown): string {
+  let text: string;
+  try {
+    text =
+      JSON.stringify(value instanceof Y.AbstractType ? value.toJSON() : value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+/** Reads the fields every record carries. */
+function readBase(record: Y.Map<unknown>): Record<string, unknown> {
+  return {
+    createdAt: record.get('createdAt'),
+    createdBy: record.get('createdBy'),
+    updatedAt: record.get('updatedAt'),
+    updatedBy: record.get('updatedBy'),
+    archived: record.get('archived'),
+    deletedAt: record.get('deletedAt'),
+  };
+}
+
+/** Defines a collection from its spec. */
+export function defineCollection<
+  T extends { id: string; deletedAt: number | null; archived: boolean; updatedAt: number },
+  C,
+  P,
+  CIn,
+  PIn,
+>(spec: CollectionSpec<T, C, P, CIn, PIn>): Collection<T, CIn, PIn> {
+  const label = spec.kind.charAt(0).toUpperCase() + spec.kind.slice(1);
+  const rootOf = (doc: Y.Doc) => doc.getMap<unknown>(spec.root);
+
+  function readEntry(id: string, value: unknown): RecordRead<T> {
+    if (!(value instanceof Y.Map)) {
+      return {
+        ok: false,
+        damaged: {
+          kind: spec.kind,
+          id,
+          problems: ['record is not a map'],
+          preview: preview(value),
+        },
+      };
+    }
+    const plain = { id, kind: spec.kind, ...readBase(value), ...spec.read(value) };
+    const parsed = spec.schema.safeParse(plain);
+    if (parsed.success) return { ok: true, value: parsed.data };
+    return {
+      ok: false,
+      damaged: { kind: spec.kind, id, problems: describe(parsed.error), preview: preview(plain) },
+    };
+  }
+
+  function get(doc: Y.Doc, id: string): RecordRead<T> | undefined {
+    const root = rootOf(doc);
+    return root.has(id) ? readEntry(id, root.get(id)) : undefined;
+  }
+
+  function readAfterWrite(doc: Y.Doc, id: string): Result<T> {
+    const read = get(doc, id);
+    if (!read) return fail('not-found', `${label} not found.`);
+    if (!read.ok)
+      return fail('damaged', `${label} is damaged: ${read.damaged.problems.join('; ')}`);
+    return ok(read.value);
+  }
+
+  /** Finds a live record map, or explains why it cannot be written. */
+  function writable(doc: Y.Doc, id: string, requireValid: boolean): Result<Y.Map<unknown>> {
+    const value = rootOf(doc).get(id);
+    if (value === undefined)
+      return fail('not-found', `${label} not found. It may have been deleted on another device.`);
+    if (!(value instanceof Y.Map)) return fail('damaged', `${label} is damaged and read-only.`);
+    if (requireValid) {
+      const read = readEntry(id, value);
+      if (!read.ok)
+        return fail(
+          'damaged',
+          `${label} is damaged and read-only: ${read.damaged.problems.join('; ')}`,
+        );
+    }
+    return ok(value);
+  }
+
+  function touch(record: Y.Map<unknown>, ctx: ModelContext): void {
+    record.set('updatedAt', (ctx.now ?? Date.now)());
+    record.set('updatedBy', ctx.actor);
+  }
+
+  function setFlag(
+    doc: Y.Doc,
+    ctx: ModelContext,
+    id: string,
+    write: (record: Y.Map<unknown>) => void,
+  ): Result<T | null> {
+    const target = writable(doc, id, false);
+    if (!target.ok) return target;
+    doc.transact(() => {
+      write(target.value);
+      touch(target.value, ctx);
+    }, MODEL_ORIGIN);
+    const read = get(doc, id);
+    return ok(read?.ok ? read.value : null);
+  }
+
+  return {
+    kind: spec.kind,
+    root: spec.root,
+    create(doc, ctx, rawInput) {
+      const input = spec.createInput.safeParse(rawInput);
+      if (!input.success) return fail('invalid-input', describe(input.error).join(' '));
+      const id = newId();
+      const now = (ctx.now ?? Date.now)();
+      doc.transact(() => {
+        const record = new Y.Map<unknown>();
+        rootOf(doc).set(id, record);
+        record.set('createdAt', now);
+        record.set('createdBy', ctx.actor);
+        record.set('updatedAt', now);
+        record.set('updatedBy', ctx.actor);
+        record.set('archived', false);
+        record.set('deletedAt', null);
+        spec.init(record, input.data);
+      }, MODEL_ORIGIN);
+      return readAfterWrite(doc, id);
+    },
+    update(doc, ctx, id, rawPatch) {
+      const patch = spec.patchInput.safeParse(rawPatch);
+      if (!patch.success) return fail('invalid-input', describe(patch.error).join(' '));
+      const target = writable(doc, id, true);
+      if (!target.ok) return target;
+      const problem = spec.check?.(doc, id, patch.data);
+      if (problem) return fail('invalid-input', problem);
+      doc.transact(() => {
+        spec.apply(target.value, patch.data);
+        touch(target.value, ctx);
+      }, MODEL_ORIGIN);
+      return readAfterWrite(doc, id);
+    },
+    archive(doc, ctx, id, archived = true) {
+      return setFlag(doc, ctx, id, (record) => record.set('archived', archived));
+    },
+    remove(doc, ctx, id) {
+      return setFlag(doc, ctx, id, (record) => record.set('deletedAt', (ctx.now ?? Date.now)()));
+    },
+    restore(doc, ctx, id) {
+      return setFlag(doc, ctx, id, (record) => record.set('deletedAt', null));
+    },
+    purge(doc, _ctx, id) {
+      const root = rootOf(doc);
+      if (!root.has(id)) return fail('not-found', `${label} not found.`);
+      doc.transact(() => root.delete(id), MODEL_ORIGIN);
+      return ok(null);
+    },
+    get,
+    list(doc, options = {}) {
+      const items: T[] = [];
+      const damaged: DamagedRecord[] = [];
+      rootOf(doc).forEach((value, id) => {
+        const read = readEntry(id, value);
+        if (!read.ok) {
+          damaged.push(read.damaged);
+          return;
+        }
+        if (read.value.deletedAt !== null && !options.includeDeleted) return;
+        if (read.value.archived && !options.includeArchived) return;
+        items.push(read.value);
+      });
+      items.sort((a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id));
+      return { items, damaged };
+    },
+    map(doc, id) {
+      const value = rootOf(doc).get(id);
+      return value instanceof Y.Map ? value : undefined;
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Schema versions and migrations. `meta.schemaVersion` records the version a workspace was last
+ * migrated to. Two replicas may migrate the same data concurrently and then merge, so every
+ * migration must be idempotent and give the same result whichever replica ran it.
+ */
+import type * as Y from 'yjs';
+import { MIGRATION_ORIGIN, ROOT, SCHEMA_VERSION } from './roots';
+import { fail, ok, type Result } from '../result';
+
+export interface Migration {
+  /** The version the workspace has after this migration. */
+  readonly version: number;
+  readonly description: string;
+  readonly migrate: (doc: Y.Doc) => void;
+}
+
+/** Every migration, in order. Version 1 is the initial schema: root types are created on use. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'Initial schema: meta, members, notes, goals, decisions.',
+    migrate: () => {},
+  },
+];
+
+/** The schema version stored in a workspace (0 for a new, empty document). */
+export function schemaVersionOf(doc: Y.Doc): number {
+  const version = doc.getMap<unknown>(ROOT.meta).get('schemaVersion');
+  return typeof version === 'number' && Number.isInteger(version) && version >= 0 ? version : 0;
+}
+
+export interface MigrationReport {
+  readonly from: number;
+  readonly to: number;
+  readonly applied: readonly string[];
+}
+
+/**
+ * Brings a workspace up to the latest schema in one transaction. A workspace written by a newer
+ * Outpost is left untouched and reported, so an old build never damages newer data.
+ */
+export function migrateWorkspace(
+  doc: Y.Doc,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Result<MigrationReport> {
+  const target = migrations.at(-1)?.version ?? SCHEMA_VERSION;
+  const from = schemaVersionOf(doc);
+  if (from > target) {
+    return fail(
+      'newer-schema',
+      `This workspace uses data format ${from}, newer than this version of Outpost understands (${target}). Update Outpost to open it; nothing was changed.`,
+    );
+  }
+  const pending = migrations.filter((migration) => migration.version > from);
+  if (pending.length === 0) return ok({ from, to: from, applied: [] });
+  doc.transact(() => {
+    for (const migration of pending) migration.migrate(doc);
+    doc.getMap<unknown>(ROOT.meta).set('schemaVersion', target);
+  }, MIGRATION_ORIGIN);
+  return ok({ from, to: target, applied: pending.map((migration) => migration.description) });
+}

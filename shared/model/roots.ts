@@ -1,0 +1,21 @@
+/**
+ * The names of the workspace document's root types and the origins that tag every transaction.
+ * Changing a root name is a schema change: see docs/PROTOCOL.md and migrations.ts.
+ */
+
+/** Root type names of a workspace Y.Doc. All are Y.Maps. */
+export const ROOT = {
+  meta: 'meta',
+  members: 'members',
+  notes: 'notes',
+  goals: 'goals',
+  decisions: 'decisions',
+} as const;
+
+/** The schema version this build writes. */
+export const SCHEMA_VERSION = 1;
+
+/** Origin of every transaction made by a model function on behalf of the local person. */
+export const MODEL_ORIGIN = 'outpost:model';
+/** Origin of schema migrations. */
+export const MIGRATION_ORIGIN = 'outpost:migration';
