@@ -1,0 +1,275 @@
+/**
+ * Invite codes: how a team workspace's id, secret key and display name travel from one person to
+ * another (copy and paste, chat, QR code).
+ *
+ * # Specification (version 1)
+ *
+ * ## Binary payload
+ * ```
+ * offset   size  field
+ * 0        1     version, 0x01
+ * 1        16    workspace id (128 random bits)
+ * 17       32    secret key (256 random bits)
+ * 49       1     N, byte length of the name, 0..96
+ * 50       N     workspace name, UTF-8, NFC, no control characters (Unicode category Cc)
+ * 50+N     4     checksum: the first 4 bytes of SHA-256(bytes 0 .. 50+N-1)
+ * ```
+ * Total length 54 + N bytes. The version byte is always first and the checksum always the last
+ * 4 bytes over everything before it, in every future version too, so a decoder can tell an intact
+ * code of a newer version ("update Outpost") from a damaged one.
+ *
+ * The name is for display only (it is what the joining person sees before joining); it is never
+ * used for routing or cryptography. Encoders NFC-normalize it, drop control characters, trim it and
+ * cut it at a grapheme boundary to at most 96 UTF-8 bytes.
+ *
+ * ## Text form
+ * `OUTPOST-` followed by the payload in Crockford base32: alphabet
+ * `0123456789ABCDEFGHJKMNPQRSTVWXYZ`, bits taken most-significant first, 5 per character, the last
+ * character zero-padded on the right, no padding characters. Encoders emit upper case (every
+ * character, including the prefix, is then in the QR alphanumeric set). 54 + N payload bytes give
+ * ceil((54 + N) × 8 / 5) characters after the 8-character prefix: 95 characters in all without a
+ * name, 248 with a 96-byte name.
+ *
+ * Decoders, in order:
+ * 1. remove all whitespace (including line breaks, no-break and zero-width spaces) anywhere;
+ * 2. require the prefix `OUTPOST-`, case-insensitively;
+ * 3. remove `-` from the rest; decode base32 case-insensitively, reading `O` as 0 and `I`, `L`
+ *    as 1; reject any other character, a length no encoder produces, or non-zero padding bits;
+ * 4. require at least 54 bytes and a matching checksum; on failure a decoder may tell a lost
+ *    tail from a typo: fewer than 87 characters, or, for version 1, fewer characters than the
+ *    name length byte (readable from the first 80 characters) calls for;
+ * 5. require version 0x01;
+ * 6. require length = 54 + N, N ≤ 96, a name that is valid UTF-8 without control characters,
+ *    and a secret key that is not all zeros.
+ *
+ * ## What is derived from the secret key (see ./keys.ts)
+ * - Workspace id in the app: lower-case hex of the 16 id bytes (32 characters).
+ * - Signaling room name (y-webrtc `roomName`): lower-case hex of
+ *   HMAC-SHA-256(key = secret key, message = UTF-8 "outpost/room/v1"), 64 characters.
+ * - y-webrtc `password`: unpadded base64url (RFC 4648 §5) of
+ *   HMAC-SHA-256(key = secret key, message = UTF-8 "outpost/password/v1"), 43 characters.
+ *   y-webrtc turns it into an AES-GCM-256 key with PBKDF2-SHA-256 (100,000 iterations, salt = the
+ *   UTF-8 room name) and encrypts every signaling and BroadcastChannel message with it.
+ *
+ * Signaling servers therefore see only the room name and ciphertext: neither the workspace id, nor
+ * its name, nor the key.
+ *
+ * ## Test vectors
+ * Workspace id bytes 00 01 02 … 0f (id `000102030405060708090a0b0c0d0e0f`), secret key bytes
+ * 20 21 22 … 3f:
+ * - name "" →
+ *   `OUTPOST-040020G30G2GC1R81450P30D1R7J08924CJ2A9H750MJMASC5MQ2YC1H68SK8D9P6WW3JEHV7GYKWFR0X9T2460`
+ * - name "Café Ω" (UTF-8 43 61 66 c3 a9 20 ce a9, N = 8) →
+ *   `OUTPOST-040020G30G2GC1R81450P30D1R7J08924CJ2A9H750MJMASC5MQ2YC1H68SK8D9P6WW3JEHV7GYKWFR88DGPDGX9437AJQ849S70`
+ * - room name: `03ba7452698f95f80aeaf14d4090a13e6c7623b78227acc1d3ddefe67db50720`
+ * - password: `Kfb9Px6GYO7UtEoELWuSlr9dI8xW0UHzNquIDr11Omg`
+ */
+import { digest as sha256 } from 'lib0/hash/sha256';
+import { fail, ok, type Result } from '../result';
+import { decodeBase32, encodeBase32 } from './base32';
+import { fromHex, toHex } from './bytes';
+import {
+  SECRET_KEY_BYTES,
+  WORKSPACE_ID_BYTES,
+  WORKSPACE_ID_PATTERN,
+  isSecretKey,
+  type WorkspaceSecrets,
+} from './keys';
+
+/** The only payload version this build reads and writes. */
+export const INVITE_VERSION = 1;
+/** Text prefix of every invite code (matched case-insensitively). */
+export const INVITE_PREFIX = 'OUTPOST-';
+/** Maximum byte length of the UTF-8 workspace name carried in an invite. */
+export const INVITE_NAME_MAX_BYTES = 96;
+
+const CHECKSUM_BYTES = 4;
+const ID_OFFSET = 1;
+const KEY_OFFSET = ID_OFFSET + WORKSPACE_ID_BYTES;
+const NAME_LENGTH_OFFSET = KEY_OFFSET + SECRET_KEY_BYTES;
+const NAME_OFFSET = NAME_LENGTH_OFFSET + 1;
+/** Length of a payload with an empty name. */
+const MIN_PAYLOAD_BYTES = NAME_OFFSET + CHECKSUM_BYTES;
+const MIN_PAYLOAD_CHARS = base32Length(MIN_PAYLOAD_BYTES);
+/** 80 base32 characters are exactly the 50 bytes up to and including the name length. */
+const HEAD_CHARS = (NAME_OFFSET * 8) / 5;
+
+/** A decoded invite. */
+export interface Invite extends WorkspaceSecrets {
+  readonly version: typeof INVITE_VERSION;
+  /** Display name of the workspace; may be empty. */
+  readonly name: string;
+}
+
+/** What {@link encodeInvite} needs; the name is optional and cleaned up as the spec says. */
+export interface InviteInput extends WorkspaceSecrets {
+  readonly name?: string;
+}
+
+/** Failure codes of {@link decodeInvite}, one per thing the person can do about it. */
+export type InviteErrorCode =
+  | 'invite-empty'
+  | 'invite-not-outpost'
+  | 'invite-unsupported-version'
+  | 'invite-truncated'
+  | 'invite-corrupted'
+  | 'invite-malformed';
+
+/**
+ * Encodes a workspace's id, key and name as an invite code (see the specification above).
+ * Throws a RangeError for an id or key of the wrong shape: those are programming errors.
+ */
+export function encodeInvite(input: InviteInput): string {
+  if (!WORKSPACE_ID_PATTERN.test(input.workspaceId)) {
+    throw new RangeError('A workspace id is 32 lower-case hex characters.');
+  }
+  if (!isSecretKey(input.secretKey)) {
+    throw new RangeError(`A secret key is ${SECRET_KEY_BYTES} random bytes.`);
+  }
+  const name = new TextEncoder().encode(cleanInviteName(input.name ?? ''));
+  const payload = new Uint8Array(MIN_PAYLOAD_BYTES + name.length);
+  payload[0] = INVITE_VERSION;
+  payload.set(fromHex(input.workspaceId) ?? [], ID_OFFSET);
+  payload.set(input.secretKey, KEY_OFFSET);
+  payload[NAME_LENGTH_OFFSET] = name.length;
+  payload.set(name, NAME_OFFSET);
+  const body = payload.subarray(0, payload.length - CHECKSUM_BYTES);
+  payload.set(checksum(body), body.length);
+  return INVITE_PREFIX + encodeBase32(payload);
+}
+
+/**
+ * Reads an invite code as pasted by a person: whitespace and line breaks anywhere, any case and
+ * `-` separators are tolerated. Every failure carries a message the person can act on.
+ */
+export function decodeInvite(text: string): Result<Invite> {
+  const compact = text.replace(/[\s\u200b-\u200d\u2060\ufeff]+/g, '');
+  if (compact === '') {
+    return fail('invite-empty', 'Paste an invite code to join a workspace.');
+  }
+  if (compact.slice(0, INVITE_PREFIX.length).toUpperCase() !== INVITE_PREFIX) {
+    return fail(
+      'invite-not-outpost',
+      `This is not an Outpost invite code. Invite codes start with “${INVITE_PREFIX}”.`,
+    );
+  }
+  const digits = compact.slice(INVITE_PREFIX.length).replace(/-/g, '');
+  const invalid = /[^0-9A-Za-z]|[Uu]/.exec(digits);
+  if (invalid) {
+    return fail(
+      'invite-corrupted',
+      `This invite code contains “${invalid[0]}”, which never appears in an invite code. Copy the code again.`,
+    );
+  }
+  const payload = decodeBase32(digits);
+  if (payload === undefined || !hasValidChecksum(payload)) {
+    return lostCharacters(digits) ? truncated() : corrupted();
+  }
+  const version = payload[0];
+  if (version !== INVITE_VERSION) {
+    return fail(
+      'invite-unsupported-version',
+      `This invite code needs a newer version of Outpost (invite format ${version}). Update Outpost and try again.`,
+    );
+  }
+  return readFields(payload);
+}
+
+/** Cleans a display name as encoders must: NFC, no control characters, trimmed, ≤ 96 bytes. */
+export function cleanInviteName(name: string): string {
+  const cleaned = name
+    .normalize('NFC')
+    .replace(/\p{Cc}/gu, '')
+    .trim();
+  const encoder = new TextEncoder();
+  if (encoder.encode(cleaned).length <= INVITE_NAME_MAX_BYTES) return cleaned;
+  let out = '';
+  let bytes = 0;
+  for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(
+    cleaned,
+  )) {
+    bytes += encoder.encode(segment).length;
+    if (bytes > INVITE_NAME_MAX_BYTES) break;
+    out += segment;
+  }
+  return out.trim();
+}
+
+/**
+ * Whether the base32 text is shorter than the code it claims to be: too short for any payload, or
+ * (for version 1, whose name length byte is readable after 80 characters) shorter than its name
+ * length requires. A lost tail is the commonest paste accident and deserves its own message.
+ */
+function lostCharacters(digits: string): boolean {
+  if (digits.length < MIN_PAYLOAD_CHARS) return true;
+  const head = decodeBase32(digits.slice(0, HEAD_CHARS));
+  if (head?.[0] !== INVITE_VERSION) return false;
+  const nameLength = head[NAME_LENGTH_OFFSET] ?? 0;
+  return (
+    nameLength <= INVITE_NAME_MAX_BYTES &&
+    digits.length < base32Length(MIN_PAYLOAD_BYTES + nameLength)
+  );
+}
+
+function base32Length(bytes: number): number {
+  return Math.ceil((bytes * 8) / 5);
+}
+
+function readFields(payload: Uint8Array): Result<Invite> {
+  const nameLength = payload[NAME_LENGTH_OFFSET] ?? 0;
+  if (payload.length !== MIN_PAYLOAD_BYTES + nameLength || nameLength > INVITE_NAME_MAX_BYTES) {
+    return malformed('its workspace name has the wrong length');
+  }
+  let name: string;
+  try {
+    name = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(
+      payload.subarray(NAME_OFFSET, NAME_OFFSET + nameLength),
+    );
+  } catch {
+    return malformed('its workspace name is not valid text');
+  }
+  if (/\p{Cc}/u.test(name)) {
+    return malformed('its workspace name contains control characters');
+  }
+  const secretKey = payload.slice(KEY_OFFSET, KEY_OFFSET + SECRET_KEY_BYTES);
+  if (!isSecretKey(secretKey)) {
+    return malformed('its secret key is empty');
+  }
+  return ok({
+    version: INVITE_VERSION,
+    workspaceId: toHex(payload.subarray(ID_OFFSET, ID_OFFSET + WORKSPACE_ID_BYTES)),
+    secretKey,
+    name: name.normalize('NFC'),
+  });
+}
+
+function hasValidChecksum(payload: Uint8Array): boolean {
+  if (payload.length < MIN_PAYLOAD_BYTES) return false;
+  const body = payload.subarray(0, payload.length - CHECKSUM_BYTES);
+  return checksum(body).every((byte, i) => payload[body.length + i] === byte);
+}
+
+function checksum(body: Uint8Array): Uint8Array {
+  return Uint8Array.from(sha256(body).subarray(0, CHECKSUM_BYTES));
+}
+
+function truncated(): Result<Invite> {
+  return fail(
+    'invite-truncated',
+    'This invite code is incomplete: part of it was lost when copying. Copy the whole code again.',
+  );
+}
+
+function corrupted(): Result<Invite> {
+  return fail(
+    'invite-corrupted',
+    'This invite code is damaged: a character is wrong or missing. Copy the code again.',
+  );
+}
+
+function malformed(reason: string): Result<Invite> {
+  return fail(
+    'invite-malformed',
+    `This invite code was made by a faulty app: ${reason}. Ask for a new code.`,
+  );
+}
