@@ -1,0 +1,337 @@
+/**
+ * Outpost's main-process lifecycle: one instance, one secure window, the tray, IPC and settings.
+ * It receives the Electron API as an argument (see index.ts) so tests can run it with a fake.
+ */
+import path from 'node:path';
+import type { BrowserWindowConstructorOptions } from 'electron';
+import type { AppSettings } from '../../shared/ipc/contract';
+import { createHandlers } from './handlers';
+import {
+  createBroadcast,
+  createSenderCheck,
+  registerIpc,
+  type IpcMainLike,
+  type IpcWebContents,
+} from './ipc';
+import {
+  hardenSession,
+  hardenWebContents,
+  type AppLocation,
+  type CancellableEvent,
+  type HardenableSession,
+  type HardenableWebContents,
+} from './security';
+import { createSettingsStore, type SettingsStore } from './settingsStore';
+import { createTray, type TrayDeps, type TrayLike } from './tray';
+import {
+  createWindowStateKeeper,
+  MIN_WINDOW_SIZE,
+  type Rect,
+  type WindowStateKeeper,
+} from './windowState';
+
+/** The window's colour before the renderer paints, matching the renderer's light and dark themes. */
+export const WINDOW_BACKGROUND = { light: '#f6f7f9', dark: '#16181d' } as const;
+
+export interface AppLike {
+  readonly isPackaged: boolean;
+  requestSingleInstanceLock(): boolean;
+  quit(): void;
+  whenReady(): Promise<unknown>;
+  getPath(name: 'userData'): string;
+  getName(): string;
+  getVersion(): string;
+  setAppUserModelId(id: string): void;
+  on(event: 'second-instance', listener: () => void): unknown;
+  on(event: 'window-all-closed', listener: () => void): unknown;
+  on(event: 'before-quit', listener: () => void): unknown;
+  on(event: 'activate', listener: () => void): unknown;
+  on(
+    event: 'web-contents-created',
+    listener: (event: unknown, contents: HardenableWebContents) => void,
+  ): unknown;
+}
+
+/** The parts of a BrowserWindow the app uses. */
+export interface AppWindow {
+  readonly webContents: IpcWebContents & HardenableWebContents;
+  on(event: 'close', listener: (event: CancellableEvent) => void): unknown;
+  on(event: 'closed', listener: () => void): unknown;
+  on(event: 'resize', listener: () => void): unknown;
+  on(event: 'move', listener: () => void): unknown;
+  on(event: 'maximize', listener: () => void): unknown;
+  on(event: 'unmaximize', listener: () => void): unknown;
+  once(event: 'ready-to-show', listener: () => void): unknown;
+  loadURL(url: string): Promise<void>;
+  loadFile(filePath: string): Promise<void>;
+  show(): void;
+  hide(): void;
+  focus(): void;
+  restore(): void;
+  maximize(): void;
+  isMinimized(): boolean;
+  isMaximized(): boolean;
+  isDestroyed(): boolean;
+  getNormalBounds(): Rect;
+  setBackgroundColor(color: string): void;
+}
+
+/** The Electron API surface Outpost uses; index.ts passes the real module. */
+export interface ElectronSurface<Image = unknown, Menu = unknown> {
+  readonly app: AppLike;
+  readonly BrowserWindow: new (options: BrowserWindowConstructorOptions) => AppWindow;
+  readonly ipcMain: IpcMainLike;
+  readonly Tray: TrayDeps<Image, Menu>['Tray'];
+  readonly Menu: TrayDeps<Image, Menu>['Menu'];
+  readonly nativeImage: TrayDeps<Image, Menu>['nativeImage'];
+  readonly nativeTheme: {
+    themeSource: AppSettings['theme'];
+    readonly shouldUseDarkColors: boolean;
+  };
+  readonly screen: {
+    getAllDisplays(): ReadonlyArray<{ readonly workArea: Rect }>;
+    getPrimaryDisplay(): { readonly workArea: Rect };
+  };
+  readonly shell: { openExternal(url: string): Promise<void> };
+  readonly session: { readonly defaultSession: HardenableSession };
+  readonly dialog: {
+    showMessageBox(options: {
+      type: 'warning';
+      title: string;
+      message: string;
+      detail: string;
+    }): Promise<unknown>;
+  };
+}
+
+/** Files the app loads, all derived from where the built main file lives. */
+export interface AppPaths {
+  readonly preload: string;
+  readonly rendererIndex: string;
+  /** Folder with icon.png and the tray icons. */
+  readonly iconDir: string;
+}
+
+/**
+ * out/main/index.js → out/preload/index.cjs and out/renderer/index.html. Icons come from
+ * build/ in development and from the packaged app's resources/icons (electron-builder.yml).
+ */
+export function appPathsFrom(mainDir: string, packagedResourcesDir: string | null): AppPaths {
+  return {
+    preload: path.join(mainDir, '../preload/index.cjs'),
+    rendererIndex: path.join(mainDir, '../renderer/index.html'),
+    iconDir: packagedResourcesDir
+      ? path.join(packagedResourcesDir, 'icons')
+      : path.join(mainDir, '../../build'),
+  };
+}
+
+export interface StartOptions {
+  readonly paths: AppPaths;
+  /** electron-vite's ELECTRON_RENDERER_URL; ignored in a packaged app. */
+  readonly devServerUrl?: string | undefined;
+  readonly platform?: NodeJS.Platform;
+  readonly windowStateDebounceMs?: number;
+}
+
+/** A handle on the running app, for index.ts and tests. */
+export interface OutpostInstance {
+  readonly settings: SettingsStore;
+  readonly windowState: WindowStateKeeper;
+  window(): AppWindow | null;
+  showWindow(): void;
+  quit(): void;
+}
+
+export const SECURE_WEB_PREFERENCES = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  webviewTag: false,
+  spellcheck: true,
+} as const;
+
+/**
+ * Starts Outpost. Resolves with null when another instance already runs (this one then quits
+ * and that one shows its window).
+ */
+export async function startOutpost<Image, Menu>(
+  electron: ElectronSurface<Image, Menu>,
+  options: StartOptions,
+): Promise<OutpostInstance | null> {
+  const { app } = electron;
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return null;
+  }
+
+  const platform = options.platform ?? process.platform;
+  const location: AppLocation = {
+    rendererIndexPath: options.paths.rendererIndex,
+    devServerUrl: app.isPackaged ? undefined : options.devServerUrl,
+  };
+
+  let mainWindow: AppWindow | null = null;
+  let tray: TrayLike<Menu> | null = null;
+  let quitting = false;
+  let ready = false;
+  const problems: string[] = [];
+  const reportProblem = (message: string): void => {
+    console.warn(message);
+    problems.push(message);
+  };
+
+  const hardened = new WeakSet<object>();
+  const harden = (contents: HardenableWebContents): void => {
+    if (hardened.has(contents)) return;
+    hardened.add(contents);
+    hardenWebContents(contents, {
+      app: location,
+      openExternal: (url) => electron.shell.openExternal(url),
+      onBlocked: (what, url) => console.warn(`Blocked ${what}${url ? `: ${url}` : ''}`),
+    });
+  };
+
+  const showWindow = (): void => {
+    if (!ready) return;
+    if (!mainWindow || mainWindow.isDestroyed()) {
+      createWindow();
+      return;
+    }
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  };
+  const quit = (): void => {
+    quitting = true;
+    app.quit();
+  };
+
+  app.on('second-instance', showWindow);
+  app.on('activate', showWindow);
+  app.on('web-contents-created', (_event, contents) => harden(contents));
+
+  await app.whenReady();
+  if (platform === 'win32') app.setAppUserModelId('dev.outpost.app');
+
+  const userData = app.getPath('userData');
+  const settings = await createSettingsStore(path.join(userData, 'settings.json'), {
+    onProblem: reportProblem,
+  });
+  const displays = electron.screen.getAllDisplays();
+  const windowState = await createWindowStateKeeper({
+    filePath: path.join(userData, 'window-state.json'),
+    layout: {
+      workAreas: displays.map((display) => display.workArea),
+      primary: electron.screen.getPrimaryDisplay().workArea,
+    },
+    onProblem: reportProblem,
+    ...(options.windowStateDebounceMs === undefined
+      ? {}
+      : { debounceMs: options.windowStateDebounceMs }),
+  });
+
+  const backgroundColor = (): string =>
+    electron.nativeTheme.shouldUseDarkColors ? WINDOW_BACKGROUND.dark : WINDOW_BACKGROUND.light;
+  const applyTheme = (next: AppSettings): void => {
+    electron.nativeTheme.themeSource = next.theme;
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.setBackgroundColor(backgroundColor());
+  };
+  applyTheme(settings.get());
+  settings.subscribe(applyTheme);
+
+  hardenSession(electron.session.defaultSession, location);
+
+  const appContents = (): IpcWebContents | null =>
+    mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null;
+  registerIpc({
+    ipcMain: electron.ipcMain,
+    handlers: createHandlers({
+      info: { name: app.getName(), version: app.getVersion(), platform, shell: 'electron' },
+      settings,
+      openExternal: (url) => electron.shell.openExternal(url),
+      broadcast: createBroadcast(appContents),
+    }),
+    isTrustedSender: createSenderCheck(appContents, location),
+  });
+
+  function createWindow(): AppWindow {
+    // The saved position is used for the first window; a window re-created later (macOS dock)
+    // opens where the last one was, which the keeper has been tracking.
+    const { bounds, isMaximized } = windowState.initial;
+    const window = new electron.BrowserWindow({
+      ...bounds,
+      minWidth: MIN_WINDOW_SIZE.width,
+      minHeight: MIN_WINDOW_SIZE.height,
+      show: false,
+      title: 'Outpost',
+      backgroundColor: backgroundColor(),
+      autoHideMenuBar: true,
+      ...(platform === 'linux' ? { icon: path.join(options.paths.iconDir, 'icon.png') } : {}),
+      webPreferences: { ...SECURE_WEB_PREFERENCES, preload: options.paths.preload },
+    });
+    mainWindow = window;
+    harden(window.webContents);
+    windowState.track(window);
+
+    window.once('ready-to-show', () => {
+      if (isMaximized) window.maximize();
+      window.show();
+      const pending = problems.splice(0);
+      if (pending.length > 0) {
+        void electron.dialog.showMessageBox({
+          type: 'warning',
+          title: 'Outpost',
+          message: 'Outpost started with some of its own settings reset.',
+          detail: pending.join('\n\n'),
+        });
+      }
+    });
+    window.on('close', (event) => {
+      if (!quitting && tray && settings.get().closeToTray) {
+        event.preventDefault();
+        window.hide();
+      }
+    });
+    window.on('closed', () => {
+      if (mainWindow === window) mainWindow = null;
+    });
+
+    const loaded = location.devServerUrl
+      ? window.loadURL(location.devServerUrl)
+      : window.loadFile(options.paths.rendererIndex);
+    loaded.catch((error: unknown) => console.error('The Outpost window failed to load:', error));
+    return window;
+  }
+
+  tray = createTray({
+    Tray: electron.Tray,
+    Menu: electron.Menu,
+    nativeImage: electron.nativeImage,
+    iconDir: options.paths.iconDir,
+    platform,
+    onShow: showWindow,
+    onQuit: quit,
+  });
+
+  app.on('before-quit', () => {
+    quitting = true;
+    windowState.flushSync();
+  });
+  app.on('window-all-closed', () => {
+    // macOS apps stay in the dock with no window; elsewhere no window (and not hidden to the
+    // tray, which keeps the window) means the person closed Outpost.
+    if (platform !== 'darwin') app.quit();
+  });
+
+  ready = true;
+  createWindow();
+
+  return {
+    settings,
+    windowState,
+    window: () => mainWindow,
+    showWindow,
+    quit,
+  };
+}

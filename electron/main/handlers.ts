@@ -1,0 +1,59 @@
+/**
+ * The IPC handlers, one per channel of shared/ipc. Plain Node with no Electron import and no
+ * window: the desktop main process and the web-mode companion (electron/web) both use them.
+ * Arguments arrive already validated by the dispatcher (shared/ipc/dispatch.ts).
+ */
+import type { IpcEvent } from '../../shared/ipc/channels';
+import type { AppInfo, IpcEventPayload } from '../../shared/ipc/contract';
+import { IpcUserError, type IpcHandlers } from '../../shared/ipc/dispatch';
+import { toSafeExternalUrl } from './externalUrl';
+import { SettingsStoreError, type SettingsStore } from './settingsStore';
+
+export interface HandlerDeps {
+  /** Name, version and platform of the running app. */
+  readonly info: AppInfo;
+  readonly settings: SettingsStore;
+  /** Opens a validated http(s)/mailto URL outside the app (Electron's shell.openExternal). */
+  openExternal(url: string): Promise<void>;
+  /** Sends an event to the renderer (every window, or every connected web client). */
+  broadcast<E extends IpcEvent>(event: E, payload: IpcEventPayload<E>): void;
+}
+
+function schemeOf(raw: string): string {
+  const match = /^([a-z][a-z0-9+.-]*):/i.exec(raw.trim());
+  return match?.[1] ? `${match[1].toLowerCase()}:` : 'no scheme';
+}
+
+/** Builds the handler for every channel of the contract. */
+export function createHandlers(deps: HandlerDeps): IpcHandlers {
+  return {
+    'app:getInfo': () => ({ ...deps.info }),
+
+    'settings:get': () => deps.settings.get(),
+
+    'settings:update': async (patch) => {
+      let next;
+      try {
+        next = await deps.settings.update(patch);
+      } catch (error) {
+        if (error instanceof SettingsStoreError)
+          throw new IpcUserError('settings-not-saved', error.message);
+        throw error;
+      }
+      deps.broadcast('settings:changed', next);
+      return next;
+    },
+
+    'shell:openExternal': async ({ url }) => {
+      const safe = toSafeExternalUrl(url);
+      if (!safe) {
+        throw new IpcUserError(
+          'invalid-url',
+          `Outpost opens only web (http, https) and e-mail (mailto) links; this link (${schemeOf(url)}) was not opened.`,
+        );
+      }
+      await deps.openExternal(safe);
+      return null;
+    },
+  };
+}

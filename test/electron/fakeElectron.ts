@@ -1,0 +1,386 @@
+/**
+ * A small fake of the Electron API surface (electron/main/app.ts ElectronSurface). Only the edge
+ * is faked: everything behind it (settings on disk, window state, IPC dispatch and validation,
+ * security checks) runs for real in the tests.
+ */
+import type { BrowserWindowConstructorOptions } from 'electron';
+import type { ElectronSurface } from '../../electron/main/app';
+import type { TrayMenuItem } from '../../electron/main/tray';
+import type { Rect } from '../../electron/main/windowState';
+
+type Listener = (...args: never[]) => unknown;
+
+export class FakeEmitter {
+  private readonly listeners = new Map<string, { listener: Listener; once: boolean }[]>();
+
+  on(event: string, listener: Listener): this {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), { listener, once: false }]);
+    return this;
+  }
+
+  once(event: string, listener: Listener): this {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), { listener, once: true }]);
+    return this;
+  }
+
+  removeListener(event: string, listener: Listener): this {
+    this.listeners.set(
+      event,
+      (this.listeners.get(event) ?? []).filter((entry) => entry.listener !== listener),
+    );
+    return this;
+  }
+
+  emit(event: string, ...args: unknown[]): void {
+    const entries = this.listeners.get(event) ?? [];
+    this.listeners.set(
+      event,
+      entries.filter((entry) => !entry.once),
+    );
+    for (const entry of entries) (entry.listener as (...values: unknown[]) => unknown)(...args);
+  }
+
+  listenerCount(event: string): number {
+    return this.listeners.get(event)?.length ?? 0;
+  }
+}
+
+export class FakeEvent {
+  defaultPrevented = false;
+  preventDefault(): void {
+    this.defaultPrevented = true;
+  }
+}
+
+export interface FakeFrame {
+  url: string;
+  parent: FakeFrame | null;
+  processId: number;
+  routingId: number;
+}
+
+let nextContentsId = 1;
+
+export class FakeWebContents extends FakeEmitter {
+  readonly id = nextContentsId++;
+  readonly mainFrame: FakeFrame;
+  readonly sent: { channel: string; args: unknown[] }[] = [];
+  windowOpenHandler: ((details: { url: string }) => { action: 'deny' }) | null = null;
+  destroyed = false;
+
+  constructor(url = 'about:blank') {
+    super();
+    this.mainFrame = { url, parent: null, processId: 7, routingId: this.id };
+  }
+
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  getURL(): string {
+    return this.mainFrame.url;
+  }
+  send(channel: string, ...args: unknown[]): void {
+    this.sent.push({ channel, args });
+  }
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void {
+    this.windowOpenHandler = handler;
+  }
+  /** A child frame of this page (an iframe). */
+  subframe(url: string): FakeFrame {
+    return { url, parent: this.mainFrame, processId: 7, routingId: 1000 + this.id };
+  }
+}
+
+export class FakeWindow extends FakeEmitter {
+  readonly webContents = new FakeWebContents();
+  visible = false;
+  minimized = false;
+  maximized = false;
+  destroyed = false;
+  focused = false;
+  bounds: Rect;
+  backgroundColor: string;
+  readonly loaded: { kind: 'url' | 'file'; target: string }[] = [];
+
+  constructor(readonly options: BrowserWindowConstructorOptions) {
+    super();
+    this.bounds = {
+      x: options.x ?? 0,
+      y: options.y ?? 0,
+      width: options.width ?? 800,
+      height: options.height ?? 600,
+    };
+    this.backgroundColor = options.backgroundColor ?? '';
+  }
+
+  loadURL(url: string): Promise<void> {
+    this.loaded.push({ kind: 'url', target: url });
+    this.webContents.mainFrame.url = url;
+    return Promise.resolve();
+  }
+  loadFile(filePath: string): Promise<void> {
+    this.loaded.push({ kind: 'file', target: filePath });
+    this.webContents.mainFrame.url = new URL(`file://${filePath}`).href;
+    return Promise.resolve();
+  }
+  show(): void {
+    this.visible = true;
+  }
+  hide(): void {
+    this.visible = false;
+    this.focused = false;
+  }
+  focus(): void {
+    this.focused = true;
+  }
+  restore(): void {
+    this.minimized = false;
+  }
+  maximize(): void {
+    this.maximized = true;
+  }
+  isMinimized(): boolean {
+    return this.minimized;
+  }
+  isMaximized(): boolean {
+    return this.maximized;
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  getNormalBounds(): Rect {
+    return { ...this.bounds };
+  }
+  setBackgroundColor(color: string): void {
+    this.backgroundColor = color;
+  }
+  /** What clicking the window's close button does in Electron. */
+  close(): FakeEvent {
+    const event = new FakeEvent();
+    this.emit('close', event);
+    if (!event.defaultPrevented) {
+      this.destroyed = true;
+      this.visible = false;
+      this.webContents.destroyed = true;
+      this.emit('closed');
+    }
+    return event;
+  }
+  moveTo(bounds: Rect): void {
+    this.bounds = bounds;
+    this.emit('move');
+  }
+}
+
+export class FakeIpcMain {
+  readonly handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
+  handle(channel: string, listener: (event: never, ...args: unknown[]) => unknown): void {
+    if (this.handlers.has(channel))
+      throw new Error(`Attempted to register a second handler for '${channel}'`);
+    this.handlers.set(channel, listener as (event: unknown, ...args: unknown[]) => unknown);
+  }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  }
+  /** What ipcRenderer.invoke(channel, ...args) from `event`'s frame does. */
+  invoke(channel: string, event: unknown, ...args: unknown[]): Promise<unknown> {
+    const handler = this.handlers.get(channel);
+    if (!handler) return Promise.reject(new Error(`No handler registered for '${channel}'`));
+    return Promise.resolve(handler(event, ...args));
+  }
+}
+
+type PermissionRequestHandler = (
+  contents: { getURL(): string },
+  permission: string,
+  callback: (granted: boolean) => void,
+  details: { requestingUrl?: string },
+) => void;
+type PermissionCheckHandler = (
+  contents: { getURL(): string } | null,
+  permission: string,
+  origin: string,
+  details: { requestingUrl?: string },
+) => boolean;
+type HeaderMap = Record<string, string | string[]>;
+type HeadersListener = (
+  details: { url: string; responseHeaders?: HeaderMap },
+  callback: (response: { responseHeaders?: HeaderMap }) => void,
+) => void;
+
+export class FakeSession {
+  requestHandler: PermissionRequestHandler | null = null;
+  checkHandler: PermissionCheckHandler | null = null;
+  headersListener: HeadersListener | null = null;
+
+  setPermissionRequestHandler(handler: PermissionRequestHandler): void {
+    this.requestHandler = handler;
+  }
+  setPermissionCheckHandler(handler: PermissionCheckHandler): void {
+    this.checkHandler = handler;
+  }
+  readonly webRequest = {
+    onHeadersReceived: (listener: HeadersListener): void => {
+      this.headersListener = listener;
+    },
+  };
+
+  /** Asks the installed request handler, as Chromium would, and returns its answer. */
+  request(permission: string, requestingUrl: string): boolean {
+    let granted: boolean | undefined;
+    this.requestHandler?.(
+      { getURL: () => requestingUrl },
+      permission,
+      (value) => (granted = value),
+      {
+        requestingUrl,
+      },
+    );
+    if (granted === undefined) throw new Error('The permission handler never answered.');
+    return granted;
+  }
+
+  /** Runs a response through the header listener and returns what the listener answered. */
+  respond(url: string, responseHeaders: HeaderMap): { responseHeaders?: HeaderMap } {
+    let answer: { responseHeaders?: HeaderMap } | undefined;
+    this.headersListener?.({ url, responseHeaders }, (response) => (answer = response));
+    if (!answer) throw new Error('The header listener never answered.');
+    return answer;
+  }
+}
+
+export class FakeApp extends FakeEmitter {
+  isPackaged = false;
+  readonly quitCalls: number[] = [];
+  readonly userModelIds: string[] = [];
+
+  constructor(
+    private readonly userData: string,
+    private readonly lock: boolean,
+  ) {
+    super();
+  }
+
+  requestSingleInstanceLock(): boolean {
+    return this.lock;
+  }
+  quit(): void {
+    this.quitCalls.push(Date.now());
+  }
+  whenReady(): Promise<void> {
+    return Promise.resolve();
+  }
+  getPath(name: 'userData'): string {
+    if (name !== 'userData') throw new Error(`unexpected path ${String(name)}`);
+    return this.userData;
+  }
+  getName(): string {
+    return 'Outpost';
+  }
+  getVersion(): string {
+    return '0.1.0';
+  }
+  setAppUserModelId(id: string): void {
+    this.userModelIds.push(id);
+  }
+}
+
+export class FakeTray extends FakeEmitter {
+  toolTip = '';
+  menu: TrayMenuItem[] | null = null;
+  destroyed = false;
+  constructor(readonly image: { path: string }) {
+    super();
+  }
+  setToolTip(toolTip: string): void {
+    this.toolTip = toolTip;
+  }
+  setContextMenu(menu: TrayMenuItem[] | null): void {
+    this.menu = menu;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+  /** Clicks the menu item with this label. */
+  clickItem(label: string): void {
+    const item = this.menu?.find((entry) => entry.label === label);
+    if (!item?.click) throw new Error(`No menu item "${label}"`);
+    item.click();
+  }
+}
+
+export interface FakeElectron {
+  readonly surface: ElectronSurface<{ path: string }, TrayMenuItem[]>;
+  readonly app: FakeApp;
+  readonly windows: FakeWindow[];
+  readonly trays: FakeTray[];
+  readonly ipcMain: FakeIpcMain;
+  readonly session: FakeSession;
+  readonly opened: string[];
+  readonly dialogs: { message: string; detail: string }[];
+  readonly nativeTheme: { themeSource: 'system' | 'light' | 'dark'; shouldUseDarkColors: boolean };
+}
+
+export function createFakeElectron(options: {
+  userData: string;
+  lock?: boolean;
+  workAreas?: Rect[];
+}): FakeElectron {
+  const app = new FakeApp(options.userData, options.lock ?? true);
+  const windows: FakeWindow[] = [];
+  const trays: FakeTray[] = [];
+  const ipcMain = new FakeIpcMain();
+  const session = new FakeSession();
+  const opened: string[] = [];
+  const dialogs: { message: string; detail: string }[] = [];
+  const workAreas = options.workAreas ?? [{ x: 0, y: 0, width: 1920, height: 1040 }];
+  const nativeTheme = {
+    themeSource: 'system' as 'system' | 'light' | 'dark',
+    get shouldUseDarkColors() {
+      return this.themeSource === 'dark';
+    },
+  };
+
+  class BrowserWindow extends FakeWindow {
+    constructor(windowOptions: BrowserWindowConstructorOptions) {
+      super(windowOptions);
+      windows.push(this);
+      // Electron announces every new WebContents on the app, as the real one does.
+      app.emit('web-contents-created', new FakeEvent(), this.webContents);
+    }
+  }
+  class Tray extends FakeTray {
+    constructor(image: { path: string }) {
+      super(image);
+      trays.push(this);
+    }
+  }
+
+  const surface: FakeElectron['surface'] = {
+    app,
+    BrowserWindow,
+    ipcMain,
+    Tray,
+    Menu: { buildFromTemplate: (template) => template },
+    nativeImage: { createFromPath: (path) => ({ path }) },
+    nativeTheme,
+    screen: {
+      getAllDisplays: () => workAreas.map((workArea) => ({ workArea })),
+      getPrimaryDisplay: () => ({ workArea: workAreas[0]! }),
+    },
+    shell: {
+      openExternal: (url) => {
+        opened.push(url);
+        return Promise.resolve();
+      },
+    },
+    session: { defaultSession: session },
+    dialog: {
+      showMessageBox: (box) => {
+        dialogs.push({ message: box.message, detail: box.detail });
+        return Promise.resolve({ response: 0 });
+      },
+    },
+  };
+  return { surface, app, windows, trays, ipcMain, session, opened, dialogs, nativeTheme };
+}
