@@ -57,6 +57,7 @@ export interface AppWindow {
   readonly webContents: IpcWebContents & HardenableWebContents;
   on(event: 'close', listener: (event: CancellableEvent) => void): unknown;
   on(event: 'closed', listener: () => void): unknown;
+  on(event: 'session-end', listener: () => void): unknown;
   on(event: 'resize', listener: () => void): unknown;
   on(event: 'move', listener: () => void): unknown;
   on(event: 'maximize', listener: () => void): unknown;
@@ -293,6 +294,11 @@ export async function startOutpost<Image, Menu>(
         window.hide();
       }
     });
+    // Windows logoff or shutdown closes windows without before-quit; hiding to the tray then
+    // would hold the session up.
+    window.on('session-end', () => {
+      quitting = true;
+    });
     window.on('closed', () => {
       if (mainWindow === window) mainWindow = null;
     });
@@ -300,7 +306,12 @@ export async function startOutpost<Image, Menu>(
     const loaded = location.devServerUrl
       ? window.loadURL(location.devServerUrl)
       : window.loadFile(options.paths.rendererIndex);
-    loaded.catch((error: unknown) => console.error('The Outpost window failed to load:', error));
+    loaded.catch((error: unknown) => {
+      console.error('The Outpost window failed to load:', error);
+      // Without a loaded page ready-to-show may never come; a visible (blank) window at least
+      // tells the person something is wrong instead of Outpost seeming not to start.
+      if (!window.isDestroyed()) window.show();
+    });
     return window;
   }
 

@@ -101,6 +101,8 @@ export class FakeWindow extends FakeEmitter {
   bounds: Rect;
   backgroundColor: string;
   readonly loaded: { kind: 'url' | 'file'; target: string }[] = [];
+  /** When set, loading a page fails with this error, as a missing renderer file would. */
+  loadError: Error | null = null;
 
   constructor(readonly options: BrowserWindowConstructorOptions) {
     super();
@@ -115,11 +117,13 @@ export class FakeWindow extends FakeEmitter {
 
   loadURL(url: string): Promise<void> {
     this.loaded.push({ kind: 'url', target: url });
+    if (this.loadError) return Promise.reject(this.loadError);
     this.webContents.mainFrame.url = url;
     return Promise.resolve();
   }
   loadFile(filePath: string): Promise<void> {
     this.loaded.push({ kind: 'file', target: filePath });
+    if (this.loadError) return Promise.reject(this.loadError);
     this.webContents.mainFrame.url = new URL(`file://${filePath}`).href;
     return Promise.resolve();
   }
@@ -325,6 +329,8 @@ export function createFakeElectron(options: {
   userData: string;
   lock?: boolean;
   workAreas?: Rect[];
+  /** Every window fails to load its page. */
+  failLoad?: boolean;
 }): FakeElectron {
   const app = new FakeApp(options.userData, options.lock ?? true);
   const windows: FakeWindow[] = [];
@@ -344,6 +350,7 @@ export function createFakeElectron(options: {
   class BrowserWindow extends FakeWindow {
     constructor(windowOptions: BrowserWindowConstructorOptions) {
       super(windowOptions);
+      if (options.failLoad) this.loadError = new Error('ERR_FILE_NOT_FOUND (-6)');
       windows.push(this);
       // Electron announces every new WebContents on the app, as the real one does.
       app.emit('web-contents-created', new FakeEvent(), this.webContents);

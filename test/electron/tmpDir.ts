@@ -7,7 +7,9 @@ import { afterEach } from 'vitest';
 export function useTmpDir(): () => Promise<string> {
   const made: string[] = [];
   afterEach(async () => {
-    await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+    await Promise.all(
+      made.splice(0).map((dir) => rm(dir, { recursive: true, force: true, maxRetries: 3 })),
+    );
   });
   return async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'outpost-electron-test-'));

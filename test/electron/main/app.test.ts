@@ -1,17 +1,28 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IPC_CHANNELS } from '../../../shared/ipc/channels';
-import { appPathsFrom, startOutpost, WINDOW_BACKGROUND } from '../../../electron/main/app';
+import {
+  appPathsFrom,
+  startOutpost,
+  WINDOW_BACKGROUND,
+  type OutpostInstance,
+} from '../../../electron/main/app';
 import { createFakeElectron, FakeEvent, type FakeElectron } from '../fakeElectron';
 import { useTmpDir } from '../tmpDir';
 
 const makeTmpDir = useTmpDir();
+const running: OutpostInstance[] = [];
+// Registered after useTmpDir, so it runs first: pending window-state writes land before cleanup.
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((instance) => instance.windowState.flush()));
+});
 const paths = appPathsFrom(path.resolve('/opt/Outpost/app/out/main'), null);
 
 async function start(
   options: {
+    failLoad?: boolean;
     lock?: boolean;
     platform?: NodeJS.Platform;
     devServerUrl?: string;
@@ -24,6 +35,7 @@ async function start(
   const fake: FakeElectron = createFakeElectron({
     userData,
     ...(options.lock === undefined ? {} : { lock: options.lock }),
+    ...(options.failLoad ? { failLoad: true } : {}),
   });
   fake.app.isPackaged = options.packaged ?? false;
   const instance = await startOutpost(fake.surface, {
@@ -32,6 +44,7 @@ async function start(
     devServerUrl: options.devServerUrl,
     windowStateDebounceMs: 60_000,
   });
+  if (instance) running.push(instance);
   const window = fake.windows[0];
   const trustedEvent = window
     ? { sender: window.webContents, senderFrame: window.webContents.mainFrame }
@@ -180,6 +193,23 @@ describe('startOutpost', () => {
     expect(instance!.window()).toBeNull();
     fake.app.emit('window-all-closed');
     expect(fake.app.quitCalls).toHaveLength(1);
+  });
+
+  it('lets Windows logoff close the window instead of hiding it to the tray', async () => {
+    const { window } = await start({ platform: 'win32' });
+    window!.emit('session-end', new FakeEvent());
+    expect(window!.close().defaultPrevented).toBe(false);
+    expect(window!.isDestroyed()).toBe(true);
+  });
+
+  it('shows the window even when its page fails to load, so Outpost does not seem dead', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const { window } = await start({ failLoad: true });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(window!.loaded).toHaveLength(1);
+    expect(window!.visible).toBe(true);
+    expect(logged).toHaveBeenCalledWith('The Outpost window failed to load:', expect.any(Error));
+    logged.mockRestore();
   });
 
   it('keeps running with no window on macOS, and the dock re-opens one', async () => {
