@@ -472,7 +472,7 @@ function applyStep(config: FocusConfig, state: FocusState, step: Step): Outcome 
       } else {
         next = land(config, restore(config, counters, state.resumes, at), at);
       }
-      if (next.phase !== 'outsideWorkingHours') events.push(pauseEnded(next, at));
+      if (isWithinWorkingHours(config, at)) events.push(pauseEnded(next, at));
       break;
     }
     case 'hoursStart': {
@@ -539,7 +539,7 @@ function backFromAway(config: FocusConfig, counters: Counters, now: number): Out
     config.autoStartNextPhase ? focusFrom(config, counters, now) : idleFrom(counters, now, 'focus'),
     now,
   );
-  const events = next.phase === 'outsideWorkingHours' ? [] : [breakEnd(next, now, true)];
+  const events = isWithinWorkingHours(config, now) ? [breakEnd(next, now, true)] : [];
   return { state: next, events, records: [] };
 }
 

@@ -331,6 +331,30 @@ describe('pause', () => {
     expect(run.state).toMatchObject({ phase: 'focus', completedFocusBlocks: 0 });
   });
 
+  it('without working hours, "until tomorrow" ends quietly at local midnight with the timer waiting', () => {
+    const config = makeConfig({ workingHours: null });
+    const running = must(start(config, initialFocusState(MON(22)), MON(22))).state;
+    const paused = must(pauseFor(config, running, 'until-tomorrow', MON(22, 10)));
+    expect(paused.nextEventAt).toBe(day(1, 0));
+    const midnight = advance(config, paused.state, day(1, 0));
+    expect(midnight.events).toEqual([]);
+    expect(midnight.state).toMatchObject({
+      phase: 'idle',
+      waitingFor: null,
+      completedFocusBlocks: 0,
+    });
+    expect(midnight.nextEventAt).toBeNull();
+  });
+
+  it('choosing another pause length while paused moves the end of the pause', () => {
+    const config = makeConfig();
+    const running = must(start(config, initialFocusState(MON(9)), MON(9))).state;
+    const paused = must(pause(config, running, MON(9, 10))).state;
+    const timed = must(pauseFor(config, paused, HOUR, MON(9, 20)));
+    expect(timed.nextEventAt).toBe(MON(10, 20));
+    expect(remainingMs(timed.state, MON(9, 20))).toBe(15 * MIN);
+  });
+
   it('a timed pause that ends outside working hours waits for them quietly', () => {
     const config = makeConfig();
     const run = runFrom(must(start(config, initialFocusState(MON(17)), MON(17))), MON(17));
