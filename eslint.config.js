@@ -6,8 +6,18 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
 
-const nodeBuiltins = builtinModules.flatMap((name) => [name, `${name}/*`]);
-const nodeImports = [...nodeBuiltins, 'node:*'];
+// Node built-ins by exact name (and their subpaths), so packages such as `lib0/buffer` stay allowed.
+const nodeImports = [
+  ...builtinModules.flatMap((name) => [
+    { name, message: 'Node built-ins are not available here.' },
+  ]),
+];
+const nodePatterns = [
+  {
+    regex: `^(node:.*|(${builtinModules.join('|').replace(/\//g, '\\/')})/.*)$`,
+    message: 'Node built-ins are not available here.',
+  },
+];
 
 export default tseslint.config(
   { ignores: ['node_modules', 'out', 'dist', 'release', 'test-results'] },
@@ -15,7 +25,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'separate-type-imports' }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'separate-type-imports' },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
@@ -29,18 +42,29 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ['electron', 'react', 'react-dom', 'zustand'],
+          paths: ['electron', 'react', 'react-dom', 'zustand', ...nodeImports],
           patterns: [
-            { group: nodeImports, message: 'shared/ runs anywhere: no Node built-ins.' },
-            { group: ['**/renderer/**', '**/electron/**'], message: 'shared/ imports nothing outside shared/.' },
+            ...nodePatterns,
+            {
+              group: ['**/renderer/**', '**/electron/**'],
+              message: 'shared/ imports nothing outside shared/.',
+            },
           ],
         },
       ],
       'no-restricted-globals': [
         'error',
-        ...['window', 'document', 'navigator', 'localStorage', 'indexedDB', 'process', 'require', 'Buffer', '__dirname'].map(
-          (name) => ({ name, message: 'shared/ runs anywhere: no DOM or Node globals.' }),
-        ),
+        ...[
+          'window',
+          'document',
+          'navigator',
+          'localStorage',
+          'indexedDB',
+          'process',
+          'require',
+          'Buffer',
+          '__dirname',
+        ].map((name) => ({ name, message: 'shared/ runs anywhere: no DOM or Node globals.' })),
       ],
     },
   },
@@ -53,10 +77,13 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ['electron'],
+          paths: ['electron', ...nodeImports],
           patterns: [
-            { group: nodeImports, message: 'renderer/ runs in the browser: no Node built-ins.' },
-            { group: ['**/electron/**'], message: 'renderer/ talks to the main process only through window.outpost.' },
+            ...nodePatterns,
+            {
+              group: ['**/electron/**'],
+              message: 'renderer/ talks to the main process only through window.outpost.',
+            },
           ],
         },
       ],
@@ -68,7 +95,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/renderer/**'], message: 'electron/ never imports renderer code.' }] },
+        {
+          patterns: [
+            { group: ['**/renderer/**'], message: 'electron/ never imports renderer code.' },
+          ],
+        },
       ],
     },
   },
