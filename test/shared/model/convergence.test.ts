@@ -16,6 +16,11 @@ import {
   upsertMember,
 } from '../../../shared/model';
 
+interface LifecycleItem {
+  readonly id: string;
+  readonly deletedAt: number | null;
+}
+
 interface Replica {
   readonly doc: Y.Doc;
   readonly actor: string;
@@ -93,13 +98,13 @@ function randomOperation(gen: prng.PRNG, replica: Replica, clock: number): void 
     }
     case 8: {
       const collection = pick(collections);
-      const item = collection && pick(collection.list(doc, all).items);
+      const item = collection && pick<LifecycleItem>(collection.list(doc, all).items);
       if (collection && item) collection.archive(doc, ctx, item.id, prng.bool(gen));
       break;
     }
     case 9: {
       const collection = pick(collections);
-      const item = collection && pick(collection.list(doc, all).items);
+      const item = collection && pick<LifecycleItem>(collection.list(doc, all).items);
       if (collection && item) {
         if (item.deletedAt === null) collection.remove(doc, ctx, item.id);
         else collection.restore(doc, ctx, item.id);
@@ -108,7 +113,7 @@ function randomOperation(gen: prng.PRNG, replica: Replica, clock: number): void 
     }
     case 10: {
       const collection = pick(collections);
-      const item = collection && pick(collection.list(doc, all).items);
+      const item = collection && pick<LifecycleItem>(collection.list(doc, all).items);
       if (collection && item && prng.uint32(gen, 0, 3) === 0) collection.purge(doc, ctx, item.id);
       break;
     }
