@@ -1,0 +1,145 @@
+import { useEffect } from 'react';
+import { useAppStore, type Section } from './store';
+import { SECTIONS, sectionFromHash } from './store/uiSlice';
+import { Sidebar } from './components/Sidebar';
+import { Notices } from './components/Notices';
+import { Onboarding } from './components/Onboarding';
+import { NotesView } from './features/notes/NotesView';
+import { GoalsView } from './features/goals/GoalsView';
+import { DecisionsView } from './features/decisions/DecisionsView';
+import { FocusView } from './features/focus/FocusView';
+import { SyncView } from './features/sync/SyncView';
+import { SettingsView } from './features/settings/SettingsView';
+import type { RecordKind } from '../shared/schema/records';
+import { useFocusStore } from './features/focus/focusStore';
+
+const RECORD_SECTIONS: Partial<Record<Section, RecordKind>> = {
+  notes: 'note',
+  goals: 'goal',
+  decisions: 'decision',
+};
+const NEW_TITLES: Record<RecordKind, string> = {
+  note: '',
+  goal: 'Untitled goal',
+  decision: 'Untitled decision',
+};
+
+/** Follows the theme setting, or the OS when it is "system". */
+function useTheme(): void {
+  const theme = useAppStore((state) => state.settings?.theme ?? 'system');
+  useEffect(() => {
+    const media = window.matchMedia('(prefers-color-scheme: dark)');
+    const apply = () => {
+      const dark = theme === 'dark' || (theme === 'system' && media.matches);
+      document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+    };
+    apply();
+    media.addEventListener('change', apply);
+    return () => media.removeEventListener('change', apply);
+  }, [theme]);
+}
+
+/** Ctrl/Cmd+1…6 switch sections, Ctrl/Cmd+N creates in the current one; the hash follows. */
+function useShortcuts(): void {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const mod = event.ctrlKey || event.metaKey;
+      if (!mod || event.altKey || event.shiftKey) return;
+      const state = useAppStore.getState();
+      const index = Number(event.key) - 1;
+      const section = SECTIONS[index];
+      if (section) {
+        event.preventDefault();
+        state.setSection(section);
+        return;
+      }
+      if (event.key.toLowerCase() === 'n') {
+        const kind = RECORD_SECTIONS[state.section];
+        if (!kind) return;
+        event.preventDefault();
+        const result = state.createRecord(kind, NEW_TITLES[kind]);
+        if (!result.ok) state.notify('error', result.error.message);
+        else
+          requestAnimationFrame(() => {
+            const title = document.querySelector<HTMLInputElement>('.detail-title');
+            title?.focus();
+            title?.select();
+          });
+      }
+    };
+    const onHash = () => useAppStore.getState().setSection(sectionFromHash(window.location.hash));
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('hashchange', onHash);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('hashchange', onHash);
+    };
+  }, []);
+}
+
+const VIEWS: Record<Section, () => React.JSX.Element> = {
+  notes: NotesView,
+  goals: GoalsView,
+  decisions: DecisionsView,
+  focus: FocusView,
+  sync: SyncView,
+  settings: SettingsView,
+};
+
+/** The focus timer runs whichever section is open, from the moment the profile is known. */
+function useFocusTimer(): void {
+  const timeZone = useAppStore((state) => state.profile?.timeZone);
+  useEffect(() => {
+    if (timeZone) useFocusStore.getState().load(timeZone);
+  }, [timeZone]);
+}
+
+export function App() {
+  useTheme();
+  useShortcuts();
+  useFocusTimer();
+  const booted = useAppStore((state) => state.booted);
+  const profile = useAppStore((state) => state.profile);
+  const section = useAppStore((state) => state.section);
+  const status = useAppStore((state) => state.workspaceStatus);
+
+  if (!booted) {
+    return (
+      <>
+        <div className="loading" role="status">
+          Opening Outpost…
+        </div>
+        <Notices />
+      </>
+    );
+  }
+  if (!profile) {
+    return (
+      <>
+        <Onboarding />
+        <Notices />
+      </>
+    );
+  }
+  const View = VIEWS[section];
+  return (
+    <div className="app">
+      <Sidebar />
+      <main className="main" aria-busy={status.state === 'loading'}>
+        {status.state === 'ready' && status.readOnly && (
+          <div className="read-only-banner" role="status">
+            Read-only: {status.reason}
+          </div>
+        )}
+        {status.state === 'loading' ? (
+          <div className="loading" role="status">
+            Loading workspace…
+          </div>
+        ) : (
+          <View />
+        )}
+      </main>
+      <Notices />
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import { useShallow } from 'zustand/react/shallow';
+import { useAppStore, type Section } from '../store';
+import { WorkspaceSwitcher } from './WorkspaceSwitcher';
+
+export const NAV: ReadonlyArray<{ section: Section; label: string; icon: string }> = [
+  { section: 'notes', label: 'Notes', icon: '📝' },
+  { section: 'goals', label: 'Goals', icon: '🎯' },
+  { section: 'decisions', label: 'Decisions', icon: '⚖️' },
+  { section: 'focus', label: 'Focus', icon: '⏱' },
+  { section: 'sync', label: 'Sync', icon: '🔄' },
+  { section: 'settings', label: 'Settings', icon: '⚙️' },
+];
+
+const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
+
+/** The app's navigation: workspace switcher, sections with shortcuts, and who you are. */
+export function Sidebar() {
+  const section = useAppStore((state) => state.section);
+  const setSection = useAppStore((state) => state.setSection);
+  const profile = useAppStore((state) => state.profile);
+  const counts = useAppStore(
+    useShallow((state) => ({
+      notes: state.snapshot?.notes.items.filter((n) => n.deletedAt === null && !n.archived).length,
+      goals: state.snapshot?.goals.items.filter((g) => g.deletedAt === null && !g.archived).length,
+      decisions: state.snapshot?.decisions.items.filter((d) => d.deletedAt === null && !d.archived)
+        .length,
+    })),
+  );
+  return (
+    <aside className="sidebar">
+      <WorkspaceSwitcher />
+      <nav aria-label="Sections">
+        <ul>
+          {NAV.map((item, index) => {
+            const count = counts[item.section as keyof typeof counts];
+            return (
+              <li key={item.section}>
+                <button
+                  type="button"
+                  className="nav-item"
+                  aria-current={section === item.section ? 'page' : undefined}
+                  title={`${item.label} (${isMac ? '⌘' : 'Ctrl+'}${index + 1})`}
+                  onClick={() => setSection(item.section)}
+                >
+                  <span className="nav-icon" aria-hidden="true">
+                    {item.icon}
+                  </span>
+                  {item.label}
+                  {count !== undefined && count > 0 && <span className="count">{count}</span>}
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      {profile && (
+        <button
+          type="button"
+          className="sidebar-footer nav-item"
+          onClick={() => setSection('settings')}
+        >
+          <span className="avatar" style={{ background: profile.color }} aria-hidden="true">
+            {profile.displayName.charAt(0).toUpperCase()}
+          </span>
+          <span>{profile.displayName}</span>
+        </button>
+      )}
+    </aside>
+  );
+}

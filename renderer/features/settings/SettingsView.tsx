@@ -1,0 +1,207 @@
+import { useState } from 'react';
+import { useDraft } from '../../components/useDraft';
+import { PROFILE_COLORS } from '../../../shared/schema/profile';
+import type { ThemePreference } from '../../../shared/ipc/contract';
+import { useAppStore } from '../../store';
+
+const THEMES: ReadonlyArray<[ThemePreference, string]> = [
+  ['system', 'System'],
+  ['light', 'Light'],
+  ['dark', 'Dark'],
+];
+
+/** Settings: who you are, how Outpost looks, this workspace, and this app. */
+export function SettingsView() {
+  return (
+    <div className="page">
+      <h1>Settings</h1>
+      <p className="lede">
+        Stored on this device. Your name and color are shared with the people in your workspaces.
+      </p>
+      <ProfileCard />
+      <AppearanceCard />
+      <WorkspaceCard />
+      <AboutCard />
+    </div>
+  );
+}
+
+function ProfileCard() {
+  const profile = useAppStore((state) => state.profile);
+  const updateProfile = useAppStore((state) => state.updateProfile);
+  const [name, setName] = useDraft(profile?.displayName ?? '');
+  const [timeZone, setTimeZone] = useDraft(profile?.timeZone ?? '');
+  const [error, setError] = useState<string | null>(null);
+  if (!profile) return null;
+  const save = (patch: Parameters<typeof updateProfile>[0]) => {
+    const result = updateProfile(patch);
+    setError(result.ok ? null : result.error.message);
+  };
+  const zones = Intl.supportedValuesOf('timeZone');
+  return (
+    <section className="card" aria-labelledby="profile-heading">
+      <h2 id="profile-heading">Your profile</h2>
+      <div className="field">
+        <label htmlFor="profile-name">Name</label>
+        <input
+          id="profile-name"
+          className="input"
+          value={name}
+          maxLength={60}
+          onChange={(event) => setName(event.target.value)}
+          onBlur={() => name !== profile.displayName && save({ displayName: name })}
+          onKeyDown={(event) => event.key === 'Enter' && save({ displayName: name })}
+        />
+      </div>
+      <div className="field">
+        <span className="label" id="profile-color">
+          Color
+        </span>
+        <div className="swatches" role="radiogroup" aria-labelledby="profile-color">
+          {PROFILE_COLORS.map((color) => (
+            <button
+              key={color}
+              type="button"
+              role="radio"
+              className="swatch"
+              aria-checked={profile.color === color}
+              aria-label={color}
+              style={{ background: color }}
+              onClick={() => save({ color })}
+            />
+          ))}
+        </div>
+      </div>
+      <div className="field">
+        <label htmlFor="profile-zone">Time zone</label>
+        <select
+          id="profile-zone"
+          className="select"
+          value={timeZone}
+          onChange={(event) => {
+            setTimeZone(event.target.value);
+            save({ timeZone: event.target.value });
+          }}
+        >
+          {zones.includes(timeZone) ? null : <option value={timeZone}>{timeZone}</option>}
+          {zones.map((zone) => (
+            <option key={zone} value={zone}>
+              {zone.replace(/_/g, ' ')}
+            </option>
+          ))}
+        </select>
+      </div>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function AppearanceCard() {
+  const settings = useAppStore((state) => state.settings);
+  const appInfo = useAppStore((state) => state.appInfo);
+  const updateSettings = useAppStore((state) => state.updateSettings);
+  const notify = useAppStore((state) => state.notify);
+  if (!settings) return null;
+  const update = async (patch: Parameters<typeof updateSettings>[0]) => {
+    const result = await updateSettings(patch);
+    if (!result.ok) notify('error', result.error.message);
+  };
+  return (
+    <section className="card" aria-labelledby="appearance-heading">
+      <h2 id="appearance-heading">Appearance and behaviour</h2>
+      <div className="field">
+        <span className="label" id="theme-label">
+          Theme
+        </span>
+        <div className="segmented" role="radiogroup" aria-labelledby="theme-label">
+          {THEMES.map(([value, label]) => (
+            <button
+              key={value}
+              type="button"
+              role="radio"
+              aria-checked={settings.theme === value}
+              onClick={() => void update({ theme: value })}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
+      </div>
+      {appInfo?.shell === 'electron' && (
+        <label className="toggle-row">
+          <input
+            type="checkbox"
+            checked={settings.closeToTray}
+            onChange={(event) => void update({ closeToTray: event.target.checked })}
+          />
+          Keep Outpost running in the tray when the window is closed (timers and sync continue)
+        </label>
+      )}
+    </section>
+  );
+}
+
+function WorkspaceCard() {
+  const workspaces = useAppStore((state) => state.workspaces);
+  const activeId = useAppStore((state) => state.activeWorkspaceId);
+  const renameWorkspace = useAppStore((state) => state.renameWorkspace);
+  const active = workspaces.find((workspace) => workspace.id === activeId);
+  const [name, setName] = useDraft(active?.name ?? '');
+  const [error, setError] = useState<string | null>(null);
+  if (!active) return null;
+  const save = () => {
+    if (name === active.name) return;
+    const result = renameWorkspace(name);
+    setError(result.ok ? null : result.error.message);
+  };
+  return (
+    <section className="card" aria-labelledby="workspace-heading">
+      <h2 id="workspace-heading">This workspace</h2>
+      <div className="field">
+        <label htmlFor="workspace-name">Name</label>
+        <input
+          id="workspace-name"
+          className="input"
+          value={name}
+          maxLength={80}
+          onChange={(event) => setName(event.target.value)}
+          onBlur={save}
+          onKeyDown={(event) => event.key === 'Enter' && save()}
+        />
+      </div>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function AboutCard() {
+  const appInfo = useAppStore((state) => state.appInfo);
+  if (!appInfo) return null;
+  return (
+    <section className="card" aria-labelledby="about-heading">
+      <h2 id="about-heading">About</h2>
+      <dl className="kv">
+        <dt>Version</dt>
+        <dd>
+          {appInfo.name} {appInfo.version}
+        </dd>
+        <dt>Running as</dt>
+        <dd>
+          {appInfo.shell === 'electron' ? 'Desktop app' : 'Web app (with the local companion)'}
+        </dd>
+        <dt>Platform</dt>
+        <dd>{appInfo.platform}</dd>
+        <dt>Telemetry</dt>
+        <dd>None. Outpost has no account and sends nothing to anyone but your teammates.</dd>
+      </dl>
+    </section>
+  );
+}

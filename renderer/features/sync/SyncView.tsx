@@ -1,0 +1,88 @@
+import { useEffect, useState } from 'react';
+import { useAppStore } from '../../store';
+import { selectMembers } from '../../store/selectors';
+import { timeAgo } from '../../components/time';
+import { WORKSPACE_DB_PREFIX } from '../../sync/localState';
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Where this workspace lives and who has written to it. */
+export function SyncView() {
+  const workspaces = useAppStore((state) => state.workspaces);
+  const activeId = useAppStore((state) => state.activeWorkspaceId);
+  const snapshot = useAppStore((state) => state.snapshot);
+  const members = useAppStore(selectMembers);
+  const profile = useAppStore((state) => state.profile);
+  const [usage, setUsage] = useState<{ usage: number; quota: number } | null>(null);
+  const active = workspaces.find((workspace) => workspace.id === activeId);
+
+  useEffect(() => {
+    let cancelled = false;
+    void navigator.storage?.estimate?.().then((estimate) => {
+      if (!cancelled) setUsage({ usage: estimate.usage ?? 0, quota: estimate.quota ?? 0 });
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [snapshot]);
+
+  return (
+    <div className="page">
+      <h1>Sync</h1>
+      <p className="lede">
+        {active?.name ?? 'This workspace'} is kept on this device and works fully offline. Every
+        change is saved locally the moment you make it.
+      </p>
+      <section className="card" aria-labelledby="storage-heading">
+        <h2 id="storage-heading">On this device</h2>
+        <dl className="kv">
+          <dt>Workspace</dt>
+          <dd>{active?.name}</dd>
+          <dt>Kind</dt>
+          <dd>
+            {active?.kind === 'personal' ? 'Personal (created on first run)' : 'Local workspace'}
+          </dd>
+          <dt>Stored in</dt>
+          <dd>
+            IndexedDB database <code>{WORKSPACE_DB_PREFIX + (activeId ?? '')}</code>
+          </dd>
+          <dt>Data format</dt>
+          <dd>version {snapshot?.schemaVersion ?? '…'}</dd>
+          <dt>Records</dt>
+          <dd>
+            {snapshot
+              ? `${snapshot.notes.items.length} notes, ${snapshot.goals.items.length} goals, ${snapshot.decisions.items.length} decisions`
+              : '…'}
+          </dd>
+          <dt>Storage used by Outpost</dt>
+          <dd>
+            {usage ? `${formatBytes(usage.usage)} of ${formatBytes(usage.quota)} available` : '…'}
+          </dd>
+        </dl>
+      </section>
+      <section className="card" aria-labelledby="members-heading">
+        <h2 id="members-heading">People in this workspace</h2>
+        <ul className="member-list">
+          {members.map((member) => (
+            <li key={member.id}>
+              <span className="avatar" style={{ background: member.color }} aria-hidden="true">
+                {member.name.charAt(0).toUpperCase()}
+              </span>
+              <span>
+                {member.name}
+                {member.id === profile?.memberId ? ' (you, this device)' : ''}
+              </span>
+              <span className="record-meta">
+                {member.timeZone.replace(/_/g, ' ')} · profile updated {timeAgo(member.updatedAt)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import type { StateCreator } from 'zustand';
+import type * as Y from 'yjs';
+import { decisions, goals, notes, type Collection, type ModelContext } from '../../shared/model';
+import { fail, ok, type Result } from '../../shared/result';
+import type { RecordKind } from '../../shared/schema/records';
+import { activeSession } from './workspaceSlice';
+import type { AppState, RecordsSlice } from './types';
+
+type AnyCollection = Collection<{ id: string }, unknown, unknown>;
+
+const collections: Record<RecordKind, AnyCollection> = {
+  note: notes as unknown as AnyCollection,
+  goal: goals as unknown as AnyCollection,
+  decision: decisions as unknown as AnyCollection,
+};
+
+export const createRecordsSlice: StateCreator<AppState, [], [], RecordsSlice> = (_set, get) => {
+  /** Runs a model write against the open workspace as the local person. */
+  function write<T>(
+    run: (collection: AnyCollection, doc: Y.Doc, ctx: ModelContext) => Result<T>,
+    kind: RecordKind,
+  ): Result<T> {
+    const session = activeSession();
+    const profile = get().profile;
+    const status = get().workspaceStatus;
+    if (!session || !profile || status.state !== 'ready')
+      return fail('closed', 'The workspace is still opening.');
+    if (status.readOnly) return fail('read-only', status.reason);
+    return run(collections[kind], session.doc, { actor: profile.memberId });
+  }
+
+  return {
+    createRecord(kind, title) {
+      const result = write((collection, doc, ctx) => collection.create(doc, ctx, { title }), kind);
+      if (result.ok) get().select(kind, result.value.id);
+      return result.ok ? ok({ id: result.value.id }) : result;
+    },
+    updateRecord(kind, id, patch) {
+      const result = write((collection, doc, ctx) => collection.update(doc, ctx, id, patch), kind);
+      return result.ok ? ok({ id }) : result;
+    },
+    setArchived(kind, id, archived) {
+      return write((collection, doc, ctx) => collection.archive(doc, ctx, id, archived), kind);
+    },
+    trashRecord(kind, id) {
+      return write((collection, doc, ctx) => collection.remove(doc, ctx, id), kind);
+    },
+    restoreRecord(kind, id) {
+      return write((collection, doc, ctx) => collection.restore(doc, ctx, id), kind);
+    },
+    purgeRecord(kind, id) {
+      return write((collection, doc, ctx) => collection.purge(doc, ctx, id), kind);
+    },
+  };
+};

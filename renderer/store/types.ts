@@ -1,0 +1,67 @@
+import type { AppInfo, AppSettings } from '../../shared/ipc/contract';
+import type { Profile } from '../../shared/schema/profile';
+import type { RecordKind } from '../../shared/schema/records';
+import type { Result } from '../../shared/result';
+import type { WorkspaceEntry } from '../sync/localState';
+import type { SessionStatus, WorkspaceSnapshot } from '../sync/workspaceSession';
+
+export type Section = 'notes' | 'goals' | 'decisions' | 'focus' | 'sync' | 'settings';
+export type RecordView = 'active' | 'archived' | 'trash';
+
+export interface Notice {
+  readonly id: number;
+  readonly tone: 'info' | 'warning' | 'error';
+  readonly message: string;
+}
+
+export interface SessionSlice {
+  booted: boolean;
+  profile: Profile | null;
+  appInfo: AppInfo | null;
+  settings: AppSettings | null;
+  boot(): Promise<void>;
+  completeOnboarding(input: {
+    displayName: string;
+    color: string;
+    timeZone: string;
+  }): Promise<Result<Profile>>;
+  updateProfile(patch: Partial<Omit<Profile, 'memberId'>>): Result<Profile>;
+  updateSettings(patch: Partial<AppSettings>): Promise<Result<AppSettings>>;
+}
+
+export interface WorkspaceSlice {
+  workspaces: WorkspaceEntry[];
+  activeWorkspaceId: string | null;
+  workspaceStatus: SessionStatus | { readonly state: 'closed' };
+  snapshot: WorkspaceSnapshot | null;
+  openWorkspace(id: string): Promise<void>;
+  createWorkspace(name: string): Promise<Result<WorkspaceEntry>>;
+  renameWorkspace(name: string): Result<string>;
+}
+
+export interface RecordsSlice {
+  createRecord(kind: RecordKind, title: string): Result<{ id: string }>;
+  updateRecord(
+    kind: RecordKind,
+    id: string,
+    patch: Record<string, unknown>,
+  ): Result<{ id: string }>;
+  setArchived(kind: RecordKind, id: string, archived: boolean): Result<unknown>;
+  trashRecord(kind: RecordKind, id: string): Result<unknown>;
+  restoreRecord(kind: RecordKind, id: string): Result<unknown>;
+  purgeRecord(kind: RecordKind, id: string): Result<unknown>;
+}
+
+export interface UiSlice {
+  section: Section;
+  selected: Partial<Record<RecordKind, string>>;
+  recordView: Record<RecordKind, RecordView>;
+  notices: Notice[];
+  setSection(section: Section): void;
+  select(kind: RecordKind, id: string | null): void;
+  setRecordView(kind: RecordKind, view: RecordView): void;
+  notify(tone: Notice['tone'], message: string): void;
+  dismissNotice(id: number): void;
+}
+
+export type AppState = SessionSlice & WorkspaceSlice & RecordsSlice & UiSlice;

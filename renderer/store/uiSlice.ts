@@ -1,0 +1,44 @@
+import type { StateCreator } from 'zustand';
+import type { AppState, Section, UiSlice } from './types';
+
+const SECTIONS: readonly Section[] = ['notes', 'goals', 'decisions', 'focus', 'sync', 'settings'];
+
+/** The section named in the URL hash, so a reload keeps the person where they were. */
+export function sectionFromHash(hash: string): Section {
+  const name = hash.replace(/^#\/?/, '');
+  return (SECTIONS as readonly string[]).includes(name) ? (name as Section) : 'notes';
+}
+
+let nextNoticeId = 1;
+
+export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => ({
+  section: sectionFromHash(window.location.hash),
+  selected: {},
+  recordView: { note: 'active', goal: 'active', decision: 'active' },
+  notices: [],
+  setSection(section) {
+    if (window.location.hash !== `#/${section}`)
+      window.history.replaceState(null, '', `#/${section}`);
+    set({ section });
+  },
+  select(kind, id) {
+    set((state) => ({ selected: { ...state.selected, [kind]: id ?? undefined } }));
+  },
+  setRecordView(kind, view) {
+    set((state) => ({ recordView: { ...state.recordView, [kind]: view } }));
+  },
+  notify(tone, message) {
+    const id = nextNoticeId++;
+    set((state) => ({
+      notices: [
+        ...state.notices.filter((notice) => notice.message !== message),
+        { id, tone, message },
+      ],
+    }));
+  },
+  dismissNotice(id) {
+    set((state) => ({ notices: state.notices.filter((notice) => notice.id !== id) }));
+  },
+});
+
+export { SECTIONS };

@@ -1,0 +1,86 @@
+import type { StateCreator } from 'zustand';
+import { fail, ok } from '../../shared/result';
+import { newId } from '../../shared/model/ids';
+import { WorkspaceName, renameWorkspace as renameInDoc, workspaceName } from '../../shared/model';
+import { saveActiveWorkspaceId, saveWorkspaces, type WorkspaceEntry } from '../sync/localState';
+import { openWorkspaceSession, type WorkspaceSession } from '../sync/workspaceSession';
+import type { AppState, WorkspaceSlice } from './types';
+
+let active: WorkspaceSession | null = null;
+
+/** The open workspace session; only store actions use it, components never see Y types. */
+export function activeSession(): WorkspaceSession | null {
+  return active;
+}
+
+export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice> = (set, get) => ({
+  workspaces: [],
+  activeWorkspaceId: null,
+  workspaceStatus: { state: 'closed' },
+  snapshot: null,
+  async openWorkspace(id) {
+    const profile = get().profile;
+    const entry = get().workspaces.find((workspace) => workspace.id === id);
+    if (!profile || !entry) return;
+    if (active?.id === id) return;
+    const previous = active;
+    active = null;
+    set({
+      activeWorkspaceId: id,
+      workspaceStatus: { state: 'loading' },
+      snapshot: null,
+      selected: {},
+    });
+    await previous?.destroy();
+    const session = openWorkspaceSession(id, profile, (snapshot) => {
+      if (active === session) set({ snapshot });
+    });
+    active = session;
+    saveActiveWorkspaceId(id);
+    const status = await session.ready;
+    if (active !== session) return;
+    set({ workspaceStatus: status });
+    if (status.readOnly) get().notify('warning', status.reason);
+    const docName = workspaceName(session.doc);
+    if (entry.kind === 'personal' && docName === null && !status.readOnly)
+      renameInDoc(session.doc, entry.name);
+    else if (docName && docName !== entry.name) updateEntry(set, get, id, { name: docName });
+  },
+  async createWorkspace(name) {
+    const parsed = WorkspaceName.safeParse(name);
+    if (!parsed.success)
+      return fail('invalid-input', parsed.error.issues[0]?.message ?? 'Invalid name.');
+    const entry: WorkspaceEntry = {
+      id: newId(),
+      name: parsed.data,
+      kind: 'local',
+      createdAt: Date.now(),
+    };
+    const workspaces = [...get().workspaces, entry];
+    saveWorkspaces(workspaces);
+    set({ workspaces });
+    await get().openWorkspace(entry.id);
+    if (active?.id === entry.id) renameInDoc(active.doc, entry.name);
+    return ok(entry);
+  },
+  renameWorkspace(name) {
+    const session = active;
+    if (!session) return fail('closed', 'No workspace is open.');
+    const renamed = renameInDoc(session.doc, name);
+    if (renamed.ok) updateEntry(set, get, session.id, { name: renamed.value });
+    return renamed;
+  },
+});
+
+function updateEntry(
+  set: (partial: Partial<AppState>) => void,
+  get: () => AppState,
+  id: string,
+  patch: Partial<WorkspaceEntry>,
+): void {
+  const workspaces = get().workspaces.map((entry) =>
+    entry.id === id ? { ...entry, ...patch } : entry,
+  );
+  saveWorkspaces(workspaces);
+  set({ workspaces });
+}

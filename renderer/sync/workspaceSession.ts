@@ -1,0 +1,142 @@
+/**
+ * One open workspace: its Y.Doc, its IndexedDB persistence, and plain snapshots of its records
+ * pushed to a listener whenever the document changes (from this device or, later, from peers).
+ * Y types stay in here; the store and components only ever see the validated plain snapshots.
+ */
+import * as Y from 'yjs';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import {
+  ROOT,
+  decisions,
+  goals,
+  listMembers,
+  migrateWorkspace,
+  notes,
+  schemaVersionOf,
+  upsertMember,
+  workspaceName,
+  type RecordList,
+} from '../../shared/model';
+import type { Decision, DamagedRecord, Goal, Member, Note } from '../../shared/schema/records';
+import type { Profile } from '../../shared/schema/profile';
+import { WORKSPACE_DB_PREFIX } from './localState';
+
+export interface WorkspaceSnapshot {
+  readonly name: string | null;
+  readonly schemaVersion: number;
+  readonly notes: RecordList<Note>;
+  readonly goals: RecordList<Goal>;
+  readonly decisions: RecordList<Decision>;
+  readonly members: {
+    readonly items: readonly Member[];
+    readonly damaged: readonly DamagedRecord[];
+  };
+}
+
+export type ReadyStatus =
+  | { readonly state: 'ready'; readonly readOnly: false }
+  | { readonly state: 'ready'; readonly readOnly: true; readonly reason: string };
+
+export type SessionStatus = { readonly state: 'loading' } | ReadyStatus;
+
+export interface WorkspaceSession {
+  readonly id: string;
+  readonly doc: Y.Doc;
+  /** Resolves once stored data is loaded and migrated. */
+  readonly ready: Promise<ReadyStatus>;
+  destroy(): Promise<void>;
+}
+
+const everything = { includeArchived: true, includeDeleted: true } as const;
+
+type SnapshotKey = 'notes' | 'goals' | 'decisions' | 'members' | 'meta';
+
+/** Opens a workspace stored on this device (creating its database if new). */
+export function openWorkspaceSession(
+  id: string,
+  profile: Profile,
+  onSnapshot: (snapshot: WorkspaceSnapshot) => void,
+): WorkspaceSession {
+  const doc = new Y.Doc();
+  const persistence = new IndexeddbPersistence(WORKSPACE_DB_PREFIX + id, doc);
+  let snapshot: WorkspaceSnapshot | null = null;
+  const dirty = new Set<SnapshotKey>();
+  let scheduled = false;
+  let destroyed = false;
+
+  const compute = (
+    key: SnapshotKey,
+    previous: WorkspaceSnapshot | null,
+  ): Partial<WorkspaceSnapshot> => {
+    switch (key) {
+      case 'notes':
+        return { notes: notes.list(doc, everything) };
+      case 'goals':
+        return { goals: goals.list(doc, everything) };
+      case 'decisions':
+        return { decisions: decisions.list(doc, everything) };
+      case 'members':
+        return { members: listMembers(doc) };
+      case 'meta':
+        return previous?.name === workspaceName(doc) &&
+          previous.schemaVersion === schemaVersionOf(doc)
+          ? {}
+          : { name: workspaceName(doc), schemaVersion: schemaVersionOf(doc) };
+    }
+  };
+
+  const flush = () => {
+    scheduled = false;
+    if (destroyed || !snapshot) return;
+    let next = snapshot;
+    for (const key of dirty) next = { ...next, ...compute(key, next) };
+    dirty.clear();
+    snapshot = next;
+    onSnapshot(next);
+  };
+
+  const observe = (key: SnapshotKey, root: string) => {
+    const map = doc.getMap(root);
+    const handler = () => {
+      dirty.add(key);
+      if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(flush);
+      }
+    };
+    map.observeDeep(handler);
+  };
+
+  const ready = persistence.whenSynced.then((): ReadyStatus => {
+    const migrated = migrateWorkspace(doc);
+    if (migrated.ok) upsertMember(doc, profile);
+    snapshot = {
+      name: workspaceName(doc),
+      schemaVersion: schemaVersionOf(doc),
+      notes: notes.list(doc, everything),
+      goals: goals.list(doc, everything),
+      decisions: decisions.list(doc, everything),
+      members: listMembers(doc),
+    };
+    observe('notes', ROOT.notes);
+    observe('goals', ROOT.goals);
+    observe('decisions', ROOT.decisions);
+    observe('members', ROOT.members);
+    observe('meta', ROOT.meta);
+    if (!destroyed) onSnapshot(snapshot);
+    return migrated.ok
+      ? { state: 'ready', readOnly: false }
+      : { state: 'ready', readOnly: true, reason: migrated.error.message };
+  });
+
+  return {
+    id,
+    doc,
+    ready,
+    async destroy() {
+      destroyed = true;
+      await persistence.destroy();
+      doc.destroy();
+    },
+  };
+}
