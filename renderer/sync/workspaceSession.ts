@@ -5,6 +5,7 @@
  */
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
+import { Awareness } from 'y-protocols/awareness';
 import {
   ROOT,
   decisions,
@@ -42,6 +43,11 @@ export type SessionStatus = { readonly state: 'loading' } | ReadyStatus;
 export interface WorkspaceSession {
   readonly id: string;
   readonly doc: Y.Doc;
+  /**
+   * Presence for this workspace (who is here, their cursor, their focus status). Its local state
+   * carries `user: { id, name, color }`; sync providers share it with peers.
+   */
+  readonly awareness: Awareness;
   /** Resolves once stored data is loaded and migrated. */
   readonly ready: Promise<ReadyStatus>;
   destroy(): Promise<void>;
@@ -59,6 +65,12 @@ export function openWorkspaceSession(
 ): WorkspaceSession {
   const doc = new Y.Doc();
   const persistence = new IndexeddbPersistence(WORKSPACE_DB_PREFIX + id, doc);
+  const awareness = new Awareness(doc);
+  awareness.setLocalStateField('user', {
+    id: profile.memberId,
+    name: profile.displayName,
+    color: profile.color,
+  });
   let snapshot: WorkspaceSnapshot | null = null;
   const dirty = new Set<SnapshotKey>();
   let scheduled = false;
@@ -132,9 +144,11 @@ export function openWorkspaceSession(
   return {
     id,
     doc,
+    awareness,
     ready,
     async destroy() {
       destroyed = true;
+      awareness.destroy();
       await persistence.destroy();
       doc.destroy();
     },

@@ -1,7 +1,28 @@
-/** Builds the renderer once for every end-to-end test (web mode serves the built files). */
+/**
+ * Builds the renderer once per test run into its own temporary folder (web mode serves the built
+ * files), so parallel runs never serve each other's half-written builds.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { build } from 'vite';
+import type { TestProject } from 'vitest/node';
 import { rendererConfig } from '../../vite.config';
 
-export default async function setup(): Promise<void> {
-  await build({ ...rendererConfig, configFile: false, logLevel: 'warn' });
+declare module 'vitest' {
+  export interface ProvidedContext {
+    rendererDir: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const outDir = await mkdtemp(path.join(tmpdir(), 'outpost-renderer-'));
+  await build({
+    ...rendererConfig,
+    configFile: false,
+    logLevel: 'warn',
+    build: { ...rendererConfig.build, outDir, emptyOutDir: true },
+  });
+  project.provide('rendererDir', outDir);
+  return () => rm(outDir, { recursive: true, force: true });
 }

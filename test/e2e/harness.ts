@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { inject } from 'vitest';
 import { startWebCompanion, type WebCompanion } from '../../electron/web/server';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -45,7 +46,7 @@ export async function startApp(
 ): Promise<RunningApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'outpost-e2e-'));
   const companion = await startWebCompanion({
-    rendererDir: path.resolve('out/renderer'),
+    rendererDir: inject('rendererDir'),
     dataDir,
     version: 'test',
     log: () => {},
