@@ -1,0 +1,140 @@
+/**
+ * The web-mode companion over real HTTP on loopback: it serves the renderer with its security
+ * headers and a per-run token, and answers the IPC contract only to its own pages.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startWebCompanion, type WebCompanion } from '../../../electron/web/server';
+import { CONTENT_SECURITY_POLICY } from '../../../electron/main/security';
+
+let root: string;
+let companion: WebCompanion;
+let token: string;
+let origin: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'outpost-web-test-'));
+  const rendererDir = path.join(root, 'renderer');
+  await mkdir(path.join(rendererDir, 'assets'), { recursive: true });
+  await writeFile(
+    path.join(rendererDir, 'index.html'),
+    '<!doctype html><html><head><title>x</title></head><body></body></html>',
+  );
+  await writeFile(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
+  await writeFile(path.join(root, 'secret.txt'), 'do not serve');
+  companion = await startWebCompanion({
+    rendererDir,
+    dataDir: path.join(root, 'data'),
+    version: '1.2.3',
+    log: () => {},
+  });
+  origin = companion.url.replace(/\/$/, '');
+  const html = await (await fetch(companion.url)).text();
+  token = /name="outpost-token" content="([^"]+)"/.exec(html)?.[1] ?? '';
+});
+
+afterAll(async () => {
+  await companion?.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+function call(channel: string, input: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${origin}/ipc/${channel}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin, 'x-outpost-token': token, ...headers },
+    body: JSON.stringify({ input }),
+  }).then(async (response) => ({
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>,
+  }));
+}
+
+describe('web companion', () => {
+  it('serves the page with a fresh token and the strict content security policy', async () => {
+    const response = await fetch(companion.url);
+    expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const asset = await fetch(`${origin}/assets/app.js`);
+    expect(asset.headers.get('content-type')).toContain('text/javascript');
+  });
+
+  it('answers IPC calls from its own page with results', async () => {
+    const info = await call('app:getInfo', null);
+    expect(info.body).toMatchObject({ ok: true, value: { shell: 'web', version: '1.2.3' } });
+    const updated = await call('settings:update', { theme: 'dark' });
+    expect(updated.body).toMatchObject({ ok: true, value: { theme: 'dark' } });
+    expect((await call('settings:get', null)).body).toMatchObject({
+      ok: true,
+      value: { theme: 'dark' },
+    });
+  });
+
+  it('rejects calls without the token or from another origin', async () => {
+    expect((await call('settings:get', null, { 'x-outpost-token': 'wrong' })).body).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(
+      (await call('settings:get', null, { origin: 'http://evil.example' })).body,
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+  });
+
+  it('rejects bad arguments, unknown channels and malformed bodies with clear errors', async () => {
+    const bad = await call('settings:update', { theme: 'purple' });
+    expect(bad.body).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    expect(String((bad.body.error as { message: string }).message)).toContain('theme');
+    expect((await call('files:delete', null)).body).toMatchObject({
+      ok: false,
+      error: { code: 'unknown-channel' },
+    });
+    const malformed = await fetch(`${origin}/ipc/settings:get`, {
+      method: 'POST',
+      headers: { origin, 'x-outpost-token': token },
+      body: '{not json',
+    });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+  });
+
+  it('refuses links it cannot open for the browser and never serves files outside the renderer', async () => {
+    expect((await call('shell:openExternal', { url: 'https://example.org' })).body).toMatchObject({
+      ok: false,
+      error: { code: 'unsupported' },
+    });
+    const traversal = await fetch(`${origin}/..%2Fsecret.txt`);
+    expect([403, 404]).toContain(traversal.status);
+    expect(await traversal.text()).not.toContain('do not serve');
+  });
+
+  it('refuses requests addressed to another host name (DNS rebinding)', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${origin}/`, { headers: { host: 'attacker.example' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(421);
+  });
+
+  it('pushes events to its pages over server-sent events', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${origin}/events?token=${token}`, { signal: controller.signal });
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const reader = response.body!.getReader();
+    await reader.read(); // the ": connected" comment
+    await call('settings:update', { theme: 'light' });
+    const { value } = await reader.read();
+    expect(new TextDecoder().decode(value)).toContain('"event":"settings:changed"');
+    controller.abort();
+    expect((await fetch(`${origin}/events?token=nope`)).status).toBe(403);
+  });
+});
