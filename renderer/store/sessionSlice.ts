@@ -11,6 +11,8 @@ import {
   saveWorkspaces,
 } from '../sync/localState';
 import { getOutpostApi } from '../platform/outpostApi';
+import { upsertMember } from '../../shared/model';
+import { activeSession } from './workspaceSlice';
 import type { AppState, SessionSlice } from './types';
 
 export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set, get) => ({
@@ -60,6 +62,16 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
       return fail('invalid-input', parsed.error.issues[0]?.message ?? 'Invalid profile.');
     saveProfile(parsed.data);
     set({ profile: parsed.data });
+    // Teammates see the new name and color in the open workspace and in presence right away.
+    const session = activeSession();
+    if (session && get().workspaceStatus.state === 'ready') {
+      upsertMember(session.doc, parsed.data);
+      session.awareness.setLocalStateField('user', {
+        id: parsed.data.memberId,
+        name: parsed.data.displayName,
+        color: parsed.data.color,
+      });
+    }
     return ok(parsed.data);
   },
   async updateSettings(patch) {
