@@ -64,7 +64,8 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
     set({ profile: parsed.data });
     // Teammates see the new name and color in the open workspace and in presence right away.
     const session = activeSession();
-    if (session && get().workspaceStatus.state === 'ready') {
+    const status = get().workspaceStatus;
+    if (session && status.state === 'ready' && !status.readOnly) {
       upsertMember(session.doc, parsed.data);
       session.awareness.setLocalStateField('user', {
         id: parsed.data.memberId,
