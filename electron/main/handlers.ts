@@ -7,6 +7,8 @@ import type { IpcEvent } from '../../shared/ipc/channels';
 import type { AppInfo, IpcEventPayload } from '../../shared/ipc/contract';
 import { IpcUserError, type IpcHandlers } from '../../shared/ipc/dispatch';
 import { toSafeExternalUrl } from './externalUrl';
+import { createFocusHandlers } from './focus/focusHandlers';
+import type { FocusService } from './focus/focusService';
 import { SettingsStoreError, type SettingsStore } from './settingsStore';
 
 export interface HandlerDeps {
@@ -17,6 +19,8 @@ export interface HandlerDeps {
   openExternal(url: string): Promise<void>;
   /** Sends an event to the renderer (every window, or every connected web client). */
   broadcast<E extends IpcEvent>(event: E, payload: IpcEventPayload<E>): void;
+  /** The focus timer; its channels answer "unavailable" without it. */
+  readonly focus?: FocusService;
 }
 
 function schemeOf(raw: string): string {
@@ -55,5 +59,7 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       await deps.openExternal(safe);
       return null;
     },
+
+    ...createFocusHandlers(deps.focus),
   };
 }

@@ -7,9 +7,13 @@ export const IPC_CHANNELS = [
   'settings:get',
   'settings:update',
   'shell:openExternal',
+  'focus:getState',
+  'focus:act',
+  'focus:updateConfig',
+  'focus:stats',
 ] as const;
 
-export const IPC_EVENTS = ['settings:changed'] as const;
+export const IPC_EVENTS = ['settings:changed', 'focus:changed'] as const;
 
 export type IpcChannel = (typeof IPC_CHANNELS)[number];
 export type IpcEvent = (typeof IPC_EVENTS)[number];

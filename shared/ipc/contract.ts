@@ -7,6 +7,15 @@
 import { z } from 'zod';
 import type { IpcChannel, IpcEvent } from './channels';
 import type { Result } from '../result';
+import {
+  FocusActionSchema,
+  FocusChangedSchema,
+  FocusConfigUpdateResultSchema,
+  FocusConfigUpdateSchema,
+  FocusSnapshotSchema,
+  FocusStatsQuerySchema,
+  FocusStatsSchema,
+} from './focusContract';
 
 export const ThemePreference = z.enum(['system', 'light', 'dark']);
 export type ThemePreference = z.infer<typeof ThemePreference>;
@@ -41,10 +50,15 @@ export const ipcContract = {
   'settings:get': { input: NoInput, output: AppSettings },
   'settings:update': { input: AppSettingsPatch, output: AppSettings },
   'shell:openExternal': { input: ExternalUrl, output: z.null() },
+  'focus:getState': { input: NoInput, output: FocusSnapshotSchema },
+  'focus:act': { input: FocusActionSchema, output: FocusSnapshotSchema },
+  'focus:updateConfig': { input: FocusConfigUpdateSchema, output: FocusConfigUpdateResultSchema },
+  'focus:stats': { input: FocusStatsQuerySchema, output: FocusStatsSchema },
 } satisfies Record<IpcChannel, { input: z.ZodType; output: z.ZodType }>;
 
 export const ipcEvents = {
   'settings:changed': AppSettings,
+  'focus:changed': FocusChangedSchema,
 } satisfies Record<IpcEvent, z.ZodType>;
 
 export type IpcContract = typeof ipcContract;
