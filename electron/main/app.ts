@@ -5,6 +5,8 @@
 import path from 'node:path';
 import type { BrowserWindowConstructorOptions } from 'electron';
 import type { AppSettings } from '../../shared/ipc/contract';
+import { attachFocusDesktop, type FocusElectron } from './focus/focusDesktop';
+import { createFocusService, type FocusService, type FocusTimers } from './focus/focusService';
 import { createHandlers } from './handlers';
 import {
   createBroadcast,
@@ -95,6 +97,10 @@ export interface ElectronSurface<Image = unknown, Menu = unknown> {
   };
   readonly shell: { openExternal(url: string): Promise<void> };
   readonly session: { readonly defaultSession: HardenableSession };
+  /** Native notifications for focus reminders. */
+  readonly Notification: FocusElectron['Notification'];
+  /** System idle time, sleep and wake, for the focus timer. */
+  readonly powerMonitor: FocusElectron['powerMonitor'];
   readonly dialog: {
     showMessageBox(options: {
       type: 'warning';
@@ -133,12 +139,17 @@ export interface StartOptions {
   readonly devServerUrl?: string | undefined;
   readonly platform?: NodeJS.Platform;
   readonly windowStateDebounceMs?: number;
+  /** The focus timer's clock and timers (tests pass a fake clock). */
+  readonly clock?: { now(): number; readonly timers: FocusTimers };
+  /** How often the idle time is read, in ms. */
+  readonly idlePollMs?: number;
 }
 
 /** A handle on the running app, for index.ts and tests. */
 export interface OutpostInstance {
   readonly settings: SettingsStore;
   readonly windowState: WindowStateKeeper;
+  readonly focus: FocusService;
   window(): AppWindow | null;
   showWindow(): void;
   quit(): void;
@@ -243,15 +254,33 @@ export async function startOutpost<Image, Menu>(
 
   hardenSession(electron.session.defaultSession, location);
 
+  const clock = options.clock ?? {
+    now: () => Date.now(),
+    timers: {
+      setTimeout: (callback: () => void, delayMs: number) => setTimeout(callback, delayMs),
+      clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    },
+  };
+  const focus = await createFocusService({
+    filePath: path.join(userData, 'focus.json'),
+    now: () => clock.now(),
+    timers: clock.timers,
+    defaultTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    onProblem: reportProblem,
+  });
+
   const appContents = (): IpcWebContents | null =>
     mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null;
+  const broadcast = createBroadcast(appContents);
+  focus.subscribe((change) => broadcast('focus:changed', change));
   registerIpc({
     ipcMain: electron.ipcMain,
     handlers: createHandlers({
       info: { name: app.getName(), version: app.getVersion(), platform, shell: 'electron' },
       settings,
       openExternal: (url) => electron.shell.openExternal(url),
-      broadcast: createBroadcast(appContents),
+      broadcast,
+      focus,
     }),
     isTrustedSender: createSenderCheck(appContents, location),
   });
@@ -325,9 +354,23 @@ export async function startOutpost<Image, Menu>(
     onQuit: quit,
   });
 
+  const focusDesktop = attachFocusDesktop({
+    service: focus,
+    electron,
+    platform,
+    timers: clock.timers,
+    now: () => clock.now(),
+    tray: () => tray,
+    showWindow,
+    ...(options.idlePollMs === undefined ? {} : { pollMs: options.idlePollMs }),
+  });
+
   app.on('before-quit', () => {
     quitting = true;
     windowState.flushSync();
+    focusDesktop.dispose();
+    focus.close();
+    focus.flushSync();
   });
   app.on('window-all-closed', () => {
     // macOS apps stay in the dock with no window; elsewhere no window (and not hidden to the
@@ -341,6 +384,7 @@ export async function startOutpost<Image, Menu>(
   return {
     settings,
     windowState,
+    focus,
     window: () => mainWindow,
     showWindow,
     quit,

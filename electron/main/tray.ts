@@ -12,6 +12,8 @@ export interface TrayMenuItem {
 
 export interface TrayLike<Menu> {
   setToolTip(toolTip: string): void;
+  /** The text beside the icon in the macOS menu bar (the focus timer's remaining time). */
+  setTitle?(title: string): void;
   setContextMenu(menu: Menu | null): void;
   on(event: 'click', listener: () => void): unknown;
   destroy(): void;

@@ -14,6 +14,7 @@ import { createIpcDispatch, IpcUserError } from '../../shared/ipc/dispatch';
 import type { IpcEvent } from '../../shared/ipc/channels';
 import { createHandlers } from '../main/handlers';
 import { createSettingsStore } from '../main/settingsStore';
+import { createFocusService, type FocusTimers } from '../main/focus/focusService';
 import { CONTENT_SECURITY_POLICY } from '../main/security';
 
 export interface WebCompanionOptions {
@@ -25,6 +26,8 @@ export interface WebCompanionOptions {
   readonly host?: string;
   readonly version?: string;
   readonly log?: (message: string) => void;
+  /** The focus timer's clock and timers (tests may pass a fake clock). */
+  readonly clock?: { now(): number; readonly timers: FocusTimers };
 }
 
 export interface WebCompanion {
@@ -108,6 +111,27 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
   const settings = await createSettingsStore(path.join(options.dataDir, 'settings.json'), {
     onProblem: (message) => log(`[outpost-web] ${message}`),
   });
+  // The focus timer runs here, not in the page, so a background tab cannot delay a break; the page
+  // shows Web Notifications for the events pushed to it over /events.
+  const clock = options.clock ?? {
+    now: () => Date.now(),
+    timers: {
+      setTimeout: (callback: () => void, delayMs: number) => setTimeout(callback, delayMs),
+      clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    },
+  };
+  const focus = await createFocusService({
+    filePath: path.join(options.dataDir, 'focus.json'),
+    now: () => clock.now(),
+    timers: clock.timers,
+    defaultTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    onProblem: (message) => log(`[outpost-web] ${message}`),
+  });
+  const broadcast = (event: IpcEvent, payload: unknown): void => {
+    const frame = `data: ${JSON.stringify({ event, payload })}\n\n`;
+    for (const client of eventClients) client.write(frame);
+  };
+  focus.subscribe((change) => broadcast('focus:changed', change));
   const handlers = createHandlers({
     info: {
       name: 'Outpost',
@@ -119,10 +143,8 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
     openExternal: () => {
       throw new IpcUserError('unsupported', 'In the web app, links open in your browser.');
     },
-    broadcast: (event: IpcEvent, payload: unknown) => {
-      const frame = `data: ${JSON.stringify({ event, payload })}\n\n`;
-      for (const client of eventClients) client.write(frame);
-    },
+    broadcast,
+    focus,
   });
   const dispatch = createIpcDispatch(handlers, {
     isTrustedSender: (sender) => {
@@ -243,6 +265,8 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
     url: `${origin}/`,
     port,
     async close() {
+      focus.close();
+      await focus.flush();
       for (const client of eventClients) client.end();
       eventClients.clear();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -299,6 +299,11 @@ export class FakeTray extends FakeEmitter {
   setToolTip(toolTip: string): void {
     this.toolTip = toolTip;
   }
+  /** The macOS menu-bar text beside the icon. */
+  title = '';
+  setTitle(title: string): void {
+    this.title = title;
+  }
   setContextMenu(menu: TrayMenuItem[] | null): void {
     this.menu = menu;
   }
@@ -313,6 +318,45 @@ export class FakeTray extends FakeEmitter {
   }
 }
 
+/** A native notification as Outpost built it; `click`/`action` play the person's part. */
+export class FakeNotification extends FakeEmitter {
+  shown = false;
+  /** Epoch ms of the fake clock when shown (set by the test's clock, if it gives one). */
+  shownAt: number | null = null;
+  constructor(
+    readonly options: {
+      title: string;
+      body: string;
+      silent: boolean;
+      actions?: { type: 'button'; text: string }[];
+    },
+    private readonly onShow: (notification: FakeNotification) => void,
+  ) {
+    super();
+  }
+  show(): void {
+    this.shown = true;
+    this.onShow(this);
+  }
+  click(): void {
+    this.emit('click');
+  }
+  /** Presses the action button with this label, as Electron 45 reports it. */
+  pressAction(text: string): void {
+    const index = this.options.actions?.findIndex((action) => action.text === text) ?? -1;
+    if (index < 0) throw new Error(`No action "${text}" on "${this.options.title}"`);
+    this.emit('action', { actionIndex: index, selectionIndex: -1 }, index);
+  }
+}
+
+/** powerMonitor with a settable idle time; `emit` plays suspend, resume and screen locks. */
+export class FakePowerMonitor extends FakeEmitter {
+  idleSeconds = 0;
+  getSystemIdleTime(): number {
+    return this.idleSeconds;
+  }
+}
+
 export interface FakeElectron {
   readonly surface: ElectronSurface<{ path: string }, TrayMenuItem[]>;
   readonly app: FakeApp;
@@ -323,6 +367,9 @@ export interface FakeElectron {
   readonly opened: string[];
   readonly dialogs: { message: string; detail: string }[];
   readonly nativeTheme: { themeSource: 'system' | 'light' | 'dark'; shouldUseDarkColors: boolean };
+  /** Every notification shown, in order. */
+  readonly notifications: FakeNotification[];
+  readonly powerMonitor: FakePowerMonitor;
 }
 
 export function createFakeElectron(options: {
@@ -331,6 +378,10 @@ export function createFakeElectron(options: {
   workAreas?: Rect[];
   /** Every window fails to load its page. */
   failLoad?: boolean;
+  /** The clock that stamps shown notifications (a test's fake clock). */
+  now?: () => number;
+  /** False plays a system without notification support. */
+  notificationsSupported?: boolean;
 }): FakeElectron {
   const app = new FakeApp(options.userData, options.lock ?? true);
   const windows: FakeWindow[] = [];
@@ -339,6 +390,9 @@ export function createFakeElectron(options: {
   const session = new FakeSession();
   const opened: string[] = [];
   const dialogs: { message: string; detail: string }[] = [];
+  const notifications: FakeNotification[] = [];
+  const powerMonitor = new FakePowerMonitor();
+  const notificationsSupported = options.notificationsSupported ?? true;
   const workAreas = options.workAreas ?? [{ x: 0, y: 0, width: 1920, height: 1040 }];
   const nativeTheme = {
     themeSource: 'system' as 'system' | 'light' | 'dark',
@@ -363,6 +417,18 @@ export function createFakeElectron(options: {
     }
   }
 
+  class Notification extends FakeNotification {
+    static isSupported(): boolean {
+      return notificationsSupported;
+    }
+    constructor(notificationOptions: FakeNotification['options']) {
+      super(notificationOptions, (shown) => {
+        shown.shownAt = options.now ? options.now() : Date.now();
+        notifications.push(shown);
+      });
+    }
+  }
+
   const surface: FakeElectron['surface'] = {
     app,
     BrowserWindow,
@@ -382,6 +448,8 @@ export function createFakeElectron(options: {
       },
     },
     session: { defaultSession: session },
+    Notification,
+    powerMonitor,
     dialog: {
       showMessageBox: (box) => {
         dialogs.push({ message: box.message, detail: box.detail });
@@ -389,5 +457,17 @@ export function createFakeElectron(options: {
       },
     },
   };
-  return { surface, app, windows, trays, ipcMain, session, opened, dialogs, nativeTheme };
+  return {
+    surface,
+    app,
+    windows,
+    trays,
+    ipcMain,
+    session,
+    opened,
+    dialogs,
+    nativeTheme,
+    notifications,
+    powerMonitor,
+  };
 }
