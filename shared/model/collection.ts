@@ -35,12 +35,12 @@ interface CollectionSpec<T extends { id: string }, C, P, CIn, PIn> {
   readonly patchInput: z.ZodType<P, PIn>;
   /** Writes the record-specific fields of a new record. */
   init(record: Y.Map<unknown>, input: C): void;
-  /** Writes the fields named in a patch. */
-  apply(record: Y.Map<unknown>, patch: P): void;
+  /** Writes the fields named in a patch (inside the update's transaction; `ctx` says who and when). */
+  apply(record: Y.Map<unknown>, patch: P, ctx: Required<ModelContext>): void;
   /** Reads the record-specific fields into a plain object for validation. */
   read(record: Y.Map<unknown>): Record<string, unknown>;
   /** Checks a patch against the rest of the document (e.g. alignment cycles). */
-  check?(doc: Y.Doc, id: string, patch: P): string | null;
+  check?(doc: Y.Doc, id: string, patch: P, ctx: Required<ModelContext>): string | null;
 }
 
 /**
@@ -200,10 +200,11 @@ export function defineCollection<
       if (!patch.success) return fail('invalid-input', describe(patch.error).join(' '));
       const target = writable(doc, id, true);
       if (!target.ok) return target;
-      const problem = spec.check?.(doc, id, patch.data);
+      const full = { actor: ctx.actor, now: ctx.now ?? Date.now };
+      const problem = spec.check?.(doc, id, patch.data, full);
       if (problem) return fail('invalid-input', problem);
       doc.transact(() => {
-        spec.apply(target.value, patch.data);
+        spec.apply(target.value, patch.data, full);
         touch(target.value, ctx);
       }, MODEL_ORIGIN);
       return readAfterWrite(doc, id);

@@ -3,7 +3,31 @@ export { newId, ID_PATTERN } from './ids';
 export type { Collection, ModelContext, ListOptions, RecordList } from './collection';
 export { notes, noteBody, NOTE_BODY_KEY } from './notes';
 export { goals } from './goals';
-export { decisions } from './decisions';
+export * from './goalsKeyResults';
+export * from './goalsProgress';
+export * from './goalsExport';
+export * from './goalsReminder';
+export {
+  decisions,
+  decisionContext,
+  decisionsLinkedTo,
+  supersedeMakesCycle,
+  STATUS_TRANSITIONS,
+  type DecisionPatch,
+} from './decisions';
+export {
+  castVote,
+  tallyVotes,
+  needsVote,
+  votingOpen,
+  involves,
+  compareCasts,
+  castOnTime,
+  VOTE_CHOICES,
+  type Tally,
+  type MemberVote,
+} from './decisionsVotes';
+export { decisionReminders, dueReminders, type DecisionReminder } from './decisionsReminders';
 export { upsertMember, listMembers } from './members';
 export {
   MIGRATIONS,

@@ -1,0 +1,175 @@
+/**
+ * Votes on proposed decisions, designed for offline replicas (docs/PROTOCOL.md, "Votes"):
+ * every cast is appended to the decision's `votes` Y.Array with the time it was cast, so concurrent
+ * casts from any device all survive a merge. The tally is a pure function of the merged set of casts
+ * and the merged closing date: per member, the latest cast (by cast time, ties by cast id) made at or
+ * before the closing date counts; casts after it are late — shown, not counted, never removed.
+ * Every replica holding the same casts computes the same tally, whatever order they arrived in.
+ */
+import type * as Y from 'yjs';
+import { z } from 'zod';
+import { decisions, DECISION_VOTES_KEY, arrayOf } from './decisions';
+import { newId } from './ids';
+import { MODEL_ORIGIN } from './roots';
+import { fail, ok, type Result } from '../result';
+import { VoteChoice, type Decision, type VoteCast } from '../schema/records';
+import type { ModelContext } from './collection';
+
+export const VoteInput = z
+  .object({
+    choice: VoteChoice,
+    reason: z
+      .string()
+      .transform((value) => value.trim())
+      .pipe(z.string().max(2_000, 'The reason is longer than 2,000 characters.'))
+      .default(''),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.choice === 'block' && value.reason === '')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reason'],
+        message: 'Say why you block, so the others can address it.',
+      });
+  });
+
+export const VOTE_CHOICES: readonly VoteChoice[] = ['agree', 'abstain', 'disagree', 'block'];
+
+/** Orders casts by cast time, then by id: the same total order on every replica. */
+export function compareCasts(a: VoteCast, b: VoteCast): number {
+  return a.castAt - b.castAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Whether a cast made at `castAt` counts under the closing date. */
+export function castOnTime(castAt: number, closesAt: number | null): boolean {
+  return closesAt === null || castAt <= closesAt;
+}
+
+function formatUtc(time: number): string {
+  return `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/**
+ * Casts (or changes) the actor's vote. Refused unless the decision is proposed and its closing
+ * date, if any, has not passed on this device's clock.
+ */
+export function castVote(
+  doc: Y.Doc,
+  ctx: ModelContext,
+  id: string,
+  rawInput: z.input<typeof VoteInput>,
+): Result<VoteCast> {
+  const input = VoteInput.safeParse(rawInput);
+  if (!input.success) return fail('invalid-input', input.error.issues[0]?.message ?? 'Bad vote.');
+  const read = decisions.get(doc, id);
+  if (!read)
+    return fail('not-found', 'Decision not found. It may have been deleted on another device.');
+  if (!read.ok) return fail('damaged', 'This decision is damaged and read-only.');
+  const decision = read.value;
+  const now = (ctx.now ?? Date.now)();
+  if (decision.deletedAt !== null) return fail('closed', 'This decision is in the trash.');
+  if (decision.status === 'draft')
+    return fail('closed', 'This decision is still a draft. Propose it to open voting.');
+  if (decision.status !== 'proposed')
+    return fail('closed', `Voting is closed: this decision was ${decision.status}.`);
+  if (!castOnTime(now, decision.closesAt))
+    return fail(
+      'closed',
+      `Voting closed at ${formatUtc(decision.closesAt ?? now)}. Your vote was not recorded.`,
+    );
+  const record = decisions.map(doc, id);
+  if (!record) return fail('not-found', 'Decision not found.');
+  const cast: VoteCast = {
+    id: newId(),
+    member: ctx.actor,
+    choice: input.data.choice,
+    reason: input.data.reason,
+    castAt: now,
+  };
+  doc.transact(() => {
+    arrayOf(record, DECISION_VOTES_KEY).push([cast]);
+    record.set('updatedAt', now);
+    record.set('updatedBy', ctx.actor);
+  }, MODEL_ORIGIN);
+  return ok(cast);
+}
+
+export interface MemberVote {
+  readonly member: string;
+  /** The cast that counts, or null when the member has no cast on time. */
+  readonly counted: VoteCast | null;
+  /** Casts after the closing date: shown as late, never counted. */
+  readonly late: readonly VoteCast[];
+  /** Earlier on-time casts replaced by a later one (the member changed their vote). */
+  readonly changed: readonly VoteCast[];
+}
+
+export interface Tally {
+  readonly counts: Readonly<Record<VoteChoice, number>>;
+  /** Members with a counted vote. */
+  readonly voted: number;
+  readonly members: readonly MemberVote[];
+  /** Counted blocks, each with its reason. */
+  readonly blocks: readonly VoteCast[];
+  readonly lateCount: number;
+}
+
+/** The tally of a decision's casts under its closing date. Pure; identical on every replica. */
+export function tallyVotes(votes: readonly VoteCast[], closesAt: number | null): Tally {
+  const byMember = new Map<string, VoteCast[]>();
+  for (const cast of votes) {
+    const list = byMember.get(cast.member) ?? [];
+    list.push(cast);
+    byMember.set(cast.member, list);
+  }
+  const counts: Record<VoteChoice, number> = { agree: 0, abstain: 0, disagree: 0, block: 0 };
+  const members: MemberVote[] = [];
+  const blocks: VoteCast[] = [];
+  let lateCount = 0;
+  for (const member of [...byMember.keys()].sort()) {
+    const casts = [...byMember.get(member)!].sort(compareCasts);
+    const onTime = casts.filter((cast) => castOnTime(cast.castAt, closesAt));
+    const late = casts.filter((cast) => !castOnTime(cast.castAt, closesAt));
+    const counted = onTime.at(-1) ?? null;
+    if (counted) {
+      counts[counted.choice] += 1;
+      if (counted.choice === 'block') blocks.push(counted);
+    }
+    lateCount += late.length;
+    members.push({ member, counted, late, changed: onTime.slice(0, -1) });
+  }
+  const voted = members.filter((entry) => entry.counted !== null).length;
+  return { counts, voted, members, blocks, lateCount };
+}
+
+/** Whether a decision is open for votes at `now` by this device's clock. */
+export function votingOpen(
+  decision: Pick<Decision, 'status' | 'closesAt' | 'deletedAt'>,
+  now: number,
+): boolean {
+  return (
+    decision.deletedAt === null &&
+    decision.status === 'proposed' &&
+    castOnTime(now, decision.closesAt)
+  );
+}
+
+/** Whether the decision concerns a member: they are a decider, or no deciders are named. */
+export function involves(decision: Pick<Decision, 'people'>, memberId: string): boolean {
+  const deciders = decision.people.filter((person) => person.role === 'decider');
+  return deciders.length === 0 || deciders.some((person) => person.member === memberId);
+}
+
+/** True when voting is open, the decision concerns the member, and they have not voted yet. */
+export function needsVote(
+  decision: Pick<Decision, 'status' | 'closesAt' | 'deletedAt' | 'people' | 'votes' | 'archived'>,
+  memberId: string,
+  now: number,
+): boolean {
+  if (decision.archived || !votingOpen(decision, now) || !involves(decision, memberId))
+    return false;
+  return !decision.votes.some(
+    (cast) => cast.member === memberId && castOnTime(cast.castAt, decision.closesAt),
+  );
+}
