@@ -1,8 +1,12 @@
-/** Goal (objective) records, aligned in a tree by `parentId`. */
+/**
+ * Goal (objective) records, aligned in a tree by `parentId`. Key results, check-ins and links
+ * live inside the record (see goalsLayout.ts) and are written by goalsKeyResults.ts.
+ */
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { defineCollection } from './collection';
 import { ROOT } from './roots';
+import { readGoalParts } from './goalsLayout';
 import { Goal, GoalStatus, Id, Title } from '../schema/records';
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Dates look like 2026-01-31.');
@@ -79,6 +83,7 @@ export const goals = defineCollection({
       periodEnd: record.get('periodEnd'),
       parentId: record.get('parentId'),
       status: record.get('status'),
+      ...readGoalParts(record),
     };
   },
   check(doc, id, patch) {
