@@ -1,0 +1,869 @@
+/**
+ * Outpost's peer-to-peer sync provider for one team workspace: it finds peers through y-webrtc
+ * signaling servers, connects to them with WebRTC (simple-peer) and keeps the workspace's Y.Doc and
+ * awareness in sync with each of them. It speaks y-webrtc's wire protocol (docs/PROTOCOL.md,
+ * "Sync"), so a stock y-webrtc client holding the invite meets Outpost peers, and adds what stock
+ * y-webrtc lacks:
+ * - large messages (a whole workspace sent to a fresh peer) travel as chunk frames with
+ *   back-pressure, since data channels drop oversized messages silently;
+ * - signaling servers can be added and removed while running (LAN servers come and go with mDNS);
+ * - a remote update is never echoed back to the peers (full mesh), so the wire carries each diff
+ *   once;
+ * - incoming messages are applied in time-boxed batches, so a peer flooding updates cannot freeze
+ *   the UI, and a peer sending garbage is counted and then dropped, never crashing anything;
+ * - per-peer state (connected, synced, last synced, bytes) and what this device has not yet
+ *   shared with anyone.
+ *
+ * Runs in the renderer and, for tests and benchmarks, in Node (pass `WebSocket` and `wrtc`).
+ */
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type { Awareness } from 'y-protocols/awareness';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import Peer, { type SimplePeerInstance } from 'simple-peer/simplepeer.min.js';
+import {
+  MESSAGE_AWARENESS,
+  MESSAGE_QUERY_AWARENESS,
+  MESSAGE_SYNC,
+  Reassembler,
+  toFrames,
+} from '../../shared/protocol/frames';
+import { deriveSignalingKey, openSignal, sealSignal } from '../../shared/protocol/signalingCrypto';
+
+const SYNC_STEP1 = 0;
+const SYNC_STEP2 = 1;
+const SYNC_UPDATE = 2;
+
+/** The WebSocket constructor to use (the browser's, or `ws` in Node). */
+export type WebSocketConstructor = new (url: string) => WebSocket;
+
+export interface IceServer {
+  readonly urls: string | readonly string[];
+  readonly username?: string;
+  readonly credential?: string;
+}
+
+export interface PeerSyncOptions {
+  readonly doc: Y.Doc;
+  readonly awareness: Awareness;
+  /** The derived room name (shared/protocol/keys.ts). */
+  readonly roomName: string;
+  /** The derived y-webrtc password. */
+  readonly password: string;
+  /** Signaling server URLs (ws:// or wss://); can be changed later with {@link PeerSync.setSignaling}. */
+  readonly signaling?: readonly string[];
+  /** STUN/TURN servers; empty means host candidates only (LAN). */
+  readonly iceServers?: readonly IceServer[];
+  /** Node only: @roamhq/wrtc. */
+  readonly wrtc?: unknown;
+  /** Defaults to the global WebSocket. */
+  readonly WebSocket?: WebSocketConstructor;
+  /** Most peers connected at once (default 30). */
+  readonly maxConns?: number;
+  /** What earlier runs already shared with peers (see {@link PeerSync.sharedStateVector}). */
+  readonly sharedStateVector?: Uint8Array | null;
+  /** Time of day in ms; tests may pass a fake. */
+  readonly now?: () => number;
+  /** How often connected peers compare state vectors again (closes gaps in a partial mesh). */
+  readonly antiEntropyMs?: number;
+  /** Notable problems (a peer sending garbage, a server refusing us). */
+  readonly log?: (message: string) => void;
+}
+
+export type SignalingState = 'connecting' | 'open' | 'closed';
+export type PeerState = 'connecting' | 'connected' | 'synced';
+
+export interface PeerInfo {
+  readonly id: string;
+  readonly state: PeerState;
+  /** The awareness client ids this peer announced (one per device/window). */
+  readonly clients: readonly number[];
+  readonly connectedAt: number | null;
+  /** When the last sync message from or to this peer completed. */
+  readonly lastSyncedAt: number | null;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  /** Bytes queued for this peer and not yet handed to its data channel. */
+  readonly queuedBytes: number;
+  /** The signaling server through which the connection was negotiated. */
+  readonly via: string;
+}
+
+export interface PeerSyncStatus {
+  /** False after {@link PeerSync.disconnect} (the person chose to work offline). */
+  readonly online: boolean;
+  readonly signaling: ReadonlyArray<{ readonly url: string; readonly state: SignalingState }>;
+  readonly peers: readonly PeerInfo[];
+}
+
+export interface WireStats {
+  readonly bytesOut: number;
+  readonly bytesIn: number;
+  readonly framesOut: number;
+  readonly framesIn: number;
+  /** Messages dropped because they could not be read. */
+  readonly rejected: number;
+  /** Signaling messages that did not decrypt with the room key. */
+  readonly undecryptable: number;
+}
+
+/** A peer sending more than this before we have applied it is flooding; it is disconnected. */
+const MAX_INBOUND_QUEUE_BYTES = 64 * 1024 * 1024;
+/** Unreadable messages tolerated from one peer before it is disconnected. */
+const MAX_BAD_MESSAGES = 20;
+/** Data-channel buffer above which we wait before sending more. */
+const SEND_HIGH_WATER = 1024 * 1024;
+/** Longest a batch of incoming messages may hold the thread before yielding. */
+const SLICE_MS = 8;
+
+type Listener = (status: PeerSyncStatus) => void;
+
+function randomId(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+class SignalingSocket {
+  state: SignalingState = 'connecting';
+  private socket: WebSocket | null = null;
+  private retries = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private destroyed = false;
+
+  constructor(
+    readonly url: string,
+    private readonly owner: PeerSync,
+    private readonly Socket: WebSocketConstructor,
+  ) {
+    this.open();
+  }
+
+  private open(): void {
+    if (this.destroyed) return;
+    this.state = 'connecting';
+    let socket: WebSocket;
+    try {
+      socket = new this.Socket(this.url);
+    } catch {
+      this.closed();
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => {
+      this.state = 'open';
+      this.retries = 0;
+      this.owner.onSignalingOpen(this);
+    };
+    socket.onmessage = (event: MessageEvent) => {
+      if (typeof event.data === 'string') this.owner.onSignalingMessage(this, event.data);
+    };
+    socket.onclose = () => this.closed();
+    socket.onerror = () => {
+      // a close event follows
+    };
+  }
+
+  private closed(): void {
+    this.socket = null;
+    if (this.destroyed) return;
+    const wasOpen = this.state === 'open';
+    this.state = 'closed';
+    this.owner.onSignalingClosed(wasOpen);
+    const delay = Math.min(30_000, 500 * 2 ** this.retries) * (0.75 + Math.random() / 2);
+    this.retries++;
+    this.timer = setTimeout(() => this.open(), delay);
+  }
+
+  send(message: unknown): void {
+    if (this.state !== 'open' || !this.socket) return;
+    try {
+      this.socket.send(JSON.stringify(message));
+    } catch {
+      // closing; the close handler reconnects
+    }
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    if (this.timer) clearTimeout(this.timer);
+    const socket = this.socket;
+    this.socket = null;
+    this.state = 'closed';
+    if (socket) {
+      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
+      try {
+        socket.close();
+      } catch {
+        // already closed
+      }
+    }
+  }
+}
+
+class PeerConn {
+  readonly peer: SimplePeerInstance;
+  state: PeerState = 'connecting';
+  glareToken: number | undefined;
+  connectedAt: number | null = null;
+  lastSyncedAt: number | null = null;
+  bytesIn = 0;
+  bytesOut = 0;
+  queuedBytes = 0;
+  inboundBytes = 0;
+  badMessages = 0;
+  readonly clients = new Set<number>();
+  readonly reassembler = new Reassembler();
+  private readonly queue: Uint8Array[] = [];
+  private pumping = false;
+  private nextMessageId = 0;
+  private drainedCallbacks: Array<() => void> = [];
+  closed = false;
+
+  constructor(
+    readonly id: string,
+    readonly socket: SignalingSocket,
+    initiator: boolean,
+    private readonly owner: PeerSync,
+  ) {
+    this.peer = new Peer({
+      initiator,
+      trickle: true,
+      config: { iceServers: owner.iceServers.map((server) => ({ ...server })) },
+      ...(owner.wrtc ? { wrtc: owner.wrtc } : {}),
+    });
+    this.peer.on('signal', (signal) => {
+      if (this.glareToken === undefined) this.glareToken = Date.now() + Math.random();
+      owner.publish(socket, {
+        to: id,
+        from: owner.peerId,
+        type: 'signal',
+        token: this.glareToken,
+        signal,
+      });
+    });
+    this.peer.on('connect', () => owner.onPeerConnect(this));
+    this.peer.on('data', (data) => owner.onPeerData(this, data));
+    this.peer.on('close', () => owner.onPeerClose(this));
+    this.peer.on('error', (error) => owner.onPeerError(this, error));
+  }
+
+  /** Queues a message (chunked if large) and sends as fast as the data channel drains. */
+  send(message: Uint8Array, onSent?: () => void): void {
+    if (this.closed) return;
+    for (const frame of toFrames(message, this.nextMessageId++)) {
+      this.queue.push(frame);
+      this.queuedBytes += frame.length;
+    }
+    if (onSent) this.drainedCallbacks.push(onSent);
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.queue.length > 0 && !this.closed && this.peer.connected) {
+        if (this.peer.bufferSize > SEND_HIGH_WATER) {
+          this.pumping = false;
+          setTimeout(() => this.pump(), 4);
+          return;
+        }
+        const frame = this.queue.shift()!;
+        this.queuedBytes -= frame.length;
+        this.peer.send(frame);
+        this.bytesOut += frame.length;
+        this.owner.countOut(frame.length);
+      }
+    } catch (error) {
+      this.owner.log(`Sending to a peer failed: ${String(error)}`);
+    }
+    this.pumping = false;
+    if (this.queue.length === 0 && this.drainedCallbacks.length > 0) {
+      const callbacks = this.drainedCallbacks.splice(0);
+      for (const callback of callbacks) callback();
+    }
+  }
+
+  destroy(): void {
+    this.closed = true;
+    this.queue.length = 0;
+    this.queuedBytes = 0;
+    this.drainedCallbacks = [];
+    try {
+      this.peer.destroy();
+    } catch {
+      // already destroyed
+    }
+  }
+}
+
+interface Inbound {
+  readonly conn: PeerConn;
+  readonly message: Uint8Array;
+}
+
+/** The sync provider of one workspace. */
+export class PeerSync {
+  readonly doc: Y.Doc;
+  readonly awareness: Awareness;
+  readonly roomName: string;
+  readonly peerId = randomId();
+  readonly iceServers: readonly IceServer[];
+  readonly wrtc: unknown;
+  private readonly Socket: WebSocketConstructor;
+  private readonly maxConns: number;
+  private readonly now: () => number;
+  private readonly key: Promise<CryptoKey>;
+  private cryptoKey: CryptoKey | null = null;
+  private readonly sockets = new Map<string, SignalingSocket>();
+  private readonly conns = new Map<string, PeerConn>();
+  private readonly listeners = new Set<Listener>();
+  private readonly inbound: Inbound[] = [];
+  private draining: ReturnType<typeof setTimeout> | null = null;
+  private shouldConnect = false;
+  private destroyed = false;
+  private signalingUrls: string[];
+  private antiEntropy: ReturnType<typeof setInterval> | null = null;
+  private readonly antiEntropyMs: number;
+  private statusTimer: ReturnType<typeof setTimeout> | null = null;
+  private shared: Map<number, number>;
+  private readonly sharedListeners = new Set<(stateVector: Uint8Array) => void>();
+  private wire = {
+    bytesOut: 0,
+    bytesIn: 0,
+    framesOut: 0,
+    framesIn: 0,
+    rejected: 0,
+    undecryptable: 0,
+  };
+  readonly log: (message: string) => void;
+
+  constructor(options: PeerSyncOptions) {
+    this.doc = options.doc;
+    this.awareness = options.awareness;
+    this.roomName = options.roomName;
+    this.iceServers = options.iceServers ?? [];
+    this.wrtc = options.wrtc;
+    const Socket = options.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
+    if (!Socket) throw new Error('No WebSocket implementation: pass options.WebSocket.');
+    this.Socket = Socket;
+    this.maxConns = options.maxConns ?? 30;
+    this.now = options.now ?? Date.now;
+    this.antiEntropyMs = options.antiEntropyMs ?? 60_000;
+    this.log = options.log ?? (() => {});
+    this.signalingUrls = [...new Set(options.signaling ?? [])];
+    this.shared = options.sharedStateVector
+      ? safeDecodeStateVector(options.sharedStateVector)
+      : new Map();
+    this.key = deriveSignalingKey(options.password, options.roomName);
+    this.key.then(
+      (key) => {
+        this.cryptoKey = key;
+        if (this.shouldConnect)
+          for (const socket of this.sockets.values()) this.onSignalingOpen(socket);
+      },
+      (error: unknown) => this.log(`Could not derive the signaling key: ${String(error)}`),
+    );
+    this.doc.on('update', this.onDocUpdate);
+    this.awareness.on('update', this.onAwarenessUpdate);
+    this.connect();
+  }
+
+  /** Starts looking for peers (the default after construction). */
+  connect(): void {
+    if (this.destroyed || this.shouldConnect) return;
+    this.shouldConnect = true;
+    for (const url of this.signalingUrls) this.openSocket(url);
+    this.antiEntropy = setInterval(() => this.compareWithPeers(), this.antiEntropyMs);
+    this.scheduleStatus();
+  }
+
+  /** Closes every peer connection and signaling socket (working offline); {@link connect} resumes. */
+  disconnect(): void {
+    if (!this.shouldConnect) return;
+    this.shouldConnect = false;
+    if (this.antiEntropy) clearInterval(this.antiEntropy);
+    this.antiEntropy = null;
+    for (const socket of this.sockets.values()) {
+      socket.send({ type: 'unsubscribe', topics: [this.roomName] });
+      socket.destroy();
+    }
+    this.sockets.clear();
+    for (const conn of [...this.conns.values()]) this.dropConn(conn);
+    this.inbound.length = 0;
+    this.scheduleStatus();
+  }
+
+  /** Replaces the set of signaling servers; connections through servers kept stay up. */
+  setSignaling(urls: readonly string[]): void {
+    const next = [...new Set(urls)];
+    this.signalingUrls = next;
+    if (!this.shouldConnect) return;
+    for (const [url, socket] of this.sockets) {
+      if (!next.includes(url)) {
+        socket.send({ type: 'unsubscribe', topics: [this.roomName] });
+        socket.destroy();
+        this.sockets.delete(url);
+      }
+    }
+    for (const url of next) if (!this.sockets.has(url)) this.openSocket(url);
+    this.scheduleStatus();
+  }
+
+  get signaling(): readonly string[] {
+    return this.signalingUrls;
+  }
+
+  status(): PeerSyncStatus {
+    return {
+      online: this.shouldConnect,
+      signaling: [...this.sockets.values()].map((socket) => ({
+        url: socket.url,
+        state: socket.state,
+      })),
+      peers: [...this.conns.values()].map((conn) => ({
+        id: conn.id,
+        state: conn.state,
+        clients: [...conn.clients],
+        connectedAt: conn.connectedAt,
+        lastSyncedAt: conn.lastSyncedAt,
+        bytesIn: conn.bytesIn,
+        bytesOut: conn.bytesOut,
+        queuedBytes: conn.queuedBytes,
+        via: conn.socket.url,
+      })),
+    };
+  }
+
+  wireStats(): WireStats {
+    return { ...this.wire };
+  }
+
+  /** Calls `listener` (at most every 100 ms) when connections or sync state change. */
+  onStatus(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * The state vector of what at least one peer is known to hold (received from peers, or sent to
+   * a connected peer); persist it to show what is still unshared after a restart.
+   */
+  sharedStateVector(): Uint8Array {
+    return encodeStateVectorFromMap(this.shared);
+  }
+
+  onShared(listener: (stateVector: Uint8Array) => void): () => void {
+    this.sharedListeners.add(listener);
+    return () => this.sharedListeners.delete(listener);
+  }
+
+  /**
+   * What this device holds that no peer is known to have: the number of Yjs items (characters,
+   * map entries…) and the size of the update that would carry them.
+   */
+  unshared(): { readonly items: number; readonly bytes: number } {
+    const local = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+    let items = 0;
+    for (const [client, clock] of local)
+      items += Math.max(0, clock - (this.shared.get(client) ?? 0));
+    if (items === 0) return { items: 0, bytes: 0 };
+    const diff = Y.encodeStateAsUpdate(this.doc, encodeStateVectorFromMap(this.shared));
+    return { items, bytes: diff.length };
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.disconnect();
+    this.destroyed = true;
+    this.doc.off('update', this.onDocUpdate);
+    this.awareness.off('update', this.onAwarenessUpdate);
+    if (this.draining) clearTimeout(this.draining);
+    if (this.statusTimer) clearTimeout(this.statusTimer);
+    this.listeners.clear();
+    this.sharedListeners.clear();
+  }
+
+  // ---- signaling -------------------------------------------------------------------------
+
+  private openSocket(url: string): void {
+    this.sockets.set(url, new SignalingSocket(url, this, this.Socket));
+  }
+
+  /** @internal */
+  onSignalingOpen(socket: SignalingSocket): void {
+    this.scheduleStatus();
+    if (!this.cryptoKey || socket.state !== 'open') return;
+    socket.send({ type: 'subscribe', topics: [this.roomName] });
+    this.announce(socket);
+  }
+
+  /** @internal */
+  onSignalingClosed(wasOpen: boolean): void {
+    if (wasOpen) this.scheduleStatus();
+  }
+
+  private announce(socket: SignalingSocket): void {
+    if (this.conns.size < this.maxConns) {
+      this.publish(socket, { type: 'announce', from: this.peerId });
+    }
+  }
+
+  /** @internal Seals and publishes a signaling message in the room. */
+  publish(socket: SignalingSocket, data: Record<string, unknown>): void {
+    const key = this.cryptoKey;
+    if (!key) return;
+    sealSignal(key, data).then(
+      (sealed) => socket.send({ type: 'publish', topic: this.roomName, data: sealed }),
+      (error: unknown) => this.log(`Could not seal a signaling message: ${String(error)}`),
+    );
+  }
+
+  /** @internal */
+  onSignalingMessage(socket: SignalingSocket, raw: string): void {
+    const key = this.cryptoKey;
+    if (!key || raw.length > 1024 * 1024) return;
+    let frame: unknown;
+    try {
+      frame = JSON.parse(raw);
+    } catch {
+      return;
+    }
+    if (
+      typeof frame !== 'object' ||
+      frame === null ||
+      (frame as { type?: unknown }).type !== 'publish' ||
+      (frame as { topic?: unknown }).topic !== this.roomName
+    ) {
+      return;
+    }
+    void openSignal(key, (frame as { data?: unknown }).data).then((data) => {
+      if (data === undefined) {
+        this.wire.undecryptable++;
+        return;
+      }
+      try {
+        this.onSignal(socket, data);
+      } catch (error) {
+        this.log(`Ignored a bad signaling message: ${String(error)}`);
+      }
+    });
+  }
+
+  private onSignal(socket: SignalingSocket, data: unknown): void {
+    if (!this.shouldConnect || typeof data !== 'object' || data === null) return;
+    const message = data as Record<string, unknown>;
+    const from = message.from;
+    if (typeof from !== 'string' || from.length === 0 || from.length > 128 || from === this.peerId)
+      return;
+    if (message.to !== undefined && message.to !== this.peerId) return;
+    if (message.type === 'announce') {
+      if (!this.conns.has(from) && this.conns.size < this.maxConns) {
+        this.conns.set(from, new PeerConn(from, socket, true, this));
+        this.scheduleStatus();
+      }
+      return;
+    }
+    if (message.type !== 'signal' || typeof message.signal !== 'object' || message.signal === null)
+      return;
+    const signal = message.signal as { type?: unknown };
+    const existing = this.conns.get(from);
+    if (signal.type === 'offer' && existing) {
+      // Both sides offered at once ("glare"): the older offer wins, as in y-webrtc.
+      const remoteToken = typeof message.token === 'number' ? message.token : 0;
+      if (existing.glareToken !== undefined && existing.glareToken > remoteToken) return;
+      existing.glareToken = undefined;
+    }
+    if (signal.type === 'answer' && existing) existing.glareToken = undefined;
+    if (message.to !== this.peerId) return;
+    let conn = existing;
+    if (!conn) {
+      if (this.conns.size >= this.maxConns) return;
+      conn = new PeerConn(from, socket, false, this);
+      this.conns.set(from, conn);
+      this.scheduleStatus();
+    }
+    conn.peer.signal(signal);
+  }
+
+  // ---- peers ---------------------------------------------------------------------------
+
+  /** @internal */
+  onPeerConnect(conn: PeerConn): void {
+    conn.state = 'connected';
+    conn.connectedAt = this.now();
+    const step1 = encoding.createEncoder();
+    encoding.writeVarUint(step1, MESSAGE_SYNC);
+    encoding.writeVarUint(step1, SYNC_STEP1);
+    encoding.writeVarUint8Array(step1, Y.encodeStateVector(this.doc));
+    conn.send(encoding.toUint8Array(step1));
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length > 0) conn.send(this.awarenessMessage(states));
+    this.scheduleStatus();
+  }
+
+  /** @internal */
+  onPeerData(conn: PeerConn, data: Uint8Array): void {
+    if (conn.closed) return;
+    conn.bytesIn += data.length;
+    this.wire.bytesIn += data.length;
+    this.wire.framesIn++;
+    if (data.length === 0) return; // stock y-webrtc answers a message it does not know with nothing
+    const result = conn.reassembler.push(data);
+    if (result.kind === 'pending') {
+      if (conn.inboundBytes + conn.reassembler.pendingBytes > MAX_INBOUND_QUEUE_BYTES)
+        this.reject(conn, 'sent more than it lets us apply', true);
+      return;
+    }
+    if (result.kind === 'invalid') {
+      this.reject(conn, result.reason);
+      return;
+    }
+    conn.inboundBytes += result.message.length;
+    if (conn.inboundBytes > MAX_INBOUND_QUEUE_BYTES) {
+      this.reject(conn, 'sent more than it lets us apply', true);
+      return;
+    }
+    this.inbound.push({ conn, message: result.message });
+    this.draining ??= setTimeout(this.drain, 0);
+  }
+
+  /** @internal */
+  onPeerClose(conn: PeerConn): void {
+    this.dropConn(conn);
+    // Let peers (and this one, if it comes back) find each other again, as y-webrtc does.
+    if (this.shouldConnect) for (const socket of this.sockets.values()) this.announce(socket);
+  }
+
+  /** @internal */
+  onPeerError(conn: PeerConn, error: Error): void {
+    this.log(`Connection to peer ${conn.id.slice(0, 8)} failed: ${error.message}`);
+  }
+
+  /** @internal */
+  countOut(bytes: number): void {
+    this.wire.bytesOut += bytes;
+    this.wire.framesOut++;
+  }
+
+  private dropConn(conn: PeerConn): void {
+    if (this.conns.get(conn.id) === conn) this.conns.delete(conn.id);
+    conn.destroy();
+    const clients = [...conn.clients].filter((client) => client !== this.doc.clientID);
+    if (clients.length > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, clients, conn);
+    }
+    this.scheduleStatus();
+  }
+
+  private reject(conn: PeerConn, reason: string, immediately = false): void {
+    this.wire.rejected++;
+    conn.badMessages++;
+    if (immediately || conn.badMessages > MAX_BAD_MESSAGES) {
+      this.log(`Disconnected peer ${conn.id.slice(0, 8)}: ${reason}.`);
+      this.dropConn(conn);
+    }
+  }
+
+  // ---- applying what peers send -----------------------------------------------------------
+
+  private readonly drain = (): void => {
+    this.draining = null;
+    const started = performance.now();
+    let updates: Array<{ conn: PeerConn; update: Uint8Array }> = [];
+    const flush = () => {
+      if (updates.length > 0) this.applyRemote(updates);
+      updates = [];
+    };
+    while (this.inbound.length > 0 && performance.now() - started < SLICE_MS) {
+      const { conn, message } = this.inbound.shift()!;
+      conn.inboundBytes -= message.length;
+      if (conn.closed) continue;
+      try {
+        const decoder = decoding.createDecoder(message);
+        const type = decoding.readVarUint(decoder);
+        if (type === MESSAGE_SYNC) {
+          const step = decoding.readVarUint(decoder);
+          const payload = decoding.readVarUint8Array(decoder);
+          if (step === SYNC_STEP1) {
+            flush();
+            this.answerStep1(conn, payload);
+          } else if (step === SYNC_STEP2 || step === SYNC_UPDATE) {
+            updates.push({ conn, update: payload });
+            if (step === SYNC_STEP2 && conn.state !== 'synced') conn.state = 'synced';
+            conn.lastSyncedAt = this.now();
+          } else {
+            this.reject(conn, 'unknown sync step');
+          }
+        } else if (type === MESSAGE_AWARENESS) {
+          awarenessProtocol.applyAwarenessUpdate(
+            this.awareness,
+            decoding.readVarUint8Array(decoder),
+            conn,
+          );
+        } else if (type === MESSAGE_QUERY_AWARENESS) {
+          conn.send(this.awarenessMessage([...this.awareness.getStates().keys()]));
+        }
+        // Other types (y-webrtc's BroadcastChannel ones, future extensions) are ignored.
+      } catch {
+        this.reject(conn, 'unreadable message');
+      }
+    }
+    flush();
+    this.scheduleStatus();
+    if (this.inbound.length > 0) this.draining = setTimeout(this.drain, 0);
+  };
+
+  private answerStep1(conn: PeerConn, stateVector: Uint8Array): void {
+    const update = Y.encodeStateAsUpdate(this.doc, stateVector);
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    encoding.writeVarUint(encoder, SYNC_STEP2);
+    encoding.writeVarUint8Array(encoder, update);
+    const sent = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+    conn.send(encoding.toUint8Array(encoder), () => {
+      conn.lastSyncedAt = this.now();
+      this.markShared(sent);
+    });
+  }
+
+  /** Applies a batch of remote updates in one transaction (one UI refresh), isolating bad ones. */
+  private applyRemote(batch: ReadonlyArray<{ conn: PeerConn; update: Uint8Array }>): void {
+    const before = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+    let merged: Uint8Array | null = null;
+    if (batch.length > 1) {
+      try {
+        merged = Y.mergeUpdates(batch.map((item) => item.update));
+      } catch {
+        merged = null;
+      }
+    }
+    if (merged) {
+      try {
+        Y.applyUpdate(this.doc, merged, this);
+      } catch {
+        merged = null;
+      }
+    }
+    if (!merged) {
+      for (const { conn, update } of batch) {
+        try {
+          Y.applyUpdate(this.doc, update, this);
+        } catch {
+          this.reject(conn, 'an update Yjs cannot read');
+        }
+      }
+    }
+    const after = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+    const received = new Map<number, number>();
+    for (const [client, clock] of after) {
+      if (clock > (before.get(client) ?? 0)) received.set(client, clock);
+    }
+    if (received.size > 0) this.markShared(received);
+  }
+
+  private markShared(stateVector: ReadonlyMap<number, number>): void {
+    let changed = false;
+    for (const [client, clock] of stateVector) {
+      if (clock > (this.shared.get(client) ?? 0)) {
+        this.shared.set(client, clock);
+        changed = true;
+      }
+    }
+    if (changed && this.sharedListeners.size > 0) {
+      const encoded = this.sharedStateVector();
+      for (const listener of this.sharedListeners) listener(encoded);
+    }
+    if (changed) this.scheduleStatus();
+  }
+
+  // ---- sending local changes ---------------------------------------------------------------
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === this) return; // remote: every peer got it from its author
+    const connected = [...this.conns.values()].filter((conn) => conn.state !== 'connecting');
+    if (connected.length === 0) {
+      this.scheduleStatus();
+      return;
+    }
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    encoding.writeVarUint(encoder, SYNC_UPDATE);
+    encoding.writeVarUint8Array(encoder, update);
+    const message = encoding.toUint8Array(encoder);
+    const sent = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+    for (const conn of connected) {
+      conn.send(message, () => {
+        conn.lastSyncedAt = this.now();
+        this.markShared(sent);
+      });
+    }
+  };
+
+  private readonly onAwarenessUpdate = (
+    changes: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    if (origin instanceof PeerConn) {
+      for (const client of [...changes.added, ...changes.updated]) origin.clients.add(client);
+      for (const client of changes.removed) origin.clients.delete(client);
+      this.scheduleStatus();
+      return;
+    }
+    const changed = [...changes.added, ...changes.updated, ...changes.removed];
+    const connected = [...this.conns.values()].filter((conn) => conn.state !== 'connecting');
+    if (changed.length === 0 || connected.length === 0) return;
+    const message = this.awarenessMessage(changed);
+    for (const conn of connected) conn.send(message);
+  };
+
+  private awarenessMessage(clients: number[]): Uint8Array {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+    encoding.writeVarUint8Array(
+      encoder,
+      awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients),
+    );
+    return encoding.toUint8Array(encoder);
+  }
+
+  /** Sends our state vector again so each peer returns anything we are missing. */
+  private compareWithPeers(): void {
+    for (const conn of this.conns.values()) {
+      if (conn.state === 'connecting') continue;
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MESSAGE_SYNC);
+      encoding.writeVarUint(encoder, SYNC_STEP1);
+      encoding.writeVarUint8Array(encoder, Y.encodeStateVector(this.doc));
+      conn.send(encoding.toUint8Array(encoder));
+    }
+  }
+
+  private scheduleStatus(): void {
+    if (this.statusTimer || this.listeners.size === 0 || this.destroyed) return;
+    this.statusTimer = setTimeout(() => {
+      this.statusTimer = null;
+      const status = this.status();
+      for (const listener of this.listeners) listener(status);
+    }, 100);
+  }
+}
+
+function safeDecodeStateVector(encoded: Uint8Array): Map<number, number> {
+  try {
+    return Y.decodeStateVector(encoded);
+  } catch {
+    return new Map();
+  }
+}
+
+function encodeStateVectorFromMap(stateVector: ReadonlyMap<number, number>): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, stateVector.size);
+  for (const [client, clock] of stateVector) {
+    encoding.writeVarUint(encoder, client);
+    encoding.writeVarUint(encoder, clock);
+  }
+  return encoding.toUint8Array(encoder);
+}

@@ -1,0 +1,181 @@
+/**
+ * A Node peer for sync tests and benchmarks, run as its own process (y-webrtc-style rooms are one
+ * per process, and real peers are separate processes): the app's own sync provider
+ * (renderer/sync/peerSync.ts) over @roamhq/wrtc and ws, with the workspace model on a Y.Doc.
+ * Driven by JSON lines on stdin (`{id, cmd, ...}`), answering JSON lines on stdout (`{id, ok, value}`).
+ */
+import { createInterface } from 'node:readline';
+import { createRequire } from 'node:module';
+import { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { Awareness } from 'y-protocols/awareness';
+import { notes } from '../../shared/model';
+import { decodeInvite } from '../../shared/protocol/invite';
+import { deriveRoomName, deriveSignalingPassword } from '../../shared/protocol/keys';
+import { PeerSync, type WebSocketConstructor } from '../../renderer/sync/peerSync';
+
+const require = createRequire(import.meta.url);
+const wrtc: unknown = require('@roamhq/wrtc');
+
+let doc = new Y.Doc();
+let awareness = new Awareness(doc);
+let sync: PeerSync | null = null;
+
+/** JSON with sorted keys, so two replicas with the same content give the same text. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+type Command = { id: number; cmd: string } & Record<string, unknown>;
+
+function noteTitles(): string[] {
+  return notes
+    .list(doc, { includeArchived: true, includeDeleted: true })
+    .items.map((note) => note.title)
+    .sort();
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
+}
+
+const handlers: Record<string, (command: Command) => unknown> = {
+  async start(command) {
+    const invite = decodeInvite(String(command.invite));
+    if (!invite.ok) throw new Error(invite.error.message);
+    awareness.setLocalStateField('user', {
+      name: String(command.name ?? 'node'),
+      color: '#336699',
+    });
+    sync = new PeerSync({
+      doc,
+      awareness,
+      roomName: await deriveRoomName(invite.value.secretKey),
+      password: await deriveSignalingPassword(invite.value.secretKey),
+      signaling: command.signaling as string[],
+      iceServers: [],
+      wrtc,
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+    });
+    return sync.peerId;
+  },
+  addNotes(command) {
+    const titles = command.titles as string[];
+    for (const title of titles) {
+      const created = notes.create(doc, { actor: 'node-peer-member' }, { title });
+      if (!created.ok) throw new Error(created.error.message);
+    }
+    return titles.length;
+  },
+  /** Fills the document with roughly `bytes` of note text (incompressible, as in real notes). */
+  fill(command) {
+    const bytes = Number(command.bytes);
+    const per = 50_000;
+    for (let written = 0, i = 0; written < bytes; written += per, i++) {
+      const created = notes.create(doc, { actor: 'node-peer-member' }, { title: `big-${i}` });
+      if (!created.ok) throw new Error(created.error.message);
+      const record = doc.getMap('notes').get(created.value.id) as Y.Map<unknown>;
+      const body = record.get('body') as Y.XmlFragment;
+      const paragraph = new Y.XmlText();
+      let text = '';
+      while (text.length < per) text += Math.random().toString(36).slice(2);
+      doc.transact(() => {
+        body.insert(0, [paragraph]);
+        paragraph.insert(0, text.slice(0, per));
+      }, 'outpost:model');
+    }
+    return Y.encodeStateAsUpdate(doc).length;
+  },
+  titles: () => noteTitles(),
+  stateSize: () => Y.encodeStateAsUpdate(doc).length,
+  digest: () => Buffer.from(Y.encodeStateVector(doc)).toString('base64'),
+  contentDigest() {
+    const json = canonical(doc.getMap('notes').toJSON());
+    let hash = 0;
+    for (let i = 0; i < json.length; i++) hash = (hash * 31 + json.charCodeAt(i)) | 0;
+    return `${json.length}:${hash}`;
+  },
+  async waitTitles(command) {
+    const want = Number(command.count);
+    const ok = await waitFor(
+      () => noteTitles().length >= want,
+      Number(command.timeoutMs ?? 20_000),
+    );
+    return { ok, titles: noteTitles() };
+  },
+  async waitPeers(command) {
+    const want = Number(command.count);
+    const ok = await waitFor(
+      () => (sync?.status().peers.filter((peer) => peer.state === 'synced').length ?? 0) >= want,
+      Number(command.timeoutMs ?? 20_000),
+    );
+    return { ok, status: sync?.status() };
+  },
+  awarenessNames: () =>
+    [...awareness.getStates().values()]
+      .map((state) => (state as { user?: { name?: string } }).user?.name)
+      .filter(Boolean),
+  status: () => sync?.status(),
+  wire: () => sync?.wireStats(),
+  unshared: () => sync?.unshared(),
+  disconnect() {
+    sync?.disconnect();
+    return true;
+  },
+  connect() {
+    sync?.connect();
+    return true;
+  },
+  reset() {
+    sync?.destroy();
+    sync = null;
+    awareness.destroy();
+    doc.destroy();
+    doc = new Y.Doc();
+    awareness = new Awareness(doc);
+    return true;
+  },
+  exit() {
+    sync?.destroy();
+    setTimeout(() => process.exit(0), 20);
+    return true;
+  },
+};
+
+const lines = createInterface({ input: process.stdin });
+lines.on('line', (line) => {
+  let command: Command;
+  try {
+    command = JSON.parse(line) as Command;
+  } catch {
+    return;
+  }
+  void (async () => {
+    try {
+      const handler = handlers[command.cmd];
+      if (!handler) throw new Error(`unknown command ${command.cmd}`);
+      const value = await handler(command);
+      process.stdout.write(`${JSON.stringify({ id: command.id, ok: true, value })}\n`);
+    } catch (error) {
+      process.stdout.write(
+        `${JSON.stringify({ id: command.id, ok: false, error: String(error) })}\n`,
+      );
+    }
+  })();
+});
+lines.on('close', () => process.exit(0));
+process.on('unhandledRejection', (error) => {
+  process.stderr.write(`unhandledRejection: ${String(error)}\n`);
+});
