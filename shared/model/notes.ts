@@ -4,8 +4,11 @@
  */
 import * as Y from 'yjs';
 import { z } from 'zod';
-import { defineCollection } from './collection';
-import { ROOT } from './roots';
+import { defineCollection, type ModelContext } from './collection';
+import { MODEL_ORIGIN, ROOT } from './roots';
+import { copyBody, writeBodyTree, type BodyNode } from './notesBody';
+import { mapNoteLinks } from './notesMarkdown';
+import { fail, ok, type Result } from '../result';
 import { Note, Tag } from '../schema/records';
 
 export const NOTE_BODY_KEY = 'body';
@@ -75,4 +78,115 @@ export const notes = defineCollection({
 export function noteBody(doc: Y.Doc, id: string): Y.XmlFragment | undefined {
   const body = notes.map(doc, id)?.get(NOTE_BODY_KEY);
   return body instanceof Y.XmlFragment ? body : undefined;
+}
+
+/** Marks a note as edited now by the actor (the editor calls this after body edits settle). */
+export function touchNote(doc: Y.Doc, ctx: ModelContext, id: string): Result<null> {
+  const record = notes.map(doc, id);
+  if (!record)
+    return fail('not-found', 'Note not found. It may have been deleted on another device.');
+  const read = notes.get(doc, id);
+  if (!read?.ok) return fail('damaged', 'Note is damaged and read-only.');
+  doc.transact(() => {
+    record.set('updatedAt', (ctx.now ?? Date.now)());
+    record.set('updatedBy', ctx.actor);
+  }, MODEL_ORIGIN);
+  return ok(null);
+}
+
+/** What a new note starts with when it is made from a template, an import or a copy. */
+export interface NoteSeed {
+  readonly title: string;
+  readonly tags?: readonly string[];
+  readonly pinned?: boolean;
+  readonly createdAt?: number | null;
+  readonly updatedAt?: number | null;
+  readonly body: readonly BodyNode[];
+}
+
+/**
+ * Creates notes with bodies in one transaction: all of them or, when one seed is invalid, none.
+ * `linkTitles` resolves `[[Title]]` links of the seeds (noteLink nodes without an id) by title,
+ * preferring the notes created here, then live notes of the workspace.
+ */
+export function createNotesFromSeeds(
+  doc: Y.Doc,
+  ctx: ModelContext,
+  seeds: readonly NoteSeed[],
+): Result<Note[]> {
+  for (const [index, seed] of seeds.entries()) {
+    const input = NoteCreateInput.safeParse({ title: seed.title, tags: seed.tags ?? [] });
+    if (!input.success)
+      return fail(
+        'invalid-input',
+        `Note ${index + 1} (“${seed.title.slice(0, 40)}”): ${input.error.issues[0]?.message ?? 'invalid'}`,
+      );
+  }
+  const ids: string[] = [];
+  let failure: Result<Note[]> | null = null;
+  doc.transact(() => {
+    for (const seed of seeds) {
+      const result = notes.create(doc, ctx, { title: seed.title, tags: [...(seed.tags ?? [])] });
+      if (!result.ok) {
+        failure = result;
+        return;
+      }
+      ids.push(result.value.id);
+    }
+    const byTitle = new Map<string, string>();
+    for (const item of notes.list(doc).items) byTitle.set(item.title.toLowerCase(), item.id);
+    seeds.forEach((seed, index) => byTitle.set(seed.title.toLowerCase(), ids[index]!));
+    seeds.forEach((seed, index) => {
+      const id = ids[index]!;
+      const record = notes.map(doc, id)!;
+      if (seed.pinned) record.set('pinned', true);
+      if (typeof seed.createdAt === 'number') record.set('createdAt', seed.createdAt);
+      if (typeof seed.updatedAt === 'number') record.set('updatedAt', seed.updatedAt);
+      const body = mapNoteLinks(seed.body, (attrs) => {
+        if (typeof attrs.noteId === 'string' && attrs.noteId) return { ...attrs };
+        const label = typeof attrs.label === 'string' ? attrs.label : '';
+        return { ...attrs, noteId: byTitle.get(label.toLowerCase()) ?? '', label };
+      });
+      writeBodyTree(noteBody(doc, id)!, body);
+    });
+  }, MODEL_ORIGIN);
+  if (failure) return failure;
+  const created: Note[] = [];
+  for (const id of ids) {
+    const read = notes.get(doc, id);
+    if (read?.ok) created.push(read.value);
+  }
+  return ok(created);
+}
+
+/** Copies a note (title, tags, body) as a new live note. */
+export function duplicateNote(doc: Y.Doc, ctx: ModelContext, id: string): Result<Note> {
+  const read = notes.get(doc, id);
+  if (!read)
+    return fail('not-found', 'Note not found. It may have been deleted on another device.');
+  if (!read.ok) return fail('damaged', 'A damaged note cannot be duplicated.');
+  const source = noteBody(doc, id);
+  let result: Result<Note> = fail('internal', 'Could not duplicate the note.');
+  doc.transact(() => {
+    const title = read.value.title ? `${read.value.title} (copy)`.slice(0, 200) : '';
+    result = notes.create(doc, ctx, { title, tags: read.value.tags });
+    if (!result.ok) return;
+    const target = noteBody(doc, result.value.id);
+    if (source && target) copyBody(source, target);
+  }, MODEL_ORIGIN);
+  return result;
+}
+
+/** Deletes every note in the trash forever, in one transaction; returns how many. */
+export function emptyNotesTrash(doc: Y.Doc, _ctx: ModelContext): Result<number> {
+  const root = doc.getMap<unknown>(ROOT.notes);
+  const trashed: string[] = [];
+  root.forEach((value, id) => {
+    if (value instanceof Y.Map && typeof value.get('deletedAt') === 'number') trashed.push(id);
+  });
+  if (trashed.length === 0) return ok(0);
+  doc.transact(() => {
+    for (const id of trashed) root.delete(id);
+  }, MODEL_ORIGIN);
+  return ok(trashed.length);
 }

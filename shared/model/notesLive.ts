@@ -1,0 +1,297 @@
+/**
+ * The notes of an open workspace, kept up to date incrementally for a list of 10,000 notes:
+ * validated records are cached by id and only the ids a change touched are read again; snippets,
+ * backlinks and the search index are derived from bodies, one changed note at a time. Body text is
+ * re-read after typing settles (not on every keystroke), and the first full pass over all bodies
+ * runs in small slices after the list has painted.
+ */
+import type * as Y from 'yjs';
+import { notes, noteBody } from './notes';
+import { ROOT } from './roots';
+import { bodySnippet, digestBody, inspectBody } from './notesBody';
+import { NoteSearchIndex, type NoteSearchHit } from './notesSearch';
+import type { RecordList } from './collection';
+import type { DamagedRecord, Note, RecordRead } from '../schema/records';
+
+/** Read-only, plain-data queries over the derived notes data; a new object after every change. */
+export interface NotesIndexReader {
+  readonly version: number;
+  /** Notes whose bodies have been read into the index so far, and how many there are. */
+  readonly indexed: number;
+  readonly total: number;
+  snippet(id: string): string;
+  /** Ids of notes (live or not) whose bodies link to `id`. */
+  backlinks(id: string): readonly string[];
+  /** Ids of notes `id` links to. */
+  links(id: string): readonly string[];
+  /** Problems that keep a body read-only (unknown content from another version). */
+  bodyProblems(id: string): readonly string[];
+  search(query: string, limit?: number): NoteSearchHit[];
+}
+
+export interface NotesLiveOptions {
+  /** Called when derived data changed outside a document event (after a deferred re-read). */
+  readonly onChange: () => void;
+  /** How long typing must pause before a body is read again (ms). */
+  readonly textDelayMs?: number;
+  /** Time slice for the first pass over all bodies (ms). */
+  readonly sliceMs?: number;
+  readonly schedule?: (run: () => void, delayMs: number) => unknown;
+  readonly cancel?: (handle: unknown) => void;
+}
+
+export interface NotesLive {
+  /** The validated notes (live, archived and trashed), newest edit first, and damaged ones. */
+  list(): RecordList<Note>;
+  reader(): NotesIndexReader;
+  /** Feeds the events of `observeDeep` on the notes root. */
+  onEvents(events: ReadonlyArray<Y.YEvent<Y.AbstractType<unknown>>>): void;
+  /** Reads every pending body now (tests and benchmarks). */
+  flush(): void;
+  destroy(): void;
+}
+
+const NO_IDS: readonly string[] = [];
+
+/** Ids of notes an `observeDeep` batch on the notes root touched, split by what changed. */
+export function notesTouchedBy(
+  root: Y.Map<unknown>,
+  events: ReadonlyArray<Y.YEvent<Y.AbstractType<unknown>>>,
+): { meta: Set<string>; body: Set<string> } {
+  const meta = new Set<string>();
+  const body = new Set<string>();
+  for (const event of events) {
+    if (event.target === root) {
+      for (const key of (event as Y.YMapEvent<unknown>).keysChanged) {
+        meta.add(key);
+        body.add(key);
+      }
+      continue;
+    }
+    const id = event.path[0];
+    if (typeof id !== 'string') continue;
+    if (event.path[1] === 'body') body.add(id);
+    else {
+      meta.add(id);
+      if (event.path.length === 1 && (event as Y.YMapEvent<unknown>).keysChanged?.has('body'))
+        body.add(id);
+    }
+  }
+  return { meta, body };
+}
+
+/** Starts following the notes of a document. */
+export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLive {
+  const root = doc.getMap<unknown>(ROOT.notes);
+  const schedule = options.schedule ?? ((run, ms) => setTimeout(run, ms));
+  const cancel = options.cancel ?? ((handle) => clearTimeout(handle as number));
+  const textDelayMs = options.textDelayMs ?? 300;
+  const sliceMs = options.sliceMs ?? 8;
+
+  const reads = new Map<string, RecordRead<Note>>();
+  const staleMeta = new Set<string>();
+  const staleBody = new Set<string>();
+  const unindexed = new Set<string>();
+  const snippets = new Map<string, string>();
+  const outgoing = new Map<string, readonly string[]>();
+  const incoming = new Map<string, Set<string>>();
+  const problems = new Map<string, readonly string[]>();
+  const index = new NoteSearchIndex();
+  let cached: RecordList<Note> | null = null;
+  let version = 0;
+  let currentReader: NotesIndexReader | null = null;
+  let textTimer: unknown = null;
+  let sliceTimer: unknown = null;
+  let destroyed = false;
+
+  const readOne = (id: string): RecordRead<Note> => notes.get(doc, id)!;
+  root.forEach((_value, id) => {
+    reads.set(id, readOne(id));
+    unindexed.add(id);
+  });
+
+  function setLinks(id: string, links: readonly string[]): void {
+    for (const target of outgoing.get(id) ?? NO_IDS) incoming.get(target)?.delete(id);
+    if (links.length === 0) outgoing.delete(id);
+    else outgoing.set(id, links);
+    for (const target of links) {
+      let set = incoming.get(target);
+      if (!set) incoming.set(target, (set = new Set()));
+      set.add(id);
+    }
+  }
+
+  function forget(id: string): void {
+    reads.delete(id);
+    snippets.delete(id);
+    problems.delete(id);
+    unindexed.delete(id);
+    setLinks(id, NO_IDS);
+    index.remove(id);
+  }
+
+  /** Reads one body into snippets, links and the index. */
+  function digest(id: string): void {
+    unindexed.delete(id);
+    const fragment = noteBody(doc, id);
+    const read = reads.get(id);
+    if (!fragment || !read) {
+      setLinks(id, NO_IDS);
+      index.remove(id);
+      return;
+    }
+    const body = digestBody(fragment);
+    const found = inspectBody(fragment);
+    if (found.length) problems.set(id, found);
+    else problems.delete(id);
+    snippets.set(id, body.text.replace(/\s+/g, ' ').trim().slice(0, 160));
+    setLinks(id, body.links);
+    index.set({
+      id,
+      title: read.ok ? read.value.title : '',
+      text: body.text,
+      tags: read.ok ? read.value.tags : [],
+    });
+  }
+
+  function refreshMeta(): boolean {
+    if (staleMeta.size === 0) return false;
+    for (const id of staleMeta) {
+      if (!root.has(id)) {
+        forget(id);
+        continue;
+      }
+      const read = readOne(id);
+      reads.set(id, read);
+      // Title and tags are indexed too; the body text already known is reused.
+      if (index.has(id) && read.ok) {
+        index.set({
+          id,
+          title: read.value.title,
+          text: index.entry(id)?.text ?? '',
+          tags: read.value.tags,
+        });
+      }
+    }
+    staleMeta.clear();
+    cached = null;
+    return true;
+  }
+
+  function changed(): void {
+    version++;
+    currentReader = null;
+  }
+
+  function readBodiesNow(): void {
+    textTimer = null;
+    refreshMeta();
+    for (const id of staleBody) if (reads.has(id)) digest(id);
+    staleBody.clear();
+  }
+
+  function runSlice(): void {
+    sliceTimer = null;
+    if (destroyed) return;
+    refreshMeta();
+    const started = Date.now();
+    for (const id of unindexed) {
+      digest(id);
+      if (Date.now() - started >= sliceMs) break;
+    }
+    changed();
+    options.onChange();
+    if (unindexed.size > 0) sliceTimer = schedule(runSlice, 0);
+  }
+  if (unindexed.size > 0) sliceTimer = schedule(runSlice, 0);
+
+  function accept(id: string): boolean {
+    const read = reads.get(id);
+    return read?.ok === true && read.value.deletedAt === null;
+  }
+
+  return {
+    list() {
+      refreshMeta();
+      if (cached) return cached;
+      const items: Note[] = [];
+      const damaged: DamagedRecord[] = [];
+      for (const read of reads.values()) {
+        if (read.ok) items.push(read.value);
+        else damaged.push(read.damaged);
+      }
+      items.sort((a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id));
+      cached = { items, damaged };
+      return cached;
+    },
+    reader() {
+      if (currentReader) return currentReader;
+      const frozenVersion = version;
+      currentReader = {
+        version: frozenVersion,
+        indexed: reads.size - unindexed.size,
+        total: reads.size,
+        snippet(id) {
+          let snippet = snippets.get(id);
+          if (snippet === undefined) {
+            const fragment = noteBody(doc, id);
+            snippet = fragment ? bodySnippet(fragment) : '';
+            snippets.set(id, snippet);
+          }
+          return snippet;
+        },
+        backlinks(id) {
+          const set = incoming.get(id);
+          return set ? [...set] : NO_IDS;
+        },
+        links(id) {
+          return outgoing.get(id) ?? NO_IDS;
+        },
+        bodyProblems(id) {
+          if (unindexed.has(id) || staleBody.has(id)) {
+            const fragment = noteBody(doc, id);
+            return fragment ? inspectBody(fragment) : NO_IDS;
+          }
+          return problems.get(id) ?? NO_IDS;
+        },
+        search(query, limit = 50) {
+          return index.search(query, limit, accept);
+        },
+      };
+      return currentReader;
+    },
+    onEvents(events) {
+      const touched = notesTouchedBy(root, events);
+      for (const id of touched.meta) staleMeta.add(id);
+      for (const id of touched.body) {
+        staleBody.add(id);
+        // The list shows a snippet: drop the cached one so the next paint reads it fresh.
+        snippets.delete(id);
+      }
+      if (touched.meta.size > 0) cached = null;
+      changed();
+      if (touched.body.size > 0) {
+        if (textTimer !== null) cancel(textTimer);
+        textTimer = schedule(() => {
+          if (destroyed) return;
+          readBodiesNow();
+          changed();
+          options.onChange();
+        }, textDelayMs);
+      }
+    },
+    flush() {
+      if (textTimer !== null) cancel(textTimer);
+      if (sliceTimer !== null) cancel(sliceTimer);
+      sliceTimer = null;
+      readBodiesNow();
+      for (const id of [...unindexed]) digest(id);
+      changed();
+    },
+    destroy() {
+      destroyed = true;
+      if (textTimer !== null) cancel(textTimer);
+      if (sliceTimer !== null) cancel(sliceTimer);
+    },
+  };
+}

@@ -1,0 +1,264 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { notes, noteBody } from '../../../shared/model';
+import { createNotesFromSeeds } from '../../../shared/model/notes';
+import { readBodyTree, writeBodyTree, type BodyNode } from '../../../shared/model/notesBody';
+import {
+  bodyToMarkdown,
+  decodeMarkdownFile,
+  markdownFileName,
+  markdownToBody,
+  noteToMarkdown,
+  parseNoteMarkdown,
+} from '../../../shared/model/notesMarkdown';
+
+const ctx = { actor: 'member-1', now: () => 1_760_000_000_000 };
+const bold = { bold: {} };
+
+/** A body using every node and mark the editor offers. */
+const RICH: BodyNode[] = [
+  { type: 'heading', attrs: { level: 1 }, content: [{ type: 'text', text: 'Weekly update' }] },
+  {
+    type: 'paragraph',
+    content: [
+      { type: 'text', text: 'Plain, ' },
+      { type: 'text', text: 'bold', marks: bold },
+      { type: 'text', text: ' and ' },
+      { type: 'text', text: 'bold italic', marks: { bold: {}, italic: {} } },
+      { type: 'text', text: ', ' },
+      { type: 'text', text: 'struck', marks: { strike: {} } },
+      { type: 'text', text: ', ' },
+      { type: 'text', text: 'a `tick`', marks: { code: {} } },
+      { type: 'text', text: ' and a ' },
+      { type: 'text', text: 'link', marks: { link: { href: 'https://example.org/a?b=1' } } },
+      { type: 'text', text: '. Specials: 2 * 3 _x_ [y] <z> & #1 ~tilde~' },
+    ],
+  },
+  {
+    type: 'paragraph',
+    content: [
+      { type: 'text', text: 'See ' },
+      { type: 'noteLink', attrs: { noteId: 'target-note-1', label: 'Old title' } },
+      { type: 'text', text: ' then' },
+      { type: 'hardBreak' },
+      { type: 'text', text: 'a new line' },
+    ],
+  },
+  { type: 'heading', attrs: { level: 3 }, content: [{ type: 'text', text: '# not a heading' }] },
+  {
+    type: 'bulletList',
+    content: [
+      {
+        type: 'listItem',
+        content: [{ type: 'paragraph', content: [{ type: 'text', text: 'one' }] }],
+      },
+      {
+        type: 'listItem',
+        content: [
+          { type: 'paragraph', content: [{ type: 'text', text: 'two' }] },
+          {
+            type: 'orderedList',
+            attrs: { start: 3 },
+            content: [
+              {
+                type: 'listItem',
+                content: [{ type: 'paragraph', content: [{ type: 'text', text: 'three' }] }],
+              },
+              {
+                type: 'listItem',
+                content: [{ type: 'paragraph', content: [{ type: 'text', text: '4. four' }] }],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+  {
+    type: 'taskList',
+    content: [
+      {
+        type: 'taskItem',
+        attrs: { checked: true },
+        content: [{ type: 'paragraph', content: [{ type: 'text', text: 'done' }] }],
+      },
+      {
+        type: 'taskItem',
+        attrs: { checked: false },
+        content: [{ type: 'paragraph', content: [{ type: 'text', text: 'open', marks: bold }] }],
+      },
+    ],
+  },
+  {
+    type: 'blockquote',
+    content: [
+      { type: 'paragraph', content: [{ type: 'text', text: 'quoted' }] },
+      { type: 'paragraph', content: [{ type: 'text', text: '- still quoted' }] },
+    ],
+  },
+  {
+    type: 'codeBlock',
+    attrs: { language: 'ts' },
+    content: [{ type: 'text', text: 'const a = `x`;\n\n```\nnested fence\n```' }],
+  },
+  { type: 'horizontalRule' },
+  { type: 'paragraph', content: [{ type: 'text', text: 'The end.' }] },
+];
+
+function roundTrip(tree: BodyNode[]): BodyNode[] {
+  const doc = new Y.Doc();
+  const fragment = doc.getXmlFragment('body');
+  doc.transact(() => writeBodyTree(fragment, tree));
+  const markdown = bodyToMarkdown(readBodyTree(fragment), (id) =>
+    id === 'target-note-1' ? 'Target note' : undefined,
+  );
+  return markdownToBody(markdown);
+}
+
+/** Note links come back by title (ids are resolved on import), so compare labels only. */
+function withoutIds(tree: readonly BodyNode[]): BodyNode[] {
+  return tree.map((node) => {
+    if (node.type === 'text') return node;
+    if (node.type === 'noteLink') return { type: 'noteLink', attrs: { label: node.attrs?.label } };
+    return node.content ? { ...node, content: withoutIds(node.content) } : node;
+  });
+}
+
+describe('notes as Markdown', () => {
+  it('round-trips every node and mark through Yjs, Markdown and back', () => {
+    const back = roundTrip(RICH);
+    const expected = withoutIds(RICH).map((node) =>
+      node.type === 'paragraph' && node.content?.[1]?.type === 'noteLink'
+        ? {
+            ...node,
+            content: node.content.map((child) =>
+              child.type === 'noteLink'
+                ? { type: 'noteLink' as const, attrs: { label: 'Target note' } }
+                : child,
+            ),
+          }
+        : node,
+    );
+    expect(withoutIds(back)).toEqual(expected);
+  });
+
+  it('writes the Markdown a person expects', () => {
+    const doc = new Y.Doc();
+    const fragment = doc.getXmlFragment('body');
+    doc.transact(() => writeBodyTree(fragment, RICH));
+    const markdown = bodyToMarkdown(readBodyTree(fragment), () => 'Target note');
+    expect(markdown).toContain('# Weekly update\n');
+    expect(markdown).toContain('**bold**');
+    expect(markdown).toContain('***bold italic***');
+    expect(markdown).toContain('[link](https://example.org/a?b=1)');
+    expect(markdown).toContain('See [[Target note]] then\\\na new line');
+    // A list right after another list switches bullets so the two stay separate lists.
+    expect(markdown).toContain(
+      '- one\n- two\n\n  3. three\n  4. 4\\. four\n\n* [x] done\n* [ ] **open**',
+    );
+    expect(markdown).toContain('````ts\nconst a');
+  });
+
+  it('keeps what a foreign Markdown file says even when the editor has no node for it', () => {
+    const tree = markdownToBody(
+      '| a | b |\n| - | - |\n| 1 | 2 |\n\n<div>html</div>\n\n![img](x.png)',
+    );
+    const text = JSON.stringify(tree);
+    expect(text).toContain('html');
+    expect(text).toContain('![img](x.png)');
+    expect(text).toContain('1');
+    // Every list item starts with a paragraph, as the editor's schema requires.
+    const list = markdownToBody('- ```\n  code\n  ```');
+    expect(list[0]).toEqual({
+      type: 'bulletList',
+      content: [
+        {
+          type: 'listItem',
+          content: [
+            { type: 'paragraph' },
+            { type: 'codeBlock', content: [{ type: 'text', text: 'code' }] },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('round-trips a whole note file with front matter', () => {
+    const file = noteToMarkdown(
+      {
+        title: 'Trip: "Lisbon" #1',
+        tags: ['travel', 'q3'],
+        pinned: true,
+        createdAt: 1_700_000_000_000,
+        updatedAt: 1_750_000_000_000,
+      },
+      RICH,
+    );
+    expect(file.startsWith('---\ntitle: "Trip: \\"Lisbon\\" #1"\ntags: [travel, q3]\n')).toBe(true);
+    const parsed = parseNoteMarkdown('x.md', file);
+    expect(parsed.ok && parsed.value).toMatchObject({
+      title: 'Trip: "Lisbon" #1',
+      tags: ['travel', 'q3'],
+      pinned: true,
+      createdAt: 1_700_000_000_000,
+      updatedAt: 1_750_000_000_000,
+    });
+  });
+
+  it('imports notes with [[links]] resolved to the notes created in the same import', () => {
+    const doc = new Y.Doc();
+    const a = parseNoteMarkdown('A.md', '# A\n\nlinks to [[B]] and [[Nowhere]]');
+    const b = parseNoteMarkdown('B.md', '---\ntitle: B\ntags:\n  - x\n---\nbody of b');
+    if (!a.ok || !b.ok) throw new Error('parse failed');
+    const created = createNotesFromSeeds(doc, ctx, [a.value, b.value]);
+    expect(created.ok).toBe(true);
+    if (!created.ok) return;
+    const [noteA, noteB] = created.value;
+    expect(noteB).toMatchObject({ title: 'B', tags: ['x'] });
+    const links = JSON.stringify(readBodyTree(noteBody(doc, noteA!.id)!));
+    expect(links).toContain(`"noteId":"${noteB!.id}","label":"B"`);
+    expect(links).toContain('"noteId":"","label":"Nowhere"');
+  });
+
+  it('refuses binary, empty, huge, non-UTF-8 and malformed files with a clear message', () => {
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    expect(decodeMarkdownFile('a.md', new Uint8Array([137, 80, 78, 71, 0, 1]))).toMatchObject({
+      ok: false,
+      error: { code: 'binary', message: '“a.md” is a binary file, not Markdown text.' },
+    });
+    expect(decodeMarkdownFile('e.md', bytes('  \n'))).toMatchObject({ error: { code: 'empty' } });
+    expect(decodeMarkdownFile('big.md', new Uint8Array(50 * 1024 * 1024))).toMatchObject({
+      error: { code: 'too-large', message: expect.stringContaining('50 MB') },
+    });
+    expect(decodeMarkdownFile('l.md', new Uint8Array([0xc3, 0x28]))).toMatchObject({
+      error: { code: 'not-utf8' },
+    });
+    expect(decodeMarkdownFile('p.png', bytes('# hi'))).toMatchObject({
+      error: { code: 'not-markdown' },
+    });
+    expect(parseNoteMarkdown('f.md', '---\ntitle: x\n# never closed')).toMatchObject({
+      error: { code: 'malformed', message: expect.stringContaining('never closed') },
+    });
+    expect(parseNoteMarkdown('t.md', '---\ntags: [ok, "not ok"]\n---\n')).toMatchObject({
+      error: { code: 'malformed' },
+    });
+  });
+
+  it('names files after titles, safely and uniquely', () => {
+    const taken = new Set<string>();
+    expect(markdownFileName('Plan: Q3/Q4?', taken)).toBe('Plan Q3 Q4.md');
+    expect(markdownFileName('plan q3 q4', taken)).toBe('plan q3 q4 (2).md');
+    expect(markdownFileName('', taken)).toBe('Untitled.md');
+    expect(markdownFileName('../..', taken)).toBe('Untitled (2).md');
+  });
+
+  it('leaves a note list unchanged when one seed of an import is invalid', () => {
+    const doc = new Y.Doc();
+    const result = createNotesFromSeeds(doc, ctx, [
+      { title: 'fine', body: [] },
+      { title: 'x'.repeat(300), body: [] },
+    ]);
+    expect(result.ok).toBe(false);
+    expect(notes.list(doc).items).toHaveLength(0);
+  });
+});
