@@ -1,0 +1,246 @@
+/**
+ * The Outpost workspace file: one whole workspace in one file, used for exports and for the
+ * automatic backups the main process keeps. Layout (see docs/PROTOCOL.md §6):
+ *
+ *   <header JSON, UTF-8, one line>\n<payload: Yjs update v1 of the whole document>
+ *
+ * The header names the format, its version, the workspace and what it holds, and carries a
+ * SHA-256 checksum over the header's other fields and the payload, so a truncated, edited or
+ * damaged file is recognised before anything is changed.
+ */
+import * as Y from 'yjs';
+import { z } from 'zod';
+import { digest } from 'lib0/hash/sha256';
+import { toHexString } from 'lib0/buffer';
+import { fail, ok, type Result } from '../result';
+import { ROOT } from '../model/roots';
+
+export const WORKSPACE_FILE_FORMAT = 'outpost-workspace';
+export const WORKSPACE_FILE_VERSION = 1;
+/** The extension exports and backups use. */
+export const WORKSPACE_FILE_EXTENSION = '.outpost';
+/** A header line longer than this is not ours (ours are a few hundred bytes). */
+const MAX_HEADER_BYTES = 16 * 1024;
+
+export const BackupReason = z.enum(['change', 'quit', 'manual', 'export', 'before-restore']);
+export type BackupReason = z.infer<typeof BackupReason>;
+
+export const RecordCounts = z
+  .object({
+    notes: z.number().int().nonnegative(),
+    goals: z.number().int().nonnegative(),
+    decisions: z.number().int().nonnegative(),
+    members: z.number().int().nonnegative(),
+  })
+  .strict();
+export type RecordCounts = z.infer<typeof RecordCounts>;
+
+export const WorkspaceFileHeader = z
+  .object({
+    format: z.literal(WORKSPACE_FILE_FORMAT),
+    version: z.literal(WORKSPACE_FILE_VERSION),
+    workspaceId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+    workspaceName: z.string().max(200),
+    createdAt: z.number().int().nonnegative(),
+    reason: BackupReason,
+    encoding: z.literal('yjs-update-v1'),
+    counts: RecordCounts,
+    payloadBytes: z.number().int().nonnegative(),
+    checksum: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  })
+  .strict();
+export type WorkspaceFileHeader = z.infer<typeof WorkspaceFileHeader>;
+
+export interface WorkspaceFileInput {
+  readonly workspaceId: string;
+  readonly workspaceName: string;
+  readonly createdAt: number;
+  readonly reason: BackupReason;
+  readonly state: Uint8Array;
+  readonly counts: RecordCounts;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** What the checksum covers: every header field but the checksum, in a fixed order, then the payload. */
+function checksumOf(header: Omit<WorkspaceFileHeader, 'checksum'>, payload: Uint8Array): string {
+  const fields = encoder.encode(
+    JSON.stringify([
+      header.format,
+      header.version,
+      header.workspaceId,
+      header.workspaceName,
+      header.createdAt,
+      header.reason,
+      header.encoding,
+      header.counts.notes,
+      header.counts.goals,
+      header.counts.decisions,
+      header.counts.members,
+      header.payloadBytes,
+    ]) + '\n',
+  );
+  const all = new Uint8Array(fields.length + payload.length);
+  all.set(fields, 0);
+  all.set(payload, fields.length);
+  return `sha256:${toHexString(digest(all))}`;
+}
+
+/** How many records of each kind a document holds (live, archived and trashed alike). */
+export function countRecords(doc: Y.Doc): RecordCounts {
+  return {
+    notes: doc.getMap(ROOT.notes).size,
+    goals: doc.getMap(ROOT.goals).size,
+    decisions: doc.getMap(ROOT.decisions).size,
+    members: doc.getMap(ROOT.members).size,
+  };
+}
+
+/** Builds a workspace file from a document's encoded state. */
+export function encodeWorkspaceFile(input: WorkspaceFileInput): Uint8Array {
+  const partial = {
+    format: WORKSPACE_FILE_FORMAT,
+    version: WORKSPACE_FILE_VERSION,
+    workspaceId: input.workspaceId,
+    workspaceName: input.workspaceName.slice(0, 200),
+    createdAt: input.createdAt,
+    reason: input.reason,
+    encoding: 'yjs-update-v1',
+    counts: input.counts,
+    payloadBytes: input.state.length,
+  } as const;
+  const header: WorkspaceFileHeader = { ...partial, checksum: checksumOf(partial, input.state) };
+  const line = encoder.encode(JSON.stringify(header) + '\n');
+  const file = new Uint8Array(line.length + input.state.length);
+  file.set(line, 0);
+  file.set(input.state, line.length);
+  return file;
+}
+
+export type WorkspaceFileProblem =
+  'not-outpost' | 'newer-version' | 'bad-header' | 'truncated' | 'checksum-mismatch' | 'damaged';
+
+export interface ParsedHeader {
+  readonly header: WorkspaceFileHeader;
+  /** Where the payload starts in the file. */
+  readonly payloadOffset: number;
+}
+
+/**
+ * Reads and checks the header only (cheap: the main process lists backups with it). Fails with a
+ * readable message for anything that is not a well-formed Outpost workspace file header.
+ */
+export function readWorkspaceFileHeader(file: Uint8Array): Result<ParsedHeader> {
+  const limit = Math.min(file.length, MAX_HEADER_BYTES);
+  const newline = file.subarray(0, limit).indexOf(0x0a);
+  const notOurs = fail<ParsedHeader>(
+    'not-outpost' satisfies WorkspaceFileProblem,
+    'This is not an Outpost workspace file (it has no Outpost header).',
+  );
+  if (file.length === 0)
+    return fail('truncated' satisfies WorkspaceFileProblem, 'The file is empty.');
+  if (file[0] !== 0x7b) return notOurs;
+  if (newline < 0) {
+    return file.length < MAX_HEADER_BYTES && startsLikeOurs(file)
+      ? fail(
+          'truncated' satisfies WorkspaceFileProblem,
+          'The file is incomplete: it ends inside its header. It may have been cut off while copying.',
+        )
+      : notOurs;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(decoder.decode(file.subarray(0, newline)));
+  } catch {
+    return startsLikeOurs(file)
+      ? fail(
+          'bad-header' satisfies WorkspaceFileProblem,
+          'The file’s Outpost header is damaged, so the file cannot be read safely.',
+        )
+      : notOurs;
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return notOurs;
+  const record = raw as Record<string, unknown>;
+  if (record.format !== WORKSPACE_FILE_FORMAT) return notOurs;
+  if (typeof record.version === 'number' && record.version > WORKSPACE_FILE_VERSION) {
+    return fail(
+      'newer-version' satisfies WorkspaceFileProblem,
+      `This file was made by a newer Outpost (file format version ${record.version}; this Outpost reads version ${WORKSPACE_FILE_VERSION}). Update Outpost to open it.`,
+    );
+  }
+  const parsed = WorkspaceFileHeader.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return fail(
+      'bad-header' satisfies WorkspaceFileProblem,
+      `The file’s Outpost header is not valid (${issue ? `${issue.path.join('.') || 'header'}: ${issue.message}` : 'unknown problem'}), so the file cannot be read safely.`,
+    );
+  }
+  return ok({ header: parsed.data, payloadOffset: newline + 1 });
+}
+
+function startsLikeOurs(file: Uint8Array): boolean {
+  const prefix = encoder.encode(`{"format":"${WORKSPACE_FILE_FORMAT}"`);
+  const n = Math.min(prefix.length, file.length);
+  for (let i = 0; i < n; i++) if (file[i] !== prefix[i]) return false;
+  return true;
+}
+
+export interface WorkspaceFile {
+  readonly header: WorkspaceFileHeader;
+  /** The Yjs update (v1) of the whole workspace. */
+  readonly state: Uint8Array;
+}
+
+/**
+ * Reads a whole workspace file and checks it completely: header, length, checksum, and that the
+ * payload is a Yjs update this version can apply. Nothing is changed anywhere; the caller decides
+ * what to do with the result.
+ */
+export function decodeWorkspaceFile(file: Uint8Array): Result<WorkspaceFile> {
+  const parsed = readWorkspaceFileHeader(file);
+  if (!parsed.ok) return parsed;
+  const { header, payloadOffset } = parsed.value;
+  const available = file.length - payloadOffset;
+  if (available < header.payloadBytes) {
+    return fail(
+      'truncated' satisfies WorkspaceFileProblem,
+      `The file is incomplete: it holds ${available} of its ${header.payloadBytes} bytes of data. It may have been cut off while copying or downloading.`,
+    );
+  }
+  if (available > header.payloadBytes) {
+    return fail(
+      'checksum-mismatch' satisfies WorkspaceFileProblem,
+      `The file has ${available - header.payloadBytes} more bytes than its header says: it was changed after it was written.`,
+    );
+  }
+  const state = file.slice(payloadOffset);
+  if (checksumOf(header, state) !== header.checksum) {
+    return fail(
+      'checksum-mismatch' satisfies WorkspaceFileProblem,
+      'The file does not match its checksum: it was changed or damaged after it was written.',
+    );
+  }
+  const check = checkWorkspaceState(state);
+  if (!check.ok) return check;
+  return ok({ header, state });
+}
+
+/**
+ * Checks that bytes are a Yjs update of a workspace by applying them to a scratch document.
+ * Returns the scratch document so callers can read from it (e.g. counts, name, Markdown).
+ */
+export function checkWorkspaceState(state: Uint8Array): Result<Y.Doc> {
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdate(doc, state);
+  } catch (error) {
+    doc.destroy();
+    return fail(
+      'damaged' satisfies WorkspaceFileProblem,
+      `The workspace data in the file is damaged and cannot be read (${error instanceof Error ? error.message : String(error)}).`,
+    );
+  }
+  return ok(doc);
+}

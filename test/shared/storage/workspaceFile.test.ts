@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { goals, notes, decisions, renameWorkspace } from '../../../shared/model';
+import {
+  countRecords,
+  decodeWorkspaceFile,
+  encodeWorkspaceFile,
+  readWorkspaceFileHeader,
+} from '../../../shared/storage/workspaceFile';
+import { damage, randomBytes, seededRandom } from './seeded';
+
+const ctx = { actor: 'member-1', now: () => 1_700_000_000_000 };
+
+function sampleDoc(): Y.Doc {
+  const doc = new Y.Doc();
+  renameWorkspace(doc, 'Lisbon team');
+  for (let i = 0; i < 5; i++) notes.create(doc, ctx, { title: `Note ${i}`, tags: ['trip'] });
+  goals.create(doc, ctx, { title: 'Ship the beta' });
+  decisions.create(doc, ctx, { title: 'Adopt async updates' });
+  return doc;
+}
+
+function fileOf(doc: Y.Doc): Uint8Array {
+  return encodeWorkspaceFile({
+    workspaceId: 'ws-abcdefgh',
+    workspaceName: 'Lisbon team',
+    createdAt: 1_700_000_000_000,
+    reason: 'export',
+    state: Y.encodeStateAsUpdate(doc),
+    counts: countRecords(doc),
+  });
+}
+
+describe('workspace file', () => {
+  it('round-trips a workspace with its header', () => {
+    const doc = sampleDoc();
+    const decoded = decodeWorkspaceFile(fileOf(doc));
+    expect(decoded.ok).toBe(true);
+    if (!decoded.ok) return;
+    expect(decoded.value.header).toMatchObject({
+      format: 'outpost-workspace',
+      version: 1,
+      workspaceName: 'Lisbon team',
+      counts: { notes: 5, goals: 1, decisions: 1, members: 0 },
+    });
+    expect(decoded.value.header.checksum).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, decoded.value.state);
+    expect(
+      notes
+        .list(copy)
+        .items.map((n) => n.title)
+        .sort(),
+    ).toEqual(
+      notes
+        .list(doc)
+        .items.map((n) => n.title)
+        .sort(),
+    );
+  });
+
+  it('names each kind of bad input clearly', () => {
+    const good = fileOf(sampleDoc());
+    const text = new TextDecoder().decode(good.subarray(0, good.indexOf(10)));
+    const withHeader = (header: string) => {
+      const line = new TextEncoder().encode(header + '\n');
+      const out = new Uint8Array(line.length + good.length - good.indexOf(10) - 1);
+      out.set(line);
+      out.set(good.subarray(good.indexOf(10) + 1), line.length);
+      return out;
+    };
+    const cases: Array<[string, Uint8Array, string, RegExp]> = [
+      ['empty', new Uint8Array(), 'truncated', /empty/],
+      ['png', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 10, 1, 2]), 'not-outpost', /not an Outpost/],
+      ['json', new TextEncoder().encode('{"hello":1}\n'), 'not-outpost', /not an Outpost/],
+      ['cut in header', good.slice(0, 30), 'truncated', /ends inside its header/],
+      ['cut in data', good.slice(0, good.length - 10), 'truncated', /incomplete/],
+      ['extra bytes', new Uint8Array([...good, 1, 2, 3]), 'checksum-mismatch', /more bytes/],
+      [
+        'newer version',
+        withHeader(text.replace('"version":1', '"version":7')),
+        'newer-version',
+        /newer Outpost/,
+      ],
+      [
+        'renamed in header',
+        withHeader(text.replace('Lisbon team', 'Lisbon tean')),
+        'checksum-mismatch',
+        /checksum/,
+      ],
+    ];
+    for (const [name, bytes, code, message] of cases) {
+      const result = decodeWorkspaceFile(bytes);
+      expect(result.ok, name).toBe(false);
+      if (result.ok) continue;
+      expect(result.error.code, name).toBe(code);
+      expect(result.error.message, name).toMatch(message);
+    }
+    const tampered = good.slice();
+    tampered[tampered.length - 5] ^= 0xff;
+    const result = decodeWorkspaceFile(tampered);
+    expect(result.ok ? 'ok' : result.error.code).toBe('checksum-mismatch');
+  });
+
+  it('reads the header alone for listings', () => {
+    const header = readWorkspaceFileHeader(fileOf(sampleDoc()));
+    expect(header.ok && header.value.header.counts.notes).toBe(5);
+  });
+
+  it('rejects 400 seeded random and damaged files without throwing or accepting damage', () => {
+    const seed = Number(process.env.OUTPOST_SEED ?? 20260107);
+    const random = seededRandom(seed);
+    const good = fileOf(sampleDoc());
+    for (let i = 0; i < 400; i++) {
+      const bytes =
+        i % 4 === 0
+          ? randomBytes(random, 600)
+          : i % 4 === 1
+            ? new Uint8Array([
+                ...new TextEncoder().encode('{"format":"outpost-workspace"'),
+                ...randomBytes(random, 300),
+              ])
+            : damage(random, good);
+      let result;
+      try {
+        result = decodeWorkspaceFile(bytes);
+      } catch (error) {
+        throw new Error(`case ${i} (seed ${seed}) threw: ${String(error)}`);
+      }
+      if (result.ok) {
+        // Only an undamaged file may pass: same bytes as the original.
+        expect(bytes, `case ${i} seed ${seed}`).toEqual(good);
+      } else {
+        expect(result.error.message.length, `case ${i} seed ${seed}`).toBeGreaterThan(10);
+      }
+    }
+  });
+});
