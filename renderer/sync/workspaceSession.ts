@@ -12,7 +12,6 @@ import {
   goals,
   listMembers,
   migrateWorkspace,
-  notes,
   schemaVersionOf,
   upsertMember,
   workspaceName,
@@ -20,12 +19,19 @@ import {
 } from '../../shared/model';
 import type { Decision, DamagedRecord, Goal, Member, Note } from '../../shared/schema/records';
 import type { Profile } from '../../shared/schema/profile';
+import {
+  createNotesLive,
+  type NotesLive,
+  type NotesIndexReader,
+} from '../../shared/model/notesLive';
 import { WORKSPACE_DB_PREFIX } from './localState';
 
 export interface WorkspaceSnapshot {
   readonly name: string | null;
   readonly schemaVersion: number;
   readonly notes: RecordList<Note>;
+  /** Snippets, backlinks and full-text search over notes (a new object whenever they change). */
+  readonly noteIndex: NotesIndexReader;
   readonly goals: RecordList<Goal>;
   readonly decisions: RecordList<Decision>;
   readonly members: {
@@ -75,6 +81,7 @@ export function openWorkspaceSession(
   const dirty = new Set<SnapshotKey>();
   let scheduled = false;
   let destroyed = false;
+  let notesLive: NotesLive | null = null;
 
   const compute = (
     key: SnapshotKey,
@@ -82,7 +89,8 @@ export function openWorkspaceSession(
   ): Partial<WorkspaceSnapshot> => {
     switch (key) {
       case 'notes':
-        return { notes: notes.list(doc, everything) };
+        // Incremental: only the notes the last changes touched are validated and read again.
+        return notesLive ? { notes: notesLive.list(), noteIndex: notesLive.reader() } : {};
       case 'goals':
         return { goals: goals.list(doc, everything) };
       case 'decisions':
@@ -119,13 +127,25 @@ export function openWorkspaceSession(
     map.observeDeep(handler);
   };
 
+  const markNotesDirty = () => {
+    dirty.add('notes');
+    if (!scheduled) {
+      scheduled = true;
+      queueMicrotask(flush);
+    }
+  };
+
   const ready = persistence.whenSynced.then((): ReadyStatus => {
     const migrated = migrateWorkspace(doc);
     if (migrated.ok) upsertMember(doc, profile);
+    const live = createNotesLive(doc, { onChange: markNotesDirty });
+    notesLive = live;
+    doc.getMap(ROOT.notes).observeDeep((events) => live.onEvents(events));
     snapshot = {
       name: workspaceName(doc),
       schemaVersion: schemaVersionOf(doc),
-      notes: notes.list(doc, everything),
+      notes: live.list(),
+      noteIndex: live.reader(),
       goals: goals.list(doc, everything),
       decisions: decisions.list(doc, everything),
       members: listMembers(doc),
@@ -148,6 +168,7 @@ export function openWorkspaceSession(
     ready,
     async destroy() {
       destroyed = true;
+      notesLive?.destroy();
       awareness.destroy();
       await persistence.destroy();
       doc.destroy();

@@ -268,8 +268,12 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
         // The list shows a snippet: drop the cached one so the next paint reads it fresh.
         snippets.delete(id);
       }
-      if (touched.meta.size > 0) cached = null;
-      changed();
+      // Typing changes only a body: the list and reader stay the same objects (no re-render per
+      // keystroke) until the deferred re-read below publishes the new snippet and index.
+      if (touched.meta.size > 0) {
+        cached = null;
+        changed();
+      }
       if (touched.body.size > 0) {
         if (textTimer !== null) cancel(textTimer);
         textTimer = schedule(() => {
