@@ -80,7 +80,7 @@ describe('applying stored rows around damage', () => {
       try {
         report = applyStoredRows(doc, stored, LOAD);
       } catch (error) {
-        throw new Error(`run ${run} (seed ${seed}) threw: ${String(error)}`);
+        throw new Error(`run ${run} (seed ${seed}) threw: ${String(error)}`, { cause: error });
       }
       expect(report.applied + report.setAside.length, `run ${run} seed ${seed}`).toBe(
         stored.length,

@@ -125,7 +125,7 @@ describe('workspace file', () => {
       try {
         result = decodeWorkspaceFile(bytes);
       } catch (error) {
-        throw new Error(`case ${i} (seed ${seed}) threw: ${String(error)}`);
+        throw new Error(`case ${i} (seed ${seed}) threw: ${String(error)}`, { cause: error });
       }
       if (result.ok) {
         // Only an undamaged file may pass: same bytes as the original.
