@@ -21,8 +21,10 @@ export function randomBytes(random: () => number, max: number): Uint8Array {
 export function damage(random: () => number, source: Uint8Array): Uint8Array {
   let bytes = source.slice();
   const flips = 1 + Math.floor(random() * 4);
-  for (let k = 0; k < flips && bytes.length > 0; k++)
-    bytes[Math.floor(random() * bytes.length)] ^= 1 + Math.floor(random() * 255);
+  for (let k = 0; k < flips && bytes.length > 0; k++) {
+    const at = Math.floor(random() * bytes.length);
+    bytes[at] = bytes[at]! ^ (1 + Math.floor(random() * 255));
+  }
   if (random() < 0.3) bytes = bytes.slice(0, Math.floor(random() * bytes.length));
   return bytes;
 }

@@ -97,7 +97,7 @@ describe('workspace file', () => {
       expect(result.error.message, name).toMatch(message);
     }
     const tampered = good.slice();
-    tampered[tampered.length - 5] ^= 0xff;
+    tampered[tampered.length - 5] = tampered[tampered.length - 5]! ^ 0xff;
     const result = decodeWorkspaceFile(tampered);
     expect(result.ok ? 'ok' : result.error.code).toBe('checksum-mismatch');
   });
