@@ -7,11 +7,13 @@ import { Onboarding } from './components/Onboarding';
 import { NotesView } from './features/notes/NotesView';
 import { GoalsView } from './features/goals/GoalsView';
 import { DecisionsView } from './features/decisions/DecisionsView';
+import { useDecisionReminders } from './features/decisions/useDecisionReminders';
 import { FocusView } from './features/focus/FocusView';
 import { SyncView } from './features/sync/SyncView';
 import { SettingsView } from './features/settings/SettingsView';
 import type { RecordKind } from '../shared/schema/records';
 import { useFocusStore } from './features/focus/focusStore';
+import { useFocusPresence } from './features/focus/teamPresence';
 
 const RECORD_SECTIONS: Partial<Record<Section, RecordKind>> = {
   notes: 'note',
@@ -86,18 +88,23 @@ const VIEWS: Record<Section, () => React.JSX.Element> = {
   settings: SettingsView,
 };
 
-/** The focus timer runs whichever section is open, from the moment the profile is known. */
+/**
+ * The focus timer runs in the main process (or the web companion); the page follows it from boot,
+ * whichever section is open, and keeps this person's focus status in the workspace's awareness.
+ */
 function useFocusTimer(): void {
-  const timeZone = useAppStore((state) => state.profile?.timeZone);
+  const shell = useAppStore((state) => state.appInfo?.shell);
   useEffect(() => {
-    if (timeZone) useFocusStore.getState().load(timeZone);
-  }, [timeZone]);
+    if (shell) void useFocusStore.getState().connect(shell);
+  }, [shell]);
+  useFocusPresence();
 }
 
 export function App() {
   useTheme();
   useShortcuts();
   useFocusTimer();
+  useDecisionReminders();
   const booted = useAppStore((state) => state.booted);
   const profile = useAppStore((state) => state.profile);
   const section = useAppStore((state) => state.section);

@@ -23,6 +23,12 @@ interface RecordListPaneProps<T extends ListRecord> {
   readonly emptyGlyph: string;
   readonly emptyText: string;
   readonly order?: (a: T, b: T) => number;
+  /** Extra controls under the view tabs (a section's own filters or actions). */
+  readonly toolbar?: ReactNode;
+  /** A section's own filter on top of the view and title filter (e.g. "needs my vote"). */
+  readonly filterItem?: (item: T) => boolean;
+  /** Shown instead of the list when `filterItem` leaves nothing. */
+  readonly filteredEmpty?: ReactNode;
 }
 
 const VIEWS: ReadonlyArray<[RecordView, string]> = [
@@ -50,6 +56,9 @@ export function RecordListPane<T extends ListRecord>(props: RecordListPaneProps<
     emptyGlyph,
     emptyText,
     order,
+    toolbar,
+    filterItem,
+    filteredEmpty,
   } = props;
   const view = useAppStore((state) => state.recordView[kind]);
   const setView = useAppStore((state) => state.setRecordView);
@@ -61,10 +70,13 @@ export function RecordListPane<T extends ListRecord>(props: RecordListPaneProps<
   const visible = useMemo(() => {
     const needle = filter.trim().toLowerCase();
     const shown = items.filter(
-      (item) => inView(item, view) && (!needle || item.title.toLowerCase().includes(needle)),
+      (item) =>
+        inView(item, view) &&
+        (!needle || item.title.toLowerCase().includes(needle)) &&
+        (!filterItem || filterItem(item)),
     );
     return order ? [...shown].sort(order) : shown;
-  }, [items, view, filter, order]);
+  }, [items, view, filter, order, filterItem]);
 
   const moveSelection = (event: KeyboardEvent<HTMLUListElement>) => {
     if (
@@ -117,6 +129,7 @@ export function RecordListPane<T extends ListRecord>(props: RecordListPaneProps<
           </button>
         ))}
       </div>
+      {toolbar}
       {total > 0 && (
         <input
           className="input filter"
@@ -129,7 +142,9 @@ export function RecordListPane<T extends ListRecord>(props: RecordListPaneProps<
       )}
       <DamagedRecords records={damaged} noun={noun} />
       {visible.length === 0 ? (
-        total > 0 ? (
+        total > 0 && filterItem && filteredEmpty && !filter.trim() ? (
+          filteredEmpty
+        ) : total > 0 ? (
           <EmptyState glyph="🔍" title={`No ${noun}s match “${filter}”`}>
             Try another word, or clear the filter.
           </EmptyState>

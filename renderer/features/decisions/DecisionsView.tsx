@@ -1,36 +1,107 @@
-import { useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { Decision } from '../../../shared/schema/records';
+import { needsVote, tallyVotes } from '../../../shared/model';
 import { useAppStore } from '../../store';
 import { selectMembers } from '../../store/selectors';
 import { RecordListPane } from '../../components/RecordListPane';
 import { RecordDetail } from '../../components/RecordDetail';
 import { EmptyState } from '../../components/EmptyState';
 import { timeAgo } from '../../components/time';
+import { DecisionDetail } from './DecisionDetail';
+import { exportDecisions, importDecisionFiles, type ImportReport } from './decisionActions';
+import { useNow } from './parts';
+import './decisions.css';
 
-const STATUSES: ReadonlyArray<[Decision['status'], string]> = [
-  ['draft', 'Draft'],
-  ['proposed', 'Proposed'],
-  ['accepted', 'Accepted'],
-  ['rejected', 'Rejected'],
-  ['superseded', 'Superseded'],
-];
+const NO_DECISIONS: readonly Decision[] = [];
 
 /** Decisions: an open log of what was decided, by whom, and why. */
 export function DecisionsView() {
   const list = useAppStore((state) => state.snapshot?.decisions);
+  const goals = useAppStore((state) => state.snapshot?.goals.items);
+  const notes = useAppStore((state) => state.snapshot?.notes.items);
   const members = useAppStore(selectMembers);
+  const selfId = useAppStore((state) => state.profile?.memberId);
   const selectedId = useAppStore((state) => state.selected.decision);
   const createRecord = useAppStore((state) => state.createRecord);
-  const updateRecord = useAppStore((state) => state.updateRecord);
   const notify = useAppStore((state) => state.notify);
+  const select = useAppStore((state) => state.select);
+  const readOnly = useAppStore(
+    (state) => state.workspaceStatus.state === 'ready' && state.workspaceStatus.readOnly,
+  );
   const [justCreated, setJustCreated] = useState<string | null>(null);
+  const [needsMine, setNeedsMine] = useState(false);
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const now = useNow();
+  const items = list?.items ?? NO_DECISIONS;
 
   const create = () => {
     const result = createRecord('decision', 'Untitled decision');
     if (result.ok) setJustCreated(result.value.id);
     else notify('error', result.error.message);
   };
-  const selected = list?.items.find((decision) => decision.id === selectedId);
+  const selected = items.find((decision) => decision.id === selectedId);
+  const waiting = selfId
+    ? items.filter((decision) => decision.deletedAt === null && needsVote(decision, selfId, now))
+    : [];
+  const filterItem = useCallback(
+    (decision: Decision) => !!selfId && needsVote(decision, selfId, now),
+    [selfId, now],
+  );
+
+  const importFiles = async (files: FileList | null) => {
+    if (!files || files.length === 0) return;
+    const result = await importDecisionFiles([...files]);
+    setReport(result);
+    const first = result.imported[0];
+    if (first) select('decision', first.id);
+    if (fileInput.current) fileInput.current.value = '';
+  };
+
+  const toolbar = (
+    <div className="decision-toolbar">
+      <button
+        type="button"
+        className="chip"
+        aria-pressed={needsMine}
+        onClick={() => setNeedsMine(!needsMine)}
+      >
+        Needs my vote{waiting.length > 0 ? ` (${waiting.length})` : ''}
+      </button>
+      <span className="spacer" />
+      <button
+        type="button"
+        className="button small"
+        disabled={readOnly}
+        onClick={() => fileInput.current?.click()}
+      >
+        Import MADR…
+      </button>
+      <input
+        ref={fileInput}
+        type="file"
+        accept=".md,.markdown,text/markdown,text/plain"
+        multiple
+        hidden
+        aria-label="MADR files to import"
+        onChange={(event) => void importFiles(event.target.files)}
+      />
+      <button
+        type="button"
+        className="button small"
+        disabled={items.every((item) => item.deletedAt !== null)}
+        title="Download every decision as its own MADR Markdown file"
+        onClick={() => {
+          const result = exportDecisions(
+            items.filter((item) => item.deletedAt === null).map((item) => item.id),
+          );
+          if (!result.ok) notify('error', result.error.message);
+        }}
+      >
+        Export all
+      </button>
+    </div>
+  );
 
   return (
     <div className="split">
@@ -38,17 +109,24 @@ export function DecisionsView() {
         kind="decision"
         heading="Decisions"
         noun="decision"
-        items={list?.items ?? []}
+        items={items}
         damaged={list?.damaged ?? []}
         onCreate={create}
         emptyGlyph="⚖️"
         emptyText="Record decisions in the open so the people closest to a problem can propose, and everyone can see why."
-        renderMeta={(decision) => (
+        toolbar={
           <>
-            <span className={`badge status-${decision.status}`}>{decision.status}</span>
-            <span>{timeAgo(decision.updatedAt)}</span>
+            {toolbar}
+            {report && <ImportSummary report={report} onClose={() => setReport(null)} />}
           </>
-        )}
+        }
+        filterItem={needsMine ? filterItem : undefined}
+        filteredEmpty={
+          <EmptyState glyph="✅" title="Nothing needs your vote">
+            Every open decision that asks for you has your vote. Clear the filter to see all.
+          </EmptyState>
+        }
+        renderMeta={(decision) => <DecisionMeta decision={decision} selfId={selfId} now={now} />}
       />
       {selected ? (
         <RecordDetail
@@ -59,33 +137,90 @@ export function DecisionsView() {
           members={members}
           autoFocusTitle={justCreated === selected.id}
         >
-          <div className="field">
-            <label htmlFor="decision-status">Status</label>
-            <select
-              id="decision-status"
-              className="select"
-              value={selected.status}
-              disabled={selected.deletedAt !== null}
-              onChange={(event) => {
-                const result = updateRecord('decision', selected.id, {
-                  status: event.target.value,
-                });
-                if (!result.ok) notify('error', result.error.message);
-              }}
-            >
-              {STATUSES.map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <DecisionDetail
+            decision={selected}
+            all={items}
+            goals={goals ?? []}
+            notes={notes ?? []}
+            members={members}
+            selfId={selfId}
+            now={now}
+            editable={!readOnly && selected.deletedAt === null}
+          />
         </RecordDetail>
       ) : (
         <EmptyState glyph="⚖️" title="No decision selected">
           Pick a decision from the list, or press Ctrl+N to record one.
         </EmptyState>
       )}
+    </div>
+  );
+}
+
+function DecisionMeta({
+  decision,
+  selfId,
+  now,
+}: {
+  readonly decision: Decision;
+  readonly selfId: string | undefined;
+  readonly now: number;
+}) {
+  const tally = decision.votes.length > 0 ? tallyVotes(decision.votes, decision.closesAt) : null;
+  return (
+    <>
+      <span className={`badge status-${decision.status}`}>{decision.status}</span>
+      {selfId && needsVote(decision, selfId, now) && (
+        <span className="badge needs-vote">needs your vote</span>
+      )}
+      {tally && tally.blocks.length > 0 && <span className="badge vote-block">blocked</span>}
+      {tally && (
+        <span>
+          {tally.voted} vote{tally.voted === 1 ? '' : 's'}
+        </span>
+      )}
+      <span>{timeAgo(decision.updatedAt)}</span>
+    </>
+  );
+}
+
+function ImportSummary({
+  report,
+  onClose,
+}: {
+  readonly report: ImportReport;
+  readonly onClose: () => void;
+}) {
+  return (
+    <div
+      className={report.errors.length > 0 ? 'import-report has-errors' : 'import-report'}
+      role={report.errors.length > 0 ? 'alert' : 'status'}
+    >
+      <div className="import-report-head">
+        <strong>
+          {report.imported.length === 0
+            ? 'Nothing was imported'
+            : `Imported ${report.imported.length} decision${report.imported.length > 1 ? 's' : ''}`}
+        </strong>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Close import report"
+          onClick={onClose}
+        >
+          ✕
+        </button>
+      </div>
+      <ul>
+        {report.errors.map((error) => (
+          <li key={error} className="field-error">
+            {error}
+          </li>
+        ))}
+        {report.warnings.map((warning) => (
+          <li key={warning}>{warning}</li>
+        ))}
+      </ul>
     </div>
   );
 }

@@ -1,0 +1,46 @@
+import { useEffect, useState } from 'react';
+import { EditorContent, useEditor } from '@tiptap/react';
+import StarterKit from '@tiptap/starter-kit';
+import Collaboration from '@tiptap/extension-collaboration';
+import { Placeholder } from '@tiptap/extensions';
+import { contextFragment } from './decisionActions';
+
+interface ContextEditorProps {
+  readonly decisionId: string;
+  readonly editable: boolean;
+}
+
+/**
+ * The decision's context as collaborative rich text: TipTap bound to the record's Y.XmlFragment,
+ * so concurrent edits from peers merge character by character. Undo is Yjs's (through the
+ * Collaboration extension), so it never undoes a teammate's typing.
+ */
+export function ContextEditor({ decisionId, editable }: ContextEditorProps) {
+  const [fragment] = useState(() => contextFragment(decisionId));
+  const editor = useEditor(
+    {
+      extensions: [
+        StarterKit.configure({ undoRedo: false }),
+        ...(fragment ? [Collaboration.configure({ fragment })] : []),
+        Placeholder.configure({
+          placeholder: 'What is the problem, and why decide now? Markdown shortcuts work.',
+        }),
+      ],
+      editable,
+      editorProps: {
+        attributes: {
+          class: 'decision-context-editor',
+          'aria-label': 'Context and problem statement',
+          role: 'textbox',
+          'aria-multiline': 'true',
+        },
+      },
+    },
+    [fragment],
+  );
+  useEffect(() => {
+    editor?.setEditable(editable);
+  }, [editor, editable]);
+  if (!fragment) return <p className="field-error">The context of this decision is unreadable.</p>;
+  return <EditorContent editor={editor} className="decision-context" />;
+}

@@ -1,0 +1,102 @@
+/**
+ * Decision writes from the UI: each runs one shared/model function against the open workspace as
+ * the local person, and returns its Result for the caller to show. Files (MADR) go in and out of
+ * the browser here: downloads through a Blob link, imports through File objects from a picker.
+ */
+import type * as Y from 'yjs';
+import { castVote, decisionContext, decisions, type DecisionPatch } from '../../../shared/model';
+import { exportMadr, importMadr } from '../../../shared/model/decisionsMadr';
+import type { ModelContext } from '../../../shared/model';
+import { fail, ok, type Result } from '../../../shared/result';
+import type { Decision, VoteCast, VoteChoice } from '../../../shared/schema/records';
+import { useAppStore } from '../../store';
+import { activeSession } from '../../store/workspaceSlice';
+
+function withWorkspace<T>(
+  run: (doc: Y.Doc, ctx: ModelContext) => Result<T>,
+  allowReadOnly = false,
+): Result<T> {
+  const state = useAppStore.getState();
+  const session = activeSession();
+  const status = state.workspaceStatus;
+  if (!session || !state.profile || status.state !== 'ready')
+    return fail('closed', 'The workspace is still opening.');
+  if (status.readOnly && !allowReadOnly) return fail('read-only', status.reason);
+  return run(session.doc, { actor: state.profile.memberId });
+}
+
+export function updateDecision(id: string, patch: DecisionPatch): Result<Decision> {
+  return withWorkspace((doc, ctx) => decisions.update(doc, ctx, id, patch));
+}
+
+export function voteOnDecision(id: string, choice: VoteChoice, reason: string): Result<VoteCast> {
+  return withWorkspace((doc, ctx) => castVote(doc, ctx, id, { choice, reason }));
+}
+
+/** The rich-text context for the editor binding (null while no workspace is open). */
+export function contextFragment(id: string): Y.XmlFragment | null {
+  const session = activeSession();
+  return session ? (decisionContext(session.doc, id) ?? null) : null;
+}
+
+function download(fileName: string, markdown: string): void {
+  const url = URL.createObjectURL(new Blob([markdown], { type: 'text/markdown;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Downloads each decision as its own MADR file; returns how many were written. */
+export function exportDecisions(ids: readonly string[]): Result<number> {
+  return withWorkspace((doc) => {
+    const state = useAppStore.getState();
+    const all = state.snapshot?.decisions.items ?? [];
+    const members = state.snapshot?.members.items ?? [];
+    let count = 0;
+    for (const id of ids) {
+      const decision = all.find((item) => item.id === id);
+      if (!decision) continue;
+      const file = exportMadr(doc, decision, members, all);
+      download(file.fileName, file.markdown);
+      count += 1;
+    }
+    return count > 0 ? ok(count) : fail('empty', 'There is no decision to export.');
+  }, true);
+}
+
+export interface ImportReport {
+  readonly imported: { readonly id: string; readonly title: string }[];
+  readonly errors: string[];
+  readonly warnings: string[];
+}
+
+/** Imports MADR files one by one; a bad file is reported and skipped, the others still import. */
+export async function importDecisionFiles(files: readonly File[]): Promise<ImportReport> {
+  const report: ImportReport = { imported: [], errors: [], warnings: [] };
+  for (const file of files) {
+    if (file.size > 1_000_000) {
+      report.errors.push(`${file.name}: the file is larger than 1 MB.`);
+      continue;
+    }
+    let text: string;
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      report.errors.push(`${file.name}: this is not a UTF-8 text file.`);
+      continue;
+    }
+    const members = useAppStore.getState().snapshot?.members.items ?? [];
+    const result = withWorkspace((doc, ctx) => importMadr(doc, ctx, text, file.name, members));
+    if (!result.ok) report.errors.push(result.error.message);
+    else {
+      report.imported.push({ id: result.value.decision.id, title: result.value.decision.title });
+      for (const warning of result.value.warnings) report.warnings.push(`${file.name}: ${warning}`);
+    }
+  }
+  return report;
+}
