@@ -108,6 +108,12 @@ export interface ElectronSurface<Image = unknown, Menu = unknown> {
       message: string;
       detail: string;
     }): Promise<unknown>;
+    /** The native folder picker (notes export); optional so older fakes still fit. */
+    showOpenDialog?(options: {
+      title: string;
+      buttonLabel: string;
+      properties: Array<'openDirectory' | 'createDirectory'>;
+    }): Promise<{ canceled: boolean; filePaths: string[] }>;
   };
 }
 
@@ -281,6 +287,14 @@ export async function startOutpost<Image, Menu>(
       openExternal: (url) => electron.shell.openExternal(url),
       broadcast,
       focus,
+      chooseFolder: async ({ title, buttonLabel }) => {
+        const picked = await electron.dialog.showOpenDialog?.({
+          title,
+          buttonLabel,
+          properties: ['openDirectory', 'createDirectory'],
+        });
+        return picked && !picked.canceled ? (picked.filePaths[0] ?? null) : null;
+      },
     }),
     isTrustedSender: createSenderCheck(appContents, location),
   });

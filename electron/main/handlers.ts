@@ -10,6 +10,7 @@ import { toSafeExternalUrl } from './externalUrl';
 import { createFocusHandlers } from './focus/focusHandlers';
 import type { FocusService } from './focus/focusService';
 import { SettingsStoreError, type SettingsStore } from './settingsStore';
+import { createMarkdownExporter, type ChooseFolder } from './notesExport';
 
 export interface HandlerDeps {
   /** Name, version and platform of the running app. */
@@ -21,6 +22,8 @@ export interface HandlerDeps {
   broadcast<E extends IpcEvent>(event: E, payload: IpcEventPayload<E>): void;
   /** The focus timer; its channels answer "unavailable" without it. */
   readonly focus?: FocusService;
+  /** The native folder picker for exports; web mode has none (the renderer downloads instead). */
+  readonly chooseFolder?: ChooseFolder;
 }
 
 function schemeOf(raw: string): string {
@@ -61,5 +64,9 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     },
 
     ...createFocusHandlers(deps.focus),
+
+    'notes:exportMarkdown': createMarkdownExporter(
+      deps.chooseFolder ? { chooseFolder: deps.chooseFolder } : {},
+    ),
   };
 }

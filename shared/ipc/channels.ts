@@ -11,6 +11,7 @@ export const IPC_CHANNELS = [
   'focus:act',
   'focus:updateConfig',
   'focus:stats',
+  'notes:exportMarkdown',
 ] as const;
 
 export const IPC_EVENTS = ['settings:changed', 'focus:changed'] as const;

@@ -16,6 +16,7 @@ import {
   FocusStatsQuerySchema,
   FocusStatsSchema,
 } from './focusContract';
+import { MarkdownExportInput, MarkdownExportResult } from './notesContract';
 
 export const ThemePreference = z.enum(['system', 'light', 'dark']);
 export type ThemePreference = z.infer<typeof ThemePreference>;
@@ -54,6 +55,7 @@ export const ipcContract = {
   'focus:act': { input: FocusActionSchema, output: FocusSnapshotSchema },
   'focus:updateConfig': { input: FocusConfigUpdateSchema, output: FocusConfigUpdateResultSchema },
   'focus:stats': { input: FocusStatsQuerySchema, output: FocusStatsSchema },
+  'notes:exportMarkdown': { input: MarkdownExportInput, output: MarkdownExportResult },
 } satisfies Record<IpcChannel, { input: z.ZodType; output: z.ZodType }>;
 
 export const ipcEvents = {
