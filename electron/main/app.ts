@@ -24,6 +24,12 @@ import {
   type HardenableWebContents,
 } from './security';
 import { createSettingsStore, type SettingsStore } from './settingsStore';
+import {
+  startSyncNetwork,
+  type SyncNetworkOptions,
+  type SyncNetworkService,
+} from './signaling/lanSync';
+import { createSyncSettingsStore } from './signaling/syncSettingsStore';
 import { createTray, type TrayDeps, type TrayLike } from './tray';
 import {
   createWindowStateKeeper,
@@ -147,6 +153,11 @@ export interface StartOptions {
   readonly windowStateDebounceMs?: number;
   /** The focus timer's clock and timers (tests pass a fake clock). */
   readonly clock?: { now(): number; readonly timers: FocusTimers };
+  /** Where the LAN signaling server binds and whether mDNS runs (tests use a namespace). */
+  readonly syncNetwork?: Pick<
+    SyncNetworkOptions,
+    'host' | 'discovery' | 'discoveryOptions' | 'port'
+  >;
   /** How often the idle time is read, in ms. */
   readonly idlePollMs?: number;
 }
@@ -156,6 +167,8 @@ export interface OutpostInstance {
   readonly settings: SettingsStore;
   readonly windowState: WindowStateKeeper;
   readonly focus: FocusService;
+  /** The LAN signaling server and mDNS discovery. */
+  readonly syncNetwork: SyncNetworkService;
   window(): AppWindow | null;
   showWindow(): void;
   quit(): void;
@@ -279,6 +292,16 @@ export async function startOutpost<Image, Menu>(
     mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null;
   const broadcast = createBroadcast(appContents);
   focus.subscribe((change) => broadcast('focus:changed', change));
+  const syncSettings = await createSyncSettingsStore(path.join(userData, 'sync-settings.json'), {
+    onProblem: reportProblem,
+  });
+  const syncNetwork = await startSyncNetwork({
+    settings: syncSettings.get(),
+    ...options.syncNetwork,
+    log: (message) => console.warn(message),
+  });
+  syncSettings.subscribe((next) => void syncNetwork.apply(next));
+  syncNetwork.subscribe((network) => broadcast('sync:networkChanged', network));
   registerIpc({
     ipcMain: electron.ipcMain,
     handlers: createHandlers({
@@ -287,6 +310,7 @@ export async function startOutpost<Image, Menu>(
       openExternal: (url) => electron.shell.openExternal(url),
       broadcast,
       focus,
+      sync: { network: syncNetwork, settings: syncSettings },
       chooseFolder: async ({ title, buttonLabel }) => {
         const picked = await electron.dialog.showOpenDialog?.({
           title,
@@ -385,6 +409,8 @@ export async function startOutpost<Image, Menu>(
     focusDesktop.dispose();
     focus.close();
     focus.flushSync();
+    // Sends the mDNS goodbye so LAN peers drop this server at once.
+    void syncNetwork.close();
   });
   app.on('window-all-closed', () => {
     // macOS apps stay in the dock with no window; elsewhere no window (and not hidden to the
@@ -399,6 +425,7 @@ export async function startOutpost<Image, Menu>(
     settings,
     windowState,
     focus,
+    syncNetwork,
     window: () => mainWindow,
     showWindow,
     quit,

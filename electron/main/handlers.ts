@@ -10,6 +10,7 @@ import { toSafeExternalUrl } from './externalUrl';
 import { createFocusHandlers } from './focus/focusHandlers';
 import type { FocusService } from './focus/focusService';
 import { SettingsStoreError, type SettingsStore } from './settingsStore';
+import { createSyncHandlers, type SyncHandlerDeps } from './signaling/syncHandlers';
 import { createMarkdownExporter, type ChooseFolder } from './notesExport';
 
 export interface HandlerDeps {
@@ -22,6 +23,8 @@ export interface HandlerDeps {
   broadcast<E extends IpcEvent>(event: E, payload: IpcEventPayload<E>): void;
   /** The focus timer; its channels answer "unavailable" without it. */
   readonly focus?: FocusService;
+  /** Sync settings, the LAN signaling server and mDNS discovery; "all off" without them. */
+  readonly sync?: Omit<SyncHandlerDeps, 'broadcast'>;
   /** The native folder picker for exports; web mode has none (the renderer downloads instead). */
   readonly chooseFolder?: ChooseFolder;
 }
@@ -64,6 +67,8 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     },
 
     ...createFocusHandlers(deps.focus),
+
+    ...createSyncHandlers(deps.sync && { ...deps.sync, broadcast: deps.broadcast }),
 
     'notes:exportMarkdown': createMarkdownExporter(
       deps.chooseFolder ? { chooseFolder: deps.chooseFolder } : {},

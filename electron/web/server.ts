@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { createIpcDispatch, IpcUserError } from '../../shared/ipc/dispatch';
 import type { IpcEvent } from '../../shared/ipc/channels';
 import { createHandlers } from '../main/handlers';
+import { startSyncNetwork, type SyncNetworkOptions } from '../main/signaling/lanSync';
+import { createSyncSettingsStore } from '../main/signaling/syncSettingsStore';
 import { createSettingsStore } from '../main/settingsStore';
 import { createFocusService, type FocusTimers } from '../main/focus/focusService';
 import { CONTENT_SECURITY_POLICY } from '../main/security';
@@ -26,6 +28,14 @@ export interface WebCompanionOptions {
   readonly host?: string;
   readonly version?: string;
   readonly log?: (message: string) => void;
+  /**
+   * The LAN signaling server and mDNS the companion hosts like the desktop app (on by default, as
+   * the sync settings say); tests bind loopback, a free port, and no mDNS outside a namespace.
+   */
+  readonly syncNetwork?: Pick<
+    SyncNetworkOptions,
+    'host' | 'discovery' | 'discoveryOptions' | 'port'
+  >;
   /** The focus timer's clock and timers (tests may pass a fake clock). */
   readonly clock?: { now(): number; readonly timers: FocusTimers };
 }
@@ -132,6 +142,17 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
     for (const client of eventClients) client.write(frame);
   };
   focus.subscribe((change) => broadcast('focus:changed', change));
+  const syncSettings = await createSyncSettingsStore(
+    path.join(options.dataDir, 'sync-settings.json'),
+    { onProblem: (message) => log(`[outpost-web] ${message}`) },
+  );
+  const syncNetwork = await startSyncNetwork({
+    settings: syncSettings.get(),
+    ...options.syncNetwork,
+    log: (message) => log(`[outpost-web] ${message}`),
+  });
+  syncSettings.subscribe((next) => void syncNetwork.apply(next));
+  syncNetwork.subscribe((network) => broadcast('sync:networkChanged', network));
   const handlers = createHandlers({
     info: {
       name: 'Outpost',
@@ -145,6 +166,7 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
     },
     broadcast,
     focus,
+    sync: { network: syncNetwork, settings: syncSettings },
   });
   const dispatch = createIpcDispatch(handlers, {
     isTrustedSender: (sender) => {
@@ -265,6 +287,7 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
     url: `${origin}/`,
     port,
     async close() {
+      await syncNetwork.close();
       focus.close();
       await focus.flush();
       for (const client of eventClients) client.end();

@@ -29,7 +29,12 @@ import {
   Reassembler,
   toFrames,
 } from '../../shared/protocol/frames';
-import { deriveSignalingKey, openSignal, sealSignal } from '../../shared/protocol/signalingCrypto';
+import {
+  deriveSignalingKey,
+  openSignal,
+  sealSignal,
+  type SignalingKey,
+} from '../../shared/protocol/signalingCrypto';
 
 const SYNC_STEP1 = 0;
 const SYNC_STEP2 = 1;
@@ -314,8 +319,8 @@ export class PeerSync {
   private readonly Socket: WebSocketConstructor;
   private readonly maxConns: number;
   private readonly now: () => number;
-  private readonly key: Promise<CryptoKey>;
-  private cryptoKey: CryptoKey | null = null;
+  private readonly key: Promise<SignalingKey>;
+  private cryptoKey: SignalingKey | null = null;
   private readonly sockets = new Map<string, SignalingSocket>();
   private readonly conns = new Map<string, PeerConn>();
   private readonly listeners = new Set<Listener>();

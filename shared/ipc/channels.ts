@@ -11,10 +11,18 @@ export const IPC_CHANNELS = [
   'focus:act',
   'focus:updateConfig',
   'focus:stats',
+  'sync:getNetwork',
+  'sync:getSettings',
+  'sync:updateSettings',
   'notes:exportMarkdown',
 ] as const;
 
-export const IPC_EVENTS = ['settings:changed', 'focus:changed'] as const;
+export const IPC_EVENTS = [
+  'settings:changed',
+  'focus:changed',
+  'sync:networkChanged',
+  'sync:settingsChanged',
+] as const;
 
 export type IpcChannel = (typeof IPC_CHANNELS)[number];
 export type IpcEvent = (typeof IPC_EVENTS)[number];

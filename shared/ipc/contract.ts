@@ -16,6 +16,7 @@ import {
   FocusStatsQuerySchema,
   FocusStatsSchema,
 } from './focusContract';
+import { SyncNetwork, SyncSettings, SyncSettingsPatch } from './syncContract';
 import { MarkdownExportInput, MarkdownExportResult } from './notesContract';
 
 export const ThemePreference = z.enum(['system', 'light', 'dark']);
@@ -55,12 +56,17 @@ export const ipcContract = {
   'focus:act': { input: FocusActionSchema, output: FocusSnapshotSchema },
   'focus:updateConfig': { input: FocusConfigUpdateSchema, output: FocusConfigUpdateResultSchema },
   'focus:stats': { input: FocusStatsQuerySchema, output: FocusStatsSchema },
+  'sync:getNetwork': { input: NoInput, output: SyncNetwork },
+  'sync:getSettings': { input: NoInput, output: SyncSettings },
+  'sync:updateSettings': { input: SyncSettingsPatch, output: SyncSettings },
   'notes:exportMarkdown': { input: MarkdownExportInput, output: MarkdownExportResult },
 } satisfies Record<IpcChannel, { input: z.ZodType; output: z.ZodType }>;
 
 export const ipcEvents = {
   'settings:changed': AppSettings,
   'focus:changed': FocusChangedSchema,
+  'sync:networkChanged': SyncNetwork,
+  'sync:settingsChanged': SyncSettings,
 } satisfies Record<IpcEvent, z.ZodType>;
 
 export type IpcContract = typeof ipcContract;

@@ -12,10 +12,13 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 
 const ALGORITHM = 'AES-GCM';
+
+/** An AES-GCM key from WebCrypto (spelled this way so the file also compiles without the DOM lib). */
+export type SignalingKey = Awaited<ReturnType<typeof globalThis.crypto.subtle.deriveKey>>;
 const PBKDF2_ITERATIONS = 100_000;
 
 /** Derives y-webrtc's AES-GCM key from the room's `password`. */
-export async function deriveSignalingKey(password: string, roomName: string): Promise<CryptoKey> {
+export async function deriveSignalingKey(password: string, roomName: string): Promise<SignalingKey> {
   const text = new TextEncoder();
   const material = await globalThis.crypto.subtle.importKey(
     'raw',
@@ -34,7 +37,7 @@ export async function deriveSignalingKey(password: string, roomName: string): Pr
 }
 
 /** Seals a JSON-like value as y-webrtc does; the result goes in a publish frame's `data`. */
-export async function sealSignal(key: CryptoKey, data: unknown): Promise<string> {
+export async function sealSignal(key: SignalingKey, data: unknown): Promise<string> {
   const plain = encoding.createEncoder();
   encoding.writeAny(plain, data as Parameters<typeof encoding.writeAny>[1]);
   const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
@@ -51,7 +54,7 @@ export async function sealSignal(key: CryptoKey, data: unknown): Promise<string>
 }
 
 /** Opens a publish frame's `data`; `undefined` when it is not a message sealed with `key`. */
-export async function openSignal(key: CryptoKey, data: unknown): Promise<unknown> {
+export async function openSignal(key: SignalingKey, data: unknown): Promise<unknown> {
   if (typeof data !== 'string' || data.length > 1024 * 1024) return undefined;
   try {
     const decoder = decoding.createDecoder(fromBase64(data));

@@ -50,6 +50,8 @@ export async function startApp(
     dataDir,
     version: 'test',
     log: () => {},
+    // Sync's LAN server on a free loopback port, and no mDNS on the machine's real interfaces.
+    syncNetwork: { host: '127.0.0.1', port: 0, discovery: false },
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const context = await browser.newContext({

@@ -16,7 +16,11 @@ const makeTmpDir = useTmpDir();
 const running: OutpostInstance[] = [];
 // Registered after useTmpDir, so it runs first: pending window-state writes land before cleanup.
 afterEach(async () => {
-  await Promise.all(running.splice(0).map((instance) => instance.windowState.flush()));
+  await Promise.all(
+    running
+      .splice(0)
+      .flatMap((instance) => [instance.windowState.flush(), instance.syncNetwork.close()]),
+  );
 });
 const paths = appPathsFrom(path.resolve('/opt/Outpost/app/out/main'), null);
 
@@ -43,6 +47,8 @@ async function start(
     platform: options.platform ?? 'linux',
     devServerUrl: options.devServerUrl,
     windowStateDebounceMs: 60_000,
+    // Sync's LAN server on a free loopback port and no mDNS on the machine's real interfaces.
+    syncNetwork: { host: '127.0.0.1', port: 0, discovery: false },
   });
   if (instance) running.push(instance);
   const window = fake.windows[0];
