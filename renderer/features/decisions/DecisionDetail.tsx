@@ -319,7 +319,7 @@ export function DecisionDetail(props: DecisionDetailProps) {
         {decision.history.length === 0 ? (
           <p className="muted">No status changes yet. The decision is a draft.</p>
         ) : (
-          <ol className="history" aria-label="Status history">
+          <ol className="history" aria-label="Lifecycle history">
             {decision.history.map((change) => (
               <li key={change.id}>
                 <span className={`badge status-${change.to}`}>{change.to}</span>{' '}
