@@ -5,7 +5,7 @@ import { Sidebar } from './components/Sidebar';
 import { Notices } from './components/Notices';
 import { Onboarding } from './components/Onboarding';
 import { NotesView } from './features/notes/NotesView';
-import { GoalsView } from './features/goals/GoalsView';
+import { GoalsView, useGoalReminders } from './features/goals/GoalsView';
 import { DecisionsView } from './features/decisions/DecisionsView';
 import { useDecisionReminders } from './features/decisions/useDecisionReminders';
 import { FocusView } from './features/focus/FocusView';
@@ -104,6 +104,7 @@ export function App() {
   useTheme();
   useShortcuts();
   useFocusTimer();
+  useGoalReminders();
   useDecisionReminders();
   const booted = useAppStore((state) => state.booted);
   const profile = useAppStore((state) => state.profile);

@@ -1,19 +1,23 @@
-import { useState } from 'react';
-import type { Goal, Member } from '../../../shared/schema/records';
+import { useEffect, useMemo, useState } from 'react';
+import { buildGoalTree, type GoalTreeNode } from '../../../shared/model';
 import { useAppStore } from '../../store';
 import { selectMembers } from '../../store/selectors';
-import { RecordListPane } from '../../components/RecordListPane';
 import { RecordDetail } from '../../components/RecordDetail';
 import { EmptyState } from '../../components/EmptyState';
-import { useDraft } from '../../components/useDraft';
+import { GoalsListPane } from './GoalsListPane';
+import { GoalBody } from './GoalDetail';
+import { useGoalsStore } from './goalsStore';
+import './goals.css';
 
-const STATUSES: ReadonlyArray<[Goal['status'], string]> = [
-  ['active', 'Active'],
-  ['achieved', 'Achieved'],
-  ['abandoned', 'Abandoned'],
-];
+function indexTree(nodes: readonly GoalTreeNode[], into: Map<string, GoalTreeNode>) {
+  for (const node of nodes) {
+    into.set(node.goal.id, node);
+    indexTree(node.children, into);
+  }
+  return into;
+}
 
-/** Goals: objectives the team aligns on, visible to everyone. */
+/** Goals: objectives with key results and check-ins the whole team can see. */
 export function GoalsView() {
   const list = useAppStore((state) => state.snapshot?.goals);
   const members = useAppStore(selectMembers);
@@ -27,28 +31,26 @@ export function GoalsView() {
     if (result.ok) setJustCreated(result.value.id);
     else notify('error', result.error.message);
   };
-  const goals = list?.items ?? [];
+  const goals = useMemo(() => list?.items ?? [], [list]);
   const selected = goals.find((goal) => goal.id === selectedId);
-  const titleOf = (id: string | null) => goals.find((goal) => goal.id === id)?.title;
+  // Progress rolls up within the same view as the list: live goals with live goals, trash with trash.
+  const nodes = useMemo(() => {
+    const groups = [
+      goals.filter((goal) => goal.deletedAt === null),
+      goals.filter((goal) => goal.deletedAt !== null),
+    ];
+    const index = new Map<string, GoalTreeNode>();
+    for (const group of groups) indexTree(buildGoalTree(group), index);
+    return index;
+  }, [goals]);
 
   return (
-    <div className="split">
-      <RecordListPane
-        kind="goal"
-        heading="Goals"
-        noun="goal"
-        items={goals}
+    <div className="split goals-split">
+      <GoalsListPane
+        goals={goals}
         damaged={list?.damaged ?? []}
+        members={members}
         onCreate={create}
-        emptyGlyph="🎯"
-        emptyText="Objectives everyone can see replace status meetings. Start with what the team wants to achieve this quarter."
-        renderMeta={(goal) => (
-          <>
-            <span className={`badge status-${goal.status}`}>{goal.status}</span>
-            {goal.periodEnd && <span>until {goal.periodEnd}</span>}
-            {goal.parentId && <span>↳ {titleOf(goal.parentId) ?? 'missing parent'}</span>}
-          </>
-        )}
       />
       {selected ? (
         <RecordDetail
@@ -59,7 +61,7 @@ export function GoalsView() {
           members={members}
           autoFocusTitle={justCreated === selected.id}
         >
-          <GoalFields goal={selected} goals={goals} members={members} />
+          <GoalBody goal={selected} goals={goals} members={members} node={nodes.get(selected.id)} />
         </RecordDetail>
       ) : (
         <EmptyState glyph="🎯" title="No goal selected">
@@ -70,122 +72,10 @@ export function GoalsView() {
   );
 }
 
-function GoalFields({
-  goal,
-  goals,
-  members,
-}: {
-  goal: Goal;
-  goals: readonly Goal[];
-  members: readonly Member[];
-}) {
-  const updateRecord = useAppStore((state) => state.updateRecord);
-  const [description, setDescription] = useDraft(goal.description);
-  const [error, setError] = useState<string | null>(null);
-  const disabled = goal.deletedAt !== null;
-
-  const save = (patch: Partial<Goal>) => {
-    const result = updateRecord('goal', goal.id, patch);
-    setError(result.ok ? null : result.error.message);
-  };
-
-  return (
-    <>
-      <div className="field">
-        <label htmlFor="goal-description">Description</label>
-        <textarea
-          id="goal-description"
-          className="textarea"
-          value={description}
-          disabled={disabled}
-          placeholder="Why this matters and what success looks like"
-          onChange={(event) => setDescription(event.target.value)}
-          onBlur={() => description !== goal.description && save({ description })}
-        />
-      </div>
-      <div className="field-row">
-        <div className="field">
-          <label htmlFor="goal-start">Period start</label>
-          <input
-            id="goal-start"
-            className="input"
-            type="date"
-            disabled={disabled}
-            value={goal.periodStart ?? ''}
-            onChange={(event) => save({ periodStart: event.target.value || null })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="goal-end">Period end</label>
-          <input
-            id="goal-end"
-            className="input"
-            type="date"
-            disabled={disabled}
-            value={goal.periodEnd ?? ''}
-            onChange={(event) => save({ periodEnd: event.target.value || null })}
-          />
-        </div>
-      </div>
-      <div className="field-row">
-        <div className="field">
-          <label htmlFor="goal-owner">Owner</label>
-          <select
-            id="goal-owner"
-            className="select"
-            disabled={disabled}
-            value={goal.ownerId ?? ''}
-            onChange={(event) => save({ ownerId: event.target.value || null })}
-          >
-            <option value="">No owner</option>
-            {members.map((member) => (
-              <option key={member.id} value={member.id}>
-                {member.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="goal-status">Status</label>
-          <select
-            id="goal-status"
-            className="select"
-            disabled={disabled}
-            value={goal.status}
-            onChange={(event) => save({ status: event.target.value as Goal['status'] })}
-          >
-            {STATUSES.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-      </div>
-      <div className="field">
-        <label htmlFor="goal-parent">Aligned under</label>
-        <select
-          id="goal-parent"
-          className="select"
-          disabled={disabled}
-          value={goal.parentId ?? ''}
-          onChange={(event) => save({ parentId: event.target.value || null })}
-        >
-          <option value="">Nothing (a top-level goal)</option>
-          {goals
-            .filter((other) => other.id !== goal.id && other.deletedAt === null)
-            .map((other) => (
-              <option key={other.id} value={other.id}>
-                {other.title}
-              </option>
-            ))}
-        </select>
-      </div>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
-    </>
-  );
+/** Runs the weekly check-in reminder whichever section is open, once the profile is known. */
+export function useGoalReminders(): void {
+  const timeZone = useAppStore((state) => state.profile?.timeZone);
+  useEffect(() => {
+    if (timeZone) useGoalsStore.getState().loadReminder();
+  }, [timeZone]);
 }

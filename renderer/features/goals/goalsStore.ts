@@ -1,0 +1,231 @@
+/**
+ * The goals feature's own store: writes to key results, check-ins and links through the shared
+ * model as the local person; the list's filters and view mode; and the weekly check-in reminder
+ * (kept on this device in localStorage, scheduled with one timeout, shown as a desktop
+ * notification, and moved into working hours when focus settings have them).
+ */
+import { create } from 'zustand';
+import type * as Y from 'yjs';
+import {
+  CheckInReminder,
+  DEFAULT_REMINDER,
+  addKeyResult,
+  addMilestone,
+  checkIn,
+  keyResultsDue,
+  nextReminderAt,
+  reminderMessage,
+  setGoalLink,
+  setKeyResultDeleted,
+  updateKeyResult,
+  type CheckInInput,
+  type FieldResult,
+  type KeyResultCreateInput,
+  type KeyResultPatchInput,
+  type ModelContext,
+} from '../../../shared/model';
+import type { Result } from '../../../shared/result';
+import type { LinkKind } from '../../../shared/schema/records';
+import { useAppStore } from '../../store';
+import { activeSession } from '../../store/workspaceSlice';
+import { useFocusStore } from '../focus/focusStore';
+
+const REMINDER_KEY = 'outpost.goals.reminder';
+
+export type GoalsMode = 'list' | 'tree';
+export interface GoalFilters {
+  /** A member id, `me`, `none` or `all`. */
+  readonly owner: string;
+  /** A period label, `current` or `all`. */
+  readonly period: string;
+  readonly status: 'all' | 'active' | 'achieved' | 'abandoned';
+}
+
+interface StoredReminder extends CheckInReminder {
+  /** When the scheduled reminder is due; a reminder missed while Outpost was closed fires on open. */
+  readonly dueAt: number | null;
+}
+
+export interface GoalsStore {
+  mode: GoalsMode;
+  filters: GoalFilters;
+  reminder: CheckInReminder;
+  reminderDueAt: number | null;
+  reminderProblem: string | null;
+  setMode(mode: GoalsMode): void;
+  setFilters(patch: Partial<GoalFilters>): void;
+  loadReminder(): void;
+  saveReminder(input: unknown): Promise<FieldResult<CheckInReminder>>;
+}
+
+type Write<T> = (doc: Y.Doc, ctx: ModelContext) => FieldResult<T> | Result<T>;
+
+/** Runs a model write against the open workspace as the local person. */
+function write<T>(run: Write<T>): FieldResult<T> {
+  const state = useAppStore.getState();
+  const session = activeSession();
+  const status = state.workspaceStatus;
+  const closed = (message: string): FieldResult<T> => ({
+    ok: false,
+    error: { code: 'closed', message, fields: { form: message } },
+  });
+  if (!session || !state.profile || status.state !== 'ready')
+    return closed('The workspace is still opening.');
+  if (status.readOnly) return closed(status.reason);
+  const result = run(session.doc, { actor: state.profile.memberId });
+  if (result.ok) return result;
+  const error = result.error;
+  return {
+    ok: false,
+    error: 'fields' in error ? error : { ...error, fields: { form: error.message } },
+  };
+}
+
+export const goalActions = {
+  addKeyResult: (goalId: string, input: KeyResultCreateInput) =>
+    write((doc, ctx) => addKeyResult(doc, ctx, goalId, input)),
+  updateKeyResult: (goalId: string, keyResultId: string, patch: KeyResultPatchInput) =>
+    write((doc, ctx) => updateKeyResult(doc, ctx, goalId, keyResultId, patch)),
+  setKeyResultDeleted: (goalId: string, keyResultId: string, deleted: boolean) =>
+    write((doc, ctx) => setKeyResultDeleted(doc, ctx, goalId, keyResultId, deleted)),
+  addMilestone: (goalId: string, keyResultId: string, title: string) =>
+    write((doc, ctx) => addMilestone(doc, ctx, goalId, keyResultId, title)),
+  checkIn: (goalId: string, keyResultId: string, input: CheckInInput) =>
+    write((doc, ctx) => checkIn(doc, ctx, goalId, keyResultId, input)),
+  setLink: (
+    goalId: string,
+    keyResultId: string | null,
+    ref: { kind: LinkKind; id: string },
+    linked: boolean,
+  ) => write((doc, ctx) => setGoalLink(doc, ctx, goalId, keyResultId, ref, linked)),
+};
+
+let timer: ReturnType<typeof setTimeout> | null = null;
+let focusSubscribed = false;
+
+function readStored(): { value: StoredReminder; problem: string | null } {
+  const raw = localStorage.getItem(REMINDER_KEY);
+  const fallback = { ...DEFAULT_REMINDER, dueAt: null };
+  if (raw === null) return { value: fallback, problem: null };
+  try {
+    const data = JSON.parse(raw) as Record<string, unknown>;
+    const { dueAt, ...rest } = data;
+    const parsed = CheckInReminder.safeParse(rest);
+    if (parsed.success)
+      return {
+        value: { ...parsed.data, dueAt: typeof dueAt === 'number' ? dueAt : null },
+        problem: null,
+      };
+  } catch {
+    // Falls through to the message below.
+  }
+  return {
+    value: fallback,
+    problem: 'The saved check-in reminder could not be read; it is off until you set it again.',
+  };
+}
+
+function store(value: StoredReminder): void {
+  localStorage.setItem(REMINDER_KEY, JSON.stringify(value));
+}
+
+/** Shows the reminder now, naming the key results this person owns that wait for a check-in. */
+function showReminder(): void {
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  const { profile, snapshot } = useAppStore.getState();
+  const due = profile
+    ? keyResultsDue(snapshot?.goals.items ?? [], profile.memberId, Date.now())
+    : [];
+  const { title, body } = reminderMessage(due);
+  try {
+    const notification = new Notification(title, { body, tag: 'outpost-goals-check-in' });
+    notification.onclick = () => {
+      window.focus();
+      useAppStore.getState().setSection('goals');
+    };
+  } catch (error) {
+    console.warn('Could not show the check-in reminder', error);
+  }
+}
+
+/** A reminder that was due less than this long ago when Outpost opens is still shown. */
+const CATCH_UP_MS = 12 * 60 * 60 * 1000;
+
+export const useGoalsStore = create<GoalsStore>()((set, get) => {
+  const schedule = (reminder: CheckInReminder, from: number) => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    const timeZone = useAppStore.getState().profile?.timeZone ?? 'UTC';
+    // Working hours from the focus settings, once the focus service has sent them.
+    const focus = useFocusStore.getState().snapshot?.config ?? null;
+    const dueAt = nextReminderAt(reminder, timeZone, from, focus);
+    store({ ...reminder, dueAt });
+    set({ reminderDueAt: dueAt });
+    if (dueAt === null) return;
+    // Timers cannot wait longer than about 24.8 days; a week fits, but clamp anyway.
+    const delay = Math.min(Math.max(0, dueAt - Date.now()), 2 ** 31 - 1);
+    timer = setTimeout(() => {
+      if (Date.now() >= dueAt) showReminder();
+      schedule(get().reminder, Math.max(Date.now(), dueAt));
+    }, delay);
+  };
+
+  return {
+    mode: 'list',
+    filters: { owner: 'all', period: 'all', status: 'all' },
+    reminder: DEFAULT_REMINDER,
+    reminderDueAt: null,
+    reminderProblem: null,
+    setMode(mode) {
+      set({ mode });
+    },
+    setFilters(patch) {
+      set((state) => ({ filters: { ...state.filters, ...patch } }));
+    },
+    loadReminder() {
+      const { value, problem } = readStored();
+      const { dueAt, ...reminder } = value;
+      set({ reminder, reminderProblem: problem });
+      const now = Date.now();
+      if (reminder.enabled && dueAt !== null && dueAt <= now && now - dueAt < CATCH_UP_MS)
+        showReminder();
+      schedule(reminder, now);
+      if (!focusSubscribed) {
+        focusSubscribed = true;
+        // Working hours may arrive or change later; the next reminder follows them.
+        let hours = JSON.stringify(useFocusStore.getState().snapshot?.config.workingHours ?? null);
+        useFocusStore.subscribe((state) => {
+          const next = JSON.stringify(state.snapshot?.config.workingHours ?? null);
+          if (next === hours) return;
+          hours = next;
+          schedule(get().reminder, Date.now());
+        });
+      }
+    },
+    async saveReminder(input) {
+      const parsed = CheckInReminder.safeParse(input);
+      if (!parsed.success) {
+        const fields: Record<string, string> = {};
+        for (const issue of parsed.error.issues)
+          fields[issue.path.map(String).join('.') || 'form'] ??= issue.message;
+        return {
+          ok: false,
+          error: { code: 'invalid-input', message: Object.values(fields).join(' '), fields },
+        };
+      }
+      let problem: string | null = null;
+      if (parsed.data.enabled && typeof Notification !== 'undefined') {
+        const permission =
+          Notification.permission === 'default'
+            ? await Notification.requestPermission()
+            : Notification.permission;
+        if (permission !== 'granted')
+          problem =
+            'Notifications are blocked for Outpost, so the reminder cannot show. Allow them in your system settings.';
+      }
+      set({ reminder: parsed.data, reminderProblem: problem });
+      schedule(parsed.data, Date.now());
+      return { ok: true, value: parsed.data };
+    },
+  };
+});
