@@ -116,7 +116,7 @@ export function DecisionDetail(props: DecisionDetailProps) {
         </div>
       )}
 
-      <div className="field-row">
+      <div className="decision-row">
         <div className="field">
           <label htmlFor="decision-status">Status</label>
           <select
@@ -156,7 +156,7 @@ export function DecisionDetail(props: DecisionDetailProps) {
       {supersedeOpen && (
         <section className="card" aria-labelledby="supersede-heading">
           <h2 id="supersede-heading">Supersede this decision</h2>
-          <div className="field-row">
+          <div className="decision-row">
             <div className="field">
               <label htmlFor="decision-replacement">Replaced by</label>
               <select
@@ -422,7 +422,7 @@ function OptionsCard({
         })}
       </ol>
       {editable && (
-        <div className="field-row">
+        <div className="decision-row">
           <input
             className="input"
             aria-label="New option"

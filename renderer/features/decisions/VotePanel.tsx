@@ -117,7 +117,7 @@ export function VotePanel({ decision, members, selfId, now, editable }: VotePane
       </div>
 
       {(decision.status === 'draft' || decision.status === 'proposed') && editable && (
-        <div className="field-row">
+        <div className="decision-row">
           <div className="field">
             <label htmlFor="decision-closes">Voting closes</label>
             <input
@@ -200,7 +200,6 @@ export function VotePanel({ decision, members, selfId, now, editable }: VotePane
               ) : (
                 <span className="badge">no vote on time</span>
               )}
-              {entry.counted?.reason && <span className="vote-reason">{entry.counted.reason}</span>}
               {entry.counted && (
                 <span className="muted" title={new Date(entry.counted.castAt).toISOString()}>
                   {formatWhen(entry.counted.castAt)}
@@ -208,6 +207,7 @@ export function VotePanel({ decision, members, selfId, now, editable }: VotePane
                     ` · changed ${entry.changed.length} time${entry.changed.length > 1 ? 's' : ''}`}
                 </span>
               )}
+              {entry.counted?.reason && <span className="vote-reason">{entry.counted.reason}</span>}
               {entry.late.map((late) => (
                 <span key={late.id} className="late-vote">
                   <span className="badge late">late · not counted</span> {late.choice}
