@@ -1,16 +1,18 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
 import {
-  breakCounts,
-  dateKey,
-  focusMinutesByDay,
-  localDate,
-  longestFocusStretch,
   nextWorkingHoursChange,
+  reminderFor,
   remainingMs,
   type FocusState,
 } from '../../../shared/focus';
+import type { FocusAction } from '../../../shared/ipc/focusContract';
 import { useAppStore } from '../../store';
-import { describeEvent, useFocusStore, type FocusAction } from './focusStore';
+import { useFocusStore } from './focusStore';
+import { FocusSettings } from './FocusSettings';
+import { FocusStats, OutsideHoursNotice } from './FocusStats';
+import { TeamFocus } from './TeamFocus';
+import { useServiceNow } from './useServiceNow';
+import './focus.css';
 
 const PHASE_LABEL: Record<FocusState['phase'], string> = {
   idle: 'Ready',
@@ -28,27 +30,22 @@ const PAUSES: ReadonlyArray<[string, number | 'until-tomorrow']> = [
   ['Until tomorrow', 'until-tomorrow'],
 ];
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dayFormat = new Intl.DateTimeFormat(undefined, {
-  weekday: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-
-function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(id);
-  }, [intervalMs]);
-  return now;
-}
-
 function clockText(ms: number): string {
   const total = Math.ceil(ms / 1000);
-  const minutes = Math.floor(total / 60);
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
   const seconds = total % 60;
-  return `${String(minutes).padStart(2, '0')}:${String(seconds).padStart(2, '0')}`;
+  const mmss = `${String(minutes).padStart(2, '0')}:${String(seconds).padStart(2, '0')}`;
+  return hours > 0 ? `${hours}:${mmss}` : mmss;
+}
+
+function timeIn(timeZone: string, at: number, withDay = false): string {
+  return new Intl.DateTimeFormat(undefined, {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(withDay ? { weekday: 'short' } : {}),
+  }).format(at);
 }
 
 const subscribePermission = (callback: () => void) => {
@@ -58,20 +55,38 @@ const subscribePermission = (callback: () => void) => {
 const readPermission = () =>
   typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
 
-/** Focus: the timer, its controls, today's stats and the timer's settings. */
+/** Focus: the timer and its controls, stats, the team's focus status and the timer's settings. */
 export function FocusView() {
-  const timeZone = useAppStore((state) => state.profile?.timeZone ?? 'UTC');
   const notify = useAppStore((state) => state.notify);
-  const { config, state, log, lastEvent, loadProblem, act } = useFocusStore();
-  const now = useNow(1000);
+  const shell = useAppStore((state) => state.appInfo?.shell ?? 'web');
+  const snapshot = useFocusStore((state) => state.snapshot);
+  const error = useFocusStore((state) => state.error);
+  const act = useFocusStore((state) => state.act);
+  const now = useServiceNow();
   const permission = useSyncExternalStore(subscribePermission, readPermission);
+  const problem = snapshot?.problem ?? null;
 
   useEffect(() => {
-    if (loadProblem) notify('warning', loadProblem);
-  }, [loadProblem, notify]);
+    if (!problem) return;
+    notify('warning', problem);
+    void act({ type: 'dismissProblem' });
+  }, [problem, notify, act]);
 
-  const run = (action: FocusAction) => {
-    const result = act(action);
+  if (!snapshot) {
+    return (
+      <div className="page">
+        <h1>Focus</h1>
+        <p className={error ? 'field-error' : 'record-meta'} role="status">
+          {error ?? 'Loading the focus timer…'}
+        </p>
+      </div>
+    );
+  }
+
+  const { config, state } = snapshot;
+  const zone = config.timeZone;
+  const run = async (action: FocusAction) => {
+    const result = await act(action);
     if (!result.ok) notify('error', result.error.message);
   };
 
@@ -79,15 +94,13 @@ export function FocusView() {
   const running =
     state.phase === 'focus' || state.phase === 'shortBreak' || state.phase === 'longBreak';
   const onBreak = state.phase === 'shortBreak' || state.phase === 'longBreak';
-  const today = dateKey(localDate(now, timeZone));
-  const minutesToday = Math.round(focusMinutesByDay(log, timeZone)[today] ?? 0);
-  const todayStart = log.filter((entry) => dateKey(localDate(entry.start, timeZone)) === today);
-  const counts = breakCounts(todayStart);
-  const stretch = longestFocusStretch(todayStart);
+  const breakDue =
+    state.phase === 'idle' && state.waitingFor !== null && state.waitingFor !== 'focus';
   const change = state.phase === 'outsideWorkingHours' ? nextWorkingHoursChange(config, now) : null;
+  const lastReminder = snapshot.lastEvent ? reminderFor(snapshot.lastEvent, zone) : null;
 
   return (
-    <div className="page">
+    <div className="page focus-page">
       <h1>Focus</h1>
       <p className="lede">
         {config.focusMinutes} minutes of focus, then a {config.shortBreakMinutes}-minute break; a{' '}
@@ -95,30 +108,35 @@ export function FocusView() {
       </p>
       <section className={`card focus-card phase-${state.phase}`} aria-labelledby="timer-phase">
         <div className="focus-phase" id="timer-phase">
-          {PHASE_LABEL[state.phase]}
-          {state.phase === 'idle' && state.waitingFor && state.waitingFor !== 'focus'
-            ? ' — your break is due'
-            : ''}
+          {state.phase === 'idle' && breakDue && state.waitingFor
+            ? `${PHASE_LABEL[state.waitingFor]} is due`
+            : PHASE_LABEL[state.phase]}
         </div>
         <div className="focus-clock" role="timer" aria-live="off" aria-label="Time remaining">
           {remaining === null ? '--:--' : clockText(remaining)}
         </div>
         <div className="focus-until">
-          {running && 'endsAt' in state && `until ${timeFormat.format(state.endsAt)}`}
+          {running && `until ${timeIn(zone, state.endsAt)}`}
           {state.phase === 'paused' &&
-            (state.until ? `paused until ${dayFormat.format(state.until)}` : 'paused')}
-          {change?.kind === 'start' && `starts again ${dayFormat.format(change.at)}`}
+            (state.until
+              ? `paused until ${timeIn(zone, state.until, true)}`
+              : state.reason === 'idle'
+                ? 'paused while you were away'
+                : 'paused')}
+          {change?.kind === 'start' && `starts again ${timeIn(zone, change.at, true)}`}
         </div>
         <div className="focus-controls">
           {(state.phase === 'idle' || state.phase === 'outsideWorkingHours') && (
-            <button type="button" className="button primary" onClick={() => run({ type: 'start' })}>
-              {state.phase === 'idle' && state.waitingFor && state.waitingFor !== 'focus'
-                ? 'Start break'
-                : 'Start focus'}
+            <button
+              type="button"
+              className="button primary"
+              onClick={() => void run({ type: 'start' })}
+            >
+              {breakDue ? 'Start break' : 'Start focus'}
             </button>
           )}
           {running && (
-            <button type="button" className="button" onClick={() => run({ type: 'pause' })}>
+            <button type="button" className="button" onClick={() => void run({ type: 'pause' })}>
               Pause
             </button>
           )}
@@ -126,23 +144,27 @@ export function FocusView() {
             <button
               type="button"
               className="button primary"
-              onClick={() => run({ type: 'resume' })}
+              onClick={() => void run({ type: 'resume' })}
             >
               Resume
             </button>
           )}
-          {(state.phase === 'focus' || onBreak) && (
-            <button type="button" className="button" onClick={() => run({ type: 'postpone' })}>
+          {(state.phase === 'focus' || onBreak || breakDue) && (
+            <button type="button" className="button" onClick={() => void run({ type: 'postpone' })}>
               Postpone break
             </button>
           )}
-          {(state.phase === 'focus' || onBreak) && (
-            <button type="button" className="button" onClick={() => run({ type: 'skip' })}>
-              {onBreak ? 'Skip the rest of this break' : 'Skip next break'}
+          {(state.phase === 'focus' || onBreak || breakDue) && (
+            <button type="button" className="button" onClick={() => void run({ type: 'skip' })}>
+              {onBreak
+                ? 'Skip the rest of this break'
+                : breakDue
+                  ? 'Skip this break'
+                  : 'Skip next break'}
             </button>
           )}
           {state.phase !== 'idle' && (
-            <button type="button" className="button" onClick={() => run({ type: 'reset' })}>
+            <button type="button" className="button" onClick={() => void run({ type: 'reset' })}>
               Reset
             </button>
           )}
@@ -155,23 +177,23 @@ export function FocusView() {
                 key={label}
                 type="button"
                 className="tab"
-                onClick={() => run({ type: 'pauseFor', duration })}
+                onClick={() => void run({ type: 'pauseFor', duration })}
               >
                 {label}
               </button>
             ))}
           </div>
         )}
-        {lastEvent && (
-          <p className="record-meta" role="status">
-            Last reminder: {describeEvent(lastEvent).title} ({timeFormat.format(lastEvent.at)})
+        {lastReminder && snapshot.lastEvent && (
+          <p className="record-meta" role="status" data-testid="last-reminder">
+            Last reminder: {lastReminder.title} ({timeIn(zone, snapshot.lastEvent.at)})
           </p>
         )}
       </section>
 
-      {permission === 'default' && (
+      {shell === 'web' && permission === 'default' && (
         <section className="card">
-          <p>Outpost can remind you when a break starts, even while you work in another window.</p>
+          <p>Outpost can remind you when a break starts, even while you work in another tab.</p>
           <button
             type="button"
             className="button"
@@ -181,81 +203,19 @@ export function FocusView() {
           </button>
         </section>
       )}
-      {permission === 'denied' && (
+      {shell === 'web' && permission === 'denied' && (
         <section className="card">
           <p>
-            Desktop notifications are blocked, so reminders only show here. Allow them in your
-            system settings.
+            Notifications are blocked for this page, so reminders only show here. Allow them in your
+            browser&apos;s site settings.
           </p>
         </section>
       )}
 
-      <section className="card" aria-labelledby="focus-today">
-        <h2 id="focus-today">Today</h2>
-        <dl className="kv">
-          <dt>Focus time</dt>
-          <dd data-testid="focus-minutes-today">{minutesToday} min</dd>
-          <dt>Breaks</dt>
-          <dd>
-            {counts.taken} taken · {counts.skipped} skipped · {counts.postponed} postponed
-          </dd>
-          <dt>Longest stretch without a break</dt>
-          <dd>{stretch ? `${Math.round(stretch.focusMs / 60_000)} min` : '—'}</dd>
-        </dl>
-      </section>
-
+      <OutsideHoursNotice />
+      <FocusStats />
+      <TeamFocus />
       <FocusSettings />
     </div>
-  );
-}
-
-function FocusSettings() {
-  const config = useFocusStore((state) => state.config);
-  const updateConfig = useFocusStore((state) => state.updateConfig);
-  const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
-  const fields: ReadonlyArray<[keyof typeof config & string, string]> = [
-    ['focusMinutes', 'Focus (minutes)'],
-    ['shortBreakMinutes', 'Short break (minutes)'],
-    ['longBreakMinutes', 'Long break (minutes)'],
-    ['longBreakEvery', 'Long break every (blocks)'],
-  ];
-  const save = (patch: Record<string, unknown>) => {
-    const result = updateConfig(patch);
-    setErrors(result.ok ? {} : result.fieldErrors);
-  };
-  return (
-    <section className="card" aria-labelledby="focus-settings">
-      <h2 id="focus-settings">Timer settings</h2>
-      <div className="field-row">
-        {fields.map(([key, label]) => (
-          <div className="field" key={key}>
-            <label htmlFor={`focus-${key}`}>{label}</label>
-            <input
-              id={`focus-${key}`}
-              className="input"
-              type="number"
-              min={1}
-              defaultValue={String(config[key])}
-              aria-invalid={Boolean(errors[key])}
-              onBlur={(event) => save({ [key]: Number(event.target.value) })}
-            />
-            {errors[key] && (
-              <span className="field-error" role="alert">
-                {errors[key]}
-              </span>
-            )}
-          </div>
-        ))}
-      </div>
-      <label className="toggle-row">
-        <input
-          type="checkbox"
-          checked={config.workingHours !== null}
-          onChange={(event) => save({ workingHours: event.target.checked ? undefined : null })}
-        />
-        Only during working hours (Monday to Friday, 09:00–17:30,{' '}
-        {config.timeZone.replace(/_/g, ' ')})
-      </label>
-    </section>
   );
 }

@@ -1,0 +1,368 @@
+/**
+ * The timer's settings, every field of the engine's config plus sound. Each change is saved as
+ * soon as a field is left; the focus service checks it with the engine's own rules, and an
+ * impossible value is refused with the engine's sentence beside the field while what the person
+ * typed stays in the form to fix (nothing is lost, nothing half-saved).
+ */
+import { useState, type ReactNode } from 'react';
+import { WEEKDAYS, type FocusConfig, type TimeRange, type Weekday } from '../../../shared/focus';
+import type { FocusPreferences } from '../../../shared/ipc/focusContract';
+import { useAppStore } from '../../store';
+import { useFocusStore } from './focusStore';
+
+const DAY_NAME: Record<Weekday, string> = {
+  mon: 'Monday',
+  tue: 'Tuesday',
+  wed: 'Wednesday',
+  thu: 'Thursday',
+  fri: 'Friday',
+  sat: 'Saturday',
+  sun: 'Sunday',
+};
+
+const NUMBER_FIELDS = [
+  ['focusMinutes', 'Focus (minutes)'],
+  ['shortBreakMinutes', 'Short break (minutes)'],
+  ['longBreakMinutes', 'Long break (minutes)'],
+  ['longBreakEvery', 'Long break every (blocks)'],
+  ['breakNoticeSeconds', 'Break notice (seconds before)'],
+  ['postponeMinutes', 'Postpone by (minutes)'],
+  ['maxPostpones', 'Postpones per break'],
+  ['idleMinutes', 'Pause when idle for (minutes)'],
+] as const;
+type NumberField = (typeof NUMBER_FIELDS)[number][0];
+
+type Days = Record<Weekday, TimeRange[]>;
+
+interface Draft {
+  numbers: Record<NumberField, string>;
+  microOn: boolean;
+  microEvery: string;
+  microDuration: string;
+  autoStart: boolean;
+  sound: boolean;
+  timeZone: string;
+  hoursOn: boolean;
+  days: Days;
+}
+
+function defaultDays(): Days {
+  const day = () => [{ start: '09:00', end: '17:30' }];
+  return { mon: day(), tue: day(), wed: day(), thu: day(), fri: day(), sat: [], sun: [] };
+}
+
+function draftFrom(config: FocusConfig, preferences: FocusPreferences): Draft {
+  const numbers = {} as Record<NumberField, string>;
+  for (const [key] of NUMBER_FIELDS) numbers[key] = String(config[key]);
+  return {
+    numbers,
+    microOn: config.microBreaks !== null,
+    microEvery: String(config.microBreaks?.everyMinutes ?? 20),
+    microDuration: String(config.microBreaks?.durationSeconds ?? 20),
+    autoStart: config.autoStartNextPhase,
+    sound: preferences.sound,
+    timeZone: config.timeZone,
+    hoursOn: config.workingHours !== null,
+    days: config.workingHours
+      ? (Object.fromEntries(
+          WEEKDAYS.map((day) => [day, config.workingHours![day].map((range) => ({ ...range }))]),
+        ) as Days)
+      : defaultDays(),
+  };
+}
+
+/** A typed number; an empty or non-numeric field becomes NaN so the engine's message explains it. */
+function numberOf(text: string): number {
+  return text.trim() === '' ? Number.NaN : Number(text);
+}
+
+function configFrom(draft: Draft): Record<string, unknown> {
+  const numbers = Object.fromEntries(
+    NUMBER_FIELDS.map(([key]) => [key, numberOf(draft.numbers[key])]),
+  );
+  return {
+    ...numbers,
+    timeZone: draft.timeZone.trim(),
+    autoStartNextPhase: draft.autoStart,
+    microBreaks: draft.microOn
+      ? { everyMinutes: numberOf(draft.microEvery), durationSeconds: numberOf(draft.microDuration) }
+      : null,
+    workingHours: draft.hoursOn ? draft.days : null,
+  };
+}
+
+let zones: string[] | null = null;
+function timeZones(): string[] {
+  zones ??= typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return zones;
+}
+
+export function FocusSettings() {
+  const snapshot = useFocusStore((state) => state.snapshot);
+  if (!snapshot) return null;
+  return <SettingsForm config={snapshot.config} preferences={snapshot.preferences} />;
+}
+
+function SettingsForm({
+  config,
+  preferences,
+}: {
+  config: FocusConfig;
+  preferences: FocusPreferences;
+}) {
+  const updateConfig = useFocusStore((state) => state.updateConfig);
+  const notify = useAppStore((state) => state.notify);
+  const [draft, setDraft] = useState(() => draftFrom(config, preferences));
+  const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
+  const [status, setStatus] = useState<string | null>(null);
+  // A new saved config (from this form or another window) replaces the draft.
+  const source = JSON.stringify([config, preferences]);
+  const [syncedFrom, setSyncedFrom] = useState(source);
+  if (syncedFrom !== source) {
+    setSyncedFrom(source);
+    setDraft(draftFrom(config, preferences));
+    setErrors({});
+  }
+
+  const save = async (next: Draft) => {
+    setDraft(next);
+    const result = await updateConfig({
+      config: configFrom(next),
+      preferences: { sound: next.sound },
+    });
+    if (!result.ok) {
+      notify('error', result.error.message);
+      return;
+    }
+    if (result.value.saved) {
+      setErrors({});
+      setStatus('Saved.');
+    } else {
+      setErrors(result.value.fieldErrors);
+      setStatus(null);
+    }
+  };
+
+  const shown = new Set<string>();
+  const errorFor = (...keys: string[]): ReactNode => {
+    const key = keys.find((candidate) => errors[candidate]);
+    keys.forEach((candidate) => shown.add(candidate));
+    if (!key) return null;
+    return (
+      <span className="field-error" role="alert">
+        {errors[key]}
+      </span>
+    );
+  };
+  const invalid = (...keys: string[]) => keys.some((key) => Boolean(errors[key]));
+  const setDays = (days: Days) => void save({ ...draft, days });
+
+  const numberInput = (key: NumberField, label: string) => (
+    <div className="field" key={key}>
+      <label htmlFor={`focus-${key}`}>{label}</label>
+      <input
+        id={`focus-${key}`}
+        className="input"
+        type="number"
+        step="any"
+        inputMode="decimal"
+        value={draft.numbers[key]}
+        aria-invalid={invalid(key)}
+        onChange={(event) =>
+          setDraft({ ...draft, numbers: { ...draft.numbers, [key]: event.target.value } })
+        }
+        onBlur={() => void save(draft)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') void save(draft);
+        }}
+      />
+      {errorFor(key)}
+    </div>
+  );
+
+  const dayEditors = WEEKDAYS.map((day) => {
+    const ranges = draft.days[day];
+    return (
+      <div className="focus-day" key={day} role="group" aria-label={DAY_NAME[day]}>
+        <span className="focus-day-name">{DAY_NAME[day]}</span>
+        <div className="focus-day-ranges">
+          {ranges.length === 0 && <span className="record-meta">Not a working day</span>}
+          {ranges.map((range, index) => {
+            const edit = (patch: Partial<TimeRange>) =>
+              setDraft({
+                ...draft,
+                days: {
+                  ...draft.days,
+                  [day]: ranges.map((r, i) => (i === index ? { ...r, ...patch } : r)),
+                },
+              });
+            const base = `workingHours.${day}.${index}`;
+            return (
+              <div className="focus-range" key={index}>
+                <input
+                  className="input focus-time"
+                  aria-label={`${DAY_NAME[day]} range ${index + 1} start`}
+                  placeholder="09:00"
+                  value={range.start}
+                  aria-invalid={invalid(`${base}.start`, base)}
+                  onChange={(event) => edit({ start: event.target.value })}
+                  onBlur={() => void save(draft)}
+                />
+                <span aria-hidden="true">–</span>
+                <input
+                  className="input focus-time"
+                  aria-label={`${DAY_NAME[day]} range ${index + 1} end`}
+                  placeholder="17:30"
+                  value={range.end}
+                  aria-invalid={invalid(`${base}.end`, base)}
+                  onChange={(event) => edit({ end: event.target.value })}
+                  onBlur={() => void save(draft)}
+                />
+                <button
+                  type="button"
+                  className="button"
+                  aria-label={`Remove ${DAY_NAME[day]} range ${index + 1}`}
+                  onClick={() =>
+                    setDays({ ...draft.days, [day]: ranges.filter((_, i) => i !== index) })
+                  }
+                >
+                  ×
+                </button>
+                {errorFor(`${base}.start`, `${base}.end`, base)}
+              </div>
+            );
+          })}
+        </div>
+        <button
+          type="button"
+          className="button"
+          aria-label={`Add a range on ${DAY_NAME[day]}`}
+          onClick={() => {
+            const last = ranges.at(-1);
+            const added = last
+              ? { start: last.end, end: '24:00' }
+              : { start: '09:00', end: '17:30' };
+            setDays({ ...draft.days, [day]: [...ranges, added] });
+          }}
+        >
+          + Range
+        </button>
+      </div>
+    );
+  });
+
+  const otherErrors = () =>
+    Object.entries(errors)
+      .filter(([key]) => !shown.has(key))
+      .map(([key, message]) => (
+        <span className="field-error" role="alert" key={key}>
+          {message}
+        </span>
+      ));
+
+  return (
+    <section className="card focus-settings" aria-labelledby="focus-settings">
+      <h2 id="focus-settings">Timer settings</h2>
+      <div className="field-row">
+        {NUMBER_FIELDS.map(([key, label]) => numberInput(key, label))}
+      </div>
+
+      <label className="toggle-row">
+        <input
+          type="checkbox"
+          checked={draft.microOn}
+          onChange={(event) => void save({ ...draft, microOn: event.target.checked })}
+        />
+        Micro-breaks: a short look away during focus
+      </label>
+      {draft.microOn && (
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor="focus-micro-every">Every (minutes)</label>
+            <input
+              id="focus-micro-every"
+              className="input"
+              type="number"
+              step="any"
+              value={draft.microEvery}
+              aria-invalid={invalid('microBreaks.everyMinutes')}
+              onChange={(event) => setDraft({ ...draft, microEvery: event.target.value })}
+              onBlur={() => void save(draft)}
+            />
+            {errorFor('microBreaks.everyMinutes')}
+          </div>
+          <div className="field">
+            <label htmlFor="focus-micro-duration">For (seconds)</label>
+            <input
+              id="focus-micro-duration"
+              className="input"
+              type="number"
+              step="any"
+              value={draft.microDuration}
+              aria-invalid={invalid('microBreaks.durationSeconds')}
+              onChange={(event) => setDraft({ ...draft, microDuration: event.target.value })}
+              onBlur={() => void save(draft)}
+            />
+            {errorFor('microBreaks.durationSeconds', 'microBreaks')}
+          </div>
+        </div>
+      )}
+
+      <label className="toggle-row">
+        <input
+          type="checkbox"
+          checked={draft.autoStart}
+          onChange={(event) => void save({ ...draft, autoStart: event.target.checked })}
+        />
+        Start breaks and focus blocks by themselves
+      </label>
+      <label className="toggle-row">
+        <input
+          type="checkbox"
+          checked={draft.sound}
+          onChange={(event) => void save({ ...draft, sound: event.target.checked })}
+        />
+        Play a sound with reminders
+      </label>
+
+      <div className="field">
+        <label htmlFor="focus-timeZone">Time zone for working hours and stats</label>
+        <input
+          id="focus-timeZone"
+          className="input"
+          list="focus-time-zones"
+          value={draft.timeZone}
+          aria-invalid={invalid('timeZone')}
+          onChange={(event) => setDraft({ ...draft, timeZone: event.target.value })}
+          onBlur={() => void save(draft)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') void save(draft);
+          }}
+        />
+        <datalist id="focus-time-zones">
+          {timeZones().map((zone) => (
+            <option key={zone} value={zone} />
+          ))}
+        </datalist>
+        {errorFor('timeZone')}
+      </div>
+
+      <label className="toggle-row">
+        <input
+          type="checkbox"
+          checked={draft.hoursOn}
+          onChange={(event) => void save({ ...draft, hoursOn: event.target.checked })}
+        />
+        Only during working hours (no reminders outside them, {draft.timeZone.replace(/_/g, ' ')})
+      </label>
+      {draft.hoursOn && <div className="focus-days">{dayEditors}</div>}
+      {errorFor('workingHours', '')}
+      {otherErrors()}
+      {status && Object.keys(errors).length === 0 && (
+        <p className="record-meta" role="status">
+          {status}
+        </p>
+      )}
+    </section>
+  );
+}
