@@ -27,6 +27,7 @@ export const STREAK_NOTICE_DAYS = 3;
 
 function minutesText(minutes: number): string {
   const rounded = Math.round(minutes);
+  if (minutes > 0 && rounded === 0) return 'under 1 min';
   if (rounded < 60) return `${rounded} min`;
   return `${Math.floor(rounded / 60)} h ${String(rounded % 60).padStart(2, '0')} min`;
 }
