@@ -284,6 +284,8 @@ describe.runIf(chromiumAvailable())('Decisions in Chromium (web mode)', () => {
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'decisions-superseded-dark.png') });
     await page.locator('.vote-card').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'decisions-votes-dark.png') });
+    await page.getByRole('heading', { name: 'Options' }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'decisions-options-dark.png') });
     expect(app.errors).toEqual([]);
   });
 });
