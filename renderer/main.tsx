@@ -14,6 +14,7 @@ createRoot(root).render(
 void useAppStore
   .getState()
   .boot()
+  .then(() => useAppStore.getState().startSync())
   .catch((error: unknown) => {
     console.error(error);
     useAppStore

@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore, type Section } from '../store';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher';
+import { SyncIndicator } from '../features/sync/SyncIndicator';
 
 export const NAV: ReadonlyArray<{ section: Section; label: string; icon: string }> = [
   { section: 'notes', label: 'Notes', icon: '📝' },
@@ -53,6 +54,7 @@ export function Sidebar() {
           })}
         </ul>
       </nav>
+      <SyncIndicator />
       {profile && (
         <button
           type="button"

@@ -4,6 +4,7 @@ import { createUiSlice } from './uiSlice';
 import { createSessionSlice } from './sessionSlice';
 import { createWorkspaceSlice } from './workspaceSlice';
 import { createRecordsSlice } from './recordsSlice';
+import { createSyncSlice } from './syncSlice';
 import type { AppState } from './types';
 
 export const useAppStore = create<AppState>()((...args) => ({
@@ -11,6 +12,7 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createSessionSlice(...args),
   ...createWorkspaceSlice(...args),
   ...createRecordsSlice(...args),
+  ...createSyncSlice(...args),
 }));
 
 export type { AppState, Section, RecordView, Notice } from './types';

@@ -4,6 +4,7 @@ import type { RecordKind } from '../../shared/schema/records';
 import type { Result } from '../../shared/result';
 import type { WorkspaceEntry } from '../sync/localState';
 import type { SessionStatus, WorkspaceSnapshot } from '../sync/workspaceSession';
+import type { SyncSlice } from './syncSlice';
 
 export type Section = 'notes' | 'goals' | 'decisions' | 'focus' | 'sync' | 'settings';
 export type RecordView = 'active' | 'archived' | 'trash';
@@ -64,4 +65,4 @@ export interface UiSlice {
   dismissNotice(id: number): void;
 }
 
-export type AppState = SessionSlice & WorkspaceSlice & RecordsSlice & UiSlice;
+export type AppState = SessionSlice & WorkspaceSlice & RecordsSlice & UiSlice & SyncSlice;

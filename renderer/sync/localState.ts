@@ -12,12 +12,26 @@ const WORKSPACES_KEY = 'outpost.workspaces';
 const ACTIVE_KEY = 'outpost.activeWorkspace';
 export const WORKSPACE_DB_PREFIX = 'outpost-ws-';
 
-export const WorkspaceEntry = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
-  name: z.string().min(1).max(80),
-  kind: z.enum(['personal', 'local']),
-  createdAt: z.number().int().nonnegative(),
-});
+export const WorkspaceEntry = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+    name: z.string().min(1).max(80),
+    /** `team` workspaces sync with peers holding the same secret key (docs/PROTOCOL.md). */
+    kind: z.enum(['personal', 'local', 'team']),
+    createdAt: z.number().int().nonnegative(),
+    /**
+     * A team workspace's secret key, unpadded base64url. It is kept beside the workspace data it
+     * unlocks (this profile's storage): whoever can read one can read the other, so encrypting
+     * it separately would add no protection.
+     */
+    secretKey: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/)
+      .optional(),
+  })
+  .refine((entry) => entry.kind !== 'team' || entry.secretKey !== undefined, {
+    message: 'A team workspace needs its secret key.',
+  });
 export type WorkspaceEntry = z.infer<typeof WorkspaceEntry>;
 
 export interface LoadResult<T> {

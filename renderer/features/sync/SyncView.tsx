@@ -1,17 +1,59 @@
 import { useEffect, useState } from 'react';
 import { useAppStore } from '../../store';
 import { selectMembers } from '../../store/selectors';
+import { syncIndicator } from '../../store/syncSlice';
 import { timeAgo } from '../../components/time';
 import { WORKSPACE_DB_PREFIX } from '../../sync/localState';
+import { describeIndicator } from './SyncIndicator';
+import { StartTeamCard, TeamWorkspaceCard } from './TeamCard';
+import { PeersCard, formatBytes } from './PeersCard';
+import { NetworkCard } from './NetworkCard';
+import './sync.css';
 
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+/** Sync: team workspaces (create, join, invite, leave), peers and presence, network settings. */
+export function SyncView() {
+  const workspaces = useAppStore((state) => state.workspaces);
+  const activeId = useAppStore((state) => state.activeWorkspaceId);
+  const indicatorKind = useAppStore((state) => syncIndicator(state).kind);
+  const peerCount = useAppStore((state) => {
+    const indicator = syncIndicator(state);
+    return indicator.kind === 'peers' ? indicator.count : 0;
+  });
+  const active = workspaces.find((workspace) => workspace.id === activeId);
+  const isTeam = active?.kind === 'team';
+  const { label, detail, tone } = describeIndicator(
+    indicatorKind === 'peers' ? { kind: 'peers', count: peerCount } : { kind: indicatorKind },
+  );
+
+  return (
+    <div className="page">
+      <h1>Sync</h1>
+      <div className="sync-status" role="status" aria-label="Sync status">
+        <span className={`sync-indicator tone-${tone}`}>
+          <span className="sync-dot" aria-hidden="true" />
+          {label}
+        </span>
+        <span className="muted-note" style={{ margin: 0 }}>
+          {detail}
+        </span>
+      </div>
+      {isTeam ? (
+        <>
+          <PeersCard />
+          <TeamWorkspaceCard />
+        </>
+      ) : (
+        <StartTeamCard />
+      )}
+      {isTeam && <StartTeamCard />}
+      <NetworkCard />
+      <DeviceCard />
+    </div>
+  );
 }
 
-/** Where this workspace lives and who has written to it. */
-export function SyncView() {
+/** Where this workspace lives on this device and who has written to it. */
+function DeviceCard() {
   const workspaces = useAppStore((state) => state.workspaces);
   const activeId = useAppStore((state) => state.activeWorkspaceId);
   const snapshot = useAppStore((state) => state.snapshot);
@@ -31,12 +73,7 @@ export function SyncView() {
   }, [snapshot]);
 
   return (
-    <div className="page">
-      <h1>Sync</h1>
-      <p className="lede">
-        {active?.name ?? 'This workspace'} is kept on this device and works fully offline. Every
-        change is saved locally the moment you make it.
-      </p>
+    <>
       <section className="card" aria-labelledby="storage-heading">
         <h2 id="storage-heading">On this device</h2>
         <dl className="kv">
@@ -44,7 +81,11 @@ export function SyncView() {
           <dd>{active?.name}</dd>
           <dt>Kind</dt>
           <dd>
-            {active?.kind === 'personal' ? 'Personal (created on first run)' : 'Local workspace'}
+            {active?.kind === 'personal'
+              ? 'Personal (created on first run)'
+              : active?.kind === 'team'
+                ? 'Team workspace (synced peer to peer)'
+                : 'Local workspace (not synced)'}
           </dd>
           <dt>Stored in</dt>
           <dd>
@@ -83,6 +124,6 @@ export function SyncView() {
           ))}
         </ul>
       </section>
-    </div>
+    </>
   );
 }

@@ -1,0 +1,124 @@
+import { useEffect, useState } from 'react';
+import { useAppStore } from '../../store';
+import type { PeerView, PresenceEntry } from '../../store/syncSlice';
+import { timeAgo } from '../../components/time';
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+const STATE_LABEL: Record<PeerView['state'], string> = {
+  connecting: 'connecting…',
+  connected: 'connected, syncing…',
+  synced: 'in sync',
+};
+
+/** Re-renders every 15 s so "2 min ago" stays true. */
+function useTick(): void {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setTick((tick) => tick + 1), 15_000);
+    return () => clearInterval(timer);
+  }, []);
+}
+
+function whereIs(entry: PresenceEntry, titles: ReadonlyMap<string, string>): string {
+  if (!entry.location) return 'here';
+  const { section, recordId } = entry.location;
+  if (recordId) {
+    const title = titles.get(recordId);
+    return title !== undefined ? `in “${title || 'Untitled'}”` : `in ${section}`;
+  }
+  return `in ${section}`;
+}
+
+/** Peers of the open team workspace, what is not yet shared, and who is where. */
+export function PeersCard() {
+  useTick();
+  const team = useAppStore((state) => state.teamSync);
+  const presence = useAppStore((state) => state.presence);
+  const snapshot = useAppStore((state) => state.snapshot);
+  const titles = new Map<string, string>();
+  for (const list of [snapshot?.notes, snapshot?.goals, snapshot?.decisions])
+    for (const item of list?.items ?? []) titles.set(item.id, item.title);
+  if (!team) {
+    return (
+      <section className="card" aria-labelledby="peers-heading">
+        <h2 id="peers-heading">Peers</h2>
+        <p className="muted-note">Starting sync…</p>
+      </section>
+    );
+  }
+  return (
+    <section className="card" aria-labelledby="peers-heading">
+      <h2 id="peers-heading">Peers</h2>
+      {team.peers.length === 0 ? (
+        <p className="muted-note">
+          {team.online
+            ? 'No teammate is connected right now. Outpost keeps looking and syncs as soon as one is reachable.'
+            : 'You are working offline. Press “Go online” to sync.'}
+        </p>
+      ) : (
+        <ul className="peer-list" aria-label="Connected peers">
+          {team.peers.map((peer) => {
+            const person = peer.people[0];
+            return (
+              <li key={peer.id}>
+                <span
+                  className="avatar"
+                  style={{ background: person?.color ?? '#64748b' }}
+                  aria-hidden="true"
+                >
+                  {(person?.name ?? '?').charAt(0).toUpperCase()}
+                </span>
+                <span className="peer-main">
+                  <span>
+                    {person?.name ?? 'Unknown peer'}
+                    {person?.device ? ` · ${person.device}` : ''}
+                  </span>
+                  <span className="record-meta">
+                    <span className={`peer-state ${peer.state}`}>{STATE_LABEL[peer.state]}</span>
+                    {' · '}
+                    {peer.lastSyncedAt
+                      ? `last synced ${timeAgo(peer.lastSyncedAt)}`
+                      : 'not synced yet'}
+                    {' · '}
+                    {formatBytes(peer.bytesOut)} sent, {formatBytes(peer.bytesIn)} received
+                    {peer.queuedBytes > 0
+                      ? ` · ${formatBytes(peer.queuedBytes)} still sending`
+                      : ''}
+                  </span>
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <p className="muted-note" aria-live="polite">
+        {team.unshared.items === 0
+          ? 'Everything on this device has reached at least one teammate.'
+          : `Not yet sent to anyone: ${team.unshared.items} ${team.unshared.items === 1 ? 'change' : 'changes'} (${formatBytes(team.unshared.bytes)}). They are kept here and sent when a teammate is reachable.`}
+      </p>
+      <h3>Who is here</h3>
+      <ul className="member-list" aria-label="People present">
+        {presence.map((entry) => (
+          <li key={entry.clientId}>
+            <span className="avatar" style={{ background: entry.color }} aria-hidden="true">
+              {entry.name.charAt(0).toUpperCase()}
+            </span>
+            <span>
+              {entry.name}
+              {entry.self ? ' (you)' : ''}
+            </span>
+            <span className="record-meta">
+              {whereIs(entry, titles)}
+              {entry.device ? ` · ${entry.device}` : ''}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

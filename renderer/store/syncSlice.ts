@@ -1,0 +1,405 @@
+/**
+ * Sync in the store: the network (this device's LAN server, servers found by mDNS), the person's
+ * sync settings, team workspaces (create, join, invite, leave), and the live status of the open
+ * team workspace's provider — peers, presence, what is not yet shared — as plain values.
+ */
+import type { StateCreator } from 'zustand';
+import type { SyncNetwork, SyncSettings, SyncSettingsPatch } from '../../shared/ipc/syncContract';
+import { WorkspaceName, renameWorkspace as renameInDoc } from '../../shared/model';
+import { fail, ok, type Result } from '../../shared/result';
+import { getOutpostApi } from '../platform/outpostApi';
+import { WORKSPACE_DB_PREFIX, saveWorkspaces, type WorkspaceEntry } from '../sync/localState';
+import type { PeerSync, PeerSyncStatus } from '../sync/peerSync';
+import {
+  deviceLabel,
+  entryFromInvite,
+  forgetShared,
+  iceServersOf,
+  inviteFor,
+  newTeamEntry,
+  readInvite,
+  signalingUrls,
+  startTeamSync,
+} from '../sync/teamSync';
+import { activeSession } from './workspaceSlice';
+import type { AppState } from './types';
+
+/** One person (device) seen through awareness. */
+export interface PresenceEntry {
+  readonly clientId: number;
+  readonly memberId: string | null;
+  readonly name: string;
+  readonly color: string;
+  readonly device: string | null;
+  /** The section and record they have open. */
+  readonly location: { readonly section: string; readonly recordId: string | null } | null;
+  readonly self: boolean;
+}
+
+export interface PeerView {
+  readonly id: string;
+  readonly state: 'connecting' | 'connected' | 'synced';
+  readonly people: readonly PresenceEntry[];
+  readonly connectedAt: number | null;
+  readonly lastSyncedAt: number | null;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  readonly queuedBytes: number;
+  readonly via: string;
+}
+
+export interface TeamSyncView {
+  readonly workspaceId: string;
+  readonly online: boolean;
+  readonly signaling: PeerSyncStatus['signaling'];
+  readonly peers: readonly PeerView[];
+  readonly unshared: { readonly items: number; readonly bytes: number };
+}
+
+export type SyncIndicator =
+  | { readonly kind: 'local' }
+  | { readonly kind: 'starting' }
+  | { readonly kind: 'paused' }
+  | { readonly kind: 'offline' }
+  | { readonly kind: 'lan-only' }
+  | { readonly kind: 'online' }
+  | { readonly kind: 'peers'; readonly count: number };
+
+export interface SyncSlice {
+  syncNetwork: SyncNetwork | null;
+  syncSettings: SyncSettings | null;
+  teamSync: TeamSyncView | null;
+  presence: readonly PresenceEntry[];
+  /** Loads the network and settings and starts following them (called once at boot). */
+  startSync(): Promise<void>;
+  createTeamWorkspace(name: string): Promise<Result<WorkspaceEntry>>;
+  joinTeamWorkspace(code: string): Promise<Result<WorkspaceEntry>>;
+  /** The invite code of the open workspace (team workspaces only). */
+  inviteCode(): Result<string>;
+  leaveWorkspace(id: string, removeData: boolean): Promise<Result<null>>;
+  setSyncOnline(online: boolean): void;
+  updateSyncSettings(patch: SyncSettingsPatch): Promise<Result<SyncSettings>>;
+}
+
+let provider: PeerSync | null = null;
+let providerFor: { id: string; doc: unknown; ice: string } | null = null;
+let starting: Promise<void> | null = null;
+let detachStatus: (() => void) | null = null;
+let detachAwareness: (() => void) | null = null;
+let pollTimer: ReturnType<typeof setInterval> | null = null;
+let wantOnline = true;
+
+/** The indicator's state, derived from the store (also used by the sidebar). */
+export function syncIndicator(state: AppState): SyncIndicator {
+  const entry = state.workspaces.find((workspace) => workspace.id === state.activeWorkspaceId);
+  if (!entry || entry.kind !== 'team') return { kind: 'local' };
+  const team = state.teamSync;
+  if (!team || team.workspaceId !== entry.id) return { kind: 'starting' };
+  if (!team.online) return { kind: 'paused' };
+  const peers = team.peers.filter((peer) => peer.state !== 'connecting').length;
+  if (peers > 0) return { kind: 'peers', count: peers };
+  const open = team.signaling.filter((socket) => socket.state === 'open').map((s) => s.url);
+  if (open.length === 0) return { kind: 'offline' };
+  const internet = state.syncSettings?.signalingServers ?? [];
+  return open.some((url) => internet.includes(url)) ? { kind: 'online' } : { kind: 'lan-only' };
+}
+
+export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, get, api) => {
+  const readPresence = (): PresenceEntry[] => {
+    const session = activeSession();
+    if (!session) return [];
+    const own = session.awareness.clientID;
+    const out: PresenceEntry[] = [];
+    for (const [clientId, raw] of session.awareness.getStates()) {
+      const state = raw as {
+        user?: { id?: unknown; name?: unknown; color?: unknown };
+        device?: unknown;
+        location?: { section?: unknown; recordId?: unknown };
+      };
+      if (!state.user || typeof state.user.name !== 'string') continue;
+      out.push({
+        clientId,
+        memberId: typeof state.user.id === 'string' ? state.user.id : null,
+        name: state.user.name.slice(0, 60),
+        color:
+          typeof state.user.color === 'string' && /^#[0-9a-f]{6}$/i.test(state.user.color)
+            ? state.user.color
+            : '#64748b',
+        device: typeof state.device === 'string' ? state.device.slice(0, 60) : null,
+        location:
+          state.location && typeof state.location.section === 'string'
+            ? {
+                section: state.location.section,
+                recordId:
+                  typeof state.location.recordId === 'string' ? state.location.recordId : null,
+              }
+            : null,
+        self: clientId === own,
+      });
+    }
+    return out;
+  };
+
+  const publishStatus = () => {
+    const current = provider;
+    if (!current || !providerFor) {
+      set({ teamSync: null, presence: readPresence() });
+      return;
+    }
+    const status = current.status();
+    const presence = readPresence();
+    const byClient = new Map(presence.map((entry) => [entry.clientId, entry]));
+    set({
+      presence,
+      teamSync: {
+        workspaceId: providerFor.id,
+        online: status.online,
+        signaling: status.signaling,
+        peers: status.peers.map((peer) => ({
+          id: peer.id,
+          state: peer.state,
+          people: peer.clients.flatMap((client) => byClient.get(client) ?? []),
+          connectedAt: peer.connectedAt,
+          lastSyncedAt: peer.lastSyncedAt,
+          bytesIn: peer.bytesIn,
+          bytesOut: peer.bytesOut,
+          queuedBytes: peer.queuedBytes,
+          via: peer.via,
+        })),
+        unshared: current.unshared(),
+      },
+    });
+  };
+
+  const stopProvider = () => {
+    detachStatus?.();
+    detachAwareness?.();
+    detachStatus = detachAwareness = null;
+    if (pollTimer) clearInterval(pollTimer);
+    pollTimer = null;
+    provider?.destroy();
+    provider = null;
+    providerFor = null;
+    set({ teamSync: null, presence: [] });
+  };
+
+  /** Starts, keeps or stops the provider so it matches the open workspace. */
+  const reconcile = () => {
+    const state = get();
+    const session = activeSession();
+    const entry = state.workspaces.find((workspace) => workspace.id === state.activeWorkspaceId);
+    const wanted =
+      entry?.kind === 'team' &&
+      session?.id === entry.id &&
+      state.workspaceStatus.state === 'ready' &&
+      state.syncNetwork !== null &&
+      state.syncSettings !== null;
+    if (!wanted) {
+      if (provider && (providerFor?.id !== entry?.id || providerFor?.doc !== session?.doc))
+        stopProvider();
+      return;
+    }
+    const ice = JSON.stringify(iceServersOf(state.syncSettings));
+    if (provider && providerFor?.doc === session.doc && providerFor.ice === ice) {
+      provider.setSignaling(signalingUrls(state.syncNetwork, state.syncSettings));
+      return;
+    }
+    if (starting) return;
+    if (provider) stopProvider();
+    session.awareness.setLocalStateField('device', deviceLabel(state.appInfo?.shell));
+    starting = startTeamSync({
+      entry,
+      doc: session.doc,
+      awareness: session.awareness,
+      signaling: signalingUrls(state.syncNetwork, state.syncSettings),
+      iceServers: iceServersOf(state.syncSettings),
+    })
+      .then((started) => {
+        if (activeSession() !== session) {
+          started.destroy();
+          return;
+        }
+        provider = started;
+        providerFor = { id: entry.id, doc: session.doc, ice };
+        if (!wantOnline) started.disconnect();
+        detachStatus = started.onStatus(publishStatus);
+        const onAwareness = () => publishStatus();
+        session.awareness.on('change', onAwareness);
+        detachAwareness = () => session.awareness.off('change', onAwareness);
+        pollTimer = setInterval(publishStatus, 2000);
+        publishStatus();
+      })
+      .catch((error: unknown) => {
+        get().notify('error', `Sync could not start: ${String(error)}`);
+      })
+      .finally(() => {
+        starting = null;
+        // The open workspace may have changed while the keys were being derived.
+        queueMicrotask(reconcile);
+      });
+  };
+
+  /** Shares where the person is (section and open record) with peers. */
+  const shareLocation = () => {
+    const session = activeSession();
+    if (!session) return;
+    const state = get();
+    const kind =
+      state.section === 'notes'
+        ? 'note'
+        : state.section === 'goals'
+          ? 'goal'
+          : state.section === 'decisions'
+            ? 'decision'
+            : null;
+    const location = {
+      section: state.section,
+      recordId: kind ? (state.selected[kind] ?? null) : null,
+    };
+    const previous = session.awareness.getLocalState()?.location as typeof location | undefined;
+    if (previous?.section !== location.section || previous?.recordId !== location.recordId)
+      session.awareness.setLocalStateField('location', location);
+  };
+
+  return {
+    syncNetwork: null,
+    syncSettings: null,
+    teamSync: null,
+    presence: [],
+
+    async startSync() {
+      const outpost = getOutpostApi();
+      const [network, settings] = await Promise.all([
+        outpost.invoke('sync:getNetwork', undefined),
+        outpost.invoke('sync:getSettings', undefined),
+      ]);
+      if (network.ok) set({ syncNetwork: network.value });
+      else get().notify('warning', `Sync could not read the network: ${network.error.message}`);
+      if (settings.ok) set({ syncSettings: settings.value });
+      else get().notify('warning', `Sync settings could not be loaded: ${settings.error.message}`);
+      outpost.on('sync:networkChanged', (next) => set({ syncNetwork: next }));
+      outpost.on('sync:settingsChanged', (next) => set({ syncSettings: next }));
+      api.subscribe((state, previous) => {
+        if (
+          state.activeWorkspaceId !== previous.activeWorkspaceId ||
+          state.workspaceStatus !== previous.workspaceStatus ||
+          state.syncNetwork !== previous.syncNetwork ||
+          state.syncSettings !== previous.syncSettings ||
+          state.workspaces !== previous.workspaces
+        )
+          reconcile();
+        if (state.section !== previous.section || state.selected !== previous.selected)
+          shareLocation();
+        // The workspace's shared name arrives from peers: keep the local list in step.
+        const entry = state.workspaces.find((w) => w.id === state.activeWorkspaceId);
+        const docName = state.snapshot?.name;
+        if (entry && docName && docName !== entry.name && state.snapshot !== previous.snapshot) {
+          const workspaces = state.workspaces.map((w) =>
+            w.id === entry.id ? { ...w, name: docName } : w,
+          );
+          saveWorkspaces(workspaces);
+          set({ workspaces });
+        }
+      });
+      reconcile();
+      shareLocation();
+    },
+
+    async createTeamWorkspace(name) {
+      const parsed = WorkspaceName.safeParse(name);
+      if (!parsed.success)
+        return fail('invalid-input', parsed.error.issues[0]?.message ?? 'Invalid name.');
+      const entry = newTeamEntry(parsed.data);
+      const workspaces = [...get().workspaces, entry];
+      saveWorkspaces(workspaces);
+      set({ workspaces });
+      await get().openWorkspace(entry.id);
+      const session = activeSession();
+      if (session?.id === entry.id) renameInDoc(session.doc, entry.name);
+      return ok(entry);
+    },
+
+    async joinTeamWorkspace(code) {
+      const invite = readInvite(code);
+      if (!invite.ok) return invite;
+      const existing = get().workspaces.find((w) => w.id === invite.value.workspaceId);
+      if (existing) {
+        await get().openWorkspace(existing.id);
+        return fail(
+          'already-joined',
+          `You are already in “${existing.name}” on this device; it is open now.`,
+        );
+      }
+      const entry = entryFromInvite(invite.value);
+      const workspaces = [...get().workspaces, entry];
+      saveWorkspaces(workspaces);
+      set({ workspaces });
+      await get().openWorkspace(entry.id);
+      return ok(entry);
+    },
+
+    inviteCode() {
+      const state = get();
+      const entry = state.workspaces.find((w) => w.id === state.activeWorkspaceId);
+      if (!entry) return fail('closed', 'No workspace is open.');
+      return inviteFor(entry, state.snapshot?.name ?? entry.name);
+    },
+
+    async leaveWorkspace(id, removeData) {
+      const state = get();
+      const entry = state.workspaces.find((w) => w.id === id);
+      if (!entry) return fail('not-found', 'This workspace is not on this device.');
+      if (entry.kind === 'personal')
+        return fail('personal', 'Your personal workspace cannot be left.');
+      if (!removeData) {
+        // Keep the copy as a local workspace: readable and editable here, no longer synced, and
+        // the secret key is forgotten so this device stops being able to rejoin by itself.
+        const kept = state.workspaces.map((w) =>
+          w.id === id
+            ? { id: w.id, name: w.name, kind: 'local' as const, createdAt: w.createdAt }
+            : w,
+        );
+        saveWorkspaces(kept);
+        set({ workspaces: kept });
+        forgetShared(id);
+        return ok(null);
+      }
+      const remaining = state.workspaces.filter((w) => w.id !== id);
+      if (state.activeWorkspaceId === id) {
+        const next = remaining.find((w) => w.kind === 'personal') ?? remaining[0];
+        if (next) await get().openWorkspace(next.id);
+      }
+      saveWorkspaces(remaining);
+      set({ workspaces: remaining });
+      {
+        forgetShared(id);
+        const deleted = await new Promise<boolean>((resolve) => {
+          const request = indexedDB.deleteDatabase(WORKSPACE_DB_PREFIX + id);
+          request.onsuccess = () => resolve(true);
+          request.onerror = () => resolve(false);
+          request.onblocked = () => resolve(false);
+        });
+        if (!deleted)
+          get().notify(
+            'warning',
+            `“${entry.name}” was removed from the list, but its stored data could not be deleted because it is still in use (another Outpost window?). It stays on this device.`,
+          );
+      }
+      return ok(null);
+    },
+
+    setSyncOnline(online) {
+      wantOnline = online;
+      if (!provider) return;
+      if (online) provider.connect();
+      else provider.disconnect();
+      publishStatus();
+    },
+
+    async updateSyncSettings(patch) {
+      const result = await getOutpostApi().invoke('sync:updateSettings', patch);
+      if (result.ok) set({ syncSettings: result.value });
+      return result;
+    },
+  };
+};

@@ -1,0 +1,146 @@
+/**
+ * Team workspaces on this device: creating and joining them, their invite codes, and the sync
+ * provider that runs while one is open. The provider gets the derived room name and password,
+ * the LAN servers found by mDNS plus this device's own server and the internet servers the person
+ * added (never a public default), and only the STUN/TURN servers the person added.
+ */
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+import type { IceServerSetting, SyncNetwork, SyncSettings } from '../../shared/ipc/syncContract';
+import { decodeInvite, encodeInvite, type Invite } from '../../shared/protocol/invite';
+import { fromBase64Url, toBase64Url } from '../../shared/protocol/bytes';
+import {
+  createWorkspaceSecrets,
+  deriveRoomName,
+  deriveSignalingPassword,
+  secretKeyFromText,
+  secretKeyToText,
+} from '../../shared/protocol/keys';
+import type { Result } from '../../shared/result';
+import { fail, ok } from '../../shared/result';
+import type { WorkspaceEntry } from './localState';
+import { PeerSync, type IceServer } from './peerSync';
+
+const SHARED_KEY_PREFIX = 'outpost.sync.shared.';
+
+/** A new team workspace entry with fresh secrets. */
+export function newTeamEntry(name: string): WorkspaceEntry {
+  const { workspaceId, secretKey } = createWorkspaceSecrets();
+  return {
+    id: workspaceId,
+    name,
+    kind: 'team',
+    createdAt: Date.now(),
+    secretKey: secretKeyToText(secretKey),
+  };
+}
+
+/** The entry a decoded invite creates on this device. */
+export function entryFromInvite(invite: Invite): WorkspaceEntry {
+  return {
+    id: invite.workspaceId,
+    name: invite.name.slice(0, 80) || 'Team workspace',
+    kind: 'team',
+    createdAt: Date.now(),
+    secretKey: secretKeyToText(invite.secretKey),
+  };
+}
+
+/** Reads a pasted invite code; failures carry the message to show. */
+export function readInvite(text: string): Result<Invite> {
+  return decodeInvite(text);
+}
+
+/** The invite code of a team workspace, or a failure for other kinds. */
+export function inviteFor(entry: WorkspaceEntry, name: string): Result<string> {
+  const key = entry.secretKey ? secretKeyFromText(entry.secretKey) : undefined;
+  if (entry.kind !== 'team' || !key)
+    return fail('not-team', 'Only team workspaces have an invite code.');
+  return ok(encodeInvite({ workspaceId: entry.id, secretKey: key, name }));
+}
+
+/** The signaling servers a provider uses: own LAN server, discovered ones, then the person's. */
+export function signalingUrls(
+  network: SyncNetwork | null,
+  settings: SyncSettings | null,
+): string[] {
+  const urls: string[] = [];
+  if (network?.localServer.url) urls.push(network.localServer.url);
+  for (const server of network?.lanServers ?? []) urls.push(server.url);
+  for (const url of settings?.signalingServers ?? []) urls.push(url);
+  return [...new Set(urls)];
+}
+
+export function iceServersOf(settings: SyncSettings | null): IceServer[] {
+  return (settings?.iceServers ?? []).map((server: IceServerSetting) => ({
+    urls: server.urls,
+    ...(server.username ? { username: server.username } : {}),
+    ...(server.credential ? { credential: server.credential } : {}),
+  }));
+}
+
+/** Starts the provider of an open team workspace. */
+export async function startTeamSync(options: {
+  readonly entry: WorkspaceEntry;
+  readonly doc: Y.Doc;
+  readonly awareness: Awareness;
+  readonly signaling: readonly string[];
+  readonly iceServers: readonly IceServer[];
+}): Promise<PeerSync> {
+  const key = options.entry.secretKey ? secretKeyFromText(options.entry.secretKey) : undefined;
+  if (!key) throw new Error('This team workspace has no valid secret key on this device.');
+  const [roomName, password] = await Promise.all([
+    deriveRoomName(key),
+    deriveSignalingPassword(key),
+  ]);
+  const stored = localStorage.getItem(SHARED_KEY_PREFIX + options.entry.id);
+  const provider = new PeerSync({
+    doc: options.doc,
+    awareness: options.awareness,
+    roomName,
+    password,
+    signaling: options.signaling,
+    iceServers: options.iceServers,
+    sharedStateVector: stored ? (fromBase64Url(stored) ?? null) : null,
+    log: (message) => console.warn(`[sync] ${message}`),
+  });
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  provider.onShared((stateVector) => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      localStorage.setItem(SHARED_KEY_PREFIX + options.entry.id, toBase64Url(stateVector));
+    }, 1000);
+  });
+  return provider;
+}
+
+/** Forgets what a removed workspace had shared. */
+export function forgetShared(id: string): void {
+  localStorage.removeItem(SHARED_KEY_PREFIX + id);
+}
+
+/** A short description of this device for peers ("Linux · Chrome"). */
+export function deviceLabel(shell: 'electron' | 'web' | undefined): string {
+  const ua = navigator.userAgent;
+  const os = /Windows/.test(ua)
+    ? 'Windows'
+    : /Mac OS X/.test(ua)
+      ? 'macOS'
+      : /Android/.test(ua)
+        ? 'Android'
+        : /Linux/.test(ua)
+          ? 'Linux'
+          : 'Unknown system';
+  if (shell === 'electron') return `${os} · desktop app`;
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /Firefox\//.test(ua)
+      ? 'Firefox'
+      : /Chrom(e|ium)\//.test(ua)
+        ? 'Chromium'
+        : /Safari\//.test(ua)
+          ? 'Safari'
+          : 'browser';
+  return `${os} · ${browser}`;
+}
