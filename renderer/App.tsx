@@ -5,6 +5,7 @@ import { Sidebar } from './components/Sidebar';
 import { Notices } from './components/Notices';
 import { Onboarding } from './components/Onboarding';
 import { NotesView } from './features/notes/NotesView';
+import { CommandPalette } from './features/notes/CommandPalette';
 import { GoalsView, useGoalReminders } from './features/goals/GoalsView';
 import { DecisionsView } from './features/decisions/DecisionsView';
 import { useDecisionReminders } from './features/decisions/useDecisionReminders';
@@ -148,6 +149,7 @@ export function App() {
         )}
       </main>
       <Notices />
+      {status.state === 'ready' && <CommandPalette />}
     </div>
   );
 }

@@ -1,54 +1,322 @@
-import { useState } from 'react';
-import type { Note } from '../../../shared/schema/records';
+import { useEffect, useRef, useState } from 'react';
+import type { DamagedRecord, Note } from '../../../shared/schema/records';
+import type { NotesIndexReader } from '../../../shared/model/notesLive';
 import { useAppStore } from '../../store';
 import { selectMembers } from '../../store/selectors';
-import { RecordListPane } from '../../components/RecordListPane';
 import { RecordDetail } from '../../components/RecordDetail';
 import { EmptyState } from '../../components/EmptyState';
-import { timeAgo } from '../../components/time';
 import { TagEditor } from './TagEditor';
+import { NoteList } from './NoteList';
+import { NoteEditor } from './NoteEditor';
+import {
+  allTemplates,
+  createFromTemplate,
+  deleteTemplate,
+  duplicate,
+  exportMarkdown,
+  importMarkdown,
+  openNote,
+  saveAsTemplate,
+  useNotesStore,
+  type ImportFile,
+} from './notesStore';
+import './notes.css';
 
-const pinnedFirst = (a: Note, b: Note) =>
-  Number(b.pinned) - Number(a.pinned) || b.updatedAt - a.updatedAt;
+/** A small popover menu that closes on Escape or a click outside. */
+function Menu({
+  label,
+  title,
+  children,
+}: {
+  label: string;
+  title: string;
+  children: (close: () => void) => React.ReactNode;
+}) {
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const onDown = (event: MouseEvent) => {
+      if (!ref.current?.contains(event.target as Node)) setOpen(false);
+    };
+    const onKey = (event: KeyboardEvent) => event.key === 'Escape' && setOpen(false);
+    document.addEventListener('mousedown', onDown);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('mousedown', onDown);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [open]);
+  return (
+    <div className="menu-anchor" ref={ref}>
+      <button
+        type="button"
+        className="button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        title={title}
+        onClick={() => setOpen(!open)}
+      >
+        {label}
+      </button>
+      {open && (
+        <div className="popover-menu" role="menu">
+          {children(() => setOpen(false))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function toImportFiles(list: FileList | null): ImportFile[] {
+  return [...(list ?? [])].map((file) => ({
+    name: file.name,
+    size: file.size,
+    bytes: async () => new Uint8Array(await file.arrayBuffer()),
+  }));
+}
+
+function ListHeader({ onCreate }: { onCreate: () => void }) {
+  const saved = useNotesStore((state) => state.savedTemplates);
+  const items = useAppStore((state) => state.snapshot?.notes.items);
+  const filesRef = useRef<HTMLInputElement>(null);
+  const folderRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    folderRef.current?.setAttribute('webkitdirectory', '');
+  }, []);
+  return (
+    <div className="pane-header">
+      <h1>Notes</h1>
+      <Menu label="⋯" title="Import and export">
+        {(close) => (
+          <>
+            <button
+              type="button"
+              role="menuitem"
+              className="menu-item"
+              onClick={() => {
+                close();
+                filesRef.current?.click();
+              }}
+            >
+              Import Markdown files…
+            </button>
+            <button
+              type="button"
+              role="menuitem"
+              className="menu-item"
+              onClick={() => {
+                close();
+                folderRef.current?.click();
+              }}
+            >
+              Import a folder of Markdown…
+            </button>
+            <button
+              type="button"
+              role="menuitem"
+              className="menu-item"
+              onClick={() => {
+                close();
+                const live = (items ?? []).filter((note) => note.deletedAt === null);
+                void exportMarkdown(live.map((note) => note.id));
+              }}
+            >
+              Export all notes as Markdown…
+            </button>
+          </>
+        )}
+      </Menu>
+      <Menu label="Templates" title="New note from a template">
+        {(close) =>
+          allTemplates(saved).map((template) => (
+            <div key={template.id} className="menu-row">
+              <button
+                type="button"
+                role="menuitem"
+                className="menu-item"
+                onClick={() => {
+                  close();
+                  createFromTemplate(template);
+                }}
+              >
+                {template.name}
+                {!template.builtIn && <span className="muted"> · yours</span>}
+              </button>
+              {!template.builtIn && (
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={`Delete template ${template.name}`}
+                  onClick={() => deleteTemplate(template.id)}
+                >
+                  ✕
+                </button>
+              )}
+            </div>
+          ))
+        }
+      </Menu>
+      <button type="button" className="button primary" onClick={onCreate} title="New note (Ctrl+N)">
+        + New note
+      </button>
+      <input
+        ref={filesRef}
+        type="file"
+        multiple
+        hidden
+        aria-label="Markdown files to import"
+        accept=".md,.markdown,.mdown,.txt,text/markdown,text/plain"
+        onChange={(event) => {
+          const files = toImportFiles(event.target.files);
+          event.target.value = '';
+          void importMarkdown(files, false);
+        }}
+      />
+      <input
+        ref={folderRef}
+        type="file"
+        multiple
+        hidden
+        aria-label="Folder to import"
+        onChange={(event) => {
+          const files = toImportFiles(event.target.files);
+          event.target.value = '';
+          void importMarkdown(files, true);
+        }}
+      />
+    </div>
+  );
+}
+
+function Backlinks({ noteId, reader }: { noteId: string; reader: NotesIndexReader | undefined }) {
+  const items = useAppStore((state) => state.snapshot?.notes.items);
+  const sources = (reader?.backlinks(noteId) ?? [])
+    .map((id) => items?.find((note) => note.id === id))
+    .filter((note): note is Note => note !== undefined && note.deletedAt === null);
+  return (
+    <section className="backlinks" aria-label="Backlinks">
+      <h2>Linked from {sources.length > 0 && <span className="count">{sources.length}</span>}</h2>
+      {sources.length === 0 ? (
+        <p className="muted">
+          No other note links here yet. Type <kbd>[[</kbd> in another note to link to this one.
+        </p>
+      ) : (
+        <ul>
+          {sources.map((note) => (
+            <li key={note.id}>
+              <button type="button" className="backlink" onClick={() => openNote(note.id)}>
+                <span className="record-title">← {note.title || 'Untitled'}</span>
+                <span className="snippet">{reader?.snippet(note.id)}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function NoteActions({ note }: { note: Note }) {
+  const [templateName, setTemplateName] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const notify = useAppStore((state) => state.notify);
+  return (
+    <div className="note-actions">
+      <button type="button" className="button" onClick={() => duplicate(note.id)}>
+        Duplicate
+      </button>
+      <button type="button" className="button" onClick={() => void exportMarkdown([note.id])}>
+        Export as Markdown
+      </button>
+      {templateName === null ? (
+        <button type="button" className="button" onClick={() => setTemplateName(note.title)}>
+          Save as template
+        </button>
+      ) : (
+        <form
+          className="inline-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            const saved = saveAsTemplate(note.id, templateName);
+            if (!saved.ok) return setError(saved.error.message);
+            notify('info', `Saved the template “${saved.value.name}”.`);
+            setTemplateName(null);
+            setError(null);
+          }}
+        >
+          <input
+            className="input"
+            autoFocus
+            aria-label="Template name"
+            placeholder="Template name"
+            value={templateName}
+            onChange={(event) => setTemplateName(event.target.value)}
+            onKeyDown={(event) => event.key === 'Escape' && setTemplateName(null)}
+          />
+          <button type="submit" className="button primary">
+            Save template
+          </button>
+          {error && (
+            <p className="field-error" role="alert">
+              {error}
+            </p>
+          )}
+        </form>
+      )}
+    </div>
+  );
+}
+
+function DamagedNote({ record }: { record: DamagedRecord }) {
+  return (
+    <article className="detail" aria-label="note details">
+      <h1 className="detail-title">Damaged note</h1>
+      <div className="notice-inline warning" role="alert">
+        This note’s record is damaged ({record.problems.join('; ')}), so it opens read-only. Nothing
+        was changed or removed; a teammate with a newer Outpost, or a backup, can repair it.
+      </div>
+      <NoteEditor noteId={record.id} mode="copy" editable={false} />
+      <details className="damaged-preview">
+        <summary>What is stored</summary>
+        <code>{record.preview}</code>
+      </details>
+    </article>
+  );
+}
 
 /** Notes: the team's written knowledge. */
 export function NotesView() {
   const list = useAppStore((state) => state.snapshot?.notes);
+  const reader = useAppStore((state) => state.snapshot?.noteIndex);
   const members = useAppStore(selectMembers);
   const selectedId = useAppStore((state) => state.selected.note);
   const createRecord = useAppStore((state) => state.createRecord);
   const updateRecord = useAppStore((state) => state.updateRecord);
   const notify = useAppStore((state) => state.notify);
+  const readOnly = useAppStore(
+    (state) => state.workspaceStatus.state === 'ready' && state.workspaceStatus.readOnly,
+  );
   const [justCreated, setJustCreated] = useState<string | null>(null);
 
   const create = () => {
     const result = createRecord('note', '');
-    if (result.ok) setJustCreated(result.value.id);
-    else notify('error', result.error.message);
+    if (result.ok) {
+      setJustCreated(result.value.id);
+      useAppStore.getState().setRecordView('note', 'active');
+    } else notify('error', result.error.message);
   };
   const selected = list?.items.find((note) => note.id === selectedId);
+  const damaged = selected ? undefined : list?.damaged.find((record) => record.id === selectedId);
+  const problems = selected ? (reader?.bodyProblems(selected.id) ?? []) : [];
 
   return (
-    <div className="split">
-      <RecordListPane
-        kind="note"
-        heading="Notes"
-        noun="note"
+    <div className="split notes-split">
+      <NoteList
         items={list?.items ?? []}
         damaged={list?.damaged ?? []}
-        onCreate={create}
-        order={pinnedFirst}
-        emptyGlyph="📝"
-        emptyText="Write things down instead of calling a meeting: plans, updates, how-tos. Notes stay on this device and work offline."
-        renderMeta={(note) => (
-          <>
-            {note.pinned && <span aria-label="Pinned">📌</span>}
-            <span>{timeAgo(note.updatedAt)}</span>
-            {note.tags.map((tag) => (
-              <span key={tag}>#{tag}</span>
-            ))}
-          </>
-        )}
+        reader={reader}
+        header={<ListHeader onCreate={create} />}
       />
       {selected ? (
         <RecordDetail
@@ -60,30 +328,50 @@ export function NotesView() {
           autoFocusTitle={justCreated === selected.id}
           allowEmptyTitle
         >
-          <div className="field">
-            <span className="label">Tags</span>
+          <div className="note-fields">
             <TagEditor
               tags={selected.tags}
-              disabled={selected.deletedAt !== null}
+              disabled={selected.deletedAt !== null || readOnly}
               onAdd={(tag) => updateRecord('note', selected.id, { addTags: [tag] })}
               onRemove={(tag) => updateRecord('note', selected.id, { removeTags: [tag] })}
             />
+            <label className="toggle-row">
+              <input
+                type="checkbox"
+                checked={selected.pinned}
+                disabled={selected.deletedAt !== null || readOnly}
+                onChange={(event) =>
+                  updateRecord('note', selected.id, { pinned: event.target.checked })
+                }
+              />
+              Pinned
+            </label>
           </div>
-          <label className="toggle-row">
-            <input
-              type="checkbox"
-              checked={selected.pinned}
-              disabled={selected.deletedAt !== null}
-              onChange={(event) =>
-                updateRecord('note', selected.id, { pinned: event.target.checked })
-              }
-            />
-            Pin to the top of the list
-          </label>
+          {selected.deletedAt !== null && (
+            <div className="notice-inline" role="status">
+              This note is in the trash. Restore it to edit it.
+            </div>
+          )}
+          {problems.length > 0 && (
+            <div className="notice-inline warning" role="alert">
+              This note contains content this version of Outpost cannot show ({problems.join('; ')}
+              ), so it opens read-only. Nothing was changed.
+            </div>
+          )}
+          <NoteEditor
+            key={`${selected.id}:${problems.length > 0 ? 'copy' : 'live'}`}
+            noteId={selected.id}
+            mode={problems.length > 0 ? 'copy' : 'live'}
+            editable={!readOnly && selected.deletedAt === null && problems.length === 0}
+          />
+          <Backlinks noteId={selected.id} reader={reader} />
+          {!readOnly && selected.deletedAt === null && <NoteActions note={selected} />}
         </RecordDetail>
+      ) : damaged ? (
+        <DamagedNote key={damaged.id} record={damaged} />
       ) : (
         <EmptyState glyph="📄" title="No note selected">
-          Pick a note from the list, or press Ctrl+N to start a new one.
+          Pick a note from the list, press Ctrl+N to start a new one, or Ctrl+K to jump to any note.
         </EmptyState>
       )}
     </div>

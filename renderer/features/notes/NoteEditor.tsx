@@ -1,0 +1,342 @@
+/**
+ * The note body editor: TipTap (ProseMirror) bound to the note's Y.XmlFragment with TipTap's
+ * Collaboration extension, so every keystroke is a Yjs change that merges with peers; undo/redo
+ * come from Yjs's UndoManager and only undo this person's own changes; remote cursors come from
+ * the workspace's awareness (CollaborationCaret). See docs/PROTOCOL.md §5 for the body layout.
+ */
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/react';
+import StarterKit from '@tiptap/starter-kit';
+import { TaskItem, TaskList } from '@tiptap/extension-list';
+import { Placeholder } from '@tiptap/extensions';
+import Collaboration, { isChangeOrigin } from '@tiptap/extension-collaboration';
+import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import { resolveNoteLink, safeLinkUrl, suggestNotes } from '../../../shared/model/notesLinks';
+import type { Note } from '../../../shared/schema/records';
+import { useAppStore } from '../../store';
+import { getOutpostApi } from '../../platform/outpostApi';
+import { NoteLink, type LinkChoice } from './noteLinkExtension';
+import {
+  createLinkedNote,
+  detachedBody,
+  liveBody,
+  markEdited,
+  openNote,
+  workspaceAwareness,
+} from './notesStore';
+
+interface NoteEditorProps {
+  readonly noteId: string;
+  /** `live` edits the shared body; `copy` shows a detached copy read-only (damaged content). */
+  readonly mode: 'live' | 'copy';
+  readonly editable: boolean;
+}
+
+/** Notes by id, rebuilt only when the notes list changes. */
+let byIdCache: { items: readonly Note[]; map: Map<string, Note> } | null = null;
+function notesById(): Map<string, Note> {
+  const items = useAppStore.getState().snapshot?.notes.items ?? [];
+  if (byIdCache?.items !== items) byIdCache = { items, map: new Map(items.map((n) => [n.id, n])) };
+  return byIdCache.map;
+}
+
+/** Opens a web link outside the app: the desktop shell validates it; a browser opens a tab. */
+export async function openExternalLink(href: string): Promise<void> {
+  const { appInfo, notify } = useAppStore.getState();
+  const safe = safeLinkUrl(href);
+  if (!safe) {
+    notify('error', 'Outpost opens only web (http, https) and e-mail (mailto) links.');
+    return;
+  }
+  if (appInfo?.shell === 'electron') {
+    const result = await getOutpostApi().invoke('shell:openExternal', { url: safe });
+    if (!result.ok) notify('error', result.error.message);
+  } else {
+    window.open(safe, '_blank', 'noopener,noreferrer');
+  }
+}
+
+function linkOptions(selfId: string) {
+  return {
+    resolve: (noteId: string) => resolveNoteLink(noteId, notesById()),
+    subscribe: (listener: () => void) =>
+      useAppStore.subscribe((state, previous) => {
+        if (state.snapshot?.notes !== previous.snapshot?.notes) listener();
+      }),
+    open: (noteId: string) => openNote(noteId),
+    suggest: (query: string): LinkChoice[] => {
+      const items = useAppStore.getState().snapshot?.notes.items ?? [];
+      const found: LinkChoice[] = suggestNotes(query, items, selfId).map((note) => ({
+        kind: 'note',
+        id: note.id,
+        title: note.title,
+      }));
+      const title = query.trim();
+      if (title && !found.some((choice) => choice.title.toLowerCase() === title.toLowerCase()))
+        found.push({ kind: 'create', id: '', title });
+      return found;
+    },
+    create: (title: string) => {
+      const created = createLinkedNote(title);
+      return created.ok ? created.value.id : null;
+    },
+  };
+}
+
+function Toolbar({ editor }: { editor: Editor }) {
+  const state = useEditorState({
+    editor,
+    selector: ({ editor: e }) => ({
+      bold: e.isActive('bold'),
+      italic: e.isActive('italic'),
+      strike: e.isActive('strike'),
+      code: e.isActive('code'),
+      h1: e.isActive('heading', { level: 1 }),
+      h2: e.isActive('heading', { level: 2 }),
+      h3: e.isActive('heading', { level: 3 }),
+      bullet: e.isActive('bulletList'),
+      ordered: e.isActive('orderedList'),
+      task: e.isActive('taskList'),
+      quote: e.isActive('blockquote'),
+      codeBlock: e.isActive('codeBlock'),
+      link: e.isActive('link'),
+      href: (e.getAttributes('link').href as string | undefined) ?? '',
+      canUndo: e.can().undo(),
+      canRedo: e.can().redo(),
+    }),
+  });
+  const [linkDraft, setLinkDraft] = useState<string | null>(null);
+  const [linkError, setLinkError] = useState<string | null>(null);
+  const chain = () => editor.chain().focus();
+  const buttons: Array<[string, string, boolean, () => void, string?]> = [
+    ['B', 'Bold (Ctrl+B)', state.bold, () => chain().toggleBold().run(), 'bold'],
+    ['I', 'Italic (Ctrl+I)', state.italic, () => chain().toggleItalic().run(), 'italic'],
+    ['S', 'Strikethrough', state.strike, () => chain().toggleStrike().run(), 'strike'],
+    ['</>', 'Inline code (Ctrl+E)', state.code, () => chain().toggleCode().run()],
+    ['H1', 'Heading 1 (# )', state.h1, () => chain().toggleHeading({ level: 1 }).run()],
+    ['H2', 'Heading 2 (## )', state.h2, () => chain().toggleHeading({ level: 2 }).run()],
+    ['H3', 'Heading 3 (### )', state.h3, () => chain().toggleHeading({ level: 3 }).run()],
+    ['•', 'Bulleted list (- )', state.bullet, () => chain().toggleBulletList().run()],
+    ['1.', 'Numbered list (1. )', state.ordered, () => chain().toggleOrderedList().run()],
+    ['☑', 'Checklist ([ ] )', state.task, () => chain().toggleTaskList().run()],
+    ['❝', 'Quote (> )', state.quote, () => chain().toggleBlockquote().run()],
+    ['{ }', 'Code block (```)', state.codeBlock, () => chain().toggleCodeBlock().run()],
+    ['―', 'Divider (---)', false, () => chain().setHorizontalRule().run()],
+  ];
+
+  const submitLink = (event: FormEvent) => {
+    event.preventDefault();
+    if (linkDraft === null) return;
+    if (linkDraft.trim() === '') {
+      chain().extendMarkRange('link').unsetLink().run();
+      setLinkDraft(null);
+      return;
+    }
+    const href = safeLinkUrl(linkDraft);
+    if (!href) {
+      setLinkError('Use a web address (https://…) or an e-mail link (mailto:…).');
+      return;
+    }
+    if (editor.state.selection.empty && !state.link) {
+      chain()
+        .insertContent({
+          type: 'text',
+          text: linkDraft.trim(),
+          marks: [{ type: 'link', attrs: { href } }],
+        })
+        .run();
+    } else {
+      chain().extendMarkRange('link').setLink({ href }).run();
+    }
+    setLinkDraft(null);
+    setLinkError(null);
+  };
+
+  return (
+    <div className="editor-toolbar-wrap">
+      <div className="editor-toolbar" role="toolbar" aria-label="Formatting">
+        {buttons.map(([label, title, active, run, className]) => (
+          <button
+            key={title}
+            type="button"
+            className={`tool ${className ?? ''}`}
+            title={title}
+            aria-label={title.replace(/ \(.*\)$/, '')}
+            aria-pressed={active}
+            onMouseDown={(event) => event.preventDefault()}
+            onClick={run}
+          >
+            {label}
+          </button>
+        ))}
+        <button
+          type="button"
+          className="tool"
+          title="Link (Ctrl+K in a selection opens search; use this button for web links)"
+          aria-label="Link"
+          aria-pressed={state.link}
+          onMouseDown={(event) => event.preventDefault()}
+          onClick={() => {
+            setLinkDraft(state.href);
+            setLinkError(null);
+          }}
+        >
+          🔗
+        </button>
+        <span className="tool-gap" />
+        <button
+          type="button"
+          className="tool"
+          title="Undo your last change (Ctrl+Z)"
+          aria-label="Undo"
+          disabled={!state.canUndo}
+          onMouseDown={(event) => event.preventDefault()}
+          onClick={() => chain().undo().run()}
+        >
+          ↶
+        </button>
+        <button
+          type="button"
+          className="tool"
+          title="Redo (Ctrl+Shift+Z)"
+          aria-label="Redo"
+          disabled={!state.canRedo}
+          onMouseDown={(event) => event.preventDefault()}
+          onClick={() => chain().redo().run()}
+        >
+          ↷
+        </button>
+      </div>
+      {linkDraft !== null && (
+        <form className="link-form" onSubmit={submitLink}>
+          <input
+            className="input"
+            autoFocus
+            aria-label="Link address"
+            placeholder="https://example.org (empty removes the link)"
+            value={linkDraft}
+            onChange={(event) => setLinkDraft(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape') {
+                setLinkDraft(null);
+                editor.commands.focus();
+              }
+            }}
+          />
+          <button type="submit" className="button primary">
+            Apply
+          </button>
+          {state.href && (
+            <button
+              type="button"
+              className="button"
+              onClick={() => void openExternalLink(state.href)}
+            >
+              Open ↗
+            </button>
+          )}
+          {linkError && (
+            <p className="field-error" role="alert">
+              {linkError}
+            </p>
+          )}
+        </form>
+      )}
+    </div>
+  );
+}
+
+/** The rich-text editor of one note (callers key it by note id). */
+export function NoteEditor({ noteId, mode, editable }: NoteEditorProps) {
+  const profile = useAppStore((state) => state.profile);
+  const fragment = useMemo(
+    () => (mode === 'live' ? liveBody(noteId) : detachedBody(noteId)),
+    [noteId, mode],
+  );
+  const editTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const editor = useEditor(
+    {
+      editable,
+      immediatelyRender: true,
+      shouldRerenderOnTransaction: false,
+      extensions: [
+        StarterKit.configure({
+          undoRedo: false,
+          underline: false,
+          trailingNode: false,
+          link: {
+            openOnClick: false,
+            autolink: true,
+            linkOnPaste: true,
+            defaultProtocol: 'https',
+            isAllowedUri: (url) => safeLinkUrl(url) !== null,
+            HTMLAttributes: { rel: 'noopener noreferrer nofollow', target: null },
+          },
+        }),
+        TaskList,
+        TaskItem.configure({ nested: true }),
+        Placeholder.configure({
+          placeholder:
+            'Write here… Type [[ to link a note; # heading, - list, [ ] checklist, > quote',
+        }),
+        ...(fragment ? [Collaboration.configure({ fragment })] : []),
+        ...(mode === 'live' && fragment && workspaceAwareness() && profile
+          ? [
+              CollaborationCaret.configure({
+                provider: { awareness: workspaceAwareness() },
+                user: { id: profile.memberId, name: profile.displayName, color: profile.color },
+              }),
+            ]
+          : []),
+        NoteLink.configure(linkOptions(noteId)),
+      ],
+      editorProps: {
+        attributes: { class: 'note-body', 'aria-label': 'Note body', spellcheck: 'true' },
+        handleClick: (view, _pos, event) => {
+          const anchor = (event.target as HTMLElement).closest('a[href]');
+          if (anchor && (event.ctrlKey || event.metaKey || !view.editable)) {
+            event.preventDefault();
+            void openExternalLink(anchor.getAttribute('href') ?? '');
+            return true;
+          }
+          return false;
+        },
+      },
+      onUpdate: ({ transaction }) => {
+        if (mode !== 'live' || isChangeOrigin(transaction)) return;
+        if (editTimer.current) clearTimeout(editTimer.current);
+        editTimer.current = setTimeout(() => markEdited(noteId), 1200);
+      },
+    },
+    [noteId, mode, fragment],
+  );
+
+  useEffect(() => {
+    editor.setEditable(editable);
+  }, [editor, editable]);
+
+  useEffect(
+    () => () => {
+      if (editTimer.current) {
+        clearTimeout(editTimer.current);
+        markEdited(noteId);
+      }
+    },
+    [noteId],
+  );
+
+  if (!fragment) {
+    return (
+      <p className="notice-inline" role="status">
+        This note has no readable body.
+      </p>
+    );
+  }
+  return (
+    <div className={editable ? 'note-editor' : 'note-editor read-only'}>
+      {editable && <Toolbar editor={editor} />}
+      <EditorContent editor={editor} />
+    </div>
+  );
+}

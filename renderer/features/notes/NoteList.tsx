@@ -1,0 +1,311 @@
+/**
+ * The notes list: view tabs, full-text search with highlighted hits, a tag filter, and a list
+ * virtualized with @tanstack/react-virtual (only the rows on screen exist), so 10,000 notes scroll
+ * smoothly. Pinned notes come first, then the most recently edited.
+ */
+import { useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { DamagedRecord, Note } from '../../../shared/schema/records';
+import type { Highlighted, NoteSearchHit } from '../../../shared/model/notesSearch';
+import type { NotesIndexReader } from '../../../shared/model/notesLive';
+import { useAppStore, type RecordView } from '../../store';
+import { EmptyState } from '../../components/EmptyState';
+import { timeAgo } from '../../components/time';
+import { emptyTrash, openNote, useNotesStore } from './notesStore';
+
+const VIEWS: ReadonlyArray<[RecordView, string]> = [
+  ['active', 'Active'],
+  ['archived', 'Archived'],
+  ['trash', 'Trash'],
+];
+const ROW_HEIGHT = 68;
+
+function inView(note: Note, view: RecordView): boolean {
+  if (view === 'trash') return note.deletedAt !== null;
+  if (note.deletedAt !== null) return false;
+  return view === 'archived' ? note.archived : !note.archived;
+}
+
+/** Renders highlighted text with <mark> around the matches. */
+export function Marked({ parts }: { parts: Highlighted }) {
+  return (
+    <>
+      {parts.map((part, index) =>
+        part.match ? <mark key={index}>{part.text}</mark> : <span key={index}>{part.text}</span>,
+      )}
+    </>
+  );
+}
+
+interface NoteListProps {
+  readonly items: readonly Note[];
+  readonly damaged: readonly DamagedRecord[];
+  readonly reader: NotesIndexReader | undefined;
+  readonly header: ReactNode;
+}
+
+export function NoteList({ items, damaged, reader, header }: NoteListProps) {
+  const view = useAppStore((state) => state.recordView.note);
+  const setView = useAppStore((state) => state.setRecordView);
+  const selectedId = useAppStore((state) => state.selected.note);
+  const select = useAppStore((state) => state.select);
+  const tagFilter = useNotesStore((state) => state.tagFilter);
+  const setTagFilter = useNotesStore((state) => state.setTagFilter);
+  const [query, setQuery] = useState('');
+  const [confirmEmpty, setConfirmEmpty] = useState(false);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  const inThisView = useMemo(() => items.filter((note) => inView(note, view)), [items, view]);
+  const tags = useMemo(() => {
+    const counts = new Map<string, number>();
+    for (const note of inThisView)
+      for (const tag of note.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+    return [...counts.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, 30);
+  }, [inThisView]);
+  const visible = useMemo(() => {
+    const shown = tagFilter
+      ? inThisView.filter((note) => note.tags.includes(tagFilter))
+      : inThisView;
+    // Pinned first; the snapshot is already newest-first, and sort is stable.
+    return [...shown].sort((a, b) => Number(b.pinned) - Number(a.pinned));
+  }, [inThisView, tagFilter]);
+
+  const hits: NoteSearchHit[] | null = useMemo(
+    () => (query.trim() && reader ? reader.search(query, 100) : null),
+    [query, reader],
+  );
+
+  // The virtualizer re-renders this component itself; nothing it returns is memoized below.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: visible.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+
+  const move = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (!['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(event.key) || visible.length === 0)
+      return;
+    event.preventDefault();
+    const index = visible.findIndex((note) => note.id === selectedId);
+    let next = index;
+    if (event.key === 'ArrowDown') next = Math.min(visible.length - 1, index + 1);
+    if (event.key === 'ArrowUp') next = Math.max(0, index - 1);
+    if (event.key === 'Home') next = 0;
+    if (event.key === 'End') next = visible.length - 1;
+    const target = visible[next];
+    if (!target) return;
+    select('note', target.id);
+    virtualizer.scrollToIndex(next);
+    requestAnimationFrame(() =>
+      scrollRef.current?.querySelector<HTMLButtonElement>(`[data-id="${target.id}"]`)?.focus(),
+    );
+  };
+
+  const trashCount = view === 'trash' ? inThisView.length : 0;
+  const indexing = reader && reader.indexed < reader.total;
+
+  return (
+    <section className="list-pane notes-list" aria-label="Notes">
+      {header}
+      <div className="tabs" role="tablist" aria-label="Notes views">
+        {VIEWS.map(([id, label]) => (
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            className="tab"
+            aria-selected={view === id}
+            onClick={() => {
+              setView('note', id);
+              setConfirmEmpty(false);
+            }}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      <input
+        className="input filter"
+        type="search"
+        placeholder="Search all notes"
+        aria-label="Search notes"
+        value={query}
+        onChange={(event) => setQuery(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') setQuery('');
+          if (event.key === 'Enter' && hits?.[0]) openNote(hits[0].id);
+        }}
+      />
+      {!hits && tags.length > 0 && (
+        <div className="tag-filter" aria-label="Filter by tag">
+          {tags.map(([tag, count]) => (
+            <button
+              key={tag}
+              type="button"
+              className="chip"
+              aria-pressed={tagFilter === tag}
+              onClick={() => setTagFilter(tagFilter === tag ? null : tag)}
+              title={`${count} note${count === 1 ? '' : 's'}`}
+            >
+              #{tag}
+            </button>
+          ))}
+        </div>
+      )}
+      {!hits && tagFilter && !tags.some(([tag]) => tag === tagFilter) && (
+        <button type="button" className="chip" aria-pressed onClick={() => setTagFilter(null)}>
+          #{tagFilter} ✕
+        </button>
+      )}
+      {view === 'trash' && trashCount > 0 && !hits && (
+        <div className="trash-bar">
+          <span>
+            {trashCount} note{trashCount === 1 ? '' : 's'} in the trash
+          </span>
+          <button
+            type="button"
+            className="button danger"
+            onClick={() => {
+              if (!confirmEmpty) return setConfirmEmpty(true);
+              emptyTrash();
+              setConfirmEmpty(false);
+            }}
+          >
+            {confirmEmpty ? 'Click again to delete forever' : 'Empty trash'}
+          </button>
+        </div>
+      )}
+      {damaged.length > 0 && !hits && (
+        <div className="damaged" role="status">
+          <strong>
+            {damaged.length} damaged note{damaged.length === 1 ? '' : 's'}
+          </strong>{' '}
+          — open to read; nothing was changed.
+          <ul className="damaged-list">
+            {damaged.map((record) => (
+              <li key={record.id}>
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => select('note', record.id)}
+                >
+                  ⚠ {record.id.slice(0, 8)}… {record.problems[0]}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {hits ? (
+        hits.length === 0 ? (
+          <EmptyState glyph="🔍" title={`Nothing found for “${query}”`}>
+            {indexing
+              ? `Still reading notes (${reader?.indexed} of ${reader?.total}); try again in a moment.`
+              : 'Try another word, or fewer words.'}
+          </EmptyState>
+        ) : (
+          <ul className="search-hits" role="listbox" aria-label="Search results">
+            {hits.map((hit) => (
+              <li key={hit.id} role="presentation">
+                <button
+                  type="button"
+                  role="option"
+                  aria-selected={hit.id === selectedId}
+                  className="record-item"
+                  onClick={() => openNote(hit.id)}
+                >
+                  <div className="record-title">
+                    {hit.title.length ? <Marked parts={hit.title} /> : 'Untitled'}
+                  </div>
+                  <div className="snippet">
+                    <Marked parts={hit.excerpt} />
+                  </div>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )
+      ) : visible.length === 0 ? (
+        view === 'active' && !tagFilter ? (
+          <EmptyState glyph="📝" title="No notes yet">
+            Write things down instead of calling a meeting: plans, updates, how-tos. Start with a
+            template, or press Ctrl+N.
+          </EmptyState>
+        ) : view === 'trash' ? (
+          <EmptyState glyph="🗑" title="Trash is empty">
+            Notes you move to the trash stay here until you delete them forever.
+          </EmptyState>
+        ) : (
+          <EmptyState
+            glyph="🗄"
+            title={tagFilter ? `No notes tagged #${tagFilter} here` : 'No archived notes'}
+          >
+            {tagFilter
+              ? 'Clear the tag filter to see every note.'
+              : 'Archive a note to keep it out of the way without deleting it.'}
+          </EmptyState>
+        )
+      ) : (
+        <div
+          className="virtual-scroll"
+          ref={scrollRef}
+          role="listbox"
+          aria-label="Notes list"
+          aria-rowcount={visible.length}
+          onKeyDown={move}
+        >
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualizer.getVirtualItems().map((row) => {
+              const note = visible[row.index]!;
+              const snippet = reader?.snippet(note.id) ?? '';
+              return (
+                <button
+                  key={note.id}
+                  type="button"
+                  role="option"
+                  className="record-item note-row"
+                  data-id={note.id}
+                  aria-selected={note.id === selectedId}
+                  aria-posinset={row.index + 1}
+                  aria-setsize={visible.length}
+                  tabIndex={note.id === selectedId || (!selectedId && row.index === 0) ? 0 : -1}
+                  style={{
+                    position: 'absolute',
+                    top: 0,
+                    left: 0,
+                    right: 0,
+                    height: ROW_HEIGHT,
+                    transform: `translateY(${row.start}px)`,
+                  }}
+                  onClick={() => select('note', note.id)}
+                >
+                  <div className={note.title ? 'record-title' : 'record-title untitled'}>
+                    {note.pinned && (
+                      <span className="pin" aria-label="Pinned">
+                        📌{' '}
+                      </span>
+                    )}
+                    {note.title || 'Untitled'}
+                  </div>
+                  <div className="snippet">
+                    {snippet || <span className="muted">Empty note</span>}
+                  </div>
+                  <div className="record-meta">
+                    <span>{timeAgo(note.updatedAt)}</span>
+                    {note.tags.slice(0, 4).map((tag) => (
+                      <span key={tag}>#{tag}</span>
+                    ))}
+                  </div>
+                </button>
+              );
+            })}
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

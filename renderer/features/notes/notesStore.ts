@@ -1,0 +1,338 @@
+/**
+ * Notes actions and notes-only UI state. Actions run model functions against the open workspace
+ * as the local person (components never touch Y types); state holds the tag filter, the command
+ * palette and the person's saved templates (kept on this device).
+ */
+import { create } from 'zustand';
+import * as Y from 'yjs';
+import { newId } from '../../../shared/model/ids';
+import { notes, noteBody, type ModelContext } from '../../../shared/model';
+import {
+  createNotesFromSeeds,
+  duplicateNote,
+  emptyNotesTrash,
+  touchNote,
+  type NoteSeed,
+} from '../../../shared/model/notes';
+import { readBodyTree, copyBody } from '../../../shared/model/notesBody';
+import {
+  bodyToMarkdown,
+  decodeMarkdownFile,
+  markdownFileName,
+  markdownToBody,
+  MARKDOWN_EXTENSIONS,
+  MAX_IMPORT_FILE_BYTES,
+  noteToMarkdown,
+  parseNoteMarkdown,
+} from '../../../shared/model/notesMarkdown';
+import {
+  BUILT_IN_TEMPLATES,
+  parseSavedTemplates,
+  SavedTemplate,
+  templateTitle,
+  type NoteTemplate,
+} from '../../../shared/model/notesTemplates';
+import { fail, ok, type Result } from '../../../shared/result';
+import type { Note } from '../../../shared/schema/records';
+import { useAppStore } from '../../store';
+import { activeSession } from '../../store/workspaceSlice';
+import { getOutpostApi } from '../../platform/outpostApi';
+
+const TEMPLATES_KEY = 'outpost:note-templates';
+
+interface NotesUiState {
+  tagFilter: string | null;
+  paletteOpen: boolean;
+  savedTemplates: NoteTemplate[];
+  setTagFilter(tag: string | null): void;
+  setPaletteOpen(open: boolean): void;
+}
+
+export const useNotesStore = create<NotesUiState>()((set) => ({
+  tagFilter: null,
+  paletteOpen: false,
+  savedTemplates: parseSavedTemplates(localStorage.getItem(TEMPLATES_KEY)),
+  setTagFilter: (tag) => set({ tagFilter: tag }),
+  setPaletteOpen: (open) => set({ paletteOpen: open }),
+}));
+
+/** Runs a model write against the open workspace as the local person. */
+function write<T>(run: (doc: Y.Doc, ctx: ModelContext) => Result<T>): Result<T> {
+  const session = activeSession();
+  const { profile, workspaceStatus } = useAppStore.getState();
+  if (!session || !profile || workspaceStatus.state !== 'ready')
+    return fail('closed', 'The workspace is still opening.');
+  if (workspaceStatus.readOnly) return fail('read-only', workspaceStatus.reason);
+  return run(session.doc, { actor: profile.memberId });
+}
+
+function report<T>(result: Result<T>): Result<T> {
+  if (!result.ok) useAppStore.getState().notify('error', result.error.message);
+  return result;
+}
+
+function today(): string {
+  const now = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** Opens a note: shows the notes section, selects the note and shows the tab it lives in. */
+export function openNote(id: string): void {
+  const state = useAppStore.getState();
+  const note = state.snapshot?.notes.items.find((item) => item.id === id);
+  state.setSection('notes');
+  if (note) {
+    state.setRecordView(
+      'note',
+      note.deletedAt !== null ? 'trash' : note.archived ? 'archived' : 'active',
+    );
+  }
+  state.select('note', id);
+}
+
+export function duplicate(id: string): Result<Note> {
+  const result = report(write((doc, ctx) => duplicateNote(doc, ctx, id)));
+  if (result.ok) {
+    openNote(result.value.id);
+    useAppStore.getState().notify('info', 'Duplicated the note.');
+  }
+  return result;
+}
+
+export function emptyTrash(): Result<number> {
+  const result = report(write((doc, ctx) => emptyNotesTrash(doc, ctx)));
+  if (result.ok) {
+    useAppStore.getState().select('note', null);
+    useAppStore
+      .getState()
+      .notify('info', `Deleted ${result.value} note${result.value === 1 ? '' : 's'} forever.`);
+  }
+  return result;
+}
+
+/** Records that the local person edited a note's body (sort order, "edited by"). */
+export function markEdited(id: string): void {
+  write((doc, ctx) => touchNote(doc, ctx, id));
+}
+
+/** Creates a note and its first `[[link]]` target in one go (for "Create note …"). */
+export function createLinkedNote(title: string): Result<Note> {
+  return report(write((doc, ctx) => notes.create(doc, ctx, { title })));
+}
+
+/** Creates a note from a template and opens it. */
+export function createFromTemplate(template: NoteTemplate): Result<Note> {
+  const result = report(
+    write((doc, ctx) =>
+      createNotesFromSeeds(doc, ctx, [
+        { title: templateTitle(template, today()), body: markdownToBody(template.markdown) },
+      ]),
+    ),
+  );
+  if (!result.ok || !result.value[0]) return result.ok ? fail('internal', 'No note') : result;
+  openNote(result.value[0].id);
+  return ok(result.value[0]);
+}
+
+/** Every template: the built-in ones, then the person's own. */
+export function allTemplates(saved: readonly NoteTemplate[]): NoteTemplate[] {
+  return [...BUILT_IN_TEMPLATES, ...saved];
+}
+
+/** Saves a note as a template on this device. */
+export function saveAsTemplate(id: string, name: string): Result<NoteTemplate> {
+  const session = activeSession();
+  const read = session ? notes.get(session.doc, id) : undefined;
+  const fragment = session ? noteBody(session.doc, id) : undefined;
+  if (!read?.ok || !fragment)
+    return fail('not-found', 'Only a readable note can become a template.');
+  const parsed = SavedTemplate.safeParse({
+    id: newId(),
+    name,
+    title: read.value.title,
+    markdown: bodyToMarkdown(readBodyTree(fragment)),
+  });
+  if (!parsed.success)
+    return fail('invalid-input', parsed.error.issues[0]?.message ?? 'Invalid template.');
+  const template: NoteTemplate = { ...parsed.data, builtIn: false };
+  const next = [...useNotesStore.getState().savedTemplates, template];
+  try {
+    localStorage.setItem(
+      TEMPLATES_KEY,
+      JSON.stringify(next.map(({ builtIn: _builtIn, ...rest }) => rest)),
+    );
+  } catch {
+    return fail('storage-full', 'The template could not be saved: this device’s storage is full.');
+  }
+  useNotesStore.setState({ savedTemplates: next });
+  return ok(template);
+}
+
+export function deleteTemplate(id: string): void {
+  const next = useNotesStore.getState().savedTemplates.filter((template) => template.id !== id);
+  localStorage.setItem(
+    TEMPLATES_KEY,
+    JSON.stringify(next.map(({ builtIn: _builtIn, ...rest }) => rest)),
+  );
+  useNotesStore.setState({ savedTemplates: next });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown export and import
+
+export interface ExportFile {
+  readonly name: string;
+  readonly content: string;
+}
+
+/** Markdown files for the given notes (one per note, unique names). */
+export function markdownFiles(ids: readonly string[]): ExportFile[] {
+  const session = activeSession();
+  if (!session) return [];
+  const byId = new Map(
+    (useAppStore.getState().snapshot?.notes.items ?? []).map((note) => [note.id, note]),
+  );
+  const taken = new Set<string>();
+  const files: ExportFile[] = [];
+  for (const id of ids) {
+    const note = byId.get(id);
+    const fragment = noteBody(session.doc, id);
+    if (!note || !fragment) continue;
+    files.push({
+      name: markdownFileName(note.title, taken),
+      content: noteToMarkdown(
+        {
+          title: note.title,
+          tags: note.tags,
+          pinned: note.pinned,
+          createdAt: note.createdAt,
+          updatedAt: note.updatedAt,
+        },
+        readBodyTree(fragment),
+        (target) => byId.get(target)?.title,
+      ),
+    });
+  }
+  return files;
+}
+
+function download(name: string, content: string): void {
+  const url = URL.createObjectURL(new Blob([content], { type: 'text/markdown;charset=utf-8' }));
+  const anchor = document.createElement('a');
+  anchor.href = url;
+  anchor.download = name;
+  document.body.append(anchor);
+  anchor.click();
+  anchor.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * Exports notes as Markdown: to a folder picked in a native dialog in the desktop app; in the
+ * browser each file is downloaded.
+ */
+export async function exportMarkdown(ids: readonly string[]): Promise<Result<string>> {
+  const files = markdownFiles(ids);
+  if (files.length === 0) return report(fail('nothing', 'There are no notes to export.'));
+  const { appInfo, notify } = useAppStore.getState();
+  if (appInfo?.shell === 'web') {
+    for (const file of files) download(file.name, file.content);
+    const message = `Downloaded ${files.length} Markdown file${files.length === 1 ? '' : 's'}.`;
+    notify('info', message);
+    return ok(message);
+  }
+  const result = await getOutpostApi().invoke('notes:exportMarkdown', { files });
+  if (!result.ok) return report(result);
+  if (result.value.canceled) return ok('');
+  const message = `Exported ${result.value.written} note${result.value.written === 1 ? '' : 's'} to ${result.value.folder}.`;
+  notify('info', message);
+  return ok(message);
+}
+
+/** A file picked for import: a name and a way to read its bytes. */
+export interface ImportFile {
+  readonly name: string;
+  readonly size: number;
+  bytes(): Promise<Uint8Array>;
+}
+
+/**
+ * Imports Markdown files as new notes: all of them or, when one is bad, none (with a message that
+ * names every bad file). Files in a picked folder that are not Markdown are skipped and counted.
+ */
+export async function importMarkdown(
+  files: readonly ImportFile[],
+  fromFolder: boolean,
+): Promise<Result<Note[]>> {
+  const candidates = fromFolder
+    ? files.filter((file) =>
+        MARKDOWN_EXTENSIONS.some((ext) => file.name.toLowerCase().endsWith(ext)),
+      )
+    : files;
+  const skipped = files.length - candidates.length;
+  if (candidates.length === 0)
+    return report(
+      fail('nothing', fromFolder ? 'That folder has no Markdown (.md) files.' : 'No file chosen.'),
+    );
+  const seeds: NoteSeed[] = [];
+  const problems: string[] = [];
+  for (const file of candidates) {
+    if (file.size > MAX_IMPORT_FILE_BYTES) {
+      const checked = decodeMarkdownFile(file.name, new Uint8Array(file.size));
+      if (!checked.ok) problems.push(checked.error.message);
+      continue;
+    }
+    const text = decodeMarkdownFile(file.name, await file.bytes());
+    if (!text.ok) {
+      problems.push(text.error.message);
+      continue;
+    }
+    const parsed = parseNoteMarkdown(file.name, text.value);
+    if (!parsed.ok) problems.push(parsed.error.message);
+    else seeds.push(parsed.value);
+  }
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 3).join(' ');
+    const more = problems.length > 3 ? ` (and ${problems.length - 3} more problems)` : '';
+    return report(fail('bad-input', `Nothing was imported. ${shown}${more}`));
+  }
+  const result = report(write((doc, ctx) => createNotesFromSeeds(doc, ctx, seeds)));
+  if (result.ok) {
+    const count = result.value.length;
+    useAppStore
+      .getState()
+      .notify(
+        'info',
+        `Imported ${count} note${count === 1 ? '' : 's'}${skipped ? `; skipped ${skipped} file${skipped === 1 ? '' : 's'} that ${skipped === 1 ? 'is' : 'are'} not Markdown` : ''}.`,
+      );
+    if (result.value[0]) openNote(result.value[0].id);
+  }
+  return result;
+}
+
+/**
+ * A copy of a note's body in a document of its own, for showing a damaged note or a body with
+ * unknown content read-only: the editor binding may drop what it cannot show, and it must never
+ * do that to the shared document.
+ */
+export function detachedBody(id: string): Y.XmlFragment | null {
+  const session = activeSession();
+  const source = session ? noteBody(session.doc, id) : undefined;
+  if (!source) return null;
+  const copy = new Y.Doc();
+  const fragment = copy.getXmlFragment('body');
+  copy.transact(() => copyBody(source, fragment));
+  return fragment;
+}
+
+/** The live body of a note for the editor binding, or null if it has none. */
+export function liveBody(id: string): Y.XmlFragment | null {
+  const session = activeSession();
+  return (session && noteBody(session.doc, id)) ?? null;
+}
+
+/** The workspace's presence, for remote cursors. */
+export function workspaceAwareness() {
+  return activeSession()?.awareness ?? null;
+}

@@ -1,0 +1,62 @@
+/**
+ * Links inside notes: web links (a `link` mark with an `href`) and links to other notes (a
+ * `noteLink` node with the target's id). See docs/PROTOCOL.md §5.2.
+ */
+import type { Note } from '../schema/records';
+
+/**
+ * The URL a web link may point to: http(s) and mailto only; a bare domain gets `https://`.
+ * Returns null for anything else (javascript:, file:, data:, malformed).
+ */
+export function safeLinkUrl(raw: string): string | null {
+  const text = raw.trim();
+  if (!text || text.length > 2048 || /\s/.test(text)) return null;
+  const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(text)
+    ? text
+    : /^[\w-]+(\.[\w-]+)+([/?#:].*)?$/.test(text)
+      ? `https://${text}`
+      : null;
+  if (!withScheme) return null;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    return null;
+  }
+  if (url.protocol === 'mailto:') return url.pathname.includes('@') ? url.href : null;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  return url.hostname ? url.href : null;
+}
+
+/** Where a note link points, as the reader sees it. */
+export type LinkTarget =
+  | { readonly state: 'ok'; readonly note: Note }
+  | { readonly state: 'trashed'; readonly note: Note }
+  | { readonly state: 'missing' };
+
+/** Resolves a note link's target among the notes of the workspace. */
+export function resolveNoteLink(noteId: string, byId: ReadonlyMap<string, Note>): LinkTarget {
+  const note = noteId ? byId.get(noteId) : undefined;
+  if (!note) return { state: 'missing' };
+  return note.deletedAt === null ? { state: 'ok', note } : { state: 'trashed', note };
+}
+
+/** Notes whose title starts with, then contains, the query — for `[[` suggestions. */
+export function suggestNotes(
+  query: string,
+  notes: readonly Note[],
+  excludeId: string | null,
+  limit = 8,
+): Note[] {
+  const needle = query.trim().toLowerCase();
+  const starts: Note[] = [];
+  const contains: Note[] = [];
+  for (const note of notes) {
+    if (note.deletedAt !== null || note.id === excludeId) continue;
+    const title = note.title.toLowerCase();
+    if (!needle || title.startsWith(needle)) starts.push(note);
+    else if (title.includes(needle)) contains.push(note);
+    if (starts.length >= limit) break;
+  }
+  return [...starts, ...contains].slice(0, limit);
+}
