@@ -137,6 +137,19 @@ export function GoalsListPane({
     <section className="list-pane goals-list-pane" aria-label="Goals">
       <div className="pane-header">
         <h1>Goals</h1>
+        <div className="segmented" role="group" aria-label="Show goals as">
+          {(['list', 'tree'] as const).map((value) => (
+            <button
+              key={value}
+              type="button"
+              className="segment"
+              aria-pressed={mode === value}
+              onClick={() => setMode(value)}
+            >
+              {value === 'list' ? 'List' : 'Tree'}
+            </button>
+          ))}
+        </div>
         <button
           type="button"
           className="button primary"
@@ -158,19 +171,6 @@ export function GoalsListPane({
               onClick={() => setView('goal', id)}
             >
               {label}
-            </button>
-          ))}
-        </div>
-        <div className="segmented" role="group" aria-label="Show goals as">
-          {(['list', 'tree'] as const).map((value) => (
-            <button
-              key={value}
-              type="button"
-              className="segment"
-              aria-pressed={mode === value}
-              onClick={() => setMode(value)}
-            >
-              {value === 'list' ? 'List' : 'Tree'}
             </button>
           ))}
         </div>

@@ -12,7 +12,7 @@ import {
 } from 'recharts';
 import { progressSeries } from '../../../shared/model';
 import type { Goal } from '../../../shared/schema/records';
-import { formatShortDate, formatWhen } from './format';
+import { formatClock, formatShortDate, formatShortTime, formatWhen } from './format';
 
 const PALETTE = {
   light: {
@@ -43,6 +43,10 @@ export function ProgressChart({ goal }: { readonly goal: Goal }) {
   const colors = PALETTE[theme];
   const live = goal.keyResults.filter((kr) => kr.deletedAt === null);
   const data = progressSeries(goal);
+  const span = (data.at(-1)?.at ?? 0) - (data[0]?.at ?? 0);
+  // Within two days, dates alone would repeat on every tick; show the time of day instead.
+  const tick =
+    span < 2 * 3_600_000 ? formatClock : span < 2 * 86_400_000 ? formatShortTime : formatShortDate;
   const checkIns = live.reduce((sum, kr) => sum + kr.checkIns.length, 0);
   return (
     <section className="goal-section" aria-labelledby="chart-heading">
@@ -64,7 +68,8 @@ export function ProgressChart({ goal }: { readonly goal: Goal }) {
                 type="number"
                 scale="time"
                 domain={['dataMin', 'dataMax']}
-                tickFormatter={(value: number) => formatShortDate(value)}
+                tickFormatter={(value: number) => tick(value)}
+                tickCount={5}
                 stroke={colors.text}
                 fontSize={12}
               />

@@ -64,3 +64,7 @@ const shortDate = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'num
 
 export const formatWhen = (time: number) => dateTime.format(time);
 export const formatShortDate = (time: number) => shortDate.format(time);
+const shortTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+export const formatShortTime = (time: number) => shortTime.format(time);
+const clock = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+export const formatClock = (time: number) => clock.format(time);
