@@ -125,6 +125,9 @@ describe.runIf(chromiumAvailable())('Focus timer in Chromium (web mode)', () => 
       .getByTestId('team-status')
       .filter({ hasText: /^in focus until \d\d:\d\d$/ })
       .waitFor();
+    await page.locator('.team-focus').screenshot({
+      path: path.join(SCREENSHOT_DIR, 'focus-team-light.png'),
+    });
 
     await page.locator('#timer-phase', { hasText: 'Short break is due' }).waitFor();
     await page.getByRole('button', { name: 'Start break' }).click();
@@ -146,7 +149,6 @@ describe.runIf(chromiumAvailable())('Focus timer in Chromium (web mode)', () => 
       .filter({ hasText: '1 taken · 0 skipped · 0 postponed' })
       .waitFor();
     await page.getByTestId('last-reminder').filter({ hasText: 'Break is over' }).waitFor();
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'focus-running-light.png') });
 
     // Postponing the next break shows in the stats as well.
     await page.locator('#timer-phase', { hasText: /^Ready$/ }).waitFor();
