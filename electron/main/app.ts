@@ -8,6 +8,8 @@ import type { AppSettings } from '../../shared/ipc/contract';
 import { attachFocusDesktop, type FocusElectron } from './focus/focusDesktop';
 import { createFocusService, type FocusService, type FocusTimers } from './focus/focusService';
 import { createHandlers } from './handlers';
+import { createBackupService, type BackupService } from './backups/backupService';
+import { installQuitBackup } from './backups/quitBackup';
 import {
   createBroadcast,
   createSenderCheck,
@@ -169,6 +171,8 @@ export interface OutpostInstance {
   readonly focus: FocusService;
   /** The LAN signaling server and mDNS discovery. */
   readonly syncNetwork: SyncNetworkService;
+  /** Workspace backups in userData/backups. */
+  readonly backups: BackupService;
   window(): AppWindow | null;
   showWindow(): void;
   quit(): void;
@@ -302,6 +306,7 @@ export async function startOutpost<Image, Menu>(
   });
   syncSettings.subscribe((next) => void syncNetwork.apply(next));
   syncNetwork.subscribe((network) => broadcast('sync:networkChanged', network));
+  const backups = createBackupService({ dir: path.join(userData, 'backups') });
   registerIpc({
     ipcMain: electron.ipcMain,
     handlers: createHandlers({
@@ -311,6 +316,7 @@ export async function startOutpost<Image, Menu>(
       broadcast,
       focus,
       sync: { network: syncNetwork, settings: syncSettings },
+      backups,
       chooseFolder: async ({ title, buttonLabel }) => {
         const picked = await electron.dialog.showOpenDialog?.({
           title,
@@ -321,6 +327,16 @@ export async function startOutpost<Image, Menu>(
       },
     }),
     isTrustedSender: createSenderCheck(appContents, location),
+  });
+  // Before the other quit steps: the window hands over a last backup of its workspace first.
+  installQuitBackup({
+    app,
+    service: backups,
+    requestBackup: () => {
+      if (!appContents()) return false;
+      broadcast('backups:flush', { reason: 'quit' });
+      return true;
+    },
   });
 
   function createWindow(): AppWindow {
@@ -426,6 +442,7 @@ export async function startOutpost<Image, Menu>(
     windowState,
     focus,
     syncNetwork,
+    backups,
     window: () => mainWindow,
     showWindow,
     quit,

@@ -12,6 +12,8 @@ import type { FocusService } from './focus/focusService';
 import { SettingsStoreError, type SettingsStore } from './settingsStore';
 import { createSyncHandlers, type SyncHandlerDeps } from './signaling/syncHandlers';
 import { createMarkdownExporter, type ChooseFolder } from './notesExport';
+import { createBackupHandlers } from './backups/backupHandlers';
+import type { BackupService } from './backups/backupService';
 
 export interface HandlerDeps {
   /** Name, version and platform of the running app. */
@@ -27,6 +29,8 @@ export interface HandlerDeps {
   readonly sync?: Omit<SyncHandlerDeps, 'broadcast'>;
   /** The native folder picker for exports; web mode has none (the renderer downloads instead). */
   readonly chooseFolder?: ChooseFolder;
+  /** Workspace backups on disk; the backups:* channels answer "unavailable" without it. */
+  readonly backups?: BackupService;
 }
 
 function schemeOf(raw: string): string {
@@ -73,5 +77,10 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     'notes:exportMarkdown': createMarkdownExporter(
       deps.chooseFolder ? { chooseFolder: deps.chooseFolder } : {},
     ),
+
+    ...createBackupHandlers({
+      ...(deps.backups ? { service: deps.backups } : {}),
+      ...(deps.chooseFolder ? { chooseFolder: deps.chooseFolder } : {}),
+    }),
   };
 }

@@ -12,6 +12,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createIpcDispatch, IpcUserError } from '../../shared/ipc/dispatch';
 import type { IpcEvent } from '../../shared/ipc/channels';
+import { createBackupService } from '../main/backups/backupService';
+import { LARGE_BODY_CHANNELS, MAX_WORKSPACE_FILE_BASE64 } from '../../shared/ipc/backupsContract';
 import { createHandlers } from '../main/handlers';
 import { startSyncNetwork, type SyncNetworkOptions } from '../main/signaling/lanSync';
 import { createSyncSettingsStore } from '../main/signaling/syncSettingsStore';
@@ -59,6 +61,8 @@ const MIME: Record<string, string> = {
 };
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** Channels that carry a whole workspace (backups, exports) take larger bodies from the page. */
+const MAX_LARGE_BODY_BYTES = MAX_WORKSPACE_FILE_BASE64 + 64 * 1024;
 
 interface WebSender {
   readonly origin: string | undefined;
@@ -73,13 +77,13 @@ function sameSecret(a: string | undefined, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+function readBody(request: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > limit) {
         reject(new Error('Request body is too large.'));
         request.destroy();
         return;
@@ -167,6 +171,10 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
     broadcast,
     focus,
     sync: { network: syncNetwork, settings: syncSettings },
+    backups: createBackupService({
+      dir: path.join(options.dataDir, 'backups'),
+      log: (message) => log(`[outpost-web] ${message}`),
+    }),
   });
   const dispatch = createIpcDispatch(handlers, {
     isTrustedSender: (sender) => {
@@ -197,7 +205,13 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
     if (request.method === 'POST' && url.pathname.startsWith('/ipc/')) {
       let input: unknown;
       try {
-        const body = JSON.parse(await readBody(request)) as { input?: unknown };
+        const channel = decodeURIComponent(url.pathname.slice('/ipc/'.length));
+        const large =
+          LARGE_BODY_CHANNELS.includes(channel) &&
+          sameSecret(request.headers['x-outpost-token'] as string | undefined, token);
+        const body = JSON.parse(
+          await readBody(request, large ? MAX_LARGE_BODY_BYTES : MAX_BODY_BYTES),
+        ) as { input?: unknown };
         input = body.input === null ? undefined : body.input;
       } catch (error) {
         sendJson(response, 400, {

@@ -15,6 +15,11 @@ export const IPC_CHANNELS = [
   'sync:getSettings',
   'sync:updateSettings',
   'notes:exportMarkdown',
+  'backups:write',
+  'backups:list',
+  'backups:read',
+  'backups:saveFile',
+  'backups:saveMarkdown',
 ] as const;
 
 export const IPC_EVENTS = [
@@ -22,6 +27,7 @@ export const IPC_EVENTS = [
   'focus:changed',
   'sync:networkChanged',
   'sync:settingsChanged',
+  'backups:flush',
 ] as const;
 
 export type IpcChannel = (typeof IPC_CHANNELS)[number];

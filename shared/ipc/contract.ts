@@ -18,6 +18,18 @@ import {
 } from './focusContract';
 import { SyncNetwork, SyncSettings, SyncSettingsPatch } from './syncContract';
 import { MarkdownExportInput, MarkdownExportResult } from './notesContract';
+import {
+  BackupFile,
+  BackupFlushRequest,
+  BackupList,
+  BackupListInput,
+  BackupReadInput,
+  BackupWriteInput,
+  BackupWriteResult,
+  SavedResult,
+  SaveMarkdownInput,
+  SaveWorkspaceFileInput,
+} from './backupsContract';
 
 export const ThemePreference = z.enum(['system', 'light', 'dark']);
 export type ThemePreference = z.infer<typeof ThemePreference>;
@@ -60,6 +72,11 @@ export const ipcContract = {
   'sync:getSettings': { input: NoInput, output: SyncSettings },
   'sync:updateSettings': { input: SyncSettingsPatch, output: SyncSettings },
   'notes:exportMarkdown': { input: MarkdownExportInput, output: MarkdownExportResult },
+  'backups:write': { input: BackupWriteInput, output: BackupWriteResult },
+  'backups:list': { input: BackupListInput, output: BackupList },
+  'backups:read': { input: BackupReadInput, output: BackupFile },
+  'backups:saveFile': { input: SaveWorkspaceFileInput, output: SavedResult },
+  'backups:saveMarkdown': { input: SaveMarkdownInput, output: SavedResult },
 } satisfies Record<IpcChannel, { input: z.ZodType; output: z.ZodType }>;
 
 export const ipcEvents = {
@@ -67,6 +84,7 @@ export const ipcEvents = {
   'focus:changed': FocusChangedSchema,
   'sync:networkChanged': SyncNetwork,
   'sync:settingsChanged': SyncSettings,
+  'backups:flush': BackupFlushRequest,
 } satisfies Record<IpcEvent, z.ZodType>;
 
 export type IpcContract = typeof ipcContract;

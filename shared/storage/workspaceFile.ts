@@ -194,11 +194,10 @@ export interface WorkspaceFile {
 }
 
 /**
- * Reads a whole workspace file and checks it completely: header, length, checksum, and that the
- * payload is a Yjs update this version can apply. Nothing is changed anywhere; the caller decides
- * what to do with the result.
+ * Checks a workspace file's header, length and checksum without reading the workspace data (the
+ * main process uses this before it writes a backup it was handed).
  */
-export function decodeWorkspaceFile(file: Uint8Array): Result<WorkspaceFile> {
+export function verifyWorkspaceFile(file: Uint8Array): Result<WorkspaceFile> {
   const parsed = readWorkspaceFileHeader(file);
   if (!parsed.ok) return parsed;
   const { header, payloadOffset } = parsed.value;
@@ -222,9 +221,21 @@ export function decodeWorkspaceFile(file: Uint8Array): Result<WorkspaceFile> {
       'The file does not match its checksum: it was changed or damaged after it was written.',
     );
   }
-  const check = checkWorkspaceState(state);
-  if (!check.ok) return check;
   return ok({ header, state });
+}
+
+/**
+ * Reads a whole workspace file and checks it completely: header, length, checksum, and that the
+ * payload is a Yjs update this version can apply. Nothing is changed anywhere; the caller decides
+ * what to do with the result.
+ */
+export function decodeWorkspaceFile(file: Uint8Array): Result<WorkspaceFile> {
+  const verified = verifyWorkspaceFile(file);
+  if (!verified.ok) return verified;
+  const check = checkWorkspaceState(verified.value.state);
+  if (!check.ok) return check;
+  check.value.destroy();
+  return verified;
 }
 
 /**
