@@ -24,14 +24,18 @@ function useTick(): void {
   }, []);
 }
 
+function sectionName(section: string): string {
+  return `${section.charAt(0).toUpperCase()}${section.slice(1)}`;
+}
+
 function whereIs(entry: PresenceEntry, titles: ReadonlyMap<string, string>): string {
   if (!entry.location) return 'here';
   const { section, recordId } = entry.location;
   if (recordId) {
     const title = titles.get(recordId);
-    return title !== undefined ? `in “${title || 'Untitled'}”` : `in ${section}`;
+    return title !== undefined ? `in “${title || 'Untitled'}”` : `in ${sectionName(section)}`;
   }
-  return `in ${section}`;
+  return `in ${sectionName(section)}`;
 }
 
 /** Peers of the open team workspace, what is not yet shared, and who is where. */
