@@ -238,3 +238,40 @@ export function periodContains(
     (!goal.periodStart || goal.periodStart <= today) && (!goal.periodEnd || today <= goal.periodEnd)
   );
 }
+
+/**
+ * The objectives and key results that link to a note or decision (for backlinks on those
+ * records); deleted goals and deleted key results are left out.
+ */
+export function goalsLinkingTo(
+  goals: readonly Goal[],
+  target: { readonly kind: 'note' | 'decision'; readonly id: string },
+): {
+  goalId: string;
+  goalTitle: string;
+  keyResultId: string | null;
+  keyResultTitle: string | null;
+}[] {
+  const hits: ReturnType<typeof goalsLinkingTo> = [];
+  const matches = (links: Goal['links']) =>
+    links.some((link) => link.kind === target.kind && link.id === target.id);
+  for (const goal of goals) {
+    if (goal.deletedAt !== null) continue;
+    if (matches(goal.links))
+      hits.push({
+        goalId: goal.id,
+        goalTitle: goal.title,
+        keyResultId: null,
+        keyResultTitle: null,
+      });
+    for (const kr of liveKeyResults(goal))
+      if (matches(kr.links))
+        hits.push({
+          goalId: goal.id,
+          goalTitle: goal.title,
+          keyResultId: kr.id,
+          keyResultTitle: kr.title,
+        });
+  }
+  return hits;
+}

@@ -5,6 +5,7 @@ import {
   addMilestone,
   checkIn,
   goals,
+  goalsLinkingTo,
   setGoalLink,
   setKeyResultDeleted,
   updateKeyResult,
@@ -210,6 +211,10 @@ describe('key results', () => {
     let goal = goalOf(doc, goalId);
     expect(goal.links).toEqual([note]);
     expect(goal.keyResults[0]!.links).toEqual([decision]);
+    expect(goalsLinkingTo([goal], decision)).toEqual([
+      { goalId, goalTitle: 'Grow the community', keyResultId: kr.id, keyResultTitle: 'Done' },
+    ]);
+    expect(goalsLinkingTo([goal], note)).toHaveLength(1);
     must(setGoalLink(doc, ctx, goalId, null, note, false));
     goal = goalOf(doc, goalId);
     expect(goal.links).toEqual([]);
