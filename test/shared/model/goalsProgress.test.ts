@@ -16,6 +16,7 @@ import {
   quarterOf,
   quarterRange,
   setKeyResultDeleted,
+  type GoalTreeNode,
 } from '../../../shared/model';
 import type { Goal } from '../../../shared/schema/records';
 
@@ -127,7 +128,7 @@ describe('goal progress', () => {
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(other));
     Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
     const merged = [read(doc, company.id), read(doc, team.id)];
-    const count = (nodes: ReturnType<typeof buildGoalTree>): number =>
+    const count = (nodes: readonly GoalTreeNode[]): number =>
       nodes.reduce((sum, node) => sum + 1 + count(node.children), 0);
     expect(count(buildGoalTree(merged))).toBe(2);
   });
