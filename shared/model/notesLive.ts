@@ -255,6 +255,7 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
           return problems.get(id) ?? NO_IDS;
         },
         search(query, limit = 50) {
+          if (refreshMeta()) cached = null;
           return index.search(query, limit, accept);
         },
       };

@@ -24,9 +24,28 @@ export interface NoteSearchHit {
 
 const fuzzy = (term: string) => (term.length > 4 ? 0.2 : false);
 
+/**
+ * Lower-cases and removes accents one character at a time, so the result has the same length as
+ * the input and positions found in it are positions in the original ("cafe" finds "Café").
+ */
+export function fold(text: string): string {
+  let out = '';
+  for (const char of text) {
+    const plain = char.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+    out +=
+      plain.length === char.length
+        ? plain
+        : char.toLowerCase().length === char.length
+          ? char.toLowerCase()
+          : char;
+  }
+  return out;
+}
+
 /** The options used by the notes index; the bench uses the same ones for its baseline. */
 export const NOTE_SEARCH_OPTIONS = {
   fields: ['title', 'text', 'tags'],
+  processTerm: (term: string) => fold(term),
   searchOptions: {
     boost: { title: 3, tags: 2 },
     prefix: true,
@@ -45,13 +64,16 @@ export function highlight(text: string, terms: readonly string[]): Highlighted {
     (a, b) => b.length - a.length,
   );
   if (usable.length === 0 || text === '') return text ? [{ text, match: false }] : [];
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(${usable.map(escapeRegExp).join('|')})`, 'giu');
+  const pattern = new RegExp(
+    `(?<![\\p{L}\\p{N}])(${usable.map((term) => escapeRegExp(fold(term))).join('|')})`,
+    'gu',
+  );
   const parts: Array<{ text: string; match: boolean }> = [];
   let last = 0;
-  for (const found of text.matchAll(pattern)) {
+  for (const found of fold(text).matchAll(pattern)) {
     const at = found.index ?? 0;
     if (at > last) parts.push({ text: text.slice(last, at), match: false });
-    parts.push({ text: found[0], match: true });
+    parts.push({ text: text.slice(at, at + found[0].length), match: true });
     last = at + found[0].length;
   }
   if (last < text.length) parts.push({ text: text.slice(last), match: false });
@@ -62,12 +84,10 @@ export function highlight(text: string, terms: readonly string[]): Highlighted {
 export function excerpt(text: string, terms: readonly string[], length = 160): Highlighted {
   const flat = text.replace(/\s+/g, ' ').trim();
   let start = 0;
-  const lower = flat.toLowerCase();
+  const lower = fold(flat);
   let first = -1;
   for (const term of terms) {
-    const at = lower.search(
-      new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(term.toLowerCase())}`, 'u'),
-    );
+    const at = lower.search(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(fold(term))}`, 'u'));
     if (at !== -1 && (first === -1 || at < first)) first = at;
   }
   if (first > 40) {

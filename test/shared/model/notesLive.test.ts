@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { notes, noteBody, ROOT } from '../../../shared/model';
+import { duplicateNote, emptyNotesTrash, touchNote } from '../../../shared/model/notes';
+import { createNotesLive, type NotesLive } from '../../../shared/model/notesLive';
+import { readBodyTree, writeBodyTree, type BodyNode } from '../../../shared/model/notesBody';
+import { resolveNoteLink, safeLinkUrl, suggestNotes } from '../../../shared/model/notesLinks';
+
+const ctx = { actor: 'member-1', now: () => 1_760_000_000_000 };
+
+/** A deterministic scheduler: tasks run only when the test says so. */
+function manualClock() {
+  const tasks = new Map<number, () => void>();
+  let next = 1;
+  return {
+    schedule: (run: () => void) => {
+      tasks.set(next, run);
+      return next++;
+    },
+    cancel: (handle: unknown) => tasks.delete(handle as number),
+    runAll() {
+      while (tasks.size > 0) {
+        const [id, run] = tasks.entries().next().value!;
+        tasks.delete(id);
+        run();
+      }
+    },
+  };
+}
+
+function setup() {
+  const doc = new Y.Doc();
+  const clock = manualClock();
+  let changes = 0;
+  const live = createNotesLive(doc, {
+    onChange: () => changes++,
+    schedule: clock.schedule,
+    cancel: clock.cancel,
+  });
+  doc.getMap(ROOT.notes).observeDeep((events) => live.onEvents(events));
+  return { doc, clock, live, changes: () => changes };
+}
+
+function note(doc: Y.Doc, title: string, body: BodyNode[]): string {
+  const created = notes.create(doc, ctx, { title });
+  if (!created.ok) throw new Error(created.error.message);
+  doc.transact(() => writeBodyTree(noteBody(doc, created.value.id)!, body));
+  return created.value.id;
+}
+
+const para = (...content: BodyNode[]): BodyNode => ({ type: 'paragraph', content });
+const text = (value: string): BodyNode => ({ type: 'text', text: value });
+const link = (noteId: string, label: string): BodyNode => ({
+  type: 'noteLink',
+  attrs: { noteId, label },
+});
+
+function ids(live: NotesLive, query: string): string[] {
+  return live
+    .reader()
+    .search(query)
+    .map((hit) => hit.id);
+}
+
+describe('the live notes view', () => {
+  it('tracks links and backlinks as bodies change, and keeps links to deleted notes', () => {
+    const { doc, clock, live } = setup();
+    const target = note(doc, 'Target', [para(text('the target'))]);
+    const source = note(doc, 'Source', [para(text('see '), link(target, 'Target'))]);
+    clock.runAll();
+    expect(live.reader().backlinks(target)).toEqual([source]);
+    expect(live.reader().links(source)).toEqual([target]);
+
+    // The link is removed from the body: the backlink disappears after the deferred re-read.
+    doc.transact(() => noteBody(doc, source)!.delete(0, 1));
+    expect(live.reader().backlinks(target)).toEqual([source]);
+    clock.runAll();
+    expect(live.reader().backlinks(target)).toEqual([]);
+
+    // A link to a note that is trashed, then deleted forever, is kept and resolves as broken.
+    doc.transact(() => writeBodyTree(noteBody(doc, source)!, [para(link(target, 'Target'))]));
+    notes.remove(doc, ctx, target);
+    const byId = new Map(live.list().items.map((n) => [n.id, n]));
+    expect(resolveNoteLink(target, byId).state).toBe('trashed');
+    expect(emptyNotesTrash(doc, ctx)).toEqual({ ok: true, value: 1 });
+    clock.runAll();
+    const after = new Map(live.list().items.map((n) => [n.id, n]));
+    expect(resolveNoteLink(target, after)).toEqual({ state: 'missing' });
+    expect(JSON.stringify(readBodyTree(noteBody(doc, source)!))).toContain(target);
+  });
+
+  it('updates the search index incrementally: only changed notes are read again', () => {
+    const { doc, clock, live } = setup();
+    const first = note(doc, 'Lisbon trip', [para(text('We fly on Friday morning'))]);
+    const second = note(doc, 'Beta launch', [para(text('Ship the installer'))]);
+    clock.runAll();
+    expect(ids(live, 'friday')).toEqual([first]);
+    expect(ids(live, 'lisb')).toEqual([first]); // prefix
+    expect(ids(live, 'instaler')).toEqual([second]); // fuzzy
+
+    // Typing into one body is picked up after the pause, without touching the other note.
+    const digestsBefore = live.reader().snippet(second);
+    doc.transact(
+      () =>
+        (noteBody(doc, second)!.get(0) as Y.XmlElement).get(0) instanceof Y.XmlText &&
+        ((noteBody(doc, second)!.get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'Friday: '),
+    );
+    expect(ids(live, 'friday')).toEqual([first]);
+    clock.runAll();
+    expect(ids(live, 'friday').sort()).toEqual([first, second].sort());
+    expect(live.reader().snippet(second)).not.toBe(digestsBefore);
+
+    // Renaming re-indexes the title at once; trashing hides the note from results.
+    notes.update(doc, ctx, first, { title: 'Porto trip' });
+    expect(ids(live, 'porto')).toEqual([first]);
+    notes.remove(doc, ctx, first);
+    expect(ids(live, 'porto')).toEqual([]);
+    notes.purge(doc, ctx, second);
+    expect(ids(live, 'installer')).toEqual([]);
+  });
+
+  it('highlights matches in titles and excerpts', () => {
+    const { doc, clock, live } = setup();
+    note(doc, 'Weekly update', [
+      para(
+        text(
+          'A long introduction that goes on for a while before the important words appear: the café closes at noon.',
+        ),
+      ),
+    ]);
+    clock.runAll();
+    const [hit] = live.reader().search('cafe closes');
+    expect(hit?.excerpt.filter((part) => part.match).map((part) => part.text)).toEqual([
+      'café',
+      'closes',
+    ]);
+    expect(hit?.excerpt[0]).toEqual({ text: '…', match: false });
+  });
+
+  it('keeps the list object while only a body changes, and re-validates only touched records', () => {
+    const { doc, clock, live } = setup();
+    const id = note(doc, 'One', [para(text('x'))]);
+    clock.runAll();
+    const list = live.list();
+    doc.transact(() =>
+      ((noteBody(doc, id)!.get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(1, 'y'),
+    );
+    expect(live.list()).toBe(list);
+    touchNote(doc, { ...ctx, now: () => 1_770_000_000_000 }, id);
+    expect(live.list()).not.toBe(list);
+    expect(live.list().items[0]?.updatedAt).toBe(1_770_000_000_000);
+  });
+
+  it('reports damaged records and bodies with unknown content instead of dropping them', () => {
+    const { doc, clock, live } = setup();
+    const ok = note(doc, 'Fine', [para(text('fine'))]);
+    doc.transact(() => doc.getMap(ROOT.notes).set('bad-note-0001', 'not a map'));
+    const strange = note(doc, 'Strange', []);
+    doc.transact(() => noteBody(doc, strange)!.insert(0, [new Y.XmlElement('hologram')]));
+    clock.runAll();
+    expect(live.list().damaged.map((d) => d.id)).toEqual(['bad-note-0001']);
+    expect(live.reader().bodyProblems(strange)).toEqual(['unknown block “hologram”']);
+    expect(live.reader().bodyProblems(ok)).toEqual([]);
+  });
+
+  it('indexes a large workspace in slices after the first list, not before', () => {
+    const doc = new Y.Doc();
+    for (let i = 0; i < 50; i++) note(doc, `Note ${i}`, [para(text(`body number ${i}`))]);
+    const clock = manualClock();
+    const live = createNotesLive(doc, {
+      onChange: () => {},
+      schedule: clock.schedule,
+      cancel: clock.cancel,
+    });
+    expect(live.list().items).toHaveLength(50);
+    expect(live.reader().indexed).toBe(0);
+    expect(live.reader().snippet(live.list().items[0]!.id)).toMatch(/^body number/);
+    clock.runAll();
+    expect(live.reader().indexed).toBe(50);
+    expect(live.reader().search('number').length).toBe(50);
+  });
+
+  it('duplicates a note with its tags and body', () => {
+    const doc = new Y.Doc();
+    const id = note(doc, 'Original', [
+      para(text('body '), { type: 'text', text: 'bold', marks: { bold: {} } }),
+    ]);
+    notes.update(doc, ctx, id, { addTags: ['x'] });
+    const copy = duplicateNote(doc, ctx, id);
+    expect(copy.ok && copy.value).toMatchObject({ title: 'Original (copy)', tags: ['x'] });
+    if (copy.ok)
+      expect(readBodyTree(noteBody(doc, copy.value.id)!)).toEqual(readBodyTree(noteBody(doc, id)!));
+  });
+
+  it('validates web links and suggests notes by title', () => {
+    expect(safeLinkUrl('example.org/a')).toBe('https://example.org/a');
+    expect(safeLinkUrl('mailto:ana@example.org')).toBe('mailto:ana@example.org');
+    expect(safeLinkUrl('javascript:alert(1)')).toBeNull();
+    expect(safeLinkUrl('file:///etc/passwd')).toBeNull();
+    expect(safeLinkUrl('not a url')).toBeNull();
+    const doc = new Y.Doc();
+    note(doc, 'Launch plan', []);
+    note(doc, 'Plan B', []);
+    note(doc, 'Retro', []);
+    const found = suggestNotes('plan', notes.list(doc).items, null).map((n) => n.title);
+    expect(found).toEqual(['Plan B', 'Launch plan']);
+  });
+});
