@@ -13,10 +13,16 @@ import { notes } from '../../shared/model';
 import { decodeInvite } from '../../shared/protocol/invite';
 import { deriveRoomName, deriveSignalingPassword } from '../../shared/protocol/keys';
 import { PeerSync, type WebSocketConstructor } from '../../renderer/sync/peerSync';
+import { appPathsFrom, startOutpost, type OutpostInstance } from '../../electron/main/app';
+import { createFakeElectron } from '../electron/fakeElectron';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 const wrtc: unknown = require('@roamhq/wrtc');
 
+let main: OutpostInstance | null = null;
 let doc = new Y.Doc();
 let awareness = new Awareness(doc);
 let sync: PeerSync | null = null;
@@ -52,6 +58,29 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean
 }
 
 const handlers: Record<string, (command: Command) => unknown> = {
+  /** Starts the desktop main process with a fake Electron API (real signaling server and mDNS). */
+  async startMain(command) {
+    const userData = mkdtempSync(path.join(tmpdir(), 'outpost-main-'));
+    writeFileSync(
+      path.join(userData, 'sync-settings.json'),
+      JSON.stringify({ lanServer: { enabled: true, port: Number(command.port) } }),
+    );
+    const fake = createFakeElectron({ userData });
+    main = await startOutpost(fake.surface, {
+      paths: appPathsFrom(path.resolve('out/main'), null),
+      platform: 'linux',
+      syncNetwork: { discoveryOptions: { refreshMs: 2000 } },
+    });
+    return main?.syncNetwork.get();
+  },
+  network: () => main?.syncNetwork.get(),
+  async waitLanServers(command) {
+    const ok = await waitFor(
+      () => (main?.syncNetwork.get().lanServers.length ?? 0) >= Number(command.count),
+      Number(command.timeoutMs ?? 20_000),
+    );
+    return { ok, network: main?.syncNetwork.get() };
+  },
   async start(command) {
     const invite = decodeInvite(String(command.invite));
     if (!invite.ok) throw new Error(invite.error.message);
@@ -63,7 +92,10 @@ const handlers: Record<string, (command: Command) => unknown> = {
       doc,
       awareness,
       roomName: await deriveRoomName(invite.value.secretKey),
-      password: await deriveSignalingPassword(invite.value.secretKey),
+      password:
+        typeof command.password === 'string'
+          ? command.password
+          : await deriveSignalingPassword(invite.value.secretKey),
       signaling: command.signaling as string[],
       iceServers: [],
       wrtc,
@@ -149,6 +181,7 @@ const handlers: Record<string, (command: Command) => unknown> = {
   },
   exit() {
     sync?.destroy();
+    void main?.syncNetwork.close();
     setTimeout(() => process.exit(0), 20);
     return true;
   },

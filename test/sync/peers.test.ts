@@ -1,0 +1,146 @@
+/**
+ * Real peers in a private network namespace (../shared/docs/TESTING.md): separate processes, real
+ * WebRTC (@roamhq/wrtc), the app's own signaling server, its own sync provider, and its own main
+ * process (fake Electron API) for mDNS discovery.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInterface } from 'node:readline';
+import type { SyncNetwork } from '../../shared/ipc/syncContract';
+import { encodeInvite } from '../../shared/protocol/invite';
+import { signalingUrls } from '../../renderer/sync/teamSync';
+import { createWorkspaceSecrets } from '../../shared/protocol/keys';
+import { createNetns, netnsUnavailable, NETNS_SKIP_REASON, type NetNamespace } from './netns';
+import { rpc, startScript, type PeerProcess } from './peerProcess';
+
+const available = netnsUnavailable() === null;
+if (!available) console.warn(NETNS_SKIP_REASON());
+
+type Titles = { ok: boolean; titles: string[] };
+
+describe.runIf(available)('sync between real peers', { timeout: 90_000 }, () => {
+  let netns: NetNamespace;
+  let signalingUrl: string;
+  const peers: PeerProcess[] = [];
+  let closeSignaling: () => void;
+
+  const peer = (script = 'test/sync/nodePeer.ts') => {
+    const started = rpc(startScript(script, netns));
+    peers.push(started);
+    return started;
+  };
+  const newInvite = (name: string) => encodeInvite({ ...createWorkspaceSecrets(), name });
+
+  beforeAll(async () => {
+    netns = createNetns();
+    const signaling = startScript('test/sync/signalingProcess.ts', netns);
+    const port = await new Promise<number>((resolve) =>
+      createInterface({ input: signaling.stdout! }).once('line', (line) =>
+        resolve((JSON.parse(line) as { port: number }).port),
+      ),
+    );
+    signalingUrl = `ws://10.77.0.1:${port}`;
+    closeSignaling = () => signaling.stdin?.end();
+  });
+
+  afterAll(async () => {
+    await Promise.all(peers.map((p) => p.call('exit', {}, 3000).catch(() => {})));
+    await Promise.all(peers.map((p) => p.close()));
+    closeSignaling?.();
+    netns?.destroy();
+  });
+
+  it('two Node peers converge and see each other in awareness', async () => {
+    const invite = newInvite('Two peers');
+    const [a, b] = [peer(), peer()];
+    await a.call('start', { invite, signaling: [signalingUrl], name: 'A' });
+    await a.call('addNotes', { titles: ['from A 1', 'from A 2'] });
+    await b.call('start', { invite, signaling: [signalingUrl], name: 'B' });
+    await b.call('addNotes', { titles: ['from B'] });
+    const expected = ['from A 1', 'from A 2', 'from B'];
+    expect((await a.call<Titles>('waitTitles', { count: 3 })).titles).toEqual(expected);
+    expect((await b.call<Titles>('waitTitles', { count: 3 })).titles).toEqual(expected);
+    await expect(a.call('contentDigest')).resolves.toBe(await b.call('contentDigest'));
+    expect(((await a.call<string[]>('awarenessNames')) ?? []).sort()).toEqual(['A', 'B']);
+    // Live edits after the initial sync, and nothing left unshared on either side.
+    await b.call('addNotes', { titles: ['live from B'] });
+    expect((await a.call<Titles>('waitTitles', { count: 4 })).ok).toBe(true);
+    await expect(a.call('unshared')).resolves.toEqual({ items: 0, bytes: 0 });
+  });
+
+  it('a third-party client built from docs/PROTOCOL.md joins from the invite code', async () => {
+    const invite = newInvite('Open protocol');
+    const outpost = peer();
+    const other = peer('test/sync/thirdPartyClient.ts');
+    await outpost.call('start', { invite, signaling: [signalingUrl], name: 'Outpost' });
+    await outpost.call('addNotes', { titles: ['written by Outpost'] });
+    const joined = await other.call<{ name: string }>('start', {
+      invite,
+      signaling: [signalingUrl],
+    });
+    expect(joined.name).toBe('Open protocol');
+    await other.call('addNote', { title: 'written by a stock y-webrtc client' });
+    const both = ['written by Outpost', 'written by a stock y-webrtc client'].sort();
+    expect((await other.call<Titles>('waitTitles', { count: 2 })).titles).toEqual(both);
+    expect((await outpost.call<Titles>('waitTitles', { count: 2 })).titles).toEqual(both);
+  });
+
+  it('a 5 MB workspace syncs whole to a fresh peer; wrong-key peers get nothing', async () => {
+    const invite = newInvite('Big');
+    const owner = peer();
+    await owner.call('start', { invite, signaling: [signalingUrl], name: 'Owner' });
+    const size = await owner.call<number>('fill', { bytes: 5_200_000 });
+    expect(size).toBeGreaterThan(5 * 1024 * 1024 * 0.95);
+    const count = (await owner.call<string[]>('titles')).length;
+
+    const fresh = peer();
+    const otherKey = peer();
+    const wrongPassword = peer();
+    await fresh.call('start', { invite, signaling: [signalingUrl], name: 'Fresh' });
+    // Another workspace's key: another room, never meets the owner.
+    await otherKey.call('start', { invite: newInvite('Big'), signaling: [signalingUrl] });
+    // The right room name (a signaling server knows it) but not the key: nothing decrypts.
+    await wrongPassword.call('start', {
+      invite,
+      password: 'not-the-password-derived-from-the-key-0000',
+      signaling: [signalingUrl],
+    });
+    const got = await fresh.call<Titles>('waitTitles', { count, timeoutMs: 40_000 }, 45_000);
+    expect(got.ok).toBe(true);
+    await expect(fresh.call('contentDigest')).resolves.toBe(await owner.call('contentDigest'));
+    await expect(fresh.call('stateSize')).resolves.toBeGreaterThan(5 * 1024 * 1024 * 0.95);
+
+    expect(await otherKey.call('titles')).toEqual([]);
+    expect(await wrongPassword.call('titles')).toEqual([]);
+    expect((await wrongPassword.call<{ peers: unknown[] }>('status')).peers).toEqual([]);
+    const ownerWire = await owner.call<{ undecryptable: number }>('wire');
+    expect(ownerWire.undecryptable).toBeGreaterThan(0);
+  });
+
+  it('two main processes find each other by mDNS and their renderers sync through them', async () => {
+    const invite = newInvite('Found by mDNS');
+    const [a, b] = [peer(), peer()];
+    await a.call('startMain', { port: 47_601 });
+    await b.call('startMain', { port: 47_602 });
+    const foundA = await a.call<{ ok: boolean; network: SyncNetwork }>('waitLanServers', {
+      count: 1,
+    });
+    const foundB = await b.call<{ ok: boolean; network: SyncNetwork }>('waitLanServers', {
+      count: 1,
+    });
+    expect(foundA.ok && foundB.ok).toBe(true);
+    expect(foundA.network.lanServers.map((s) => s.url)).toEqual([
+      expect.stringMatching(/^ws:\/\/10\.77\.0\.\d:47602$/),
+    ]);
+    expect(foundB.network.lanServers.map((s) => s.url)).toEqual([
+      expect.stringMatching(/^ws:\/\/10\.77\.0\.\d:47601$/),
+    ]);
+    // Each "renderer" uses what its main process offers, as the app does (its own server plus
+    // the discovered ones): no configuration at all.
+    await a.call('start', { invite, signaling: signalingUrls(foundA.network, null) });
+    await b.call('start', { invite, signaling: signalingUrls(foundB.network, null) });
+    await a.call('addNotes', { titles: ['via discovered server'] });
+    expect((await b.call<Titles>('waitTitles', { count: 1 })).titles).toEqual([
+      'via discovered server',
+    ]);
+  });
+});

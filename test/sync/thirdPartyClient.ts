@@ -1,0 +1,129 @@
+/**
+ * A third-party client written only from docs/PROTOCOL.md, with stock `yjs` and `y-webrtc`: it
+ * imports nothing of Outpost's. It decodes the invite code (Crockford base32, checksum), derives
+ * the room name and password with HMAC-SHA-256, joins with y-webrtc's WebrtcProvider, and reads
+ * and writes notes in the documented layout. Driven like nodePeer.ts (JSON lines on stdin).
+ */
+import { createHmac, createHash, randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { createInterface } from 'node:readline';
+import { WebSocket } from 'ws';
+import * as Y from 'yjs';
+
+// y-webrtc's signaling client uses the global WebSocket.
+(globalThis as { WebSocket?: unknown }).WebSocket = WebSocket;
+const { WebrtcProvider } = await import('y-webrtc');
+const wrtc: unknown = createRequire(import.meta.url)('@roamhq/wrtc');
+
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+function decodeInvite(code: string): { id: string; key: Buffer; name: string } {
+  const compact = code.replace(/\s+/g, '');
+  if (!compact.toUpperCase().startsWith('OUTPOST-')) throw new Error('not an invite');
+  const digits = compact
+    .slice(8)
+    .replace(/-/g, '')
+    .toUpperCase()
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1');
+  let bits = 0;
+  let value = 0;
+  const bytes: number[] = [];
+  for (const char of digits) {
+    const index = ALPHABET.indexOf(char);
+    if (index < 0) throw new Error('bad character');
+    value = (value << 5) | index;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push((value >> bits) & 0xff);
+    }
+    value &= (1 << bits) - 1;
+  }
+  const payload = Buffer.from(bytes);
+  const body = payload.subarray(0, payload.length - 4);
+  const sum = createHash('sha256').update(body).digest().subarray(0, 4);
+  if (!sum.equals(payload.subarray(payload.length - 4))) throw new Error('bad checksum');
+  if (payload[0] !== 1) throw new Error('unknown version');
+  const nameLength = payload[49]!;
+  return {
+    id: payload.subarray(1, 17).toString('hex'),
+    key: payload.subarray(17, 49),
+    name: payload.subarray(50, 50 + nameLength).toString('utf8'),
+  };
+}
+
+const doc = new Y.Doc();
+let provider: InstanceType<typeof WebrtcProvider> | null = null;
+
+function titles(): string[] {
+  const out: string[] = [];
+  doc.getMap('notes').forEach((record) => {
+    if (record instanceof Y.Map && typeof record.get('title') === 'string')
+      out.push(record.get('title') as string);
+  });
+  return out.sort();
+}
+
+const handlers: Record<string, (command: Record<string, unknown>) => unknown> = {
+  start(command) {
+    const invite = decodeInvite(String(command.invite));
+    const room = createHmac('sha256', invite.key).update('outpost/room/v1').digest('hex');
+    const password = createHmac('sha256', invite.key)
+      .update('outpost/password/v1')
+      .digest('base64url');
+    provider = new WebrtcProvider(room, doc, {
+      signaling: command.signaling as string[],
+      password,
+      peerOpts: { wrtc, config: { iceServers: [] } },
+    });
+    provider.awareness.setLocalStateField('user', { name: 'Third party', color: '#aa3377' });
+    return { room, workspaceId: invite.id, name: invite.name };
+  },
+  addNote(command) {
+    const id = randomBytes(16).toString('base64url').slice(0, 22);
+    const now = Date.now();
+    doc.transact(() => {
+      const note = new Y.Map<unknown>();
+      doc.getMap('notes').set(id, note);
+      note.set('title', String(command.title));
+      note.set('pinned', false);
+      note.set('tags', new Y.Map());
+      note.set('body', new Y.XmlFragment());
+      note.set('createdAt', now);
+      note.set('createdBy', 'third-party-member');
+      note.set('updatedAt', now);
+      note.set('updatedBy', 'third-party-member');
+      note.set('archived', false);
+      note.set('deletedAt', null);
+    }, 'third-party');
+    return id;
+  },
+  titles: () => titles(),
+  async waitTitles(command) {
+    const until = Date.now() + Number(command.timeoutMs ?? 20_000);
+    while (titles().length < Number(command.count) && Date.now() < until)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    return { ok: titles().length >= Number(command.count), titles: titles() };
+  },
+  exit() {
+    provider?.disconnect();
+    provider?.destroy();
+    setTimeout(() => process.exit(0), 20);
+    return true;
+  },
+};
+
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const command = JSON.parse(line) as { id: number; cmd: string } & Record<string, unknown>;
+  void (async () => {
+    try {
+      const value = await handlers[command.cmd]!(command);
+      process.stdout.write(`${JSON.stringify({ id: command.id, ok: true, value })}\n`);
+    } catch (error) {
+      process.stdout.write(
+        `${JSON.stringify({ id: command.id, ok: false, error: String(error) })}\n`,
+      );
+    }
+  })();
+});
