@@ -2,67 +2,9 @@
  * Invite codes: how a team workspace's id, secret key and display name travel from one person to
  * another (copy and paste, chat, QR code).
  *
- * # Specification (version 1)
- *
- * ## Binary payload
- * ```
- * offset   size  field
- * 0        1     version, 0x01
- * 1        16    workspace id (128 random bits)
- * 17       32    secret key (256 random bits)
- * 49       1     N, byte length of the name, 0..96
- * 50       N     workspace name, UTF-8, NFC, no control characters (Unicode category Cc)
- * 50+N     4     checksum: the first 4 bytes of SHA-256(bytes 0 .. 50+N-1)
- * ```
- * Total length 54 + N bytes. The version byte is always first and the checksum always the last
- * 4 bytes over everything before it, in every future version too, so a decoder can tell an intact
- * code of a newer version ("update Outpost") from a damaged one.
- *
- * The name is for display only (it is what the joining person sees before joining); it is never
- * used for routing or cryptography. Encoders NFC-normalize it, drop control characters, trim it and
- * cut it at a grapheme boundary to at most 96 UTF-8 bytes.
- *
- * ## Text form
- * `OUTPOST-` followed by the payload in Crockford base32: alphabet
- * `0123456789ABCDEFGHJKMNPQRSTVWXYZ`, bits taken most-significant first, 5 per character, the last
- * character zero-padded on the right, no padding characters. Encoders emit upper case (every
- * character, including the prefix, is then in the QR alphanumeric set). 54 + N payload bytes give
- * ceil((54 + N) × 8 / 5) characters after the 8-character prefix: 95 characters in all without a
- * name, 248 with a 96-byte name.
- *
- * Decoders, in order:
- * 1. remove all whitespace (including line breaks, no-break and zero-width spaces) anywhere;
- * 2. require the prefix `OUTPOST-`, case-insensitively;
- * 3. remove `-` from the rest; decode base32 case-insensitively, reading `O` as 0 and `I`, `L`
- *    as 1; reject any other character, a length no encoder produces, or non-zero padding bits;
- * 4. require at least 54 bytes and a matching checksum; on failure a decoder may tell a lost
- *    tail from a typo: fewer than 87 characters, or, for version 1, fewer characters than the
- *    name length byte (readable from the first 80 characters) calls for;
- * 5. require version 0x01;
- * 6. require length = 54 + N, N ≤ 96, a name that is valid UTF-8 without control characters,
- *    and a secret key that is not all zeros.
- *
- * ## What is derived from the secret key (see ./keys.ts)
- * - Workspace id in the app: lower-case hex of the 16 id bytes (32 characters).
- * - Signaling room name (y-webrtc `roomName`): lower-case hex of
- *   HMAC-SHA-256(key = secret key, message = UTF-8 "outpost/room/v1"), 64 characters.
- * - y-webrtc `password`: unpadded base64url (RFC 4648 §5) of
- *   HMAC-SHA-256(key = secret key, message = UTF-8 "outpost/password/v1"), 43 characters.
- *   y-webrtc turns it into an AES-GCM-256 key with PBKDF2-SHA-256 (100,000 iterations, salt = the
- *   UTF-8 room name) and encrypts every signaling and BroadcastChannel message with it.
- *
- * Signaling servers therefore see only the room name and ciphertext: neither the workspace id, nor
- * its name, nor the key.
- *
- * ## Test vectors
- * Workspace id bytes 00 01 02 … 0f (id `000102030405060708090a0b0c0d0e0f`), secret key bytes
- * 20 21 22 … 3f:
- * - name "" →
- *   `OUTPOST-040020G30G2GC1R81450P30D1R7J08924CJ2A9H750MJMASC5MQ2YC1H68SK8D9P6WW3JEHV7GYKWFR0X9T2460`
- * - name "Café Ω" (UTF-8 43 61 66 c3 a9 20 ce a9, N = 8) →
- *   `OUTPOST-040020G30G2GC1R81450P30D1R7J08924CJ2A9H750MJMASC5MQ2YC1H68SK8D9P6WW3JEHV7GYKWFR88DGPDGX9437AJQ849S70`
- * - room name: `03ba7452698f95f80aeaf14d4090a13e6c7623b78227acc1d3ddefe67db50720`
- * - password: `Kfb9Px6GYO7UtEoELWuSlr9dI8xW0UHzNquIDr11Omg`
+ * The format (binary payload, Crockford base32 text form, decoding steps), the derivations from
+ * the secret key and test vectors are specified in docs/PROTOCOL.md, section 5 ("Team workspaces
+ * and sync"), precisely enough for another client; this file implements that section.
  */
 import { digest as sha256 } from 'lib0/hash/sha256';
 import { fail, ok, type Result } from '../result';
