@@ -1,9 +1,11 @@
 /** `npm run bench`: every benchmark suite, one table, and bench/results.json. */
 import { benchModel } from './model';
+import { benchNotes } from './notes';
 import { printTable, writeResults, type BenchResult } from './report';
 
 const suites: ReadonlyArray<[string, () => BenchResult[] | Promise<BenchResult[]>]> = [
   ['model', benchModel],
+  ['notes', benchNotes],
 ];
 
 const results: BenchResult[] = [];

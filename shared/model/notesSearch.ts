@@ -29,6 +29,8 @@ const fuzzy = (term: string) => (term.length > 4 ? 0.2 : false);
  * the input and positions found in it are positions in the original ("cafe" finds "Café").
  */
 export function fold(text: string): string {
+  // eslint-disable-next-line no-control-regex -- the ASCII range is the fast path
+  if (/^[\u0000-\u007f]*$/.test(text)) return text.toLowerCase();
   let out = '';
   for (const char of text) {
     const plain = char.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -155,7 +157,11 @@ export class NoteSearchIndex {
     if (!trimmed) return [];
     const hits: NoteSearchHit[] = [];
     const queryTerms = MiniSearch.getDefault('tokenize')(trimmed) as string[];
-    for (const result of this.mini.search(trimmed)) {
+    // Exact and prefix matches first; fuzzy matching (typos) only when they find too little,
+    // since it is the expensive part of a query over a large index.
+    let results = this.mini.search(trimmed, { fuzzy: false });
+    if (results.length < Math.min(limit, 5)) results = this.mini.search(trimmed);
+    for (const result of results) {
       if (hits.length >= limit) break;
       const id = String(result.id);
       const entry = this.entries.get(id);
