@@ -1,7 +1,7 @@
 /**
  * The rich-text body of a note as stored in Yjs, read and written without an editor: the layout is
  * the one the TipTap/ProseMirror Yjs binding (@tiptap/y-tiptap) uses, so a body written here opens
- * in the editor and a body typed in the editor is read here. See docs/PROTOCOL.md §5.
+ * in the editor and a body typed in the editor is read here. See docs/PROTOCOL.md §1.4.1.
  *
  * - A block or inline node (other than text) is a `Y.XmlElement` named after its node type, with
  *   its attributes as XML attributes (numbers and booleans stay numbers and booleans).
@@ -31,7 +31,7 @@ export type BodyNodeType = (typeof BODY_NODE_TYPES)[number];
 export const BODY_MARK_TYPES = ['bold', 'italic', 'strike', 'code', 'link'] as const;
 export type BodyMarkType = (typeof BODY_MARK_TYPES)[number];
 
-/** The inline node that links to another note; see docs/PROTOCOL.md §5.2. */
+/** The inline node that links to another note; see docs/PROTOCOL.md §1.4.1. */
 export const NOTE_LINK_NODE = 'noteLink';
 
 export type BodyMarks = Partial<Record<BodyMarkType, Record<string, unknown>>>;

@@ -1,6 +1,6 @@
 /**
  * Links inside notes: web links (a `link` mark with an `href`) and links to other notes (a
- * `noteLink` node with the target's id). See docs/PROTOCOL.md §5.2.
+ * `noteLink` node with the target's id). See docs/PROTOCOL.md §1.4.1.
  */
 import type { Note } from '../schema/records';
 

@@ -2,7 +2,7 @@
  * The note body editor: TipTap (ProseMirror) bound to the note's Y.XmlFragment with TipTap's
  * Collaboration extension, so every keystroke is a Yjs change that merges with peers; undo/redo
  * come from Yjs's UndoManager and only undo this person's own changes; remote cursors come from
- * the workspace's awareness (CollaborationCaret). See docs/PROTOCOL.md §5 for the body layout.
+ * the workspace's awareness (CollaborationCaret). See docs/PROTOCOL.md §1.4.1 for the body layout.
  */
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/react';

@@ -1,6 +1,6 @@
 /**
  * `[[` links between notes. A link is an inline atom node `noteLink` with the target's id and the
- * title it had when linked (docs/PROTOCOL.md §5.2). It always shows the target's current title; a
+ * title it had when linked (docs/PROTOCOL.md §1.4.1). It always shows the target's current title; a
  * link whose target is in the trash or gone is shown struck through as broken, and kept.
  * Typing `[[` opens suggestions by title (via @tiptap/suggestion), with "Create note …" last.
  */
