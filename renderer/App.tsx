@@ -12,6 +12,9 @@ import { useDecisionReminders } from './features/decisions/useDecisionReminders'
 import { FocusView } from './features/focus/FocusView';
 import { SyncView } from './features/sync/SyncView';
 import { SettingsView } from './features/settings/SettingsView';
+import { BackupsView } from './features/backups/BackupsView';
+import { WorkspaceLoading } from './features/backups/WorkspaceLoading';
+import { useStorageFeedback } from './features/backups/storageStore';
 import type { RecordKind } from '../shared/schema/records';
 import { useFocusStore } from './features/focus/focusStore';
 import { useFocusPresence } from './features/focus/teamPresence';
@@ -87,6 +90,7 @@ const VIEWS: Record<Section, () => React.JSX.Element> = {
   focus: FocusView,
   sync: SyncView,
   settings: SettingsView,
+  backups: BackupsView,
 };
 
 /**
@@ -107,6 +111,7 @@ export function App() {
   useFocusTimer();
   useGoalReminders();
   useDecisionReminders();
+  useStorageFeedback();
   const booted = useAppStore((state) => state.booted);
   const profile = useAppStore((state) => state.profile);
   const section = useAppStore((state) => state.section);
@@ -140,13 +145,7 @@ export function App() {
             Read-only: {status.reason}
           </div>
         )}
-        {status.state === 'loading' ? (
-          <div className="loading" role="status">
-            Loading workspace…
-          </div>
-        ) : (
-          <View />
-        )}
+        {status.state === 'loading' ? <WorkspaceLoading /> : <View />}
       </main>
       <Notices />
       {status.state === 'ready' && <CommandPalette />}

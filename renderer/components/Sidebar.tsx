@@ -10,6 +10,7 @@ export const NAV: ReadonlyArray<{ section: Section; label: string; icon: string 
   { section: 'focus', label: 'Focus', icon: '⏱' },
   { section: 'sync', label: 'Sync', icon: '🔄' },
   { section: 'settings', label: 'Settings', icon: '⚙️' },
+  { section: 'backups', label: 'Backups', icon: '🗄' },
 ];
 
 const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);

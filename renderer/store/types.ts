@@ -6,7 +6,7 @@ import type { WorkspaceEntry } from '../sync/localState';
 import type { SessionStatus, WorkspaceSnapshot } from '../sync/workspaceSession';
 import type { SyncSlice } from './syncSlice';
 
-export type Section = 'notes' | 'goals' | 'decisions' | 'focus' | 'sync' | 'settings';
+export type Section = 'notes' | 'goals' | 'decisions' | 'focus' | 'sync' | 'settings' | 'backups';
 export type RecordView = 'active' | 'archived' | 'trash';
 
 export interface Notice {
@@ -36,6 +36,8 @@ export interface WorkspaceSlice {
   workspaceStatus: SessionStatus | { readonly state: 'closed' };
   snapshot: WorkspaceSnapshot | null;
   openWorkspace(id: string): Promise<void>;
+  /** Closes the open workspace, runs `work` (e.g. replacing its stored data), and opens it again. */
+  reopenWorkspace(work?: () => Promise<void>): Promise<void>;
   createWorkspace(name: string): Promise<Result<WorkspaceEntry>>;
   renameWorkspace(name: string): Result<string>;
 }

@@ -1,7 +1,15 @@
 import type { StateCreator } from 'zustand';
 import type { AppState, Section, UiSlice } from './types';
 
-const SECTIONS: readonly Section[] = ['notes', 'goals', 'decisions', 'focus', 'sync', 'settings'];
+const SECTIONS: readonly Section[] = [
+  'notes',
+  'goals',
+  'decisions',
+  'focus',
+  'sync',
+  'settings',
+  'backups',
+];
 
 /** The section named in the URL hash, so a reload keeps the person where they were. */
 export function sectionFromHash(hash: string): Section {

@@ -46,6 +46,19 @@ export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice
       renameInDoc(session.doc, entry.name);
     else if (docName && docName !== entry.name) updateEntry(set, get, id, { name: docName });
   },
+  async reopenWorkspace(work) {
+    const id = get().activeWorkspaceId;
+    if (!id) return;
+    const previous = active;
+    active = null;
+    set({ workspaceStatus: { state: 'loading' }, snapshot: null, selected: {} });
+    await previous?.destroy();
+    try {
+      await work?.();
+    } finally {
+      await get().openWorkspace(id);
+    }
+  },
   async createWorkspace(name) {
     const parsed = WorkspaceName.safeParse(name);
     if (!parsed.success)

@@ -85,10 +85,27 @@ export function draftProfile(): Omit<Profile, 'displayName'> {
  */
 export async function loadWorkspaces(): Promise<LoadResult<WorkspaceEntry[]>> {
   const raw = localStorage.getItem(WORKSPACES_KEY);
-  if (raw === null) return { value: [] };
+  // Browsers write localStorage lazily (seconds later), while each edit reaches IndexedDB at
+  // once: after a crash the list can miss workspaces whose data is safely stored. Find them again.
+  if (raw === null) {
+    const found = await workspacesOnlyInIndexedDb([]);
+    if (found.length > 0) saveWorkspaces(found);
+    return found.length === 0
+      ? { value: [] }
+      : {
+          value: found,
+          problem: `The list of workspaces on this device was missing (Outpost may have been closed abruptly). ${found.length} workspace(s) were found again in local storage.`,
+        };
+  }
   try {
     const parsed = z.array(WorkspaceEntry).safeParse(JSON.parse(raw));
-    if (parsed.success) return { value: parsed.data };
+    if (parsed.success) {
+      const found = await workspacesOnlyInIndexedDb(parsed.data);
+      if (found.length === 0) return { value: parsed.data };
+      const value = [...parsed.data, ...found];
+      saveWorkspaces(value);
+      return { value };
+    }
   } catch {
     // fall through
   }
@@ -109,6 +126,27 @@ export async function loadWorkspaces(): Promise<LoadResult<WorkspaceEntry[]>> {
     value: recovered,
     problem: `The list of workspaces on this device was damaged (kept as ${aside}). ${recovered.length} workspace(s) were found again from local storage.`,
   };
+}
+
+/** Workspace databases in IndexedDB that `known` does not list, as entries to add back. */
+async function workspacesOnlyInIndexedDb(
+  known: readonly WorkspaceEntry[],
+): Promise<WorkspaceEntry[]> {
+  const ids = new Set(known.map((entry) => entry.id));
+  const databases = (await indexedDB.databases?.().catch(() => [])) ?? [];
+  return databases
+    .map((db) => db.name ?? '')
+    .filter((name) => name.startsWith(WORKSPACE_DB_PREFIX))
+    .map((name) => name.slice(WORKSPACE_DB_PREFIX.length))
+    .filter((id) => !ids.has(id))
+    .map((id, index) => ({
+      id,
+      // The workspace's own name (in its document) replaces this once it is opened.
+      name: known.length === 0 && index === 0 ? 'Personal' : `Recovered workspace ${index + 1}`,
+      kind: known.length === 0 && index === 0 ? ('personal' as const) : ('local' as const),
+      createdAt: Date.now(),
+    }))
+    .filter((entry) => WorkspaceEntry.safeParse(entry).success);
 }
 
 export function saveWorkspaces(entries: readonly WorkspaceEntry[]): void {

@@ -4,7 +4,6 @@
  * Y types stay in here; the store and components only ever see the validated plain snapshots.
  */
 import * as Y from 'yjs';
-import { IndexeddbPersistence } from 'y-indexeddb';
 import { Awareness } from 'y-protocols/awareness';
 import {
   ROOT,
@@ -24,7 +23,7 @@ import {
   type NotesLive,
   type NotesIndexReader,
 } from '../../shared/model/notesLive';
-import { WORKSPACE_DB_PREFIX } from './localState';
+import { openWorkspaceStorage } from './storage/workspaceStorage';
 
 export interface WorkspaceSnapshot {
   readonly name: string | null;
@@ -70,7 +69,8 @@ export function openWorkspaceSession(
   onSnapshot: (snapshot: WorkspaceSnapshot) => void,
 ): WorkspaceSession {
   const doc = new Y.Doc();
-  const persistence = new IndexeddbPersistence(WORKSPACE_DB_PREFIX + id, doc);
+  // y-indexeddb behind Outpost's loader: damaged rows set aside, compaction, backups.
+  const persistence = openWorkspaceStorage(id, doc);
   const awareness = new Awareness(doc);
   awareness.setLocalStateField('user', {
     id: profile.memberId,
@@ -135,7 +135,7 @@ export function openWorkspaceSession(
     }
   };
 
-  const ready = persistence.whenSynced.then((): ReadyStatus => {
+  const ready = persistence.whenLoaded.then((): ReadyStatus => {
     const migrated = migrateWorkspace(doc);
     if (migrated.ok) upsertMember(doc, profile);
     const live = createNotesLive(doc, { onChange: markNotesDirty });

@@ -1,0 +1,367 @@
+import './backups.css';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { BackupList } from '../../../shared/ipc/backupsContract';
+import { formatBytes } from '../../../shared/storage/recovery';
+import type { SetAsideEntry } from '../../sync/storage/idb';
+import { useAppStore } from '../../store';
+import { timeAgo } from '../../components/time';
+import {
+  backupNow,
+  checkPickedFile,
+  dateLabel,
+  downloadBackup,
+  downloadSetAside,
+  exportMarkdown,
+  exportWorkspaceFile,
+  listBackups,
+  listSetAside,
+  readBackup,
+  replaceCurrent,
+  restoreAsNew,
+  type CheckedFile,
+} from './backupActions';
+import { useStorageStore } from './storageStore';
+
+const REASONS: Record<string, string> = {
+  change: 'after changes',
+  quit: 'on quit',
+  manual: 'by hand',
+  export: 'export',
+  'before-restore': 'before a restore',
+};
+
+function counts(c: { notes: number; goals: number; decisions: number }): string {
+  return `${c.notes} notes · ${c.goals} goals · ${c.decisions} decisions`;
+}
+
+/** Backups, export and import of the open workspace, and data set aside while loading it. */
+export function BackupsView() {
+  const workspaceId = useAppStore((state) => state.activeWorkspaceId);
+  const workspaceName = useAppStore(
+    (state) => state.workspaces.find((w) => w.id === state.activeWorkspaceId)?.name ?? '',
+  );
+  const notify = useAppStore((state) => state.notify);
+  const shell = useAppStore((state) => state.appInfo?.shell ?? 'web');
+  const save = useStorageStore((state) => (workspaceId ? state.save[workspaceId] : undefined));
+  const [list, setList] = useState<BackupList | null>(null);
+  const [listError, setListError] = useState<string | null>(null);
+  const [setAside, setSetAside] = useState<SetAsideEntry[]>([]);
+  const [pending, setPending] = useState<CheckedFile | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const [version, setVersion] = useState(0);
+  const refresh = useCallback(() => setVersion((v) => v + 1), []);
+
+  useEffect(() => {
+    if (!workspaceId) return;
+    let cancelled = false;
+    void Promise.all([listBackups(workspaceId), listSetAside(workspaceId).catch(() => [])]).then(
+      ([result, aside]) => {
+        if (cancelled) return;
+        setList(result.ok ? result.value : null);
+        setListError(result.ok ? null : result.error.message);
+        setSetAside(aside);
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [workspaceId, version]);
+
+  const run = async (label: string, action: () => Promise<{ ok: boolean; message: string }>) => {
+    setBusy(label);
+    setStatus(null);
+    try {
+      const outcome = await action();
+      if (!outcome.ok) notify('error', outcome.message);
+      else if (outcome.message) setStatus(outcome.message);
+    } finally {
+      setBusy(null);
+      refresh();
+    }
+  };
+
+  const pick = async (file: File | undefined) => {
+    if (!file) return;
+    setStatus(null);
+    const checked = await checkPickedFile(file);
+    if (!checked.ok) {
+      notify('error', checked.error.message);
+      return;
+    }
+    setPending(checked.value);
+  };
+
+  const choose = async (id: string) => {
+    if (!workspaceId) return;
+    const checked = await readBackup(workspaceId, id);
+    if (!checked.ok) notify('error', checked.error.message);
+    else setPending(checked.value);
+  };
+
+  return (
+    <div className="page backups-page">
+      <h1>Backups</h1>
+      <p className="lede">
+        Everything you do is saved on this device as you type.{' '}
+        {shell === 'electron'
+          ? 'Outpost also keeps backups of each workspace in its data folder'
+          : 'The Outpost companion also keeps backups of each workspace'}{' '}
+        — one per hour for a day, one per day for a month.
+      </p>
+
+      <section className="card" aria-labelledby="backups-heading">
+        <div className="card-header">
+          <h2 id="backups-heading">Backups of {workspaceName || 'this workspace'}</h2>
+          <span className="save-state" role="status">
+            {save?.state === 'saving'
+              ? 'Saving…'
+              : save?.state === 'failed'
+                ? 'Not saved!'
+                : 'All changes saved on this device'}
+          </span>
+        </div>
+        <div className="row-actions">
+          <button
+            type="button"
+            className="button primary"
+            disabled={busy !== null}
+            onClick={() =>
+              void run('backup', async () => {
+                const result = await backupNow();
+                return result.ok
+                  ? {
+                      ok: true,
+                      message: result.value.written
+                        ? 'Backup written.'
+                        : 'The newest backup already holds exactly this data.',
+                    }
+                  : { ok: false, message: result.error.message };
+              })
+            }
+          >
+            Back up now
+          </button>
+        </div>
+        {listError && <p className="error-text">{listError}</p>}
+        {list && list.entries.length === 0 && (
+          <p className="muted">
+            No backups yet. One is written a little while after you make changes.
+          </p>
+        )}
+        {list && list.entries.length > 0 && (
+          <>
+            <table className="backups-table">
+              <caption className="visually-hidden">Backups, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Size</th>
+                  <th scope="col">Contents</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.entries.map((entry) => (
+                  <tr key={entry.id}>
+                    <td>
+                      <div>{dateLabel(entry.createdAt)}</div>
+                      <div className="muted">
+                        {timeAgo(entry.createdAt)} · {REASONS[entry.reason] ?? entry.reason}
+                      </div>
+                    </td>
+                    <td>{formatBytes(entry.bytes)}</td>
+                    <td>{counts(entry.counts)}</td>
+                    <td className="row-actions">
+                      <button
+                        type="button"
+                        className="button"
+                        disabled={busy !== null}
+                        aria-label={`Restore the backup from ${dateLabel(entry.createdAt)}`}
+                        onClick={() => void choose(entry.id)}
+                      >
+                        Restore…
+                      </button>
+                      <button
+                        type="button"
+                        className="button"
+                        disabled={busy !== null}
+                        aria-label={`Download the backup from ${dateLabel(entry.createdAt)}`}
+                        onClick={() =>
+                          void run('download', async () => {
+                            const r = await downloadBackup(workspaceId!, entry.id);
+                            return r.ok
+                              ? { ok: true, message: r.value }
+                              : { ok: false, message: r.error.message };
+                          })
+                        }
+                      >
+                        {shell === 'electron' ? 'Save a copy…' : 'Download'}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <p className="muted">
+              {list.entries.length} backups, {formatBytes(list.totalBytes)} of at most{' '}
+              {formatBytes(list.maxBytes)}
+              {shell === 'electron' ? ` in ${list.folder}` : ''}.
+            </p>
+          </>
+        )}
+        {list && list.damaged.length > 0 && (
+          <p className="muted">
+            {list.damaged.length} file(s) in the backup folder could not be read and are not offered
+            for restore: {list.damaged.map((d) => d.id).join(', ')}.
+          </p>
+        )}
+      </section>
+
+      {pending && (
+        <section className="card confirm-card" aria-labelledby="restore-heading" role="dialog">
+          <h2 id="restore-heading">Restore “{pending.header.workspaceName || 'Workspace'}”?</h2>
+          <p>
+            {pending.fileName} · saved {dateLabel(pending.header.createdAt)} ·{' '}
+            {counts(pending.header.counts)} · {formatBytes(pending.header.payloadBytes)}
+          </p>
+          <p className="muted">
+            Restoring as a new workspace keeps everything you have now. Replacing puts this copy in
+            place of “{workspaceName}” on this device; a backup of its current data is written
+            first, so you can go back.
+          </p>
+          <div className="row-actions">
+            <button
+              type="button"
+              className="button primary"
+              disabled={busy !== null}
+              onClick={() =>
+                void run('restore', async () => {
+                  const result = await restoreAsNew(pending);
+                  setPending(null);
+                  return result.ok
+                    ? { ok: true, message: `Restored as “${result.value.name}”.` }
+                    : { ok: false, message: result.error.message };
+                })
+              }
+            >
+              Restore as a new workspace
+            </button>
+            <button
+              type="button"
+              className="button danger"
+              disabled={busy !== null}
+              onClick={() =>
+                void run('replace', async () => {
+                  const result = await replaceCurrent(pending);
+                  setPending(null);
+                  return result.ok
+                    ? { ok: true, message: `“${workspaceName}” was replaced by the copy.` }
+                    : { ok: false, message: result.error.message };
+                })
+              }
+            >
+              Replace “{workspaceName}”
+            </button>
+            <button type="button" className="button" onClick={() => setPending(null)}>
+              Cancel
+            </button>
+          </div>
+        </section>
+      )}
+
+      <section className="card" aria-labelledby="export-heading">
+        <h2 id="export-heading">Export and import</h2>
+        <p className="muted">
+          An Outpost file holds the whole workspace and can be imported on any device. Markdown is
+          readable anywhere: one file per note, goal and decision
+          {shell === 'electron' ? ', in a folder you choose' : ', downloaded as a zip'}.
+        </p>
+        <div className="row-actions">
+          <button
+            type="button"
+            className="button"
+            disabled={busy !== null}
+            onClick={() =>
+              void run('export', async () => {
+                const r = await exportWorkspaceFile();
+                return r.ok
+                  ? { ok: true, message: r.value }
+                  : { ok: false, message: r.error.message };
+              })
+            }
+          >
+            Export workspace file
+          </button>
+          <button
+            type="button"
+            className="button"
+            disabled={busy !== null}
+            onClick={() =>
+              void run('markdown', async () => {
+                const r = await exportMarkdown();
+                return r.ok
+                  ? { ok: true, message: r.value }
+                  : { ok: false, message: r.error.message };
+              })
+            }
+          >
+            Export as Markdown
+          </button>
+          <button
+            type="button"
+            className="button"
+            disabled={busy !== null}
+            onClick={() => fileInput.current?.click()}
+          >
+            Import workspace file…
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            accept=".outpost,application/octet-stream"
+            className="visually-hidden"
+            aria-label="Workspace file to import"
+            tabIndex={-1}
+            onChange={(event) => {
+              void pick(event.target.files?.[0]);
+              event.target.value = '';
+            }}
+          />
+        </div>
+        {status && (
+          <p className="status-text" role="status">
+            {status}
+          </p>
+        )}
+      </section>
+
+      {setAside.length > 0 && (
+        <section className="card" aria-labelledby="aside-heading">
+          <h2 id="aside-heading">Data set aside</h2>
+          <p className="muted">
+            These saved changes could not be read when the workspace was opened. They are kept here,
+            untouched; the rest of the workspace opened without them.
+          </p>
+          <ul className="aside-list">
+            {setAside.map((entry) => (
+              <li key={entry.id}>
+                <span>
+                  {dateLabel(entry.at)} · {formatBytes(entry.bytes)} · {entry.problem}
+                  {entry.detail ? ` (${entry.detail})` : ''}
+                </span>
+                <button type="button" className="button" onClick={() => downloadSetAside(entry)}>
+                  Download
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}

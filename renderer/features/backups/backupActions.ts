@@ -1,0 +1,258 @@
+/**
+ * What the Backups screen does, outside React: list and read backups, export the open workspace
+ * (a workspace file, or Markdown as a folder on the desktop and a zip in the browser), check a
+ * file before anything is changed, and restore a workspace file as a new workspace or in place of
+ * the open one. Documents and databases stay in here; components get plain results.
+ */
+import type * as Y from 'yjs';
+import { zipSync, strToU8 } from 'fflate';
+import { fromBase64, toBase64 } from 'lib0/buffer';
+import { fail, ok, type Result } from '../../../shared/result';
+import { newId } from '../../../shared/model/ids';
+import { renameWorkspace, workspaceName } from '../../../shared/model';
+import type { BackupList } from '../../../shared/ipc/backupsContract';
+import {
+  decodeWorkspaceFile,
+  type WorkspaceFile,
+  type WorkspaceFileHeader,
+} from '../../../shared/storage/workspaceFile';
+import { workspaceAsMarkdown } from '../../../shared/storage/markdownExport';
+import { fingerprint } from '../../../shared/storage/recovery';
+import { getOutpostApi } from '../../platform/outpostApi';
+import { useAppStore } from '../../store';
+import { activeSession } from '../../store/workspaceSlice';
+import { saveWorkspaces, WORKSPACE_DB_PREFIX, type WorkspaceEntry } from '../../sync/localState';
+import { workspaceFileOf } from '../../sync/storage/backupScheduler';
+import { workspaceStorage } from '../../sync/storage/workspaceStorage';
+import {
+  CUSTOM_STORE,
+  openWorkspaceDb,
+  readSetAside,
+  requestDone,
+  transactionDone,
+  UPDATES_STORE,
+  VERIFIED_KEY,
+  type SetAsideEntry,
+} from '../../sync/storage/idb';
+
+/** Largest file the import accepts (a 10,000-note workspace is a few MB). */
+export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
+
+export interface CheckedFile {
+  readonly header: WorkspaceFileHeader;
+  readonly file: WorkspaceFile;
+  readonly fileName: string;
+}
+
+export async function listBackups(workspaceId: string): Promise<Result<BackupList>> {
+  return getOutpostApi().invoke('backups:list', { workspaceId });
+}
+
+export async function backupNow(): Promise<Result<{ written: boolean }>> {
+  const id = useAppStore.getState().activeWorkspaceId;
+  const storage = id ? workspaceStorage(id) : undefined;
+  if (!storage) return fail('closed', 'No workspace is open.');
+  try {
+    return await storage.backupNow();
+  } catch (error) {
+    return fail('closed', error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Reads and fully checks a backup kept by the main process. */
+export async function readBackup(workspaceId: string, id: string): Promise<Result<CheckedFile>> {
+  const read = await getOutpostApi().invoke('backups:read', { workspaceId, id });
+  if (!read.ok) return read;
+  return checkFile(fromBase64(read.value.file), id);
+}
+
+/** Checks bytes as a workspace file; nothing is changed. */
+export function checkFile(bytes: Uint8Array, fileName: string): Result<CheckedFile> {
+  if (bytes.length > MAX_IMPORT_BYTES)
+    return fail('too-large', `“${fileName}” is too large to be an Outpost workspace file.`);
+  const decoded = decodeWorkspaceFile(bytes);
+  if (!decoded.ok)
+    return fail(decoded.error.code, `“${fileName}” was not imported: ${decoded.error.message}`);
+  return ok({ header: decoded.value.header, file: decoded.value, fileName });
+}
+
+export async function checkPickedFile(file: File): Promise<Result<CheckedFile>> {
+  if (file.size > MAX_IMPORT_BYTES)
+    return fail('too-large', `“${file.name}” is too large to be an Outpost workspace file.`);
+  return checkFile(new Uint8Array(await file.arrayBuffer()), file.name);
+}
+
+/** Writes a checked workspace file as the only stored data of a workspace database. */
+async function writeAsOnlyRow(workspaceId: string, state: Uint8Array): Promise<void> {
+  const db = await openWorkspaceDb(WORKSPACE_DB_PREFIX + workspaceId);
+  try {
+    const tx = db.transaction([UPDATES_STORE, CUSTOM_STORE], 'readwrite');
+    const done = transactionDone(tx);
+    const updates = tx.objectStore(UPDATES_STORE);
+    updates.clear();
+    const key = (await requestDone(updates.add(state))) as number;
+    tx.objectStore(CUSTOM_STORE).put(
+      { key, bytes: state.length, sha256: fingerprint(state) },
+      VERIFIED_KEY,
+    );
+    await done;
+  } finally {
+    db.close();
+  }
+}
+
+function dateLabel(ms: number): string {
+  return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** Adds the file's workspace to this device as a new workspace and opens it. */
+export async function restoreAsNew(checked: CheckedFile): Promise<Result<WorkspaceEntry>> {
+  const id = newId();
+  const base = checked.header.workspaceName || 'Workspace';
+  const name = `${base.slice(0, 50)} (restored ${new Date(checked.header.createdAt).toISOString().slice(0, 10)})`;
+  try {
+    await writeAsOnlyRow(id, checked.file.state);
+  } catch (error) {
+    return fail('restore-failed', `The workspace could not be stored: ${String(error)}`);
+  }
+  const entry: WorkspaceEntry = { id, name, kind: 'local', createdAt: Date.now() };
+  const workspaces = [...useAppStore.getState().workspaces, entry];
+  saveWorkspaces(workspaces);
+  useAppStore.setState({ workspaces });
+  await useAppStore.getState().openWorkspace(id);
+  const session = activeSession();
+  if (session?.id === id) renameWorkspace(session.doc, name);
+  useAppStore.setState({
+    workspaces: useAppStore
+      .getState()
+      .workspaces.map((item) => (item.id === id ? { ...item, name } : item)),
+  });
+  saveWorkspaces(useAppStore.getState().workspaces);
+  return ok(entry);
+}
+
+/**
+ * Replaces the open workspace's data on this device by the file's. A backup of the current state
+ * is written first (reason "before-restore"), so the replacement can itself be undone.
+ */
+export async function replaceCurrent(checked: CheckedFile): Promise<Result<null>> {
+  const session = activeSession();
+  if (!session) return fail('closed', 'No workspace is open.');
+  const safety = await backupNowFor('before-restore');
+  if (!safety.ok)
+    return fail(
+      safety.error.code,
+      `Nothing was replaced: a backup of the current data could not be written first (${safety.error.message}).`,
+    );
+  let failure: string | null = null;
+  await useAppStore.getState().reopenWorkspace(async () => {
+    try {
+      await writeAsOnlyRow(session.id, checked.file.state);
+    } catch (error) {
+      failure = String(error);
+    }
+  });
+  return failure
+    ? fail('restore-failed', `The workspace could not be replaced: ${failure}`)
+    : ok(null);
+}
+
+async function backupNowFor(reason: 'before-restore'): Promise<Result<unknown>> {
+  const session = activeSession();
+  if (!session) return fail('closed', 'No workspace is open.');
+  const file = workspaceFileOf(session.doc, session.id, 'Workspace', reason, Date.now());
+  return getOutpostApi().invoke('backups:write', { file: toBase64(file) });
+}
+
+function download(bytes: Uint8Array, fileName: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.rel = 'noopener';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function exportBaseName(doc: Y.Doc): string {
+  const name = (workspaceName(doc) ?? 'Workspace').replace(/[\\/:*?"<>|]/g, '-');
+  return `${name} ${new Date().toISOString().slice(0, 10)}`;
+}
+
+const isWeb = () => useAppStore.getState().appInfo?.shell !== 'electron';
+
+/** Exports the open workspace as one .outpost file. */
+export async function exportWorkspaceFile(): Promise<Result<string>> {
+  const session = activeSession();
+  if (!session) return fail('closed', 'No workspace is open.');
+  const bytes = workspaceFileOf(session.doc, session.id, 'Workspace', 'export', Date.now());
+  const fileName = `${exportBaseName(session.doc)}.outpost`;
+  if (isWeb()) {
+    download(bytes, fileName, 'application/octet-stream');
+    return ok(`Downloading ${fileName}.`);
+  }
+  const saved = await getOutpostApi().invoke('backups:saveFile', {
+    file: toBase64(bytes),
+    fileName,
+  });
+  if (!saved.ok) return saved;
+  return ok(saved.value.canceled ? '' : `Saved ${saved.value.path}`);
+}
+
+/** Exports every note, goal and decision as Markdown (a folder, or a zip in the browser). */
+export async function exportMarkdown(): Promise<Result<string>> {
+  const session = activeSession();
+  if (!session) return fail('closed', 'No workspace is open.');
+  const files = workspaceAsMarkdown(session.doc, Date.now());
+  const folderName = `${exportBaseName(session.doc)} Markdown`;
+  if (isWeb()) {
+    const entries: Record<string, Uint8Array> = {};
+    for (const file of files) entries[`${folderName}/${file.path}`] = strToU8(file.content);
+    download(zipSync(entries, { level: 6 }), `${folderName}.zip`, 'application/zip');
+    return ok(`Downloading ${folderName}.zip (${files.length} files).`);
+  }
+  const saved = await getOutpostApi().invoke('backups:saveMarkdown', { folderName, files });
+  if (!saved.ok) return saved;
+  return ok(saved.value.canceled ? '' : `Exported ${files.length} files to ${saved.value.path}`);
+}
+
+/** Downloads a kept backup (web mode's way to take a backup elsewhere). */
+export async function downloadBackup(workspaceId: string, id: string): Promise<Result<string>> {
+  const read = await getOutpostApi().invoke('backups:read', { workspaceId, id });
+  if (!read.ok) return read;
+  if (!isWeb()) {
+    const saved = await getOutpostApi().invoke('backups:saveFile', {
+      file: read.value.file,
+      fileName: id,
+    });
+    if (!saved.ok) return saved;
+    return ok(saved.value.canceled ? '' : `Saved ${saved.value.path}`);
+  }
+  download(fromBase64(read.value.file), id, 'application/octet-stream');
+  return ok(`Downloading ${id}.`);
+}
+
+/** Rows of the open workspace that were set aside because they could not be read. */
+export async function listSetAside(workspaceId: string): Promise<SetAsideEntry[]> {
+  const storage = workspaceStorage(workspaceId);
+  if (storage) return storage.durable.setAside();
+  const db = await openWorkspaceDb(WORKSPACE_DB_PREFIX + workspaceId);
+  try {
+    return await readSetAside(db);
+  } finally {
+    db.close();
+  }
+}
+
+export function downloadSetAside(entry: SetAsideEntry): void {
+  const value = entry.value;
+  const bytes =
+    value instanceof Uint8Array
+      ? value
+      : new TextEncoder().encode(JSON.stringify(value ?? null, null, 2));
+  download(bytes, `set-aside-${entry.rowKey}-${entry.at}.bin`, 'application/octet-stream');
+}
+
+export { dateLabel };

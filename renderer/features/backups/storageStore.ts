@@ -1,0 +1,75 @@
+/**
+ * UI state of local storage: load progress of the workspace being opened, its save state, and
+ * the last backup problem. Fed by storage events (renderer/sync/storage/events.ts); the damaged-row
+ * and backup-failure messages also go to the app's notices.
+ */
+import { create } from 'zustand';
+import { useEffect } from 'react';
+import { describeSetAside } from '../../../shared/storage/recovery';
+import { onStorageEvent } from '../../sync/storage/events';
+import type { LoadProgress, LoadReport, SaveState } from '../../sync/storage/durableStorage';
+import { useAppStore } from '../../store';
+
+interface StorageUiState {
+  progress: Record<string, LoadProgress>;
+  lastLoad: Record<string, LoadReport>;
+  save: Record<string, SaveState>;
+  backup: Record<string, { ok: boolean; message: string; at: number }>;
+}
+
+export const useStorageStore = create<StorageUiState>()(() => ({
+  progress: {},
+  lastLoad: {},
+  save: {},
+  backup: {},
+}));
+
+function workspaceLabel(id: string): string {
+  const entry = useAppStore.getState().workspaces.find((workspace) => workspace.id === id);
+  return entry ? `“${entry.name}”` : 'A workspace';
+}
+
+/** Subscribes the UI to storage events for as long as the app is mounted. */
+export function useStorageFeedback(): void {
+  useEffect(
+    () =>
+      onStorageEvent((event) => {
+        const id = event.workspaceId;
+        switch (event.type) {
+          case 'progress':
+            useStorageStore.setState((s) => ({
+              progress: { ...s.progress, [id]: event.progress },
+            }));
+            return;
+          case 'loaded':
+            useStorageStore.setState((s) => ({ lastLoad: { ...s.lastLoad, [id]: event.report } }));
+            if (event.report.setAside.length > 0)
+              useAppStore.getState().notify(
+                'warning',
+                describeSetAside(
+                  workspaceLabel(id),
+                  event.report.setAside.map((row) => ({ ...row, value: null })),
+                ),
+              );
+            return;
+          case 'save':
+            useStorageStore.setState((s) => ({ save: { ...s.save, [id]: event.state } }));
+            if (event.state.state === 'failed')
+              useAppStore
+                .getState()
+                .notify(
+                  'error',
+                  `Changes could not be saved on this device: ${event.state.message}. Keep Outpost open and export the workspace (Backups) to be safe.`,
+                );
+            return;
+          case 'backup':
+            useStorageStore.setState((s) => ({
+              backup: { ...s.backup, [id]: { ok: event.ok, message: event.message, at: event.at } },
+            }));
+            if (!event.ok) useAppStore.getState().notify('warning', event.message);
+            return;
+        }
+      }),
+    [],
+  );
+}

@@ -1,0 +1,138 @@
+/**
+ * Hands the main process a backup of a workspace after it changes (debounced: after a quiet spell,
+ * and at least every few minutes while edits keep coming), when the page is being hidden or
+ * closed, and when the main process asks on quit. The backup is a complete workspace file; the
+ * main process skips one identical to the newest. A failed backup (a full disk) is reported once
+ * until a backup succeeds again; it never affects editing.
+ */
+import * as Y from 'yjs';
+import { toBase64 } from 'lib0/buffer';
+import { workspaceName } from '../../../shared/model';
+import {
+  countRecords,
+  encodeWorkspaceFile,
+  type BackupReason,
+} from '../../../shared/storage/workspaceFile';
+import type { Result } from '../../../shared/result';
+import type { BackupWriteResult } from '../../../shared/ipc/backupsContract';
+
+export interface BackupSink {
+  write(file: string): Promise<Result<BackupWriteResult>>;
+  onFlushRequest(listener: () => void): () => void;
+}
+
+export interface BackupSchedulerOptions {
+  readonly workspaceId: string;
+  readonly doc: Y.Doc;
+  /** Origin of loads (applying stored data is not a change). */
+  readonly ignoreOrigin: unknown;
+  readonly sink: BackupSink;
+  readonly fallbackName: () => string;
+  readonly onResult: (ok: boolean, message: string) => void;
+  readonly quietMs?: number;
+  readonly maxWaitMs?: number;
+  readonly now?: () => number;
+}
+
+export interface BackupScheduler {
+  /** Writes a backup now (also when nothing changed: a manual backup). */
+  backupNow(reason: BackupReason): Promise<Result<BackupWriteResult>>;
+  destroy(): void;
+}
+
+/** Builds a workspace file from the document as it is now. */
+export function workspaceFileOf(
+  doc: Y.Doc,
+  workspaceId: string,
+  fallbackName: string,
+  reason: BackupReason,
+  createdAt: number,
+): Uint8Array {
+  return encodeWorkspaceFile({
+    workspaceId,
+    workspaceName: workspaceName(doc) ?? fallbackName,
+    createdAt,
+    reason,
+    state: Y.encodeStateAsUpdate(doc),
+    counts: countRecords(doc),
+  });
+}
+
+export function startBackupScheduler(options: BackupSchedulerOptions): BackupScheduler {
+  const quietMs = options.quietMs ?? 20_000;
+  const maxWaitMs = options.maxWaitMs ?? 5 * 60_000;
+  const now = options.now ?? Date.now;
+  let dirtySince: number | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let destroyed = false;
+  let failing = false;
+  let running: Promise<Result<BackupWriteResult>> | null = null;
+
+  const backupNow = async (reason: BackupReason): Promise<Result<BackupWriteResult>> => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    await running?.catch(() => undefined);
+    dirtySince = null;
+    const file = workspaceFileOf(
+      options.doc,
+      options.workspaceId,
+      options.fallbackName(),
+      reason,
+      now(),
+    );
+    running = options.sink.write(toBase64(file));
+    const result = await running;
+    running = null;
+    if (!result.ok) {
+      if (!failing) options.onResult(false, result.error.message);
+      failing = true;
+    } else {
+      if (failing || reason === 'manual')
+        options.onResult(true, result.value.written ? 'Backup written.' : 'Backup is up to date.');
+      failing = false;
+    }
+    return result;
+  };
+
+  const schedule = () => {
+    if (destroyed) return;
+    const at = now();
+    dirtySince ??= at;
+    if (timer !== null) clearTimeout(timer);
+    const wait = Math.max(0, Math.min(quietMs, dirtySince + maxWaitMs - at));
+    timer = setTimeout(() => void backupNow('change'), wait);
+  };
+
+  const onUpdate = (_update: Uint8Array, origin: unknown) => {
+    if (origin !== options.ignoreOrigin) schedule();
+  };
+  options.doc.on('update', onUpdate);
+
+  const flushIfDirty = (reason: BackupReason) => {
+    if (dirtySince !== null && !destroyed) void backupNow(reason);
+  };
+  const onHide = () => {
+    if (document.visibilityState === 'hidden') flushIfDirty('change');
+  };
+  const onPageHide = () => flushIfDirty('quit');
+  document.addEventListener('visibilitychange', onHide);
+  window.addEventListener('pagehide', onPageHide);
+  const offFlush = options.sink.onFlushRequest(() => {
+    if (!destroyed) void backupNow('quit');
+  });
+
+  return {
+    backupNow,
+    destroy() {
+      if (destroyed) return;
+      // A change not yet backed up is handed over as the workspace closes.
+      flushIfDirty('change');
+      destroyed = true;
+      if (timer !== null) clearTimeout(timer);
+      options.doc.off('update', onUpdate);
+      document.removeEventListener('visibilitychange', onHide);
+      window.removeEventListener('pagehide', onPageHide);
+      offFlush();
+    },
+  };
+}

@@ -1,0 +1,412 @@
+/**
+ * A workspace's local storage: y-indexeddb (which writes every change as a row the moment it
+ * happens) with Outpost's loading and compaction around it.
+ *
+ * y-indexeddb 9's own load applies every stored row in one go with no error handling: one row that
+ * cannot be read throws inside its promise chain, `synced` never fires and the workspace never
+ * opens. It also adds a full copy of the state as a new row on every open and trims only past 500
+ * rows, so storage grows without bound. So:
+ * - y-indexeddb is told to load nothing (its `_dbref` cursor is set past every row before its
+ *   database opens, so its start-up row is the empty state, two bytes), and this module loads the
+ *   rows itself, one at a time, setting aside (never deleting) any row that cannot be applied.
+ *   Loaded rows are applied with y-indexeddb's own origin, so they are not stored twice.
+ * - Compaction replaces every row by one row of the merged state in a single IndexedDB
+ *   transaction, after first applying rows it had not seen (another tab's, or changes made while
+ *   it ran), so it never drops a change. That row's SHA-256 is recorded, so the next load trusts it
+ *   without decoding it twice.
+ * - `flush()` and the save state tell when every change made so far is on disk: a read-only
+ *   transaction created after y-indexeddb's write of a change completes only after that write.
+ */
+import * as Y from 'yjs';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import {
+  applyStoredRows,
+  fingerprint,
+  rowBytes,
+  rowSize,
+  type SetAsideRow,
+  type StoredRow,
+} from '../../../shared/storage/recovery';
+import {
+  CUSTOM_STORE,
+  SET_ASIDE_PREFIX,
+  UPDATES_STORE,
+  VERIFIED_KEY,
+  openWorkspaceDb,
+  readRows,
+  readSetAside,
+  requestDone,
+  storedUpdateBytes,
+  transactionDone,
+  type SetAsideEntry,
+} from './idb';
+
+/** The y-indexeddb 9.0.x fields this module steers (see the module comment). */
+interface YIndexeddbInternals {
+  _dbref: number;
+  _dbsize: number;
+}
+
+export interface LoadProgress {
+  readonly phase: 'reading' | 'applying' | 'checking' | 'done';
+  readonly rowsDone: number;
+  readonly rowsTotal: number;
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+  /** performance.now() when loading started. */
+  readonly startedAt: number;
+}
+
+export interface SetAsideSummary {
+  readonly key: number;
+  readonly bytes: number;
+  readonly problem: SetAsideRow['problem'];
+  readonly detail: string;
+}
+
+export interface LoadReport {
+  readonly rows: number;
+  readonly bytes: number;
+  readonly setAside: readonly SetAsideSummary[];
+  /** False when setting the rows aside could not be written (they stay in place, unread). */
+  readonly setAsideKept: boolean;
+  readonly ms: number;
+}
+
+export type SaveState =
+  | { readonly state: 'saving' }
+  | { readonly state: 'saved'; readonly at: number }
+  | { readonly state: 'failed'; readonly message: string };
+
+export interface CompactionResult {
+  readonly rowsBefore: number;
+  readonly stateBytes: number;
+  readonly setAside: number;
+}
+
+export interface DurableStorageOptions {
+  readonly onProgress?: (progress: LoadProgress) => void;
+  /** Compact once changes since the last compaction exceed this share of the state size. */
+  readonly growthRatio?: number;
+  /** …or this many rows. */
+  readonly maxRowsBetweenCompactions?: number;
+  /** Quiet time before a due compaction runs. */
+  readonly compactDelayMs?: number;
+  /** Longest stretch of loading work before the page gets to paint. */
+  readonly sliceMs?: number;
+  readonly now?: () => number;
+}
+
+export interface DurableStorage {
+  /** The origin of transactions that apply stored data (they are not changes). */
+  readonly origin: unknown;
+  /** Resolves once every readable stored row is in the document. Never rejects for bad data. */
+  readonly whenLoaded: Promise<LoadReport>;
+  /** Resolves when every change made so far is committed to IndexedDB. */
+  flush(): Promise<void>;
+  saveState(): SaveState;
+  onSaveState(listener: (state: SaveState) => void): () => void;
+  /** Merges all rows into one now (normally automatic). */
+  compact(): Promise<CompactionResult>;
+  storedBytes(): Promise<{ rows: number; bytes: number }>;
+  setAside(): Promise<SetAsideEntry[]>;
+  destroy(): Promise<void>;
+}
+
+/** Lets the page paint without the 1 s floor browsers put on timers in background tabs. */
+function yieldToPage(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+const CHUNK_BYTES = 256 * 1024;
+const CHUNK_ROWS = 200;
+
+/** Opens durable storage for `doc` in the IndexedDB database `name`. */
+export function openDurableStorage(
+  name: string,
+  doc: Y.Doc,
+  options: DurableStorageOptions = {},
+): DurableStorage {
+  const now = options.now ?? Date.now;
+  const growthRatio = options.growthRatio ?? 0.5;
+  const maxRows = options.maxRowsBetweenCompactions ?? 300;
+  const compactDelayMs = options.compactDelayMs ?? 1000;
+  const sliceMs = options.sliceMs ?? 40;
+
+  const persistence = new IndexeddbPersistence(name, doc);
+  const internals = persistence as unknown as YIndexeddbInternals;
+  internals._dbref = Number.MAX_SAFE_INTEGER;
+  const dbPromise = openWorkspaceDb(name).then((db) => {
+    // Someone deleting or upgrading the database (a restore) must not be blocked by us.
+    db.onversionchange = () => db.close();
+    return db;
+  });
+
+  let destroyed = false;
+  let lastReadKey: number | null = null;
+  let stateBytes = 0;
+  let bytesSince = 0;
+  let rowsSince = 0;
+  let compactTimer: ReturnType<typeof setTimeout> | null = null;
+  let compacting: Promise<CompactionResult> | null = null;
+  let save: SaveState = { state: 'saved', at: now() };
+  const saveListeners = new Set<(state: SaveState) => void>();
+  let changeSeq = 0;
+  let flushScheduled = false;
+
+  const setSave = (next: SaveState) => {
+    save = next;
+    for (const listener of saveListeners) listener(next);
+  };
+
+  const report = (progress: LoadProgress) => options.onProgress?.(progress);
+
+  const whenLoaded = (async (): Promise<LoadReport> => {
+    const startedAt = performance.now();
+    const progress = (
+      phase: LoadProgress['phase'],
+      rowsDone: number,
+      rowsTotal: number,
+      bytesDone: number,
+      bytesTotal: number,
+    ) => report({ phase, rowsDone, rowsTotal, bytesDone, bytesTotal, startedAt });
+    progress('reading', 0, 0, 0, 0);
+    const db = await dbPromise;
+    const stored = await readRows(db);
+    await persistence.whenSynced;
+    const rows: StoredRow[] = stored.keys.map((key, index) => ({
+      key,
+      value: stored.values[index],
+    }));
+    const bytesTotal = rows.reduce((sum, row) => sum + rowSize(row.value), 0);
+    progress('checking', 0, rows.length, 0, bytesTotal);
+
+    let trustedKey: number | null = null;
+    const verified = stored.verified;
+    if (verified) {
+      const row = rows.find((candidate) => candidate.key === verified.key);
+      const bytes = row ? rowBytes(row.value) : null;
+      if (bytes && bytes.length === verified.bytes && fingerprint(bytes) === verified.sha256)
+        trustedKey = verified.key;
+    }
+    const ordered =
+      trustedKey === null
+        ? rows
+        : [
+            ...rows.filter((r) => r.key === trustedKey),
+            ...rows.filter((r) => r.key !== trustedKey),
+          ];
+
+    const setAside: SetAsideRow[] = [];
+    let rowsDone = 0;
+    let bytesDone = 0;
+    let sliceStarted = performance.now();
+    while (rowsDone < ordered.length && !destroyed) {
+      const chunk: StoredRow[] = [];
+      let chunkBytes = 0;
+      while (
+        rowsDone + chunk.length < ordered.length &&
+        chunk.length < CHUNK_ROWS &&
+        (chunk.length === 0 || chunkBytes < CHUNK_BYTES)
+      ) {
+        const row = ordered[rowsDone + chunk.length]!;
+        chunk.push(row);
+        chunkBytes += rowSize(row.value);
+      }
+      const applied = applyStoredRows(doc, chunk, persistence, trustedKey);
+      setAside.push(...applied.setAside);
+      rowsDone += chunk.length;
+      bytesDone += chunkBytes;
+      if (rowsDone < ordered.length && performance.now() - sliceStarted > sliceMs) {
+        progress('applying', rowsDone, ordered.length, bytesDone, bytesTotal);
+        await yieldToPage();
+        sliceStarted = performance.now();
+      }
+    }
+    lastReadKey = stored.keys.length > 0 ? stored.keys[stored.keys.length - 1]! : null;
+
+    let setAsideKept = true;
+    if (setAside.length > 0 && !destroyed) {
+      try {
+        const tx = db.transaction([UPDATES_STORE, CUSTOM_STORE], 'readwrite');
+        const done = transactionDone(tx);
+        writeSetAside(tx, setAside, now());
+        await done;
+      } catch (error) {
+        setAsideKept = false;
+        console.error('Could not move damaged rows aside', error);
+      }
+    }
+
+    const goodBytes = bytesTotal - setAside.reduce((sum, row) => sum + row.bytes, 0);
+    stateBytes = trustedKey !== null && verified ? verified.bytes : goodBytes;
+    bytesSince = Math.max(0, goodBytes - stateBytes);
+    rowsSince = Math.max(0, rows.length - setAside.length - 1);
+    const result: LoadReport = {
+      rows: rows.length,
+      bytes: bytesTotal,
+      setAside: setAside.map(({ key, bytes, problem, detail }) => ({
+        key,
+        bytes,
+        problem,
+        detail,
+      })),
+      setAsideKept,
+      ms: performance.now() - startedAt,
+    };
+    progress('done', rows.length, rows.length, bytesTotal, bytesTotal);
+    const needsCompaction =
+      rows.length - setAside.length > 1 || (rows.length > 0 && trustedKey === null);
+    if (needsCompaction) scheduleCompaction();
+    return result;
+  })();
+
+  function writeSetAside(tx: IDBTransaction, rows: readonly SetAsideRow[], at: number): void {
+    const updates = tx.objectStore(UPDATES_STORE);
+    const custom = tx.objectStore(CUSTOM_STORE);
+    for (const row of rows) {
+      custom.put(
+        {
+          rowKey: row.key,
+          at,
+          bytes: row.bytes,
+          problem: row.problem,
+          detail: row.detail,
+          value: row.value,
+        },
+        `${SET_ASIDE_PREFIX}${at}.${row.key}`,
+      );
+      updates.delete(row.key);
+    }
+  }
+
+  function scheduleCompaction(): void {
+    if (destroyed) return;
+    if (compactTimer !== null) clearTimeout(compactTimer);
+    compactTimer = setTimeout(() => {
+      compactTimer = null;
+      void compact().catch((error: unknown) => console.error('Compaction failed', error));
+    }, compactDelayMs);
+  }
+
+  function compactionDue(): boolean {
+    return bytesSince > Math.max(stateBytes * growthRatio, 512) || rowsSince >= maxRows;
+  }
+
+  async function compactNow(): Promise<CompactionResult> {
+    const db = await dbPromise;
+    await whenLoaded;
+    if (destroyed) return { rowsBefore: 0, stateBytes, setAside: 0 };
+    const tx = db.transaction([UPDATES_STORE, CUSTOM_STORE], 'readwrite');
+    const done = transactionDone(tx);
+    const updates = tx.objectStore(UPDATES_STORE);
+    // Only request callbacks below, so the transaction stays active until the swap is written.
+    const range = lastReadKey === null ? undefined : IDBKeyRange.lowerBound(lastReadKey, true);
+    const [keys, values, count] = await Promise.all([
+      requestDone(updates.getAllKeys(range)),
+      requestDone(updates.getAll(range)),
+      requestDone(updates.count()),
+    ]);
+    const unseen = (keys as number[]).map((key, index) => ({ key, value: values[index] }));
+    const applied = applyStoredRows(doc, unseen, persistence);
+    if (applied.setAside.length > 0) writeSetAside(tx, applied.setAside, now());
+    const state = Y.encodeStateAsUpdate(doc);
+    const key = (await requestDone(updates.add(state))) as number;
+    updates.delete(IDBKeyRange.upperBound(key, true));
+    tx.objectStore(CUSTOM_STORE).put(
+      { key, bytes: state.length, sha256: fingerprint(state) },
+      VERIFIED_KEY,
+    );
+    await done;
+    lastReadKey = key;
+    stateBytes = state.length;
+    bytesSince = 0;
+    rowsSince = 0;
+    // Keep y-indexeddb's own trimming (a full re-read past 500 rows) from starting: we trim.
+    internals._dbsize = 1;
+    internals._dbref = key + 1;
+    return { rowsBefore: count, stateBytes: state.length, setAside: applied.setAside.length };
+  }
+
+  function compact(): Promise<CompactionResult> {
+    compacting ??= compactNow().finally(() => {
+      compacting = null;
+    });
+    return compacting;
+  }
+
+  function flush(): Promise<void> {
+    return dbPromise.then(async (db) => {
+      await persistence.whenSynced;
+      if (destroyed) return;
+      // Created after y-indexeddb's write transactions for every change so far, so it completes
+      // only after they have committed.
+      const tx = db.transaction([UPDATES_STORE], 'readonly');
+      await transactionDone(tx);
+    });
+  }
+
+  function scheduleSaveCheck(): void {
+    if (flushScheduled) return;
+    flushScheduled = true;
+    queueMicrotask(() => {
+      flushScheduled = false;
+      const seq = changeSeq;
+      flush().then(
+        () => {
+          if (seq === changeSeq && !destroyed) setSave({ state: 'saved', at: now() });
+        },
+        (error: unknown) => {
+          if (!destroyed)
+            setSave({
+              state: 'failed',
+              message: error instanceof Error ? error.message : String(error),
+            });
+        },
+      );
+    });
+  }
+
+  const onUpdate = (update: Uint8Array, origin: unknown) => {
+    if (origin === persistence || destroyed) return;
+    changeSeq++;
+    bytesSince += update.length;
+    rowsSince++;
+    if (save.state !== 'saving') setSave({ state: 'saving' });
+    scheduleSaveCheck();
+    if (compactionDue()) scheduleCompaction();
+  };
+  doc.on('update', onUpdate);
+
+  return {
+    origin: persistence,
+    whenLoaded,
+    flush,
+    saveState: () => save,
+    onSaveState(listener) {
+      saveListeners.add(listener);
+      return () => saveListeners.delete(listener);
+    },
+    compact,
+    storedBytes: () => dbPromise.then(storedUpdateBytes),
+    setAside: () => dbPromise.then(readSetAside),
+    async destroy() {
+      if (destroyed) return;
+      if (compactTimer !== null) clearTimeout(compactTimer);
+      await compacting?.catch(() => undefined);
+      destroyed = true;
+      doc.off('update', onUpdate);
+      saveListeners.clear();
+      await whenLoaded.catch(() => undefined);
+      await persistence.destroy();
+      (await dbPromise).close();
+    },
+  };
+}

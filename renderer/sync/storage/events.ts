@@ -1,0 +1,30 @@
+/**
+ * What the storage layer tells the UI: load progress, rows set aside while loading, the save state
+ * and backup problems. Sessions publish; the Backups feature subscribes and shows them. Plain data
+ * only, so components never touch documents or databases.
+ */
+import type { LoadProgress, LoadReport, SaveState } from './durableStorage';
+
+export type StorageEvent =
+  | { readonly type: 'progress'; readonly workspaceId: string; readonly progress: LoadProgress }
+  | { readonly type: 'loaded'; readonly workspaceId: string; readonly report: LoadReport }
+  | { readonly type: 'save'; readonly workspaceId: string; readonly state: SaveState }
+  | {
+      readonly type: 'backup';
+      readonly workspaceId: string;
+      readonly ok: boolean;
+      readonly message: string;
+      readonly at: number;
+    };
+
+type Listener = (event: StorageEvent) => void;
+const listeners = new Set<Listener>();
+
+export function publishStorageEvent(event: StorageEvent): void {
+  for (const listener of listeners) listener(event);
+}
+
+export function onStorageEvent(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}

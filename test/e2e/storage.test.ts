@@ -1,0 +1,256 @@
+/**
+ * Durable storage in a real Chromium (web mode): damaged rows written straight into a workspace's
+ * IndexedDB store are set aside on reload and everything intact opens, with a notice; an edit
+ * survives the browser being killed right after it shows; a workspace exported to a file, wiped
+ * from the browser and imported again comes back whole; a bad file changes nothing.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+import { startWebCompanion, type WebCompanion } from '../../electron/web/server';
+import {
+  CHROMIUM_PATH,
+  SCREENSHOT_DIR,
+  SKIP_REASON,
+  chromiumAvailable,
+  onboard,
+  startApp,
+  type RunningApp,
+} from './harness';
+
+if (!chromiumAvailable()) console.warn(SKIP_REASON);
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+async function newNote(page: Page, title: string): Promise<void> {
+  await page.getByRole('button', { name: '+ New note' }).click();
+  await page.keyboard.type(title);
+  await page.keyboard.press('Enter');
+  await page.getByRole('option', { name: new RegExp(title) }).waitFor();
+}
+
+/** Writes rows straight into the open workspace's y-indexeddb `updates` store. */
+async function writeDamagedRows(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const names = (await indexedDB.databases()).map((d) => d.name ?? '');
+    const name = names.find((n) => n.startsWith('outpost-ws-'));
+    if (!name) throw new Error('no workspace database');
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(name);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const tx = db.transaction(['updates'], 'readwrite');
+    const store = tx.objectStore('updates');
+    const random = new Uint8Array(300);
+    for (let i = 0; i < random.length; i++) random[i] = (i * 7919 + 13) % 256;
+    store.add(random);
+    store.add('this is not an update');
+    store.add(new Uint8Array([1, 200, 200, 200, 200, 200, 200, 200, 200, 200, 1, 0]));
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+    return 3;
+  });
+}
+
+describe.runIf(chromiumAvailable())('durable storage in Chromium', () => {
+  let app: RunningApp | null = null;
+
+  beforeAll(async () => {
+    await mkdir(SCREENSHOT_DIR, { recursive: true });
+  });
+  afterEach(async () => {
+    await app?.close();
+    app = null;
+  });
+
+  it('opens a workspace with damaged stored rows: intact records, a notice, and the rows kept aside', async () => {
+    app = await startApp();
+    const { page } = app;
+    await onboard(page, 'Ana');
+    await newNote(page, 'Alpha field notes');
+    await newNote(page, 'Beta packing list');
+    await page.keyboard.press('Control+2');
+    await page.keyboard.press('Control+n');
+    await page.keyboard.type('Reach 100 users');
+    await page.keyboard.press('Enter');
+    await page.getByRole('option', { name: /Reach 100 users/ }).waitFor();
+
+    expect(await writeDamagedRows(page)).toBe(3);
+    await page.reload();
+    await page.getByRole('option', { name: /Reach 100 users/ }).waitFor();
+    const notice = page.getByText(/3 saved changes .* were damaged .* set aside/);
+    await notice.waitFor();
+    await page.keyboard.press('Control+1');
+    await page.getByRole('option', { name: /Alpha field notes/ }).waitFor();
+    await page.getByRole('option', { name: /Beta packing list/ }).waitFor();
+
+    await page.getByRole('button', { name: 'Backups' }).click();
+    await page.getByRole('heading', { name: 'Data set aside' }).waitFor();
+    await expect(page.locator('.aside-list li').count()).resolves.toBe(3);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'storage-set-aside-light.png') });
+
+    // A further reload finds nothing damaged: the rows were moved out of the updates store.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Backups', exact: true }).waitFor();
+    await page.getByRole('heading', { name: 'Data set aside' }).waitFor();
+    await page.waitForTimeout(300);
+    await expect(page.getByText(/were damaged/).count()).resolves.toBe(0);
+  });
+
+  it('exports a workspace file, and after wiping the browser imports it back whole; a bad file changes nothing', async () => {
+    app = await startApp({ colorScheme: 'dark' });
+    const { page, context } = app;
+    await onboard(page, 'Ana');
+    await newNote(page, 'Lisbon trip plan');
+    await newNote(page, 'Porto contacts');
+    await page.keyboard.press('Control+2');
+    await page.keyboard.press('Control+n');
+    await page.keyboard.type('Ship the beta');
+    await page.keyboard.press('Enter');
+    await page.getByRole('option', { name: /Ship the beta/ }).waitFor();
+
+    await page.getByRole('button', { name: 'Backups' }).click();
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export workspace file' }).click();
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'outpost-export-')), 'export.outpost');
+    await (await download).saveAs(file);
+    const header = JSON.parse((await readFile(file, 'utf8')).split('\n')[0]!) as Record<
+      string,
+      unknown
+    >;
+    expect(header).toMatchObject({
+      format: 'outpost-workspace',
+      version: 1,
+      workspaceName: 'Personal',
+    });
+    expect(header.counts).toMatchObject({ notes: 2, goals: 1 });
+
+    const markdown = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export as Markdown' }).click();
+    expect((await markdown).suggestedFilename()).toMatch(/^Personal .* Markdown\.zip$/);
+
+    // Wipe everything this origin stored, as a new browser profile would be.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Storage.clearDataForOrigin', {
+      origin: new URL(app.companion.url).origin,
+      storageTypes: 'all',
+    });
+    await page.goto(`${app.companion.url}#/notes`);
+    await page.reload();
+    await onboard(page, 'Ana');
+    await page.getByText('No notes yet').waitFor();
+    await page.getByRole('button', { name: 'Backups' }).click();
+
+    // Not an Outpost file: a clear message and nothing changes.
+    await page.getByLabel('Workspace file to import').setInputFiles({
+      name: 'holiday.outpost',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from('PK\u0003\u0004 definitely not outpost'),
+    });
+    await page
+      .getByText(/“holiday.outpost” was not imported: This is not an Outpost workspace file/)
+      .waitFor();
+    // Tampered: one byte of the data changed.
+    const tampered = await readFile(file);
+    tampered[tampered.length - 3] = tampered[tampered.length - 3]! ^ 0x55;
+    await page.getByLabel('Workspace file to import').setInputFiles({
+      name: 'tampered.outpost',
+      mimeType: 'application/octet-stream',
+      buffer: tampered,
+    });
+    await page.getByText(/“tampered.outpost” was not imported: .*checksum/).waitFor();
+    await expect(page.getByRole('dialog').count()).resolves.toBe(0);
+
+    await page.getByLabel('Workspace file to import').setInputFiles(file);
+    await page.getByRole('heading', { name: 'Restore “Personal”?' }).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'storage-restore-dark.png') });
+    await page.getByRole('button', { name: 'Restore as a new workspace' }).click();
+    await page.getByRole('button', { name: /Workspace: Personal \(restored/ }).waitFor();
+    await page.keyboard.press('Control+1');
+    await page.getByRole('option', { name: /Lisbon trip plan/ }).waitFor();
+    await page.getByRole('option', { name: /Porto contacts/ }).waitFor();
+    await page.keyboard.press('Control+2');
+    await page.getByRole('option', { name: /Ship the beta/ }).waitFor();
+  });
+});
+
+describe.runIf(chromiumAvailable())('crash safety in Chromium', () => {
+  let companion: WebCompanion;
+  let dataDir: string;
+  let profileDir: string;
+  let context: BrowserContext | null = null;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'outpost-e2e-crash-'));
+    profileDir = await mkdtemp(path.join(tmpdir(), 'outpost-e2e-profile-'));
+    companion = await startWebCompanion({
+      rendererDir: inject('rendererDir'),
+      dataDir,
+      version: 'test',
+      log: () => {},
+    });
+  });
+  afterAll(async () => {
+    await context?.close().catch(() => undefined);
+    await companion?.close();
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(profileDir, { recursive: true, force: true, maxRetries: 3 });
+  });
+
+  const launch = async () => {
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM_PATH,
+      args: ARGS,
+      viewport: { width: 1280, height: 800 },
+    });
+    context.setDefaultTimeout(10_000);
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(companion.url);
+    return page;
+  };
+
+  it('keeps an edit that was on screen when the browser was killed', async () => {
+    let page = await launch();
+    await onboard(page, 'Ana');
+    await newNote(page, 'Written before the crash');
+    // The browser's main process, found by this test's own profile folder, killed outright.
+    const pid = Number(
+      execFileSync('pgrep', ['-o', '-f', '--', `--user-data-dir=${profileDir}`], {
+        encoding: 'utf8',
+      }).trim(),
+    );
+    expect(pid).toBeGreaterThan(0);
+    await page.waitForTimeout(250);
+    process.kill(pid, 'SIGKILL');
+    await context!.close().catch(() => undefined);
+    context = null;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    page = await launch();
+    // localStorage (the profile) is written lazily by the browser and may be lost in a crash;
+    // the workspace data is in IndexedDB and is found again.
+    await page
+      .getByLabel('Your name')
+      .or(page.getByRole('navigation', { name: 'Sections' }))
+      .waitFor();
+    if (await page.getByLabel('Your name').isVisible()) await onboard(page, 'Ana');
+    await page.getByRole('option', { name: /Written before the crash/ }).waitFor();
+  });
+});
