@@ -1,11 +1,13 @@
 /** `npm run bench`: every benchmark suite, one table, and bench/results.json. */
 import { benchModel } from './model';
 import { benchNotes } from './notes';
+import { benchSync } from './sync';
 import { printTable, writeResults, type BenchResult } from './report';
 
 const suites: ReadonlyArray<[string, () => BenchResult[] | Promise<BenchResult[]>]> = [
   ['model', benchModel],
   ['notes', benchNotes],
+  ['sync', benchSync],
 ];
 
 const results: BenchResult[] = [];

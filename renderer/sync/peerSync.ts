@@ -196,7 +196,9 @@ class SignalingSocket {
     this.socket = null;
     this.state = 'closed';
     if (socket) {
-      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
+      socket.onopen = socket.onmessage = socket.onclose = null;
+      // Closing a socket still connecting reports an error (Node's ws throws it if unhandled).
+      socket.onerror = () => {};
       try {
         socket.close();
       } catch {
@@ -228,7 +230,7 @@ class PeerConn {
   constructor(
     readonly id: string,
     readonly socket: SignalingSocket,
-    initiator: boolean,
+    readonly initiator: boolean,
     private readonly owner: PeerSync,
   ) {
     this.peer = new Peer({
@@ -573,15 +575,22 @@ export class PeerSync {
     if (message.type !== 'signal' || typeof message.signal !== 'object' || message.signal === null)
       return;
     const signal = message.signal as { type?: unknown };
-    const existing = this.conns.get(from);
-    if (signal.type === 'offer' && existing) {
-      // Both sides offered at once ("glare"): the older offer wins, as in y-webrtc.
+    if (message.to !== this.peerId) return;
+    let existing = this.conns.get(from);
+    if (signal.type === 'offer' && existing && existing.state === 'connecting') {
+      // Both sides offered at once ("glare"). The older offer wins, as in y-webrtc; unlike
+      // y-webrtc, the loser replaces its own offering connection with an answering one rather
+      // than feeding an offer to a connection that made one (which WebRTC stacks without
+      // implicit rollback never complete).
       const remoteToken = typeof message.token === 'number' ? message.token : 0;
-      if (existing.glareToken !== undefined && existing.glareToken > remoteToken) return;
-      existing.glareToken = undefined;
+      if (existing.glareToken !== undefined && existing.glareToken < remoteToken) return;
+      if (existing.initiator) {
+        this.conns.delete(from);
+        existing.destroy();
+        existing = undefined;
+      }
     }
     if (signal.type === 'answer' && existing) existing.glareToken = undefined;
-    if (message.to !== this.peerId) return;
     let conn = existing;
     if (!conn) {
       if (this.conns.size >= this.maxConns) return;
@@ -636,6 +645,7 @@ export class PeerSync {
 
   /** @internal */
   onPeerClose(conn: PeerConn): void {
+    if (conn.closed) return; // closed by us (replaced, dropped or disconnected)
     this.dropConn(conn);
     // Let peers (and this one, if it comes back) find each other again, as y-webrtc does.
     if (this.shouldConnect) for (const socket of this.sockets.values()) this.announce(socket);

@@ -18,7 +18,10 @@ export type SignalingKey = Awaited<ReturnType<typeof globalThis.crypto.subtle.de
 const PBKDF2_ITERATIONS = 100_000;
 
 /** Derives y-webrtc's AES-GCM key from the room's `password`. */
-export async function deriveSignalingKey(password: string, roomName: string): Promise<SignalingKey> {
+export async function deriveSignalingKey(
+  password: string,
+  roomName: string,
+): Promise<SignalingKey> {
   const text = new TextEncoder();
   const material = await globalThis.crypto.subtle.importKey(
     'raw',

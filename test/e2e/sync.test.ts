@@ -130,7 +130,9 @@ describe.runIf(ready)('two people sync a team workspace over the LAN (Chromium)'
     await ana.page.getByRole('button', { name: 'Copied ✓' }).waitFor();
     const invite = await ana.page.evaluate(() => navigator.clipboard.readText());
     expect(invite).toMatch(/^OUTPOST-[0-9A-Z]+$/);
-    await expect(ana.page.getByLabel('Invite code', { exact: true }).inputValue()).resolves.toBe(invite);
+    await expect(ana.page.getByLabel('Invite code', { exact: true }).inputValue()).resolves.toBe(
+      invite,
+    );
     await ana.page.getByRole('img', { name: 'QR code of the invite code' }).waitFor();
 
     // Ben: a truncated paste is refused with a clear message, the whole code joins.

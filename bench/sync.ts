@@ -1,0 +1,222 @@
+/**
+ * Sync over real WebRTC (@roamhq/wrtc) with the app's own provider and signaling server:
+ * - sync.reconnect1k.ms / sync.reconnect10k.ms: two peers each make N offline edits, then go
+ *   online; time until both hold the same state (connection set-up included). Baseline: the same
+ *   diffs exchanged in memory with bare Yjs (state vector → diff → apply, both ways).
+ * - sync.wire.ratio: data-channel bytes of that 10k reconnect divided by the size of the two Yjs
+ *   diffs that had to cross (the physical minimum).
+ * - sync.mesh6.ms: six peers, each with its own 50 offline notes, go online at once; time until all
+ *   six hold all 300 notes.
+ *
+ * WebRTC needs an interface with a default route: run as root and the suite re-runs itself in a
+ * private network namespace (../shared/docs/TESTING.md); otherwise it reports why it was skipped.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { Awareness } from 'y-protocols/awareness';
+import { notes } from '../shared/model';
+import {
+  createWorkspaceSecrets,
+  deriveRoomName,
+  deriveSignalingPassword,
+} from '../shared/protocol/keys';
+import { PeerSync, type WebSocketConstructor } from '../renderer/sync/peerSync';
+import { startSignalingServer } from '../electron/main/signaling/server';
+import { median, type BenchResult } from './report';
+
+const RUNS = 3;
+const ctx = { actor: 'bench-member' };
+
+interface Peer {
+  doc: Y.Doc;
+  sync: PeerSync;
+}
+
+async function makePeers(count: number, signaling: string): Promise<Peer[]> {
+  const wrtc: unknown = createRequire(import.meta.url)('@roamhq/wrtc');
+  const { secretKey } = createWorkspaceSecrets();
+  const roomName = await deriveRoomName(secretKey);
+  const password = await deriveSignalingPassword(secretKey);
+  return Array.from({ length: count }, () => {
+    const doc = new Y.Doc();
+    const sync = new PeerSync({
+      doc,
+      awareness: new Awareness(doc),
+      roomName,
+      password,
+      signaling: [signaling],
+      iceServers: [],
+      wrtc,
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+    });
+    sync.disconnect();
+    return { doc, sync };
+  });
+}
+
+function converged(docs: readonly Y.Doc[]): boolean {
+  const first = Buffer.from(Y.encodeStateVector(docs[0]!)).toString('base64');
+  return docs.every((doc) => Buffer.from(Y.encodeStateVector(doc)).toString('base64') === first);
+}
+
+async function until(check: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('peers did not converge in time');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** N offline edits on one side: renames over a few notes and short text inserts. */
+function offlineEdits(doc: Y.Doc, count: number, tag: string): void {
+  const ids: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const created = notes.create(doc, ctx, { title: `${tag} ${i}` });
+    if (created.ok) ids.push(created.value.id);
+  }
+  for (let i = 0; i < count - 20; i++) {
+    const result = notes.update(doc, ctx, ids[i % ids.length]!, { title: `${tag} edit ${i}` });
+    if (!result.ok) throw new Error(result.error.message);
+  }
+}
+
+function bareExchange(a: Y.Doc, b: Y.Doc): number {
+  const started = performance.now();
+  const toB = Y.encodeStateAsUpdate(a, Y.encodeStateVector(b));
+  const toA = Y.encodeStateAsUpdate(b, Y.encodeStateVector(a));
+  Y.applyUpdate(b, toB);
+  Y.applyUpdate(a, toA);
+  return performance.now() - started;
+}
+
+async function reconnect(
+  signaling: string,
+  edits: number,
+): Promise<{ ms: number; baselineMs: number; wire: number; diff: number }> {
+  const [a, b] = await makePeers(2, signaling);
+  offlineEdits(a!.doc, edits, 'A');
+  offlineEdits(b!.doc, edits, 'B');
+  const diff =
+    Y.encodeStateAsUpdate(a!.doc, Y.encodeStateVector(b!.doc)).length +
+    Y.encodeStateAsUpdate(b!.doc, Y.encodeStateVector(a!.doc)).length;
+  // Baseline on copies, so the peers still have everything to exchange.
+  const copyA = new Y.Doc();
+  const copyB = new Y.Doc();
+  Y.applyUpdate(copyA, Y.encodeStateAsUpdate(a!.doc));
+  Y.applyUpdate(copyB, Y.encodeStateAsUpdate(b!.doc));
+  const baselineMs = bareExchange(copyA, copyB);
+  const wireBefore = a!.sync.wireStats().bytesOut + b!.sync.wireStats().bytesOut;
+  const started = performance.now();
+  a!.sync.connect();
+  b!.sync.connect();
+  await until(() => converged([a!.doc, b!.doc]));
+  const ms = performance.now() - started;
+  await new Promise((resolve) => setTimeout(resolve, 200)); // let replies drain before counting
+  const wire = a!.sync.wireStats().bytesOut + b!.sync.wireStats().bytesOut - wireBefore;
+  for (const peer of [a!, b!]) peer.sync.destroy();
+  return { ms, baselineMs, wire, diff };
+}
+
+async function mesh(signaling: string, size: number): Promise<number> {
+  const peers = await makePeers(size, signaling);
+  peers.forEach((peer, index) => offlineEdits(peer.doc, 50, `P${index}`));
+  const started = performance.now();
+  for (const peer of peers) peer.sync.connect();
+  await until(() => converged(peers.map((peer) => peer.doc)));
+  const ms = performance.now() - started;
+  for (const peer of peers) peer.sync.destroy();
+  return ms;
+}
+
+async function runInside(): Promise<BenchResult[]> {
+  const server = await startSignalingServer({ host: '127.0.0.1', port: 0 });
+  try {
+    const results: BenchResult[] = [];
+    let wireRatio = 0;
+    for (const edits of [1_000, 10_000]) {
+      const runs = [];
+      for (let run = 0; run < RUNS; run++) runs.push(await reconnect(server.url, edits));
+      const ms = median(runs.map((r) => r.ms));
+      const baseline = median(runs.map((r) => r.baselineMs));
+      results.push({
+        id: `sync.reconnect${edits / 1000}k.ms`,
+        value: ms,
+        unit: 'ms',
+        baseline,
+        ratio: ms / baseline,
+        ...(edits === 10_000 ? { target: '< 1000 ms' } : {}),
+        note: `${edits} offline edits per side, then converge over WebRTC (baseline: in-memory Yjs exchange)`,
+      });
+      if (edits === 10_000) wireRatio = median(runs.map((r) => r.wire / r.diff));
+    }
+    results.push({
+      id: 'sync.wire.ratio',
+      value: wireRatio,
+      unit: '×',
+      target: '≤ 1.5',
+      note: 'data-channel bytes of the 10k reconnect ÷ size of the Yjs diffs that had to cross',
+    });
+    const meshRuns = [];
+    for (let run = 0; run < RUNS; run++) meshRuns.push(await mesh(server.url, 6));
+    results.push({
+      id: 'sync.mesh6.ms',
+      value: median(meshRuns),
+      unit: 'ms',
+      note: '6 peers with 50 offline notes each go online at once; until all hold all 300',
+    });
+    return results;
+  } finally {
+    await server.close();
+  }
+}
+
+const SELF = fileURLToPath(import.meta.url);
+
+/** Runs the suite in a private network namespace (root), or explains why it cannot. */
+export async function benchSync(): Promise<BenchResult[]> {
+  if (process.env.OUTPOST_BENCH_INSIDE === '1') return runInside();
+  const name = `outpost-bench-${process.pid}`;
+  try {
+    execFileSync('ip', ['netns', 'add', name], { stdio: 'pipe' });
+  } catch {
+    console.warn(
+      'sync bench skipped: creating a network namespace needs root and iproute2 (WebRTC needs an interface with a default route).',
+    );
+    return [];
+  }
+  try {
+    const ip = (...args: string[]) => execFileSync('ip', ['-n', name, ...args], { stdio: 'pipe' });
+    ip('link', 'set', 'lo', 'up');
+    ip('link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1');
+    ip('addr', 'add', '10.77.0.1/24', 'dev', 'v0');
+    ip('addr', 'add', '10.77.0.2/24', 'dev', 'v1');
+    ip('link', 'set', 'v0', 'up');
+    ip('link', 'set', 'v1', 'up');
+    ip('route', 'add', 'default', 'via', '10.77.0.2', 'dev', 'v0');
+    const child = spawnSync(
+      'ip',
+      ['netns', 'exec', name, process.execPath, '--import', 'tsx', SELF],
+      {
+        env: { ...process.env, OUTPOST_BENCH_INSIDE: '1' },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+        cwd: path.resolve(path.dirname(SELF), '..'),
+        timeout: 10 * 60_000,
+      },
+    );
+    const line = child.stdout.trim().split('\n').pop() ?? '';
+    return JSON.parse(line) as BenchResult[];
+  } finally {
+    execFileSync('ip', ['netns', 'del', name], { stdio: 'pipe' });
+  }
+}
+
+if (process.env.OUTPOST_BENCH_INSIDE === '1' && process.argv[1] === SELF) {
+  const results = await runInside();
+  process.stdout.write(`${JSON.stringify(results)}\n`);
+  process.exit(0);
+}
