@@ -2,12 +2,14 @@
 import { benchModel } from './model';
 import { benchNotes } from './notes';
 import { benchSync } from './sync';
+import { benchStorage } from './storage';
 import { printTable, writeResults, type BenchResult } from './report';
 
 const suites: ReadonlyArray<[string, () => BenchResult[] | Promise<BenchResult[]>]> = [
   ['model', benchModel],
   ['notes', benchNotes],
   ['sync', benchSync],
+  ['storage', benchStorage],
 ];
 
 const results: BenchResult[] = [];

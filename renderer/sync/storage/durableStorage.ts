@@ -21,7 +21,6 @@ import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import {
   applyStoredRows,
-  fingerprint,
   rowBytes,
   rowSize,
   type SetAsideRow,
@@ -113,6 +112,14 @@ export interface DurableStorage {
   destroy(): Promise<void>;
 }
 
+/** SHA-256 (hex) with the platform's native digest: the same value as shared `fingerprint`. */
+async function digestHex(bytes: Uint8Array): Promise<string> {
+  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
+  let hex = '';
+  for (const byte of hash) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}
+
 /** Lets the page paint without the 1 s floor browsers put on timers in background tabs. */
 function yieldToPage(): Promise<void> {
   return new Promise((resolve) => {
@@ -193,7 +200,7 @@ export function openDurableStorage(
     if (verified) {
       const row = rows.find((candidate) => candidate.key === verified.key);
       const bytes = row ? rowBytes(row.value) : null;
-      if (bytes && bytes.length === verified.bytes && fingerprint(bytes) === verified.sha256)
+      if (bytes && bytes.length === verified.bytes && (await digestHex(bytes)) === verified.sha256)
         trustedKey = verified.key;
     }
     const ordered =
@@ -320,11 +327,15 @@ export function openDurableStorage(
     const state = Y.encodeStateAsUpdate(doc);
     const key = (await requestDone(updates.add(state))) as number;
     updates.delete(IDBKeyRange.upperBound(key, true));
-    tx.objectStore(CUSTOM_STORE).put(
-      { key, bytes: state.length, sha256: fingerprint(state) },
-      VERIFIED_KEY,
-    );
+    // The old record names a row that is gone; the new one is written once its digest is known
+    // (a crash in between only means the next load checks the row instead of trusting it).
+    tx.objectStore(CUSTOM_STORE).delete(VERIFIED_KEY);
     await done;
+    const sha256 = await digestHex(state);
+    const mark = db.transaction([CUSTOM_STORE], 'readwrite');
+    const marked = transactionDone(mark);
+    mark.objectStore(CUSTOM_STORE).put({ key, bytes: state.length, sha256 }, VERIFIED_KEY);
+    await marked;
     lastReadKey = key;
     stateBytes = state.length;
     bytesSince = 0;
@@ -399,7 +410,12 @@ export function openDurableStorage(
     setAside: () => dbPromise.then(readSetAside),
     async destroy() {
       if (destroyed) return;
+      // A compaction that was due runs before closing, so storage stays bounded however often
+      // the workspace is opened and closed.
+      const due = compactTimer !== null;
       if (compactTimer !== null) clearTimeout(compactTimer);
+      compactTimer = null;
+      if (due) await compact().catch(() => undefined);
       await compacting?.catch(() => undefined);
       destroyed = true;
       doc.off('update', onUpdate);
