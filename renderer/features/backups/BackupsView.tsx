@@ -176,40 +176,42 @@ export function BackupsView() {
                     </td>
                     <td>{formatBytes(entry.bytes)}</td>
                     <td>{counts(entry.counts)}</td>
-                    <td className="row-actions">
-                      <button
-                        type="button"
-                        className="button"
-                        disabled={busy !== null}
-                        aria-label={`Restore the backup from ${dateLabel(entry.createdAt)}`}
-                        onClick={() => void choose(entry.id)}
-                      >
-                        Restore…
-                      </button>
-                      <button
-                        type="button"
-                        className="button"
-                        disabled={busy !== null}
-                        aria-label={`Download the backup from ${dateLabel(entry.createdAt)}`}
-                        onClick={() =>
-                          void run('download', async () => {
-                            const r = await downloadBackup(workspaceId!, entry.id);
-                            return r.ok
-                              ? { ok: true, message: r.value }
-                              : { ok: false, message: r.error.message };
-                          })
-                        }
-                      >
-                        {shell === 'electron' ? 'Save a copy…' : 'Download'}
-                      </button>
+                    <td>
+                      <div className="row-actions end">
+                        <button
+                          type="button"
+                          className="button"
+                          disabled={busy !== null}
+                          aria-label={`Restore the backup from ${dateLabel(entry.createdAt)}`}
+                          onClick={() => void choose(entry.id)}
+                        >
+                          Restore…
+                        </button>
+                        <button
+                          type="button"
+                          className="button"
+                          disabled={busy !== null}
+                          aria-label={`Download the backup from ${dateLabel(entry.createdAt)}`}
+                          onClick={() =>
+                            void run('download', async () => {
+                              const r = await downloadBackup(workspaceId!, entry.id);
+                              return r.ok
+                                ? { ok: true, message: r.value }
+                                : { ok: false, message: r.error.message };
+                            })
+                          }
+                        >
+                          {shell === 'electron' ? 'Save a copy…' : 'Download'}
+                        </button>
+                      </div>
                     </td>
                   </tr>
                 ))}
               </tbody>
             </table>
             <p className="muted">
-              {list.entries.length} backups, {formatBytes(list.totalBytes)} of at most{' '}
-              {formatBytes(list.maxBytes)}
+              {list.entries.length === 1 ? '1 backup' : `${list.entries.length} backups`},{' '}
+              {formatBytes(list.totalBytes)} of at most {formatBytes(list.maxBytes)}
               {shell === 'electron' ? ` in ${list.folder}` : ''}.
             </p>
           </>
