@@ -3,6 +3,7 @@
  * the local person, and returns its Result for the caller to show. Files (MADR) go in and out of
  * the browser here: downloads through a Blob link, imports through File objects from a picker.
  */
+import { downloadFile } from '../../platform/download';
 import type * as Y from 'yjs';
 import { castVote, decisionContext, decisions, type DecisionPatch } from '../../../shared/model';
 import { exportMadr, importMadr } from '../../../shared/model/decisionsMadr';
@@ -40,14 +41,7 @@ export function contextFragment(id: string): Y.XmlFragment | null {
 }
 
 function download(fileName: string, markdown: string): void {
-  const url = URL.createObjectURL(new Blob([markdown], { type: 'text/markdown;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadFile(fileName, markdown, 'text/markdown;charset=utf-8');
 }
 
 /** Downloads each decision as its own MADR file; returns how many were written. */

@@ -4,6 +4,7 @@
  * Electron routes to the OS and browsers show natively), plus an in-app notice, once per
  * reminder on this device.
  */
+import { showDesktopNotice } from '../../platform/notify';
 import { useEffect } from 'react';
 import { dueReminders } from '../../../shared/model';
 import { useAppStore } from '../../store';
@@ -24,19 +25,7 @@ function loadShown(): string[] {
 }
 
 function showDesktop(title: string, body: string, onClick: () => void): void {
-  if (typeof Notification === 'undefined') return;
-  const show = () => {
-    const notification = new Notification(title, { body, tag: title });
-    notification.onclick = () => {
-      window.focus();
-      onClick();
-    };
-  };
-  if (Notification.permission === 'granted') show();
-  else if (Notification.permission === 'default')
-    void Notification.requestPermission().then((permission) => {
-      if (permission === 'granted') show();
-    });
+  void showDesktopNotice({ title, body, tag: title, onClick }, { ask: true });
 }
 
 export function useDecisionReminders(): void {

@@ -5,6 +5,7 @@
  * records. In web mode the companion cannot show native notifications, so this page shows a Web
  * Notification for each event pushed to it.
  */
+import { showDesktopNotice } from '../../platform/notify';
 import { create } from 'zustand';
 import {
   focusStatus,
@@ -75,21 +76,14 @@ function playChime(): void {
 function notifyInPage(event: FocusEvent, snapshot: FocusSnapshot): void {
   const reminder = reminderFor(event, snapshot.config.timeZone);
   if (!reminder) return;
-  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-  try {
-    const notification = new Notification(reminder.title, {
-      body: reminder.body,
-      tag: `outpost-focus-${event.type}`,
-      silent: !snapshot.preferences.sound,
-    });
-    notification.onclick = () => {
-      window.focus();
-      notification.close();
-    };
-    if (snapshot.preferences.sound) playChime();
-  } catch (error) {
-    console.warn('Could not show a notification', error);
-  }
+  void showDesktopNotice({
+    title: reminder.title,
+    body: reminder.body,
+    tag: `outpost-focus-${event.type}`,
+    silent: !snapshot.preferences.sound,
+  }).then((shown) => {
+    if (shown && snapshot.preferences.sound) playChime();
+  });
 }
 
 /**

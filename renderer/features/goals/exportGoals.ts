@@ -7,7 +7,7 @@ import {
 } from '../../../shared/model';
 import type { Goal } from '../../../shared/schema/records';
 import type { WorkspaceSnapshot } from '../../sync/workspaceSession';
-import { downloadText } from './download';
+import { downloadFile } from '../../platform/download';
 import { todayKey } from './format';
 
 export function exportNames(snapshot: WorkspaceSnapshot | null): ExportNames {
@@ -26,7 +26,7 @@ export function exportNames(snapshot: WorkspaceSnapshot | null): ExportNames {
 export function downloadMarkdown(goals: readonly Goal[], snapshot: WorkspaceSnapshot | null): void {
   const names = exportNames(snapshot);
   for (const goal of goals)
-    downloadText(
+    downloadFile(
       markdownFileName(goal),
       goalToMarkdown(goal, names),
       'text/markdown;charset=utf-8',
@@ -40,7 +40,7 @@ export function downloadCheckInsCsv(
   name = `check-ins-${todayKey()}.csv`,
 ): void {
   // A byte-order mark lets spreadsheet apps read the UTF-8 names correctly.
-  downloadText(
+  downloadFile(
     name,
     `\uFEFF${checkInsToCsv(goals, exportNames(snapshot))}`,
     'text/csv;charset=utf-8',

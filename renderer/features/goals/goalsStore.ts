@@ -4,6 +4,7 @@
  * (kept on this device in localStorage, scheduled with one timeout, shown as a desktop
  * notification, and moved into working hours when focus settings have them).
  */
+import { canNotify, showDesktopNotice } from '../../platform/notify';
 import { create } from 'zustand';
 import type * as Y from 'yjs';
 import {
@@ -131,21 +132,18 @@ function store(value: StoredReminder): void {
 
 /** Shows the reminder now, naming the key results this person owns that wait for a check-in. */
 function showReminder(): void {
-  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  if (!canNotify()) return;
   const { profile, snapshot } = useAppStore.getState();
   const due = profile
     ? keyResultsDue(snapshot?.goals.items ?? [], profile.memberId, Date.now())
     : [];
   const { title, body } = reminderMessage(due);
-  try {
-    const notification = new Notification(title, { body, tag: 'outpost-goals-check-in' });
-    notification.onclick = () => {
-      window.focus();
-      useAppStore.getState().setSection('goals');
-    };
-  } catch (error) {
-    console.warn('Could not show the check-in reminder', error);
-  }
+  void showDesktopNotice({
+    title,
+    body,
+    tag: 'outpost-goals-check-in',
+    onClick: () => useAppStore.getState().setSection('goals'),
+  });
 }
 
 /** A reminder that was due less than this long ago when Outpost opens is still shown. */

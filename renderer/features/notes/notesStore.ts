@@ -3,6 +3,7 @@
  * as the local person (components never touch Y types); state holds the tag filter, the command
  * palette and the person's saved templates (kept on this device).
  */
+import { downloadFile } from '../../platform/download';
 import { create } from 'zustand';
 import * as Y from 'yjs';
 import { newId } from '../../../shared/model/ids';
@@ -218,14 +219,7 @@ export function markdownFiles(ids: readonly string[]): ExportFile[] {
 }
 
 function download(name: string, content: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type: 'text/markdown;charset=utf-8' }));
-  const anchor = document.createElement('a');
-  anchor.href = url;
-  anchor.download = name;
-  document.body.append(anchor);
-  anchor.click();
-  anchor.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadFile(name, content, 'text/markdown;charset=utf-8');
 }
 
 /**
