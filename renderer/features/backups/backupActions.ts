@@ -4,6 +4,7 @@
  * file before anything is changed, and restore a workspace file as a new workspace or in place of
  * the open one. Documents and databases stay in here; components get plain results.
  */
+import { downloadFile } from '../../platform/download';
 import type * as Y from 'yjs';
 import { zipSync, strToU8 } from 'fflate';
 import { fromBase64, toBase64 } from 'lib0/buffer';
@@ -165,15 +166,7 @@ async function backupNowFor(reason: 'before-restore'): Promise<Result<unknown>> 
 }
 
 function download(bytes: Uint8Array, fileName: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.rel = 'noopener';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadFile(fileName, bytes, type);
 }
 
 function exportBaseName(doc: Y.Doc): string {

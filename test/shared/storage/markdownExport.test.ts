@@ -39,10 +39,14 @@ describe('Markdown export of a workspace', () => {
     expect(paths.some((p) => /^goals\/ship-the-beta-.+\.md$/.test(p))).toBe(true);
     expect(paths.some((p) => /^decisions\/adopt-async-updates-.+\.md$/.test(p))).toBe(true);
     const noteFile = files.find((f) => f.path.startsWith('notes/'))!;
-    expect(noteFile.content).toContain('tags: ["travel"]');
+    expect(noteFile.content).toContain('tags: [travel]');
     expect(noteFile.content).toContain('## Day one');
     expect(noteFile.content).toContain('Book the **train**');
     expect(noteFile.content).toContain('- [x] Pack');
+    const goalFile = files.find((f) => f.path.startsWith('goals/'))!;
+    expect(goalFile.content).toContain('title: "Ship the beta"');
+    const decisionFile = files.find((f) => f.path.startsWith('decisions/'))!;
+    expect(decisionFile.content).toContain('# Adopt async updates');
     expect(files[0]!.content).toContain('# Nomads');
     expect(files[0]!.content).toMatch(/1 notes, 1 goals, 1 decisions/);
   });
