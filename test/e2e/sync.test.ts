@@ -6,89 +6,14 @@
  * edit, then go online and converge. Screenshots of both sync panels land in test-results/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import type { ChildProcess } from 'node:child_process';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { inject } from 'vitest';
-import { CHROMIUM_PATH, SCREENSHOT_DIR, chromiumAvailable, onboard } from './harness';
-import { createNetns, netnsUnavailable, NETNS_SKIP_REASON, type NetNamespace } from '../sync/netns';
-import { startScript } from '../sync/peerProcess';
+import type { Page } from 'playwright-core';
+import { SCREENSHOT_DIR, onboard } from './harness';
+import { createNetns, type NetNamespace } from '../sync/netns';
+import { closeSide, nav, startSide, twoPeopleReady, type Side } from './twoPeople';
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  // Host candidates as plain addresses: the namespace has no mDNS responder for .local names.
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-];
-
-const ready = chromiumAvailable() && netnsUnavailable() === null;
-if (!chromiumAvailable()) console.warn(`Skipping sync e2e: no Chromium at ${CHROMIUM_PATH}.`);
-else if (!ready) console.warn(NETNS_SKIP_REASON());
-
-interface Side {
-  readonly companion: ChildProcess;
-  readonly browser: Browser;
-  readonly page: Page;
-  readonly errors: string[];
-  readonly dataDir: string;
-}
-
-async function startSide(netns: NetNamespace, lanPort: number): Promise<Side> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'outpost-sync-e2e-'));
-  // Two "machines" share one namespace here, so their LAN servers need different ports.
-  await writeFile(
-    path.join(dataDir, 'sync-settings.json'),
-    JSON.stringify({ lanServer: { enabled: true, port: lanPort } }),
-  );
-  const companion = startScript('test/sync/companionProcess.ts', netns, {
-    RENDERER_DIR: inject('rendererDir'),
-    DATA_DIR: dataDir,
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    companion.once('exit', (code) => reject(new Error(`companion exited ${code}`)));
-    createInterface({ input: companion.stdout! }).once('line', (line) =>
-      resolve((JSON.parse(line) as { url: string }).url),
-    );
-  });
-  const browser = await chromium.launch({
-    executablePath: netns.wrapper(CHROMIUM_PATH),
-    args: ARGS,
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
-    origin: new URL(url).origin,
-  });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(url);
-  return { companion, browser, page, errors, dataDir };
-}
-
-async function closeSide(side: Side | undefined): Promise<void> {
-  if (!side) return;
-  await side.browser.close();
-  side.companion.stdin?.end();
-  await new Promise((resolve) => side.companion.once('exit', resolve));
-  await rm(side.dataDir, { recursive: true, force: true });
-}
-
-/** A section button of the sidebar (its name may carry a count). */
-function nav(page: Page, section: string) {
-  return page
-    .getByRole('navigation', { name: 'Sections' })
-    .getByRole('button', { name: new RegExp(`^\\W*${section}`) });
-}
+const ready = twoPeopleReady('sync e2e');
 
 async function addNote(page: Page, title: string): Promise<void> {
   await nav(page, 'Notes').click();

@@ -8,6 +8,8 @@ import { EmptyState } from '../../components/EmptyState';
 import { TagEditor } from './TagEditor';
 import { NoteList } from './NoteList';
 import { NoteEditor } from './NoteEditor';
+import { NotePresence } from './NotePresence';
+import { NoteCrossLinks } from './NoteCrossLinks';
 import {
   allTemplates,
   createFromTemplate,
@@ -329,6 +331,7 @@ export function NotesView() {
           allowEmptyTitle
         >
           <div className="note-fields">
+            <NotePresence noteId={selected.id} />
             <TagEditor
               tags={selected.tags}
               disabled={selected.deletedAt !== null || readOnly}
@@ -365,6 +368,7 @@ export function NotesView() {
             editable={!readOnly && selected.deletedAt === null && problems.length === 0}
           />
           <Backlinks noteId={selected.id} reader={reader} />
+          <NoteCrossLinks noteId={selected.id} />
           {!readOnly && selected.deletedAt === null && <NoteActions note={selected} />}
         </RecordDetail>
       ) : damaged ? (

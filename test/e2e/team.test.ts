@@ -1,0 +1,230 @@
+/**
+ * Team features across two real peers, as two people would use them: Ana and Ben, each with their
+ * own web companion and Chromium inside a private network namespace, meet in a team workspace by
+ * invite code (signaling found by mDNS, WebRTC between the browsers; see ./twoPeople.ts). Then:
+ * - notes: both open the same note; each sees the other's caret (name label, their color) and
+ *   selection, and the other's avatar on the note; when Ben moves to another note both go away;
+ * - decisions: Ana proposes and votes agree, Ben votes block from his browser; both tallies and
+ *   the block with its reason show on both sides; the decision's link to a note shows in the note
+ *   on Ben's side;
+ * - focus: Ana starts a focus block; Ben's team view shows "in focus until HH:MM" for her, the
+ *   same time her own view shows.
+ * Screenshots: test-results/screenshots/team-*.png.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { SCREENSHOT_DIR } from './harness';
+import { createNetns, type NetNamespace } from '../sync/netns';
+import { closeSide, joinTeam, nav, startSide, twoPeopleReady, type Side } from './twoPeople';
+
+const ready = twoPeopleReady('team e2e');
+
+async function profileColor(page: Page): Promise<string> {
+  const raw = await page.evaluate(() => localStorage.getItem('outpost.profile') ?? '{}');
+  return (JSON.parse(raw) as { color: string }).color;
+}
+
+/** `#rrggbb` as the `rgb(r, g, b)` computed styles report. */
+function rgb(hex: string): string {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
+}
+
+async function openNote(page: Page, title: string): Promise<void> {
+  await nav(page, 'Notes').click();
+  await page.getByRole('option', { name: new RegExp(title) }).click();
+  await page.getByLabel('note title').waitFor();
+}
+
+/** The caret another person has in this page's editor (its label is their name). */
+function caretOf(page: Page, name: string) {
+  return page.locator('.note-body .collaboration-carets__caret', {
+    has: page.locator('.collaboration-carets__label', { hasText: new RegExp(`^${name}$`) }),
+  });
+}
+
+describe.runIf(ready)('team features between two people over real sync (Chromium)', () => {
+  let netns: NetNamespace;
+  let ana: Side;
+  let ben: Side;
+  let anaColor = '';
+  let benColor = '';
+
+  beforeAll(async () => {
+    await mkdir(SCREENSHOT_DIR, { recursive: true });
+    netns = createNetns();
+    [ana, ben] = await Promise.all([
+      startSide(netns, 47_511),
+      // Ben works in the dark theme: both themes get looked at.
+      startSide(netns, 47_512, { colorScheme: 'dark' }),
+    ]);
+    // Each picks a color when onboarding, so their carets and avatars can be told apart.
+    await joinTeam(
+      ana,
+      { name: 'Ana', color: '#059669' },
+      ben,
+      { name: 'Ben', color: '#db2777' },
+      'Harbour team',
+    );
+    [anaColor, benColor] = await Promise.all([profileColor(ana.page), profileColor(ben.page)]);
+    expect([anaColor, benColor]).toEqual(['#059669', '#db2777']);
+  });
+
+  afterAll(async () => {
+    await Promise.all([closeSide(ana), closeSide(ben)]);
+    netns?.destroy();
+  });
+
+  it('shows each other’s caret, selection and avatar in a shared note', async () => {
+    // Ana writes a note; Ben opens it when it arrives.
+    await nav(ana.page, 'Notes').click();
+    await ana.page.getByRole('button', { name: '+ New note' }).click();
+    await ana.page.keyboard.type('Route plan');
+    await ana.page.keyboard.press('Enter');
+    await ana.page.getByLabel('Note body').click();
+    await ana.page.keyboard.type('Leave Lisbon at dawn and reach Porto by noon.');
+    await ana.page.getByRole('option', { name: /Route plan/ }).waitFor();
+    await nav(ben.page, 'Notes').click();
+    await ben.page.getByRole('option', { name: /Route plan/ }).click({ timeout: 20_000 });
+    const benBody = ben.page.getByLabel('Note body');
+    await benBody.getByText('reach Porto by noon').waitFor();
+
+    // Ben selects "Porto" (a caret plus a selection); Ana's caret stays at the end of her text.
+    await benBody.click();
+    await ben.page.keyboard.press('End');
+    await ben.page.keyboard.press('Shift+Home');
+    await ana.page.getByLabel('Note body').press('End');
+
+    const benCaret = caretOf(ana.page, 'Ben');
+    await benCaret.waitFor();
+    await expect(benCaret.evaluate((el) => getComputedStyle(el).borderLeftColor)).resolves.toBe(
+      rgb(benColor),
+    );
+    await expect(
+      benCaret
+        .locator('.collaboration-carets__label')
+        .evaluate((el) => getComputedStyle(el).backgroundColor),
+    ).resolves.toBe(rgb(benColor));
+    // Ben's selection (the whole line) is highlighted in his color on Ana's side.
+    const selection = ana.page.locator('.note-body .ProseMirror-yjs-selection');
+    await selection.first().waitFor();
+    await expect(selection.allTextContents().then((parts) => parts.join(''))).resolves.toBe(
+      'Leave Lisbon at dawn and reach Porto by noon.',
+    );
+    await expect(
+      selection.first().evaluate((el) => getComputedStyle(el).backgroundColor),
+    ).resolves.toMatch(new RegExp(`^rgba\\(${rgb(benColor).slice(4, -1)}, 0\\.4`));
+    const anaCaret = caretOf(ben.page, 'Ana');
+    await anaCaret.waitFor();
+    await expect(anaCaret.evaluate((el) => getComputedStyle(el).borderLeftColor)).resolves.toBe(
+      rgb(anaColor),
+    );
+    // Neither sees a caret of their own.
+    await expect(caretOf(ana.page, 'Ana').count()).resolves.toBe(0);
+    await expect(caretOf(ben.page, 'Ben').count()).resolves.toBe(0);
+
+    // Who else is in this note, on the note itself.
+    await ana.page.getByRole('group', { name: 'Also in this note: Ben' }).waitFor();
+    await ben.page.getByRole('group', { name: 'Also in this note: Ana' }).waitFor();
+    await ana.page.screenshot({ path: path.join(SCREENSHOT_DIR, 'team-note-ana.png') });
+    await ben.page.screenshot({ path: path.join(SCREENSHOT_DIR, 'team-note-ben.png') });
+
+    // Ben moves to a note of his own: his caret and avatar leave Ana's note.
+    await ben.page.getByRole('button', { name: '+ New note' }).click();
+    await ben.page.keyboard.type('Van rental quotes');
+    await ben.page.keyboard.press('Enter');
+    await ana.page
+      .getByRole('group', { name: /^Also in this note/ })
+      .waitFor({ state: 'detached' });
+    await benCaret.waitFor({ state: 'detached' });
+    // The Sync page tells where he is now.
+    await nav(ana.page, 'Sync').click();
+    await ana.page
+      .getByText(/Van rental quotes/)
+      .first()
+      .waitFor({ timeout: 20_000 });
+  });
+
+  it('takes a vote from each person and shows the tally and the block on both sides', async () => {
+    // Ana proposes a decision, links the route note, and votes agree.
+    await nav(ana.page, 'Decisions').click();
+    await ana.page.getByRole('button', { name: 'Create the first decision' }).click();
+    const title = ana.page.getByLabel('decision title');
+    await title.fill('Rent a van for the move');
+    await title.press('Enter');
+    await ana.page.getByLabel('Link to').selectOption({ label: 'Route plan' });
+    await ana.page.getByRole('button', { name: 'Note: Route plan', exact: true }).waitFor();
+    await ana.page.getByLabel('Status').selectOption('proposed');
+    await ana.page.getByRole('radio', { name: 'Agree', exact: true }).click();
+    await ana.page.getByRole('button', { name: 'Cast vote' }).click();
+    await expect(ana.page.getByLabel('Tally').innerText()).resolves.toMatch(/1\s+agree/);
+
+    // Ben, in his own browser, finds it proposed and blocks with a reason.
+    await nav(ben.page, 'Decisions').click();
+    await ben.page.getByRole('option', { name: /Rent a van for the move/ }).click();
+    await ben.page.getByRole('heading', { name: 'Votes' }).waitFor();
+    await expect(ben.page.getByLabel('Tally').innerText()).resolves.toMatch(/1\s+agree/);
+    await ben.page.getByRole('radio', { name: 'Block', exact: true }).click();
+    await ben.page.getByLabel('Reason for your vote').fill('The van has no room for the bikes');
+    await ben.page.getByRole('button', { name: 'Cast vote' }).click();
+
+    for (const side of [ana, ben]) {
+      const tally = side.page.getByLabel('Tally');
+      await tally.filter({ hasText: /1\s*block/ }).waitFor({ timeout: 15_000 });
+      const text = await tally.innerText();
+      expect(text).toMatch(/1\s+agree/);
+      expect(text).toMatch(/0\s+disagree/);
+      const block = side.page.getByRole('alert').filter({ hasText: 'Blocked by' });
+      await expect(block.innerText()).resolves.toMatch(
+        side === ana
+          ? /Blocked by Ben\s+The van has no room for the bikes/
+          : /Blocked by You\s+The van has no room for the bikes/,
+      );
+      const votes = side.page.getByRole('list', { name: 'Votes by member' });
+      await expect(votes.getByRole('listitem').count()).resolves.toBe(2);
+    }
+    await ana.page.screenshot({ path: path.join(SCREENSHOT_DIR, 'team-decision-ana.png') });
+    await ben.page.screenshot({ path: path.join(SCREENSHOT_DIR, 'team-decision-ben.png') });
+
+    // The note shows the decision that links to it, on Ben's side too.
+    await openNote(ben.page, 'Route plan');
+    const links = ben.page.getByRole('region', { name: 'Goals and decisions linking here' });
+    await links.getByRole('button', { name: /Decision: Rent a van for the move/ }).waitFor();
+    await links.screenshot({ path: path.join(SCREENSHOT_DIR, 'team-note-links-ben.png') });
+    await links.getByRole('button', { name: /Decision: Rent a van for the move/ }).click();
+    await ben.page.getByLabel('decision title').waitFor();
+    await expect(ben.page.getByLabel('decision title').inputValue()).resolves.toBe(
+      'Rent a van for the move',
+    );
+  });
+
+  it('shows Ana “in focus until HH:MM” in Ben’s team view', async () => {
+    await nav(ana.page, 'Focus').click();
+    // Outside working hours the status would be "outside working hours": test at any hour.
+    const hoursOnly = ana.page.getByLabel(/Only during working hours/);
+    if (await hoursOnly.isChecked()) await hoursOnly.uncheck();
+    await ana.page.getByRole('button', { name: 'Start focus' }).click();
+    const own = ana.page
+      .getByTestId('team-row-Ana')
+      .getByTestId('team-status')
+      .filter({ hasText: /^in focus until \d\d:\d\d$/ });
+    await own.waitFor();
+    const anaSays = await own.textContent();
+
+    await nav(ben.page, 'Focus').click();
+    const seen = ben.page.getByTestId('team-row-Ana').getByTestId('team-status');
+    await seen.filter({ hasText: /^in focus until/ }).waitFor({ timeout: 15_000 });
+    await expect(seen.textContent()).resolves.toBe(anaSays);
+    await expect(
+      ben.page.getByTestId('team-row-Ben').getByTestId('team-status').textContent(),
+    ).resolves.not.toMatch(/in focus/);
+    await ben.page.locator('.team-focus').screenshot({
+      path: path.join(SCREENSHOT_DIR, 'team-focus-ben.png'),
+    });
+
+    expect(ana.errors).toEqual([]);
+    expect(ben.errors).toEqual([]);
+  });
+});
