@@ -6,7 +6,10 @@ import { useAppStore } from '../store';
 export function Onboarding() {
   const completeOnboarding = useAppStore((state) => state.completeOnboarding);
   const [name, setName] = useState('');
-  const [color, setColor] = useState<string>(PROFILE_COLORS[0]);
+  // A random preselected color, so teammates who never pick one still tell each other's cursors apart.
+  const [color, setColor] = useState<string>(
+    () => PROFILE_COLORS[Math.floor(Math.random() * PROFILE_COLORS.length)] ?? PROFILE_COLORS[0],
+  );
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';

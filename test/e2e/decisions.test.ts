@@ -149,7 +149,7 @@ describe.runIf(chromiumAvailable())('Decisions in Chromium (web mode)', () => {
       .fill('Support needs a live handover at 09:00 UTC');
     await page.getByRole('button', { name: 'Cast vote' }).click();
     const block = page.locator('.block-callout');
-    await expect(block.innerText()).resolves.toContain('Blocked by You');
+    await expect(block.innerText()).resolves.toContain('Blocked by you');
     await expect(block.innerText()).resolves.toContain(
       'Support needs a live handover at 09:00 UTC',
     );

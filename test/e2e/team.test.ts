@@ -180,7 +180,7 @@ describe.runIf(ready)('team features between two people over real sync (Chromium
       await expect(block.innerText()).resolves.toMatch(
         side === ana
           ? /Blocked by Ben\s+The van has no room for the bikes/
-          : /Blocked by You\s+The van has no room for the bikes/,
+          : /Blocked by you\s+The van has no room for the bikes/,
       );
       const votes = side.page.getByRole('list', { name: 'Votes by member' });
       await expect(votes.getByRole('listitem').count()).resolves.toBe(2);

@@ -73,9 +73,10 @@ export function DecisionsView() {
         type="button"
         className="button small"
         disabled={readOnly}
+        title="Import decisions from MADR Markdown files"
         onClick={() => fileInput.current?.click()}
       >
-        Import MADR…
+        Import…
       </button>
       <input
         ref={fileInput}

@@ -91,7 +91,7 @@ export function VotePanel({ decision, members, selfId, now, editable }: VotePane
 
       {tally.blocks.map((block) => (
         <div key={block.id} className="block-callout" role="alert">
-          <strong>⛔ Blocked by {name(block.member)}</strong>
+          <strong>⛔ Blocked by {block.member === selfId ? 'you' : name(block.member)}</strong>
           <p>{block.reason}</p>
         </div>
       ))}
