@@ -9,8 +9,10 @@ import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/r
 import StarterKit from '@tiptap/starter-kit';
 import { TaskItem, TaskList } from '@tiptap/extension-list';
 import { Placeholder } from '@tiptap/extensions';
-import Collaboration, { isChangeOrigin } from '@tiptap/extension-collaboration';
+import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import { ySyncPluginKey } from '@tiptap/y-tiptap';
+import * as Y from 'yjs';
 import { resolveNoteLink, safeLinkUrl, suggestNotes } from '../../../shared/model/notesLinks';
 import type { Note } from '../../../shared/schema/records';
 import { useAppStore } from '../../store';
@@ -246,6 +248,21 @@ function Toolbar({ editor }: { editor: Editor }) {
   );
 }
 
+/**
+ * Whether a change of a note's body was made here by the person, through this editor: the
+ * editor binding writes typing, pasting and formatting with the y-sync origin, and undo/redo come
+ * from Yjs's UndoManager. Changes that arrive from peers or storage are not local, and model writes
+ * (creating, importing, duplicating) carry their own origin and record their author themselves.
+ * Yjs calls body observers only for transactions that changed the body, so opening, clicking,
+ * selecting, presence and editability never count.
+ */
+function isOwnEdit(transaction: Y.Transaction): boolean {
+  return (
+    transaction.local &&
+    (transaction.origin === ySyncPluginKey || transaction.origin instanceof Y.UndoManager)
+  );
+}
+
 /** The rich-text editor of one note (callers key it by note id). */
 export function NoteEditor({ noteId, mode, editable }: NoteEditorProps) {
   const profile = useAppStore((state) => state.profile);
@@ -303,28 +320,35 @@ export function NoteEditor({ noteId, mode, editable }: NoteEditorProps) {
           return false;
         },
       },
-      onUpdate: ({ transaction }) => {
-        if (mode !== 'live' || isChangeOrigin(transaction)) return;
-        if (editTimer.current) clearTimeout(editTimer.current);
-        editTimer.current = setTimeout(() => markEdited(noteId), 1200);
-      },
     },
     [noteId, mode, fragment],
   );
 
   useEffect(() => {
-    editor.setEditable(editable);
+    // Without `false`, TipTap emits an "update" event (with an empty transaction) for this call.
+    editor.setEditable(editable, false);
   }, [editor, editable]);
 
-  useEffect(
-    () => () => {
+  useEffect(() => {
+    if (mode !== 'live' || !fragment) return;
+    const observer = (_events: unknown, transaction: Y.Transaction) => {
+      if (!isOwnEdit(transaction)) return;
+      if (editTimer.current) clearTimeout(editTimer.current);
+      editTimer.current = setTimeout(() => {
+        editTimer.current = null;
+        markEdited(noteId);
+      }, 1200);
+    };
+    fragment.observeDeep(observer);
+    return () => {
+      fragment.unobserveDeep(observer);
       if (editTimer.current) {
         clearTimeout(editTimer.current);
+        editTimer.current = null;
         markEdited(noteId);
       }
-    },
-    [noteId],
-  );
+    };
+  }, [fragment, mode, noteId]);
 
   if (!fragment) {
     return (
