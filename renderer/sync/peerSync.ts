@@ -121,6 +121,14 @@ const MAX_BAD_MESSAGES = 20;
 const SEND_HIGH_WATER = 1024 * 1024;
 /** Longest a batch of incoming messages may hold the thread before yielding. */
 const SLICE_MS = 8;
+/**
+ * Most messages handled before yielding, whatever the clock says: the time box is only checked
+ * between messages, and a fast clock check must not let a flood through in one go.
+ */
+export const MAX_MESSAGES_PER_SLICE = 256;
+/** Remote updates merged into one transaction; applying is what costs, so batches stay small. */
+const MAX_BATCH_UPDATES = 64;
+const MAX_BATCH_BYTES = 256 * 1024;
 
 type Listener = (status: PeerSyncStatus) => void;
 
@@ -208,31 +216,50 @@ class SignalingSocket {
   }
 }
 
-class PeerConn {
-  readonly peer: SimplePeerInstance;
+/**
+ * One peer as the message handling sees it: what it sent, how it behaved, and where replies go.
+ * {@link PeerConn} is the real one (a WebRTC data channel); tests drive {@link PeerSync.onPeerData}
+ * with their own subclass to exercise the handling of what peers send without WebRTC.
+ */
+export abstract class PeerEndpoint {
   state: PeerState = 'connecting';
-  glareToken: number | undefined;
-  connectedAt: number | null = null;
   lastSyncedAt: number | null = null;
   bytesIn = 0;
-  bytesOut = 0;
-  queuedBytes = 0;
+  /** Bytes received and not yet applied. */
   inboundBytes = 0;
   badMessages = 0;
+  closed = false;
+  /** A state vector that arrived while the answer to the previous one was still queued. */
+  pendingStep1: Uint8Array | null = null;
+  answeringStep1 = false;
   readonly clients = new Set<number>();
   readonly reassembler = new Reassembler();
+
+  constructor(readonly id: string) {}
+
+  /** Queues a message for the peer; `onSent` runs once it has been handed to the channel. */
+  abstract send(message: Uint8Array, onSent?: () => void): void;
+  abstract destroy(): void;
+}
+
+class PeerConn extends PeerEndpoint {
+  readonly peer: SimplePeerInstance;
+  glareToken: number | undefined;
+  connectedAt: number | null = null;
+  bytesOut = 0;
+  queuedBytes = 0;
   private readonly queue: Uint8Array[] = [];
   private pumping = false;
   private nextMessageId = 0;
   private drainedCallbacks: Array<() => void> = [];
-  closed = false;
 
   constructor(
-    readonly id: string,
+    id: string,
     readonly socket: SignalingSocket,
     readonly initiator: boolean,
     private readonly owner: PeerSync,
   ) {
+    super(id);
     this.peer = new Peer({
       initiator,
       trickle: true,
@@ -256,7 +283,7 @@ class PeerConn {
   }
 
   /** Queues a message (chunked if large) and sends as fast as the data channel drains. */
-  send(message: Uint8Array, onSent?: () => void): void {
+  override send(message: Uint8Array, onSent?: () => void): void {
     if (this.closed) return;
     for (const frame of toFrames(message, this.nextMessageId++)) {
       this.queue.push(frame);
@@ -292,7 +319,7 @@ class PeerConn {
     }
   }
 
-  destroy(): void {
+  override destroy(): void {
     this.closed = true;
     this.queue.length = 0;
     this.queuedBytes = 0;
@@ -306,7 +333,7 @@ class PeerConn {
 }
 
 interface Inbound {
-  readonly conn: PeerConn;
+  readonly conn: PeerEndpoint;
   readonly message: Uint8Array;
 }
 
@@ -617,8 +644,8 @@ export class PeerSync {
     this.scheduleStatus();
   }
 
-  /** @internal */
-  onPeerData(conn: PeerConn, data: Uint8Array): void {
+  /** @internal Handles one data-channel message from `conn` (tests call it directly). */
+  onPeerData(conn: PeerEndpoint, data: Uint8Array): void {
     if (conn.closed) return;
     conn.bytesIn += data.length;
     this.wire.bytesIn += data.length;
@@ -662,7 +689,7 @@ export class PeerSync {
     this.wire.framesOut++;
   }
 
-  private dropConn(conn: PeerConn): void {
+  private dropConn(conn: PeerEndpoint): void {
     if (this.conns.get(conn.id) === conn) this.conns.delete(conn.id);
     conn.destroy();
     const clients = [...conn.clients].filter((client) => client !== this.doc.clientID);
@@ -672,7 +699,7 @@ export class PeerSync {
     this.scheduleStatus();
   }
 
-  private reject(conn: PeerConn, reason: string, immediately = false): void {
+  private reject(conn: PeerEndpoint, reason: string, immediately = false): void {
     this.wire.rejected++;
     conn.badMessages++;
     if (immediately || conn.badMessages > MAX_BAD_MESSAGES) {
@@ -686,12 +713,22 @@ export class PeerSync {
   private readonly drain = (): void => {
     this.draining = null;
     const started = performance.now();
-    let updates: Array<{ conn: PeerConn; update: Uint8Array }> = [];
+    let updates: Array<{ conn: PeerEndpoint; update: Uint8Array }> = [];
+    let batchBytes = 0;
     const flush = () => {
       if (updates.length > 0) this.applyRemote(updates);
       updates = [];
+      batchBytes = 0;
     };
-    while (this.inbound.length > 0 && performance.now() - started < SLICE_MS) {
+    // The clock is read after each message and each applied batch, so the time box covers the
+    // applying (the costly part), not only the decoding.
+    for (
+      let handled = 0;
+      this.inbound.length > 0 &&
+      handled < MAX_MESSAGES_PER_SLICE &&
+      performance.now() - started < SLICE_MS;
+      handled++
+    ) {
       const { conn, message } = this.inbound.shift()!;
       conn.inboundBytes -= message.length;
       if (conn.closed) continue;
@@ -706,8 +743,10 @@ export class PeerSync {
             this.answerStep1(conn, payload);
           } else if (step === SYNC_STEP2 || step === SYNC_UPDATE) {
             updates.push({ conn, update: payload });
+            batchBytes += payload.length;
             if (step === SYNC_STEP2 && conn.state !== 'synced') conn.state = 'synced';
             conn.lastSyncedAt = this.now();
+            if (updates.length >= MAX_BATCH_UPDATES || batchBytes >= MAX_BATCH_BYTES) flush();
           } else {
             this.reject(conn, 'unknown sync step');
           }
@@ -730,21 +769,39 @@ export class PeerSync {
     if (this.inbound.length > 0) this.draining = setTimeout(this.drain, 0);
   };
 
-  private answerStep1(conn: PeerConn, stateVector: Uint8Array): void {
+  private answerStep1(conn: PeerEndpoint, stateVector: Uint8Array): void {
+    // A peer asking again before our answer left (or asking in a loop) gets one answer for its
+    // latest state vector once the previous one is sent: each answer may be the whole workspace.
+    if (conn.answeringStep1) {
+      Y.decodeStateVector(stateVector); // refuse garbage now, like an answered request
+      conn.pendingStep1 = stateVector;
+      return;
+    }
     const update = Y.encodeStateAsUpdate(this.doc, stateVector);
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
     encoding.writeVarUint(encoder, SYNC_STEP2);
     encoding.writeVarUint8Array(encoder, update);
     const sent = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+    conn.answeringStep1 = true;
     conn.send(encoding.toUint8Array(encoder), () => {
+      conn.answeringStep1 = false;
       conn.lastSyncedAt = this.now();
       this.markShared(sent);
+      const next = conn.pendingStep1;
+      conn.pendingStep1 = null;
+      if (next && !conn.closed && !this.destroyed) {
+        try {
+          this.answerStep1(conn, next);
+        } catch {
+          this.reject(conn, 'an unreadable state vector');
+        }
+      }
     });
   }
 
   /** Applies a batch of remote updates in one transaction (one UI refresh), isolating bad ones. */
-  private applyRemote(batch: ReadonlyArray<{ conn: PeerConn; update: Uint8Array }>): void {
+  private applyRemote(batch: ReadonlyArray<{ conn: PeerEndpoint; update: Uint8Array }>): void {
     const before = Y.decodeStateVector(Y.encodeStateVector(this.doc));
     let merged: Uint8Array | null = null;
     if (batch.length > 1) {
@@ -820,7 +877,7 @@ export class PeerSync {
     changes: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
   ): void => {
-    if (origin instanceof PeerConn) {
+    if (origin instanceof PeerEndpoint) {
       for (const client of [...changes.added, ...changes.updated]) origin.clients.add(client);
       for (const client of changes.removed) origin.clients.delete(client);
       this.scheduleStatus();
