@@ -12,7 +12,10 @@ export interface SyncNetworkService {
   get(): SyncNetwork;
   /** Calls `listener` with the new state after every change; returns the unsubscribe function. */
   subscribe(listener: (network: SyncNetwork) => void): () => void;
-  /** Applies changed settings (restarts the server when its port or switch changed). */
+  /**
+   * Applies changed settings: restarts the server when its port or switch changed, or when it
+   * could not start as the settings say (then the same settings again are a retry). Never rejects.
+   */
   apply(settings: SyncSettings): Promise<void>;
   close(): Promise<void>;
 }
@@ -29,13 +32,30 @@ export interface SyncNetworkOptions {
   readonly log?: (message: string) => void;
 }
 
+function errorCode(error: unknown): string | undefined {
+  return (error as { code?: string } | null)?.code;
+}
+
 function describeListenError(error: unknown, port: number): string {
-  const code = (error as { code?: string }).code;
+  const code = errorCode(error);
   if (code === 'EADDRINUSE')
     return `Port ${port} is already used by another program. Choose another port for the LAN server in Sync settings.`;
   if (code === 'EACCES')
     return `Outpost may not use port ${port} on this system. Choose a port above 1024 in Sync settings.`;
   return `The LAN server could not start: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/**
+ * Why the server runs on another port than the settings say. Teammates on the LAN still find it
+ * (mDNS announces the port it really has); only someone who typed this device's address by hand
+ * needs the new port.
+ */
+function describeFallback(error: unknown, wanted: number, got: number): string {
+  const why =
+    errorCode(error) === 'EACCES'
+      ? `Outpost may not use port ${wanted} on this system`
+      : `Port ${wanted} is already used by another program`;
+  return `${why}, so the LAN server runs on port ${got} instead; teammates on this network still find it. Choose another port in Sync settings to keep one.`;
 }
 
 /** Starts hosting and discovery according to `options.settings`. */
@@ -51,6 +71,8 @@ export async function startSyncNetwork(options: SyncNetworkOptions): Promise<Syn
     lanServers: [],
   };
   let current: SyncSettings['lanServer'] | null = null;
+  /** The server runs as the settings say (false after a fallback or a failure: worth retrying). */
+  let asConfigured = false;
   let closed = false;
 
   const publish = (next: SyncNetwork) => {
@@ -75,6 +97,7 @@ export async function startSyncNetwork(options: SyncNetworkOptions): Promise<Syn
 
   async function start(lanServer: SyncSettings['lanServer']): Promise<void> {
     current = { ...lanServer };
+    asConfigured = true;
     let localServer: SyncNetwork['localServer'] = {
       state: 'off',
       port: null,
@@ -82,24 +105,39 @@ export async function startSyncNetwork(options: SyncNetworkOptions): Promise<Syn
       error: null,
     };
     if (lanServer.enabled) {
-      try {
-        server = await startSignalingServer({
+      const wanted = options.port ?? lanServer.port;
+      const listen = (port: number) =>
+        startSignalingServer({
           host: options.host ?? '0.0.0.0',
-          port: options.port ?? lanServer.port,
+          port,
           log: (event, details) => log(`[signaling] ${event} ${JSON.stringify(details ?? {})}`),
         });
+      let problem: string | null = null;
+      try {
+        try {
+          server = await listen(wanted);
+        } catch (error) {
+          const code = errorCode(error);
+          if (wanted === 0 || (code !== 'EADDRINUSE' && code !== 'EACCES')) throw error;
+          // A port taken by another program must not cut this device off the LAN.
+          server = await listen(0);
+          problem = describeFallback(error, wanted, server.port);
+          asConfigured = false;
+          log(problem);
+        }
         localServer = {
           state: 'running',
           port: server.port,
           url: `ws://127.0.0.1:${server.port}`,
-          error: null,
+          error: problem,
         };
       } catch (error) {
+        asConfigured = false;
         localServer = {
           state: 'failed',
           port: null,
           url: null,
-          error: describeListenError(error, lanServer.port),
+          error: describeListenError(error, wanted),
         };
         log(localServer.error ?? '');
       }
@@ -133,12 +171,15 @@ export async function startSyncNetwork(options: SyncNetworkOptions): Promise<Syn
     const run = queue.then(async () => {
       if (closed) return;
       const next = settings.lanServer;
-      if (current && current.enabled === next.enabled && current.port === next.port) return;
+      // The same settings again are a retry when the server could not start as they say.
+      if (current && asConfigured && current.enabled === next.enabled && current.port === next.port)
+        return;
       await stop();
       await start(next);
     });
+    // Never rejects: callers fire and forget, and the outcome is in the published state.
     queue = run.catch((error: unknown) => log(`Sync network change failed: ${String(error)}`));
-    return run;
+    return queue;
   };
 
   await apply(options.settings);

@@ -101,7 +101,7 @@ export function NetworkCard() {
       </div>
       <p className="muted-note" role="status">
         {local.state === 'running'
-          ? `Running on port ${local.port}; announced on the local network.`
+          ? `Running on port ${local.port}; announced on the local network.${local.error ? ` ${local.error}` : ''}`
           : local.state === 'failed'
             ? local.error
             : local.state === 'starting'
