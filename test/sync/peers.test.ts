@@ -40,14 +40,15 @@ describe.runIf(available)('sync between real peers', { timeout: 90_000 }, () => 
     );
     signalingUrl = `ws://10.77.0.1:${port}`;
     closeSignaling = () => signaling.stdin?.end();
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await Promise.all(peers.map((p) => p.call('exit', {}, 3000).catch(() => {})));
     await Promise.all(peers.map((p) => p.close()));
     closeSignaling?.();
     netns?.destroy();
-  });
+    // Peer processes share two cores with the rest of the suite; give their shutdown room.
+  }, 60_000);
 
   it('two Node peers converge and see each other in awareness', async () => {
     const invite = newInvite('Two peers');
