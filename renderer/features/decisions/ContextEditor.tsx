@@ -20,7 +20,9 @@ export function ContextEditor({ decisionId, editable }: ContextEditorProps) {
   const editor = useEditor(
     {
       extensions: [
-        StarterKit.configure({ undoRedo: false }),
+        // Trailing-node insertion would write an empty paragraph into the shared document just
+        // because someone opened the decision; undo is Yjs's, through Collaboration.
+        StarterKit.configure({ undoRedo: false, trailingNode: false }),
         ...(fragment ? [Collaboration.configure({ fragment })] : []),
         Placeholder.configure({
           placeholder: 'What is the problem, and why decide now? Markdown shortcuts work.',
@@ -39,7 +41,8 @@ export function ContextEditor({ decisionId, editable }: ContextEditorProps) {
     [fragment],
   );
   useEffect(() => {
-    editor?.setEditable(editable);
+    // No update event: toggling editability is not an edit.
+    editor?.setEditable(editable, false);
   }, [editor, editable]);
   if (!fragment) return <p className="field-error">The context of this decision is unreadable.</p>;
   return <EditorContent editor={editor} className="decision-context" />;
