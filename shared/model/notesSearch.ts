@@ -1,9 +1,12 @@
 /**
- * Full-text search over notes with MiniSearch: titles, tags and bodies, prefix and light fuzzy
- * matching, titles ranked above bodies. The index is updated one note at a time (`set`/`remove`),
- * never rebuilt, and keeps each note's text to cut a highlighted excerpt around the first match.
+ * Full-text search over notes with MiniSearch: titles, tags and bodies, searched as they are typed
+ * (the last word also matches its completions), typos forgiven when exact words find too little,
+ * titles ranked above bodies. The index is updated one note at a time (`set`/`remove`), never
+ * rebuilt, and keeps each note's text to cut a highlighted excerpt around the first match. Work
+ * per query stays bounded on large workspaces: see `NoteSearchIndex`.
  */
 import MiniSearch from 'minisearch';
+import SearchableMap from 'minisearch/SearchableMap';
 
 export interface NoteSearchEntry {
   readonly id: string;
@@ -60,16 +63,22 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Splits `text` into parts matching any of `terms` at a word start (case-insensitive). */
-export function highlight(text: string, terms: readonly string[]): Highlighted {
-  const usable = [...new Set(terms.map((term) => term.trim()).filter(Boolean))].sort(
+/** A pattern finding any of `terms` at a word start in folded text (null when there are none). */
+export function matcher(terms: readonly string[]): RegExp | null {
+  const usable = [...new Set(terms.map((term) => fold(term.trim())).filter(Boolean))].sort(
     (a, b) => b.length - a.length,
   );
-  if (usable.length === 0 || text === '') return text ? [{ text, match: false }] : [];
-  const pattern = new RegExp(
-    `(?<![\\p{L}\\p{N}])(${usable.map((term) => escapeRegExp(fold(term))).join('|')})`,
-    'gu',
-  );
+  if (usable.length === 0) return null;
+  return new RegExp(`(?<![\\p{L}\\p{N}])(${usable.map(escapeRegExp).join('|')})`, 'gu');
+}
+
+/** Splits `text` into parts matching any of `terms` at a word start (case-insensitive). */
+export function highlight(
+  text: string,
+  terms: readonly string[],
+  pattern: RegExp | null = matcher(terms),
+): Highlighted {
+  if (!pattern || text === '') return text ? [{ text, match: false }] : [];
   const parts: Array<{ text: string; match: boolean }> = [];
   let last = 0;
   for (const found of fold(text).matchAll(pattern)) {
@@ -83,14 +92,18 @@ export function highlight(text: string, terms: readonly string[]): Highlighted {
 }
 
 /** An excerpt of about `length` characters around the first match of `terms` in `text`. */
-export function excerpt(text: string, terms: readonly string[], length = 160): Highlighted {
+export function excerpt(
+  text: string,
+  terms: readonly string[],
+  length = 160,
+  pattern: RegExp | null = matcher(terms),
+): Highlighted {
   const flat = text.replace(/\s+/g, ' ').trim();
   let start = 0;
-  const lower = fold(flat);
   let first = -1;
-  for (const term of terms) {
-    const at = lower.search(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(fold(term))}`, 'u'));
-    if (at !== -1 && (first === -1 || at < first)) first = at;
+  if (pattern) {
+    pattern.lastIndex = 0;
+    first = fold(flat).search(pattern);
   }
   if (first > 40) {
     start = first - 40;
@@ -100,7 +113,7 @@ export function excerpt(text: string, terms: readonly string[], length = 160): H
   const cut = flat.slice(start, start + length);
   const prefix = start > 0 ? '…' : '';
   const suffix = start + length < flat.length ? '…' : '';
-  const parts = highlight(cut, terms);
+  const parts = highlight(cut, terms, pattern);
   return [
     ...(prefix ? [{ text: prefix, match: false }] : []),
     ...parts,
@@ -108,7 +121,45 @@ export function excerpt(text: string, terms: readonly string[], length = 160): H
   ];
 }
 
-/** The notes search index. */
+/**
+ * A word held by more notes than this says little about which note is meant (its BM25 weight is
+ * near zero) and is expensive to score, so such words are checked in the candidates, not scored.
+ * The completions of a word being typed share the same budget of notes.
+ */
+const COMMON_NOTES = 2_000;
+/** At most this many completions of the word being typed are searched. */
+const MAX_COMPLETIONS = 40;
+/** MiniSearch's default weight of a prefix match, kept so ranking stays as before. */
+const PREFIX_WEIGHT = 0.375;
+
+const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[];
+
+/** The distinct index terms of an entry, as MiniSearch indexes them. */
+function termsOf(entry: NoteSearchEntry): Set<string> {
+  const terms = new Set<string>();
+  for (const text of [entry.title, entry.text, entry.tags.join(' ')])
+    for (const token of tokenize(text)) {
+      const term = fold(token);
+      if (term) terms.add(term);
+    }
+  return terms;
+}
+
+interface QueryTree {
+  readonly combineWith: 'AND';
+  readonly queries: Array<Exclude<Parameters<MiniSearch['search']>[0], symbol>>;
+}
+
+/**
+ * The notes search index.
+ *
+ * A query is searched the way it is typed: the words before the last one are complete and match
+ * exactly; the last word is still being typed, so it also matches its completions (the most
+ * common ones that fit a budget of notes), ranked a little below exact words. Words found in most
+ * notes ("the", or the completions of "t") are not scored over thousands of notes: the other words
+ * find the candidates and those words are checked in them. Typos are forgiven (fuzzy matching)
+ * only when exact words find too little, since fuzzy matching is the expensive part.
+ */
 export class NoteSearchIndex {
   private readonly mini = new MiniSearch<NoteSearchEntry>({
     ...NOTE_SEARCH_OPTIONS,
@@ -116,6 +167,8 @@ export class NoteSearchIndex {
       field === 'tags' ? entry.tags.join(' ') : String(entry[field as keyof NoteSearchEntry]),
   });
   private readonly entries = new Map<string, NoteSearchEntry>();
+  /** Every indexed term and the number of notes holding it, searchable by prefix. */
+  private readonly vocabulary = new SearchableMap<number>();
 
   /** Number of notes in the index. */
   get size(): number {
@@ -141,38 +194,175 @@ export class NoteSearchIndex {
       previous.tags.join(' ') === entry.tags.join(' ')
     )
       return;
-    if (previous) this.mini.replace(entry);
-    else this.mini.add(entry);
+    if (previous) {
+      this.count(previous, -1);
+      this.mini.replace(entry);
+    } else this.mini.add(entry);
+    this.count(entry, 1);
     this.entries.set(entry.id, entry);
   }
 
   remove(id: string): void {
-    if (!this.entries.delete(id)) return;
+    const previous = this.entries.get(id);
+    if (!previous) return;
+    this.entries.delete(id);
+    this.count(previous, -1);
     this.mini.discard(id);
+  }
+
+  private count(entry: NoteSearchEntry, delta: 1 | -1): void {
+    for (const term of termsOf(entry)) {
+      const next = (this.vocabulary.get(term) ?? 0) + delta;
+      if (next > 0) this.vocabulary.set(term, next);
+      else this.vocabulary.delete(term);
+    }
+  }
+
+  private notesWith(term: string): number {
+    return this.vocabulary.get(term) ?? 0;
+  }
+
+  /**
+   * The word being typed and its completions that are not common words, most common first, while
+   * they fit the budget, each with its ranking weight; `all` tells whether every one was taken.
+   */
+  private completions(prefix: string): { weights: Map<string, number>; all: boolean } {
+    const found: Array<[string, number]> = [];
+    for (const [term, notes] of this.vocabulary.atPrefix(prefix)) found.push([term, notes]);
+    found.sort((a, b) => b[1] - a[1] || a[0].length - b[0].length);
+    const weights = new Map<string, number>();
+    let budget = COMMON_NOTES;
+    let all = true;
+    for (const [term, notes] of found) {
+      if (notes > budget || weights.size >= MAX_COMPLETIONS) {
+        all = false;
+        continue;
+      }
+      const distance = term.length - prefix.length;
+      weights.set(term, (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * distance));
+      budget -= notes;
+    }
+    if (weights.has(prefix)) weights.set(prefix, 1);
+    return { weights, all };
   }
 
   /** Ranked hits for a query, best first; `accept` filters ids (e.g. out of the trash). */
   search(query: string, limit = 50, accept: (id: string) => boolean = () => true): NoteSearchHit[] {
-    const trimmed = query.trim();
-    if (!trimmed) return [];
+    const queryTerms = tokenize(query.trim())
+      .map((term) => fold(term))
+      .filter(Boolean);
+    if (queryTerms.length === 0) return [];
+    // A query ending in a space has no word being typed.
+    const typing = /\S$/.test(query) ? queryTerms[queryTerms.length - 1]! : null;
+    const complete = typing === null ? queryTerms : queryTerms.slice(0, -1);
+    const rare = complete.filter((term) => this.notesWith(term) <= COMMON_NOTES);
+    const common = complete.filter((term) => this.notesWith(term) > COMMON_NOTES);
+    const typed = typing === null ? null : this.completions(typing);
+    // The word being typed is scored through its completions when they are all of them, or when
+    // no rarer word finds candidates; otherwise it is checked in the candidates.
+    const scoreTyping = typed !== null && (typed.all || rare.length === 0);
+    const checkTyping = typing !== null && !scoreTyping ? typing : null;
+    const tree = (forgiving: boolean): QueryTree => ({
+      combineWith: 'AND',
+      queries: [
+        ...rare.map((term) => ({
+          queries: [term],
+          prefix: false,
+          fuzzy: forgiving ? fuzzy(term) : false,
+        })),
+        ...(scoreTyping && (forgiving || typed!.weights.size > 0)
+          ? [
+              {
+                combineWith: 'OR' as const,
+                queries: [
+                  ...typed!.weights.keys(),
+                  ...(forgiving ? [{ queries: [typing!], fuzzy: fuzzy(typing!) }] : []),
+                ],
+                prefix: false,
+                fuzzy: false,
+                boostTerm: (term: string) => typed!.weights.get(term) ?? 1,
+              },
+            ]
+          : []),
+      ],
+    });
+    const scored = new Map<string, { score: number; terms: readonly string[] }>();
+    const collect = (results: ReturnType<MiniSearch['search']>) => {
+      for (const result of results) {
+        const id = String(result.id);
+        const known = scored.get(id);
+        if (known) known.score += result.score;
+        else scored.set(id, { score: result.score, terms: result.terms });
+      }
+    };
+    if (rare.length > 0 || scoreTyping) {
+      const exact = tree(false);
+      let results = exact.queries.length > 0 ? this.mini.search(exact) : [];
+      // Typos are forgiven only when exact words and completions find too little.
+      if (results.length < Math.min(limit, 5)) {
+        const forgiving = this.mini.search(tree(true));
+        if (forgiving.length > results.length) results = forgiving;
+      }
+      collect(results);
+    }
+    if (common.length > 0) {
+      // Common words are scored where it is cheap and means most: in titles and tags.
+      collect(
+        this.mini.search(
+          { combineWith: 'AND', queries: complete.map((term) => ({ queries: [term] })) },
+          { fields: ['title', 'tags'], prefix: false, fuzzy: false },
+        ),
+      );
+    }
+    const ranked = [...scored.entries()].sort((a, b) => b[1].score - a[1].score);
+    // Checks run on the folded text with the highlighter's notion of a word start.
+    // (ASCII text needs no folding: a case-insensitive pattern finds the same, without a copy.)
+    const wholeWords = common.map(
+      (term) => new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(term)}(?![\\p{L}\\p{N}])`, 'iu'),
+    );
+    const startOf = (prefix: string | null) =>
+      prefix === null ? null : new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(prefix)}`, 'iu');
+    const matches = (entry: NoteSearchEntry, prefix: RegExp | null): boolean => {
+      if (wholeWords.length === 0 && prefix === null) return true;
+      const raw = `${entry.title}\n${entry.text}\n${entry.tags.join(' ')}`;
+      // eslint-disable-next-line no-control-regex -- the ASCII range is the fast path
+      const text = /^[\u0000-\u007f]*$/.test(raw) ? raw : fold(raw);
+      return wholeWords.every((word) => word.test(text)) && (prefix === null || prefix.test(text));
+    };
+    const checked = startOf(checkTyping);
+
     const hits: NoteSearchHit[] = [];
-    const queryTerms = MiniSearch.getDefault('tokenize')(trimmed) as string[];
-    // Exact and prefix matches first; fuzzy matching (typos) only when they find too little,
-    // since it is the expensive part of a query over a large index.
-    let results = this.mini.search(trimmed, { fuzzy: false });
-    if (results.length < Math.min(limit, 5)) results = this.mini.search(trimmed);
-    for (const result of results) {
-      if (hits.length >= limit) break;
-      const id = String(result.id);
-      const entry = this.entries.get(id);
-      if (!entry || !accept(id)) continue;
-      const terms = [...result.terms, ...queryTerms];
+    // One pattern per set of matched words (completions make a few), not one per hit.
+    const patterns = new Map<string, RegExp | null>();
+    const add = (entry: NoteSearchEntry, score: number, matched: readonly string[]) => {
+      const terms = [...queryTerms, ...matched];
+      const key = matched.join('\0');
+      let pattern = patterns.get(key);
+      if (pattern === undefined) patterns.set(key, (pattern = matcher(terms)));
       hits.push({
-        id,
-        score: result.score,
-        title: highlight(entry.title, terms),
-        excerpt: excerpt(entry.text, terms),
+        id: entry.id,
+        score,
+        title: highlight(entry.title, terms, pattern),
+        excerpt: excerpt(entry.text, terms, 160, pattern),
       });
+    };
+    for (const [id, { score, terms }] of ranked) {
+      if (hits.length >= limit) break;
+      const entry = this.entries.get(id);
+      if (entry && accept(id) && matches(entry, checked)) add(entry, score, terms);
+    }
+    // Only common words (or the start of one) left out of scoring: the ranked notes hold them in
+    // a title or tag, or hold a rarer completion; the other notes holding them follow, unranked.
+    if (
+      hits.length < limit &&
+      rare.length === 0 &&
+      (common.length > 0 || (typed !== null && !typed.all))
+    ) {
+      const prefix = startOf(typing);
+      for (const entry of this.entries.values()) {
+        if (hits.length >= limit) break;
+        if (!scored.has(entry.id) && accept(entry.id) && matches(entry, prefix)) add(entry, 0, []);
+      }
     }
     return hits;
   }

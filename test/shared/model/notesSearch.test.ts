@@ -1,0 +1,56 @@
+/**
+ * The notes index on a workspace large enough that some words are common (held by more notes than
+ * the index scores): such words, and the completions of a word being typed, still find exactly
+ * the notes that hold them, whether they are scored or checked.
+ */
+import { describe, expect, it } from 'vitest';
+import { NoteSearchIndex } from '../../../shared/model/notesSearch';
+
+const COMMON = 2_100; // more notes than the index scores a word over
+
+function workspace(): NoteSearchIndex {
+  const index = new NoteSearchIndex();
+  for (let i = 0; i < COMMON; i++)
+    index.set({
+      id: `n${i}`,
+      title: i % 500 === 0 ? `The plan ${i}` : `Week ${i}`,
+      text: `We plan the week ${i}. ${i % 100 === 0 ? 'Zebra crossing near the office.' : ''}`,
+      tags: [],
+    });
+  index.set({ id: 'z1', title: 'Zebra', text: 'A zebra without plans', tags: ['zoo'] });
+  index.set({ id: 'p1', title: 'Platypus', text: 'A platypus at the zoo', tags: [] });
+  return index;
+}
+
+const ids = (hits: ReadonlyArray<{ id: string }>) => hits.map((hit) => hit.id).sort();
+
+describe('searching words most notes hold', () => {
+  const index = workspace();
+
+  it('finds a common word in every note that holds it, titles first', () => {
+    const hits = index.search('plan ', 3000);
+    expect(hits).toHaveLength(COMMON);
+    // The notes with the word in the title rank first.
+    expect(ids(hits.slice(0, 5))).toEqual(['n0', 'n1000', 'n1500', 'n2000', 'n500']);
+    expect(hits[0]!.title.find((part) => part.match)?.text).toBe('plan');
+  });
+
+  it('checks a common word against the notes a rarer word finds', () => {
+    expect(ids(index.search('zebra the ', 100))).toEqual(
+      ids(Array.from({ length: 21 }, (_, i) => ({ id: `n${i * 100}` }))),
+    );
+    expect(ids(index.search('zebra plan ', 100))).toHaveLength(21);
+  });
+
+  it('finds every note holding a completion of the word being typed', () => {
+    // "pla" completes to "plan" (common), "plans" and "platypus" (rare).
+    expect(index.search('pla', 3000)).toHaveLength(COMMON + 2);
+    expect(ids(index.search('zebra pla', 100))).toHaveLength(22);
+    expect(ids(index.search('zoo pla', 100))).toEqual(['p1', 'z1']);
+    expect(ids(index.search('zoo platy', 100))).toEqual(['p1']);
+  });
+
+  it('still forgives a typo when exact words find nothing', () => {
+    expect(ids(index.search('platipus', 10))).toEqual(['p1']);
+  });
+});
