@@ -44,6 +44,7 @@ import {
 interface YIndexeddbInternals {
   _dbref: number;
   _dbsize: number;
+  _storeUpdate: (update: Uint8Array, origin: unknown) => void;
 }
 
 export interface LoadProgress {
@@ -227,7 +228,7 @@ export function openDurableStorage(
         chunk.push(row);
         chunkBytes += rowSize(row.value);
       }
-      const applied = applyStoredRows(doc, chunk, persistence, trustedKey);
+      const applied = applyQuietly(chunk, trustedKey);
       setAside.push(...applied.setAside);
       rowsDone += chunk.length;
       bytesDone += chunkBytes;
@@ -274,6 +275,24 @@ export function openDurableStorage(
     if (needsCompaction) scheduleCompaction();
     return result;
   })();
+
+  /**
+   * Applies stored rows with the two 'update' listeners that ignore this origin (y-indexeddb's
+   * writer and the save state below) detached for the synchronous call: with no listener left, Yjs
+   * skips encoding the applied rows back into an update message, which for a large workspace is
+   * as much work again as decoding them. Listeners of others stay attached (and get the update).
+   */
+  function applyQuietly(rows: readonly StoredRow[], trusted: number | null) {
+    const storeUpdate = internals._storeUpdate;
+    doc.off('update', storeUpdate);
+    doc.off('update', onUpdate);
+    try {
+      return applyStoredRows(doc, rows, persistence, trusted);
+    } finally {
+      doc.on('update', storeUpdate);
+      doc.on('update', onUpdate);
+    }
+  }
 
   function writeSetAside(tx: IDBTransaction, rows: readonly SetAsideRow[], at: number): void {
     const updates = tx.objectStore(UPDATES_STORE);
