@@ -1,18 +1,12 @@
-import { useEffect } from 'react';
+import { Suspense, lazy, useEffect } from 'react';
 import { useAppStore, type Section } from './store';
 import { SECTIONS, sectionFromHash } from './store/uiSlice';
 import { Sidebar } from './components/Sidebar';
 import { Notices } from './components/Notices';
 import { Onboarding } from './components/Onboarding';
 import { NotesView } from './features/notes/NotesView';
-import { CommandPalette } from './features/notes/CommandPalette';
-import { GoalsView, useGoalReminders } from './features/goals/GoalsView';
-import { DecisionsView } from './features/decisions/DecisionsView';
+import { useGoalReminders } from './features/goals/useGoalReminders';
 import { useDecisionReminders } from './features/decisions/useDecisionReminders';
-import { FocusView } from './features/focus/FocusView';
-import { SyncView } from './features/sync/SyncView';
-import { SettingsView } from './features/settings/SettingsView';
-import { BackupsView } from './features/backups/BackupsView';
 import { WorkspaceLoading } from './features/backups/WorkspaceLoading';
 import { useStorageFeedback } from './features/backups/storageStore';
 import type { RecordKind } from '../shared/schema/records';
@@ -83,7 +77,43 @@ function useShortcuts(): void {
   }, []);
 }
 
-const VIEWS: Record<Section, () => React.JSX.Element> = {
+/*
+ * Only the notes list is in the first bundle: every other section (and the command palette, the
+ * note editor inside NotesView) loads on first use, so opening the app parses and runs as little
+ * script as possible before the list paints (TipTap, recharts, qrcode, fflate load later).
+ */
+const GoalsView = lazy(() =>
+  import('./features/goals/GoalsView').then((m) => ({ default: m.GoalsView })),
+);
+const DecisionsView = lazy(() =>
+  import('./features/decisions/DecisionsView').then((m) => ({ default: m.DecisionsView })),
+);
+const FocusView = lazy(() =>
+  import('./features/focus/FocusView').then((m) => ({ default: m.FocusView })),
+);
+const SyncView = lazy(() =>
+  import('./features/sync/SyncView').then((m) => ({ default: m.SyncView })),
+);
+const SettingsView = lazy(() =>
+  import('./features/settings/SettingsView').then((m) => ({ default: m.SettingsView })),
+);
+const BackupsView = lazy(() =>
+  import('./features/backups/BackupsView').then((m) => ({ default: m.BackupsView })),
+);
+const CommandPalette = lazy(() =>
+  import('./features/notes/CommandPalette').then((m) => ({ default: m.CommandPalette })),
+);
+
+/** What a section shows while its code loads (a moment, the first time it is opened). */
+function SectionLoading() {
+  return (
+    <div className="loading" role="status">
+      Loading…
+    </div>
+  );
+}
+
+const VIEWS: Record<Section, React.ComponentType> = {
   notes: NotesView,
   goals: GoalsView,
   decisions: DecisionsView,
@@ -145,10 +175,20 @@ export function App() {
             Read-only: {status.reason}
           </div>
         )}
-        {status.state === 'loading' ? <WorkspaceLoading /> : <View />}
+        {status.state === 'loading' ? (
+          <WorkspaceLoading />
+        ) : (
+          <Suspense fallback={<SectionLoading />}>
+            <View />
+          </Suspense>
+        )}
       </main>
       <Notices />
-      {status.state === 'ready' && <CommandPalette />}
+      {status.state === 'ready' && (
+        <Suspense fallback={null}>
+          <CommandPalette />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { buildGoalTree, type GoalTreeNode } from '../../../shared/model';
 import { useAppStore } from '../../store';
 import { selectMembers } from '../../store/selectors';
@@ -6,7 +6,6 @@ import { RecordDetail } from '../../components/RecordDetail';
 import { EmptyState } from '../../components/EmptyState';
 import { GoalsListPane } from './GoalsListPane';
 import { GoalBody } from './GoalDetail';
-import { useGoalsStore } from './goalsStore';
 import './goals.css';
 
 function indexTree(nodes: readonly GoalTreeNode[], into: Map<string, GoalTreeNode>) {
@@ -70,12 +69,4 @@ export function GoalsView() {
       )}
     </div>
   );
-}
-
-/** Runs the weekly check-in reminder whichever section is open, once the profile is known. */
-export function useGoalReminders(): void {
-  const timeZone = useAppStore((state) => state.profile?.timeZone);
-  useEffect(() => {
-    if (timeZone) useGoalsStore.getState().loadReminder();
-  }, [timeZone]);
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { Suspense, lazy, useEffect, useRef, useState } from 'react';
 import type { DamagedRecord, Note } from '../../../shared/schema/records';
 import type { NotesIndexReader } from '../../../shared/model/notesLive';
 import { useAppStore } from '../../store';
@@ -7,7 +7,6 @@ import { RecordDetail } from '../../components/RecordDetail';
 import { EmptyState } from '../../components/EmptyState';
 import { TagEditor } from './TagEditor';
 import { NoteList } from './NoteList';
-import { NoteEditor } from './NoteEditor';
 import { NotePresence } from './NotePresence';
 import { NoteCrossLinks } from './NoteCrossLinks';
 import {
@@ -23,6 +22,23 @@ import {
   type ImportFile,
 } from './notesStore';
 import './notes.css';
+
+/** The editor (TipTap/ProseMirror) loads when a note is first opened, not before the list paints. */
+const LazyNoteEditor = lazy(() => import('./NoteEditor').then((m) => ({ default: m.NoteEditor })));
+
+function NoteEditor(props: React.ComponentProps<typeof LazyNoteEditor>) {
+  return (
+    <Suspense
+      fallback={
+        <div className="note-editor-loading muted" role="status">
+          Loading the editor…
+        </div>
+      }
+    >
+      <LazyNoteEditor {...props} />
+    </Suspense>
+  );
+}
 
 /** A small popover menu that closes on Escape or a click outside. */
 function Menu({
