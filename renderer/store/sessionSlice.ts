@@ -1,14 +1,15 @@
 import type { StateCreator } from 'zustand';
 import { Profile } from '../../shared/schema/profile';
-import { fail, ok } from '../../shared/result';
+import { fail, ok, type Result } from '../../shared/result';
 import { newId } from '../../shared/model/ids';
 import {
   draftProfile,
+  findIdentities,
   loadActiveWorkspaceId,
   loadProfile,
   loadWorkspaces,
+  profileFromIdentity,
   saveProfile,
-  saveWorkspaces,
 } from '../sync/localState';
 import { getOutpostApi } from '../platform/outpostApi';
 import { upsertMember } from '../../shared/model';
@@ -18,6 +19,7 @@ import type { AppState, SessionSlice } from './types';
 export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set, get) => ({
   booted: false,
   profile: null,
+  identityCandidates: [],
   appInfo: null,
   settings: null,
   async boot() {
@@ -31,28 +33,43 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
     else get().notify('warning', `Settings could not be loaded: ${settings.error.message}`);
     api.on('settings:changed', (next) => set({ settings: next }));
 
-    const profile = loadProfile();
+    const profile = await loadProfile();
     if (profile.problem) get().notify('warning', profile.problem);
     const workspaces = await loadWorkspaces();
     if (workspaces.problem) get().notify('warning', workspaces.problem);
-    set({ profile: profile.value, workspaces: workspaces.value, booted: true });
+    // No profile but workspaces: offer the people they list, so this person keeps their member id.
+    const identityCandidates =
+      profile.value === null && workspaces.value.length > 0
+        ? await findIdentities(workspaces.value)
+        : [];
+    set({
+      profile: profile.value,
+      workspaces: workspaces.value,
+      identityCandidates,
+      booted: true,
+    });
     if (profile.value && workspaces.value.length > 0) {
-      const stored = loadActiveWorkspaceId();
-      const active = workspaces.value.find((entry) => entry.id === stored) ?? workspaces.value[0]!;
+      const stored = await loadActiveWorkspaceId();
+      if (stored.problem) get().notify('warning', stored.problem);
+      const active =
+        workspaces.value.find((entry) => entry.id === stored.value) ?? workspaces.value[0]!;
       await get().openWorkspace(active.id);
     } else if (profile.value) {
-      await createPersonalWorkspace(set, get);
+      await createPersonalWorkspace(get);
     }
   },
   async completeOnboarding(input) {
     const parsed = Profile.safeParse({ ...draftProfile(), ...input });
     if (!parsed.success)
       return fail('invalid-input', parsed.error.issues[0]?.message ?? 'Invalid profile.');
-    saveProfile(parsed.data);
-    set({ profile: parsed.data });
-    if (get().workspaces.length === 0) await createPersonalWorkspace(set, get);
-    else await get().openWorkspace(get().workspaces[0]!.id);
-    return ok(parsed.data);
+    return startAs(set, get, parsed.data);
+  },
+  async recoverIdentity(memberId) {
+    const candidate = get().identityCandidates.find((item) => item.memberId === memberId);
+    const profile = candidate ? profileFromIdentity(candidate) : null;
+    if (!profile)
+      return fail('not-found', 'This person is not listed in the workspaces on this device.');
+    return startAs(set, get, profile);
   },
   updateProfile(patch) {
     const current = get().profile;
@@ -60,7 +77,9 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
     const parsed = Profile.safeParse({ ...current, ...patch });
     if (!parsed.success)
       return fail('invalid-input', parsed.error.issues[0]?.message ?? 'Invalid profile.');
-    saveProfile(parsed.data);
+    saveProfile(parsed.data).catch((error: unknown) =>
+      get().notify('error', error instanceof Error ? error.message : String(error)),
+    );
     set({ profile: parsed.data });
     // Teammates see the new name and color in the open workspace and in presence right away.
     const session = activeSession();
@@ -82,13 +101,36 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
   },
 });
 
-/** The personal workspace every person has, created on first run. */
-async function createPersonalWorkspace(
+/** Saves the profile (on disk before the app opens) and opens the person's workspace. */
+async function startAs(
   set: (partial: Partial<AppState>) => void,
   get: () => AppState,
-): Promise<void> {
+  profile: Profile,
+): Promise<Result<Profile>> {
+  try {
+    await saveProfile(profile);
+  } catch (error) {
+    return fail('not-saved', error instanceof Error ? error.message : String(error));
+  }
+  set({ profile, identityCandidates: [] });
+  const workspaces = get().workspaces;
+  if (workspaces.length === 0) {
+    await createPersonalWorkspace(get);
+    return ok(profile);
+  }
+  // A person picking themselves after losing the profile lands where they left off.
+  const stored = (await loadActiveWorkspaceId()).value;
+  const open =
+    workspaces.find((entry) => entry.id === stored) ??
+    workspaces.find((entry) => entry.kind === 'personal') ??
+    workspaces[0]!;
+  await get().openWorkspace(open.id);
+  return ok(profile);
+}
+
+/** The personal workspace every person has, created on first run. */
+async function createPersonalWorkspace(get: () => AppState): Promise<void> {
   const entry = { id: newId(), name: 'Personal', kind: 'personal' as const, createdAt: Date.now() };
-  saveWorkspaces([entry]);
-  set({ workspaces: [entry] });
+  await get().setWorkspaces(() => [entry]);
   await get().openWorkspace(entry.id);
 }

@@ -8,7 +8,7 @@ import type { SyncNetwork, SyncSettings, SyncSettingsPatch } from '../../shared/
 import { WorkspaceName, renameWorkspace as renameInDoc } from '../../shared/model';
 import { fail, ok, type Result } from '../../shared/result';
 import { getOutpostApi } from '../platform/outpostApi';
-import { WORKSPACE_DB_PREFIX, saveWorkspaces, type WorkspaceEntry } from '../sync/localState';
+import { WORKSPACE_DB_PREFIX, type WorkspaceEntry } from '../sync/localState';
 import type { PeerSync, PeerSyncStatus } from '../sync/peerSync';
 import {
   deviceLabel,
@@ -294,11 +294,9 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
         const entry = state.workspaces.find((w) => w.id === state.activeWorkspaceId);
         const docName = state.snapshot?.name;
         if (entry && docName && docName !== entry.name && state.snapshot !== previous.snapshot) {
-          const workspaces = state.workspaces.map((w) =>
-            w.id === entry.id ? { ...w, name: docName } : w,
+          void get().setWorkspaces((current) =>
+            current.map((w) => (w.id === entry.id ? { ...w, name: docName } : w)),
           );
-          saveWorkspaces(workspaces);
-          set({ workspaces });
         }
       });
       reconcile();
@@ -310,9 +308,7 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
       if (!parsed.success)
         return fail('invalid-input', parsed.error.issues[0]?.message ?? 'Invalid name.');
       const entry = newTeamEntry(parsed.data);
-      const workspaces = [...get().workspaces, entry];
-      saveWorkspaces(workspaces);
-      set({ workspaces });
+      await get().setWorkspaces((current) => [...current, entry]);
       await get().openWorkspace(entry.id);
       const session = activeSession();
       if (session?.id === entry.id) renameInDoc(session.doc, entry.name);
@@ -331,9 +327,7 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
         );
       }
       const entry = entryFromInvite(invite.value);
-      const workspaces = [...get().workspaces, entry];
-      saveWorkspaces(workspaces);
-      set({ workspaces });
+      await get().setWorkspaces((current) => [...current, entry]);
       await get().openWorkspace(entry.id);
       return ok(entry);
     },
@@ -354,13 +348,13 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
       if (!removeData) {
         // Keep the copy as a local workspace: readable and editable here, no longer synced, and
         // the secret key is forgotten so this device stops being able to rejoin by itself.
-        const kept = state.workspaces.map((w) =>
-          w.id === id
-            ? { id: w.id, name: w.name, kind: 'local' as const, createdAt: w.createdAt }
-            : w,
+        await get().setWorkspaces((current) =>
+          current.map((w) =>
+            w.id === id
+              ? { id: w.id, name: w.name, kind: 'local' as const, createdAt: w.createdAt }
+              : w,
+          ),
         );
-        saveWorkspaces(kept);
-        set({ workspaces: kept });
         forgetShared(id);
         return ok(null);
       }
@@ -369,8 +363,7 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
         const next = remaining.find((w) => w.kind === 'personal') ?? remaining[0];
         if (next) await get().openWorkspace(next.id);
       }
-      saveWorkspaces(remaining);
-      set({ workspaces: remaining });
+      await get().setWorkspaces((current) => current.filter((w) => w.id !== id));
       {
         forgetShared(id);
         const deleted = await new Promise<boolean>((resolve) => {

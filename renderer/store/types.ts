@@ -2,7 +2,7 @@ import type { AppInfo, AppSettings } from '../../shared/ipc/contract';
 import type { Profile } from '../../shared/schema/profile';
 import type { RecordKind } from '../../shared/schema/records';
 import type { Result } from '../../shared/result';
-import type { WorkspaceEntry } from '../sync/localState';
+import type { IdentityCandidate, WorkspaceEntry } from '../sync/localState';
 import type { SessionStatus, WorkspaceSnapshot } from '../sync/workspaceSession';
 import type { SyncSlice } from './syncSlice';
 
@@ -18,6 +18,8 @@ export interface Notice {
 export interface SessionSlice {
   booted: boolean;
   profile: Profile | null;
+  /** When the profile is gone but workspaces remain: the people they list, likeliest first. */
+  identityCandidates: IdentityCandidate[];
   appInfo: AppInfo | null;
   settings: AppSettings | null;
   boot(): Promise<void>;
@@ -26,6 +28,8 @@ export interface SessionSlice {
     color: string;
     timeZone: string;
   }): Promise<Result<Profile>>;
+  /** Continues as a member listed in a workspace on this device (same member id). */
+  recoverIdentity(memberId: string): Promise<Result<Profile>>;
   updateProfile(patch: Partial<Omit<Profile, 'memberId'>>): Result<Profile>;
   updateSettings(patch: Partial<AppSettings>): Promise<Result<AppSettings>>;
 }
@@ -39,6 +43,11 @@ export interface WorkspaceSlice {
   /** Closes the open workspace, runs `work` (e.g. replacing its stored data), and opens it again. */
   reopenWorkspace(work?: () => Promise<void>): Promise<void>;
   createWorkspace(name: string): Promise<Result<WorkspaceEntry>>;
+  /**
+   * Changes the list of workspaces: `update` gets the list as earlier changes left it; the result
+   * is saved durably before the store shows it.
+   */
+  setWorkspaces(update: (current: WorkspaceEntry[]) => WorkspaceEntry[]): Promise<void>;
   renameWorkspace(name: string): Result<string>;
 }
 

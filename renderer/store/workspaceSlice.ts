@@ -7,6 +7,8 @@ import { openWorkspaceSession, type WorkspaceSession } from '../sync/workspaceSe
 import type { AppState, WorkspaceSlice } from './types';
 
 let active: WorkspaceSession | null = null;
+/** The list changes still being written, in order. */
+let listWrites: Promise<void> = Promise.resolve();
 
 /** The open workspace session; only store actions use it, components never see Y types. */
 export function activeSession(): WorkspaceSession | null {
@@ -36,7 +38,7 @@ export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice
       if (active === session) set({ snapshot });
     });
     active = session;
-    saveActiveWorkspaceId(id);
+    saveActiveWorkspaceId(id).catch((error: unknown) => get().notify('warning', message(error)));
     const status = await session.ready;
     if (active !== session) return;
     set({ workspaceStatus: status });
@@ -44,7 +46,7 @@ export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice
     const docName = workspaceName(session.doc);
     if (entry.kind === 'personal' && docName === null && !status.readOnly)
       renameInDoc(session.doc, entry.name);
-    else if (docName && docName !== entry.name) updateEntry(set, get, id, { name: docName });
+    else if (docName && docName !== entry.name) await updateEntry(get, id, { name: docName });
   },
   async reopenWorkspace(work) {
     const id = get().activeWorkspaceId;
@@ -69,9 +71,7 @@ export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice
       kind: 'local',
       createdAt: Date.now(),
     };
-    const workspaces = [...get().workspaces, entry];
-    saveWorkspaces(workspaces);
-    set({ workspaces });
+    await get().setWorkspaces((current) => [...current, entry]);
     await get().openWorkspace(entry.id);
     if (active?.id === entry.id) renameInDoc(active.doc, entry.name);
     return ok(entry);
@@ -80,20 +80,36 @@ export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice
     const session = active;
     if (!session) return fail('closed', 'No workspace is open.');
     const renamed = renameInDoc(session.doc, name);
-    if (renamed.ok) updateEntry(set, get, session.id, { name: renamed.value });
+    if (renamed.ok) void updateEntry(get, session.id, { name: renamed.value });
     return renamed;
+  },
+  setWorkspaces(update) {
+    // One change at a time, each applied to the list as the previous one left it, and on disk
+    // before it shows on screen: a team workspace's key must survive a crash.
+    const run = listWrites.then(async () => {
+      const workspaces = update(get().workspaces);
+      try {
+        await saveWorkspaces(workspaces);
+      } catch (error) {
+        get().notify('error', message(error));
+      }
+      set({ workspaces });
+    });
+    listWrites = run.catch(() => undefined);
+    return run;
   },
 });
 
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 function updateEntry(
-  set: (partial: Partial<AppState>) => void,
   get: () => AppState,
   id: string,
   patch: Partial<WorkspaceEntry>,
-): void {
-  const workspaces = get().workspaces.map((entry) =>
-    entry.id === id ? { ...entry, ...patch } : entry,
+): Promise<void> {
+  return get().setWorkspaces((current) =>
+    current.map((entry) => (entry.id === id ? { ...entry, ...patch } : entry)),
   );
-  saveWorkspaces(workspaces);
-  set({ workspaces });
 }

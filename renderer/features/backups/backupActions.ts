@@ -22,7 +22,7 @@ import { fingerprint } from '../../../shared/storage/recovery';
 import { getOutpostApi } from '../../platform/outpostApi';
 import { useAppStore } from '../../store';
 import { activeSession } from '../../store/workspaceSlice';
-import { saveWorkspaces, WORKSPACE_DB_PREFIX, type WorkspaceEntry } from '../../sync/localState';
+import { WORKSPACE_DB_PREFIX, type WorkspaceEntry } from '../../sync/localState';
 import { workspaceFileOf } from '../../sync/storage/backupScheduler';
 import { workspaceStorage } from '../../sync/storage/workspaceStorage';
 import {
@@ -117,18 +117,13 @@ export async function restoreAsNew(checked: CheckedFile): Promise<Result<Workspa
     return fail('restore-failed', `The workspace could not be stored: ${String(error)}`);
   }
   const entry: WorkspaceEntry = { id, name, kind: 'local', createdAt: Date.now() };
-  const workspaces = [...useAppStore.getState().workspaces, entry];
-  saveWorkspaces(workspaces);
-  useAppStore.setState({ workspaces });
+  await useAppStore.getState().setWorkspaces((current) => [...current, entry]);
   await useAppStore.getState().openWorkspace(id);
   const session = activeSession();
   if (session?.id === id) renameWorkspace(session.doc, name);
-  useAppStore.setState({
-    workspaces: useAppStore
-      .getState()
-      .workspaces.map((item) => (item.id === id ? { ...item, name } : item)),
-  });
-  saveWorkspaces(useAppStore.getState().workspaces);
+  await useAppStore
+    .getState()
+    .setWorkspaces((current) => current.map((item) => (item.id === id ? { ...item, name } : item)));
   return ok(entry);
 }
 
