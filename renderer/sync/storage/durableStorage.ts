@@ -188,7 +188,6 @@ export function openDurableStorage(
     progress('reading', 0, 0, 0, 0);
     const db = await dbPromise;
     const stored = await readRows(db);
-    await persistence.whenSynced;
     const rows: StoredRow[] = stored.keys.map((key, index) => ({
       key,
       value: stored.values[index],
@@ -196,14 +195,17 @@ export function openDurableStorage(
     const bytesTotal = rows.reduce((sum, row) => sum + rowSize(row.value), 0);
     progress('checking', 0, rows.length, 0, bytesTotal);
 
-    let trustedKey: number | null = null;
+    // The digest (computed off the main thread) runs while y-indexeddb finishes opening.
     const verified = stored.verified;
-    if (verified) {
-      const row = rows.find((candidate) => candidate.key === verified.key);
-      const bytes = row ? rowBytes(row.value) : null;
-      if (bytes && bytes.length === verified.bytes && (await digestHex(bytes)) === verified.sha256)
-        trustedKey = verified.key;
-    }
+    const verifiedRow = verified ? rows.find((candidate) => candidate.key === verified.key) : null;
+    const verifiedBytes = verifiedRow ? rowBytes(verifiedRow.value) : null;
+    const digested =
+      verified && verifiedBytes && verifiedBytes.length === verified.bytes
+        ? digestHex(verifiedBytes)
+        : Promise.resolve(null);
+    await persistence.whenSynced;
+    const trustedKey: number | null =
+      verified && (await digested) === verified.sha256 ? verified.key : null;
     const ordered =
       trustedKey === null
         ? rows
