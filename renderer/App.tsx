@@ -39,6 +39,22 @@ function useTheme(): void {
   }, [theme]);
 }
 
+/**
+ * Focuses the title of a record just created, once its detail is on screen (a section opened for
+ * the first time shows it only after its code has loaded).
+ */
+function focusNewTitle(tries = 120): void {
+  requestAnimationFrame(() => {
+    const title = document.querySelector<HTMLInputElement>('.detail-title');
+    if (!title) {
+      if (tries > 0) focusNewTitle(tries - 1);
+      return;
+    }
+    title.focus();
+    title.select();
+  });
+}
+
 /** Ctrl/Cmd+1…6 switch sections, Ctrl/Cmd+N creates in the current one; the hash follows. */
 function useShortcuts(): void {
   useEffect(() => {
@@ -59,12 +75,7 @@ function useShortcuts(): void {
         event.preventDefault();
         const result = state.createRecord(kind, NEW_TITLES[kind]);
         if (!result.ok) state.notify('error', result.error.message);
-        else
-          requestAnimationFrame(() => {
-            const title = document.querySelector<HTMLInputElement>('.detail-title');
-            title?.focus();
-            title?.select();
-          });
+        else focusNewTitle();
       }
     };
     const onHash = () => useAppStore.getState().setSection(sectionFromHash(window.location.hash));
@@ -103,6 +114,23 @@ const BackupsView = lazy(() =>
 const CommandPalette = lazy(() =>
   import('./features/notes/CommandPalette').then((m) => ({ default: m.CommandPalette })),
 );
+
+/** Fetches every section's code once the first screen is up, so switching later is instant. */
+function usePreloadSections(ready: boolean): void {
+  useEffect(() => {
+    if (!ready) return;
+    const handle = setTimeout(() => {
+      void import('./features/goals/GoalsView');
+      void import('./features/decisions/DecisionsView');
+      void import('./features/focus/FocusView');
+      void import('./features/sync/SyncView');
+      void import('./features/settings/SettingsView');
+      void import('./features/backups/BackupsView');
+      void import('./features/notes/NoteEditor');
+    }, 300);
+    return () => clearTimeout(handle);
+  }, [ready]);
+}
 
 /** What a section shows while its code loads (a moment, the first time it is opened). */
 function SectionLoading() {
@@ -146,6 +174,7 @@ export function App() {
   const profile = useAppStore((state) => state.profile);
   const section = useAppStore((state) => state.section);
   const status = useAppStore((state) => state.workspaceStatus);
+  usePreloadSections(status.state === 'ready');
 
   if (!booted) {
     return (
