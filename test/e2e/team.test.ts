@@ -21,9 +21,22 @@ import { closeSide, joinTeam, nav, startSide, twoPeopleReady, type Side } from '
 
 const ready = twoPeopleReady('team e2e');
 
+/** The color in the profile this device stored (the `outpost-device` database). */
 async function profileColor(page: Page): Promise<string> {
-  const raw = await page.evaluate(() => localStorage.getItem('outpost.profile') ?? '{}');
-  return (JSON.parse(raw) as { color: string }).color;
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('outpost-device');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const profile = await new Promise<{ color: string } | undefined>((resolve, reject) => {
+      const request = db.transaction(['state'], 'readonly').objectStore('state').get('profile');
+      request.onsuccess = () => resolve(request.result as { color: string } | undefined);
+      request.onerror = () => reject(request.error);
+    });
+    db.close();
+    return profile?.color ?? '';
+  });
 }
 
 /** `#rrggbb` as the `rgb(r, g, b)` computed styles report. */
