@@ -45,8 +45,33 @@ const RECORD_NOTIFICATIONS = `(() => {
   window.Notification = Recorded;
 })();`;
 
+/**
+ * Reads (and, given `replace`, first replaces) the profile in this device's `outpost-device`
+ * database, as JSON.
+ */
+function deviceProfile(page: Page, replace?: string): Promise<string> {
+  return page.evaluate(async (value) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('outpost-device');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const tx = db.transaction(['state'], 'readwrite');
+    const store = tx.objectStore('state');
+    if (value !== undefined) store.put(JSON.parse(value), 'profile');
+    const profile = await new Promise<unknown>((resolve, reject) => {
+      const request = store.get('profile');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    await new Promise((resolve) => (tx.oncomplete = resolve));
+    db.close();
+    return JSON.stringify(profile ?? null);
+  }, replace);
+}
+
 async function switchProfile(page: Page, profile: string): Promise<void> {
-  await page.evaluate((value) => localStorage.setItem('outpost.profile', value), profile);
+  await deviceProfile(page, profile);
   await page.reload();
   await page.getByRole('navigation', { name: 'Sections' }).waitFor();
 }
@@ -76,7 +101,7 @@ describe.runIf(chromiumAvailable())('Decisions in Chromium (web mode)', () => {
   it('proposes a decision with two options and a closing date, and reminds before it closes', async () => {
     const { page } = app;
     await onboard(page, 'Ana');
-    anaProfile = await page.evaluate(() => localStorage.getItem('outpost.profile') ?? '');
+    anaProfile = await deviceProfile(page);
     await page.getByRole('button', { name: 'Decisions' }).click();
     await page.getByRole('button', { name: 'Create the first decision' }).click();
     const title = page.getByLabel('decision title');
