@@ -5,6 +5,8 @@ import { Sidebar } from './components/Sidebar';
 import { Notices } from './components/Notices';
 import { Onboarding } from './components/Onboarding';
 import { NotesView } from './features/notes/NotesView';
+import { GoalsView } from './features/goals/GoalsView';
+import { DecisionsView } from './features/decisions/DecisionsView';
 import { useGoalReminders } from './features/goals/useGoalReminders';
 import { useDecisionReminders } from './features/decisions/useDecisionReminders';
 import { WorkspaceLoading } from './features/backups/WorkspaceLoading';
@@ -89,16 +91,11 @@ function useShortcuts(): void {
 }
 
 /*
- * Only the notes list is in the first bundle: every other section (and the command palette, the
- * note editor inside NotesView) loads on first use, so opening the app parses and runs as little
- * script as possible before the list paints (TipTap, recharts, qrcode, fflate load later).
+ * The first bundle holds the shell and the three record sections (notes, goals, decisions), so
+ * Ctrl+N followed by typing never races a section's code; their heavy parts (the TipTap editors,
+ * recharts, MADR conversion) and the other sections load on first use or shortly after start-up,
+ * so opening the app runs as little script as possible before the list paints.
  */
-const GoalsView = lazy(() =>
-  import('./features/goals/GoalsView').then((m) => ({ default: m.GoalsView })),
-);
-const DecisionsView = lazy(() =>
-  import('./features/decisions/DecisionsView').then((m) => ({ default: m.DecisionsView })),
-);
 const FocusView = lazy(() =>
   import('./features/focus/FocusView').then((m) => ({ default: m.FocusView })),
 );
@@ -120,8 +117,8 @@ function usePreloadSections(ready: boolean): void {
   useEffect(() => {
     if (!ready) return;
     const handle = setTimeout(() => {
-      void import('./features/goals/GoalsView');
-      void import('./features/decisions/DecisionsView');
+      void import('./features/goals/ProgressChart');
+      void import('./features/decisions/ContextEditor');
       void import('./features/focus/FocusView');
       void import('./features/sync/SyncView');
       void import('./features/settings/SettingsView');

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Suspense, lazy, useState } from 'react';
 import { STATUS_TRANSITIONS } from '../../../shared/model';
 import type {
   Decision,
@@ -10,11 +10,15 @@ import type {
 } from '../../../shared/schema/records';
 import { useAppStore } from '../../store';
 import { TagEditor } from '../notes/TagEditor';
-import { ContextEditor } from './ContextEditor';
 import { VotePanel } from './VotePanel';
 import { exportDecisions, updateDecision } from './decisionActions';
 import type { DecisionPatch } from '../../../shared/model';
 import { CommitTextarea, formatWhen, memberName } from './parts';
+
+/** The rich-text editor (TipTap) loads with the first decision opened, not at start-up. */
+const ContextEditor = lazy(() =>
+  import('./ContextEditor').then((m) => ({ default: m.ContextEditor })),
+);
 
 const STATUS_LABEL: Record<DecisionStatus, string> = {
   draft: 'Draft',
@@ -145,8 +149,9 @@ export function DecisionDetail(props: DecisionDetailProps) {
           type="button"
           className="button"
           onClick={() => {
-            const result = exportDecisions([decision.id]);
-            if (!result.ok) notify('error', result.error.message);
+            void exportDecisions([decision.id]).then((result) => {
+              if (!result.ok) notify('error', result.error.message);
+            });
           }}
         >
           Export MADR
@@ -232,7 +237,9 @@ export function DecisionDetail(props: DecisionDetailProps) {
 
       <section className="card" aria-labelledby="context-heading">
         <h2 id="context-heading">Context and problem</h2>
-        <ContextEditor key={decision.id} decisionId={decision.id} editable={editable} />
+        <Suspense fallback={<p className="record-meta">Loading the editor…</p>}>
+          <ContextEditor key={decision.id} decisionId={decision.id} editable={editable} />
+        </Suspense>
       </section>
 
       <OptionsCard decision={decision} editable={editable} patch={patch} />

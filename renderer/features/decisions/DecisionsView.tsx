@@ -93,10 +93,11 @@ export function DecisionsView() {
         disabled={items.every((item) => item.deletedAt !== null)}
         title="Download every decision as its own MADR Markdown file"
         onClick={() => {
-          const result = exportDecisions(
+          void exportDecisions(
             items.filter((item) => item.deletedAt === null).map((item) => item.id),
-          );
-          if (!result.ok) notify('error', result.error.message);
+          ).then((result) => {
+            if (!result.ok) notify('error', result.error.message);
+          });
         }}
       >
         Export all

@@ -6,7 +6,6 @@
 import { downloadFile } from '../../platform/download';
 import type * as Y from 'yjs';
 import { castVote, decisionContext, decisions, type DecisionPatch } from '../../../shared/model';
-import { exportMadr, importMadr } from '../../../shared/model/decisionsMadr';
 import type { ModelContext } from '../../../shared/model';
 import { fail, ok, type Result } from '../../../shared/result';
 import type { Decision, VoteCast, VoteChoice } from '../../../shared/schema/records';
@@ -44,8 +43,12 @@ function download(fileName: string, markdown: string): void {
   downloadFile(fileName, markdown, 'text/markdown;charset=utf-8');
 }
 
-/** Downloads each decision as its own MADR file; returns how many were written. */
-export function exportDecisions(ids: readonly string[]): Result<number> {
+/** The MADR converter (TipTap's Markdown support), loaded on first use to keep start-up light. */
+const madr = () => import('../../../shared/model/decisionsMadr');
+
+/** Downloads each decision as its own MADR file; resolves with how many were written. */
+export async function exportDecisions(ids: readonly string[]): Promise<Result<number>> {
+  const { exportMadr } = await madr();
   return withWorkspace((doc) => {
     const state = useAppStore.getState();
     const all = state.snapshot?.decisions.items ?? [];
@@ -70,6 +73,7 @@ export interface ImportReport {
 
 /** Imports MADR files one by one; a bad file is reported and skipped, the others still import. */
 export async function importDecisionFiles(files: readonly File[]): Promise<ImportReport> {
+  const { importMadr } = await madr();
   const report: ImportReport = { imported: [], errors: [], warnings: [] };
   for (const file of files) {
     if (file.size > 1_000_000) {

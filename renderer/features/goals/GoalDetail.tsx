@@ -1,5 +1,5 @@
 /** The detail of one objective: summary, fields, key results, chart, check-ins and links. */
-import { useState } from 'react';
+import { Suspense, lazy, useState } from 'react';
 import {
   objectiveHealth,
   periodScore,
@@ -12,11 +12,15 @@ import { useAppStore } from '../../store';
 import { useDraft } from '../../components/useDraft';
 import { HealthBadge, ProgressBar } from './GoalWidgets';
 import { KeyResultsSection } from './KeyResults';
-import { ProgressChart } from './ProgressChart';
 import { CheckInTimeline } from './CheckInTimeline';
 import { GoalLinks } from './GoalLinks';
 import { downloadCheckInsCsv, downloadMarkdown } from './exportGoals';
 import { periodEndsAt, todayKey } from './format';
+
+/** The chart library (recharts) loads with the first goal opened, not at start-up. */
+const ProgressChart = lazy(() =>
+  import('./ProgressChart').then((m) => ({ default: m.ProgressChart })),
+);
 
 const STATUSES: ReadonlyArray<[Goal['status'], string]> = [
   ['active', 'Active'],
@@ -278,7 +282,9 @@ export function GoalBody({
       <DamagedParts goal={goal} />
       <GoalFields goal={goal} goals={goals} members={members} disabled={disabled} />
       <KeyResultsSection goal={goal} disabled={disabled} />
-      <ProgressChart goal={goal} />
+      <Suspense fallback={<p className="record-meta">Loading the chart…</p>}>
+        <ProgressChart goal={goal} />
+      </Suspense>
       <CheckInTimeline goal={goal} members={members} me={me} />
       <GoalLinks goal={goal} disabled={disabled} />
       <section className="goal-section" aria-labelledby="export-heading">
