@@ -188,6 +188,33 @@ async function firstPaintBench(env: Chromium): Promise<{ results: BenchResult[];
     await page.getByLabel('Your name').fill('Bench');
     await page.getByRole('button', { name: 'Get started' }).click();
     await page.getByRole('navigation', { name: 'Sections' }).waitFor();
+    // Leave only once the new workspace's first rows are on disk, or the seed would start empty.
+    await page.waitForFunction(
+      async (prefix) => {
+        for (const info of await indexedDB.databases()) {
+          if (!info.name?.startsWith(prefix)) continue;
+          const db = await new Promise<IDBDatabase>((resolve, reject) => {
+            const request = indexedDB.open(info.name!);
+            request.onsuccess = () => resolve(request.result);
+            request.onerror = () => reject(request.error);
+          });
+          try {
+            if (!db.objectStoreNames.contains('updates')) return false;
+            const count = await new Promise<number>((resolve, reject) => {
+              const request = db.transaction('updates').objectStore('updates').count();
+              request.onsuccess = () => resolve(request.result);
+              request.onerror = () => reject(request.error);
+            });
+            return count > 0;
+          } finally {
+            db.close();
+          }
+        }
+        return false;
+      },
+      WORKSPACE_DB_PREFIX,
+      { polling: 100 },
+    );
     // The workspace onboarding created (its database is the only workspace database), with
     // 10,000 notes added to it.
     await page.goto(env.pageUrl);
