@@ -19,7 +19,7 @@ import {
 import type { Result } from '../../shared/result';
 import { fail, ok } from '../../shared/result';
 import type { WorkspaceEntry } from './localState';
-import { PeerSync, type IceServer } from './peerSync';
+import type { IceServer, PeerSync } from './peerSync';
 
 const SHARED_KEY_PREFIX = 'outpost.sync.shared.';
 
@@ -89,9 +89,12 @@ export async function startTeamSync(options: {
 }): Promise<PeerSync> {
   const key = options.entry.secretKey ? secretKeyFromText(options.entry.secretKey) : undefined;
   if (!key) throw new Error('This team workspace has no valid secret key on this device.');
-  const [roomName, password] = await Promise.all([
+  const [roomName, password, { PeerSync }] = await Promise.all([
     deriveRoomName(key),
     deriveSignalingPassword(key),
+    // The provider (simple-peer, signaling crypto, framing) loads only when a team workspace
+    // opens: personal workspaces never fetch it, and it stays out of the first bundle.
+    import('./peerSync'),
   ]);
   const stored = localStorage.getItem(SHARED_KEY_PREFIX + options.entry.id);
   const provider = new PeerSync({
