@@ -25,6 +25,7 @@ import vm from 'node:vm';
 import v8 from 'node:v8';
 import type { Browser, Page } from 'playwright-core';
 import { createNotesLive } from '../shared/model/notesLive';
+import { NoteSearchIndex } from '../shared/model/notesSearch';
 import { generateCorpus, rng, typedQueries, type Corpus } from './notesCorpus';
 import { median, percentile, type BenchResult } from './report';
 
@@ -347,7 +348,12 @@ function searchBench(corpus: Corpus): BenchResult[] {
   const doc = new Y.Doc();
   Y.applyUpdate(doc, corpus.state);
   const before = heapUsed();
-  const live = createNotesLive(doc, { onChange: () => {}, schedule: () => 0, cancel: () => {} });
+  const live = createNotesLive(doc, {
+    onChange: () => {},
+    schedule: () => 0,
+    cancel: () => {},
+    searchIndex: new NoteSearchIndex(),
+  });
   live.flush();
   const reader = live.reader();
   const withIndex = heapUsed();

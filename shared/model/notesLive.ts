@@ -9,7 +9,7 @@ import type * as Y from 'yjs';
 import { notes, noteBody } from './notes';
 import { ROOT } from './roots';
 import { bodySnippet, digestBody, inspectBody } from './notesBody';
-import { NoteSearchIndex, type NoteSearchHit } from './notesSearch';
+import type { NoteSearchHit, NoteSearchIndex } from './notesSearch';
 import type { RecordList } from './collection';
 import type { DamagedRecord, Note, RecordRead } from '../schema/records';
 
@@ -38,6 +38,13 @@ export interface NotesLiveOptions {
   readonly sliceMs?: number;
   readonly schedule?: (run: () => void, delayMs: number) => unknown;
   readonly cancel?: (handle: unknown) => void;
+  /**
+   * The full-text index, or a promise of it. By default its module (MiniSearch) is imported when
+   * the notes are first read, so it is not part of what an app must load before its first paint;
+   * until it arrives, bodies wait to be indexed (and searched). Pass an instance to index at once
+   * (tests and benchmarks that `flush()` right away).
+   */
+  readonly searchIndex?: NoteSearchIndex | Promise<NoteSearchIndex>;
 }
 
 export interface NotesLive {
@@ -46,7 +53,7 @@ export interface NotesLive {
   reader(): NotesIndexReader;
   /** Feeds the events of `observeDeep` on the notes root. */
   onEvents(events: ReadonlyArray<Y.YEvent<Y.AbstractType<unknown>>>): void;
-  /** Reads every pending body now (tests and benchmarks). */
+  /** Reads every pending body now (tests and benchmarks); into the index once it has loaded. */
   flush(): void;
   destroy(): void;
 }
@@ -96,7 +103,7 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
   const outgoing = new Map<string, readonly string[]>();
   const incoming = new Map<string, Set<string>>();
   const problems = new Map<string, readonly string[]>();
-  const index = new NoteSearchIndex();
+  let index: NoteSearchIndex | null = null;
   let cached: RecordList<Note> | null = null;
   let version = 0;
   let currentReader: NotesIndexReader | null = null;
@@ -105,6 +112,8 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
   let destroyed = false;
 
   const readOne = (id: string): RecordRead<Note> => notes.get(doc, id)!;
+  const indexSource =
+    options.searchIndex ?? import('./notesSearch').then((module) => new module.NoteSearchIndex());
   root.forEach((_value, id) => {
     reads.set(id, readOne(id));
     unindexed.add(id);
@@ -127,17 +136,22 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
     problems.delete(id);
     unindexed.delete(id);
     setLinks(id, NO_IDS);
-    index.remove(id);
+    index?.remove(id);
   }
 
-  /** Reads one body into snippets, links and the index. */
+  /**
+   * Reads one body into snippets, links and the index. Before the index has loaded, the body
+   * stays in `unindexed` so that it is indexed (read again) once it has.
+   */
   function digest(id: string): void {
-    unindexed.delete(id);
+    if (index) unindexed.delete(id);
+    else unindexed.add(id);
     const fragment = noteBody(doc, id);
     const read = reads.get(id);
     if (!fragment || !read) {
+      unindexed.delete(id);
       setLinks(id, NO_IDS);
-      index.remove(id);
+      index?.remove(id);
       return;
     }
     const body = digestBody(fragment);
@@ -146,7 +160,7 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
     else problems.delete(id);
     snippets.set(id, body.text.replace(/\s+/g, ' ').trim().slice(0, 160));
     setLinks(id, body.links);
-    index.set({
+    index?.set({
       id,
       title: read.ok ? read.value.title : '',
       text: body.text,
@@ -164,7 +178,7 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
       const read = readOne(id);
       reads.set(id, read);
       // Title and tags are indexed too; the body text already known is reused.
-      if (index.has(id) && read.ok) {
+      if (index?.has(id) && read.ok) {
         index.set({
           id,
           title: read.value.title,
@@ -192,7 +206,7 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
 
   function runSlice(): void {
     sliceTimer = null;
-    if (destroyed) return;
+    if (destroyed || !index) return;
     refreshMeta();
     const started = Date.now();
     for (const id of unindexed) {
@@ -203,7 +217,18 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
     options.onChange();
     if (unindexed.size > 0) sliceTimer = schedule(runSlice, 0);
   }
-  if (unindexed.size > 0) sliceTimer = schedule(runSlice, 0);
+  const startIndexing = (loaded: NoteSearchIndex) => {
+    index = loaded;
+    if (unindexed.size > 0) sliceTimer = schedule(runSlice, 0);
+  };
+  if (indexSource instanceof Promise)
+    indexSource.then(
+      (loaded) => {
+        if (!destroyed) startIndexing(loaded);
+      },
+      (error: unknown) => console.error('The notes search index could not be loaded', error),
+    );
+  else startIndexing(indexSource);
 
   function accept(id: string): boolean {
     const read = reads.get(id);
@@ -256,7 +281,7 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
         },
         search(query, limit = 50) {
           if (refreshMeta()) cached = null;
-          return index.search(query, limit, accept);
+          return index ? index.search(query, limit, accept) : [];
         },
       };
       return currentReader;
@@ -290,7 +315,7 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
       if (sliceTimer !== null) cancel(sliceTimer);
       sliceTimer = null;
       readBodiesNow();
-      for (const id of [...unindexed]) digest(id);
+      if (index) for (const id of [...unindexed]) digest(id);
       changed();
     },
     destroy() {

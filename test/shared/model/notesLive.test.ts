@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { notes, noteBody, ROOT } from '../../../shared/model';
 import { duplicateNote, emptyNotesTrash, touchNote } from '../../../shared/model/notes';
 import { createNotesLive, type NotesLive } from '../../../shared/model/notesLive';
 import { readBodyTree, writeBodyTree, type BodyNode } from '../../../shared/model/notesBody';
 import { resolveNoteLink, safeLinkUrl, suggestNotes } from '../../../shared/model/notesLinks';
+import { NoteSearchIndex } from '../../../shared/model/notesSearch';
 
 const ctx = { actor: 'member-1', now: () => 1_760_000_000_000 };
 
@@ -18,6 +19,7 @@ function manualClock() {
       return next++;
     },
     cancel: (handle: unknown) => tasks.delete(handle as number),
+    pending: () => tasks.size,
     runAll() {
       while (tasks.size > 0) {
         const [id, run] = tasks.entries().next().value!;
@@ -36,6 +38,7 @@ function setup() {
     onChange: () => changes++,
     schedule: clock.schedule,
     cancel: clock.cancel,
+    searchIndex: new NoteSearchIndex(),
   });
   doc.getMap(ROOT.notes).observeDeep((events) => live.onEvents(events));
   return { doc, clock, live, changes: () => changes };
@@ -171,6 +174,7 @@ describe('the live notes view', () => {
       onChange: () => {},
       schedule: clock.schedule,
       cancel: clock.cancel,
+      searchIndex: new NoteSearchIndex(),
     });
     expect(live.list().items).toHaveLength(50);
     expect(live.reader().indexed).toBe(0);
@@ -178,6 +182,44 @@ describe('the live notes view', () => {
     clock.runAll();
     expect(live.reader().indexed).toBe(50);
     expect(live.reader().search('number').length).toBe(50);
+  });
+
+  it('loads the search index on its own and indexes every body (typed ones too) once it arrives', async () => {
+    const doc = new Y.Doc();
+    const first = note(doc, 'Loaded later', [para(text('kept before the index'))]);
+    const clock = manualClock();
+    let changes = 0;
+    const live = createNotesLive(doc, {
+      onChange: () => changes++,
+      schedule: clock.schedule,
+      cancel: clock.cancel,
+    });
+    doc.getMap(ROOT.notes).observeDeep((events) => live.onEvents(events));
+    // Before the index module has arrived: the list and snippets are there, search finds nothing.
+    expect(live.list().items.map((n) => n.title)).toEqual(['Loaded later']);
+    expect(live.reader().search('kept')).toEqual([]);
+    const second = note(doc, 'Typed meanwhile', [para(text('zebra crossing'))]);
+    clock.runAll();
+    expect(live.reader().snippet(second)).toBe('zebra crossing');
+    expect(live.reader().indexed).toBe(0);
+    // The default index is a dynamic import of notesSearch: wait for it, then slices run.
+    await vi.waitFor(() => expect(clock.pending()).toBeGreaterThan(0));
+    clock.runAll();
+    expect(changes).toBeGreaterThan(0);
+    expect(live.reader().indexed).toBe(2);
+    expect(
+      live
+        .reader()
+        .search('kept')
+        .map((hit) => hit.id),
+    ).toEqual([first]);
+    expect(
+      live
+        .reader()
+        .search('zebra')
+        .map((hit) => hit.id),
+    ).toEqual([second]);
+    live.destroy();
   });
 
   it('duplicates a note with its tags and body', () => {
