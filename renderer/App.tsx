@@ -124,6 +124,7 @@ function usePreloadSections(ready: boolean): void {
       void import('./features/settings/SettingsView');
       void import('./features/backups/BackupsView');
       void import('./features/notes/NoteEditor');
+      void import('../shared/model/notesMarkdown');
     }, 300);
     return () => clearTimeout(handle);
   }, [ready]);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { defineCollection, type ModelContext } from './collection';
 import { MODEL_ORIGIN, ROOT } from './roots';
 import { copyBody, writeBodyTree, type BodyNode } from './notesBody';
-import { mapNoteLinks } from './notesMarkdown';
+import { mapNoteLinks } from './notesLinks';
 import { fail, ok, type Result } from '../result';
 import { Note, Tag } from '../schema/records';
 

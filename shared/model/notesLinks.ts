@@ -3,6 +3,7 @@
  * `noteLink` node with the target's id). See docs/PROTOCOL.md §1.4.1.
  */
 import type { Note } from '../schema/records';
+import type { BodyNode } from './notesBody';
 
 /**
  * The URL a web link may point to: http(s) and mailto only; a bare domain gets `https://`.
@@ -59,4 +60,16 @@ export function suggestNotes(
     if (starts.length >= limit) break;
   }
   return [...starts, ...contains].slice(0, limit);
+}
+
+/** Calls `visit` on every note link of a tree and returns a tree with what it returns. */
+export function mapNoteLinks(
+  nodes: readonly BodyNode[],
+  visit: (attrs: Readonly<Record<string, unknown>>) => Record<string, unknown>,
+): BodyNode[] {
+  return nodes.map((node) => {
+    if (node.type === 'text') return node;
+    if (node.type === 'noteLink') return { ...node, attrs: visit(node.attrs ?? {}) };
+    return node.content ? { ...node, content: mapNoteLinks(node.content, visit) } : node;
+  });
 }

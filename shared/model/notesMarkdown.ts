@@ -445,18 +445,6 @@ export function markdownToBody(source: string): BodyElement[] {
   return blocksOf(markdown.lexer(source.replace(/\r\n?/g, '\n')));
 }
 
-/** Calls `visit` on every note link of a tree and returns a tree with what it returns. */
-export function mapNoteLinks(
-  nodes: readonly BodyNode[],
-  visit: (attrs: Readonly<Record<string, unknown>>) => Record<string, unknown>,
-): BodyNode[] {
-  return nodes.map((node) => {
-    if (node.type === 'text') return node;
-    if (node.type === 'noteLink') return { ...node, attrs: visit(node.attrs ?? {}) };
-    return node.content ? { ...node, content: mapNoteLinks(node.content, visit) } : node;
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 // Files: front matter, names and input checks
 

@@ -155,7 +155,7 @@ function ListHeader({ onCreate }: { onCreate: () => void }) {
                 className="menu-item"
                 onClick={() => {
                   close();
-                  createFromTemplate(template);
+                  void createFromTemplate(template);
                 }}
               >
                 {template.name}
@@ -256,11 +256,12 @@ function NoteActions({ note }: { note: Note }) {
           className="inline-form"
           onSubmit={(event) => {
             event.preventDefault();
-            const saved = saveAsTemplate(note.id, templateName);
-            if (!saved.ok) return setError(saved.error.message);
-            notify('info', `Saved the template “${saved.value.name}”.`);
-            setTemplateName(null);
-            setError(null);
+            void saveAsTemplate(note.id, templateName).then((saved) => {
+              if (!saved.ok) return setError(saved.error.message);
+              notify('info', `Saved the template “${saved.value.name}”.`);
+              setTemplateName(null);
+              setError(null);
+            });
           }}
         >
           <input

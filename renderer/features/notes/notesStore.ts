@@ -17,16 +17,6 @@ import {
 } from '../../../shared/model/notes';
 import { readBodyTree, copyBody } from '../../../shared/model/notesBody';
 import {
-  bodyToMarkdown,
-  decodeMarkdownFile,
-  markdownFileName,
-  markdownToBody,
-  MARKDOWN_EXTENSIONS,
-  MAX_IMPORT_FILE_BYTES,
-  noteToMarkdown,
-  parseNoteMarkdown,
-} from '../../../shared/model/notesMarkdown';
-import {
   BUILT_IN_TEMPLATES,
   parseSavedTemplates,
   SavedTemplate,
@@ -40,6 +30,12 @@ import { activeSession } from '../../store/workspaceSlice';
 import { getOutpostApi } from '../../platform/outpostApi';
 
 const TEMPLATES_KEY = 'outpost:note-templates';
+
+/**
+ * Markdown conversion (marked): templates, export and import. Loaded on first use, and fetched
+ * shortly after start-up (App.tsx), so it is not part of what runs before the list paints.
+ */
+export const markdownModule = () => import('../../../shared/model/notesMarkdown');
 
 interface NotesUiState {
   tagFilter: string | null;
@@ -123,7 +119,8 @@ export function createLinkedNote(title: string): Result<Note> {
 }
 
 /** Creates a note from a template and opens it. */
-export function createFromTemplate(template: NoteTemplate): Result<Note> {
+export async function createFromTemplate(template: NoteTemplate): Promise<Result<Note>> {
+  const { markdownToBody } = await markdownModule();
   const result = report(
     write((doc, ctx) =>
       createNotesFromSeeds(doc, ctx, [
@@ -142,7 +139,8 @@ export function allTemplates(saved: readonly NoteTemplate[]): NoteTemplate[] {
 }
 
 /** Saves a note as a template on this device. */
-export function saveAsTemplate(id: string, name: string): Result<NoteTemplate> {
+export async function saveAsTemplate(id: string, name: string): Promise<Result<NoteTemplate>> {
+  const { bodyToMarkdown } = await markdownModule();
   const session = activeSession();
   const read = session ? notes.get(session.doc, id) : undefined;
   const fragment = session ? noteBody(session.doc, id) : undefined;
@@ -188,7 +186,8 @@ export interface ExportFile {
 }
 
 /** Markdown files for the given notes (one per note, unique names). */
-export function markdownFiles(ids: readonly string[]): ExportFile[] {
+export async function markdownFiles(ids: readonly string[]): Promise<ExportFile[]> {
+  const { markdownFileName, noteToMarkdown } = await markdownModule();
   const session = activeSession();
   if (!session) return [];
   const byId = new Map(
@@ -227,7 +226,7 @@ function download(name: string, content: string): void {
  * browser each file is downloaded.
  */
 export async function exportMarkdown(ids: readonly string[]): Promise<Result<string>> {
-  const files = markdownFiles(ids);
+  const files = await markdownFiles(ids);
   if (files.length === 0) return report(fail('nothing', 'There are no notes to export.'));
   const { appInfo, notify } = useAppStore.getState();
   if (appInfo?.shell === 'web') {
@@ -259,6 +258,8 @@ export async function importMarkdown(
   files: readonly ImportFile[],
   fromFolder: boolean,
 ): Promise<Result<Note[]>> {
+  const { decodeMarkdownFile, MARKDOWN_EXTENSIONS, MAX_IMPORT_FILE_BYTES, parseNoteMarkdown } =
+    await markdownModule();
   const candidates = fromFolder
     ? files.filter((file) =>
         MARKDOWN_EXTENSIONS.some((ext) => file.name.toLowerCase().endsWith(ext)),
