@@ -1,8 +1,9 @@
 import { useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { DamagedRecord, RecordKind } from '../../shared/schema/records';
-import { useAppStore, type RecordView } from '../store';
+import { useAppStore } from '../store';
 import { DamagedRecords } from './DamagedRecords';
 import { EmptyState } from './EmptyState';
+import { RECORD_VIEWS, inView } from './recordViews';
 
 export interface ListRecord {
   readonly id: string;
@@ -29,18 +30,6 @@ interface RecordListPaneProps<T extends ListRecord> {
   readonly filterItem?: (item: T) => boolean;
   /** Shown instead of the list when `filterItem` leaves nothing. */
   readonly filteredEmpty?: ReactNode;
-}
-
-const VIEWS: ReadonlyArray<[RecordView, string]> = [
-  ['active', 'Active'],
-  ['archived', 'Archived'],
-  ['trash', 'Trash'],
-];
-
-function inView(item: ListRecord, view: RecordView): boolean {
-  if (view === 'trash') return item.deletedAt !== null;
-  if (item.deletedAt !== null) return false;
-  return view === 'archived' ? item.archived : !item.archived;
 }
 
 /** The list half of a section: view tabs, a title filter, keyboard navigation, damaged records. */
@@ -116,7 +105,7 @@ export function RecordListPane<T extends ListRecord>(props: RecordListPaneProps<
         </button>
       </div>
       <div className="tabs" role="tablist" aria-label={`${heading} views`}>
-        {VIEWS.map(([id, label]) => (
+        {RECORD_VIEWS.map(([id, label]) => (
           <button
             key={id}
             type="button"

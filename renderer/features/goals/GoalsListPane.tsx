@@ -11,7 +11,7 @@ import {
   type GoalTreeNode,
 } from '../../../shared/model';
 import type { DamagedRecord, Goal, Member } from '../../../shared/schema/records';
-import { useAppStore, type RecordView } from '../../store';
+import { useAppStore } from '../../store';
 import { DamagedRecords } from '../../components/DamagedRecords';
 import { EmptyState } from '../../components/EmptyState';
 import { useGoalsStore, type GoalFilters } from './goalsStore';
@@ -19,18 +19,7 @@ import { HealthBadge, ProgressBar } from './GoalWidgets';
 import { todayKey } from './format';
 import { downloadCheckInsCsv, downloadMarkdown } from './exportGoals';
 import { ReminderPanel } from './ReminderPanel';
-
-const VIEWS: ReadonlyArray<[RecordView, string]> = [
-  ['active', 'Active'],
-  ['archived', 'Archived'],
-  ['trash', 'Trash'],
-];
-
-function inView(goal: Goal, view: RecordView): boolean {
-  if (view === 'trash') return goal.deletedAt !== null;
-  if (goal.deletedAt !== null) return false;
-  return view === 'archived' ? goal.archived : !goal.archived;
-}
+import { RECORD_VIEWS, inView } from '../../components/recordViews';
 
 function matches(goal: Goal, filters: GoalFilters, me: string | undefined, today: string) {
   if (filters.status !== 'all' && goal.status !== filters.status) return false;
@@ -161,7 +150,7 @@ export function GoalsListPane({
       </div>
       <div className="tabs goals-tabs">
         <div role="tablist" aria-label="Goals views" className="tabs-group">
-          {VIEWS.map(([id, label]) => (
+          {RECORD_VIEWS.map(([id, label]) => (
             <button
               key={id}
               type="button"

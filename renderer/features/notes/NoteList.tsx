@@ -8,23 +8,13 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { DamagedRecord, Note } from '../../../shared/schema/records';
 import type { Highlighted, NoteSearchHit } from '../../../shared/model/notesSearch';
 import type { NotesIndexReader } from '../../../shared/model/notesLive';
-import { useAppStore, type RecordView } from '../../store';
+import { useAppStore } from '../../store';
 import { EmptyState } from '../../components/EmptyState';
 import { timeAgo } from '../../components/time';
 import { emptyTrash, openNote, useNotesStore } from './notesStore';
+import { RECORD_VIEWS, inView } from '../../components/recordViews';
 
-const VIEWS: ReadonlyArray<[RecordView, string]> = [
-  ['active', 'Active'],
-  ['archived', 'Archived'],
-  ['trash', 'Trash'],
-];
 const ROW_HEIGHT = 68;
-
-function inView(note: Note, view: RecordView): boolean {
-  if (view === 'trash') return note.deletedAt !== null;
-  if (note.deletedAt !== null) return false;
-  return view === 'archived' ? note.archived : !note.archived;
-}
 
 /** Renders highlighted text with <mark> around the matches. */
 export function Marked({ parts }: { parts: Highlighted }) {
@@ -112,7 +102,7 @@ export function NoteList({ items, damaged, reader, header }: NoteListProps) {
     <section className="list-pane notes-list" aria-label="Notes">
       {header}
       <div className="tabs" role="tablist" aria-label="Notes views">
-        {VIEWS.map(([id, label]) => (
+        {RECORD_VIEWS.map(([id, label]) => (
           <button
             key={id}
             type="button"
