@@ -7,6 +7,7 @@
 import * as Y from 'yjs';
 import type { z } from 'zod';
 import { newId } from './ids';
+import { describeIssues, previewValue } from './damage';
 import { MODEL_ORIGIN } from './roots';
 import { fail, ok, type Result } from '../result';
 import type { DamagedRecord, RecordKind, RecordRead } from '../schema/records';
@@ -62,23 +63,6 @@ export interface Collection<T extends { id: string }, CIn, PIn> {
   map(doc: Y.Doc, id: string): Y.Map<unknown> | undefined;
 }
 
-function describe(error: z.ZodError): string[] {
-  return error.issues.map((issue) =>
-    issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
-  );
-}
-
-function preview(value: unknown): string {
-  let text: string;
-  try {
-    text =
-      JSON.stringify(value instanceof Y.AbstractType ? value.toJSON() : value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
-}
-
 /** Reads the fields every record carries. */
 function readBase(record: Y.Map<unknown>): Record<string, unknown> {
   return {
@@ -110,7 +94,7 @@ export function defineCollection<
           kind: spec.kind,
           id,
           problems: ['record is not a map'],
-          preview: preview(value),
+          preview: previewValue(value),
         },
       };
     }
@@ -119,7 +103,12 @@ export function defineCollection<
     if (parsed.success) return { ok: true, value: parsed.data };
     return {
       ok: false,
-      damaged: { kind: spec.kind, id, problems: describe(parsed.error), preview: preview(plain) },
+      damaged: {
+        kind: spec.kind,
+        id,
+        problems: describeIssues(parsed.error),
+        preview: previewValue(plain),
+      },
     };
   }
 
@@ -179,7 +168,7 @@ export function defineCollection<
     root: spec.root,
     create(doc, ctx, rawInput) {
       const input = spec.createInput.safeParse(rawInput);
-      if (!input.success) return fail('invalid-input', describe(input.error).join(' '));
+      if (!input.success) return fail('invalid-input', describeIssues(input.error).join(' '));
       const id = newId();
       const now = (ctx.now ?? Date.now)();
       doc.transact(() => {
@@ -197,7 +186,7 @@ export function defineCollection<
     },
     update(doc, ctx, id, rawPatch) {
       const patch = spec.patchInput.safeParse(rawPatch);
-      if (!patch.success) return fail('invalid-input', describe(patch.error).join(' '));
+      if (!patch.success) return fail('invalid-input', describeIssues(patch.error).join(' '));
       const target = writable(doc, id, true);
       if (!target.ok) return target;
       const full = { actor: ctx.actor, now: ctx.now ?? Date.now };

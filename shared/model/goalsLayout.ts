@@ -6,7 +6,6 @@
  * the key result, keyed by random ids, so concurrent appends all survive. See docs/PROTOCOL.md §1.5.
  */
 import * as Y from 'yjs';
-import type { z } from 'zod';
 import {
   CheckIn,
   KeyResult,
@@ -15,6 +14,7 @@ import {
   type DamagedPart,
   type LinkKind,
 } from '../schema/goal';
+import { describeIssues, previewValue } from './damage';
 
 /** Prefix of a goal map key holding a key result (`kr:<id>` → Y.Map). */
 export const KEY_RESULT_PREFIX = 'kr:';
@@ -48,23 +48,6 @@ export interface GoalParts {
   readonly damagedParts: DamagedPart[];
 }
 
-function problems(error: z.ZodError): string[] {
-  return error.issues.map((issue) =>
-    issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
-  );
-}
-
-function preview(value: unknown): string {
-  let text: string;
-  try {
-    text =
-      JSON.stringify(value instanceof Y.AbstractType ? value.toJSON() : value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
-}
-
 /** Reads `link:<kind>:<id>` keys of a map into link references; bad ones are reported. */
 function readLinks(
   map: Y.Map<unknown>,
@@ -83,8 +66,8 @@ function readLinks(
         part: 'link',
         id: key,
         keyResultId,
-        problems: parsed.success ? ['link value is not true'] : problems(parsed.error),
-        preview: preview(value),
+        problems: parsed.success ? ['link value is not true'] : describeIssues(parsed.error),
+        preview: previewValue(value),
       });
   });
   return links.sort((a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
@@ -97,7 +80,7 @@ function readKeyResult(id: string, value: unknown, damaged: DamagedPart[]): KeyR
       id,
       keyResultId: null,
       problems: found,
-      preview: preview(shown),
+      preview: previewValue(shown),
     });
     return null;
   };
@@ -126,8 +109,8 @@ function readKeyResult(id: string, value: unknown, damaged: DamagedPart[]): KeyR
         part: 'check-in',
         id: checkInId,
         keyResultId: id,
-        problems: problems(parsed.error),
-        preview: preview(entry),
+        problems: describeIssues(parsed.error),
+        preview: previewValue(entry),
       });
   });
   checkIns.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
@@ -143,8 +126,8 @@ function readKeyResult(id: string, value: unknown, damaged: DamagedPart[]): KeyR
         part: 'milestone',
         id: milestoneId,
         keyResultId: id,
-        problems: problems(parsed.error),
-        preview: preview(entry),
+        problems: describeIssues(parsed.error),
+        preview: previewValue(entry),
       });
   });
   milestones.sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
@@ -155,7 +138,7 @@ function readKeyResult(id: string, value: unknown, damaged: DamagedPart[]): KeyR
   plain.milestones = milestones;
   plain.links = readLinks(linkMap as Y.Map<unknown>, id, damaged);
   const parsed = KeyResult.safeParse(plain);
-  if (!parsed.success) return fail(problems(parsed.error), plain);
+  if (!parsed.success) return fail(describeIssues(parsed.error), plain);
   return parsed.data;
 }
 
