@@ -21,6 +21,14 @@ import {
   type CheckedFile,
 } from './backupActions';
 import { useStorageStore } from './storageStore';
+import type { Result } from '../../../shared/result';
+
+/** A result as what `run` reports: its message when it worked, its error when it did not. */
+function outcome(result: Result<string>): { ok: boolean; message: string } {
+  return result.ok
+    ? { ok: true, message: result.value }
+    : { ok: false, message: result.error.message };
+}
 
 const REASONS: Record<string, string> = {
   change: 'after changes',
@@ -193,12 +201,9 @@ export function BackupsView() {
                           disabled={busy !== null}
                           aria-label={`Download the backup from ${dateLabel(entry.createdAt)}`}
                           onClick={() =>
-                            void run('download', async () => {
-                              const r = await downloadBackup(workspaceId!, entry.id);
-                              return r.ok
-                                ? { ok: true, message: r.value }
-                                : { ok: false, message: r.error.message };
-                            })
+                            void run('download', async () =>
+                              outcome(await downloadBackup(workspaceId!, entry.id)),
+                            )
                           }
                         >
                           {shell === 'electron' ? 'Save a copy…' : 'Download'}
@@ -288,14 +293,7 @@ export function BackupsView() {
             type="button"
             className="button"
             disabled={busy !== null}
-            onClick={() =>
-              void run('export', async () => {
-                const r = await exportWorkspaceFile();
-                return r.ok
-                  ? { ok: true, message: r.value }
-                  : { ok: false, message: r.error.message };
-              })
-            }
+            onClick={() => void run('export', async () => outcome(await exportWorkspaceFile()))}
           >
             Export workspace file
           </button>
@@ -303,14 +301,7 @@ export function BackupsView() {
             type="button"
             className="button"
             disabled={busy !== null}
-            onClick={() =>
-              void run('markdown', async () => {
-                const r = await exportMarkdown();
-                return r.ok
-                  ? { ok: true, message: r.value }
-                  : { ok: false, message: r.error.message };
-              })
-            }
+            onClick={() => void run('markdown', async () => outcome(await exportMarkdown()))}
           >
             Export as Markdown
           </button>
