@@ -103,8 +103,18 @@ export async function closeSide(side: Side | undefined): Promise<void> {
   if (!side) return;
   await side.browser.close();
   side.companion.stdin?.end();
-  if (side.companion.exitCode === null)
-    await new Promise((resolve) => side.companion.once('exit', resolve));
+  const { companion } = side;
+  if (companion.exitCode === null && companion.signalCode === null) {
+    // A companion that does not stop by itself is killed; the wait never outlasts the hook.
+    const kill = setTimeout(() => companion.kill('SIGKILL'), 5000);
+    let giveUp: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      new Promise((resolve) => companion.once('exit', resolve)),
+      new Promise((resolve) => (giveUp = setTimeout(resolve, 10_000))),
+    ]);
+    clearTimeout(kill);
+    clearTimeout(giveUp);
+  }
   await rm(side.dataDir, { recursive: true, force: true });
 }
 

@@ -77,12 +77,20 @@ export function rpc(child: ChildProcess): PeerProcess {
       });
     },
     async close() {
-      if (child.exitCode !== null) return;
+      // A child killed by a signal has no exit code but has already emitted 'exit'.
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.stdin?.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(timer);
+      const kill = setTimeout(() => child.kill('SIGKILL'), 3000);
+      // Never wait forever for an 'exit' that may not come; the namespace teardown kills whatever
+      // is left in it anyway.
+      let giveUp: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        exited,
+        new Promise<void>((resolve) => (giveUp = setTimeout(resolve, 8000))),
+      ]);
+      clearTimeout(kill);
+      clearTimeout(giveUp);
     },
   };
 }
