@@ -133,6 +133,8 @@ export interface Person {
 
 /** First-run onboarding with a name and, when given, a color picked from the swatches. */
 export async function onboardAs(page: Page, person: Person): Promise<void> {
+  // A fresh Chromium profile in the namespace can take a while to come up on two busy cores.
+  await page.getByLabel('Your name').waitFor({ timeout: 60_000 });
   if (!person.color) return onboard(page, person.name);
   await page.getByLabel('Your name').fill(person.name);
   await page.getByRole('radio', { name: person.color, exact: true }).click();
