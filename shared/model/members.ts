@@ -49,6 +49,7 @@ export function listMembers(doc: Y.Doc): { items: Member[]; damaged: DamagedReco
         preview: JSON.stringify(plain).slice(0, 300),
       });
   });
-  items.sort((a, b) => a.name.localeCompare(b.name));
+  // Ties broken by id, so every replica lists two people of the same name in the same order.
+  items.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   return { items, damaged };
 }

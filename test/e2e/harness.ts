@@ -82,6 +82,8 @@ export async function startApp(
 
 /** Completes first-run onboarding with the given name. */
 export async function onboard(page: Page, name: string): Promise<void> {
+  // The first screen of a fresh profile can take a while on two busy cores (or in a namespace).
+  await page.getByLabel('Your name').waitFor({ timeout: 60_000 });
   await page.getByLabel('Your name').fill(name);
   await page.getByRole('button', { name: 'Get started' }).click();
   await page.getByRole('navigation', { name: 'Sections' }).waitFor();
