@@ -177,7 +177,9 @@ function runScenario(seed: number, replicaCount: number, steps: number): void {
   const made = new Map<string, string>();
   const purged = new Set<string>();
 
-  for (let step = 0; step < steps; step++) {
+  // Record ids are random, so which record an operation picks is not fixed by the seed alone; a
+  // scenario keeps going (within a bound) until it has made at least one check-in to merge.
+  for (let step = 0; step < steps || (made.size === 0 && step < steps * 4); step++) {
     const replica = replicas[prng.uint32(gen, 0, replicaCount - 1)]!;
     randomGoalOperation(gen, replica, 1_000 + step, made, purged);
     const receiver = replicas[prng.uint32(gen, 0, replicaCount - 1)]!;
