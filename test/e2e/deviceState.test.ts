@@ -9,23 +9,18 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { startWebCompanion, type WebCompanion } from '../../electron/web/server';
-import { CHROMIUM_PATH, SCREENSHOT_DIR, SKIP_REASON, chromiumAvailable, onboard } from './harness';
+import {
+  SCREENSHOT_DIR,
+  SKIP_REASON,
+  chromiumAvailable,
+  launchPersistentApp,
+  onboard,
+} from './harness';
 
 if (!chromiumAvailable()) console.warn(SKIP_REASON);
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 /** Reads (or, with `action`, changes) the `state` store of the `outpost-device` database. */
 function deviceDb(
@@ -101,15 +96,9 @@ describe.runIf(chromiumAvailable())('per-device state in Chromium', () => {
   });
 
   const launch = async (): Promise<Page> => {
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM_PATH,
-      args: ARGS,
-      viewport: { width: 1280, height: 800 },
-    });
-    context.setDefaultTimeout(10_000);
-    const opened = context.pages()[0] ?? (await context.newPage());
-    await opened.goto(companion.url);
-    return opened;
+    const launched = await launchPersistentApp(profileDir, companion.url);
+    context = launched.context;
+    return launched.page;
   };
 
   it('keeps the profile, the team workspace and its key when the browser is killed right after', async () => {

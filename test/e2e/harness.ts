@@ -80,6 +80,25 @@ export async function startApp(
   };
 }
 
+/**
+ * Chromium with a profile folder that outlives the browser (for kill-and-relaunch tests), opened
+ * on the app at `url`.
+ */
+export async function launchPersistentApp(
+  profileDir: string,
+  url: string,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 800 },
+  });
+  context.setDefaultTimeout(10_000);
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(url);
+  return { context, page };
+}
+
 /** Completes first-run onboarding with the given name. */
 export async function onboard(page: Page, name: string): Promise<void> {
   // The first screen of a fresh profile can take a while on two busy cores (or in a namespace).

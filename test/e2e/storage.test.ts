@@ -9,31 +9,20 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { startWebCompanion, type WebCompanion } from '../../electron/web/server';
 import {
-  CHROMIUM_PATH,
   SCREENSHOT_DIR,
   SKIP_REASON,
   chromiumAvailable,
   onboard,
   startApp,
+  launchPersistentApp,
   type RunningApp,
 } from './harness';
 
 if (!chromiumAvailable()) console.warn(SKIP_REASON);
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 async function newNote(page: Page, title: string): Promise<void> {
   await page.getByRole('button', { name: '+ New note' }).click();
@@ -215,15 +204,9 @@ describe.runIf(chromiumAvailable())('crash safety in Chromium', () => {
   });
 
   const launch = async () => {
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM_PATH,
-      args: ARGS,
-      viewport: { width: 1280, height: 800 },
-    });
-    context.setDefaultTimeout(10_000);
-    const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(companion.url);
-    return page;
+    const launched = await launchPersistentApp(profileDir, companion.url);
+    context = launched.context;
+    return launched.page;
   };
 
   it('keeps an edit that was on screen when the browser was killed', async () => {
