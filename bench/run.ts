@@ -12,12 +12,28 @@ const suites: ReadonlyArray<[string, () => BenchResult[] | Promise<BenchResult[]
   ['storage', benchStorage],
 ];
 
+// `npm run bench -- notes sync` runs only the named suites (all of them by default).
+const only = process.argv.slice(2);
+const unknown = only.filter((name) => !suites.some(([known]) => known === name));
+if (unknown.length > 0) {
+  console.error(
+    `No such bench suite: ${unknown.join(', ')} (there are ${suites.map(([name]) => name).join(', ')})`,
+  );
+  process.exit(2);
+}
+
 const results: BenchResult[] = [];
 for (const [name, suite] of suites) {
+  if (only.length > 0 && !only.includes(name)) continue;
   const started = performance.now();
   results.push(...(await suite()));
   console.info(`suite ${name} finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 printTable(results);
-await writeResults(results);
-console.info('\nWrote bench/results.json');
+if (only.length === 0) {
+  await writeResults(results);
+  console.info('\nWrote bench/results.json');
+} else {
+  // A partial run must not leave a results file that looks whole.
+  console.info('\nPartial run: bench/results.json left as it was.');
+}
