@@ -48,6 +48,9 @@ export interface WebCompanion {
   close(): Promise<void>;
 }
 
+/** Build output named by content hash (Vite's `assets/name-HASH.ext`). */
+const HASHED_ASSET = /(^|\/)assets\/[^/]+-[A-Za-z0-9_-]{8}\.[a-z0-9]+$/;
+
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -284,6 +287,11 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
     response.writeHead(200, {
       ...headers,
       'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
+      // Vite names everything under assets/ by its content hash: such a file never changes, so
+      // the browser keeps it (and its compiled code) instead of fetching and compiling it again.
+      ...(HASHED_ASSET.test(relative)
+        ? { 'cache-control': 'public, max-age=31536000, immutable' }
+        : { 'cache-control': 'no-cache' }),
     });
     response.end(content);
   }

@@ -23,6 +23,7 @@ beforeAll(async () => {
     '<!doctype html><html><head><title>x</title></head><body></body></html>',
   );
   await writeFile(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
+  await writeFile(path.join(rendererDir, 'assets', 'start-B2H97DsQ.js'), 'console.log(2)');
   await writeFile(path.join(root, 'secret.txt'), 'do not serve');
   companion = await startWebCompanion({
     rendererDir,
@@ -59,6 +60,16 @@ describe('web companion', () => {
     expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
     const asset = await fetch(`${origin}/assets/app.js`);
     expect(asset.headers.get('content-type')).toContain('text/javascript');
+  });
+
+  it('lets the browser keep content-hashed build files, and only those', async () => {
+    const page = await fetch(companion.url);
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    const hashed = await fetch(`${origin}/assets/start-B2H97DsQ.js`);
+    expect(await hashed.text()).toBe('console.log(2)');
+    expect(hashed.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const plain = await fetch(`${origin}/assets/app.js`);
+    expect(plain.headers.get('cache-control')).toBe('no-cache');
   });
 
   it('answers IPC calls from its own page with results', async () => {
