@@ -58,6 +58,8 @@ export interface Collection<T extends { id: string }, CIn, PIn> {
   restore(doc: Y.Doc, ctx: ModelContext, id: string): Result<T | null>;
   purge(doc: Y.Doc, ctx: ModelContext, id: string): Result<null>;
   get(doc: Y.Doc, id: string): RecordRead<T> | undefined;
+  /** Validates `value`, the entry stored under `id` in this collection's root (as `get` does). */
+  read(id: string, value: unknown): RecordRead<T>;
   list(doc: Y.Doc, options?: ListOptions): RecordList<T>;
   /** The rich-text or nested Y types of a record, for bindings such as the editor. */
   map(doc: Y.Doc, id: string): Y.Map<unknown> | undefined;
@@ -166,6 +168,7 @@ export function defineCollection<
   return {
     kind: spec.kind,
     root: spec.root,
+    read: readEntry,
     create(doc, ctx, rawInput) {
       const input = spec.createInput.safeParse(rawInput);
       if (!input.success) return fail('invalid-input', describeIssues(input.error).join(' '));

@@ -114,8 +114,8 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
   const readOne = (id: string): RecordRead<Note> => notes.get(doc, id)!;
   const indexSource =
     options.searchIndex ?? import('./notesSearch').then((module) => new module.NoteSearchIndex());
-  root.forEach((_value, id) => {
-    reads.set(id, readOne(id));
+  root.forEach((value, id) => {
+    reads.set(id, notes.read(id, value));
     unindexed.add(id);
   });
 

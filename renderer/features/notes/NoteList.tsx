@@ -58,8 +58,11 @@ export function NoteList({ items, damaged, reader, header }: NoteListProps) {
     const shown = tagFilter
       ? inThisView.filter((note) => note.tags.includes(tagFilter))
       : inThisView;
-    // Pinned first; the snapshot is already newest-first, and sort is stable.
-    return [...shown].sort((a, b) => Number(b.pinned) - Number(a.pinned));
+    // Pinned first, each part keeping the snapshot's newest-first order.
+    const pinned: Note[] = [];
+    const rest: Note[] = [];
+    for (const note of shown) (note.pinned ? pinned : rest).push(note);
+    return pinned.length === 0 ? rest : [...pinned, ...rest];
   }, [inThisView, tagFilter]);
 
   const hits: NoteSearchHit[] | null = useMemo(
