@@ -30,7 +30,7 @@ import { generateCorpus, rng, typedQueries, type Corpus } from './notesCorpus';
 import { median, percentile, type BenchResult } from './report';
 
 const NOTES = 10_000;
-const PAINT_RUNS = 5;
+const PAINT_RUNS = 9;
 const QUERY_INTENTS = 150;
 const HITS_SHOWN = 100;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -65,7 +65,7 @@ interface Chromium {
 }
 
 /** Builds the renderer (and the bench page beside it), starts web mode and Chromium. */
-async function startChromium(): Promise<Chromium> {
+export async function startChromium(): Promise<Chromium> {
   const { chromium } = await import('playwright-core');
   const { build } = await import('vite');
   const { rendererConfig } = await import('../vite.config');
@@ -116,7 +116,7 @@ type BenchPageApi = {
   seed(name: string): Promise<{ bytes: number; key: number }>;
 };
 
-function callPage<K extends keyof BenchPageApi>(
+export function callPage<K extends keyof BenchPageApi>(
   page: Page,
   name: K,
   ...args: Parameters<BenchPageApi[K]>
@@ -134,7 +134,7 @@ function callPage<K extends keyof BenchPageApi>(
  * Chromium for an Element Timing entry (the time that row was painted), and a frame later a
  * message records the end of the frame that showed it.
  */
-function watchFirstRows(): void {
+export function watchFirstRows(): void {
   if (location.pathname !== '/') return;
   const result: { appeared: number | null; framed: number | null; painted: number | null } = {
     appeared: null,
@@ -171,8 +171,11 @@ interface PaintRun {
   readonly rows: number;
   /** DOMContentLoaded: the page's module scripts have run. */
   readonly scripts: number;
+  /** The app's `outpost:*` performance marks (name without the prefix → ms since navigation). */
+  readonly marks: Readonly<Record<string, number>>;
 }
 interface BareRun {
+  readonly readAt: number;
   readonly doneAt: number;
   readonly decodeMs: number;
   readonly notes: number;
@@ -263,6 +266,13 @@ async function firstPaintBench(env: Chromium): Promise<{ results: BenchResult[];
           framed: r.framed,
           rows: Number(row?.getAttribute('aria-setsize')),
           scripts: nav.domContentLoadedEventEnd,
+          // The app's own User Timing marks: where the time went.
+          marks: Object.fromEntries(
+            performance
+              .getEntriesByType('mark')
+              .filter((mark) => mark.name.startsWith('outpost:'))
+              .map((mark) => [mark.name.slice('outpost:'.length), mark.startTime]),
+          ),
         };
       });
       return { ...timing, painted: timing.painted ?? Number.NaN };
@@ -308,6 +318,14 @@ async function firstPaintBench(env: Chromium): Promise<{ results: BenchResult[];
     const baseline = median(bares.map((run) => run.doneAt));
     const decodeOnly = median(bares.map((run) => run.decodeMs));
     const mb = (corpus.state.byteLength / 1024 / 1024).toFixed(1);
+    const at = (mark: string) => {
+      const times = apps.map((run) => run.marks[mark]).filter((t) => t !== undefined);
+      return times.length === apps.length ? `${median(times).toFixed(0)}` : '?';
+    };
+    const timeline =
+      `app (medians, ms after navigation): rows read ${at('rows-read')}, applied ${at('rows-applied')}, ` +
+      `app scripts running ${at('app-started')}, notes validated ${at('records-read')}, rows painted ${paint.toFixed(0)}; ` +
+      `bare: rows read ${median(bares.map((run) => run.readAt)).toFixed(0)}, decoded ${baseline.toFixed(0)}`;
     await page.goto('about:blank');
     return {
       corpus,
@@ -327,7 +345,7 @@ async function firstPaintBench(env: Chromium): Promise<{ results: BenchResult[];
           unit: 'ms',
           baseline: decodeOnly,
           ratio: paint / decodeOnly,
-          note: `the same first paint against Y.applyUpdate alone (no page load, no IndexedDB read); frame after rows appeared ${framed.toFixed(0)} ms; scripts ran (DOMContentLoaded) at ${median(apps.map((run) => run.scripts)).toFixed(0)} ms in the app, ${median(bares.map((run) => run.scripts)).toFixed(0)} ms in the bare page`,
+          note: `the same first paint against Y.applyUpdate alone (no page load, no IndexedDB read); frame after rows appeared ${framed.toFixed(0)} ms; ${timeline}`,
         },
       ],
     };

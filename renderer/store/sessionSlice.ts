@@ -14,6 +14,7 @@ import {
 import { getOutpostApi } from '../platform/outpostApi';
 import { upsertMember } from '../../shared/model';
 import { activeSession } from './workspaceSlice';
+import { takeStartupWorkspace } from '../sync/startupWorkspace';
 import type { AppState, SessionSlice } from './types';
 
 export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set, get) => ({
@@ -24,18 +25,21 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
   settings: null,
   async boot() {
     const api = getOutpostApi();
-    const [info, settings] = await Promise.all([
+    // Everything boot needs, asked for at once: the main process and the device database answer
+    // in parallel.
+    const [info, settings, profile, workspaces, stored] = await Promise.all([
       api.invoke('app:getInfo', undefined),
       api.invoke('settings:get', undefined),
+      loadProfile(),
+      loadWorkspaces(),
+      loadActiveWorkspaceId(),
     ]);
     if (info.ok) set({ appInfo: info.value });
     if (settings.ok) set({ settings: settings.value });
     else get().notify('warning', `Settings could not be loaded: ${settings.error.message}`);
     api.on('settings:changed', (next) => set({ settings: next }));
 
-    const profile = await loadProfile();
     if (profile.problem) get().notify('warning', profile.problem);
-    const workspaces = await loadWorkspaces();
     if (workspaces.problem) get().notify('warning', workspaces.problem);
     // No profile but workspaces: offer the people they list, so this person keeps their member id.
     const identityCandidates =
@@ -49,13 +53,15 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
       booted: true,
     });
     if (profile.value && workspaces.value.length > 0) {
-      const stored = await loadActiveWorkspaceId();
       if (stored.problem) get().notify('warning', stored.problem);
       const active =
         workspaces.value.find((entry) => entry.id === stored.value) ?? workspaces.value[0]!;
       await get().openWorkspace(active.id);
     } else if (profile.value) {
       await createPersonalWorkspace(get);
+    } else {
+      // Onboarding or picking an identity first: nothing opens yet, so close what start-up opened.
+      await takeStartupWorkspace(null);
     }
   },
   async completeOnboarding(input) {

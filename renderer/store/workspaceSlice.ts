@@ -4,6 +4,11 @@ import { newId } from '../../shared/model/ids';
 import { WorkspaceName, renameWorkspace as renameInDoc, workspaceName } from '../../shared/model';
 import { saveActiveWorkspaceId, saveWorkspaces, type WorkspaceEntry } from '../sync/localState';
 import { openWorkspaceSession, type WorkspaceSession } from '../sync/workspaceSession';
+import {
+  hintStartupWorkspace,
+  releaseStartupWorkspace,
+  takeStartupWorkspace,
+} from '../sync/startupWorkspace';
 import type { AppState, WorkspaceSlice } from './types';
 
 let active: WorkspaceSession | null = null;
@@ -34,10 +39,22 @@ export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice
       selected: {},
     });
     await previous?.destroy();
-    const session = openWorkspaceSession(id, profile, (snapshot) => {
-      if (active === session) set({ snapshot });
-    });
+    const startup = await takeStartupWorkspace(id);
+    if (get().activeWorkspaceId !== id || active) {
+      // Another workspace was asked for meanwhile.
+      if (startup) void releaseStartupWorkspace(startup);
+      return;
+    }
+    const session = openWorkspaceSession(
+      id,
+      profile,
+      (snapshot) => {
+        if (active === session) set({ snapshot });
+      },
+      startup,
+    );
     active = session;
+    hintStartupWorkspace(id);
     saveActiveWorkspaceId(id).catch((error: unknown) => get().notify('warning', message(error)));
     const status = await session.ready;
     if (active !== session) return;

@@ -27,7 +27,7 @@ import {
   writeDeviceValue,
   type DeviceKey,
 } from './deviceStore';
-import { UPDATES_STORE, readRows } from './storage/idb';
+import { UPDATES_STORE, WORKSPACE_DB_PREFIX, readRows } from './storage/idb';
 
 /** The localStorage keys of earlier versions, read as a fallback and migrated. */
 export const LEGACY_KEY = {
@@ -35,7 +35,7 @@ export const LEGACY_KEY = {
   workspaces: 'outpost.workspaces',
   activeWorkspace: 'outpost.activeWorkspace',
 } as const;
-export const WORKSPACE_DB_PREFIX = 'outpost-ws-';
+export { WORKSPACE_DB_PREFIX } from './storage/idb';
 
 export const WorkspaceEntry = z
   .object({

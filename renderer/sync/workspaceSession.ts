@@ -24,6 +24,7 @@ import {
   type NotesIndexReader,
 } from '../../shared/model/notesLive';
 import { openWorkspaceStorage } from './storage/workspaceStorage';
+import type { StartupWorkspace } from './startupWorkspace';
 
 export interface WorkspaceSnapshot {
   readonly name: string | null;
@@ -67,10 +68,15 @@ export function openWorkspaceSession(
   id: string,
   profile: Profile,
   onSnapshot: (snapshot: WorkspaceSnapshot) => void,
+  /** This workspace's document and storage, opened (and maybe loaded) at start-up. */
+  startup: StartupWorkspace | null = null,
 ): WorkspaceSession {
-  const doc = new Y.Doc();
+  const doc = startup?.doc ?? new Y.Doc();
   // y-indexeddb behind Outpost's loader: damaged rows set aside, compaction, backups.
-  const persistence = openWorkspaceStorage(id, doc);
+  const persistence = openWorkspaceStorage(id, doc, {
+    fallbackName: () => 'Workspace',
+    durable: startup?.durable,
+  });
   const awareness = new Awareness(doc);
   awareness.setLocalStateField('user', {
     id: profile.memberId,
@@ -150,6 +156,8 @@ export function openWorkspaceSession(
       decisions: decisions.list(doc, everything),
       members: listMembers(doc),
     };
+    // User Timing marks (DevTools' Performance panel; the start-up benchmark reads them too).
+    performance.mark('outpost:records-read');
     observe('notes', ROOT.notes);
     observe('goals', ROOT.goals);
     observe('decisions', ROOT.decisions);

@@ -7,9 +7,11 @@
  * opens. It also adds a full copy of the state as a new row on every open and trims only past 500
  * rows, so storage grows without bound. So:
  * - y-indexeddb is told to load nothing (its `_dbref` cursor is set past every row before its
- *   database opens, so its start-up row is the empty state, two bytes), and this module loads the
- *   rows itself, one at a time, setting aside (never deleting) any row that cannot be applied.
- *   Loaded rows are applied with y-indexeddb's own origin, so they are not stored twice.
+ *   database opens, and it is created on an empty stand-in document before being moved onto the
+ *   real one, so its start-up row is the empty state, two bytes, and loading need not wait for
+ *   it), and this module loads the rows itself, one at a time, setting aside (never deleting) any
+ *   row that cannot be applied. Loaded rows are applied with y-indexeddb's own origin, so they
+ *   are not stored twice.
  * - Compaction replaces every row by one row of the merged state in a single IndexedDB
  *   transaction, after first applying rows it had not seen (another tab's, or changes made while
  *   it ran), so it never drops a change. That row's SHA-256 is recorded, so the next load trusts it
@@ -71,6 +73,8 @@ export interface LoadReport {
   /** False when setting the rows aside could not be written (they stay in place, unread). */
   readonly setAsideKept: boolean;
   readonly ms: number;
+  /** Only with `applyBeforeCheck`: the document must be dropped and the workspace opened again. */
+  readonly abandoned?: true;
 }
 
 export type SaveState =
@@ -95,6 +99,14 @@ export interface DurableStorageOptions {
   /** Longest stretch of loading work before the page gets to paint. */
   readonly sliceMs?: number;
   readonly now?: () => number;
+  /** An open connection to database `name` to use (and close on destroy) instead of opening one. */
+  readonly db?: IDBDatabase;
+  /**
+   * Apply the row compaction recorded without waiting for its digest (checked meanwhile), for a
+   * document nobody else holds yet: should that row fail, the load is `abandoned` instead of
+   * setting it aside, and the document must be dropped (it may hold part of the row).
+   */
+  readonly applyBeforeCheck?: boolean;
 }
 
 export interface DurableStorage {
@@ -148,14 +160,25 @@ export function openDurableStorage(
   const compactDelayMs = options.compactDelayMs ?? 1000;
   const sliceMs = options.sliceMs ?? 40;
 
-  const persistence = new IndexeddbPersistence(name, doc);
+  // y-indexeddb starts on an empty stand-in document and is moved onto `doc` at once: when its
+  // database has opened it writes a copy of the document it was given as a start-up row, and the
+  // stand-in keeps that copy two bytes, so this loader need not wait for it before applying rows.
+  const standIn = new Y.Doc();
+  const persistence = new IndexeddbPersistence(name, standIn);
   const internals = persistence as unknown as YIndexeddbInternals;
   internals._dbref = Number.MAX_SAFE_INTEGER;
-  const dbPromise = openWorkspaceDb(name).then((db) => {
-    // Someone deleting or upgrading the database (a restore) must not be blocked by us.
-    db.onversionchange = () => db.close();
-    return db;
-  });
+  standIn.off('update', internals._storeUpdate);
+  standIn.off('destroy', persistence.destroy);
+  persistence.doc = doc;
+  doc.on('update', internals._storeUpdate);
+  doc.on('destroy', persistence.destroy);
+  const dbPromise = (options.db ? Promise.resolve(options.db) : openWorkspaceDb(name)).then(
+    (db) => {
+      // Someone deleting or upgrading the database (a restore) must not be blocked by us.
+      db.onversionchange = () => db.close();
+      return db;
+    },
+  );
 
   let destroyed = false;
   let lastReadKey: number | null = null;
@@ -188,6 +211,7 @@ export function openDurableStorage(
     progress('reading', 0, 0, 0, 0);
     const db = await dbPromise;
     const stored = await readRows(db);
+    performance.mark('outpost:rows-read');
     const rows: StoredRow[] = stored.keys.map((key, index) => ({
       key,
       value: stored.values[index],
@@ -195,23 +219,29 @@ export function openDurableStorage(
     const bytesTotal = rows.reduce((sum, row) => sum + rowSize(row.value), 0);
     progress('checking', 0, rows.length, 0, bytesTotal);
 
-    // The digest (computed off the main thread) runs while y-indexeddb finishes opening.
+    // The row compaction last wrote, when it is still there whole; its digest is computed off
+    // the main thread.
     const verified = stored.verified;
     const verifiedRow = verified ? rows.find((candidate) => candidate.key === verified.key) : null;
     const verifiedBytes = verifiedRow ? rowBytes(verifiedRow.value) : null;
-    const digested =
-      verified && verifiedBytes && verifiedBytes.length === verified.bytes
-        ? digestHex(verifiedBytes)
-        : Promise.resolve(null);
-    await persistence.whenSynced;
-    const trustedKey: number | null =
-      verified && (await digested) === verified.sha256 ? verified.key : null;
+    const recordedKey =
+      verified && verifiedBytes && verifiedBytes.length === verified.bytes ? verified.key : null;
+    let digested: Promise<string> | null = null;
+    const matches = async () => {
+      if (!verifiedBytes || recordedKey === null) return false;
+      digested ??= digestHex(verifiedBytes);
+      return (await digested) === verified?.sha256;
+    };
+    // Applied without decoding it first: once its digest matched, or, when the caller can throw
+    // the document away if it then fails (`applyBeforeCheck`), with the digest checked after.
+    const appliedAsTrusted =
+      recordedKey !== null && (options.applyBeforeCheck || (await matches())) ? recordedKey : null;
     const ordered =
-      trustedKey === null
+      appliedAsTrusted === null
         ? rows
         : [
-            ...rows.filter((r) => r.key === trustedKey),
-            ...rows.filter((r) => r.key !== trustedKey),
+            ...rows.filter((r) => r.key === appliedAsTrusted),
+            ...rows.filter((r) => r.key !== appliedAsTrusted),
           ];
 
     const setAside: SetAsideRow[] = [];
@@ -230,7 +260,7 @@ export function openDurableStorage(
         chunk.push(row);
         chunkBytes += rowSize(row.value);
       }
-      const applied = applyQuietly(chunk, trustedKey);
+      const applied = applyQuietly(chunk, appliedAsTrusted);
       setAside.push(...applied.setAside);
       rowsDone += chunk.length;
       bytesDone += chunkBytes;
@@ -240,6 +270,30 @@ export function openDurableStorage(
         sliceStarted = performance.now();
       }
     }
+    performance.mark('outpost:rows-applied');
+    if (options.applyBeforeCheck && setAside.some((row) => row.key === appliedAsTrusted)) {
+      // That row broke off part-way: the document may hold part of it. Nothing is written.
+      progress('done', rows.length, rows.length, bytesTotal, bytesTotal);
+      return {
+        rows: rows.length,
+        bytes: bytesTotal,
+        setAside: [],
+        setAsideKept: true,
+        ms: performance.now() - startedAt,
+        abandoned: true,
+      };
+    }
+    // Whether the row compaction recorded is still what it wrote; if not, compaction writes (and
+    // records) a fresh one. Only that decision waits for a digest computed after applying.
+    const trusted =
+      appliedAsTrusted === null
+        ? Promise.resolve(false)
+        : options.applyBeforeCheck
+          ? matches()
+          : Promise.resolve(true);
+    // y-indexeddb stores changes only once its own connection is open: nobody may change the
+    // document before that.
+    await persistence.whenSynced;
     lastReadKey = stored.keys.length > 0 ? stored.keys[stored.keys.length - 1]! : null;
 
     let setAsideKept = true;
@@ -256,7 +310,7 @@ export function openDurableStorage(
     }
 
     const goodBytes = bytesTotal - setAside.reduce((sum, row) => sum + row.bytes, 0);
-    stateBytes = trustedKey !== null && verified ? verified.bytes : goodBytes;
+    stateBytes = appliedAsTrusted !== null && verified ? verified.bytes : goodBytes;
     bytesSince = Math.max(0, goodBytes - stateBytes);
     rowsSince = Math.max(0, rows.length - setAside.length - 1);
     const result: LoadReport = {
@@ -272,9 +326,11 @@ export function openDurableStorage(
       ms: performance.now() - startedAt,
     };
     progress('done', rows.length, rows.length, bytesTotal, bytesTotal);
-    const needsCompaction =
-      rows.length - setAside.length > 1 || (rows.length > 0 && trustedKey === null);
-    if (needsCompaction) scheduleCompaction();
+    if (rows.length - setAside.length > 1) scheduleCompaction();
+    else if (rows.length > 0)
+      void trusted.then((ok) => {
+        if (!ok) scheduleCompaction();
+      });
     return result;
   })();
 

@@ -5,6 +5,8 @@
  * database schema (and its version) stays exactly y-indexeddb's.
  */
 
+/** A workspace's database is named this followed by the workspace id. */
+export const WORKSPACE_DB_PREFIX = 'outpost-ws-';
 export const UPDATES_STORE = 'updates';
 export const CUSTOM_STORE = 'custom';
 /** The row Outpost last wrote by compaction, with its fingerprint, so loading can trust it. */

@@ -37,13 +37,21 @@ function ipcSink(): BackupSink {
 export function openWorkspaceStorage(
   id: string,
   doc: Y.Doc,
-  options: { readonly fallbackName: () => string; readonly sink?: BackupSink } = {
+  options: {
+    readonly fallbackName: () => string;
+    readonly sink?: BackupSink;
+    /** `doc`'s durable storage, already opened (at start-up): taken over instead of opened. */
+    readonly durable?: DurableStorage;
+  } = {
     fallbackName: () => 'Workspace',
   },
 ): WorkspaceStorage {
-  const durable = openDurableStorage(WORKSPACE_DB_PREFIX + id, doc, {
-    onProgress: (progress) => publishStorageEvent({ type: 'progress', workspaceId: id, progress }),
-  });
+  const durable =
+    options.durable ??
+    openDurableStorage(WORKSPACE_DB_PREFIX + id, doc, {
+      onProgress: (progress) =>
+        publishStorageEvent({ type: 'progress', workspaceId: id, progress }),
+    });
   const offSave = durable.onSaveState((state) =>
     publishStorageEvent({ type: 'save', workspaceId: id, state }),
   );
