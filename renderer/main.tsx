@@ -4,11 +4,11 @@
  * workspace over already loaded.
  */
 import { openStartupWorkspace } from './sync/startupWorkspace';
-import { openDeviceDb } from './sync/deviceStore';
+import { prefetchDeviceValues } from './sync/deviceStore';
 import './styles.css';
 
-// The app's boot reads the device database first thing: have it open by then.
-openDeviceDb().catch(() => undefined);
+// The app's boot reads the device state first thing: have it read by then.
+prefetchDeviceValues();
 
 // Why not load both at once: with 10,000 notes, fetching and running the app's scripts while
 // IndexedDB reads and Yjs applies the workspace slowed those down by more than it saved (the

@@ -57,8 +57,38 @@ export function openDeviceDb(): Promise<IDBDatabase> {
   return current;
 }
 
+let prefetched: Map<DeviceKey, Promise<unknown>> | null = null;
+
+/**
+ * Starts reading every value at once, first thing at start-up, so that boot (which runs once the
+ * app's scripts have loaded) finds them read. Each prefetched value is handed out once, to the
+ * first `readDeviceValue` of its key; later reads go to the database.
+ */
+export function prefetchDeviceValues(): void {
+  const read = openDeviceDb().then((db) => {
+    const store = db.transaction([DEVICE_STORE], 'readonly').objectStore(DEVICE_STORE);
+    return Object.values(DEVICE_KEY).map((key) => requestDone(store.get(key)));
+  });
+  prefetched = new Map(
+    Object.values(DEVICE_KEY).map((key, index) => {
+      const value = read.then((values) => values[index]);
+      value.catch(() => undefined); // a failed prefetch is read (and reported) again by boot
+      return [key, value];
+    }),
+  );
+}
+
 /** The stored value under `key` (undefined when there is none). */
 export async function readDeviceValue(key: DeviceKey): Promise<unknown> {
+  const early = prefetched?.get(key);
+  if (early) {
+    prefetched!.delete(key);
+    const value = await early.then(
+      (result) => ({ ok: true as const, result }),
+      () => ({ ok: false as const }),
+    );
+    if (value.ok) return value.result;
+  }
   const db = await openDeviceDb();
   const tx = db.transaction([DEVICE_STORE], 'readonly');
   return requestDone(tx.objectStore(DEVICE_STORE).get(key));
@@ -66,6 +96,7 @@ export async function readDeviceValue(key: DeviceKey): Promise<unknown> {
 
 /** Stores `value` under `key` in one durable transaction; resolves once it is on disk. */
 export async function writeDeviceValue(key: DeviceKey, value: unknown): Promise<void> {
+  prefetched?.delete(key); // never hand out a value read before this write
   const db = await openDeviceDb();
   const tx = db.transaction([DEVICE_STORE], 'readwrite', { durability: 'strict' });
   const done = transactionDone(tx);
@@ -78,6 +109,7 @@ export async function writeDeviceValue(key: DeviceKey, value: unknown): Promise<
  * Nothing is deleted: the damaged value stays readable for support.
  */
 export async function setDeviceValueAside(key: DeviceKey, value: unknown): Promise<string> {
+  prefetched?.delete(key);
   const db = await openDeviceDb();
   const aside = `aside.${key}.${Date.now()}`;
   const tx = db.transaction([DEVICE_STORE], 'readwrite', { durability: 'strict' });
