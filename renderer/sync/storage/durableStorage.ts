@@ -247,6 +247,8 @@ export function openDurableStorage(
     const setAside: SetAsideRow[] = [];
     let rowsDone = 0;
     let bytesDone = 0;
+    // What the page has queued (IndexedDB callbacks, its first paint) goes before the long apply.
+    await yieldToPage();
     let sliceStarted = performance.now();
     while (rowsDone < ordered.length && !destroyed) {
       const chunk: StoredRow[] = [];
