@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import {
   SCREENSHOT_DIR,
   SKIP_REASON,
@@ -134,6 +135,103 @@ describe.runIf(chromiumAvailable())('Notes in Chromium (web mode)', () => {
     await expect(page.getByRole('option').count()).resolves.toBe(before);
   });
 
+  it('starts notes from the built-in templates and from one the person saved', async () => {
+    const { page } = app;
+    // Close what earlier steps left on screen (the refused binary file stays until closed).
+    const dismiss = page.getByRole('button', { name: 'Dismiss' });
+    while ((await dismiss.count()) > 0) await dismiss.first().click();
+    const body = page.getByLabel('Note body');
+    await page.getByRole('button', { name: 'Templates' }).click();
+    await page.getByRole('menuitem', { name: 'Async update' }).click();
+    const today = new Date().toLocaleDateString('sv'); // YYYY-MM-DD in the local zone
+    await expect.poll(() => page.getByLabel('note title').inputValue()).toBe(`Update ${today}`);
+    await body.locator('h2').first().waitFor(); // the editor's code loads on first use
+    await expect(body.locator('h2').allTextContents()).resolves.toEqual([
+      'What I did',
+      "What's next",
+      'Blockers',
+    ]);
+
+    await page.getByRole('button', { name: 'Templates' }).click();
+    await page.getByRole('menuitem', { name: 'Meeting-free proposal' }).click();
+    await body.locator('h2', { hasText: 'Decision needed by' }).waitFor();
+    // Make it this team's own kind of proposal and keep it as a template.
+    await body.locator('h2', { hasText: 'Open questions' }).click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' and risks');
+    await page.getByRole('button', { name: 'Save as template' }).click();
+    await page.getByLabel('Template name').fill('Proposal with risks');
+    await page.getByRole('button', { name: 'Save template' }).click();
+    await page.getByText('Saved the template “Proposal with risks”.').waitFor();
+
+    // Saved templates stay on this device across a reload.
+    await page.reload();
+    await page.getByRole('button', { name: 'Templates' }).click();
+    await page.getByRole('menuitem', { name: /Proposal with risks/ }).click();
+    await body.locator('h2', { hasText: 'Open questions and risks' }).waitFor();
+    await expect(body.locator('h2').count()).resolves.toBe(5);
+  });
+
+  it('imports a folder of Markdown, skipping files that are not Markdown', async () => {
+    const { page } = app;
+    const folder = await mkdtemp(path.join(tmpdir(), 'outpost-import-'));
+    try {
+      await writeFile(path.join(folder, 'standup.md'), '# Standup\n\nAll green.\n');
+      await writeFile(
+        path.join(folder, 'handbook.markdown'),
+        '---\ntitle: "Team handbook"\ntags: [onboarding]\n---\n\n## Tools\n\n- Outpost\n',
+      );
+      await writeFile(path.join(folder, 'photo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+      await page.getByLabel('Folder to import').setInputFiles(folder);
+      await page.getByText('Imported 2 notes; skipped 1 file that is not Markdown.').waitFor();
+      // .first(): a retry of this test imports the folder again.
+      await page
+        .getByRole('option', { name: /^Team handbook/ })
+        .first()
+        .click();
+      await page.getByLabel('Note body').locator('li', { hasText: 'Outpost' }).waitFor();
+      await page.getByRole('button', { name: 'Remove tag onboarding' }).waitFor();
+      // Without a title in front matter, the file's name is the title.
+      await page
+        .getByRole('option', { name: /^standup/ })
+        .first()
+        .waitFor();
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('jumps to a goal and to a decision with Ctrl+K', async () => {
+    const { page } = app;
+    await page.keyboard.press('Control+2');
+    await page.keyboard.press('Control+n');
+    await page.keyboard.type('Reach 100 paying teams');
+    await page.keyboard.press('Enter');
+    await page.getByRole('option', { name: /Reach 100 paying teams/ }).waitFor();
+    await page.keyboard.press('Control+3');
+    await page.keyboard.press('Control+n');
+    await page.keyboard.type('Adopt four-day weeks');
+    await page.keyboard.press('Enter');
+    await page.getByRole('option', { name: /Adopt four-day weeks/ }).waitFor();
+    await page.keyboard.press('Control+1');
+
+    await page.keyboard.press('Control+k');
+    await page.getByLabel('Jump to').fill('paying');
+    await page.getByRole('listbox', { name: 'Results' }).getByText('Goal').waitFor();
+    await page.keyboard.press('Enter');
+    await expect(page.getByLabel('goal title').inputValue()).resolves.toBe(
+      'Reach 100 paying teams',
+    );
+
+    await page.keyboard.press('Control+k');
+    await page.getByLabel('Jump to').fill('four-day');
+    await page.keyboard.press('Enter');
+    await expect(page.getByLabel('decision title').inputValue()).resolves.toBe(
+      'Adopt four-day weeks',
+    );
+    await page.keyboard.press('Control+1');
+  });
+
   it('jumps to any note with Ctrl+K, in the dark theme', async () => {
     const { page } = app;
     await page.emulateMedia({ colorScheme: 'dark' });
@@ -145,5 +243,46 @@ describe.runIf(chromiumAvailable())('Notes in Chromium (web mode)', () => {
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'notes-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
     expect(app.errors).toEqual([]);
+  });
+});
+
+describe.runIf(chromiumAvailable())('Notices in Chromium (web mode)', () => {
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    app = await startApp();
+    await app.page.clock.install();
+    await app.page.reload();
+    await onboard(app.page, 'Ana');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('lets news go after a few seconds but keeps errors until they are closed', async () => {
+    const { page } = app;
+    const binary = path.join(SCREENSHOT_DIR, 'notice-binary.md');
+    await writeFile(binary, Buffer.from([0x00, 0x01, 0x02, 0x03]));
+    await page.getByLabel('Markdown files to import').setInputFiles(binary);
+    const error = page.getByRole('alert').filter({ hasText: 'Nothing was imported' });
+    await error.waitFor();
+    const markdown = path.join(SCREENSHOT_DIR, 'notice-ok.md');
+    await writeFile(markdown, '# Hello\n');
+    await page.getByLabel('Markdown files to import').setInputFiles(markdown);
+    const news = page.getByRole('status').filter({ hasText: 'Imported 1 note.' });
+    await news.waitFor();
+
+    // Held while the pointer is on it…
+    await news.hover();
+    await page.clock.fastForward(20_000);
+    await expect(news.count()).resolves.toBe(1);
+    // …and gone a few seconds after it is left; the error stays.
+    await page.mouse.move(10, 10);
+    await page.clock.fastForward(9_000);
+    await news.waitFor({ state: 'detached' });
+    await expect(error.count()).resolves.toBe(1);
+    await error.getByRole('button', { name: 'Dismiss' }).click();
+    await error.waitFor({ state: 'detached' });
   });
 });
