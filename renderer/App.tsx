@@ -14,6 +14,7 @@ import { useStorageFeedback } from './features/backups/storageStore';
 import type { RecordKind } from '../shared/schema/records';
 import { useFocusStore } from './features/focus/focusStore';
 import { useFocusPresence } from './features/focus/teamPresence';
+import { rememberTheme } from './platform/startupTheme';
 
 const RECORD_SECTIONS: Partial<Record<Section, RecordKind>> = {
   notes: 'note',
@@ -30,6 +31,7 @@ const NEW_TITLES: Record<RecordKind, string> = {
 function useTheme(): void {
   const theme = useAppStore((state) => state.settings?.theme ?? 'system');
   useEffect(() => {
+    rememberTheme(theme);
     const media = window.matchMedia('(prefers-color-scheme: dark)');
     const apply = () => {
       const dark = theme === 'dark' || (theme === 'system' && media.matches);

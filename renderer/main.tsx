@@ -5,7 +5,10 @@
  */
 import { openStartupWorkspace } from './sync/startupWorkspace';
 import { prefetchDeviceValues } from './sync/deviceStore';
+import { applyRememberedTheme } from './platform/startupTheme';
 import './styles.css';
+
+applyRememberedTheme();
 
 // The app's boot reads the device state first thing: have it read by then.
 prefetchDeviceValues();

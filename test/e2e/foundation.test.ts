@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
+import type { Route } from 'playwright-core';
 import {
   SCREENSHOT_DIR,
   SKIP_REASON,
@@ -110,6 +111,24 @@ describe.runIf(chromiumAvailable())('Outpost in Chromium (web mode)', () => {
     await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
     await page.reload();
     await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+
+    // The start-up screen, shown before the app's own scripts run, is dark already.
+    const holdApp = async (route: Route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.continue();
+    };
+    await page.route(/\/assets\/start-[^/]+\.js$/, holdApp);
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await page.getByText('Opening Outpost…').waitFor();
+    await expect(
+      page.evaluate(() => ({
+        theme: document.documentElement.dataset.theme,
+        appStarted: performance.getEntriesByName('outpost:app-started').length,
+        background: getComputedStyle(document.body).backgroundColor,
+      })),
+    ).resolves.toEqual({ theme: 'dark', appStarted: 0, background: 'rgb(22, 24, 29)' });
+    await page.unrouteAll({ behavior: 'wait' });
+    await page.getByRole('navigation', { name: 'Sections' }).waitFor();
     await page.keyboard.press('Control+2');
     await page.getByRole('option', { name: /Ship the beta/ }).click();
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'foundation-goals-dark.png') });
