@@ -39,6 +39,23 @@ export function netnsUnavailable(): string | null {
 export const NETNS_SKIP_REASON = (): string =>
   `Skipping real-network sync tests: ${netnsUnavailable() ?? ''}`;
 
+/**
+ * Waits (a few seconds at most) until the namespace's network stops changing: both veth ends up
+ * with a carrier, and no address still tentative. Nothing started after this sees a change.
+ */
+function waitUntilSettled(name: string): void {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const links = execFileSync('ip', ['-n', name, '-o', 'link', 'show'], { encoding: 'utf8' });
+    const tentative = execFileSync('ip', ['-n', name, '-o', 'addr', 'show', 'tentative'], {
+      encoding: 'utf8',
+    });
+    const carriers = links.split('\n').filter((line) => /\bv[01]@.*LOWER_UP/.test(line)).length;
+    if ((carriers === 2 && tentative.trim() === '') || Date.now() > deadline) return;
+    execFileSync('sleep', ['0.05']);
+  }
+}
+
 /** Creates the namespace with lo, veth v0 (10.77.0.1) ↔ v1 (10.77.0.2) and a default route. */
 export function createNetns(): NetNamespace {
   const name = `outpost-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -46,11 +63,28 @@ export function createNetns(): NetNamespace {
   execFileSync('ip', ['netns', 'add', name], { stdio: 'pipe' });
   ip('link', 'set', 'lo', 'up');
   ip('link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1');
+  // Without this, each veth's IPv6 link-local address arrives about a second after the link comes
+  // up (once duplicate address detection ends). Chromium takes that for a network change and fails
+  // every request in flight with ERR_NETWORK_CHANGED: a page loading then (the app fetching its
+  // scripts) showed "Outpost could not start" and the test waited for onboarding in vain.
+  execFileSync(
+    'ip',
+    [
+      'netns',
+      'exec',
+      name,
+      'sh',
+      '-c',
+      'if [ -d /proc/sys/net/ipv6/conf/v0 ]; then for i in v0 v1; do echo 0 > /proc/sys/net/ipv6/conf/$i/accept_dad; done; fi',
+    ],
+    { stdio: 'pipe' },
+  );
   ip('addr', 'add', '10.77.0.1/24', 'dev', 'v0');
   ip('addr', 'add', '10.77.0.2/24', 'dev', 'v1');
   ip('link', 'set', 'v0', 'up');
   ip('link', 'set', 'v1', 'up');
   ip('route', 'add', 'default', 'via', '10.77.0.2', 'dev', 'v0');
+  waitUntilSettled(name);
   const wrapperDir = mkdtempSync(path.join(tmpdir(), 'outpost-netns-'));
   let wrappers = 0;
   return {
