@@ -4,10 +4,14 @@
  * started, the break notice and the break arriving as real Web Notifications (permission granted
  * to the page, each constructed notification recorded by a wrapper around window.Notification),
  * the stats updating and the person's own status in the team view.
+ *
+ * Each test starts its own app (fresh companion, fresh profile): a retried test starts from the
+ * same state as its first attempt, never from what a failed attempt left behind.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
+import type { Route } from 'playwright-core';
 import {
   SCREENSHOT_DIR,
   SKIP_REASON,
@@ -31,41 +35,83 @@ declare global {
   }
 }
 
+/**
+ * A fresh app with Web Notifications granted and recorded, onboarded as Ana, on the Focus page.
+ */
+async function focusApp(): Promise<RunningApp> {
+  const app = await startApp();
+  await app.context.grantPermissions(['notifications'], {
+    origin: new URL(app.companion.url).origin,
+  });
+  await app.context.addInitScript(() => {
+    const Real = window.Notification;
+    const shown: Shown[] = [];
+    window.__shownNotifications = shown;
+    class Recording extends Real {
+      constructor(title: string, options?: NotificationOptions) {
+        super(title, options);
+        shown.push({ title, body: options?.body ?? '', at: Date.now() });
+      }
+    }
+    Object.defineProperty(window, 'Notification', { value: Recording, configurable: true });
+  });
+  await app.page.reload();
+  await onboard(app.page, 'Ana');
+  await app.page.keyboard.press('Control+4');
+  await app.page.getByRole('heading', { name: 'Focus', exact: true }).waitFor();
+  return app;
+}
+
+/**
+ * Holds the page's settings saves (focus:updateConfig) at the network until the test lets each
+ * one through, in the order they were sent.
+ */
+function holdSaves(app: RunningApp) {
+  const held: Route[] = [];
+  const waiting: ((route: Route) => void)[] = [];
+  void app.page.route('**/ipc/focus:updateConfig', (route) => {
+    const waiter = waiting.shift();
+    if (waiter) waiter(route);
+    else held.push(route);
+  });
+  const next = () =>
+    new Promise<Route>((resolve) => {
+      const route = held.shift();
+      if (route) resolve(route);
+      else waiting.push(resolve);
+    });
+  return {
+    /** How many saves the page has sent that are held. */
+    count: () => held.length,
+    /** Lets the next save reach the companion; resolves once the page has its answer. */
+    async release(): Promise<void> {
+      const route = await next();
+      const answered = app.page.waitForResponse(
+        (response) => response.request() === route.request(),
+      );
+      await route.continue();
+      await answered;
+    },
+  };
+}
+
 describe.runIf(chromiumAvailable())('Focus timer in Chromium (web mode)', () => {
-  let app: RunningApp;
+  let app: RunningApp | undefined;
 
   beforeAll(async () => {
     await mkdir(SCREENSHOT_DIR, { recursive: true });
-    app = await startApp();
-    await app.context.grantPermissions(['notifications'], {
-      origin: new URL(app.companion.url).origin,
-    });
-    await app.context.addInitScript(() => {
-      const Real = window.Notification;
-      const shown: Shown[] = [];
-      window.__shownNotifications = shown;
-      class Recording extends Real {
-        constructor(title: string, options?: NotificationOptions) {
-          super(title, options);
-          shown.push({ title, body: options?.body ?? '', at: Date.now() });
-        }
-      }
-      Object.defineProperty(window, 'Notification', { value: Recording, configurable: true });
-    });
-    await app.page.reload();
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await app?.close();
+    app = undefined;
   });
 
-  const shown = () => app.page.evaluate(() => window.__shownNotifications ?? []);
+  const shown = () => app!.page.evaluate(() => window.__shownNotifications ?? []);
 
   it('sets short durations, refusing an impossible combination with the engine’s message', async () => {
+    app = await focusApp();
     const { page } = app;
-    await onboard(page, 'Ana');
-    await page.keyboard.press('Control+4');
-    await page.getByRole('heading', { name: 'Focus', exact: true }).waitFor();
     await expect(page.evaluate(() => Notification.permission)).resolves.toBe('granted');
 
     await page.getByLabel(/Only during working hours/).uncheck();
@@ -107,14 +153,96 @@ describe.runIf(chromiumAvailable())('Focus timer in Chromium (web mode)', () => 
       .waitFor({ state: 'detached' });
     await page.getByLabel(/Only during working hours/).uncheck();
     await page.getByRole('group', { name: 'Monday' }).waitFor({ state: 'detached' });
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     await page.screenshot({
       path: path.join(SCREENSHOT_DIR, 'focus-settings-light.png'),
       fullPage: true,
     });
+
+    // The settings live in the companion: a reload shows them as saved.
+    await page.reload();
+    await page.keyboard.press('Control+4');
+    await expect(page.getByLabel('Focus (minutes)').inputValue()).resolves.toBe('0.05');
+    await expect(page.getByLabel('Short break (minutes)').inputValue()).resolves.toBe('0.05');
+    await expect(page.getByLabel('Break notice (seconds before)').inputValue()).resolves.toBe('1');
+    await expect(
+      page.getByLabel('Start breaks and focus blocks by themselves').isChecked(),
+    ).resolves.toBe(false);
+    await expect(page.getByLabel(/Only during working hours/).isChecked()).resolves.toBe(false);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('keeps what was typed and clicked while an earlier change is still being saved', async () => {
+    app = await focusApp();
+    const { page } = app;
+    const saves = holdSaves(app);
+
+    // A change is on its way to the companion when the person clicks a checkbox and starts
+    // typing in another field.
+    const shortBreak = page.getByLabel('Short break (minutes)');
+    await shortBreak.fill('0.05');
+    await shortBreak.press('Tab');
+    await expect.poll(saves.count).toBe(1);
+    const autoStart = page.getByLabel('Start breaks and focus blocks by themselves');
+    await autoStart.click();
+    const longBreak = page.getByLabel('Long break (minutes)');
+    await longBreak.fill('0.1');
+
+    // The first save is answered (the page also gets the new config pushed): the click and the
+    // typing stay.
+    await saves.release();
+    await page.getByText('25 minutes of focus, then a 0.05-minute break').waitFor();
+    await expect(autoStart.isChecked()).resolves.toBe(false);
+    await expect(longBreak.inputValue()).resolves.toBe('0.1');
+
+    // The rest is saved as well, in order: the save from leaving Long break (the Tab put the
+    // cursor there) and the click's, then the typed value's. Nothing is lost, nothing older
+    // lands last.
+    await saves.release();
+    await saves.release();
+    await longBreak.press('Tab');
+    await saves.release();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await page.getByText('a 0.1-minute break after every').waitFor();
+    await page.unrouteAll();
+    await page.reload();
+    await page.keyboard.press('Control+4');
+    await expect(page.getByLabel('Short break (minutes)').inputValue()).resolves.toBe('0.05');
+    await expect(page.getByLabel('Long break (minutes)').inputValue()).resolves.toBe('0.1');
+    await expect(
+      page.getByLabel('Start breaks and focus blocks by themselves').isChecked(),
+    ).resolves.toBe(false);
+    expect(app.errors).toEqual([]);
   });
 
   it('starts a block, gets the break notice and the break as notifications, and stats update', async () => {
+    app = await focusApp();
     const { page } = app;
+    // Short durations (set through the form in the first test) straight through the companion's
+    // own settings call: a 6-second block (time to look at "in focus" on two busy cores), a
+    // 1-second notice, a 3-second break that waits for the person.
+    const saved = await page.evaluate(async () => {
+      const token = document.querySelector<HTMLMetaElement>('meta[name="outpost-token"]')!.content;
+      const response = await fetch('/ipc/focus:updateConfig', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-outpost-token': token },
+        body: JSON.stringify({
+          input: {
+            config: {
+              focusMinutes: 0.1,
+              shortBreakMinutes: 0.05,
+              breakNoticeSeconds: 1,
+              autoStartNextPhase: false,
+              workingHours: null,
+            },
+          },
+        }),
+      });
+      return (await response.json()) as { ok: boolean; value?: { saved: boolean } };
+    });
+    expect(saved).toMatchObject({ ok: true, value: { saved: true } });
+    await page.getByText('0.1 minutes of focus, then a 0.05-minute break').waitFor();
+
     await expect(page.getByTestId('focus-breaks-today').textContent()).resolves.toBe(
       '0 taken · 0 skipped · 0 postponed',
     );
@@ -166,14 +294,12 @@ describe.runIf(chromiumAvailable())('Focus timer in Chromium (web mode)', () => 
       .filter({ hasText: 'available' })
       .waitFor();
     expect(app.errors).toEqual([]);
-  });
 
-  it('keeps settings and stats in the companion across a reload, in the dark theme too', async () => {
-    const { page } = app;
+    // Settings and stats live in the companion: a reload (in the dark theme) shows them.
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.reload();
     await page.keyboard.press('Control+4');
-    await expect(page.getByLabel('Focus (minutes)').inputValue()).resolves.toBe('0.05');
+    await expect(page.getByLabel('Focus (minutes)').inputValue()).resolves.toBe('0.1');
     await page
       .getByTestId('focus-breaks-today')
       .filter({ hasText: '1 taken · 0 skipped · 1 postponed' })

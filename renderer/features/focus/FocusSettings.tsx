@@ -2,9 +2,11 @@
  * The timer's settings, every field of the engine's config plus sound. Each change is saved as
  * soon as a field is left; the focus service checks it with the engine's own rules, and an
  * impossible value is refused with the engine's sentence beside the field while what the person
- * typed stays in the form to fix (nothing is lost, nothing half-saved).
+ * typed stays in the form to fix (nothing is lost, nothing half-saved). Saves go out one after
+ * another, and a saved config never replaces the form while one of its saves is on its way: what
+ * the person typed or clicked in the meantime stays.
  */
-import { useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { WEEKDAYS, type FocusConfig, type TimeRange, type Weekday } from '../../../shared/focus';
 import type { FocusPreferences } from '../../../shared/ipc/focusContract';
 import { useAppStore } from '../../store';
@@ -115,32 +117,52 @@ function SettingsForm({
   const [draft, setDraft] = useState(() => draftFrom(config, preferences));
   const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
   const [status, setStatus] = useState<string | null>(null);
-  // A new saved config (from this form or another window) replaces the draft.
+  // Saves of this form not yet answered. While there are any, the config the service pushes
+  // (the answer to an earlier save, sent while the person kept editing) must not replace the
+  // draft: it would undo a checkbox clicked or wipe a field typed since that save was sent.
+  const [saving, setSaving] = useState(0);
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  // A new saved config from elsewhere (another window, the service) replaces the draft.
   const source = JSON.stringify([config, preferences]);
   const [syncedFrom, setSyncedFrom] = useState(source);
-  if (syncedFrom !== source) {
+  if (syncedFrom !== source && saving === 0) {
     setSyncedFrom(source);
     setDraft(draftFrom(config, preferences));
     setErrors({});
   }
 
-  const save = async (next: Draft) => {
+  // One save at a time, in the order asked for, so an older draft never lands after a newer one.
+  const save = (next: Draft): Promise<void> => {
     setDraft(next);
-    const result = await updateConfig({
-      config: configFrom(next),
-      preferences: { sound: next.sound },
+    setSaving((count) => count + 1);
+    const done = queue.current.then(async () => {
+      let result: Awaited<ReturnType<typeof updateConfig>>;
+      try {
+        result = await updateConfig({
+          config: configFrom(next),
+          preferences: { sound: next.sound },
+        });
+      } finally {
+        setSaving((count) => count - 1);
+      }
+      if (!result.ok) {
+        notify('error', result.error.message);
+        return;
+      }
+      if (result.value.saved) {
+        // The form already holds what was saved (and maybe newer edits): mark it synced.
+        const { snapshot } = result.value;
+        setSyncedFrom(JSON.stringify([snapshot.config, snapshot.preferences]));
+        setErrors({});
+        setStatus('Saved.');
+      } else {
+        setErrors(result.value.fieldErrors);
+        setStatus(null);
+      }
     });
-    if (!result.ok) {
-      notify('error', result.error.message);
-      return;
-    }
-    if (result.value.saved) {
-      setErrors({});
-      setStatus('Saved.');
-    } else {
-      setErrors(result.value.fieldErrors);
-      setStatus(null);
-    }
+    // A save that threw still lets the next one go.
+    queue.current = done.catch(() => {});
+    return done;
   };
 
   const shown = new Set<string>();
