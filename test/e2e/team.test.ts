@@ -10,6 +10,11 @@
  * - focus: Ana starts a focus block; Ben's team view shows "in focus until HH:MM" for her, the
  *   same time her own view shows.
  * Screenshots: test-results/screenshots/team-*.png.
+ *
+ * Meeting in the team is the expensive part (two cold Chromium profiles in the namespace), so it
+ * happens once, in beforeAll. Each test then stands on its own on top of it: it makes the notes and
+ * decisions it needs (named per attempt, so a retry never trips over what a failed attempt left)
+ * and puts the timer in the state it starts from.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir } from 'node:fs/promises';
@@ -47,8 +52,27 @@ function rgb(hex: string): string {
 
 async function openNote(page: Page, title: string): Promise<void> {
   await nav(page, 'Notes').click();
-  await page.getByRole('option', { name: new RegExp(title) }).click();
+  await page.getByRole('option', { name: title }).click();
   await page.getByLabel('note title').waitFor();
+}
+
+/** A note titled `title` with `body`, written on `page`. */
+async function writeNote(page: Page, title: string, body: string): Promise<void> {
+  await nav(page, 'Notes').click();
+  await page.getByRole('button', { name: '+ New note' }).click();
+  await page.keyboard.type(title);
+  await page.keyboard.press('Enter');
+  await page.getByLabel('Note body').click();
+  await page.keyboard.type(body);
+  await page.getByRole('option', { name: title }).waitFor();
+}
+
+const attempts = new Map<string, number>();
+/** A name unique to this attempt of a test (a retry gets new records, not the failed attempt's). */
+function named(base: string): string {
+  const attempt = (attempts.get(base) ?? 0) + 1;
+  attempts.set(base, attempt);
+  return attempt === 1 ? base : `${base} (attempt ${attempt})`;
 }
 
 /** The caret another person has in this page's editor (its label is their name). */
@@ -91,16 +115,12 @@ describe.runIf(ready)('team features between two people over real sync (Chromium
   });
 
   it('shows each other’s caret, selection and avatar in a shared note', async () => {
+    const route = named('Route plan');
+    const vans = named('Van rental quotes');
     // Ana writes a note; Ben opens it when it arrives.
-    await nav(ana.page, 'Notes').click();
-    await ana.page.getByRole('button', { name: '+ New note' }).click();
-    await ana.page.keyboard.type('Route plan');
-    await ana.page.keyboard.press('Enter');
-    await ana.page.getByLabel('Note body').click();
-    await ana.page.keyboard.type('Leave Lisbon at dawn and reach Porto by noon.');
-    await ana.page.getByRole('option', { name: /Route plan/ }).waitFor();
+    await writeNote(ana.page, route, 'Leave Lisbon at dawn and reach Porto by noon.');
     await nav(ben.page, 'Notes').click();
-    await ben.page.getByRole('option', { name: /Route plan/ }).click({ timeout: 20_000 });
+    await ben.page.getByRole('option', { name: route }).click({ timeout: 20_000 });
     const benBody = ben.page.getByLabel('Note body');
     await benBody.getByText('reach Porto by noon').waitFor();
 
@@ -146,7 +166,7 @@ describe.runIf(ready)('team features between two people over real sync (Chromium
 
     // Ben moves to a note of his own: his caret and avatar leave Ana's note.
     await ben.page.getByRole('button', { name: '+ New note' }).click();
-    await ben.page.keyboard.type('Van rental quotes');
+    await ben.page.keyboard.type(vans);
     await ben.page.keyboard.press('Enter');
     await ana.page
       .getByRole('group', { name: /^Also in this note/ })
@@ -154,21 +174,22 @@ describe.runIf(ready)('team features between two people over real sync (Chromium
     await benCaret.waitFor({ state: 'detached' });
     // The Sync page tells where he is now.
     await nav(ana.page, 'Sync').click();
-    await ana.page
-      .getByText(/Van rental quotes/)
-      .first()
-      .waitFor({ timeout: 20_000 });
+    await ana.page.getByText(vans).first().waitFor({ timeout: 20_000 });
   });
 
   it('takes a vote from each person and shows the tally and the block on both sides', async () => {
-    // Ana proposes a decision, links the route note, and votes agree.
+    const plan = named('Moving day plan');
+    const decision = named('Rent a van for the move');
+    // Ana writes the plan, proposes a decision linked to it, and votes agree.
+    await writeNote(ana.page, plan, 'Pack on Friday, drive on Saturday.');
     await nav(ana.page, 'Decisions').click();
-    await ana.page.getByRole('button', { name: 'Create the first decision' }).click();
+    await ana.page.getByRole('button', { name: '+ New decision' }).click();
     const title = ana.page.getByLabel('decision title');
-    await title.fill('Rent a van for the move');
+    await title.fill(decision);
     await title.press('Enter');
-    await ana.page.getByLabel('Link to').selectOption({ label: 'Route plan' });
-    await ana.page.getByRole('button', { name: 'Note: Route plan', exact: true }).waitFor();
+    await ana.page.getByRole('option', { name: decision }).waitFor();
+    await ana.page.getByLabel('Link to').selectOption({ label: plan });
+    await ana.page.getByRole('button', { name: `Note: ${plan}`, exact: true }).waitFor();
     await ana.page.getByLabel('Status').selectOption('proposed');
     await ana.page.getByRole('radio', { name: 'Agree', exact: true }).click();
     await ana.page.getByRole('button', { name: 'Cast vote' }).click();
@@ -179,7 +200,8 @@ describe.runIf(ready)('team features between two people over real sync (Chromium
 
     // Ben, in his own browser, finds it proposed and blocks with a reason.
     await nav(ben.page, 'Decisions').click();
-    await ben.page.getByRole('option', { name: /Rent a van for the move/ }).click();
+    await ben.page.getByRole('option', { name: decision }).click({ timeout: 20_000 });
+    await expect(ben.page.getByLabel('decision title').inputValue()).resolves.toBe(decision);
     await ben.page.getByRole('heading', { name: 'Votes' }).waitFor();
     await ben.page
       .getByLabel('Tally')
@@ -209,15 +231,14 @@ describe.runIf(ready)('team features between two people over real sync (Chromium
     await ben.page.screenshot({ path: path.join(SCREENSHOT_DIR, 'team-decision-ben.png') });
 
     // The note shows the decision that links to it, on Ben's side too.
-    await openNote(ben.page, 'Route plan');
+    await openNote(ben.page, plan);
     const links = ben.page.getByRole('region', { name: 'Goals and decisions linking here' });
-    await links.getByRole('button', { name: /Decision: Rent a van for the move/ }).waitFor();
+    const link = links.getByRole('button', { name: `Decision: ${decision}` });
+    await link.waitFor();
     await links.screenshot({ path: path.join(SCREENSHOT_DIR, 'team-note-links-ben.png') });
-    await links.getByRole('button', { name: /Decision: Rent a van for the move/ }).click();
+    await link.click();
     await ben.page.getByLabel('decision title').waitFor();
-    await expect(ben.page.getByLabel('decision title').inputValue()).resolves.toBe(
-      'Rent a van for the move',
-    );
+    await expect(ben.page.getByLabel('decision title').inputValue()).resolves.toBe(decision);
   });
 
   it('shows Ana “in focus until HH:MM” in Ben’s team view', async () => {
@@ -225,6 +246,9 @@ describe.runIf(ready)('team features between two people over real sync (Chromium
     // Outside working hours the status would be "outside working hours": test at any hour.
     const hoursOnly = ana.page.getByLabel(/Only during working hours/);
     if (await hoursOnly.isChecked()) await hoursOnly.uncheck();
+    // From a stopped timer (a retry may find the block a failed attempt started).
+    const reset = ana.page.getByRole('button', { name: 'Reset' });
+    if (await reset.isVisible()) await reset.click();
     await ana.page.getByRole('button', { name: 'Start focus' }).click();
     const own = ana.page
       .getByTestId('team-row-Ana')
