@@ -4,8 +4,11 @@
  * signaling servers by mDNS. Ana creates a team workspace and copies its invite; Ben pastes a
  * damaged copy (clear error), then the whole code; edits flow both ways; both work offline and
  * edit, then go online and converge. Screenshots of both sync panels land in test-results/.
+ *
+ * The story starts from two fresh machines (first-run onboarding included), so the test starts
+ * them itself: a retry gets two fresh ones too, not the pages a failed attempt left half-way.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -30,21 +33,25 @@ async function noteVisible(page: Page, title: string): Promise<void> {
 
 describe.runIf(ready)('two people sync a team workspace over the LAN (Chromium)', () => {
   let netns: NetNamespace;
-  let ana: Side;
-  let ben: Side;
+  let sides: Side[] = [];
 
   beforeAll(async () => {
     await mkdir(SCREENSHOT_DIR, { recursive: true });
     netns = createNetns();
-    [ana, ben] = await Promise.all([startSide(netns, 47_501), startSide(netns, 47_502)]);
   });
 
-  afterAll(async () => {
-    await Promise.all([closeSide(ana), closeSide(ben)]);
+  afterEach(async () => {
+    await Promise.all(sides.map((side) => closeSide(side)));
+    sides = [];
+  });
+
+  afterAll(() => {
     netns?.destroy();
   });
 
   it('creates, invites, joins, syncs both ways, and converges after both edit offline', async () => {
+    sides = await Promise.all([startSide(netns, 47_501), startSide(netns, 47_502)]);
+    const [ana, ben] = sides as [Side, Side];
     await Promise.all([onboard(ana.page, 'Ana'), onboard(ben.page, 'Ben')]);
 
     // Ana: a team workspace and its invite.
@@ -91,6 +98,7 @@ describe.runIf(ready)('two people sync a team workspace over the LAN (Chromium)'
     await addNote(ben.page, 'Written offline by Ben');
     await nav(ana.page, 'Sync').click();
     await ana.page.getByText(/Not yet sent to anyone: \d+ changes?/).waitFor();
+    // Give a leak (an offline change reaching Ben anyway) time to show before checking it did not.
     await ana.page.waitForTimeout(500);
     await nav(ben.page, 'Notes').click();
     await expect(
