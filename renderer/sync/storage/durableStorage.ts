@@ -186,6 +186,7 @@ export function openDurableStorage(
   let bytesSince = 0;
   let rowsSince = 0;
   let compactTimer: ReturnType<typeof setTimeout> | null = null;
+  let checkTimer: ReturnType<typeof setTimeout> | null = null;
   let compacting: Promise<CompactionResult> | null = null;
   let save: SaveState = { state: 'saved', at: now() };
   const saveListeners = new Set<(state: SaveState) => void>();
@@ -285,14 +286,6 @@ export function openDurableStorage(
         abandoned: true,
       };
     }
-    // Whether the row compaction recorded is still what it wrote; if not, compaction writes (and
-    // records) a fresh one. Only that decision waits for a digest computed after applying.
-    const trusted =
-      appliedAsTrusted === null
-        ? Promise.resolve(false)
-        : options.applyBeforeCheck
-          ? matches()
-          : Promise.resolve(true);
     // y-indexeddb stores changes only once its own connection is open: nobody may change the
     // document before that.
     await persistence.whenSynced;
@@ -328,11 +321,19 @@ export function openDurableStorage(
       ms: performance.now() - startedAt,
     };
     progress('done', rows.length, rows.length, bytesTotal, bytesTotal);
-    if (rows.length - setAside.length > 1) scheduleCompaction();
-    else if (rows.length > 0)
-      void trusted.then((ok) => {
-        if (!ok) scheduleCompaction();
-      });
+    if (rows.length - setAside.length > 1 || (rows.length > 0 && appliedAsTrusted === null))
+      scheduleCompaction();
+    else if (appliedAsTrusted !== null && options.applyBeforeCheck) {
+      // Whether the row compaction recorded is still what it wrote; if not, compaction writes (and
+      // records) a fresh one. Only that decision waits for the digest, so it is computed once
+      // start-up is over: in Chromium hashing 10 MB holds the page's thread for ~35 ms.
+      checkTimer = setTimeout(() => {
+        checkTimer = null;
+        void matches().then((ok) => {
+          if (!ok) scheduleCompaction();
+        });
+      }, compactDelayMs);
+    }
     return result;
   })();
 
@@ -494,6 +495,9 @@ export function openDurableStorage(
       const due = compactTimer !== null;
       if (compactTimer !== null) clearTimeout(compactTimer);
       compactTimer = null;
+      // A digest not checked yet is checked at the next load.
+      if (checkTimer !== null) clearTimeout(checkTimer);
+      checkTimer = null;
       if (due) await compact().catch(() => undefined);
       await compacting?.catch(() => undefined);
       destroyed = true;
