@@ -3,7 +3,8 @@
  * then the body in CommonMark + GFM (task lists, strikethrough) with `[[Title]]` note links.
  * Parsing uses marked's lexer; the tokens are mapped onto the editor's schema, so anything a
  * Markdown file can say either becomes the matching node or is kept as plain text — never dropped.
- * Export then import gives back the same text and structure (empty paragraphs aside).
+ * Export then import gives back the same text and structure, empty paragraphs and whitespace
+ * included (see `EMPTY_PARAGRAPH` and `serializeInline` for how Markdown is made to keep them).
  */
 import { Marked, type Token, type Tokens } from 'marked';
 import { fail, ok, type Result } from '../result';
@@ -27,9 +28,14 @@ interface Segment {
   atom?: string;
 }
 
+/**
+ * Escapes text so Markdown reads it back as itself. marked turns a tab in a list item into
+ * spaces, so a tab is written as the character reference `&#9;`.
+ */
 function escapeText(text: string): string {
   return text
     .replace(/[\\`*_[\]<>~&|]/g, '\\$&')
+    .replace(/\t/g, '&#9;')
     .replace(/^(\s*)([#>+=-]|\d+[.)])/gm, (_m, space: string, mark: string) =>
       /^\d/.test(mark) ? `${space}${mark.slice(0, -1)}\\${mark.slice(-1)}` : `${space}\\${mark}`,
     );
@@ -105,7 +111,7 @@ function segmentsOf(nodes: readonly BodyNode[], titleOf: TitleOf): Segment[] {
   return split;
 }
 
-function serializeInline(nodes: readonly BodyNode[], titleOf: TitleOf): string {
+function serializeInline(nodes: readonly BodyNode[], titleOf: TitleOf, oneLine = false): string {
   let out = '';
   const stack: Segment['marks'] = [];
   const close = (downTo: number) => {
@@ -134,8 +140,26 @@ function serializeInline(nodes: readonly BodyNode[], titleOf: TitleOf): string {
     out += segment.code ? codeSpan(segment.text) : escapeText(segment.text);
   }
   close(0);
-  // A hard break at the very end of a block has no meaning in Markdown.
-  return out.replace(/\\\n$/, '');
+  // Markdown forgets the whitespace a block's lines start or end with (four spaces would even
+  // make an indented code block; marked also trims a non-breaking space there), and a
+  // whitespace-only paragraph would read as a blank line; so the first and the last whitespace
+  // character of a line is written as a character reference (`&#32;`, `&#160;`), which renders
+  // as the same character everywhere.
+  out = out
+    .replace(/(^|\n)([^\S\n])/g, (_m, start: string, space: string) => `${start}${entity(space)}`)
+    .replace(/[^\S\n](?=\\\n|$)/g, entity);
+  // A backslash hard break must be followed by more of the block; the hard breaks that end the
+  // block, and any in a one-line block (a heading), are written as HTML's `<br>` on the line they
+  // end, which CommonMark renders as the same line break and the importer reads back as a hard
+  // break. (Only hard-break atoms put a backslash right before a newline: text never holds a
+  // newline, and its own backslashes are escaped in pairs.)
+  return oneLine
+    ? out.replace(/\\\n/g, '<br>')
+    : out.replace(/(?:\\\n)+$/, (breaks) => '<br>'.repeat(breaks.length / 2));
+}
+
+function entity(character: string): string {
+  return `&#${character.charCodeAt(0)};`;
 }
 
 function indent(text: string, width: number): string {
@@ -146,17 +170,30 @@ function indent(text: string, width: number): string {
     .join('\n');
 }
 
+/**
+ * An empty paragraph (a blank line a person left between blocks, an empty list item or quote, a
+ * body that is only an empty paragraph) is written as a paragraph holding only `&nbsp;`, because
+ * Markdown has no empty paragraph: blank lines only separate blocks, so writing nothing loses it.
+ * `&nbsp;` is what TipTap's own Markdown support (@tiptap/markdown) writes and reads for one, it
+ * renders in any CommonMark tool (Obsidian, GitHub) as the empty-looking paragraph it is, and it
+ * keeps an empty task item a task item (`- [ ] &nbsp;`; `- [ ] ` alone is not one). It cannot be
+ * mistaken for anything a person wrote: their `&` is escaped (`\&nbsp;`), and a non-breaking
+ * space they typed is written as itself or, at the start or end of a line, as `&#160;`, both of
+ * which the importer keeps as text (TipTap also reads a lone U+00A0 as an empty paragraph; we do
+ * not). A lone `<br>` was the other candidate, but it already means a hard break that ends a
+ * paragraph (see serializeInline), and it shows as raw HTML where HTML is turned off.
+ */
+const EMPTY_PARAGRAPH = '&nbsp;';
+
 function serializeBlock(node: BodyNode, titleOf: TitleOf, alternate = false): string | null {
   if (node.type === 'text') return escapeText(node.text);
   const content = node.content ?? [];
   switch (node.type) {
-    case 'paragraph': {
-      const text = serializeInline(content, titleOf);
-      return text.trim() === '' ? null : text;
-    }
+    case 'paragraph':
+      return serializeInline(content, titleOf) || EMPTY_PARAGRAPH;
     case 'heading': {
       const level = Math.min(6, Math.max(1, Number(node.attrs?.level) || 1));
-      return `${'#'.repeat(level)} ${serializeInline(content, titleOf)}`.trimEnd();
+      return `${'#'.repeat(level)} ${serializeInline(content, titleOf, true)}`.trimEnd();
     }
     case 'blockquote':
       return serializeBlocks(content, titleOf)
@@ -312,6 +349,15 @@ function inline(tokens: readonly Token[] | undefined, marks: BodyMarks = {}): Bo
       case 'br':
         out.push({ type: 'hardBreak' });
         break;
+      case 'checkbox':
+        // A task item's box: its state is on the item. marked usually puts it beside the item's
+        // blocks but inside the first paragraph of some items of loose nested task lists.
+        break;
+      case 'html':
+        // `<br>` is how a hard break that ends a block is written (see serializeInline).
+        if (HTML_BREAK.test(token.raw)) out.push({ type: 'hardBreak' });
+        else text(token.raw);
+        break;
       case 'wikilink':
         out.push({
           type: 'noteLink',
@@ -340,6 +386,15 @@ function merged(nodes: BodyNode[]): BodyNode[] {
     } else out.push(node);
   }
   return out;
+}
+
+const HTML_BREAK = /^<br\s*\/?>$/i;
+const HTML_BREAKS = /^(?:<br\s*\/?>)+$/i;
+
+/** A paragraph (or a tight list item's text) that says only `&nbsp;`: see EMPTY_PARAGRAPH. */
+function isEmptyParagraph(token: Tokens.Paragraph | Tokens.Text): boolean {
+  const inner = (token.tokens ?? [token]).filter((child) => child.type !== 'checkbox');
+  return inner.length === 1 && /^[ \t]*&nbsp;[ \t\n]*$/.test(inner[0]!.raw);
 }
 
 function paragraph(content: BodyNode[]): BodyElement {
@@ -375,11 +430,19 @@ function blocksOf(tokens: readonly Token[]): BodyElement[] {
         break;
       }
       case 'paragraph':
-        out.push(paragraph(inline((token as Tokens.Paragraph).tokens)));
+        out.push(
+          paragraph(
+            isEmptyParagraph(token as Tokens.Paragraph)
+              ? []
+              : inline((token as Tokens.Paragraph).tokens),
+          ),
+        );
         break;
       case 'text': {
         const t = token as Tokens.Text;
-        out.push(paragraph(t.tokens ? inline(t.tokens) : inline([{ ...t, tokens: undefined }])));
+        if (isEmptyParagraph(t)) out.push(paragraph([]));
+        else
+          out.push(paragraph(t.tokens ? inline(t.tokens) : inline([{ ...t, tokens: undefined }])));
         break;
       }
       case 'blockquote': {
@@ -431,9 +494,12 @@ function blocksOf(tokens: readonly Token[]): BodyElement[] {
         break;
       }
       default: {
-        // Raw HTML blocks and anything unknown stay as text so nothing a file says is lost.
+        // Raw HTML blocks and anything unknown stay as text so nothing a file says is lost; a
+        // paragraph of only hard breaks was written as `<br>`s, which CommonMark reads as HTML.
         const raw = token.raw.replace(/\n+$/, '');
-        if (raw.trim()) out.push(paragraph([{ type: 'text', text: raw.replace(/\n/g, ' ') }]));
+        if (HTML_BREAKS.test(raw.trim()))
+          out.push(paragraph(Array.from(raw.matchAll(/<br/gi), () => ({ type: 'hardBreak' }))));
+        else if (raw.trim()) out.push(paragraph([{ type: 'text', text: raw.replace(/\n/g, ' ') }]));
       }
     }
   }

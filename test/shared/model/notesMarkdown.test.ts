@@ -124,6 +124,117 @@ function withoutIds(tree: readonly BodyNode[]): BodyNode[] {
   });
 }
 
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Text a person may type that Markdown could mistake for an empty paragraph, or lose. */
+const PLAIN_PIECES = [
+  'word',
+  'two words',
+  ' ',
+  '  ',
+  '\t',
+  '\u00a0',
+  '&nbsp;',
+  '&#32;',
+  'a\u00a0b',
+  '    indented',
+  'trailing ',
+  '<br>',
+  '\\',
+  '# hash',
+  '- dash',
+  '1. one',
+  '[ ] box',
+];
+const MARKED_PIECES: BodyNode[] = [
+  { type: 'text', text: 'bold', marks: bold },
+  { type: 'text', text: 'it', marks: { italic: {} } },
+  { type: 'text', text: 'x = 1', marks: { code: {} } },
+  { type: 'text', text: 'gone', marks: { strike: {} } },
+  { type: 'text', text: 'site', marks: { link: { href: 'https://example.org/' } } },
+];
+
+/**
+ * Random bodies in the shape the importer gives back (neighbouring text runs merged, no `content`
+ * on an empty paragraph or heading), with empty paragraphs in every position a person can leave
+ * one: first, last, consecutive, alone, in list and task items and in quotes.
+ */
+function randomBody(random: () => number): BodyNode[] {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const count = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+  const inlineContent = (): BodyNode[] => {
+    const out: BodyNode[] = [];
+    let lastMarked = false;
+    for (let n = count(0, 4); n > 0; n--) {
+      const roll = random();
+      if (roll < 0.2) {
+        out.push({ type: 'hardBreak' });
+        lastMarked = false;
+      } else if (roll < 0.45 && !lastMarked) {
+        out.push(pick(MARKED_PIECES));
+        lastMarked = true;
+      } else {
+        const text = pick(PLAIN_PIECES);
+        const last = out[out.length - 1];
+        if (last?.type === 'text' && !last.marks)
+          out[out.length - 1] = { type: 'text', text: last.text + text };
+        else out.push({ type: 'text', text });
+        lastMarked = false;
+      }
+    }
+    return out;
+  };
+  const paragraph = (empty = random() < 0.4): BodyNode => {
+    const content = empty ? [] : inlineContent();
+    return content.length ? { type: 'paragraph', content } : { type: 'paragraph' };
+  };
+  const list = (depth: number): BodyNode => {
+    const kind = pick(['bulletList', 'orderedList', 'taskList'] as const);
+    const items = Array.from({ length: count(1, 3) }, (): BodyNode => {
+      const content = [paragraph()];
+      for (let n = count(0, 2); n > 0; n--)
+        content.push(depth < 2 && random() < 0.3 ? list(depth + 1) : paragraph());
+      return kind === 'taskList'
+        ? { type: 'taskItem', attrs: { checked: random() < 0.5 }, content }
+        : { type: 'listItem', content };
+    });
+    return kind === 'orderedList'
+      ? { type: kind, attrs: { start: count(1, 3) }, content: items }
+      : { type: kind, content: items };
+  };
+  const block = (depth: number): BodyNode => {
+    const roll = random();
+    if (roll < 0.35) return paragraph(true);
+    if (roll < 0.55) return paragraph(false);
+    if (roll < 0.62) {
+      const content = inlineContent();
+      return {
+        type: 'heading',
+        attrs: { level: count(1, 3) },
+        ...(content.length ? { content } : {}),
+      };
+    }
+    if (roll < 0.8) return list(depth);
+    if (roll < 0.9 && depth < 2)
+      return {
+        type: 'blockquote',
+        content: Array.from({ length: count(1, 3) }, () => block(depth + 1)),
+      };
+    if (roll < 0.95) return { type: 'codeBlock', content: [{ type: 'text', text: 'let a;' }] };
+    return { type: 'horizontalRule' };
+  };
+  return Array.from({ length: count(1, 6) }, () => block(0));
+}
+
 describe('notes as Markdown', () => {
   it('round-trips every node and mark through Yjs, Markdown and back', () => {
     const back = roundTrip(RICH);
@@ -140,6 +251,47 @@ describe('notes as Markdown', () => {
         : node,
     );
     expect(withoutIds(back)).toEqual(expected);
+  });
+
+  it('round-trips random bodies with empty paragraphs and whitespace anywhere', () => {
+    for (let seed = 1; seed <= 400; seed++) {
+      const body = randomBody(rng(seed));
+      try {
+        expect(roundTrip(body)).toEqual(body);
+      } catch (error) {
+        console.error(`Markdown round trip failed with seed ${seed}:\n${bodyToMarkdown(body)}`);
+        throw error;
+      }
+    }
+  });
+
+  it('keeps empty paragraphs, and never makes one out of what a person typed', () => {
+    const empty: BodyNode = { type: 'paragraph' };
+    const text = (value: string): BodyNode => ({
+      type: 'paragraph',
+      content: [{ type: 'text', text: value }],
+    });
+    const cases: BodyNode[][] = [
+      [empty],
+      [text('a'), empty, empty, text('b')],
+      [text('\u00a0')],
+      [text('&nbsp;')],
+      [text(' ')],
+      [{ type: 'paragraph', content: [{ type: 'hardBreak' }] }],
+      [
+        {
+          type: 'taskList',
+          content: [{ type: 'taskItem', attrs: { checked: false }, content: [empty] }],
+        },
+      ],
+      [{ type: 'blockquote', content: [empty] }],
+    ];
+    for (const body of cases) expect(roundTrip(body)).toEqual(body);
+    // The file reads naturally elsewhere: an empty paragraph is a paragraph of `&nbsp;`.
+    expect(bodyToMarkdown([text('a'), empty, text('b')])).toBe('a\n\n&nbsp;\n\nb\n');
+    expect(bodyToMarkdown(cases[6]!)).toBe('- [ ] &nbsp;\n');
+    expect(bodyToMarkdown([text('&nbsp;')])).toBe('\\&nbsp;\n');
+    expect(bodyToMarkdown([text(' ')])).toBe('&#32;\n');
   });
 
   it('writes the Markdown a person expects', () => {
