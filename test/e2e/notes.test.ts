@@ -73,8 +73,10 @@ describe.runIf(chromiumAvailable())('Notes in Chromium (web mode)', () => {
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'notes-light.png') });
   });
 
-  it('finds a word in a body, highlights it and opens the result', async () => {
+  it('finds a word in a body, highlights it and opens the result, after a reload', async () => {
     const { page } = app;
+    // Reloaded, the notes are read while the app's scripts load and indexed after the first paint.
+    await page.reload();
     await page.getByRole('option', { name: /^Retro notes/ }).click();
     const search = page.getByLabel('Search notes');
     await search.fill('frida');
