@@ -6,12 +6,15 @@
 import { openStartupWorkspace } from './sync/startupWorkspace';
 import { prefetchDeviceValues } from './sync/deviceStore';
 import { applyRememberedTheme } from './platform/startupTheme';
+import { prefetchBootCalls } from './platform/outpostApi';
 import './styles.css';
 
 applyRememberedTheme();
 
-// The app's boot reads the device state first thing: have it read by then.
+// The app's boot reads the device state and asks the main process for its settings first thing:
+// have both answered by then.
 prefetchDeviceValues();
+prefetchBootCalls();
 
 // Why not load both at once: with 10,000 notes, fetching and running the app's scripts while
 // IndexedDB reads and Yjs applies the workspace slowed those down by more than it saved (the

@@ -3,7 +3,8 @@
  * mode the same contract is served by the companion over HTTP, with server-sent events for pushes.
  */
 import { createOutpostApi, type IpcTransport } from '../../shared/ipc/client';
-import type { OutpostApi } from '../../shared/ipc/contract';
+import type { IpcInput, IpcOutput, OutpostApi } from '../../shared/ipc/contract';
+import type { Result } from '../../shared/result';
 import type { IpcEvent } from '../../shared/ipc/channels';
 
 declare global {
@@ -60,4 +61,24 @@ let api: OutpostApi | undefined;
 export function getOutpostApi(): OutpostApi {
   api ??= window.outpost ?? createOutpostApi(createWebTransport());
   return api;
+}
+
+/** The calls boot makes first; they take no input. */
+type BootChannel = 'app:getInfo' | 'settings:get';
+const early = new Map<BootChannel, Promise<Result<unknown>>>();
+
+/**
+ * Sends boot's first calls now, from the page's small entry script, so that their answers (a
+ * round trip to the main process, or over HTTP in web mode) are in by the time the app boots.
+ */
+export function prefetchBootCalls(): void {
+  for (const channel of ['app:getInfo', 'settings:get'] as const)
+    early.set(channel, getOutpostApi().invoke(channel, undefined));
+}
+
+/** The answer to `channel`: the one asked for at start-up the first time, a fresh one after. */
+export function bootCall<K extends BootChannel>(channel: K): Promise<Result<IpcOutput<K>>> {
+  const asked = early.get(channel) as Promise<Result<IpcOutput<K>>> | undefined;
+  early.delete(channel);
+  return asked ?? getOutpostApi().invoke(channel, undefined as IpcInput<K>);
 }

@@ -11,7 +11,7 @@ import {
   profileFromIdentity,
   saveProfile,
 } from '../sync/localState';
-import { getOutpostApi } from '../platform/outpostApi';
+import { bootCall, getOutpostApi } from '../platform/outpostApi';
 import { upsertMember } from '../../shared/model';
 import { activeSession } from './workspaceSlice';
 import { takeStartupWorkspace } from '../sync/startupWorkspace';
@@ -28,8 +28,8 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
     // Everything boot needs, asked for at once: the main process and the device database answer
     // in parallel.
     const [info, settings, profile, workspaces, stored] = await Promise.all([
-      api.invoke('app:getInfo', undefined),
-      api.invoke('settings:get', undefined),
+      bootCall('app:getInfo'),
+      bootCall('settings:get'),
       loadProfile(),
       loadWorkspaces(),
       loadActiveWorkspaceId(),
