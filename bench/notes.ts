@@ -30,7 +30,7 @@ import { generateCorpus, rng, typedQueries, type Corpus } from './notesCorpus';
 import { median, percentile, type BenchResult } from './report';
 
 const NOTES = 10_000;
-const PAINT_RUNS = 15;
+const PAINT_RUNS = 25;
 const QUERY_INTENTS = 150;
 const HITS_SHOWN = 100;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
