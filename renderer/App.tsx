@@ -10,7 +10,6 @@ import { DecisionsView } from './features/decisions/DecisionsView';
 import { useGoalReminders } from './features/goals/useGoalReminders';
 import { useDecisionReminders } from './features/decisions/useDecisionReminders';
 import { WorkspaceLoading } from './features/backups/WorkspaceLoading';
-import { useStorageFeedback } from './features/backups/storageStore';
 import type { RecordKind } from '../shared/schema/records';
 import { useFocusStore } from './features/focus/focusStore';
 import { useFocusPresence } from './features/focus/teamPresence';
@@ -169,7 +168,6 @@ export function App() {
   useFocusTimer();
   useGoalReminders();
   useDecisionReminders();
-  useStorageFeedback();
   const booted = useAppStore((state) => state.booted);
   const profile = useAppStore((state) => state.profile);
   const section = useAppStore((state) => state.section);

@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { z } from 'zod';
 import { useAppStore } from './store';
+import { followStorageEvents } from './features/backups/storageStore';
 
 // The page's Content-Security-Policy forbids eval: zod would try `new Function` once (a CSP
 // violation in the console) before falling back to the same checks without it.
@@ -18,6 +19,7 @@ createRoot(root).render(
   </StrictMode>,
 );
 
+followStorageEvents();
 void useAppStore
   .getState()
   .boot()

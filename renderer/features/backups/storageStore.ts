@@ -4,7 +4,6 @@
  * and backup-failure messages also go to the app's notices.
  */
 import { create } from 'zustand';
-import { useEffect } from 'react';
 import { describeSetAside } from '../../../shared/storage/recovery';
 import { onStorageEvent } from '../../sync/storage/events';
 import type { LoadProgress, LoadReport, SaveState } from '../../sync/storage/durableStorage';
@@ -29,47 +28,51 @@ function workspaceLabel(id: string): string {
   return entry ? `“${entry.name}”` : 'A workspace';
 }
 
-/** Subscribes the UI to storage events for as long as the app is mounted. */
-export function useStorageFeedback(): void {
-  useEffect(
-    () =>
-      onStorageEvent((event) => {
-        const id = event.workspaceId;
-        switch (event.type) {
-          case 'progress':
-            useStorageStore.setState((s) => ({
-              progress: { ...s.progress, [id]: event.progress },
-            }));
-            return;
-          case 'loaded':
-            useStorageStore.setState((s) => ({ lastLoad: { ...s.lastLoad, [id]: event.report } }));
-            if (event.report.setAside.length > 0)
-              useAppStore.getState().notify(
-                'warning',
-                describeSetAside(
-                  workspaceLabel(id),
-                  event.report.setAside.map((row) => ({ ...row, value: null })),
-                ),
-              );
-            return;
-          case 'save':
-            useStorageStore.setState((s) => ({ save: { ...s.save, [id]: event.state } }));
-            if (event.state.state === 'failed')
-              useAppStore
-                .getState()
-                .notify(
-                  'error',
-                  `Changes could not be saved on this device: ${event.state.message}. Keep Outpost open and export the workspace (Backups) to be safe.`,
-                );
-            return;
-          case 'backup':
-            useStorageStore.setState((s) => ({
-              backup: { ...s.backup, [id]: { ok: event.ok, message: event.message, at: event.at } },
-            }));
-            if (!event.ok) useAppStore.getState().notify('warning', event.message);
-            return;
-        }
-      }),
-    [],
-  );
+let following = false;
+
+/**
+ * Feeds storage events into this store and the app's notices. Called once by the app's start,
+ * before boot opens a workspace: a workspace can load (and report rows it set aside) before React
+ * has mounted anything, so this cannot wait for a component's effect.
+ */
+export function followStorageEvents(): void {
+  if (following) return;
+  following = true;
+  onStorageEvent((event) => {
+    const id = event.workspaceId;
+    switch (event.type) {
+      case 'progress':
+        useStorageStore.setState((s) => ({
+          progress: { ...s.progress, [id]: event.progress },
+        }));
+        return;
+      case 'loaded':
+        useStorageStore.setState((s) => ({ lastLoad: { ...s.lastLoad, [id]: event.report } }));
+        if (event.report.setAside.length > 0)
+          useAppStore.getState().notify(
+            'warning',
+            describeSetAside(
+              workspaceLabel(id),
+              event.report.setAside.map((row) => ({ ...row, value: null })),
+            ),
+          );
+        return;
+      case 'save':
+        useStorageStore.setState((s) => ({ save: { ...s.save, [id]: event.state } }));
+        if (event.state.state === 'failed')
+          useAppStore
+            .getState()
+            .notify(
+              'error',
+              `Changes could not be saved on this device: ${event.state.message}. Keep Outpost open and export the workspace (Backups) to be safe.`,
+            );
+        return;
+      case 'backup':
+        useStorageStore.setState((s) => ({
+          backup: { ...s.backup, [id]: { ok: event.ok, message: event.message, at: event.at } },
+        }));
+        if (!event.ok) useAppStore.getState().notify('warning', event.message);
+        return;
+    }
+  });
 }
