@@ -193,6 +193,11 @@ describe.runIf(chromiumAvailable())('durable storage in Chromium', () => {
     await page.getByRole('button', { name: 'Backups' }).click();
     await page.getByRole('heading', { name: 'Data set aside' }).waitFor();
     await expect(page.locator('.aside-list li').count()).resolves.toBe(3);
+    // Each says what is wrong in plain words first; the reader's own message is only the detail.
+    await page.locator('.aside-list li', { hasText: 'Is not Yjs data at all' }).waitFor();
+    await expect(
+      page.locator('.aside-list li', { hasText: 'Cannot be decoded' }).count(),
+    ).resolves.toBe(2);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'storage-set-aside-light.png') });
 
     // A further reload finds nothing damaged: the rows were moved out of the updates store.

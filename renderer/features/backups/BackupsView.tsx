@@ -1,7 +1,7 @@
 import './backups.css';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BackupList } from '../../../shared/ipc/backupsContract';
-import { formatBytes } from '../../../shared/storage/recovery';
+import { ROW_PROBLEM_TEXT, formatBytes, type RowProblem } from '../../../shared/storage/recovery';
 import type { SetAsideEntry } from '../../sync/storage/idb';
 import { useAppStore } from '../../store';
 import { timeAgo } from '../../components/time';
@@ -22,6 +22,14 @@ import {
 } from './backupActions';
 import { useStorageStore } from './storageStore';
 import type { Result } from '../../../shared/result';
+
+/** "Cannot be decoded", from the problem stored with a set-aside row (its code, or older text). */
+function problemText(problem: string): string {
+  const text = Object.hasOwn(ROW_PROBLEM_TEXT, problem)
+    ? ROW_PROBLEM_TEXT[problem as RowProblem]
+    : problem;
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 /** A result as what `run` reports: its message when it worked, its error when it did not. */
 function outcome(result: Result<string>): { ok: boolean; message: string } {
@@ -343,9 +351,18 @@ export function BackupsView() {
           <ul className="aside-list">
             {setAside.map((entry) => (
               <li key={entry.id}>
-                <span>
-                  {dateLabel(entry.at)} · {formatBytes(entry.bytes)} · {entry.problem}
-                  {entry.detail ? ` (${entry.detail})` : ''}
+                <span className="aside-entry">
+                  <span>
+                    {dateLabel(entry.at)} · {formatBytes(entry.bytes)} ·{' '}
+                    {problemText(entry.problem)}
+                  </span>
+                  {entry.detail && (
+                    <span className="aside-detail">
+                      {entry.problem === 'not-bytes'
+                        ? `Stored as ${entry.detail} data, not as bytes`
+                        : `Details: ${entry.detail}`}
+                    </span>
+                  )}
                 </span>
                 <button type="button" className="button" onClick={() => downloadSetAside(entry)}>
                   Download
