@@ -14,7 +14,9 @@ import { timeAgo } from '../../components/time';
 import { emptyTrash, openNote, useNotesStore } from './notesStore';
 import { RECORD_VIEWS, inView } from '../../components/recordViews';
 
-const ROW_HEIGHT = 68;
+const ROW_HEIGHT = 72;
+/** Tag chips shown before "+N more" (the most used first). */
+const TAGS_SHOWN = 8;
 
 /** Renders highlighted text with <mark> around the matches. */
 export function Marked({ parts }: { parts: Highlighted }) {
@@ -43,6 +45,7 @@ export function NoteList({ items, damaged, reader, header }: NoteListProps) {
   const setTagFilter = useNotesStore((state) => state.setTagFilter);
   const [query, setQuery] = useState('');
   const [confirmEmpty, setConfirmEmpty] = useState(false);
+  const [allTags, setAllTags] = useState(false);
   const scrollRef = useRef<HTMLDivElement>(null);
 
   const inThisView = useMemo(() => items.filter((note) => inView(note, view)), [items, view]);
@@ -135,7 +138,7 @@ export function NoteList({ items, damaged, reader, header }: NoteListProps) {
       />
       {!hits && tags.length > 0 && (
         <div className="tag-filter" aria-label="Filter by tag">
-          {tags.map(([tag, count]) => (
+          {(allTags ? tags : tags.slice(0, TAGS_SHOWN)).map(([tag, count]) => (
             <button
               key={tag}
               type="button"
@@ -147,13 +150,25 @@ export function NoteList({ items, damaged, reader, header }: NoteListProps) {
               #{tag}
             </button>
           ))}
+          {tags.length > TAGS_SHOWN && (
+            <button
+              type="button"
+              className="chip more"
+              aria-expanded={allTags}
+              onClick={() => setAllTags(!allTags)}
+            >
+              {allTags ? 'Fewer tags' : `+${tags.length - TAGS_SHOWN} more`}
+            </button>
+          )}
         </div>
       )}
-      {!hits && tagFilter && !tags.some(([tag]) => tag === tagFilter) && (
-        <button type="button" className="chip" aria-pressed onClick={() => setTagFilter(null)}>
-          #{tagFilter} ✕
-        </button>
-      )}
+      {!hits &&
+        tagFilter &&
+        !(allTags ? tags : tags.slice(0, TAGS_SHOWN)).some(([tag]) => tag === tagFilter) && (
+          <button type="button" className="chip" aria-pressed onClick={() => setTagFilter(null)}>
+            #{tagFilter} ✕
+          </button>
+        )}
       {view === 'trash' && trashCount > 0 && !hits && (
         <div className="trash-bar">
           <span>
