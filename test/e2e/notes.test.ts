@@ -234,6 +234,73 @@ describe.runIf(chromiumAvailable())('Notes in Chromium (web mode)', () => {
     await page.keyboard.press('Control+1');
   });
 
+  it('tags notes, filters by tag, pins, duplicates and archives', async () => {
+    const { page } = app;
+    // Named per attempt, so that a retry does not meet the notes of a failed one.
+    const run = Math.random().toString(36).slice(2, 6);
+    const [visa, packing, travel, gear] = [
+      `Visa checklist ${run}`,
+      `Packing list ${run}`,
+      `travel-${run}`,
+      `gear-${run}`,
+    ];
+    const list = page.getByRole('listbox', { name: 'Notes list' });
+    const filter = page.getByLabel('Filter by tag');
+    const option = (title: string) => list.getByRole('option', { name: new RegExp(`^${title}`) });
+    const newNote = async (title: string, tags: string[]) => {
+      await page.getByRole('button', { name: '+ New note' }).click();
+      await page.keyboard.type(title);
+      await page.keyboard.press('Enter');
+      for (const tag of tags) {
+        await page.getByLabel('Add a tag').fill(tag);
+        await page.keyboard.press('Enter');
+        await page.getByRole('button', { name: `Remove tag ${tag}` }).waitFor();
+      }
+    };
+    await newNote(visa, [travel]);
+    await newNote(packing, [travel, gear]);
+
+    // The filter shows the tags in use (all of them once expanded); one narrows the list to its notes.
+    const more = filter.getByRole('button', { name: /more$/ });
+    if ((await more.count()) > 0) await more.click();
+    await filter.getByRole('button', { name: `#${gear}` }).waitFor();
+    await filter.getByRole('button', { name: `#${travel}` }).click();
+    await expect
+      .poll(async () => list.getByRole('option').allTextContents())
+      .toEqual([expect.stringMatching(`^${packing}`), expect.stringMatching(`^${visa}`)]);
+    await filter.getByRole('button', { name: `#${travel}` }).click();
+    await option('Retro notes').waitFor();
+
+    // A removed tag leaves the note and, used nowhere else, the filter.
+    await page.getByRole('button', { name: `Remove tag ${gear}` }).click();
+    await expect(filter.getByRole('button', { name: `#${gear}` }).count()).resolves.toBe(0);
+
+    // Pinned goes first, though another note was edited later.
+    await option(visa).click();
+    await page.getByLabel('Pinned').check();
+    await expect
+      .poll(async () => (await list.getByRole('option').first().textContent()) ?? '')
+      .toContain(visa);
+    await expect(list.getByRole('option').first().getByLabel('Pinned').count()).resolves.toBe(1);
+
+    // A duplicate is a new note with the same tags, selected at once.
+    await option(packing).click();
+    await page.getByRole('button', { name: 'Duplicate' }).click();
+    await expect.poll(() => page.getByLabel('note title').inputValue()).toBe(`${packing} (copy)`);
+    await page.getByRole('button', { name: `Remove tag ${travel}` }).waitFor();
+
+    // Archived, it leaves the active list for the Archived tab, and comes back from there.
+    const copy = list.getByRole('option', { name: `${packing} (copy)` });
+    await page.getByRole('button', { name: 'Archive', exact: true }).click();
+    await expect.poll(() => copy.count()).toBe(0);
+    await page.getByRole('tab', { name: 'Archived' }).click();
+    await copy.click();
+    await page.getByRole('button', { name: 'Unarchive' }).click();
+    await page.getByRole('tab', { name: 'Active' }).click();
+    await copy.waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'notes-tags-light.png') });
+  });
+
   it('jumps to any note with Ctrl+K, in the dark theme', async () => {
     const { page } = app;
     await page.emulateMedia({ colorScheme: 'dark' });
