@@ -82,6 +82,7 @@ describe.runIf(chromiumAvailable())('Notes in Chromium (web mode)', () => {
     await search.fill('frida');
     const hit = page.getByRole('listbox', { name: 'Search results' }).getByRole('option').first();
     await expect(hit.locator('mark').first().textContent()).resolves.toBe('Friday');
+    await page.getByRole('status').filter({ hasText: '1 note matches' }).waitFor();
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'notes-search.png') });
     await hit.click();
     await expect(page.getByLabel('note title').inputValue()).resolves.toBe('Launch plan');

@@ -17,6 +17,8 @@ import { RECORD_VIEWS, inView } from '../../components/recordViews';
 const ROW_HEIGHT = 72;
 /** Tag chips shown before "+N more" (the most used first). */
 const TAGS_SHOWN = 8;
+/** Search hits listed, best first. */
+const HITS_SHOWN = 100;
 
 /** Renders highlighted text with <mark> around the matches. */
 export function Marked({ parts }: { parts: Highlighted }) {
@@ -69,7 +71,7 @@ export function NoteList({ items, damaged, reader, header }: NoteListProps) {
   }, [inThisView, tagFilter]);
 
   const hits: NoteSearchHit[] | null = useMemo(
-    () => (query.trim() && reader ? reader.search(query, 100) : null),
+    () => (query.trim() && reader ? reader.search(query, HITS_SHOWN) : null),
     [query, reader],
   );
 
@@ -216,26 +218,34 @@ export function NoteList({ items, damaged, reader, header }: NoteListProps) {
               : 'Try another word, or fewer words.'}
           </EmptyState>
         ) : (
-          <ul className="search-hits" role="listbox" aria-label="Search results">
-            {hits.map((hit) => (
-              <li key={hit.id} role="presentation">
-                <button
-                  type="button"
-                  role="option"
-                  aria-selected={hit.id === selectedId}
-                  className="record-item"
-                  onClick={() => openNote(hit.id)}
-                >
-                  <div className="record-title">
-                    {hit.title.length ? <Marked parts={hit.title} /> : 'Untitled'}
-                  </div>
-                  <div className="snippet">
-                    <Marked parts={hit.excerpt} />
-                  </div>
-                </button>
-              </li>
-            ))}
-          </ul>
+          <>
+            <p className="search-count" role="status">
+              {hits.length === HITS_SHOWN
+                ? `The ${HITS_SHOWN} best matches`
+                : `${hits.length} ${hits.length === 1 ? 'note matches' : 'notes match'}`}
+              {indexing && ` · still reading notes (${reader?.indexed} of ${reader?.total})`}
+            </p>
+            <ul className="search-hits" role="listbox" aria-label="Search results">
+              {hits.map((hit) => (
+                <li key={hit.id} role="presentation">
+                  <button
+                    type="button"
+                    role="option"
+                    aria-selected={hit.id === selectedId}
+                    className="record-item"
+                    onClick={() => openNote(hit.id)}
+                  >
+                    <div className="record-title">
+                      {hit.title.length ? <Marked parts={hit.title} /> : 'Untitled'}
+                    </div>
+                    <div className="snippet">
+                      <Marked parts={hit.excerpt} />
+                    </div>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </>
         )
       ) : visible.length === 0 ? (
         view === 'active' && !tagFilter ? (
