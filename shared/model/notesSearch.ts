@@ -98,7 +98,15 @@ export function excerpt(
   length = 160,
   pattern: RegExp | null = matcher(terms),
 ): Highlighted {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  return excerptOfFlat(flatten(text), length, pattern);
+}
+
+/** Text on one line: runs of white space become one space. */
+export function flatten(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function excerptOfFlat(flat: string, length: number, pattern: RegExp | null): Highlighted {
   let start = 0;
   let first = -1;
   if (pattern) {
@@ -113,7 +121,7 @@ export function excerpt(
   const cut = flat.slice(start, start + length);
   const prefix = start > 0 ? '…' : '';
   const suffix = start + length < flat.length ? '…' : '';
-  const parts = highlight(cut, terms, pattern);
+  const parts = highlight(cut, [], pattern);
   return [
     ...(prefix ? [{ text: prefix, match: false }] : []),
     ...parts,
@@ -184,8 +192,12 @@ export class NoteSearchIndex {
     return this.entries.get(id);
   }
 
-  /** Adds a note or replaces what the index holds for it. */
-  set(entry: NoteSearchEntry): void {
+  /**
+   * Adds a note or replaces what the index holds for it. The text is kept on one line (runs of
+   * white space as one space), as excerpts show it.
+   */
+  set(note: NoteSearchEntry): void {
+    const entry = { ...note, text: flatten(note.text) };
     const previous = this.entries.get(entry.id);
     if (
       previous &&
@@ -331,39 +343,38 @@ export class NoteSearchIndex {
     };
     const checked = startOf(checkTyping);
 
-    const hits: NoteSearchHit[] = [];
-    // One pattern per set of matched words (completions make a few), not one per hit.
-    const patterns = new Map<string, RegExp | null>();
+    const chosen: Array<{ entry: NoteSearchEntry; score: number }> = [];
+    // One pattern highlights every hit: the query's words and all the words the hits matched
+    // (completions, typos forgiven). Compiling one per hit's set of words cost more than the search.
+    const highlighted = new Set(queryTerms);
     const add = (entry: NoteSearchEntry, score: number, matched: readonly string[]) => {
-      const terms = [...queryTerms, ...matched];
-      const key = matched.join('\0');
-      let pattern = patterns.get(key);
-      if (pattern === undefined) patterns.set(key, (pattern = matcher(terms)));
-      hits.push({
-        id: entry.id,
-        score,
-        title: highlight(entry.title, terms, pattern),
-        excerpt: excerpt(entry.text, terms, 160, pattern),
-      });
+      for (const term of matched) highlighted.add(term);
+      chosen.push({ entry, score });
     };
     for (const [id, { score, terms }] of ranked) {
-      if (hits.length >= limit) break;
+      if (chosen.length >= limit) break;
       const entry = this.entries.get(id);
       if (entry && accept(id) && matches(entry, checked)) add(entry, score, terms);
     }
     // Only common words (or the start of one) left out of scoring: the ranked notes hold them in
     // a title or tag, or hold a rarer completion; the other notes holding them follow, unranked.
     if (
-      hits.length < limit &&
+      chosen.length < limit &&
       rare.length === 0 &&
       (common.length > 0 || (typed !== null && !typed.all))
     ) {
       const prefix = startOf(typing);
       for (const entry of this.entries.values()) {
-        if (hits.length >= limit) break;
+        if (chosen.length >= limit) break;
         if (!scored.has(entry.id) && accept(entry.id) && matches(entry, prefix)) add(entry, 0, []);
       }
     }
-    return hits;
+    const pattern = matcher([...highlighted]);
+    return chosen.map(({ entry, score }) => ({
+      id: entry.id,
+      score,
+      title: highlight(entry.title, [], pattern),
+      excerpt: excerptOfFlat(entry.text, 160, pattern),
+    }));
   }
 }

@@ -54,3 +54,27 @@ describe('searching words most notes hold', () => {
     expect(ids(index.search('platipus', 10))).toEqual(['p1']);
   });
 });
+
+describe('highlighting what each hit matched', () => {
+  it('marks the whole completion or forgiven typo in every hit, on one line', () => {
+    const index = new NoteSearchIndex();
+    index.set({ id: 'a', title: 'Planning', text: 'We are\n\n  planning the trip.', tags: [] });
+    index.set({ id: 'b', title: 'Plans', text: 'Two plans, one planet.', tags: [] });
+    index.set({ id: 'c', title: 'Other', text: 'Nothing here.', tags: [] });
+    const marked = (parts: ReadonlyArray<{ text: string; match: boolean }>) =>
+      parts.filter((part) => part.match).map((part) => part.text);
+    const hits = new Map(index.search('pla', 10).map((hit) => [hit.id, hit]));
+    expect([...hits.keys()].sort()).toEqual(['a', 'b']);
+    expect(marked(hits.get('a')!.title)).toEqual(['Planning']);
+    expect(marked(hits.get('a')!.excerpt)).toEqual(['planning']);
+    expect(
+      hits
+        .get('a')!
+        .excerpt.map((part) => part.text)
+        .join(''),
+    ).toBe('We are planning the trip.');
+    expect(marked(hits.get('b')!.excerpt)).toEqual(['plans', 'planet']);
+    const typo = index.search('planing', 10).find((hit) => hit.id === 'a');
+    expect(marked(typo!.excerpt)).toEqual(['planning']);
+  });
+});
