@@ -22,7 +22,8 @@ export function DamagedRecords({
       <ul>
         {records.map((record) => (
           <li key={record.id}>
-            <strong>{record.id}</strong>: {record.problems.join('; ')}
+            <strong>{record.title ? `“${record.title}”` : record.id}</strong>:{' '}
+            {record.problems.join('; ')}
             <code>{record.preview}</code>
           </li>
         ))}

@@ -103,6 +103,8 @@ export function defineCollection<
     const plain = { id, kind: spec.kind, ...readBase(value), ...spec.read(value) };
     const parsed = spec.schema.safeParse(plain);
     if (parsed.success) return { ok: true, value: parsed.data };
+    const stored = (plain as Record<string, unknown>).title;
+    const title = typeof stored === 'string' ? stored.replace(/\s+/g, ' ').trim() : '';
     return {
       ok: false,
       damaged: {
@@ -110,6 +112,7 @@ export function defineCollection<
         id,
         problems: describeIssues(parsed.error),
         preview: previewValue(plain),
+        ...(title ? { title: title.length > 200 ? `${title.slice(0, 200)}…` : title } : {}),
       },
     };
   }

@@ -47,6 +47,8 @@ export interface DamagedRecord {
   readonly problems: readonly string[];
   /** A short JSON preview of what is stored, for the person and for bug reports. */
   readonly preview: string;
+  /** The stored title when it is still readable text, so the person can tell which record it is. */
+  readonly title?: string;
 }
 
 export type RecordRead<T> =

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
+import * as Y from 'yjs';
 import { startWebCompanion, type WebCompanion } from '../../electron/web/server';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -106,4 +107,55 @@ export async function onboard(page: Page, name: string): Promise<void> {
   await page.getByLabel('Your name').fill(name);
   await page.getByRole('button', { name: 'Get started' }).click();
   await page.getByRole('navigation', { name: 'Sections' }).waitFor();
+}
+
+/** The workspace as stored on this device: every row of its IndexedDB `updates` store, merged. */
+export async function storedUpdate(page: Page): Promise<Uint8Array> {
+  const rows = await page.evaluate(async () => {
+    const names = (await indexedDB.databases())
+      .map((info) => info.name ?? '')
+      .filter((name) => name.startsWith('outpost-ws-'));
+    const all: number[][] = [];
+    for (const name of names) {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(name);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const values = await new Promise<unknown[]>((resolve, reject) => {
+        const request = db.transaction('updates').objectStore('updates').getAll();
+        request.onsuccess = () => resolve(request.result as unknown[]);
+        request.onerror = () => reject(request.error);
+      });
+      db.close();
+      for (const value of values) all.push([...(value as Uint8Array)]);
+    }
+    return all;
+  });
+  return Y.mergeUpdates(rows.map((row) => Uint8Array.from(row)));
+}
+
+/** Adds a row to the workspace database's y-indexeddb `updates` store, as a write would. */
+export async function addStoredRow(page: Page, update: Uint8Array): Promise<void> {
+  await page.evaluate(
+    async (bytes) => {
+      const name = (await indexedDB.databases())
+        .map((info) => info.name ?? '')
+        .find((candidate) => candidate.startsWith('outpost-ws-'));
+      if (!name) throw new Error('no workspace database');
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(name);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const tx = db.transaction('updates', 'readwrite');
+      tx.objectStore('updates').add(Uint8Array.from(bytes));
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    },
+    [...update],
+  );
 }

@@ -12,10 +12,15 @@ import {
   SCREENSHOT_DIR,
   SKIP_REASON,
   chromiumAvailable,
+  addStoredRow,
   onboard,
   startApp,
+  storedUpdate,
   type RunningApp,
 } from './harness';
+import * as Y from 'yjs';
+import { noteBody, notes } from '../../shared/model';
+import { digestBody } from '../../shared/model/notesBody';
 
 if (!chromiumAvailable()) console.warn(SKIP_REASON);
 
@@ -356,3 +361,85 @@ describe.runIf(chromiumAvailable())('Notices in Chromium (web mode)', () => {
     await error.waitFor({ state: 'detached' });
   });
 });
+
+describe.runIf(chromiumAvailable())('A damaged note in Chromium (web mode)', () => {
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    app = await startApp();
+    await onboard(app.page, 'Ana');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('is listed by its title and opens read-only with a notice; the others stay as they were', async () => {
+    const { page } = app;
+    // Named per attempt, so a retry does not find the previous attempt's notes.
+    const tag = Date.now().toString(36);
+    const write = async (title: string, text: string) => {
+      await page.getByRole('button', { name: '+ New note' }).click();
+      await page.keyboard.type(title);
+      await page.keyboard.press('Enter');
+      await page.getByLabel('Note body').click();
+      await page.keyboard.type(text);
+    };
+    await write(`Budget ${tag}`, 'Numbers for the third quarter');
+    await write(`Travel ${tag}`, 'Lisbon in May');
+
+    // Once both bodies are stored, a buggy peer's update turns one note's "pinned" into text.
+    let doc = new Y.Doc();
+    await expect
+      .poll(
+        async () => {
+          doc = new Y.Doc();
+          Y.applyUpdate(doc, await storedUpdate(page));
+          return notes.list(doc).items.map((note) => [note.title, noteText(doc, note.id)]);
+        },
+        { timeout: 10_000 },
+      )
+      .toEqual(
+        expect.arrayContaining([
+          [`Budget ${tag}`, 'Numbers for the third quarter'],
+          [`Travel ${tag}`, 'Lisbon in May'],
+        ]),
+      );
+    const budget = notes.list(doc).items.find((note) => note.title === `Budget ${tag}`)!;
+    const before = Y.encodeStateVector(doc);
+    notes.map(doc, budget.id)!.set('pinned', 'yes');
+    await addStoredRow(page, Y.encodeStateAsUpdate(doc, before));
+    await page.reload();
+
+    const damaged = page.getByRole('status').filter({ hasText: '1 damaged note' });
+    await damaged.getByRole('button', { name: new RegExp(`Budget ${tag}.*pinned`) }).click();
+    const detail = page.getByRole('article', { name: 'note details' });
+    await expect(detail.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      `Budget ${tag}`,
+    );
+    await detail.getByRole('alert').filter({ hasText: 'opens read-only' }).waitFor();
+    const body = detail.getByLabel('Note body');
+    await expect(body.textContent()).resolves.toContain('Numbers for the third quarter');
+    await expect(body.getAttribute('contenteditable')).resolves.toBe('false');
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'notes-damaged.png') });
+
+    // The other note opens and edits as before; the damaged one is still stored as it was.
+    await page.getByRole('option', { name: new RegExp(`^Travel ${tag}`) }).click();
+    await expect(page.getByLabel('Note body').getAttribute('contenteditable')).resolves.toBe(
+      'true',
+    );
+    const after = new Y.Doc();
+    Y.applyUpdate(after, await storedUpdate(page));
+    expect(noteText(after, budget.id)).toBe('Numbers for the third quarter');
+    expect(notes.get(after, budget.id)).toMatchObject({
+      ok: false,
+      damaged: { title: `Budget ${tag}` },
+    });
+  });
+});
+
+/** A note body's plain text, straight from the document. */
+function noteText(doc: Y.Doc, id: string): string {
+  const body = noteBody(doc, id);
+  return body ? digestBody(body).text.trim() : '';
+}

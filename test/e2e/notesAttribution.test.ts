@@ -9,36 +9,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { Page } from 'playwright-core';
-import { SKIP_REASON, chromiumAvailable, onboard, startApp, type RunningApp } from './harness';
+import {
+  SKIP_REASON,
+  chromiumAvailable,
+  onboard,
+  startApp,
+  storedUpdate,
+  type RunningApp,
+} from './harness';
 import { notes } from '../../shared/model';
 
 if (!chromiumAvailable()) console.warn(SKIP_REASON);
-
-/** The workspace as stored on this device: every row of its IndexedDB `updates` store, merged. */
-async function storedUpdate(page: Page): Promise<Uint8Array> {
-  const rows = await page.evaluate(async () => {
-    const names = (await indexedDB.databases())
-      .map((info) => info.name ?? '')
-      .filter((name) => name.startsWith('outpost-ws-'));
-    const all: number[][] = [];
-    for (const name of names) {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open(name);
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      const values = await new Promise<unknown[]>((resolve, reject) => {
-        const request = db.transaction('updates').objectStore('updates').getAll();
-        request.onsuccess = () => resolve(request.result as unknown[]);
-        request.onerror = () => reject(request.error);
-      });
-      db.close();
-      for (const value of values) all.push([...(value as Uint8Array)]);
-    }
-    return all;
-  });
-  return Y.mergeUpdates(rows.map((row) => Uint8Array.from(row)));
-}
 
 interface Stored {
   readonly stateVector: string;

@@ -203,7 +203,8 @@ export function NoteList({ items, damaged, reader, header }: NoteListProps) {
                   className="link-button"
                   onClick={() => select('note', record.id)}
                 >
-                  ⚠ {record.id.slice(0, 8)}… {record.problems[0]}
+                  ⚠ {record.title ? `“${record.title}”` : `${record.id.slice(0, 8)}…`}{' '}
+                  {record.problems[0]}
                 </button>
               </li>
             ))}

@@ -290,7 +290,7 @@ function NoteActions({ note }: { note: Note }) {
 function DamagedNote({ record }: { record: DamagedRecord }) {
   return (
     <article className="detail" aria-label="note details">
-      <h1 className="detail-title">Damaged note</h1>
+      <h1 className="detail-title">{record.title ?? 'Damaged note'}</h1>
       <div className="notice-inline warning" role="alert">
         This note’s record is damaged ({record.problems.join('; ')}), so it opens read-only. Nothing
         was changed or removed; a teammate with a newer Outpost, or a backup, can repair it.

@@ -112,6 +112,15 @@ describe('notes', () => {
       ok: false,
       error: { code: 'damaged' },
     });
+    expect(damaged?.title).toBeUndefined();
+    // A record damaged elsewhere still says which note it is by its stored title.
+    const tagged = notes.create(doc, ctx(), { title: 'Launch  plan' });
+    if (!tagged.ok) throw new Error('create failed');
+    notes.map(doc, tagged.value.id)!.set('pinned', 'yes');
+    expect(notes.get(doc, tagged.value.id)).toMatchObject({
+      ok: false,
+      damaged: { title: 'Launch plan', problems: [expect.stringMatching(/^pinned:/)] },
+    });
     expect(notes.get(doc, 'not-a-map-123')).toMatchObject({
       ok: false,
       damaged: { problems: ['record is not a map'] },
