@@ -234,6 +234,7 @@ async function firstPaintBench(env: Chromium): Promise<{ results: BenchResult[];
     const corpus = generateCorpus(NOTES, base);
     await writeFile(path.join(env.rendererDir, 'bench-notes', 'state.bin'), corpus.state);
 
+    const expected = NOTES + notesIn(base);
     const app = async (): Promise<PaintRun> => {
       await page.goto(env.pageUrl);
       await callPage(page, 'seed', dbName);
@@ -254,6 +255,18 @@ async function firstPaintBench(env: Chromium): Promise<{ results: BenchResult[];
             null,
           null,
           { timeout: 2_000, polling: 50 },
+        )
+        .catch(() => undefined);
+      // The first screen is painted before every note is read; the run ends once the list holds
+      // them all (checked below), so a list that never completes fails the bench.
+      await page
+        .waitForFunction(
+          (count) =>
+            document
+              .querySelector('[aria-label="Notes list"] [role="option"]')
+              ?.getAttribute('aria-setsize') === String(count),
+          expected,
+          { timeout: 10_000, polling: 50 },
         )
         .catch(() => undefined);
       const timing = await page.evaluate(() => {
@@ -306,7 +319,6 @@ async function firstPaintBench(env: Chromium): Promise<{ results: BenchResult[];
         apps.push(await app());
       }
     }
-    const expected = NOTES + notesIn(base);
     for (const run of apps)
       if (run.rows !== expected)
         throw new Error(`the list showed ${run.rows} of ${expected} notes`);

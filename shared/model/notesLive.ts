@@ -5,7 +5,7 @@
  * re-read after typing settles (not on every keystroke), and the first full pass over all bodies
  * runs in small slices after the list has painted.
  */
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { notes, noteBody } from './notes';
 import { ROOT } from './roots';
 import { bodySnippet, digestBody, inspectBody } from './notesBody';
@@ -29,6 +29,11 @@ export interface NotesIndexReader {
   search(query: string, limit?: number): NoteSearchHit[];
 }
 
+/** The notes list; `unread` notes are not validated yet (see `NotesLiveOptions.firstScreen`). */
+export interface NotesList extends RecordList<Note> {
+  readonly unread: number;
+}
+
 export interface NotesLiveOptions {
   /** Called when derived data changed outside a document event (after a deferred re-read). */
   readonly onChange: () => void;
@@ -45,11 +50,21 @@ export interface NotesLiveOptions {
    * (tests and benchmarks that `flush()` right away).
    */
   readonly searchIndex?: NoteSearchIndex | Promise<NoteSearchIndex>;
+  /**
+   * Validate only about this many notes before the first list: the newest edits (the first screen
+   * of the list), every pinned note and every note whose edit time is unreadable (it will be listed
+   * as damaged). What the first list holds is then exactly the start of the whole list, in order;
+   * the other notes are counted as `unread` until `afterFirstList` runs, which validates them all
+   * and reports the change through `onChange`. Without it every note is validated at once.
+   */
+  readonly firstScreen?: number;
+  /** Runs the validation of the notes left for later (by default with `schedule(run, 0)`). */
+  readonly afterFirstList?: (run: () => void) => void;
 }
 
 export interface NotesLive {
   /** The validated notes (live, archived and trashed), newest edit first, and damaged ones. */
-  list(): RecordList<Note>;
+  list(): NotesList;
   reader(): NotesIndexReader;
   /** Feeds the events of `observeDeep` on the notes root. */
   onEvents(events: ReadonlyArray<Y.YEvent<Y.AbstractType<unknown>>>): void;
@@ -104,7 +119,7 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
   const incoming = new Map<string, Set<string>>();
   const problems = new Map<string, readonly string[]>();
   let index: NoteSearchIndex | null = null;
-  let cached: RecordList<Note> | null = null;
+  let cached: NotesList | null = null;
   let version = 0;
   let currentReader: NotesIndexReader | null = null;
   let textTimer: unknown = null;
@@ -114,10 +129,44 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
   const readOne = (id: string): RecordRead<Note> => notes.get(doc, id)!;
   const indexSource =
     options.searchIndex ?? import('./notesSearch').then((module) => new module.NoteSearchIndex());
+  /** Notes not validated yet, with what is stored for them. */
+  const unread = new Map<string, unknown>();
   root.forEach((value, id) => {
-    reads.set(id, notes.read(id, value));
+    unread.set(id, value);
     unindexed.add(id);
   });
+
+  const readStored = (id: string, value: unknown) => {
+    reads.set(id, notes.read(id, value));
+    unread.delete(id);
+  };
+  function readUnread(): void {
+    for (const [id, value] of unread) readStored(id, value);
+  }
+  /** Validates the notes the first screen of the list shows (see `firstScreen`). */
+  function readFirstScreen(count: number): void {
+    const newest: Array<{ id: string; at: number }> = [];
+    for (const [id, value] of unread) {
+      const at = value instanceof Y.Map ? value.get('updatedAt') : undefined;
+      if (typeof at !== 'number' || !Number.isFinite(at) || (value as Y.Map<unknown>).get('pinned'))
+        readStored(id, value);
+      else newest.push({ id, at });
+    }
+    // The list's own order (below), so the notes read are the start of it.
+    newest.sort((a, b) => b.at - a.at || a.id.localeCompare(b.id));
+    for (const { id } of newest.slice(0, count)) readStored(id, unread.get(id));
+  }
+  if (options.firstScreen === undefined || unread.size <= options.firstScreen) readUnread();
+  else {
+    readFirstScreen(options.firstScreen);
+    (options.afterFirstList ?? ((run) => schedule(run, 0)))(() => {
+      if (destroyed || unread.size === 0) return;
+      readUnread();
+      cached = null;
+      changed();
+      options.onChange();
+    });
+  }
 
   function setLinks(id: string, links: readonly string[]): void {
     for (const target of outgoing.get(id) ?? NO_IDS) incoming.get(target)?.delete(id);
@@ -132,6 +181,7 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
 
   function forget(id: string): void {
     reads.delete(id);
+    unread.delete(id);
     snippets.delete(id);
     problems.delete(id);
     unindexed.delete(id);
@@ -177,6 +227,7 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
       }
       const read = readOne(id);
       reads.set(id, read);
+      unread.delete(id);
       // Title and tags are indexed too; the body text already known is reused.
       if (index?.has(id) && read.ok) {
         index.set({
@@ -207,6 +258,11 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
   function runSlice(): void {
     sliceTimer = null;
     if (destroyed || !index) return;
+    // Bodies are indexed with their note's title and tags: every note is read first.
+    if (unread.size > 0) {
+      readUnread();
+      cached = null;
+    }
     refreshMeta();
     const started = Date.now();
     for (const id of unindexed) {
@@ -246,7 +302,7 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
         else damaged.push(read.damaged);
       }
       items.sort((a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id));
-      cached = { items, damaged };
+      cached = { items, damaged, unread: unread.size };
       return cached;
     },
     reader() {
@@ -254,8 +310,8 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
       const frozenVersion = version;
       currentReader = {
         version: frozenVersion,
-        indexed: reads.size - unindexed.size,
-        total: reads.size,
+        indexed: reads.size + unread.size - unindexed.size,
+        total: reads.size + unread.size,
         snippet(id) {
           let snippet = snippets.get(id);
           if (snippet === undefined) {
@@ -314,6 +370,10 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
       if (textTimer !== null) cancel(textTimer);
       if (sliceTimer !== null) cancel(sliceTimer);
       sliceTimer = null;
+      if (unread.size > 0) {
+        readUnread();
+        cached = null;
+      }
       readBodiesNow();
       if (index) for (const id of [...unindexed]) digest(id);
       changed();

@@ -438,6 +438,51 @@ describe.runIf(chromiumAvailable())('A damaged note in Chromium (web mode)', () 
   });
 });
 
+describe.runIf(chromiumAvailable())('More notes than one screen, in Chromium (web mode)', () => {
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    app = await startApp();
+    await onboard(app.page, 'Ana');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('lists every note after a reload, newest first, though only the first screen is read before it shows', async () => {
+    const { page } = app;
+    const folder = await mkdtemp(path.join(tmpdir(), 'outpost-many-'));
+    const count = 160; // more than the 100 notes read before the first screen
+    try {
+      for (let i = 0; i < count; i++)
+        await writeFile(
+          path.join(folder, `n${String(i).padStart(3, '0')}.md`),
+          `Note number ${i}\n`,
+        );
+      await page.getByLabel('Folder to import').setInputFiles(folder);
+      await page.getByText(`Imported ${count} notes.`).waitFor({ timeout: 30_000 });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+    const list = page.getByRole('listbox', { name: 'Notes list' });
+    const setSize = () => list.getByRole('option').first().getAttribute('aria-setsize');
+    await expect.poll(setSize).toBe(String(count));
+    const firstTitles = await list.locator('.record-title').allTextContents();
+
+    await page.reload();
+    await expect.poll(setSize, { timeout: 20_000 }).toBe(String(count));
+    await expect(list.locator('.record-title').allTextContents()).resolves.toEqual(firstTitles);
+    await page
+      .getByRole('button', { name: /^Notes/ })
+      .getByText(String(count))
+      .waitFor();
+    // The notes read after the first screen are searchable too.
+    await page.getByLabel('Search notes').fill('n007');
+    await page.getByRole('status').filter({ hasText: '1 note matches' }).waitFor();
+  });
+});
+
 /** A note body's plain text, straight from the document. */
 function noteText(doc: Y.Doc, id: string): string {
   const body = noteBody(doc, id);

@@ -33,12 +33,14 @@ export function Marked({ parts }: { parts: Highlighted }) {
 
 interface NoteListProps {
   readonly items: readonly Note[];
+  /** Notes not read yet (just after start-up): `items` is the start of the list. */
+  readonly unread: number;
   readonly damaged: readonly DamagedRecord[];
   readonly reader: NotesIndexReader | undefined;
   readonly header: ReactNode;
 }
 
-export function NoteList({ items, damaged, reader, header }: NoteListProps) {
+export function NoteList({ items, unread, damaged, reader, header }: NoteListProps) {
   const view = useAppStore((state) => state.recordView.note);
   const setView = useAppStore((state) => state.setRecordView);
   const selectedId = useAppStore((state) => state.selected.note);
@@ -249,7 +251,7 @@ export function NoteList({ items, damaged, reader, header }: NoteListProps) {
           </>
         )
       ) : visible.length === 0 ? (
-        view === 'active' && !tagFilter ? (
+        unread > 0 ? null : view === 'active' && !tagFilter ? (
           <EmptyState glyph="📝" title="No notes yet">
             Write things down instead of calling a meeting: plans, updates, how-tos. Start with a
             template, or press Ctrl+N.

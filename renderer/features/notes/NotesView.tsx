@@ -333,6 +333,7 @@ export function NotesView() {
     <div className="split notes-split">
       <NoteList
         items={list?.items ?? []}
+        unread={list?.unread ?? 0}
         damaged={list?.damaged ?? []}
         reader={reader}
         header={<ListHeader onCreate={create} />}

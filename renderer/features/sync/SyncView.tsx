@@ -96,7 +96,7 @@ function DeviceCard() {
           <dt>Records</dt>
           <dd>
             {snapshot
-              ? `${snapshot.notes.items.length} notes, ${snapshot.goals.items.length} goals, ${snapshot.decisions.items.length} decisions`
+              ? `${snapshot.notes.items.length + snapshot.notes.unread} notes, ${snapshot.goals.items.length} goals, ${snapshot.decisions.items.length} decisions`
               : '…'}
           </dd>
           <dt>Storage used by Outpost</dt>

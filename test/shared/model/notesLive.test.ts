@@ -248,3 +248,93 @@ describe('the live notes view', () => {
     expect(found).toEqual(['Plan B', 'Launch plan']);
   });
 });
+
+describe('the first screen of a large workspace', () => {
+  /** 40 notes edited one minute apart, two old pinned ones and one whose edit time is text. */
+  function workspace(): { doc: Y.Doc; ids: string[] } {
+    const doc = new Y.Doc();
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const created = notes.create(
+        doc,
+        { actor: 'member-1', now: () => 1_760_000_000_000 + i * 60_000 },
+        { title: `Note ${i}` },
+      );
+      if (!created.ok) throw new Error(created.error.message);
+      ids.push(created.value.id);
+      // Pinned without a new edit time, as if pinned long ago.
+      if (i === 1 || i === 2) notes.map(doc, created.value.id)!.set('pinned', true);
+    }
+    notes.map(doc, ids[5]!)!.set('updatedAt', 'yesterday');
+    return { doc, ids };
+  }
+  const titles = (items: ReadonlyArray<{ title: string }>) => items.map((item) => item.title);
+
+  it('validates the newest notes, pinned and unreadable ones first, then all the others', () => {
+    const { doc } = workspace();
+    const whole = createNotesLive(doc, { onChange: () => {} }).list();
+    let later: (() => void) | null = null;
+    let changes = 0;
+    const live = createNotesLive(doc, {
+      onChange: () => changes++,
+      firstScreen: 10,
+      afterFirstList: (run) => (later = run),
+    });
+    const first = live.list();
+    // Exactly the start of the whole list: the 10 newest, and the pinned ones where they sort.
+    const newest = whole.items.filter((note) => !note.pinned).slice(0, 10);
+    expect(titles(first.items)).toEqual(
+      titles(whole.items.filter((note) => note.pinned || newest.includes(note))),
+    );
+    expect(first.damaged.map((record) => record.title)).toEqual(['Note 5']);
+    expect(first.unread).toBe(40 - 12 - 1);
+    expect(live.reader().total).toBe(40);
+
+    expect(changes).toBe(0);
+    later!();
+    expect(changes).toBe(1);
+    const all = live.list();
+    expect(all.unread).toBe(0);
+    expect(titles(all.items)).toEqual(titles(whole.items));
+    expect(all.damaged).toEqual(whole.damaged);
+  });
+
+  it('reads a note edited before the rest are read, and indexes every note', () => {
+    const { doc, ids } = workspace();
+    const clock = manualClock();
+    let later: (() => void) | null = null;
+    const live = createNotesLive(doc, {
+      onChange: () => {},
+      schedule: clock.schedule,
+      cancel: clock.cancel,
+      searchIndex: new NoteSearchIndex(),
+      firstScreen: 5,
+      afterFirstList: (run) => (later = run),
+    });
+    doc.getMap(ROOT.notes).observeDeep((events) => live.onEvents(events));
+    expect(live.list().items.some((note) => note.id === ids[0])).toBe(false);
+    // An old note renamed (here, or by a peer) is read at once, newest now.
+    const renamed = notes.update(
+      doc,
+      { actor: 'member-2', now: () => 1_770_000_000_000 },
+      ids[0]!,
+      {
+        title: 'Renamed',
+      },
+    );
+    expect(renamed.ok).toBe(true);
+    expect(live.list().items[0]?.title).toBe('Renamed');
+    expect(live.list().unread).toBe(40 - 5 - 2 - 1 - 1);
+    // Indexing the bodies reads the other notes first, so nothing is left out of search.
+    clock.runAll();
+    expect(live.list().unread).toBe(0);
+    expect(
+      live
+        .reader()
+        .search('note 3', 50)
+        .map((hit) => hit.id),
+    ).toContain(ids[3]);
+    later!();
+    expect(live.list().items).toHaveLength(39);
+  });
+});
