@@ -1,4 +1,5 @@
 import { useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { Archive, Search, Trash2, type LucideIcon } from 'lucide-react';
 import type { DamagedRecord, RecordKind } from '../../shared/schema/records';
 import { useAppStore } from '../store';
 import { DamagedRecords } from './DamagedRecords';
@@ -21,7 +22,7 @@ interface RecordListPaneProps<T extends ListRecord> {
   readonly damaged: readonly DamagedRecord[];
   readonly renderMeta: (item: T) => ReactNode;
   readonly onCreate: () => void;
-  readonly emptyGlyph: string;
+  readonly emptyGlyph: LucideIcon;
   readonly emptyText: string;
   readonly order?: (a: T, b: T) => number;
   /** Extra controls under the view tabs (a section's own filters or actions). */
@@ -134,7 +135,7 @@ export function RecordListPane<T extends ListRecord>(props: RecordListPaneProps<
         total > 0 && filterItem && filteredEmpty && !filter.trim() ? (
           filteredEmpty
         ) : total > 0 ? (
-          <EmptyState glyph="🔍" title={`No ${noun}s match “${filter}”`}>
+          <EmptyState glyph={Search} title={`No ${noun}s match “${filter}”`}>
             Try another word, or clear the filter.
           </EmptyState>
         ) : view === 'active' ? (
@@ -151,7 +152,7 @@ export function RecordListPane<T extends ListRecord>(props: RecordListPaneProps<
           </EmptyState>
         ) : (
           <EmptyState
-            glyph={view === 'trash' ? '🗑' : '🗄'}
+            glyph={view === 'trash' ? Trash2 : Archive}
             title={view === 'trash' ? 'Trash is empty' : `No archived ${noun}s`}
           >
             {view === 'trash'

@@ -1,16 +1,27 @@
 import { useShallow } from 'zustand/react/shallow';
+import {
+  Archive,
+  NotebookPen,
+  RefreshCw,
+  Scale,
+  Settings,
+  Target,
+  Timer,
+  type LucideIcon,
+} from 'lucide-react';
 import { useAppStore, type Section } from '../store';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher';
 import { SyncIndicator } from '../features/sync/SyncIndicator';
 
-export const NAV: ReadonlyArray<{ section: Section; label: string; icon: string }> = [
-  { section: 'notes', label: 'Notes', icon: '📝' },
-  { section: 'goals', label: 'Goals', icon: '🎯' },
-  { section: 'decisions', label: 'Decisions', icon: '⚖️' },
-  { section: 'focus', label: 'Focus', icon: '⏱' },
-  { section: 'sync', label: 'Sync', icon: '🔄' },
-  { section: 'settings', label: 'Settings', icon: '⚙️' },
-  { section: 'backups', label: 'Backups', icon: '🗄' },
+// Icons are SVG (lucide), not emoji: a desktop without a colour emoji font showed empty boxes.
+export const NAV: ReadonlyArray<{ section: Section; label: string; icon: LucideIcon }> = [
+  { section: 'notes', label: 'Notes', icon: NotebookPen },
+  { section: 'goals', label: 'Goals', icon: Target },
+  { section: 'decisions', label: 'Decisions', icon: Scale },
+  { section: 'focus', label: 'Focus', icon: Timer },
+  { section: 'sync', label: 'Sync', icon: RefreshCw },
+  { section: 'settings', label: 'Settings', icon: Settings },
+  { section: 'backups', label: 'Backups', icon: Archive },
 ];
 
 const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
@@ -47,9 +58,7 @@ export function Sidebar() {
                   title={`${item.label} (${isMac ? '⌘' : 'Ctrl+'}${index + 1})`}
                   onClick={() => setSection(item.section)}
                 >
-                  <span className="nav-icon" aria-hidden="true">
-                    {item.icon}
-                  </span>
+                  <item.icon className="nav-icon" size={18} aria-hidden="true" />
                   {item.label}
                   {count !== undefined && count > 0 && <span className="count">{count}</span>}
                 </button>

@@ -240,7 +240,7 @@ describe.runIf(chromiumAvailable())('Goals in Chromium (web mode)', () => {
 
   it('sets the weekly check-in reminder', async () => {
     const { page } = app;
-    await page.getByRole('button', { name: '⏰ Reminder' }).click();
+    await page.getByRole('button', { name: 'Reminder', exact: true }).click();
     const panel = page.getByRole('region', { name: 'Weekly check-in reminder' });
     await panel.getByLabel('Remind me to check in every week').check();
     await panel.getByLabel('Day').selectOption('fri');

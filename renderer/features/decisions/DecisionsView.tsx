@@ -1,4 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
+import { CircleCheck, Scale } from 'lucide-react';
 import type { Decision } from '../../../shared/schema/records';
 import { needsVote, tallyVotes } from '../../../shared/model';
 import { useAppStore } from '../../store';
@@ -114,7 +115,7 @@ export function DecisionsView() {
         items={items}
         damaged={list?.damaged ?? []}
         onCreate={create}
-        emptyGlyph="⚖️"
+        emptyGlyph={Scale}
         emptyText="Record decisions in the open so the people closest to a problem can propose, and everyone can see why."
         toolbar={
           <>
@@ -124,7 +125,7 @@ export function DecisionsView() {
         }
         filterItem={needsMine ? filterItem : undefined}
         filteredEmpty={
-          <EmptyState glyph="✅" title="Nothing needs your vote">
+          <EmptyState glyph={CircleCheck} title="Nothing needs your vote">
             Every open decision that asks for you has your vote. Clear the filter to see all.
           </EmptyState>
         }
@@ -151,7 +152,7 @@ export function DecisionsView() {
           />
         </RecordDetail>
       ) : (
-        <EmptyState glyph="⚖️" title="No decision selected">
+        <EmptyState glyph={Scale} title="No decision selected">
           Pick a decision from the list, or press Ctrl+N to record one.
         </EmptyState>
       )}

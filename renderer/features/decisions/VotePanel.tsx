@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Ban } from 'lucide-react';
 import { VOTE_CHOICES, tallyVotes, votingOpen } from '../../../shared/model';
 import type { Decision, Member, VoteChoice } from '../../../shared/schema/records';
 import { useDraft } from '../../components/useDraft';
@@ -91,7 +92,10 @@ export function VotePanel({ decision, members, selfId, now, editable }: VotePane
 
       {tally.blocks.map((block) => (
         <div key={block.id} className="block-callout" role="alert">
-          <strong>⛔ Blocked by {block.member === selfId ? 'you' : name(block.member)}</strong>
+          <strong>
+            <Ban size={15} aria-hidden="true" /> Blocked by{' '}
+            {block.member === selfId ? 'you' : name(block.member)}
+          </strong>
           <p>{block.reason}</p>
         </div>
       ))}

@@ -3,6 +3,7 @@
  * this goal stores, and the decisions that store a link to it (docs/PROTOCOL.md §1.5).
  */
 import { useState } from 'react';
+import { FileText, Scale } from 'lucide-react';
 import { decisionsLinkedTo } from '../../../shared/model';
 import type { Goal, LinkKind } from '../../../shared/schema/records';
 import { useAppStore } from '../../store';
@@ -91,7 +92,11 @@ export function GoalLinks({ goal, disabled }: { readonly goal: Goal; readonly di
         <ul className="link-list" aria-label="Linked notes and decisions">
           {[...rows.values()].map((row) => (
             <li key={`${row.keyResultId ?? ''}|${row.kind}:${row.id}`}>
-              <span aria-hidden="true">{row.kind === 'note' ? '📝' : '⚖️'}</span>
+              {row.kind === 'note' ? (
+                <FileText size={16} aria-hidden="true" />
+              ) : (
+                <Scale size={16} aria-hidden="true" />
+              )}
               {row.missing ? (
                 <span className="broken" title={`${row.kind} ${row.id}`}>
                   Missing {row.kind} (deleted or not synced yet)

@@ -3,6 +3,7 @@
  * period and status, progress and health on every row, exports and the check-in reminder.
  */
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { AlarmClock, Archive, Search, Target, Trash2 } from 'lucide-react';
 import {
   buildGoalTree,
   objectiveHealth,
@@ -221,7 +222,7 @@ export function GoalsListPane({
       <DamagedRecords records={damaged} noun="goal" />
       {rows.length === 0 ? (
         inTab.length > 0 && filtered ? (
-          <EmptyState glyph="🔍" title="No goals match these filters">
+          <EmptyState glyph={Search} title="No goals match these filters">
             <button
               type="button"
               className="link-button"
@@ -235,7 +236,7 @@ export function GoalsListPane({
           </EmptyState>
         ) : view === 'active' ? (
           <EmptyState
-            glyph="🎯"
+            glyph={Target}
             title="No goals yet"
             action={
               <button type="button" className="button primary" onClick={onCreate}>
@@ -248,7 +249,7 @@ export function GoalsListPane({
           </EmptyState>
         ) : (
           <EmptyState
-            glyph={view === 'trash' ? '🗑' : '🗄'}
+            glyph={view === 'trash' ? Trash2 : Archive}
             title={view === 'trash' ? 'Trash is empty' : 'No archived goals'}
           >
             {view === 'trash'
@@ -330,7 +331,7 @@ export function GoalsListPane({
           aria-expanded={reminderOpen}
           onClick={() => setReminderOpen((open) => !open)}
         >
-          ⏰ Reminder
+          <AlarmClock size={14} aria-hidden="true" /> Reminder
         </button>
       </div>
       {reminderOpen && <ReminderPanel onClose={() => setReminderOpen(false)} />}

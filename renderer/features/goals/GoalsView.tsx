@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { Target } from 'lucide-react';
 import { buildGoalTree, type GoalTreeNode } from '../../../shared/model';
 import { useAppStore } from '../../store';
 import { selectMembers } from '../../store/selectors';
@@ -63,7 +64,7 @@ export function GoalsView() {
           <GoalBody goal={selected} goals={goals} members={members} node={nodes.get(selected.id)} />
         </RecordDetail>
       ) : (
-        <EmptyState glyph="🎯" title="No goal selected">
+        <EmptyState glyph={Target} title="No goal selected">
           Pick a goal from the list, or press Ctrl+N to add one.
         </EmptyState>
       )}

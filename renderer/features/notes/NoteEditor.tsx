@@ -5,6 +5,7 @@
  * the workspace's awareness (CollaborationCaret). See docs/PROTOCOL.md §1.4.1 for the body layout.
  */
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { Link } from 'lucide-react';
 import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import { TaskItem, TaskList } from '@tiptap/extension-list';
@@ -183,7 +184,7 @@ function Toolbar({ editor }: { editor: Editor }) {
             setLinkError(null);
           }}
         >
-          🔗
+          <Link size={15} aria-hidden="true" />
         </button>
         <span className="tool-gap" />
         <button

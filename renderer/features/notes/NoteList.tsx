@@ -4,6 +4,7 @@
  * smoothly. Pinned notes come first, then the most recently edited.
  */
 import { useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { Archive, NotebookPen, Pin, Search, Trash2 } from 'lucide-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { DamagedRecord, Note } from '../../../shared/schema/records';
 import type { Highlighted, NoteSearchHit } from '../../../shared/model/notesSearch';
@@ -215,7 +216,7 @@ export function NoteList({ items, unread, damaged, reader, header }: NoteListPro
       )}
       {hits ? (
         hits.length === 0 ? (
-          <EmptyState glyph="🔍" title={`Nothing found for “${query}”`}>
+          <EmptyState glyph={Search} title={`Nothing found for “${query}”`}>
             {indexing
               ? `Still reading notes (${reader?.indexed} of ${reader?.total}); try again in a moment.`
               : 'Try another word, or fewer words.'}
@@ -252,17 +253,17 @@ export function NoteList({ items, unread, damaged, reader, header }: NoteListPro
         )
       ) : visible.length === 0 ? (
         unread > 0 ? null : view === 'active' && !tagFilter ? (
-          <EmptyState glyph="📝" title="No notes yet">
+          <EmptyState glyph={NotebookPen} title="No notes yet">
             Write things down instead of calling a meeting: plans, updates, how-tos. Start with a
             template, or press Ctrl+N.
           </EmptyState>
         ) : view === 'trash' ? (
-          <EmptyState glyph="🗑" title="Trash is empty">
+          <EmptyState glyph={Trash2} title="Trash is empty">
             Notes you move to the trash stay here until you delete them forever.
           </EmptyState>
         ) : (
           <EmptyState
-            glyph="🗄"
+            glyph={Archive}
             title={tagFilter ? `No notes tagged #${tagFilter} here` : 'No archived notes'}
           >
             {tagFilter
@@ -306,9 +307,7 @@ export function NoteList({ items, unread, damaged, reader, header }: NoteListPro
                 >
                   <div className={note.title ? 'record-title' : 'record-title untitled'}>
                     {note.pinned && (
-                      <span className="pin" aria-label="Pinned">
-                        📌{' '}
-                      </span>
+                      <Pin className="pin" size={13} aria-label="Pinned" role="img" />
                     )}
                     {note.title || 'Untitled'}
                   </div>

@@ -1,4 +1,5 @@
 import { Suspense, lazy, useEffect, useRef, useState } from 'react';
+import { FileText } from 'lucide-react';
 import type { DamagedRecord, Note } from '../../../shared/schema/records';
 import type { NotesIndexReader } from '../../../shared/model/notesLive';
 import { useAppStore } from '../../store';
@@ -392,7 +393,7 @@ export function NotesView() {
       ) : damaged ? (
         <DamagedNote key={damaged.id} record={damaged} />
       ) : (
-        <EmptyState glyph="📄" title="No note selected">
+        <EmptyState glyph={FileText} title="No note selected">
           Pick a note from the list, press Ctrl+N to start a new one, or Ctrl+K to jump to any note.
         </EmptyState>
       )}
