@@ -11,6 +11,7 @@ import { describeIssues, previewValue } from './damage';
 import { MODEL_ORIGIN } from './roots';
 import { fail, ok, type Result } from '../result';
 import type { DamagedRecord, RecordKind, RecordRead } from '../schema/records';
+import { oneLine } from './text';
 
 /** Who is acting and what time it is; the clock is injectable for tests. */
 export interface ModelContext {
@@ -104,7 +105,7 @@ export function defineCollection<
     const parsed = spec.schema.safeParse(plain);
     if (parsed.success) return { ok: true, value: parsed.data };
     const stored = (plain as Record<string, unknown>).title;
-    const title = typeof stored === 'string' ? stored.replace(/\s+/g, ' ').trim() : '';
+    const title = typeof stored === 'string' ? oneLine(stored) : '';
     return {
       ok: false,
       damaged: {

@@ -23,6 +23,7 @@ import {
   Title,
   VoteCast,
 } from '../schema/records';
+import { oneLine } from './text';
 
 export const DECISION_CONTEXT_KEY = 'context';
 const OPTIONS = 'options';
@@ -36,7 +37,7 @@ const Text = (max: number, what: string) =>
   z.string().max(max, `${what} is longer than ${max.toLocaleString('en')} characters.`);
 const OptionTitle = z
   .string()
-  .transform((value) => value.replace(/\s+/g, ' ').trim())
+  .transform(oneLine)
   .pipe(z.string().min(1, 'An option needs a name.').max(200, 'Option name is too long.'));
 
 export const DecisionCreateInput = z.object({ title: Title }).strict();

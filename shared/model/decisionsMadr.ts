@@ -25,6 +25,7 @@ import {
   type Member,
   type StatusChange,
 } from '../schema/records';
+import { oneLine } from './text';
 
 /** The rich-text extensions of a decision's context (the editor adds only non-schema behaviour). */
 export const DECISION_CONTEXT_EXTENSIONS = [StarterKit];
@@ -244,7 +245,7 @@ export function parseMadr(text: string, fileName: string): Result<MadrDocument> 
 
   const titleMatch = body.match(/^#\s+(.+?)\s*#*\s*$/m);
   if (!titleMatch) return bad('no title. A MADR file has a "# Title" heading.');
-  const title = titleMatch[1]!.replace(/\s+/g, ' ').trim();
+  const title = oneLine(titleMatch[1]!);
   if (title.length > 200) return bad('the title is longer than 200 characters.');
 
   let status: DecisionStatus = 'proposed';

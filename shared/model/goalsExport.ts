@@ -15,6 +15,7 @@ import {
   targetOf,
   type Health,
 } from './goalsProgress';
+import { oneLine } from './text';
 
 /** Names of things a goal refers to, looked up by the caller in the workspace. */
 export interface ExportNames {
@@ -53,7 +54,6 @@ export function formatMeasure(kr: KeyResult, value: number): string {
 
 const percent = (value: number | null) => (value === null ? '—' : `${Math.round(value * 100)}%`);
 const iso = (time: number) => new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
-const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /** A file name for an objective's Markdown: its title in lower-case words, plus the id's start. */
 export function markdownFileName(goal: Goal): string {

@@ -33,6 +33,7 @@ import {
   type KeyResult,
   type LinkKind,
 } from '../schema/goal';
+import { oneLine } from './text';
 
 /** A failure that also says which form field is wrong, keyed by input field name. */
 export interface FieldFailure extends Failure {
@@ -79,7 +80,7 @@ const Weight = z
 
 const MilestoneTitle = z
   .string()
-  .transform((value) => value.replace(/\s+/g, ' ').trim())
+  .transform(oneLine)
   .pipe(
     z
       .string()

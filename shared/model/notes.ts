@@ -10,13 +10,14 @@ import { copyBody, writeBodyTree, type BodyNode } from './notesBody';
 import { mapNoteLinks } from './notesLinks';
 import { fail, ok, type Result } from '../result';
 import { Note, Tag } from '../schema/records';
+import { oneLine } from './text';
 
 export const NOTE_BODY_KEY = 'body';
 const NOTE_TAGS_KEY = 'tags';
 
 const NoteTitle = z
   .string()
-  .transform((value) => value.replace(/\s+/g, ' ').trim())
+  .transform(oneLine)
   .pipe(z.string().max(200, 'Title is longer than 200 characters.'));
 
 export const NoteCreateInput = z

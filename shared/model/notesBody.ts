@@ -9,6 +9,7 @@
  *   value is the mark's attributes (`{}` for bold). The binding may name a mark `bold--<hash>`.
  */
 import * as Y from 'yjs';
+import { oneLine } from './text';
 
 /** Block and inline node types a body may contain. */
 export const BODY_NODE_TYPES = [
@@ -208,10 +209,7 @@ export function digestBody(fragment: Y.XmlFragment, maxChars = Infinity): BodyDi
 
 /** A one-line preview of a body for lists. */
 export function bodySnippet(fragment: Y.XmlFragment, maxChars = 160): string {
-  return digestBody(fragment, maxChars + 40)
-    .text.replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, maxChars);
+  return oneLine(digestBody(fragment, maxChars + 40).text).slice(0, maxChars);
 }
 
 /**

@@ -10,6 +10,7 @@ import { Marked, type Token, type Tokens } from 'marked';
 import { fail, ok, type Result } from '../result';
 import { Tag } from '../schema/records';
 import type { BodyElement, BodyMarkType, BodyMarks, BodyNode } from './notesBody';
+import { oneLine } from './text';
 
 // ---------------------------------------------------------------------------------------------
 // Serializing a body tree to Markdown
@@ -660,7 +661,7 @@ export function parseNoteMarkdown(name: string, text: string): Result<ParsedNote
   }
   const rawTitle = fields.get('title');
   const fallback = name.replace(/\.[^.]+$/, '').replace(/\s*\(\d+\)$/, '');
-  const title = (typeof rawTitle === 'string' ? rawTitle : fallback).replace(/\s+/g, ' ').trim();
+  const title = oneLine(typeof rawTitle === 'string' ? rawTitle : fallback);
   if (title.length > 200)
     return fail('malformed', `“${name}” has a title longer than 200 characters.`);
   const rawTags = fields.get('tags') ?? [];

@@ -7,6 +7,7 @@
  */
 import MiniSearch from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
+import { oneLine } from './text';
 
 export interface NoteSearchEntry {
   readonly id: string;
@@ -91,22 +92,8 @@ export function highlight(
   return parts;
 }
 
-/** An excerpt of about `length` characters around the first match of `terms` in `text`. */
-export function excerpt(
-  text: string,
-  terms: readonly string[],
-  length = 160,
-  pattern: RegExp | null = matcher(terms),
-): Highlighted {
-  return excerptOfFlat(flatten(text), length, pattern);
-}
-
-/** Text on one line: runs of white space become one space. */
-export function flatten(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-function excerptOfFlat(flat: string, length: number, pattern: RegExp | null): Highlighted {
+/** An excerpt of about `length` characters of `flat` (text on one line) around the first match. */
+function excerpt(flat: string, length: number, pattern: RegExp | null): Highlighted {
   let start = 0;
   let first = -1;
   if (pattern) {
@@ -197,7 +184,7 @@ export class NoteSearchIndex {
    * white space as one space), as excerpts show it.
    */
   set(note: NoteSearchEntry): void {
-    const entry = { ...note, text: flatten(note.text) };
+    const entry = { ...note, text: oneLine(note.text) };
     const previous = this.entries.get(entry.id);
     if (
       previous &&
@@ -374,7 +361,7 @@ export class NoteSearchIndex {
       id: entry.id,
       score,
       title: highlight(entry.title, [], pattern),
-      excerpt: excerptOfFlat(entry.text, 160, pattern),
+      excerpt: excerpt(entry.text, 160, pattern),
     }));
   }
 }

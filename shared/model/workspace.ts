@@ -3,10 +3,11 @@ import type * as Y from 'yjs';
 import { z } from 'zod';
 import { MODEL_ORIGIN, ROOT } from './roots';
 import { fail, ok, type Result } from '../result';
+import { oneLine } from './text';
 
 export const WorkspaceName = z
   .string()
-  .transform((value) => value.replace(/\s+/g, ' ').trim())
+  .transform(oneLine)
   .pipe(
     z
       .string()

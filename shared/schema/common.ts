@@ -1,6 +1,7 @@
 /** Field schemas shared by every record kind. */
 import { z } from 'zod';
 import { ID_PATTERN } from '../model/ids';
+import { oneLine } from '../model/text';
 
 export const Id = z.string().regex(ID_PATTERN, 'must be an id of 8–64 URL-safe characters');
 export const Timestamp = z.number().int().nonnegative().finite();
@@ -8,7 +9,7 @@ export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date l
 
 export const Title = z
   .string()
-  .transform((value) => value.replace(/\s+/g, ' ').trim())
+  .transform(oneLine)
   .pipe(
     z.string().min(1, 'Title cannot be empty.').max(200, 'Title is longer than 200 characters.'),
   );
