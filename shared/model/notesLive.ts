@@ -12,6 +12,7 @@ import { bodySnippet, digestBody, inspectBody } from './notesBody';
 import type { NoteSearchHit, NoteSearchIndex } from './notesSearch';
 import type { RecordList } from './collection';
 import type { DamagedRecord, Note, RecordRead } from '../schema/records';
+import { oneLine } from './text';
 
 /** Read-only, plain-data queries over the derived notes data; a new object after every change. */
 export interface NotesIndexReader {
@@ -74,6 +75,10 @@ export interface NotesLive {
 }
 
 const NO_IDS: readonly string[] = [];
+
+/** The list's order: newest edit first, ties by id. */
+const newestFirst = (a: { id: string; updatedAt: number }, b: { id: string; updatedAt: number }) =>
+  b.updatedAt - a.updatedAt || a.id.localeCompare(b.id);
 
 /** Ids of notes an `observeDeep` batch on the notes root touched, split by what changed. */
 export function notesTouchedBy(
@@ -140,29 +145,31 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
     reads.set(id, notes.read(id, value));
     unread.delete(id);
   };
-  function readUnread(): void {
+  /** Validates every note not read yet; tells whether there was any (the list is then stale). */
+  function readRest(): boolean {
+    if (unread.size === 0) return false;
     for (const [id, value] of unread) readStored(id, value);
+    cached = null;
+    return true;
   }
   /** Validates the notes the first screen of the list shows (see `firstScreen`). */
   function readFirstScreen(count: number): void {
-    const newest: Array<{ id: string; at: number }> = [];
+    const newest: Array<{ id: string; updatedAt: number }> = [];
     for (const [id, value] of unread) {
       const at = value instanceof Y.Map ? value.get('updatedAt') : undefined;
       if (typeof at !== 'number' || !Number.isFinite(at) || (value as Y.Map<unknown>).get('pinned'))
         readStored(id, value);
-      else newest.push({ id, at });
+      else newest.push({ id, updatedAt: at });
     }
-    // The list's own order (below), so the notes read are the start of it.
-    newest.sort((a, b) => b.at - a.at || a.id.localeCompare(b.id));
+    // The list's own order, so the notes read are the start of it.
+    newest.sort(newestFirst);
     for (const { id } of newest.slice(0, count)) readStored(id, unread.get(id));
   }
-  if (options.firstScreen === undefined || unread.size <= options.firstScreen) readUnread();
+  if (options.firstScreen === undefined || unread.size <= options.firstScreen) readRest();
   else {
     readFirstScreen(options.firstScreen);
     (options.afterFirstList ?? ((run) => schedule(run, 0)))(() => {
-      if (destroyed || unread.size === 0) return;
-      readUnread();
-      cached = null;
+      if (destroyed || !readRest()) return;
       changed();
       options.onChange();
     });
@@ -208,12 +215,13 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
     const found = inspectBody(fragment);
     if (found.length) problems.set(id, found);
     else problems.delete(id);
-    snippets.set(id, body.text.replace(/\s+/g, ' ').trim().slice(0, 160));
+    const text = oneLine(body.text);
+    snippets.set(id, text.slice(0, 160));
     setLinks(id, body.links);
     index?.set({
       id,
       title: read.ok ? read.value.title : '',
-      text: body.text,
+      text,
       tags: read.ok ? read.value.tags : [],
     });
   }
@@ -259,10 +267,7 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
     sliceTimer = null;
     if (destroyed || !index) return;
     // Bodies are indexed with their note's title and tags: every note is read first.
-    if (unread.size > 0) {
-      readUnread();
-      cached = null;
-    }
+    readRest();
     refreshMeta();
     const started = Date.now();
     for (const id of unindexed) {
@@ -301,7 +306,7 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
         if (read.ok) items.push(read.value);
         else damaged.push(read.damaged);
       }
-      items.sort((a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id));
+      items.sort(newestFirst);
       cached = { items, damaged, unread: unread.size };
       return cached;
     },
@@ -370,10 +375,7 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
       if (textTimer !== null) cancel(textTimer);
       if (sliceTimer !== null) cancel(sliceTimer);
       sliceTimer = null;
-      if (unread.size > 0) {
-        readUnread();
-        cached = null;
-      }
+      readRest();
       readBodiesNow();
       if (index) for (const id of [...unindexed]) digest(id);
       changed();
