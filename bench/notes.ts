@@ -5,6 +5,8 @@
  *   IndexedDB is laid out as the app leaves it (one compacted row + its verified digest), the page
  *   is loaded, and the time from navigation start to the first paint of note rows is taken (Element
  *   Timing on the first row's title; a requestAnimationFrame after the rows appear as a check).
+ *   The app reads only the first screen's notes before that paint: each run also waits until the
+ *   list holds every note and fails the bench if it does not.
  *   Baseline, same browser, same run, interleaved: a page at the same origin navigated the same
  *   way that opens the same database, reads the same rows with the app's own `readRows`, and
  *   decodes them with bare `Y.applyUpdate` (navigation start → decoded). Medians of several runs.
