@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import * as Y from 'yjs';
 import { startWebCompanion, type WebCompanion } from '../../electron/web/server';
 
@@ -98,6 +98,25 @@ export async function launchPersistentApp(
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(url);
   return { context, page };
+}
+
+/**
+ * For a describe block: starts the app and onboards `name` before its tests, closes it after them.
+ * Returns the running app (call it inside a test).
+ */
+export function onboardedApp(name: string): () => RunningApp {
+  let app: RunningApp | undefined;
+  beforeAll(async () => {
+    app = await startApp();
+    await onboard(app.page, name);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+  return () => {
+    if (!app) throw new Error('The app did not start (see beforeAll)');
+    return app;
+  };
 }
 
 /** Completes first-run onboarding with the given name. */

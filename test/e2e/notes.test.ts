@@ -14,6 +14,7 @@ import {
   chromiumAvailable,
   addStoredRow,
   onboard,
+  onboardedApp,
   startApp,
   storedUpdate,
   type RunningApp,
@@ -363,19 +364,10 @@ describe.runIf(chromiumAvailable())('Notices in Chromium (web mode)', () => {
 });
 
 describe.runIf(chromiumAvailable())('A damaged note in Chromium (web mode)', () => {
-  let app: RunningApp;
-
-  beforeAll(async () => {
-    app = await startApp();
-    await onboard(app.page, 'Ana');
-  });
-
-  afterAll(async () => {
-    await app?.close();
-  });
+  const app = onboardedApp('Ana');
 
   it('is listed by its title and opens read-only with a notice; the others stay as they were', async () => {
-    const { page } = app;
+    const { page } = app();
     // Named per attempt, so a retry does not find the previous attempt's notes.
     const tag = Date.now().toString(36);
     const write = async (title: string, text: string) => {
@@ -439,19 +431,10 @@ describe.runIf(chromiumAvailable())('A damaged note in Chromium (web mode)', () 
 });
 
 describe.runIf(chromiumAvailable())('More notes than one screen, in Chromium (web mode)', () => {
-  let app: RunningApp;
-
-  beforeAll(async () => {
-    app = await startApp();
-    await onboard(app.page, 'Ana');
-  });
-
-  afterAll(async () => {
-    await app?.close();
-  });
+  const app = onboardedApp('Ana');
 
   it('lists every note after a reload, newest first, though only the first screen is read before it shows', async () => {
-    const { page } = app;
+    const { page } = app();
     const folder = await mkdtemp(path.join(tmpdir(), 'outpost-many-'));
     const count = 160; // more than the 100 notes read before the first screen
     try {

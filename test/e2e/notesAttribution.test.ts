@@ -6,17 +6,10 @@
  * the notes keep their "edited" time and person, and the list keeps its order. Typing still
  * marks the note edited by the typist.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { Page } from 'playwright-core';
-import {
-  SKIP_REASON,
-  chromiumAvailable,
-  onboard,
-  startApp,
-  storedUpdate,
-  type RunningApp,
-} from './harness';
+import { SKIP_REASON, chromiumAvailable, onboardedApp, storedUpdate } from './harness';
 import { notes } from '../../shared/model';
 
 if (!chromiumAvailable()) console.warn(SKIP_REASON);
@@ -56,19 +49,10 @@ function listTitles(page: Page): Promise<string[]> {
 }
 
 describe.runIf(chromiumAvailable())('Opening a note does not edit it (Chromium)', () => {
-  let app: RunningApp;
-
-  beforeAll(async () => {
-    app = await startApp();
-    await onboard(app.page, 'Ana');
-  });
-
-  afterAll(async () => {
-    await app?.close();
-  });
+  const app = onboardedApp('Ana');
 
   it('opens, clicks and selects in notes of every kind without writing anything', async () => {
-    const { page } = app;
+    const { page } = app();
     const body = page.getByLabel('Note body');
     const newNote = async (title: string) => {
       await page.getByRole('button', { name: '+ New note' }).click();
@@ -142,11 +126,11 @@ describe.runIf(chromiumAvailable())('Opening a note does not edit it (Chromium)'
     expect(after.notes).toEqual(before.notes);
     expect(after.stateVector).toBe(before.stateVector);
     await expect(listTitles(page)).resolves.toEqual(orderBefore);
-    expect(app.errors).toEqual([]);
+    expect(app().errors).toEqual([]);
   });
 
   it('still marks a note edited by the person who types in it, or undoes typing', async () => {
-    const { page } = app;
+    const { page } = app();
     const before = await settled(page);
     const me = before.notes.Newest!.updatedBy;
     await page.getByRole('option', { name: /^Target/ }).click();
