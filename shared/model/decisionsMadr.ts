@@ -25,6 +25,7 @@ import {
   type Member,
   type StatusChange,
 } from '../schema/records';
+import { safeLinkUrl } from './notesLinks';
 import { oneLine } from './text';
 
 /** The rich-text extensions of a decision's context (the editor adds only non-schema behaviour). */
@@ -42,6 +43,29 @@ function contextSchema(): ReturnType<typeof getSchema> {
 }
 
 export const MADR_MAX_BYTES = 1_000_000;
+
+/**
+ * Removes, in place, every `link` mark whose address Outpost would not open (javascript:, data:,
+ * file:, relative paths), keeping its text; returns how many were removed. Walks iteratively.
+ */
+function dropUnopenableLinks(root: JSONContent): number {
+  let dropped = 0;
+  const stack: JSONContent[] = [root];
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    if (node.marks) {
+      const kept = node.marks.filter((mark) => {
+        const href: unknown = mark.attrs?.href;
+        const bad = mark.type === 'link' && (typeof href !== 'string' || !safeLinkUrl(href));
+        if (bad) dropped += 1;
+        return !bad;
+      });
+      if (kept.length === 0) delete node.marks;
+      else node.marks = kept;
+    }
+    if (node.content) stack.push(...node.content);
+  }
+  return dropped;
+}
 
 const SECTION = {
   context: 'context and problem statement',
@@ -408,6 +432,11 @@ export function importMadr(
   try {
     contextJson = manager().parse(contextMarkdown.trim());
     contextSchema().nodeFromJSON(contextJson).check();
+    const dropped = dropUnopenableLinks(contextJson);
+    if (dropped > 0)
+      warnings.push(
+        `${dropped === 1 ? 'A link' : `${dropped} links`} to addresses Outpost does not open (only http, https and mailto) ${dropped === 1 ? 'is' : 'are'} kept as plain text.`,
+      );
   } catch (error) {
     return fail(
       'invalid-madr',

@@ -9,6 +9,7 @@
  *   value is the mark's attributes (`{}` for bold). The binding may name a mark `bold--<hash>`.
  */
 import * as Y from 'yjs';
+import { safeLinkUrl } from './notesLinks';
 import { oneLine } from './text';
 
 /** Block and inline node types a body may contain. */
@@ -213,8 +214,23 @@ export function bodySnippet(fragment: Y.XmlFragment, maxChars = 160): string {
 }
 
 /**
+ * The address of a `link` mark that Outpost would not open (anything but http, https, mailto or a
+ * bare domain), shortened for a message; null when the link is fine or has no address. Import and
+ * the editor store nothing else, so such a link came from a buggy or hostile writer.
+ */
+function unopenableLink(attrs: unknown): string | null {
+  const href =
+    typeof attrs === 'object' && attrs !== null ? (attrs as { href?: unknown }).href : null;
+  if (href === null || href === undefined) return null;
+  if (typeof href !== 'string') return `a ${typeof href}`;
+  if (safeLinkUrl(href) !== null) return null;
+  const shown = oneLine(href);
+  return `“${shown.length > 40 ? `${shown.slice(0, 40)}…` : shown}”`;
+}
+
+/**
  * Problems that would stop the editor from showing a body faithfully: node or mark types this
- * version does not know (from a newer or buggy peer). The editor binding deletes content it cannot
+ * version does not know (from a newer or buggy peer), and links to addresses Outpost never opens. The editor binding deletes content it cannot
  * map to its schema, so a body with problems must open read-only.
  */
 export function inspectBody(fragment: Y.XmlFragment): string[] {
@@ -228,9 +244,13 @@ export function inspectBody(fragment: Y.XmlFragment): string[] {
       if (child instanceof Y.XmlText) {
         for (const op of child.toDelta() as Array<{ insert: unknown; attributes?: object }>) {
           if (typeof op.insert !== 'string') problems.add('the body contains an embedded object');
-          for (const name of Object.keys(op.attributes ?? {})) {
-            if (!MARK_SET.has(markNameOf(name)))
-              problems.add(`unknown formatting “${markNameOf(name)}”`);
+          for (const [name, value] of Object.entries(op.attributes ?? {})) {
+            const mark = markNameOf(name);
+            if (!MARK_SET.has(mark)) problems.add(`unknown formatting “${mark}”`);
+            else if (mark === 'link') {
+              const bad = unopenableLink(value);
+              if (bad) problems.add(`a link to ${bad}, which Outpost does not open`);
+            }
           }
         }
       } else if (child instanceof Y.XmlElement) {

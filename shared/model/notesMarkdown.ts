@@ -11,6 +11,7 @@ import { fail, ok, type Result } from '../result';
 import { Tag } from '../schema/records';
 import type { BodyElement, BodyMarkType, BodyMarks, BodyNode } from './notesBody';
 import { oneLine } from './text';
+import { safeLinkUrl } from './notesLinks';
 
 // ---------------------------------------------------------------------------------------------
 // Serializing a body tree to Markdown
@@ -343,8 +344,11 @@ function inline(tokens: readonly Token[] | undefined, marks: BodyMarks = {}): Bo
         text(decodeEntities((token as Tokens.Codespan).text), { code: {} });
         break;
       case 'link': {
+        // A link Outpost would never open (javascript:, data:, file:, relative paths) is not
+        // stored as one: its text stays, as plain text (see docs/PROTOCOL.md §1.4.1).
         const link = token as Tokens.Link;
-        out.push(...inline(link.tokens, { ...marks, link: { href: link.href } }));
+        const safe = safeLinkUrl(link.href) !== null;
+        out.push(...inline(link.tokens, safe ? { ...marks, link: { href: link.href } } : marks));
         break;
       }
       case 'br':

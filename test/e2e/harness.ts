@@ -128,12 +128,15 @@ export async function onboard(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Sections' }).waitFor();
 }
 
-/** The workspace as stored on this device: every row of its IndexedDB `updates` store, merged. */
-export async function storedUpdate(page: Page): Promise<Uint8Array> {
-  const rows = await page.evaluate(async () => {
+/**
+ * The workspaces as stored on this device: every row of their IndexedDB `updates` stores, merged
+ * (only those of `workspaceId` when given).
+ */
+export async function storedUpdate(page: Page, workspaceId?: string): Promise<Uint8Array> {
+  const rows = await page.evaluate(async (only) => {
     const names = (await indexedDB.databases())
       .map((info) => info.name ?? '')
-      .filter((name) => name.startsWith('outpost-ws-'));
+      .filter((name) => (only ? name === `outpost-ws-${only}` : name.startsWith('outpost-ws-')));
     const all: number[][] = [];
     for (const name of names) {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -150,7 +153,7 @@ export async function storedUpdate(page: Page): Promise<Uint8Array> {
       for (const value of values) all.push([...(value as Uint8Array)]);
     }
     return all;
-  });
+  }, workspaceId);
   return Y.mergeUpdates(rows.map((row) => Uint8Array.from(row)));
 }
 

@@ -3,6 +3,7 @@ import { EditorContent, useEditor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import Collaboration from '@tiptap/extension-collaboration';
 import { Placeholder } from '@tiptap/extensions';
+import { safeLinkUrl } from '../../../shared/model/notesLinks';
 import { contextFragment } from './decisionActions';
 
 interface ContextEditorProps {
@@ -22,7 +23,12 @@ export function ContextEditor({ decisionId, editable }: ContextEditorProps) {
       extensions: [
         // Trailing-node insertion would write an empty paragraph into the shared document just
         // because someone opened the decision; undo is Yjs's, through Collaboration.
-        StarterKit.configure({ undoRedo: false, trailingNode: false }),
+        StarterKit.configure({
+          undoRedo: false,
+          trailingNode: false,
+          // The same addresses as in notes: a link to anything else is shown without its href.
+          link: { isAllowedUri: (url) => safeLinkUrl(url) !== null },
+        }),
         ...(fragment ? [Collaboration.configure({ fragment })] : []),
         Placeholder.configure({
           placeholder: 'What is the problem, and why decide now? Markdown shortcuts work.',

@@ -376,7 +376,8 @@ export function NotesView() {
           )}
           {problems.length > 0 && (
             <div className="notice-inline warning" role="alert">
-              This note contains content this version of Outpost cannot show ({problems.join('; ')}
+              This note contains content this version of Outpost cannot show safely (
+              {problems.join('; ')}
               ), so it opens read-only. Nothing was changed.
             </div>
           )}

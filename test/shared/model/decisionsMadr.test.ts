@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap';
+import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import { getSchema } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import { castVote, decisionContext, decisions } from '../../../shared/model';
@@ -185,6 +185,28 @@ Chosen option: "Written updates", because it works across time zones.
     const context = decisionContext(doc, decision.id)!.toString();
     expect(context).toContain('See the ADR site.');
     expect(context).toContain('Zoe (decider)');
+  });
+
+  it('keeps links Outpost would never open as plain text, and says so', () => {
+    const doc = new Y.Doc();
+    const result = importMadr(
+      doc,
+      ctx,
+      '# Links\n\n## Context and Problem Statement\n\n' +
+        '[run](javascript:alert(1)), [page](data:text/html,hi), [disk](file:///etc/passwd), ' +
+        '[up](../secret.md) and [site](https://example.org/adr).\n',
+      'links.md',
+      members,
+    );
+    if (!result.ok) throw new Error(result.error.message);
+    const json = yXmlFragmentToProsemirrorJSON(decisionContext(doc, result.value.decision.id)!);
+    const hrefs = JSON.stringify(json).match(/"href":"[^"]*"/g);
+    expect(hrefs).toEqual(['"href":"https://example.org/adr"']);
+    const text = decisionContext(doc, result.value.decision.id)!.toString();
+    for (const word of ['run', 'page', 'disk', 'up', 'site']) expect(text).toContain(word);
+    expect(result.value.warnings).toContain(
+      '4 links to addresses Outpost does not open (only http, https and mailto) are kept as plain text.',
+    );
   });
 
   it('refuses malformed files with a clear message and writes nothing', () => {

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { notes, noteBody } from '../../../shared/model';
 import { createNotesFromSeeds } from '../../../shared/model/notes';
-import { readBodyTree, writeBodyTree, type BodyNode } from '../../../shared/model/notesBody';
+import {
+  inspectBody,
+  readBodyTree,
+  writeBodyTree,
+  type BodyNode,
+} from '../../../shared/model/notesBody';
 import {
   bodyToMarkdown,
   decodeMarkdownFile,
@@ -333,6 +338,62 @@ describe('notes as Markdown', () => {
         },
       ],
     });
+  });
+
+  it('stores only links Outpost opens: the text of any other link stays as plain text', () => {
+    const tree = markdownToBody(
+      '[run](javascript:alert(1)) [page](data:text/html,hi) [disk](file:///etc/passwd) ' +
+        '[up](../secret.md) [mail](mailto:ana@example.org) [site](https://example.org/x) ' +
+        '<https://example.org/auto>',
+    );
+    expect(tree).toEqual([
+      {
+        type: 'paragraph',
+        content: [
+          { type: 'text', text: 'run page disk up ' },
+          { type: 'text', text: 'mail', marks: { link: { href: 'mailto:ana@example.org' } } },
+          { type: 'text', text: ' ' },
+          { type: 'text', text: 'site', marks: { link: { href: 'https://example.org/x' } } },
+          { type: 'text', text: ' ' },
+          {
+            type: 'text',
+            text: 'https://example.org/auto',
+            marks: { link: { href: 'https://example.org/auto' } },
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('reports a stored link to an address Outpost never opens as a body problem', () => {
+    const doc = new Y.Doc();
+    const body = doc.getXmlFragment('body');
+    const link = (href: unknown, text: string): BodyNode => ({
+      type: 'text',
+      text,
+      marks: { link: { href } },
+    });
+    doc.transact(() =>
+      writeBodyTree(body, [
+        {
+          type: 'paragraph',
+          content: [link('https://example.org', 'fine'), link('mailto:a@example.org', 'mail')],
+        },
+      ]),
+    );
+    expect(inspectBody(body)).toEqual([]);
+    doc.transact(() =>
+      writeBodyTree(body, [
+        {
+          type: 'paragraph',
+          content: [link('javascript:alert(1)', 'run'), link(42, 'number')],
+        },
+      ]),
+    );
+    expect(inspectBody(body)).toEqual([
+      'a link to “javascript:alert(1)”, which Outpost does not open',
+      'a link to a number, which Outpost does not open',
+    ]);
   });
 
   it('round-trips a whole note file with front matter', () => {
