@@ -1,6 +1,7 @@
 /**
  * Input nobody on this device typed, end to end in Chromium against web mode: links in imported
- * Markdown and MADR files, and a link a peer stored in a note body.
+ * Markdown and MADR files, a link a peer stored in a note body, and a team workspace joined from an
+ * invite whose document carries no shared name yet.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +18,8 @@ import {
 } from './harness';
 import { decisionContext, decisions, noteBody, notes } from '../../shared/model';
 import { readBodyTree, writeBodyTree } from '../../shared/model/notesBody';
+import { encodeInvite } from '../../shared/protocol/invite';
+import { createWorkspaceSecrets } from '../../shared/protocol/keys';
 
 if (!chromiumAvailable()) console.warn(SKIP_REASON);
 
@@ -135,5 +138,34 @@ describe.runIf(chromiumAvailable())('Links from outside, in Chromium (web mode)'
     await expect(body.textContent()).resolves.toContain('click me');
     await expect(body.locator('a[href^="javascript"]').count()).resolves.toBe(0);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'notes-unsafe-link.png') });
+  });
+});
+
+describe.runIf(chromiumAvailable())('Joining a team workspace, in Chromium (web mode)', () => {
+  const app = onboardedApp('Ben');
+
+  it('shows the invite’s name until a teammate’s shared name arrives, and renames nothing', async () => {
+    const { page } = app();
+    // Nobody else is online: the document stays empty, with no `meta.name` written by anyone.
+    const secrets = createWorkspaceSecrets();
+    const invite = encodeInvite({ ...secrets, name: 'Café crew' });
+    await page.getByRole('button', { name: /^Sync: / }).click();
+    await page.getByLabel('Join with an invite code').fill(invite);
+    await page.getByRole('button', { name: 'Join workspace' }).click();
+    await page.getByRole('button', { name: /Workspace: Café crew/ }).waitFor();
+    const field = page.getByLabel('Workspace name (shared with the team)');
+    await expect(field.inputValue()).resolves.toBe('Café crew');
+    // Leaving the field unchanged writes nothing and shows no error.
+    await field.focus();
+    await field.blur();
+    await expect(page.getByRole('alert').count()).resolves.toBe(0);
+    await page.reload();
+    await page.getByRole('button', { name: /Workspace: Café crew/ }).waitFor();
+    await page.getByRole('button', { name: /^Sync: / }).click();
+    await expect(
+      page.getByLabel('Workspace name (shared with the team)').inputValue(),
+    ).resolves.toBe('Café crew');
+    const doc = await stored(page, secrets.workspaceId);
+    expect(doc.getMap('meta').get('name')).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
 import { useAppStore } from '../../store';
+import { selectWorkspaceName } from '../../store/selectors';
 import { useDraft } from '../../components/useDraft';
 
 /** Create or join a team workspace (shown for personal and local workspaces). */
@@ -95,7 +96,7 @@ export function StartTeamCard() {
 /** The open team workspace: its invite (copy, QR), its name, working offline, leaving. */
 export function TeamWorkspaceCard() {
   const inviteCode = useAppStore((state) => state.inviteCode);
-  const name = useAppStore((state) => state.snapshot?.name ?? null);
+  const name = useAppStore(selectWorkspaceName);
   const activeId = useAppStore((state) => state.activeWorkspaceId);
   const renameWorkspace = useAppStore((state) => state.renameWorkspace);
   const online = useAppStore((state) => state.teamSync?.online ?? true);
