@@ -2,7 +2,8 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Member, RecordKind } from '../../shared/schema/records';
 import { useAppStore } from '../store';
 import { formatDateTime, timeAgo } from './time';
-import { useDraft } from './useDraft';
+import { useSavedField } from './useSavedField';
+import { fail, ok } from '../../shared/result';
 import type { ListRecord } from './RecordListPane';
 
 interface DetailRecord extends ListRecord {
@@ -49,9 +50,12 @@ export function RecordDetail({
     (state) => state.workspaceStatus.state === 'ready' && state.workspaceStatus.readOnly,
   );
 
-  // Per-record state (error, confirmation) resets because callers key this component by record id.
-  const [title, setTitle] = useDraft(record.title);
-  const [error, setError] = useState<string | null>(null);
+  // Per-record state (draft, confirmation) resets because callers key this component by record id.
+  const title = useSavedField(record.title, (draft) => {
+    if (!allowEmptyTitle && draft.trim() === '') return fail('empty', `A ${noun} needs a title.`);
+    const result = updateRecord(kind, record.id, { title: draft });
+    return result.ok ? ok(result.value.title) : result;
+  });
   const [confirmPurge, setConfirmPurge] = useState(false);
   const titleRef = useRef<HTMLInputElement>(null);
 
@@ -61,16 +65,6 @@ export function RecordDetail({
       titleRef.current?.select();
     }
   }, [autoFocusTitle, record.id]);
-
-  const commitTitle = () => {
-    if (title === record.title) return;
-    if (!allowEmptyTitle && title.trim() === '') {
-      setError(`A ${noun} needs a title.`);
-      return;
-    }
-    const result = updateRecord(kind, record.id, { title });
-    setError(result.ok ? null : result.error.message);
-  };
 
   const run = (result: { ok: boolean; error?: { message: string } }) => {
     if (!result.ok && result.error) notify('error', result.error.message);
@@ -84,25 +78,13 @@ export function RecordDetail({
         className="detail-title"
         aria-label={`${noun} title`}
         placeholder="Untitled"
-        value={title}
         readOnly={readOnly || trashed}
         maxLength={200}
-        onChange={(event) => setTitle(event.target.value)}
-        onBlur={commitTitle}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter') {
-            event.preventDefault();
-            commitTitle();
-          }
-          if (event.key === 'Escape') {
-            setTitle(record.title);
-            setError(null);
-          }
-        }}
+        {...title.props}
       />
-      {error && (
+      {title.error && (
         <p className="field-error" role="alert">
-          {error}
+          {title.error}
         </p>
       )}
       <p className="detail-meta">

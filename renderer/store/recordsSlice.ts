@@ -4,7 +4,7 @@ import { decisions, goals, notes, type Collection, type ModelContext } from '../
 import { fail, ok, type Result } from '../../shared/result';
 import type { RecordKind } from '../../shared/schema/records';
 import { activeSession } from './workspaceSlice';
-import type { AppState, RecordsSlice } from './types';
+import type { AppState, RecordOfKind, RecordsSlice } from './types';
 
 type AnyCollection = Collection<{ id: string }, unknown, unknown>;
 
@@ -35,9 +35,12 @@ export const createRecordsSlice: StateCreator<AppState, [], [], RecordsSlice> = 
       if (result.ok) get().select(kind, result.value.id);
       return result.ok ? ok({ id: result.value.id }) : result;
     },
-    updateRecord(kind, id, patch) {
-      const result = write((collection, doc, ctx) => collection.update(doc, ctx, id, patch), kind);
-      return result.ok ? ok({ id }) : result;
+    updateRecord<K extends RecordKind>(kind: K, id: string, patch: Record<string, unknown>) {
+      // The collection of `kind` reads records of that kind (the table above pairs them).
+      return write(
+        (collection, doc, ctx) => collection.update(doc, ctx, id, patch),
+        kind,
+      ) as Result<RecordOfKind[K]>;
     },
     setArchived(kind, id, archived) {
       return write((collection, doc, ctx) => collection.archive(doc, ctx, id, archived), kind);

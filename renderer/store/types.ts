@@ -1,6 +1,6 @@
 import type { AppInfo, AppSettings } from '../../shared/ipc/contract';
 import type { Profile } from '../../shared/schema/profile';
-import type { RecordKind } from '../../shared/schema/records';
+import type { Decision, Goal, Note, RecordKind } from '../../shared/schema/records';
 import type { Result } from '../../shared/result';
 import type { IdentityCandidate, WorkspaceEntry } from '../sync/localState';
 import type { SessionStatus, WorkspaceSnapshot } from '../sync/workspaceSession';
@@ -51,13 +51,21 @@ export interface WorkspaceSlice {
   renameWorkspace(name: string): Result<string>;
 }
 
+/** The record type of each kind. */
+export interface RecordOfKind {
+  readonly note: Note;
+  readonly goal: Goal;
+  readonly decision: Decision;
+}
+
 export interface RecordsSlice {
   createRecord(kind: RecordKind, title: string): Result<{ id: string }>;
-  updateRecord(
-    kind: RecordKind,
+  /** Returns the record as stored after the write (fields normalised by the model). */
+  updateRecord<K extends RecordKind>(
+    kind: K,
     id: string,
     patch: Record<string, unknown>,
-  ): Result<{ id: string }>;
+  ): Result<RecordOfKind[K]>;
   setArchived(kind: RecordKind, id: string, archived: boolean): Result<unknown>;
   trashRecord(kind: RecordKind, id: string): Result<unknown>;
   restoreRecord(kind: RecordKind, id: string): Result<unknown>;

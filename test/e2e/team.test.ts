@@ -7,6 +7,9 @@
  * - decisions: Ana proposes and votes agree, Ben votes block from his browser; both tallies and
  *   the block with its reason show on both sides; the decision's link to a note shows in the note
  *   on Ben's side;
+ * - typing: Ana types a decision's proposal and stays in the field while Ben writes the same
+ *   field and another one of that decision; her text stays as typed and ends up on both sides,
+ *   with Ben's other field;
  * - focus: Ana starts a focus block; Ben's team view shows "in focus until HH:MM" for her, the
  *   same time her own view shows.
  * Screenshots: test-results/screenshots/team-*.png.
@@ -239,6 +242,49 @@ describe.runIf(ready)('team features between two people over real sync (Chromium
     await link.click();
     await ben.page.getByLabel('decision title').waitFor();
     await expect(ben.page.getByLabel('decision title').inputValue()).resolves.toBe(decision);
+  });
+
+  it('keeps what Ana is typing when Ben changes another field and the same field of the decision', async () => {
+    const decision = named('Core hours');
+    await nav(ana.page, 'Decisions').click();
+    await ana.page.getByRole('button', { name: '+ New decision' }).click();
+    await ana.page.getByLabel('decision title').fill(decision);
+    await ana.page.getByLabel('decision title').press('Enter');
+    await nav(ben.page, 'Decisions').click();
+    await ben.page.getByRole('option', { name: decision }).click({ timeout: 20_000 });
+
+    // Ana starts the proposal and stays in the field, thinking.
+    const anaProposal = ana.page.getByLabel('Proposal', { exact: true });
+    await anaProposal.click();
+    await ana.page.keyboard.type('Core hours 10:00-14:00 UTC');
+
+    // Meanwhile Ben writes the same field, then another field of the same decision. His edits
+    // reach Ana in the order he made them, so once she has his drivers she has his proposal too.
+    await ben.page.getByLabel('Proposal', { exact: true }).fill('No core hours');
+    await ben.page.getByLabel('Proposal', { exact: true }).blur();
+    await ben.page.getByLabel('Decision drivers').fill('Five time zones');
+    await ben.page.getByLabel('Decision drivers').blur();
+    await expect
+      .poll(() => ana.page.getByLabel('Decision drivers').inputValue(), { timeout: 20_000 })
+      .toBe('Five time zones');
+    // Ana's text is still in her field, untouched, and she goes on typing.
+    await expect(anaProposal.inputValue()).resolves.toBe('Core hours 10:00-14:00 UTC');
+    await expect(anaProposal.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await ana.page.keyboard.type(' on weekdays');
+
+    // The field she sees is what the document holds, on both sides: her text (the later write of
+    // a last-writer-wins field) and Ben's drivers.
+    const final = 'Core hours 10:00-14:00 UTC on weekdays';
+    await expect
+      .poll(() => ben.page.getByLabel('Proposal', { exact: true }).inputValue(), {
+        timeout: 20_000,
+      })
+      .toBe(final);
+    await anaProposal.blur();
+    await expect(anaProposal.inputValue()).resolves.toBe(final);
+    await expect(ana.page.getByLabel('Decision drivers').inputValue()).resolves.toBe(
+      'Five time zones',
+    );
   });
 
   it('shows Ana “in focus until HH:MM” in Ben’s team view', async () => {

@@ -13,7 +13,9 @@ import { TagEditor } from '../notes/TagEditor';
 import { VotePanel } from './VotePanel';
 import { exportDecisions, updateDecision } from './decisionActions';
 import type { DecisionPatch } from '../../../shared/model';
-import { CommitTextarea, formatWhen, memberName } from './parts';
+import { SavedTextarea, formatWhen, memberName } from './parts';
+import { useSavedField } from '../../components/useSavedField';
+import { ok, type Result } from '../../../shared/result';
 
 /** The rich-text editor (TipTap) loads with the first decision opened, not at start-up. */
 const ContextEditor = lazy(() =>
@@ -45,6 +47,26 @@ interface DecisionDetailProps {
   readonly editable: boolean;
 }
 
+function optionOf(decision: Decision, id: string): Decision['options'][number] | undefined {
+  return decision.options.find((option) => option.id === id);
+}
+
+/**
+ * Saves of one text field of decision `id`: `change` makes the patch from the draft, `read` finds
+ * the field in the decision as stored (gone when another device removed the option meanwhile).
+ */
+function textSaver(id: string) {
+  return (
+      change: (draft: string) => DecisionPatch,
+      read: (stored: Decision) => string | undefined,
+    ) =>
+    (draft: string): Result<string> => {
+      const result = updateDecision(id, change(draft));
+      if (!result.ok) return result;
+      return ok(read(result.value) ?? draft);
+    };
+}
+
 /** Everything about one decision below its title: lifecycle, votes, outcome, content, links. */
 export function DecisionDetail(props: DecisionDetailProps) {
   const { decision, all, goals, notes, members, selfId, now, editable } = props;
@@ -59,6 +81,7 @@ export function DecisionDetail(props: DecisionDetailProps) {
     if (!result.ok) notify('error', result.error.message);
     return result.ok;
   };
+  const saveText = textSaver(decision.id);
   const name = (id: string) => memberName(members, id, selfId);
   const title = (id: string | null) =>
     all.find((item) => item.id === id)?.title ?? 'a deleted decision';
@@ -212,13 +235,16 @@ export function DecisionDetail(props: DecisionDetailProps) {
         decision.status === 'superseded') && (
         <section className="card" aria-labelledby="outcome-heading">
           <h2 id="outcome-heading">Outcome</h2>
-          <CommitTextarea
+          <SavedTextarea
             id="decision-outcome"
             label="Outcome statement"
             value={decision.outcome}
             disabled={!editable}
             placeholder="What was decided, and why."
-            onCommit={(outcome) => patch({ outcome })}
+            save={saveText(
+              (outcome) => ({ outcome }),
+              (stored) => stored.outcome,
+            )}
           />
           <div className="field">
             <label htmlFor="decision-review">Review on</label>
@@ -246,21 +272,27 @@ export function DecisionDetail(props: DecisionDetailProps) {
 
       <section className="card" aria-labelledby="proposal-heading">
         <h2 id="proposal-heading">Proposal and drivers</h2>
-        <CommitTextarea
+        <SavedTextarea
           id="decision-proposal"
           label="Proposal"
           value={decision.proposal}
           disabled={!editable}
           placeholder="What do you propose, concretely?"
-          onCommit={(proposal) => patch({ proposal })}
+          save={saveText(
+            (proposal) => ({ proposal }),
+            (stored) => stored.proposal,
+          )}
         />
-        <CommitTextarea
+        <SavedTextarea
           id="decision-drivers"
           label="Decision drivers"
           value={decision.drivers}
           disabled={!editable}
           placeholder="One per line: the forces and concerns that matter."
-          onCommit={(drivers) => patch({ drivers })}
+          save={saveText(
+            (drivers) => ({ drivers }),
+            (stored) => stored.drivers,
+          )}
         />
       </section>
 
@@ -352,6 +384,7 @@ function OptionsCard({
   readonly patch: (change: DecisionPatch) => boolean;
 }) {
   const [draft, setDraft] = useState('');
+  const saveText = textSaver(decision.id);
   const add = () => {
     if (!draft.trim()) return;
     if (patch({ addOption: { title: draft } })) setDraft('');
@@ -374,11 +407,14 @@ function OptionsCard({
               aria-label={`Option ${option.title}`}
             >
               <div className="option-head">
-                <CommitTitle
+                <OptionTitle
                   value={option.title}
                   label={`Option ${index + 1} name`}
                   disabled={!editable}
-                  onCommit={(title) => patch({ updateOption: { id: option.id, title } })}
+                  save={saveText(
+                    (title) => ({ updateOption: { id: option.id, title } }),
+                    (stored) => optionOf(stored, option.id)?.title,
+                  )}
                 />
                 {proposed ? (
                   <span className="badge status-proposed">proposed</span>
@@ -405,23 +441,29 @@ function OptionsCard({
                 )}
               </div>
               <div className="pros-cons">
-                <CommitTextarea
+                <SavedTextarea
                   id={`option-${option.id}-pros`}
                   label={`Pros of ${option.title}`}
                   value={option.pros}
                   disabled={!editable}
                   placeholder="One per line"
                   rows={2}
-                  onCommit={(pros) => patch({ updateOption: { id: option.id, pros } })}
+                  save={saveText(
+                    (pros) => ({ updateOption: { id: option.id, pros } }),
+                    (stored) => optionOf(stored, option.id)?.pros,
+                  )}
                 />
-                <CommitTextarea
+                <SavedTextarea
                   id={`option-${option.id}-cons`}
                   label={`Cons of ${option.title}`}
                   value={option.cons}
                   disabled={!editable}
                   placeholder="One per line"
                   rows={2}
-                  onCommit={(cons) => patch({ updateOption: { id: option.id, cons } })}
+                  save={saveText(
+                    (cons) => ({ updateOption: { id: option.id, cons } }),
+                    (stored) => optionOf(stored, option.id)?.cons,
+                  )}
                 />
               </div>
             </li>
@@ -448,40 +490,33 @@ function OptionsCard({
   );
 }
 
-function CommitTitle({
+function OptionTitle({
   value,
   label,
   disabled,
-  onCommit,
+  save,
 }: {
   readonly value: string;
   readonly label: string;
   readonly disabled: boolean;
-  readonly onCommit: (value: string) => boolean;
+  readonly save: (draft: string) => Result<string>;
 }) {
-  const [draft, setDraft] = useState(value);
-  const [seen, setSeen] = useState(value);
-  if (seen !== value) {
-    setSeen(value);
-    setDraft(value);
-  }
-  const commit = () => {
-    if (draft !== value && !onCommit(draft)) setDraft(value);
-  };
+  const field = useSavedField(value, save);
   return (
-    <input
-      className="input option-title"
-      aria-label={label}
-      value={draft}
-      readOnly={disabled}
-      maxLength={200}
-      onChange={(event) => setDraft(event.target.value)}
-      onBlur={commit}
-      onKeyDown={(event) => {
-        if (event.key === 'Enter') commit();
-        if (event.key === 'Escape') setDraft(value);
-      }}
-    />
+    <>
+      <input
+        className="input option-title"
+        aria-label={label}
+        readOnly={disabled}
+        maxLength={200}
+        {...field.props}
+      />
+      {field.error && (
+        <p className="field-error" role="alert">
+          {field.error}
+        </p>
+      )}
+    </>
   );
 }
 

@@ -3,6 +3,8 @@ import { Ban } from 'lucide-react';
 import { VOTE_CHOICES, tallyVotes, votingOpen } from '../../../shared/model';
 import type { Decision, Member, VoteChoice } from '../../../shared/schema/records';
 import { useDraft } from '../../components/useDraft';
+import { useSavedField } from '../../components/useSavedField';
+import { ok } from '../../../shared/result';
 import { updateDecision, voteOnDecision } from './decisionActions';
 import { formatWhen, memberName, toLocalInput, until } from './parts';
 
@@ -33,7 +35,15 @@ export function VotePanel({ decision, members, selfId, now, editable }: VotePane
     decision.closesAt !== null ? toLocalInput(decision.closesAt) : '',
   );
   const [closingError, setClosingError] = useState<string | null>(null);
-  const [outcome, setOutcome] = useDraft(decision.outcome);
+  // Typed before deciding, and saved as typed like every text field: a reload keeps it.
+  const outcome = useSavedField(
+    decision.outcome,
+    (draft) => {
+      const result = updateDecision(decision.id, { outcome: draft });
+      return result.ok ? ok(result.value.outcome) : result;
+    },
+    { multiline: true },
+  );
   const [confirmBlock, setConfirmBlock] = useState(false);
   const [decideError, setDecideError] = useState<string | null>(null);
   const name = (id: string) => memberName(members, id, selfId);
@@ -68,7 +78,7 @@ export function VotePanel({ decision, members, selfId, now, editable }: VotePane
       setConfirmBlock(true);
       return;
     }
-    const result = updateDecision(decision.id, { status, outcome });
+    const result = updateDecision(decision.id, { status, outcome: outcome.props.value });
     setDecideError(result.ok ? null : result.error.message);
   };
 
@@ -232,9 +242,13 @@ export function VotePanel({ decision, members, selfId, now, editable }: VotePane
               className="textarea compact"
               rows={2}
               placeholder="What was decided, and why. Shown with the decision and in its MADR export."
-              value={outcome}
-              onChange={(event) => setOutcome(event.target.value)}
+              {...outcome.props}
             />
+            {outcome.error && (
+              <p className="field-error" role="alert">
+                {outcome.error}
+              </p>
+            )}
           </div>
           <div className="row">
             <button type="button" className="button primary" onClick={() => decide('accepted')}>

@@ -1,7 +1,8 @@
 /** Small building blocks of the decision screens. */
 import { useEffect, useState } from 'react';
 import type { Member } from '../../../shared/schema/records';
-import { useDraft } from '../../components/useDraft';
+import { useSavedField } from '../../components/useSavedField';
+import type { Result } from '../../../shared/result';
 
 /** The current time, refreshed every `everyMs` so countdowns and "closed" states stay true. */
 export function useNow(everyMs = 30_000): number {
@@ -22,24 +23,25 @@ export function memberName(
   return members.find((member) => member.id === id)?.name ?? 'A former member';
 }
 
-interface CommitTextareaProps {
+interface SavedTextareaProps {
   readonly id: string;
   readonly label: string;
   readonly value: string;
-  readonly onCommit: (value: string) => boolean;
+  /** Writes the draft; returns the value as stored, or why it was refused. */
+  readonly save: (draft: string) => Result<string>;
   readonly disabled?: boolean;
   readonly placeholder?: string;
   readonly rows?: number;
   readonly hint?: string;
 }
 
-/** A text area whose edits are saved when it loses focus (or on Ctrl+Enter); Escape reverts. */
-export function CommitTextarea(props: CommitTextareaProps) {
-  const { id, label, value, onCommit, disabled, placeholder, rows = 3, hint } = props;
-  const [draft, setDraft] = useDraft(value);
-  const commit = () => {
-    if (draft !== value && !onCommit(draft)) setDraft(value);
-  };
+/**
+ * A text area saved as the person types (components/draftField.ts); Escape puts back what it held
+ * when they entered it. A refused save keeps the text, with the reason beside it.
+ */
+export function SavedTextarea(props: SavedTextareaProps) {
+  const { id, label, value, save, disabled, placeholder, rows = 3, hint } = props;
+  const field = useSavedField(value, save, { multiline: true });
   return (
     <div className="field wide">
       <label htmlFor={id}>{label}</label>
@@ -47,17 +49,16 @@ export function CommitTextarea(props: CommitTextareaProps) {
         id={id}
         className="textarea compact"
         rows={rows}
-        value={draft}
         placeholder={placeholder}
         readOnly={disabled}
-        onChange={(event) => setDraft(event.target.value)}
-        onBlur={commit}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) commit();
-          if (event.key === 'Escape') setDraft(value);
-        }}
+        {...field.props}
       />
       {hint && <span className="hint">{hint}</span>}
+      {field.error && (
+        <p className="field-error" role="alert">
+          {field.error}
+        </p>
+      )}
     </div>
   );
 }

@@ -1,16 +1,18 @@
 /**
  * The timer's settings, every field of the engine's config plus sound. Each change is saved as
- * soon as a field is left; the focus service checks it with the engine's own rules, and an
+ * typed (SAVE_DELAY_MS after the last keystroke) and when a field is left; the focus service checks it with the engine's own rules, and an
  * impossible value is refused with the engine's sentence beside the field while what the person
  * typed stays in the form to fix (nothing is lost, nothing half-saved). Saves go out one after
  * another, and a saved config never replaces the form while one of its saves is on its way: what
  * the person typed or clicked in the meantime stays.
  */
-import { useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { WEEKDAYS, type FocusConfig, type TimeRange, type Weekday } from '../../../shared/focus';
 import type { FocusPreferences } from '../../../shared/ipc/focusContract';
 import { useAppStore } from '../../store';
 import { useFocusStore } from './focusStore';
+import { SAVE_DELAY_MS } from '../../components/draftField';
+import { registerPendingEdit } from '../../sync/pendingEdits';
 
 const DAY_NAME: Record<Weekday, string> = {
   mon: 'Monday',
@@ -121,11 +123,16 @@ function SettingsForm({
   // (the answer to an earlier save, sent while the person kept editing) must not replace the
   // draft: it would undo a checkbox clicked or wipe a field typed since that save was sent.
   const [saving, setSaving] = useState(0);
+  // Typed text waiting for its save (SAVE_DELAY_MS after the last keystroke) counts as a save on
+  // its way: a pushed config does not replace it either.
+  const [typedPending, setTypedPending] = useState(false);
+  const typedTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const typedDraft = useRef<Draft | null>(null);
   const queue = useRef<Promise<void>>(Promise.resolve());
   // A new saved config from elsewhere (another window, the service) replaces the draft.
   const source = JSON.stringify([config, preferences]);
   const [syncedFrom, setSyncedFrom] = useState(source);
-  if (syncedFrom !== source && saving === 0) {
+  if (syncedFrom !== source && saving === 0 && !typedPending) {
     setSyncedFrom(source);
     setDraft(draftFrom(config, preferences));
     setErrors({});
@@ -165,6 +172,31 @@ function SettingsForm({
     return done;
   };
 
+  /** A keystroke: shown at once, saved as typed (a reload or a quit keeps it). */
+  const type = (next: Draft) => {
+    setDraft(next);
+    setTypedPending(true);
+    typedDraft.current = next;
+    if (typedTimer.current !== null) clearTimeout(typedTimer.current);
+    typedTimer.current = setTimeout(() => void saveNow(next), SAVE_DELAY_MS);
+  };
+  /** Leaving a field, Enter, or the typing pause: saves `next` and drops a save still waiting. */
+  const saveNow = (next: Draft): Promise<void> => {
+    if (typedTimer.current !== null) clearTimeout(typedTimer.current);
+    typedTimer.current = null;
+    typedDraft.current = null;
+    setTypedPending(false);
+    return save(next);
+  };
+  // The page's last moments (reload, quit) send typed text still waiting for its save.
+  const flushTyped = useRef(() => {});
+  useEffect(() => {
+    flushTyped.current = () => {
+      if (typedDraft.current) void saveNow(typedDraft.current);
+    };
+  });
+  useEffect(() => registerPendingEdit({ flush: () => flushTyped.current() }), []);
+
   const shown = new Set<string>();
   const errorFor = (...keys: string[]): ReactNode => {
     const key = keys.find((candidate) => errors[candidate]);
@@ -191,11 +223,11 @@ function SettingsForm({
         value={draft.numbers[key]}
         aria-invalid={invalid(key)}
         onChange={(event) =>
-          setDraft({ ...draft, numbers: { ...draft.numbers, [key]: event.target.value } })
+          type({ ...draft, numbers: { ...draft.numbers, [key]: event.target.value } })
         }
-        onBlur={() => void save(draft)}
+        onBlur={() => void saveNow(draft)}
         onKeyDown={(event) => {
-          if (event.key === 'Enter') void save(draft);
+          if (event.key === 'Enter') void saveNow(draft);
         }}
       />
       {errorFor(key)}
@@ -211,7 +243,7 @@ function SettingsForm({
           {ranges.length === 0 && <span className="record-meta">Not a working day</span>}
           {ranges.map((range, index) => {
             const edit = (patch: Partial<TimeRange>) =>
-              setDraft({
+              type({
                 ...draft,
                 days: {
                   ...draft.days,
@@ -228,7 +260,7 @@ function SettingsForm({
                   value={range.start}
                   aria-invalid={invalid(`${base}.start`, base)}
                   onChange={(event) => edit({ start: event.target.value })}
-                  onBlur={() => void save(draft)}
+                  onBlur={() => void saveNow(draft)}
                 />
                 <span aria-hidden="true">–</span>
                 <input
@@ -238,7 +270,7 @@ function SettingsForm({
                   value={range.end}
                   aria-invalid={invalid(`${base}.end`, base)}
                   onChange={(event) => edit({ end: event.target.value })}
-                  onBlur={() => void save(draft)}
+                  onBlur={() => void saveNow(draft)}
                 />
                 <button
                   type="button"
@@ -308,8 +340,8 @@ function SettingsForm({
               step="any"
               value={draft.microEvery}
               aria-invalid={invalid('microBreaks.everyMinutes')}
-              onChange={(event) => setDraft({ ...draft, microEvery: event.target.value })}
-              onBlur={() => void save(draft)}
+              onChange={(event) => type({ ...draft, microEvery: event.target.value })}
+              onBlur={() => void saveNow(draft)}
             />
             {errorFor('microBreaks.everyMinutes')}
           </div>
@@ -322,8 +354,8 @@ function SettingsForm({
               step="any"
               value={draft.microDuration}
               aria-invalid={invalid('microBreaks.durationSeconds')}
-              onChange={(event) => setDraft({ ...draft, microDuration: event.target.value })}
-              onBlur={() => void save(draft)}
+              onChange={(event) => type({ ...draft, microDuration: event.target.value })}
+              onBlur={() => void saveNow(draft)}
             />
             {errorFor('microBreaks.durationSeconds', 'microBreaks')}
           </div>
@@ -355,8 +387,8 @@ function SettingsForm({
           list="focus-time-zones"
           value={draft.timeZone}
           aria-invalid={invalid('timeZone')}
-          onChange={(event) => setDraft({ ...draft, timeZone: event.target.value })}
-          onBlur={() => void save(draft)}
+          onChange={(event) => type({ ...draft, timeZone: event.target.value })}
+          onBlur={() => void saveNow(draft)}
           onKeyDown={(event) => {
             if (event.key === 'Enter') void save(draft);
           }}

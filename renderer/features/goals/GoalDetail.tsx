@@ -9,7 +9,8 @@ import {
 } from '../../../shared/model';
 import type { Goal, Member } from '../../../shared/schema/records';
 import { useAppStore } from '../../store';
-import { useDraft } from '../../components/useDraft';
+import { useSavedField } from '../../components/useSavedField';
+import { ok } from '../../../shared/result';
 import { HealthBadge, ProgressBar } from './GoalWidgets';
 import { KeyResultsSection } from './KeyResults';
 import { CheckInTimeline } from './CheckInTimeline';
@@ -88,7 +89,14 @@ export function GoalFields({
   readonly disabled: boolean;
 }) {
   const updateRecord = useAppStore((state) => state.updateRecord);
-  const [description, setDescription] = useDraft(goal.description);
+  const description = useSavedField(
+    goal.description,
+    (draft) => {
+      const result = updateRecord('goal', goal.id, { description: draft });
+      return result.ok ? ok(result.value.description) : result;
+    },
+    { multiline: true },
+  );
   const [error, setError] = useState<string | null>(null);
 
   const save = (patch: Partial<Goal>) => {
@@ -111,12 +119,15 @@ export function GoalFields({
         <textarea
           id="goal-description"
           className="textarea short"
-          value={description}
           disabled={disabled}
           placeholder="Why this matters and what success looks like"
-          onChange={(event) => setDescription(event.target.value)}
-          onBlur={() => description !== goal.description && save({ description })}
+          {...description.props}
         />
+        {description.error && (
+          <p className="field-error" role="alert">
+            {description.error}
+          </p>
+        )}
       </div>
       <div className="field-row">
         <div className="field">

@@ -9,6 +9,9 @@ import {
 } from '../../../shared/model';
 import type { Goal, KeyResult, KeyResultKind } from '../../../shared/schema/records';
 import { goalActions } from './goalsStore';
+import { useSavedField } from '../../components/useSavedField';
+import { fail, ok, type Result } from '../../../shared/result';
+import type { KeyResultPatchInput } from '../../../shared/model';
 import { HealthBadge, ProgressBar } from './GoalWidgets';
 import { KIND_LABEL, parseNumber, valueText } from './format';
 
@@ -171,29 +174,30 @@ function KeyResultCard({
         <CheckInForm goalId={goalId} kr={kr} onDone={() => setPanel('none')} />
       )}
       {panel === 'edit' && (
-        <KeyResultForm goalId={goalId} existing={kr} onDone={() => setPanel('none')} />
+        <KeyResultEditForm goalId={goalId} kr={kr} onDone={() => setPanel('none')} />
       )}
     </li>
   );
 }
 
-/** Adds a key result, or edits one (`existing`); the kind is chosen once. */
+/**
+ * Adds a key result; the kind is chosen here, once. Nothing exists until the person submits, so
+ * this form saves on submit (editing an existing one saves as typed: KeyResultEditForm).
+ */
 function KeyResultForm({
   goalId,
-  existing,
   onDone,
 }: {
   readonly goalId: string;
-  readonly existing?: KeyResult;
   readonly onDone: () => void;
 }) {
-  const prefix = existing ? `kr-edit-${existing.id}` : 'kr-new';
-  const [title, setTitle] = useState(existing?.title ?? '');
-  const [kind, setKind] = useState<KeyResultKind>(existing?.kind ?? 'number');
-  const [start, setStart] = useState(existing ? String(existing.start) : '0');
-  const [target, setTarget] = useState(existing ? String(existing.target) : '');
-  const [unit, setUnit] = useState(existing?.unit ?? '');
-  const [weight, setWeight] = useState(existing ? String(existing.weight) : '1');
+  const prefix = 'kr-new';
+  const [title, setTitle] = useState('');
+  const [kind, setKind] = useState<KeyResultKind>('number');
+  const [start, setStart] = useState('0');
+  const [target, setTarget] = useState('');
+  const [unit, setUnit] = useState('');
+  const [weight, setWeight] = useState('1');
   const [milestones, setMilestones] = useState('');
   const [errors, setErrors] = useState<Errors>({});
   const scaled = kind === 'number' || kind === 'percentage' || kind === 'currency';
@@ -204,36 +208,22 @@ function KeyResultForm({
       weight: parseNumber(weight) ?? Number.NaN,
       ...(scaled && { start: parseNumber(start), target: parseNumber(target) }),
     };
-    let result;
-    if (existing) {
-      result = goalActions.updateKeyResult(goalId, existing.id, {
-        title,
-        ...numbers,
-        ...(scaled && kind !== 'percentage' && { unit }),
-      });
-    } else {
-      result = goalActions.addKeyResult(goalId, {
-        title,
-        kind,
-        unit,
-        ...numbers,
-        milestones: milestones
-          .split('\n')
-          .map((line) => line.trim())
-          .filter(Boolean),
-      });
-    }
+    const result = goalActions.addKeyResult(goalId, {
+      title,
+      kind,
+      unit,
+      ...numbers,
+      milestones: milestones
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean),
+    });
     if (result.ok) onDone();
     else setErrors(result.error.fields);
   };
 
   return (
-    <form
-      className="kr-form"
-      aria-label={existing ? `Edit key result ${existing.title}` : 'New key result'}
-      onSubmit={submit}
-      noValidate
-    >
+    <form className="kr-form" aria-label="New key result" onSubmit={submit} noValidate>
       <div className="field">
         <label htmlFor={`${prefix}-title`}>Key result</label>
         <input
@@ -255,7 +245,6 @@ function KeyResultForm({
             id={`${prefix}-kind`}
             className="select"
             value={kind}
-            disabled={existing !== undefined}
             onChange={(event) => setKind(event.target.value as KeyResultKind)}
           >
             {Object.entries(KIND_LABEL).map(([value, label]) => (
@@ -326,7 +315,7 @@ function KeyResultForm({
         </>
       )}
       {kind === 'boolean' && <p className="hint">Done or not done: progress is 0% or 100%.</p>}
-      {kind === 'milestones' && !existing && (
+      {kind === 'milestones' && (
         <div className="field">
           <label htmlFor={`${prefix}-milestones`}>Milestones, one per line</label>
           <textarea
@@ -342,9 +331,171 @@ function KeyResultForm({
       <FieldError errors={errors} name="form" />
       <div className="form-actions">
         <button type="submit" className="button primary">
-          {existing ? 'Save key result' : 'Add key result'}
+          Add key result
         </button>
         <button type="button" className="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+type EditableField = 'title' | 'start' | 'target' | 'unit' | 'weight';
+
+/** The value of one editable field of a key result, as the form shows it. */
+function fieldText(kr: KeyResult, name: EditableField): string {
+  return name === 'title' || name === 'unit' ? kr[name] : String(kr[name]);
+}
+
+/**
+ * Edits a key result, each field saved as the person types (components/draftField.ts), so a
+ * reload or a quit keeps it; a value the model refuses stays in its field with the reason beside
+ * it. Save closes the form; Cancel also puts back, in one write, the fields this form changed.
+ */
+function KeyResultEditForm({
+  goalId,
+  kr,
+  onDone,
+}: {
+  readonly goalId: string;
+  readonly kr: KeyResult;
+  readonly onDone: () => void;
+}) {
+  const prefix = `kr-edit-${kr.id}`;
+  const scaled = kr.kind === 'number' || kr.kind === 'percentage' || kr.kind === 'currency';
+  // What the fields held when the form opened, for Cancel; and which of them this form wrote.
+  const [opened] = useState(kr);
+  const [changed] = useState(() => new Set<EditableField>());
+  const [formError, setFormError] = useState<string | null>(null);
+
+  const saver =
+    (name: EditableField) =>
+    (draft: string): Result<string> => {
+      const value =
+        name === 'title' || name === 'unit' ? draft : (parseNumber(draft) ?? Number.NaN);
+      const result = goalActions.updateKeyResult(goalId, kr.id, { [name]: value });
+      if (!result.ok)
+        return fail(result.error.code, result.error.fields[name] ?? result.error.message);
+      changed.add(name);
+      return ok(fieldText(result.value, name));
+    };
+  const title = useSavedField(kr.title, saver('title'));
+  const weight = useSavedField(String(kr.weight), saver('weight'));
+  const start = useSavedField(String(kr.start), saver('start'));
+  const target = useSavedField(String(kr.target), saver('target'));
+  const unit = useSavedField(kr.unit, saver('unit'));
+
+  const cancel = () => {
+    if (changed.size > 0) {
+      const back = Object.fromEntries(
+        [...changed].map((name) => [name, opened[name]]),
+      ) as KeyResultPatchInput;
+      const result = goalActions.updateKeyResult(goalId, kr.id, back);
+      if (!result.ok) return setFormError(result.error.message);
+    }
+    onDone();
+  };
+  const fieldError = (message: string | null) =>
+    message ? (
+      <p className="field-error" role="alert">
+        {message}
+      </p>
+    ) : null;
+
+  return (
+    <form
+      className="kr-form"
+      aria-label={`Edit key result ${kr.title}`}
+      onSubmit={(event) => {
+        event.preventDefault();
+        // Every field has saved by now (leaving a field saves it); one refused keeps the form open.
+        if (![title, weight, start, target, unit].some((field) => field.error)) onDone();
+      }}
+      noValidate
+    >
+      <div className="field">
+        <label htmlFor={`${prefix}-title`}>Key result</label>
+        <input
+          id={`${prefix}-title`}
+          className="input"
+          autoFocus
+          maxLength={200}
+          aria-invalid={title.error ? true : undefined}
+          {...title.props}
+        />
+        {fieldError(title.error)}
+      </div>
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor={`${prefix}-kind`}>Measured as</label>
+          <select id={`${prefix}-kind`} className="select" value={kr.kind} disabled>
+            <option value={kr.kind}>{KIND_LABEL[kr.kind]}</option>
+          </select>
+        </div>
+        <div className="field narrow">
+          <label htmlFor={`${prefix}-weight`}>Weight</label>
+          <input
+            id={`${prefix}-weight`}
+            className="input"
+            inputMode="decimal"
+            aria-invalid={weight.error ? true : undefined}
+            {...weight.props}
+          />
+        </div>
+      </div>
+      {fieldError(weight.error)}
+      {scaled && (
+        <>
+          <div className="field-row">
+            <div className="field">
+              <label htmlFor={`${prefix}-start`}>Start value</label>
+              <input
+                id={`${prefix}-start`}
+                className="input"
+                inputMode="decimal"
+                aria-invalid={start.error ? true : undefined}
+                {...start.props}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor={`${prefix}-target`}>Target value</label>
+              <input
+                id={`${prefix}-target`}
+                className="input"
+                inputMode="decimal"
+                aria-invalid={target.error ? true : undefined}
+                {...target.props}
+              />
+            </div>
+            {kr.kind !== 'percentage' && (
+              <div className="field narrow">
+                <label htmlFor={`${prefix}-unit`}>
+                  {kr.kind === 'currency' ? 'Currency' : 'Unit'}
+                </label>
+                <input
+                  id={`${prefix}-unit`}
+                  className="input"
+                  maxLength={16}
+                  placeholder={kr.kind === 'currency' ? 'EUR' : 'e.g. users'}
+                  aria-invalid={unit.error ? true : undefined}
+                  {...unit.props}
+                />
+              </div>
+            )}
+          </div>
+          {fieldError(start.error)}
+          {fieldError(target.error)}
+          {fieldError(unit.error)}
+        </>
+      )}
+      {kr.kind === 'boolean' && <p className="hint">Done or not done: progress is 0% or 100%.</p>}
+      {fieldError(formError)}
+      <div className="form-actions">
+        <button type="submit" className="button primary">
+          Save key result
+        </button>
+        <button type="button" className="button" onClick={cancel}>
           Cancel
         </button>
       </div>

@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import { useDraft } from '../../components/useDraft';
+import { useSavedField } from '../../components/useSavedField';
+import { ok } from '../../../shared/result';
 import { PROFILE_COLORS } from '../../../shared/schema/profile';
 import type { ThemePreference } from '../../../shared/ipc/contract';
 import { useAppStore } from '../../store';
@@ -29,7 +31,10 @@ export function SettingsView() {
 function ProfileCard() {
   const profile = useAppStore((state) => state.profile);
   const updateProfile = useAppStore((state) => state.updateProfile);
-  const [name, setName] = useDraft(profile?.displayName ?? '');
+  const name = useSavedField(profile?.displayName ?? '', (draft) => {
+    const result = updateProfile({ displayName: draft });
+    return result.ok ? ok(result.value.displayName) : result;
+  });
   const [timeZone, setTimeZone] = useDraft(profile?.timeZone ?? '');
   const [error, setError] = useState<string | null>(null);
   if (!profile) return null;
@@ -43,15 +48,12 @@ function ProfileCard() {
       <h2 id="profile-heading">Your profile</h2>
       <div className="field">
         <label htmlFor="profile-name">Name</label>
-        <input
-          id="profile-name"
-          className="input"
-          value={name}
-          maxLength={60}
-          onChange={(event) => setName(event.target.value)}
-          onBlur={() => name !== profile.displayName && save({ displayName: name })}
-          onKeyDown={(event) => event.key === 'Enter' && save({ displayName: name })}
-        />
+        <input id="profile-name" className="input" maxLength={60} {...name.props} />
+        {name.error && (
+          <p className="field-error" role="alert">
+            {name.error}
+          </p>
+        )}
       </div>
       <div className="field">
         <span className="label" id="profile-color">
@@ -150,32 +152,18 @@ function WorkspaceCard() {
   const activeId = useAppStore((state) => state.activeWorkspaceId);
   const renameWorkspace = useAppStore((state) => state.renameWorkspace);
   const active = workspaces.find((workspace) => workspace.id === activeId);
-  const [name, setName] = useDraft(active?.name ?? '');
-  const [error, setError] = useState<string | null>(null);
+  const name = useSavedField(active?.name ?? '', renameWorkspace);
   if (!active) return null;
-  const save = () => {
-    if (name === active.name) return;
-    const result = renameWorkspace(name);
-    setError(result.ok ? null : result.error.message);
-  };
   return (
     <section className="card" aria-labelledby="workspace-heading">
       <h2 id="workspace-heading">This workspace</h2>
       <div className="field">
         <label htmlFor="workspace-name">Name</label>
-        <input
-          id="workspace-name"
-          className="input"
-          value={name}
-          maxLength={80}
-          onChange={(event) => setName(event.target.value)}
-          onBlur={save}
-          onKeyDown={(event) => event.key === 'Enter' && save()}
-        />
+        <input id="workspace-name" className="input" maxLength={80} {...name.props} />
       </div>
-      {error && (
+      {name.error && (
         <p className="field-error" role="alert">
-          {error}
+          {name.error}
         </p>
       )}
     </section>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useAppStore } from '../../store';
-import { useDraft } from '../../components/useDraft';
+import { useSavedField } from '../../components/useSavedField';
+import { fail, ok } from '../../../shared/result';
 import { IceServerSetting, SignalingUrl } from '../../../shared/ipc/syncContract';
 
 /** Where sync looks for peers: this device's LAN server, LAN servers found, and added servers. */
@@ -10,7 +11,20 @@ export function NetworkCard() {
   const team = useAppStore((state) => state.teamSync);
   const update = useAppStore((state) => state.updateSyncSettings);
   const [error, setError] = useState<string | null>(null);
-  const [port, setPort] = useDraft(String(settings?.lanServer.port ?? ''));
+  // Saved as typed once it is a port (each save restarts the LAN server, so a number that is not
+  // one is never sent); until then the field keeps it with the reason beside it.
+  const port = useSavedField(String(settings?.lanServer.port ?? ''), (draft) => {
+    const value = Number(draft);
+    if (!settings || !/^\d+$/.test(draft) || value > 65_535)
+      return fail(
+        'invalid-port',
+        'A port is a whole number from 0 to 65535 (0 lets the system choose).',
+      );
+    void update({ lanServer: { ...settings.lanServer, port: value } }).then((result) =>
+      setError(result.ok ? null : result.error.message),
+    );
+    return ok(String(value));
+  });
   const [signalingDraft, setSignalingDraft] = useState('');
   const [ice, setIce] = useState({ urls: '', username: '', credential: '' });
   if (!settings || !network) return null;
@@ -20,15 +34,6 @@ export function NetworkCard() {
     const result = await update(patch);
     setError(result.ok ? null : result.error.message);
     return result.ok;
-  };
-  const savePort = () => {
-    const value = Number(port);
-    if (!/^\d+$/.test(port) || value > 65_535) {
-      setError('A port is a whole number from 0 to 65535 (0 lets the system choose).');
-      return;
-    }
-    if (value !== settings.lanServer.port)
-      void save({ lanServer: { ...settings.lanServer, port: value } });
   };
   const addSignaling = () => {
     const parsed = SignalingUrl.safeParse(signalingDraft);
@@ -92,13 +97,16 @@ export function NetworkCard() {
             id="lan-port"
             className="input"
             inputMode="numeric"
-            value={port}
-            onChange={(event) => setPort(event.target.value)}
-            onBlur={savePort}
-            onKeyDown={(event) => event.key === 'Enter' && savePort()}
+            aria-invalid={port.error ? true : undefined}
+            {...port.props}
           />
         </div>
       </div>
+      {port.error && (
+        <p className="field-error" role="alert">
+          {port.error}
+        </p>
+      )}
       <p className="muted-note" role="status">
         {local.state === 'running'
           ? `Running on port ${local.port}; announced on the local network.${local.error ? ` ${local.error}` : ''}`

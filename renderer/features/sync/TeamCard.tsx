@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
 import { useAppStore } from '../../store';
 import { selectWorkspaceName } from '../../store/selectors';
-import { useDraft } from '../../components/useDraft';
+import { useSavedField } from '../../components/useSavedField';
 
 /** Create or join a team workspace (shown for personal and local workspaces). */
 export function StartTeamCard() {
@@ -107,8 +107,7 @@ export function TeamWorkspaceCard() {
   const code = invite.ok ? invite.value : null;
   const [qr, setQr] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
-  const [draft, setDraft] = useDraft(name ?? '');
-  const [renameError, setRenameError] = useState<string | null>(null);
+  const rename = useSavedField(name ?? '', renameWorkspace);
   const [leaving, setLeaving] = useState(false);
 
   useEffect(() => {
@@ -133,11 +132,6 @@ export function TeamWorkspaceCard() {
       field?.select();
       notify('info', 'Press Ctrl+C (⌘C) to copy the selected invite code.');
     }
-  };
-  const rename = () => {
-    if (draft === name) return;
-    const result = renameWorkspace(draft);
-    setRenameError(result.ok ? null : result.error.message);
   };
 
   return (
@@ -170,15 +164,7 @@ export function TeamWorkspaceCard() {
       <div className="inline-form">
         <div className="field" style={{ flex: 1, marginBottom: 0 }}>
           <label htmlFor="team-rename">Workspace name (shared with the team)</label>
-          <input
-            id="team-rename"
-            className="input"
-            maxLength={80}
-            value={draft}
-            onChange={(event) => setDraft(event.target.value)}
-            onBlur={rename}
-            onKeyDown={(event) => event.key === 'Enter' && rename()}
-          />
+          <input id="team-rename" className="input" maxLength={80} {...rename.props} />
         </div>
         <button
           type="button"
@@ -192,9 +178,9 @@ export function TeamWorkspaceCard() {
           Leave workspace…
         </button>
       </div>
-      {renameError && (
+      {rename.error && (
         <p className="field-error" role="alert">
-          {renameError}
+          {rename.error}
         </p>
       )}
       {leaving && activeId && (

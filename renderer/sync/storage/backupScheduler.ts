@@ -1,8 +1,9 @@
 /**
  * Hands the main process a backup of a workspace after it changes (debounced: after a quiet spell,
  * and at least every few minutes while edits keep coming), when the page is being hidden or
- * closed, and when the main process asks on quit. The backup is a complete workspace file; the
- * main process skips one identical to the newest. A failed backup (a full disk) is reported once
+ * closed, and when the main process asks on quit; text still being typed is written into the
+ * document first. The backup is a complete workspace file; the main process skips one identical
+ * to the newest. A failed backup (a full disk) is reported once
  * until a backup succeeds again; it never affects editing.
  */
 import * as Y from 'yjs';
@@ -29,6 +30,11 @@ export interface BackupSchedulerOptions {
   readonly sink: BackupSink;
   readonly fallbackName: () => string;
   readonly onResult: (ok: boolean, message: string) => void;
+  /**
+   * Writes text still being typed into the document (fields save a moment after the last
+   * keystroke), so a backup taken now, and above all the last one on quit, holds it.
+   */
+  readonly settle?: () => void;
   readonly quietMs?: number;
   readonly maxWaitMs?: number;
   readonly now?: () => number;
@@ -69,6 +75,7 @@ export function startBackupScheduler(options: BackupSchedulerOptions): BackupSch
   let running: Promise<Result<BackupWriteResult>> | null = null;
 
   const backupNow = async (reason: BackupReason): Promise<Result<BackupWriteResult>> => {
+    options.settle?.();
     if (timer !== null) clearTimeout(timer);
     timer = null;
     await running?.catch(() => undefined);
@@ -109,6 +116,7 @@ export function startBackupScheduler(options: BackupSchedulerOptions): BackupSch
   options.doc.on('update', onUpdate);
 
   const flushIfDirty = (reason: BackupReason) => {
+    if (!destroyed) options.settle?.();
     if (dirtySince !== null && !destroyed) void backupNow(reason);
   };
   const onHide = () => {

@@ -10,6 +10,7 @@ import { WORKSPACE_DB_PREFIX } from '../localState';
 import { openDurableStorage, type DurableStorage, type LoadReport } from './durableStorage';
 import { startBackupScheduler, type BackupScheduler, type BackupSink } from './backupScheduler';
 import { publishStorageEvent } from './events';
+import { flushPendingEdits } from '../pendingEdits';
 
 export interface WorkspaceStorage {
   readonly durable: DurableStorage;
@@ -65,6 +66,7 @@ export function openWorkspaceStorage(
         ignoreOrigin: durable.origin,
         sink: options.sink ?? ipcSink(),
         fallbackName: options.fallbackName,
+        settle: flushPendingEdits,
         onResult: (ok, message) =>
           publishStorageEvent({ type: 'backup', workspaceId: id, ok, message, at: Date.now() }),
       });
