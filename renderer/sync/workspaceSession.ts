@@ -163,7 +163,15 @@ export function openWorkspaceSession(
 
   const ready = persistence.whenLoaded.then((): ReadyStatus => {
     const migrated = migrateWorkspace(doc);
-    if (migrated.ok) upsertMember(doc, profile);
+    if (migrated.ok) {
+      try {
+        upsertMember(doc, profile);
+      } catch (error) {
+        // What a peer stored can make a write throw (Yjs recurses when it deletes a deep value);
+        // the workspace still opens, with this device's entry as it was.
+        console.error('Could not update this person in the member list', error);
+      }
+    }
     // Only the notes a first screen of the list can show are validated before it paints (40-60 ms
     // sooner with 10,000 notes); the rest right after.
     const live = createNotesLive(doc, {

@@ -3,7 +3,7 @@
  * migrated to. Two replicas may migrate the same data concurrently and then merge, so every
  * migration must be idempotent and give the same result whichever replica ran it.
  */
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { MIGRATION_ORIGIN, ROOT, SCHEMA_VERSION } from './roots';
 import { fail, ok, type Result } from '../result';
 
@@ -53,9 +53,20 @@ export function migrateWorkspace(
   }
   const pending = migrations.filter((migration) => migration.version > from);
   if (pending.length === 0) return ok({ from, to: from, applied: [] });
-  doc.transact(() => {
-    for (const migration of pending) migration.migrate(doc);
-    doc.getMap<unknown>(ROOT.meta).set('schemaVersion', target);
-  }, MIGRATION_ORIGIN);
+  try {
+    doc.transact(() => {
+      for (const migration of pending) migration.migrate(doc);
+      const meta = doc.getMap<unknown>(ROOT.meta);
+      // A peer may have stored a shared type here, nested thousands of levels deep; replacing it
+      // makes Yjs delete and collect it recursively, which overflows the stack. Left as it is,
+      // the version reads as 0 and the (idempotent) migrations run again on the next open.
+      if (!(meta.get('schemaVersion') instanceof Y.AbstractType)) meta.set('schemaVersion', target);
+    }, MIGRATION_ORIGIN);
+  } catch (error) {
+    return fail(
+      'migration-failed',
+      `This workspace could not be brought up to date (${error instanceof Error ? error.message : String(error)}). It opens read-only; nothing was lost.`,
+    );
+  }
   return ok({ from, to: target, applied: pending.map((migration) => migration.description) });
 }
