@@ -90,21 +90,32 @@ export function defineCollection<
   const label = spec.kind.charAt(0).toUpperCase() + spec.kind.slice(1);
   const rootOf = (doc: Y.Doc) => doc.getMap<unknown>(spec.root);
 
+  /** The record's stored title when it is still readable text, so the person can tell which. */
+  const titleOf = (record: Y.Map<unknown>): string | undefined => {
+    const stored = record.get('title');
+    if (typeof stored !== 'string') return undefined;
+    const title = oneLine(stored.slice(0, 1_000));
+    return title.length > 200 ? `${title.slice(0, 200)}…` : title || undefined;
+  };
+
   const damaged = (
     id: string,
     problems: string[],
     stored: unknown,
-    title?: string,
-  ): RecordRead<T> => ({
-    ok: false,
-    damaged: {
-      kind: spec.kind,
-      id,
-      problems,
-      preview: previewValue(stored),
-      ...(title ? { title: title.length > 200 ? `${title.slice(0, 200)}…` : title } : {}),
-    },
-  });
+    record?: Y.Map<unknown>,
+  ): RecordRead<T> => {
+    const title = record && titleOf(record);
+    return {
+      ok: false,
+      damaged: {
+        kind: spec.kind,
+        id,
+        problems,
+        preview: previewValue(stored),
+        ...(title ? { title } : {}),
+      },
+    };
+  };
 
   /**
    * Validates one stored record. The record-specific fields are turned into plain data by the
@@ -118,20 +129,14 @@ export function defineCollection<
     let plain: unknown;
     try {
       const read = readBounded({ id, kind: spec.kind, ...readBase(value), ...spec.read(value) });
-      if (!read.ok) return damaged(id, [read.problem], value);
+      if (!read.ok) return damaged(id, [read.problem], value, value);
       plain = read.value;
     } catch (error) {
-      return damaged(id, [describeThrown(error)], value);
+      return damaged(id, [describeThrown(error)], value, value);
     }
     const parsed = spec.schema.safeParse(plain);
     if (parsed.success) return { ok: true, value: parsed.data };
-    const stored = (plain as Record<string, unknown>).title;
-    return damaged(
-      id,
-      describeIssues(parsed.error),
-      plain,
-      typeof stored === 'string' ? oneLine(stored.slice(0, 1_000)) : '',
-    );
+    return damaged(id, describeIssues(parsed.error), plain, value);
   }
 
   function get(doc: Y.Doc, id: string): RecordRead<T> | undefined {
