@@ -28,6 +28,12 @@ export interface ReadLimits {
 export const RECORD_LIMITS: ReadLimits = { depth: 32, nodes: 200_000, chars: 10_000_000 };
 
 /**
+ * Limits for one device's awareness state (presence): a few short fields, refreshed every minute
+ * and read on every change, so far smaller than a record's.
+ */
+export const AWARENESS_LIMITS: ReadLimits = { depth: 8, nodes: 1_000, chars: 20_000 };
+
+/**
  * Stands for a value that has no plain form here (rich text, a sub-document, a class instance).
  * No schema of a record accepts it, so a record holding one where plain data belongs is damaged.
  */
