@@ -10,7 +10,7 @@ import { defineCollection, type ModelContext } from './collection';
 import { newId } from './ids';
 import { MODEL_ORIGIN, ROOT } from './roots';
 import { readBounded, RECORD_LIMITS } from './bounded';
-import { inspectBody } from './notesBody';
+import { BODY_MAX_DEPTH, bodyTooDeep } from './notesBody';
 import {
   Decision,
   DecisionLink,
@@ -183,9 +183,11 @@ function readDecisionFields(record: Y.Map<unknown>): Record<string, unknown> {
   const problems: string[] = [];
   // The context is not part of the record's value, but what a peer stored there is shown with it.
   const context = record.get(DECISION_CONTEXT_KEY);
-  if (context instanceof Y.XmlFragment)
-    problems.push(...inspectBody(context).map((problem) => `Context: ${problem}`));
-  else if (context !== undefined) problems.push('Context: it is not rich text');
+  // (Depth only: the context editor's schema is StarterKit's, wider than a note body's.)
+  if (context instanceof Y.XmlFragment) {
+    if (bodyTooDeep(context))
+      problems.push(`Context: it is nested more than ${BODY_MAX_DEPTH} levels deep`);
+  } else if (context !== undefined) problems.push('Context: it is not rich text');
   const field = (key: string, fallback: unknown) => {
     const value = record.get(key);
     return value === undefined ? fallback : value;

@@ -231,6 +231,23 @@ export function bodySnippet(fragment: Y.XmlFragment, maxChars = 160): string {
 }
 
 /**
+ * True when rich text nests elements more than `BODY_MAX_DEPTH` levels deep, which editors and
+ * exporters (recursive per level) cannot take. Walks only as deep as the limit.
+ */
+export function bodyTooDeep(fragment: Y.XmlFragment): boolean {
+  const pending: Array<[Y.XmlFragment | Y.XmlElement, number]> = [[fragment, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [parent, depth] = next;
+    for (const child of parent.toArray()) {
+      if (!(child instanceof Y.XmlElement)) continue;
+      if (depth + 1 > BODY_MAX_DEPTH) return true;
+      pending.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/**
  * Problems that would stop the editor from showing a body faithfully: node or mark types this
  * version does not know (from a newer or buggy peer). The editor binding deletes content it cannot
  * map to its schema, so a body with problems must open read-only.

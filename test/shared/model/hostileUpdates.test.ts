@@ -579,30 +579,33 @@ function decisionEntryPath(
   };
 }
 
-/** A note whose body nests elements `depth` levels deep (the hostile value is not used). */
-const deepBody: PathSpec = {
-  section: 'note',
-  path: 'body (nested elements)',
-  expects: 'fragment',
-  whole: true,
-  place(doc, _hostile, gen) {
-    const noteId = id(gen);
-    const fields = validRecord('note', gen);
-    const body = fields.body as Y.XmlFragment;
-    doc.getMap<unknown>(ROOT.notes).set(noteId, mapOf(fields));
-    // Top-down, each element inserted into one already in the document (see `deepY`).
-    let at: Y.XmlFragment | Y.XmlElement = body;
-    for (let level = prng.int32(gen, 10_000, 12_000); level > 0; level--) {
-      const next = new Y.XmlElement(prng.bool(gen) ? 'blockquote' : 'listItem');
-      at.insert(0, [next]);
-      at = next;
-    }
-    const bottom = new Y.XmlElement('paragraph');
-    at.insert(0, [bottom]);
-    bottom.insert(0, [new Y.XmlText('bottom')]);
-    return noteId;
-  },
-};
+/** A note body or decision context nesting elements 10,000+ levels deep (no hostile value). */
+function deepRichText(section: 'note' | 'decision', key: 'body' | 'context'): PathSpec {
+  return {
+    section,
+    path: `${key} (nested elements)`,
+    expects: 'fragment',
+    whole: true,
+    place(doc, _hostile, gen) {
+      const recordId = id(gen);
+      const fields = validRecord(section, gen);
+      const text = fields[key] as Y.XmlFragment;
+      doc.getMap<unknown>(ROOT[`${section}s`]).set(recordId, mapOf(fields));
+      // Top-down, each element inserted into one already in the document (see `deepY`).
+      let at: Y.XmlFragment | Y.XmlElement = text;
+      for (let level = prng.int32(gen, 10_000, 12_000); level > 0; level--) {
+        const next = new Y.XmlElement(prng.bool(gen) ? 'blockquote' : 'listItem');
+        at.insert(0, [next]);
+        at = next;
+      }
+      const bottom = new Y.XmlElement('paragraph');
+      at.insert(0, [bottom]);
+      bottom.insert(0, [new Y.XmlText('bottom')]);
+      return recordId;
+    },
+  };
+}
+const DEEP_RICH_TEXT = [deepRichText('note', 'body'), deepRichText('decision', 'context')];
 
 const PATHS: readonly PathSpec[] = [
   {
@@ -651,7 +654,7 @@ const PATHS: readonly PathSpec[] = [
     },
   },
   recordField('note', 'body', 'fragment', { missingIsFine: true }),
-  deepBody,
+  ...DEEP_RICH_TEXT,
   recordField('goal', '*', 'map', { whole: true }),
   ...['title', 'description', 'status'].map((field) => recordField('goal', field, 'string')),
   ...['ownerId', 'periodStart', 'parentId'].map((field) =>
@@ -718,7 +721,7 @@ function makeCase(gen: prng.PRNG, index: number): Case {
   const spec = PATHS[index % PATHS.length]!;
   let kind: ValueKind | 'deep rich text' = prng.oneOf(gen, [...VALUE_KINDS]);
   if (kind === 'missing' && spec.whole) kind = 'wrong type';
-  if (spec === deepBody) kind = 'deep rich text';
+  if (DEEP_RICH_TEXT.includes(spec)) kind = 'deep rich text';
   // A field of a JSON entry (check-in, vote, status change) can only hold JSON.
   if (spec.insideJson) kind = JSON_EQUIVALENT[kind] ?? kind;
   const hostile = kind === 'deep rich text' ? { value: MISSING } : hostileValue(kind, spec, gen);
