@@ -167,8 +167,8 @@ export function openWorkspaceSession(
       try {
         upsertMember(doc, profile);
       } catch (error) {
-        // What a peer stored can make a write throw (Yjs recurses when it deletes a deep value);
-        // the workspace still opens, with this device's entry as it was.
+        // Whatever a peer stored in this person's entry, the workspace still opens (with the
+        // entry as it was) rather than failing here.
         console.error('Could not update this person in the member list', error);
       }
     }

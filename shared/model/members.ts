@@ -24,10 +24,6 @@ export function upsertMember(doc: Y.Doc, profile: Profile, now: number = Date.no
   const current = existing instanceof Y.Map ? existing : null;
   const changed = Object.entries(wanted).filter(([key, value]) => current?.get(key) !== value);
   if (current && changed.length === 0) return;
-  // Replacing a shared type a peer stored in one's own entry makes Yjs delete it recursively,
-  // which a value nested thousands of levels deep overflows: such an entry stays as it is (and
-  // listed as damaged) rather than stopping the workspace from opening.
-  if (current && changed.some(([key]) => current.get(key) instanceof Y.AbstractType)) return;
   doc.transact(() => {
     let record = current;
     if (!record) {

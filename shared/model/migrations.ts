@@ -3,7 +3,7 @@
  * migrated to. Two replicas may migrate the same data concurrently and then merge, so every
  * migration must be idempotent and give the same result whichever replica ran it.
  */
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { MIGRATION_ORIGIN, ROOT, SCHEMA_VERSION } from './roots';
 import { fail, ok, type Result } from '../result';
 
@@ -56,13 +56,10 @@ export function migrateWorkspace(
   try {
     doc.transact(() => {
       for (const migration of pending) migration.migrate(doc);
-      const meta = doc.getMap<unknown>(ROOT.meta);
-      // A peer may have stored a shared type here, nested thousands of levels deep; replacing it
-      // makes Yjs delete and collect it recursively, which overflows the stack. Left as it is,
-      // the version reads as 0 and the (idempotent) migrations run again on the next open.
-      if (!(meta.get('schemaVersion') instanceof Y.AbstractType)) meta.set('schemaVersion', target);
+      doc.getMap<unknown>(ROOT.meta).set('schemaVersion', target);
     }, MIGRATION_ORIGIN);
   } catch (error) {
+    // Whatever a peer stored must not stop the workspace from opening: it opens read-only.
     return fail(
       'migration-failed',
       `This workspace could not be brought up to date (${error instanceof Error ? error.message : String(error)}). It opens read-only; nothing was lost.`,
