@@ -22,6 +22,7 @@ import {
   startTeamSync,
 } from '../sync/teamSync';
 import { activeSession } from './workspaceSlice';
+import { AWARENESS_LIMITS, readBounded } from '../../shared/model/bounded';
 import type { AppState } from './types';
 
 /** One person (device) seen through awareness. */
@@ -110,8 +111,11 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
     if (!session) return [];
     const own = session.awareness.clientID;
     const out: PresenceEntry[] = [];
-    for (const [clientId, raw] of session.awareness.getStates()) {
-      const state = raw as {
+    for (const [clientId, stored] of session.awareness.getStates()) {
+      // A peer's state: bounded before it is read (docs/PROTOCOL.md §3); beyond a limit, ignored.
+      const bounded = readBounded(stored, AWARENESS_LIMITS);
+      if (!bounded.ok || typeof bounded.value !== 'object' || bounded.value === null) continue;
+      const state = bounded.value as {
         user?: { id?: unknown; name?: unknown; color?: unknown };
         device?: unknown;
         location?: { section?: unknown; recordId?: unknown };

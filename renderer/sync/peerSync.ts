@@ -17,6 +17,8 @@
  * Runs in the renderer and, for tests and benchmarks, in Node (pass `WebSocket` and `wrtc`).
  */
 import * as Y from 'yjs';
+// A peer's update may delete a value nested thousands of levels deep.
+import '../../shared/model/yjsIterativeDelete';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Awareness } from 'y-protocols/awareness';
 import * as decoding from 'lib0/decoding';

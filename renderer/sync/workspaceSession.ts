@@ -163,7 +163,15 @@ export function openWorkspaceSession(
 
   const ready = persistence.whenLoaded.then((): ReadyStatus => {
     const migrated = migrateWorkspace(doc);
-    if (migrated.ok) upsertMember(doc, profile);
+    if (migrated.ok) {
+      try {
+        upsertMember(doc, profile);
+      } catch (error) {
+        // Whatever a peer stored in this person's entry, the workspace still opens (with the
+        // entry as it was) rather than failing here.
+        console.error('Could not update this person in the member list', error);
+      }
+    }
     // Only the notes a first screen of the list can show are validated before it paints (40-60 ms
     // sooner with 10,000 notes); the rest right after.
     const live = createNotesLive(doc, {

@@ -7,7 +7,8 @@
 import * as Y from 'yjs';
 import type { z } from 'zod';
 import { newId } from './ids';
-import { describeIssues, previewValue } from './damage';
+import { describeIssues, describeThrown, previewValue } from './damage';
+import { readBounded } from './bounded';
 import { MODEL_ORIGIN } from './roots';
 import { fail, ok, type Result } from '../result';
 import type { DamagedRecord, RecordKind, RecordRead } from '../schema/records';
@@ -89,33 +90,53 @@ export function defineCollection<
   const label = spec.kind.charAt(0).toUpperCase() + spec.kind.slice(1);
   const rootOf = (doc: Y.Doc) => doc.getMap<unknown>(spec.root);
 
-  function readEntry(id: string, value: unknown): RecordRead<T> {
-    if (!(value instanceof Y.Map)) {
-      return {
-        ok: false,
-        damaged: {
-          kind: spec.kind,
-          id,
-          problems: ['record is not a map'],
-          preview: previewValue(value),
-        },
-      };
-    }
-    const plain = { id, kind: spec.kind, ...readBase(value), ...spec.read(value) };
-    const parsed = spec.schema.safeParse(plain);
-    if (parsed.success) return { ok: true, value: parsed.data };
-    const stored = (plain as Record<string, unknown>).title;
-    const title = typeof stored === 'string' ? oneLine(stored) : '';
+  /** The record's stored title when it is still readable text, so the person can tell which. */
+  const titleOf = (record: Y.Map<unknown>): string | undefined => {
+    const stored = record.get('title');
+    if (typeof stored !== 'string') return undefined;
+    const title = oneLine(stored.slice(0, 1_000));
+    return title.length > 200 ? `${title.slice(0, 200)}…` : title || undefined;
+  };
+
+  const damaged = (
+    id: string,
+    problems: string[],
+    stored: unknown,
+    record?: Y.Map<unknown>,
+  ): RecordRead<T> => {
+    const title = record && titleOf(record);
     return {
       ok: false,
       damaged: {
         kind: spec.kind,
         id,
-        problems: describeIssues(parsed.error),
-        preview: previewValue(plain),
-        ...(title ? { title: title.length > 200 ? `${title.slice(0, 200)}…` : title } : {}),
+        problems,
+        preview: previewValue(stored),
+        ...(title ? { title } : {}),
       },
     };
+  };
+
+  /**
+   * Validates one stored record. The record-specific fields are turned into plain data by the
+   * bounded reader before the schema sees them, so a field nested thousands of levels deep or
+   * megabytes long makes this record damaged instead of throwing; and whatever else may throw
+   * while reading one record is caught here, because one record must never stop a workspace
+   * from opening (docs/PROTOCOL.md §3).
+   */
+  function readEntry(id: string, value: unknown): RecordRead<T> {
+    if (!(value instanceof Y.Map)) return damaged(id, ['record is not a map'], value);
+    let plain: unknown;
+    try {
+      const read = readBounded({ id, kind: spec.kind, ...readBase(value), ...spec.read(value) });
+      if (!read.ok) return damaged(id, [read.problem], value, value);
+      plain = read.value;
+    } catch (error) {
+      return damaged(id, [describeThrown(error)], value, value);
+    }
+    const parsed = spec.schema.safeParse(plain);
+    if (parsed.success) return { ok: true, value: parsed.data };
+    return damaged(id, describeIssues(parsed.error), plain, value);
   }
 
   function get(doc: Y.Doc, id: string): RecordRead<T> | undefined {

@@ -9,6 +9,8 @@ import { z } from 'zod';
 import { defineCollection, type ModelContext } from './collection';
 import { newId } from './ids';
 import { MODEL_ORIGIN, ROOT } from './roots';
+import { readBounded, RECORD_LIMITS } from './bounded';
+import { BODY_MAX_DEPTH, bodyTooDeep } from './notesBody';
 import {
   Decision,
   DecisionLink,
@@ -132,15 +134,32 @@ function readEntries<T>(
 ): T[] {
   const items: T[] = [];
   values.forEach((value, index) => {
-    const plain = value instanceof Y.AbstractType ? value.toJSON() : value;
-    const parsed = schema.safeParse(plain);
-    if (parsed.success) items.push(parsed.data);
+    // Bounded: an entry is a peer's value and may be nested too deep for any recursive reader.
+    const plain = readBounded(value);
+    const parsed = plain.ok ? schema.safeParse(plain.value) : null;
+    if (parsed?.success) items.push(parsed.data);
     else
       problems.push(
-        `${label} ${index + 1} is unreadable (${parsed.error.issues[0]?.message ?? 'invalid'}) and is not counted`,
+        `${label} ${index + 1} is unreadable (${plain.ok ? (parsed?.error.issues[0]?.message ?? 'invalid') : plain.problem}) and is not counted`,
       );
   });
   return items;
+}
+
+/**
+ * A map entry's fields with its key as `id`, read through the bounded reader; a map that is beyond
+ * its limits is left as it is, for `readEntries` to report.
+ */
+function withId(id: string, map: Y.Map<unknown>): unknown {
+  const plain = readBounded(map);
+  return plain.ok ? { ...(plain.value as object), id } : map;
+}
+
+function countOf(value: unknown): number {
+  if (value instanceof Y.Array) return value.length;
+  let count = 0;
+  if (value instanceof Y.Map) value.forEach(() => count++);
+  return count;
 }
 
 /** A nested value: missing means the default (records written before the field existed). */
@@ -153,11 +172,22 @@ function nested(
 ): unknown {
   const value = record.get(key);
   if (value === undefined) return empty;
-  return expected(value) ? read(value as Y.AbstractType<unknown>) : value;
+  // A collection beyond the count limit goes to validation as it is, where the bounded reader
+  // refuses it before copying anything, instead of being read entry by entry.
+  if (expected(value) && countOf(value) <= RECORD_LIMITS.nodes)
+    return read(value as Y.AbstractType<unknown>);
+  return value;
 }
 
 function readDecisionFields(record: Y.Map<unknown>): Record<string, unknown> {
   const problems: string[] = [];
+  // The context is not part of the record's value, but what a peer stored there is shown with it.
+  const context = record.get(DECISION_CONTEXT_KEY);
+  // (Depth only: the context editor's schema is StarterKit's, wider than a note body's.)
+  if (context instanceof Y.XmlFragment) {
+    if (bodyTooDeep(context))
+      problems.push(`Context: it is nested more than ${BODY_MAX_DEPTH} levels deep`);
+  } else if (context !== undefined) problems.push('Context: it is not rich text');
   const field = (key: string, fallback: unknown) => {
     const value = record.get(key);
     return value === undefined ? fallback : value;
@@ -168,7 +198,7 @@ function readDecisionFields(record: Y.Map<unknown>): Record<string, unknown> {
     (map) =>
       readEntries(
         [...(map as Y.Map<unknown>).entries()].map(([id, value]) =>
-          value instanceof Y.Map ? { id, ...value.toJSON() } : value,
+          value instanceof Y.Map ? withId(id, value) : value,
         ),
         DecisionOption,
         'Option',
@@ -190,7 +220,12 @@ function readDecisionFields(record: Y.Map<unknown>): Record<string, unknown> {
     isMap,
     [],
   );
-  const keys = (map: Y.AbstractType<unknown>) => [...(map as Y.Map<unknown>).keys()].sort();
+  // Sets (tags, links) hold `true`; one holding anything else goes to validation as it is.
+  const keys = (map: Y.AbstractType<unknown>) => {
+    const set = map as Y.Map<unknown>;
+    for (const value of set.values()) if (value !== true) return set;
+    return [...set.keys()].sort();
+  };
   const votes = nested(
     record,
     DECISION_VOTES_KEY,

@@ -15,6 +15,7 @@ import {
   type LinkKind,
 } from '../schema/goal';
 import { describeIssues, previewValue } from './damage';
+import { readBounded } from './bounded';
 
 /** Prefix of a goal map key holding a key result (`kr:<id>` → Y.Map). */
 export const KEY_RESULT_PREFIX = 'kr:';
@@ -56,7 +57,8 @@ function readLinks(
 ): LinkRef[] {
   const links: LinkRef[] = [];
   map.forEach((value, key) => {
-    if (!key.startsWith(LINK_PREFIX)) return;
+    // A goal map holds fields too; a key result's `links` map holds nothing but links.
+    if (!key.startsWith(LINK_PREFIX) && keyResultId === null) return;
     const rest = key.slice(LINK_PREFIX.length);
     const colon = rest.indexOf(':');
     const parsed = LinkRef.safeParse({ kind: rest.slice(0, colon), id: rest.slice(colon + 1) });
@@ -98,37 +100,57 @@ function readKeyResult(id: string, value: unknown, damaged: DamagedPart[]): KeyR
 
   const checkIns: CheckIn[] = [];
   checkInMapOk.forEach((entry, checkInId) => {
-    const plain =
-      typeof entry === 'object' && entry !== null && !(entry instanceof Y.AbstractType)
-        ? { ...entry, id: checkInId }
-        : entry;
-    const parsed = CheckIn.safeParse(plain);
-    if (parsed.success) checkIns.push(parsed.data);
-    else
-      damaged.push({
-        part: 'check-in',
-        id: checkInId,
-        keyResultId: id,
-        problems: describeIssues(parsed.error),
-        preview: previewValue(entry),
-      });
+    // A check-in is a plain JSON object (a Y type there is damage, and fails the schema as it is);
+    // it is read through the bounded reader, as a peer wrote it.
+    const read =
+      entry instanceof Y.AbstractType ? { ok: true as const, value: entry } : readBounded(entry);
+    let problems: string[];
+    if (read.ok) {
+      const { value } = read;
+      const plain =
+        typeof value === 'object' && value !== null && !(value instanceof Y.AbstractType)
+          ? { ...value, id: checkInId }
+          : value;
+      const parsed = CheckIn.safeParse(plain);
+      if (parsed.success) {
+        checkIns.push(parsed.data);
+        return;
+      }
+      problems = describeIssues(parsed.error);
+    } else problems = [read.problem];
+    damaged.push({
+      part: 'check-in',
+      id: checkInId,
+      keyResultId: id,
+      problems,
+      preview: previewValue(entry),
+    });
   });
   checkIns.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
 
   const milestones: Milestone[] = [];
   milestoneMapOk.forEach((entry, milestoneId) => {
-    const plain =
-      entry instanceof Y.Map ? { id: milestoneId, ...entry.toJSON() } : { id: milestoneId, entry };
-    const parsed = Milestone.safeParse(plain);
-    if (parsed.success) milestones.push(parsed.data);
-    else
-      damaged.push({
-        part: 'milestone',
-        id: milestoneId,
-        keyResultId: id,
-        problems: describeIssues(parsed.error),
-        preview: previewValue(entry),
-      });
+    const read = entry instanceof Y.Map ? readBounded(entry) : { ok: true as const, value: null };
+    let problems: string[];
+    if (read.ok) {
+      const plain =
+        entry instanceof Y.Map
+          ? { id: milestoneId, ...(read.value as object) }
+          : { id: milestoneId, entry };
+      const parsed = Milestone.safeParse(plain);
+      if (parsed.success) {
+        milestones.push(parsed.data);
+        return;
+      }
+      problems = describeIssues(parsed.error);
+    } else problems = [read.problem];
+    damaged.push({
+      part: 'milestone',
+      id: milestoneId,
+      keyResultId: id,
+      problems,
+      preview: previewValue(entry),
+    });
   });
   milestones.sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
 

@@ -4,6 +4,8 @@
  */
 import * as Y from 'yjs';
 import { MODEL_ORIGIN, ROOT } from './roots';
+import { readBounded } from './bounded';
+import { describeIssues, describeThrown, previewValue } from './damage';
 import { Member, type DamagedRecord } from '../schema/records';
 import type { Profile } from '../schema/profile';
 
@@ -33,21 +35,37 @@ export function upsertMember(doc: Y.Doc, profile: Profile, now: number = Date.no
   }, MODEL_ORIGIN);
 }
 
+/**
+ * Reads one member entry: through the bounded reader (a teammate's device wrote it and may nest it
+ * thousands of levels deep), then the schema. Nothing thrown here escapes: one member must never
+ * stop a workspace from opening.
+ */
+function readMember(id: string, value: unknown): Member | DamagedRecord {
+  const damaged = (problems: string[]): DamagedRecord => ({
+    kind: 'member',
+    id,
+    problems,
+    preview: previewValue(value),
+  });
+  if (!(value instanceof Y.Map)) return damaged(['member is not a map']);
+  try {
+    const read = readBounded(value);
+    if (!read.ok) return damaged([read.problem]);
+    const parsed = Member.safeParse({ ...(read.value as object), id });
+    return parsed.success ? parsed.data : damaged(describeIssues(parsed.error));
+  } catch (error) {
+    return damaged([describeThrown(error)]);
+  }
+}
+
 /** All members, validated; damaged entries are reported, not dropped. */
 export function listMembers(doc: Y.Doc): { items: Member[]; damaged: DamagedRecord[] } {
   const items: Member[] = [];
   const damaged: DamagedRecord[] = [];
   doc.getMap<unknown>(ROOT.members).forEach((value, id) => {
-    const plain = value instanceof Y.Map ? { id, ...value.toJSON() } : { id, value };
-    const parsed = Member.safeParse(plain);
-    if (parsed.success) items.push(parsed.data);
-    else
-      damaged.push({
-        kind: 'member',
-        id,
-        problems: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-        preview: JSON.stringify(plain).slice(0, 300),
-      });
+    const read = readMember(id, value);
+    if ('problems' in read) damaged.push(read);
+    else items.push(read);
   });
   // Ties broken by id, so every replica lists two people of the same name in the same order.
   items.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));

@@ -53,9 +53,17 @@ export function migrateWorkspace(
   }
   const pending = migrations.filter((migration) => migration.version > from);
   if (pending.length === 0) return ok({ from, to: from, applied: [] });
-  doc.transact(() => {
-    for (const migration of pending) migration.migrate(doc);
-    doc.getMap<unknown>(ROOT.meta).set('schemaVersion', target);
-  }, MIGRATION_ORIGIN);
+  try {
+    doc.transact(() => {
+      for (const migration of pending) migration.migrate(doc);
+      doc.getMap<unknown>(ROOT.meta).set('schemaVersion', target);
+    }, MIGRATION_ORIGIN);
+  } catch (error) {
+    // Whatever a peer stored must not stop the workspace from opening: it opens read-only.
+    return fail(
+      'migration-failed',
+      `This workspace could not be brought up to date (${error instanceof Error ? error.message : String(error)}). It opens read-only; nothing was lost.`,
+    );
+  }
   return ok({ from, to: target, applied: pending.map((migration) => migration.description) });
 }

@@ -33,10 +33,19 @@ export const NotePatchInput = z
   .partial()
   .strict();
 
-/** The tags of a note's tag set, sorted (forEach: a workspace's 10,000 notes are read at open). */
-function tagList(tags: Y.Map<unknown>): string[] {
+/**
+ * The tags of a note's tag set, sorted (forEach: a workspace's 10,000 notes are read at open). A
+ * set's values are `true`; a set holding anything else is returned as it is, for validation to
+ * report, rather than having a peer's value under a tag go unseen.
+ */
+function tagList(tags: Y.Map<unknown>): string[] | Y.Map<unknown> {
   const list: string[] = [];
-  tags.forEach((_value, tag) => list.push(tag));
+  let valid = true;
+  tags.forEach((value, tag) => {
+    if (value !== true) valid = false;
+    list.push(tag);
+  });
+  if (!valid) return tags;
   return list.length > 1 ? list.sort() : list;
 }
 

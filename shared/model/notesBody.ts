@@ -76,29 +76,46 @@ function readText(text: Y.XmlText): BodyNode[] {
   return out;
 }
 
-function readChildren(parent: Y.XmlFragment | Y.XmlElement): BodyNode[] {
-  const out: BodyNode[] = [];
-  for (const child of parent.toArray()) {
-    if (child instanceof Y.XmlText) out.push(...readText(child));
-    else if (child instanceof Y.XmlElement) {
-      const attrs = child.getAttributes() as Record<string, unknown>;
-      out.push({
-        type: child.nodeName as BodyNodeType,
-        ...(Object.keys(attrs).length > 0 ? { attrs } : {}),
-        ...(child.length > 0 || !isLeaf(child.nodeName) ? { content: readChildren(child) } : {}),
-      });
+/**
+ * How deep a body may nest before the rest of it is left out of plain reads (copies, export):
+ * ProseMirror and the Markdown writer recurse per level, and a peer can nest thousands of levels.
+ * `inspectBody` reports such a body, so it opens read-only.
+ */
+export const BODY_MAX_DEPTH = 64;
+
+type MutableElement = { type: BodyNodeType; attrs?: Record<string, unknown>; content?: BodyNode[] };
+
+/**
+ * Reads a body into a plain tree, iteratively, leaving out whatever is nested more than
+ * `BODY_MAX_DEPTH` levels deep.
+ */
+export function readBodyTree(fragment: Y.XmlFragment): BodyNode[] {
+  const top: BodyNode[] = [];
+  const pending: Array<{ from: Y.XmlFragment | Y.XmlElement; into: BodyNode[]; depth: number }> = [
+    { from: fragment, into: top, depth: 0 },
+  ];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { from, into, depth } = next;
+    for (const child of from.toArray()) {
+      if (child instanceof Y.XmlText) into.push(...readText(child));
+      else if (child instanceof Y.XmlElement) {
+        const attrs = child.getAttributes() as Record<string, unknown>;
+        const node: MutableElement = { type: child.nodeName as BodyNodeType };
+        if (Object.keys(attrs).length > 0) node.attrs = attrs;
+        if (child.length > 0 || !isLeaf(child.nodeName)) {
+          node.content = [];
+          if (depth < BODY_MAX_DEPTH)
+            pending.push({ from: child, into: node.content, depth: depth + 1 });
+        }
+        into.push(node);
+      }
     }
   }
-  return out;
+  return top;
 }
 
 function isLeaf(type: string): boolean {
   return type === 'horizontalRule' || type === 'hardBreak' || type === 'noteLink';
-}
-
-/** Reads a body into a plain tree. */
-export function readBodyTree(fragment: Y.XmlFragment): BodyNode[] {
-  return readChildren(fragment);
 }
 
 function writeChildren(parent: Y.XmlFragment | Y.XmlElement, nodes: readonly BodyNode[]): void {
@@ -149,13 +166,13 @@ export function replaceBody(fragment: Y.XmlFragment, nodes: readonly BodyNode[])
   writeChildren(fragment, nodes);
 }
 
-/** Copies every node of one body to the end of another (inside the caller's transaction). */
+/**
+ * Copies every node of one body to the end of another (inside the caller's transaction), through
+ * the plain tree: Yjs's own `clone()` recurses per level, which a body nested thousands of levels
+ * deep (from a hostile peer) overflows; the tree stops at `BODY_MAX_DEPTH`.
+ */
 export function copyBody(source: Y.XmlFragment, target: Y.XmlFragment): void {
-  const clones = source
-    .toArray()
-    .filter((child) => child instanceof Y.XmlElement || child instanceof Y.XmlText)
-    .map((child) => (child as Y.XmlElement | Y.XmlText).clone());
-  target.insert(target.length, clones);
+  writeChildren(target, readBodyTree(source));
 }
 
 /** What search, snippets and backlinks need from a body. */
@@ -174,36 +191,37 @@ export function digestBody(fragment: Y.XmlFragment, maxChars = Infinity): BodyDi
   let text = '';
   const links: string[] = [];
   const seen = new Set<string>();
-  const visit = (parent: Y.XmlFragment | Y.XmlElement): boolean => {
-    for (const child of parent.toArray()) {
-      if (text.length >= maxChars) return false;
-      if (child instanceof Y.XmlText) {
-        for (const op of child.toDelta() as Array<{ insert: unknown }>) {
-          if (typeof op.insert === 'string') text += op.insert;
-        }
-      } else if (child instanceof Y.XmlElement) {
-        const name = child.nodeName;
-        if (name === NOTE_LINK_NODE) {
-          const id = child.getAttribute('noteId');
-          if (typeof id === 'string' && id && !seen.has(id)) {
-            seen.add(id);
-            links.push(id);
-          }
-          const label = child.getAttribute('label');
-          if (typeof label === 'string') text += label;
-          continue;
-        }
-        if (name === 'hardBreak') {
-          text += '\n';
-          continue;
-        }
-        if (visit(child) === false) return false;
-        if (BLOCKS_SEPARATED.has(name) && !text.endsWith('\n')) text += '\n';
-      }
+  // An explicit stack rather than recursion: a peer may nest a body thousands of levels deep.
+  const stack: Array<{ children: unknown[]; next: number; name: string | null }> = [
+    { children: fragment.toArray(), next: 0, name: null },
+  ];
+  while (stack.length > 0 && text.length < maxChars) {
+    const frame = stack[stack.length - 1]!;
+    if (frame.next >= frame.children.length) {
+      stack.pop();
+      if (frame.name !== null && BLOCKS_SEPARATED.has(frame.name) && !text.endsWith('\n'))
+        text += '\n';
+      continue;
     }
-    return true;
-  };
-  visit(fragment);
+    const child = frame.children[frame.next++];
+    if (child instanceof Y.XmlText) {
+      for (const op of child.toDelta() as Array<{ insert: unknown }>) {
+        if (typeof op.insert === 'string') text += op.insert;
+      }
+    } else if (child instanceof Y.XmlElement) {
+      const name = child.nodeName;
+      if (name === NOTE_LINK_NODE) {
+        const id = child.getAttribute('noteId');
+        if (typeof id === 'string' && id && !seen.has(id)) {
+          seen.add(id);
+          links.push(id);
+        }
+        const label = child.getAttribute('label');
+        if (typeof label === 'string') text += label;
+      } else if (name === 'hardBreak') text += '\n';
+      else stack.push({ children: child.toArray(), next: 0, name });
+    }
+  }
   const trimmed = text.replace(/\n+$/, '');
   return { text: maxChars === Infinity ? trimmed : trimmed.slice(0, maxChars), links };
 }
@@ -229,6 +247,23 @@ function unopenableLink(attrs: unknown): string | null {
 }
 
 /**
+ * True when rich text nests elements more than `BODY_MAX_DEPTH` levels deep, which editors and
+ * exporters (recursive per level) cannot take. Walks only as deep as the limit.
+ */
+export function bodyTooDeep(fragment: Y.XmlFragment): boolean {
+  const pending: Array<[Y.XmlFragment | Y.XmlElement, number]> = [[fragment, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [parent, depth] = next;
+    for (const child of parent.toArray()) {
+      if (!(child instanceof Y.XmlElement)) continue;
+      if (depth + 1 > BODY_MAX_DEPTH) return true;
+      pending.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/**
  * Problems that would stop the editor from showing a body faithfully: node or mark types this
  * version does not know (from a newer or buggy peer), and links to addresses Outpost never opens. The editor binding deletes content it cannot
  * map to its schema, so a body with problems must open read-only.
@@ -236,8 +271,8 @@ function unopenableLink(attrs: unknown): string | null {
 export function inspectBody(fragment: Y.XmlFragment): string[] {
   const problems = new Set<string>();
   const visit = (parent: Y.XmlFragment | Y.XmlElement, depth: number) => {
-    if (depth > 64) {
-      problems.add('the body is nested more than 64 levels deep');
+    if (depth > BODY_MAX_DEPTH) {
+      problems.add(`the body is nested more than ${BODY_MAX_DEPTH} levels deep`);
       return;
     }
     for (const child of parent.toArray()) {

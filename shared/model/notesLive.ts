@@ -6,13 +6,14 @@
  * runs in small slices after the list has painted.
  */
 import * as Y from 'yjs';
-import { notes, noteBody } from './notes';
+import { notes, noteBody, NOTE_BODY_KEY } from './notes';
 import { ROOT } from './roots';
 import { bodySnippet, digestBody, inspectBody } from './notesBody';
 import type { NoteSearchHit, NoteSearchIndex } from './notesSearch';
 import type { RecordList } from './collection';
 import type { DamagedRecord, Note, RecordRead } from '../schema/records';
 import { oneLine } from './text';
+import { describeThrown } from './damage';
 
 /** Read-only, plain-data queries over the derived notes data; a new object after every change. */
 export interface NotesIndexReader {
@@ -75,6 +76,7 @@ export interface NotesLive {
 }
 
 const NO_IDS: readonly string[] = [];
+const BODY_NOT_RICH_TEXT = 'the body is not rich text';
 
 /** The list's order: newest edit first, ties by id. */
 const newestFirst = (a: { id: string; updatedAt: number }, b: { id: string; updatedAt: number }) =>
@@ -209,10 +211,22 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
       unindexed.delete(id);
       setLinks(id, NO_IDS);
       index?.remove(id);
+      // A body that is there but is not rich text is damage to show, not an empty note.
+      if (read?.ok && notes.map(doc, id)?.has(NOTE_BODY_KEY))
+        problems.set(id, [BODY_NOT_RICH_TEXT]);
+      else problems.delete(id);
       return;
     }
-    const body = digestBody(fragment);
-    const found = inspectBody(fragment);
+    let body: ReturnType<typeof digestBody>;
+    let found: string[];
+    try {
+      body = digestBody(fragment);
+      found = inspectBody(fragment);
+    } catch (error) {
+      // Whatever a peer stored in one body, the other notes are still listed and indexed.
+      body = { text: '', links: [] };
+      found = [describeThrown(error)];
+    }
     if (found.length) problems.set(id, found);
     else problems.delete(id);
     const text = oneLine(body.text);
@@ -336,7 +350,8 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
         bodyProblems(id) {
           if (unindexed.has(id) || staleBody.has(id)) {
             const fragment = noteBody(doc, id);
-            return fragment ? inspectBody(fragment) : NO_IDS;
+            if (fragment) return inspectBody(fragment);
+            return notes.map(doc, id)?.has(NOTE_BODY_KEY) ? [BODY_NOT_RICH_TEXT] : NO_IDS;
           }
           return problems.get(id) ?? NO_IDS;
         },

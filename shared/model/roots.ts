@@ -2,6 +2,9 @@
  * The names of the workspace document's root types and the origins that tag every transaction.
  * Changing a root name is a schema change: see docs/PROTOCOL.md and migrations.ts.
  */
+// Every module of the model imports this one, so Yjs deletes deep values iteratively wherever the
+// model is used (see yjsIterativeDelete.ts).
+import './yjsIterativeDelete';
 
 /** Root type names of a workspace Y.Doc. All are Y.Maps. */
 export const ROOT = {

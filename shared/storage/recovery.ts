@@ -5,6 +5,8 @@
  * IndexedDB loader feeds it rows, and tests feed it random bytes.
  */
 import * as Y from 'yjs';
+// Loading may apply an update that deletes a value nested thousands of levels deep.
+import '../model/yjsIterativeDelete';
 import { digest } from 'lib0/hash/sha256';
 import { toHexString } from 'lib0/buffer';
 

@@ -16,8 +16,11 @@ interface ContextEditorProps {
  * so concurrent edits from peers merge character by character. Undo is Yjs's (through the
  * Collaboration extension), so it never undoes a teammate's typing.
  */
-export function ContextEditor({ decisionId, editable }: ContextEditorProps) {
-  const [fragment] = useState(() => contextFragment(decisionId));
+export function ContextEditor({ decisionId, editable: allowed }: ContextEditorProps) {
+  const [context] = useState(() => contextFragment(decisionId));
+  const fragment = context?.fragment;
+  // A copy (a context with problems, listed with the decision) is only ever shown.
+  const editable = allowed && !context?.copy;
   const editor = useEditor(
     {
       extensions: [

@@ -4,7 +4,8 @@
  * the browser here: downloads through a Blob link, imports through File objects from a picker.
  */
 import { downloadFile } from '../../platform/download';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
+import { bodyTooDeep, copyBody } from '../../../shared/model/notesBody';
 import { castVote, decisionContext, decisions, type DecisionPatch } from '../../../shared/model';
 import type { ModelContext } from '../../../shared/model';
 import { fail, ok, type Result } from '../../../shared/result';
@@ -33,10 +34,20 @@ export function voteOnDecision(id: string, choice: VoteChoice, reason: string): 
   return withWorkspace((doc, ctx) => castVote(doc, ctx, id, { choice, reason }));
 }
 
-/** The rich-text context for the editor binding (null while no workspace is open). */
-export function contextFragment(id: string): Y.XmlFragment | null {
+/**
+ * The rich-text context for the editor binding (null while no workspace is open). A context nested
+ * deeper than the editor's recursion takes (reported with the decision) comes as a bounded copy in
+ * a document of its own, marked `copy`, to be shown read-only.
+ */
+export function contextFragment(id: string): { fragment: Y.XmlFragment; copy: boolean } | null {
   const session = activeSession();
-  return session ? (decisionContext(session.doc, id) ?? null) : null;
+  const live = session ? decisionContext(session.doc, id) : undefined;
+  if (!live) return null;
+  if (!bodyTooDeep(live)) return { fragment: live, copy: false };
+  const doc = new Y.Doc();
+  const fragment = doc.getXmlFragment('context');
+  doc.transact(() => copyBody(live, fragment));
+  return { fragment, copy: true };
 }
 
 function download(fileName: string, markdown: string): void {

@@ -52,6 +52,7 @@ interface Row {
 
 export function TeamFocus() {
   const members = useAppStore((state) => state.snapshot?.members.items);
+  const damaged = useAppStore((state) => state.snapshot?.members.damaged);
   const profile = useAppStore((state) => state.profile);
   const present = usePresentPeople();
   const now = useServiceNow(15_000);
@@ -163,6 +164,23 @@ export function TeamFocus() {
           })}
         </tbody>
       </table>
+      {damaged && damaged.length > 0 && (
+        // An entry a device wrote that cannot be read (a bug, or a hostile peer): shown, not hidden.
+        <div className="damaged" role="status">
+          <strong>
+            {damaged.length} damaged member entr{damaged.length === 1 ? 'y' : 'ies'}
+          </strong>{' '}
+          — left as stored; nothing was changed.
+          <ul className="damaged-list">
+            {damaged.map((record) => (
+              <li key={record.id}>
+                ⚠ {record.id.length > 24 ? `${record.id.slice(0, 24)}…` : record.id}:{' '}
+                {record.problems[0]}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {others.length === 0 && (
         <p className="record-meta">
           Teammates appear here once they join this workspace; their status shows while they are

@@ -11,6 +11,7 @@ import { FocusStatusSchema } from '../../../shared/ipc/focusContract';
 import { useAppStore } from '../../store';
 import { activeSession } from '../../store/workspaceSlice';
 import { useFocusStore } from './focusStore';
+import { AWARENESS_LIMITS, readBounded } from '../../../shared/model/bounded';
 
 const TimeZone = z.string().max(64).refine(isKnownTimeZone);
 const Clock = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/);
@@ -91,7 +92,10 @@ function readPeople(): PresentPerson[] {
   const self = session.awareness.clientID;
   const people: PresentPerson[] = [];
   session.awareness.getStates().forEach((state, clientId) => {
-    const parsed = AwarenessEntry.safeParse(state);
+    // A peer's state: bounded before validation (docs/PROTOCOL.md §3); beyond a limit, ignored.
+    const read = readBounded(state, AWARENESS_LIMITS);
+    if (!read.ok) return;
+    const parsed = AwarenessEntry.safeParse(read.value);
     if (!parsed.success) return;
     const entry = parsed.data;
     people.push({
