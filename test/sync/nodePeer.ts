@@ -160,6 +160,14 @@ const handlers: Record<string, (command: Command) => unknown> = {
       .map((state) => (state as { user?: { name?: string } }).user?.name)
       .filter(Boolean),
   status: () => sync?.status(),
+  /** Waits until every change made here is known to have reached a peer. */
+  async waitShared(command) {
+    const ok = await waitFor(
+      () => sync?.unshared().items === 0,
+      Number(command.timeoutMs ?? 20_000),
+    );
+    return { ok, unshared: sync?.unshared() };
+  },
   wire: () => sync?.wireStats(),
   unshared: () => sync?.unshared(),
   disconnect() {
