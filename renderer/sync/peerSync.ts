@@ -6,13 +6,20 @@
  * y-webrtc lacks:
  * - large messages (a whole workspace sent to a fresh peer) travel as chunk frames with
  *   back-pressure, since data channels drop oversized messages silently;
+ * - a stock y-webrtc peer, which can neither send nor receive a message over 256 KiB nor
+ *   reassemble chunks, is asked for its state in pieces (pieceFetch.ts) and answered in pieces
+ *   (pieceAnswer.ts);
+ * - "in sync" is known, not assumed: from what each peer says it holds (state vectors, have
+ *   messages, the updates it sends), never from what was handed to a channel;
+ * - updates whose dependencies are missing wait in bounded per-peer buffers (pendingUpdates.ts)
+ *   and what all peers make us hold is bounded in total (inboundBudget.ts);
  * - signaling servers can be added and removed while running (LAN servers come and go with mDNS);
  * - a remote update is never echoed back to the peers (full mesh), so the wire carries each diff
  *   once;
  * - incoming messages are applied in time-boxed batches, so a peer flooding updates cannot freeze
  *   the UI, and a peer sending garbage is counted and then dropped, never crashing anything;
- * - per-peer state (connected, synced, last synced, bytes) and what this device has not yet
- *   shared with anyone.
+ * - per-peer state (connected, synced, what each side still lacks, what cannot be received, last
+ *   synced, bytes) and what this device has not yet shared with anyone.
  *
  * Runs in the renderer and, for tests and benchmarks, in Node (pass `WebSocket` and `wrtc`).
  */
@@ -46,7 +53,14 @@ import {
   type PendingLimits,
   type UpdateMeta,
 } from './pendingUpdates';
-import { PieceFetch, PieceFetchMemory, pieceStateVector, type PieceRequest } from './pieceFetch';
+import { answerInPieces } from './pieceAnswer';
+import {
+  PieceFetch,
+  PieceFetchMemory,
+  pieceStateVector,
+  STOCK_MAX_MESSAGE_BYTES,
+  type PieceRequest,
+} from './pieceFetch';
 import {
   encodeStateVector,
   missingClocks,
@@ -339,7 +353,12 @@ class PeerConn extends PeerEndpoint {
   /** Queues a message (chunked if large) and sends as fast as the data channel drains. */
   override send(message: Uint8Array, onSent?: () => void): void {
     if (this.closed) return;
-    for (const frame of toFrames(message, this.nextMessageId++)) {
+    // A stock y-webrtc peer cannot reassemble chunk frames, but its stack takes 256 KiB at once.
+    const frames =
+      this.kind === 'stock' && message.length <= STOCK_MAX_MESSAGE_BYTES
+        ? [message]
+        : toFrames(message, this.nextMessageId++);
+    for (const frame of frames) {
       this.queue.push(frame);
       this.queuedBytes += frame.length;
     }
@@ -940,7 +959,8 @@ export class PeerSync {
   private askPiece(conn: PeerEndpoint, request: PieceRequest): void {
     const ours = stateVectorOf(this.doc);
     this.sendStep1(conn, encodeStateVector(pieceStateVector(request.clients, ours, conn.known)));
-    this.sendStep1(conn, encodeStateVector(conn.known));
+    // The probe claims everything we know the peer or we hold, so its answer stays small.
+    this.sendStep1(conn, encodeStateVector(pieceStateVector([], ours, conn.known)));
   }
 
   private sendStep1(conn: PeerEndpoint, stateVector: Uint8Array): void {
@@ -959,15 +979,29 @@ export class PeerSync {
       conn.pendingStep1 = stateVector;
       return;
     }
-    const update = Y.encodeStateAsUpdate(this.doc, stateVector);
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MESSAGE_SYNC);
-    encoding.writeVarUint(encoder, SYNC_STEP2);
-    encoding.writeVarUint8Array(encoder, update);
+    let updates: readonly Uint8Array[];
+    if (conn.kind === 'stock') {
+      // Pieces it can take whole; the message header is at most 7 bytes.
+      const answer = answerInPieces(
+        this.doc,
+        Y.decodeStateVector(stateVector),
+        STOCK_MAX_MESSAGE_BYTES - 8,
+      );
+      if (answer.unsendable.length > 0)
+        this.log(
+          `Peer ${conn.id.slice(0, 8)} (a y-webrtc client) cannot receive the changes of ${answer.unsendable.length} device(s): each is over 256 KiB.`,
+        );
+      updates = answer.updates;
+    } else {
+      updates = [Y.encodeStateAsUpdate(this.doc, stateVector)];
+    }
     conn.answeringStep1 = true;
+    updates.forEach((update, index) => {
+      if (index < updates.length - 1) conn.send(syncMessage(SYNC_STEP2, update));
+    });
     // Handing the answer to the channel says nothing about its arrival (a stock peer ignores the
     // chunk frames of a large one): what the peer holds is learned only from the peer.
-    conn.send(encoding.toUint8Array(encoder), () => {
+    conn.send(syncMessage(SYNC_STEP2, updates.at(-1)!), () => {
       conn.answeringStep1 = false;
       conn.lastSyncedAt = this.now();
       const next = conn.pendingStep1;
@@ -1168,4 +1202,12 @@ export class PeerSync {
 
 function sameBytes(a: Uint8Array | null, b: Uint8Array): boolean {
   return a !== null && a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+function syncMessage(step: number, payload: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  encoding.writeVarUint(encoder, step);
+  encoding.writeVarUint8Array(encoder, payload);
+  return encoding.toUint8Array(encoder);
 }

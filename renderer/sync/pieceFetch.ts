@@ -15,14 +15,14 @@
  * few, so each answer carries only those clients' changes. Requests go one at a time, small gaps
  * first, grouped while their clock gaps stay under {@link CLOCKS_PER_REQUEST} (a clock is one
  * character or one value, so this estimates the size; it is not a bound). Each request is followed
- * by a probe (a state vector claiming everything), which the peer answers after the request
+ * by a probe (a state vector claiming everything we know of), which the peer answers after the request
  * because it handles messages in order: a probe answer arriving first means the request's answer
  * was lost. A request whose answer is lost, or whose connection closes before it is answered, is
  * split into one request per client; a single client that fails twice cannot be received from this
  * peer (one author's changes over what the peer can send at once) and is reported, not retried.
  */
 import type { UpdateMeta } from './pendingUpdates';
-import { covers, type StateVector } from './stateVectors';
+import { covers, raise, type StateVector } from './stateVectors';
 
 /** Largest message Chromium and @roamhq/wrtc send on a data channel (`a=max-message-size`). */
 export const STOCK_MAX_MESSAGE_BYTES = 256 * 1024;
@@ -120,8 +120,10 @@ export function planPieces(
 }
 
 /**
- * The state vector asking for `clients`' changes from our clocks on and nothing else: the peer's
- * own clock for every other client it has.
+ * The state vector asking for `clients`' changes from our clocks on and nothing else: for every
+ * other client, the higher of the peer's known clock and ours. Ours matters: the peer may have
+ * received our own changes since it told us its state vector, and a request leaving them out
+ * would bring them back on top of the piece (and past what the peer can send).
  */
 export function pieceStateVector(
   clients: readonly number[],
@@ -129,6 +131,7 @@ export function pieceStateVector(
   theirs: StateVector,
 ): Map<number, number> {
   const stateVector = new Map(theirs);
+  raise(stateVector, ours);
   for (const client of clients) stateVector.set(client, ours.get(client) ?? 0);
   return stateVector;
 }

@@ -100,6 +100,8 @@ const handlers: Record<string, (command: Command) => unknown> = {
       iceServers: [],
       wrtc,
       WebSocket: WebSocket as unknown as WebSocketConstructor,
+      // On stderr, which a failing test shows.
+      log: (message) => process.stderr.write(`${message}\n`),
     });
     return sync.peerId;
   },

@@ -498,7 +498,8 @@ describe('in sync', () => {
  * A stock y-webrtc peer on the other end: a real Y.Doc answering what we send the way y-webrtc's
  * `readMessage` does (y-protocols' `readSyncMessage`, an empty message for types it does not
  * know), except that a reply over 256 KiB is lost, as Chromium's `send` refuses it and y-webrtc
- * ignores the exception. That send limit is the only stand-in for the real stack.
+ * ignores the exception, and that a message of ours over 256 KiB is not read (we send it as chunk
+ * frames, which y-webrtc cannot read). Those limits are the only stand-in for the real stack.
  */
 class StockPeer extends RecordingPeer {
   private delivered = 0;
@@ -523,6 +524,11 @@ class StockPeer extends RecordingPeer {
     const fresh = this.sent.slice(this.delivered);
     this.delivered = this.sent.length;
     for (const message of fresh) {
+      // Over 256 KiB, our side sends chunk frames, which y-webrtc answers with an empty message.
+      if (message.length > STOCK_MAX_MESSAGE_BYTES) {
+        this.sync.onPeerData(this, new Uint8Array(0));
+        continue;
+      }
       const decoder = decoding.createDecoder(message);
       const type = decoding.readVarUint(decoder);
       if (type !== MESSAGE_SYNC) {
@@ -598,6 +604,26 @@ describe('a stock y-webrtc peer holding a large state', () => {
     });
     // Asked alone twice, then given up on: no request loop.
     expect(stock.lost).toBe(2);
+  });
+});
+
+describe('a stock y-webrtc peer lacking a large state of ours', () => {
+  it('receives it in pieces it can take whole, except one device over 256 KiB', async () => {
+    const doc = authoredDoc([150_000, 150_000, 150_000, 100_000, 300_000]);
+    const sync = provider(doc);
+    const stockDoc = new Y.Doc();
+    const stock = new StockPeer(stockDoc, sync);
+    stock.connect();
+    await exchange(stock);
+    for (let i = 0; i < 4; i++)
+      expect(stockDoc.getText(`t${i}`).toString()).toBe(doc.getText(`t${i}`).toString());
+    // One device's 300 KB cannot go as one message, and a stock client reads nothing else.
+    expect(stockDoc.getText('t4').length).toBe(0);
+    const answers = stock.sent.filter((message) => message[0] === MESSAGE_SYNC && message[1] === 1);
+    expect(answers.length).toBeGreaterThan(1);
+    expect(Math.max(...answers.map((message) => message.length))).toBeLessThanOrEqual(
+      STOCK_MAX_MESSAGE_BYTES,
+    );
   });
 });
 

@@ -51,6 +51,18 @@ describe('planning pieces', () => {
     expect(fresh.getText('t1').length).toBe(400);
     expect(fresh.getText('t0').length).toBe(0);
   });
+
+  it('does not ask again for our own changes the peer received since its state vector', () => {
+    const stock = stockDoc([300, 400]);
+    const theirs = stateVectorOf(stock); // what the peer told us when it connected
+    const ours = new Y.Doc();
+    ours.clientID = 999;
+    ours.getText('mine').insert(0, 'z'.repeat(5000));
+    Y.applyUpdate(stock, Y.encodeStateAsUpdate(ours)); // then it received ours
+    const stateVector = pieceStateVector([100], stateVectorOf(ours), theirs);
+    const answer = Y.encodeStateAsUpdate(stock, encodeStateVector(stateVector));
+    expect([...readUpdateMeta(answer).from]).toEqual([[100, 0]]);
+  });
 });
 
 describe('a fetch in pieces', () => {
