@@ -7,6 +7,9 @@
  *   diffs that had to cross (the physical minimum).
  * - sync.mesh6.ms: six peers, each with its own 50 offline notes, go online at once; time until all
  *   six hold all 300 notes.
+ * - sync.pending1k.ms: one peer sends 1,000 one-item updates whose first arrives last, through the
+ *   provider's message handler; time until all are applied. Baseline: bare Yjs applying the same
+ *   updates in the same order (its pending store re-merges them on every update).
  *
  * WebRTC needs an interface with a default route: run as root and the suite re-runs itself in a
  * private network namespace (../shared/docs/TESTING.md); otherwise it reports why it was skipped.
@@ -24,7 +27,9 @@ import {
   deriveRoomName,
   deriveSignalingPassword,
 } from '../shared/protocol/keys';
-import { PeerSync, type WebSocketConstructor } from '../renderer/sync/peerSync';
+import { PeerEndpoint, PeerSync, type WebSocketConstructor } from '../renderer/sync/peerSync';
+import * as syncProtocol from 'y-protocols/sync';
+import * as encoding from 'lib0/encoding';
 import { startSignalingServer } from '../electron/main/signaling/server';
 import { median, type BenchResult } from './report';
 
@@ -132,6 +137,52 @@ async function mesh(signaling: string, size: number): Promise<number> {
   return ms;
 }
 
+/** A peer whose replies go nowhere: the pending bench drives only what arrives. */
+class SilentPeer extends PeerEndpoint {
+  override send(): void {}
+  override destroy(): void {
+    this.closed = true;
+  }
+}
+
+/** 1,000 updates with the first last: provider ms and bare-Yjs ms. */
+async function pendingUpdates(count: number): Promise<{ ms: number; baselineMs: number }> {
+  const author = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  author.on('update', (update: Uint8Array) => updates.push(update));
+  for (let i = 0; i < count; i++) author.getArray<number>('list').push([i]);
+  const order = [...updates.slice(1), updates[0]!];
+
+  const bare = new Y.Doc();
+  let started = performance.now();
+  for (const update of order) Y.applyUpdate(bare, update);
+  const baselineMs = performance.now() - started;
+
+  const doc = new Y.Doc();
+  const sync = new PeerSync({
+    doc,
+    awareness: new Awareness(doc),
+    roomName: 'bench-pending',
+    password: 'bench-pending',
+    signaling: [],
+    WebSocket: WebSocket as unknown as WebSocketConstructor,
+  });
+  const peer = new SilentPeer('bench-peer');
+  peer.state = 'connected';
+  const messages = order.map((update) => {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, 0);
+    syncProtocol.writeUpdate(encoder, update);
+    return encoding.toUint8Array(encoder);
+  });
+  started = performance.now();
+  for (const message of messages) sync.onPeerData(peer, message);
+  await until(() => doc.getArray('list').length === count);
+  const ms = performance.now() - started;
+  sync.destroy();
+  return { ms, baselineMs };
+}
+
 async function runInside(): Promise<BenchResult[]> {
   const server = await startSignalingServer({ host: '127.0.0.1', port: 0 });
   try {
@@ -167,6 +218,18 @@ async function runInside(): Promise<BenchResult[]> {
       value: median(meshRuns),
       unit: 'ms',
       note: '6 peers with 50 offline notes each go online at once; until all hold all 300',
+    });
+    const pendingRuns = [];
+    for (let run = 0; run < RUNS; run++) pendingRuns.push(await pendingUpdates(1_000));
+    const pendingMs = median(pendingRuns.map((r) => r.ms));
+    const pendingBaseline = median(pendingRuns.map((r) => r.baselineMs));
+    results.push({
+      id: 'sync.pending1k.ms',
+      value: pendingMs,
+      unit: 'ms',
+      baseline: pendingBaseline,
+      ratio: pendingMs / pendingBaseline,
+      note: "1,000 updates whose first arrives last, until applied (baseline: bare Yjs's pending store)",
     });
     return results;
   } finally {

@@ -47,6 +47,12 @@ export interface PeerView {
   readonly bytesOut: number;
   readonly queuedBytes: number;
   readonly via: string;
+  /** Changes this device holds that the peer is not known to hold. */
+  readonly theyLack: number;
+  /** Changes the peer holds that this device lacks. */
+  readonly weLack: number;
+  /** Of those, changes this peer cannot send (a y-webrtc client's 256 KiB message limit). */
+  readonly unreceivable: number;
 }
 
 export interface TeamSyncView {
@@ -169,6 +175,9 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
           bytesOut: peer.bytesOut,
           queuedBytes: peer.queuedBytes,
           via: peer.via,
+          theyLack: peer.theyLack,
+          weLack: peer.weLack,
+          unreceivable: peer.unreceivable,
         })),
         unshared: current.unshared(),
       },

@@ -6,13 +6,20 @@
  * y-webrtc lacks:
  * - large messages (a whole workspace sent to a fresh peer) travel as chunk frames with
  *   back-pressure, since data channels drop oversized messages silently;
+ * - a stock y-webrtc peer, which can neither send nor receive a message over 256 KiB nor
+ *   reassemble chunks, is asked for its state in pieces (pieceFetch.ts) and answered in pieces
+ *   (pieceAnswer.ts);
+ * - "in sync" is known, not assumed: from what each peer says it holds (state vectors, have
+ *   messages, the updates it sends), never from what was handed to a channel;
+ * - updates whose dependencies are missing wait in bounded per-peer buffers (pendingUpdates.ts)
+ *   and what all peers make us hold is bounded in total (inboundBudget.ts);
  * - signaling servers can be added and removed while running (LAN servers come and go with mDNS);
  * - a remote update is never echoed back to the peers (full mesh), so the wire carries each diff
  *   once;
  * - incoming messages are applied in time-boxed batches, so a peer flooding updates cannot freeze
  *   the UI, and a peer sending garbage is counted and then dropped, never crashing anything;
- * - per-peer state (connected, synced, last synced, bytes) and what this device has not yet
- *   shared with anyone.
+ * - per-peer state (connected, synced, what each side still lacks, what cannot be received, last
+ *   synced, bytes) and what this device has not yet shared with anyone.
  *
  * Runs in the renderer and, for tests and benchmarks, in Node (pass `WebSocket` and `wrtc`).
  */
@@ -25,7 +32,10 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import Peer, { type SimplePeerInstance } from 'simple-peer/simplepeer.min.js';
 import {
+  HELLO_VERSION,
   MESSAGE_AWARENESS,
+  MESSAGE_HAVE,
+  MESSAGE_HELLO,
   MESSAGE_QUERY_AWARENESS,
   MESSAGE_SYNC,
   Reassembler,
@@ -37,6 +47,30 @@ import {
   sealSignal,
   type SignalingKey,
 } from '../../shared/protocol/signalingCrypto';
+import { InboundBudget, type InboundLimits } from './inboundBudget';
+import {
+  dependenciesMet,
+  PendingUpdates,
+  readUpdateMeta,
+  type PendingLimits,
+  type UpdateMeta,
+} from './pendingUpdates';
+import { answerInPieces } from './pieceAnswer';
+import {
+  PieceFetch,
+  PieceFetchMemory,
+  pieceStateVector,
+  STOCK_MAX_MESSAGE_BYTES,
+  type PieceRequest,
+} from './pieceFetch';
+import {
+  encodeStateVector,
+  missingClocks,
+  raise,
+  safeDecodeStateVector,
+  stateVectorOf,
+  type StateVector,
+} from './stateVectors';
 
 const SYNC_STEP1 = 0;
 const SYNC_STEP2 = 1;
@@ -76,6 +110,10 @@ export interface PeerSyncOptions {
   readonly antiEntropyMs?: number;
   /** Notable problems (a peer sending garbage, a server refusing us). */
   readonly log?: (message: string) => void;
+  /** Memory peers may make us hold for what they sent (tests lower it). */
+  readonly inboundLimits?: InboundLimits;
+  /** Updates waiting for changes they depend on, per peer (tests lower it). */
+  readonly pendingLimits?: PendingLimits;
 }
 
 export type SignalingState = 'connecting' | 'open' | 'closed';
@@ -83,7 +121,24 @@ export type PeerState = 'connecting' | 'connected' | 'synced';
 
 export interface PeerInfo {
   readonly id: string;
+  /**
+   * `synced` only when the peer is known to hold everything this device holds and this device
+   * everything the peer is known to hold (state vectors compared), with nothing from it waiting.
+   */
   readonly state: PeerState;
+  /** `outpost` once it said hello, `stock` for a y-webrtc client (or an older Outpost). */
+  readonly kind: 'unknown' | 'outpost' | 'stock';
+  /** Changes (Yjs clocks) this device holds that the peer is not known to hold. */
+  readonly theyLack: number;
+  /** Changes the peer is known to hold that this device lacks (still coming, or unreceivable). */
+  readonly weLack: number;
+  /**
+   * Of `weLack`, changes this peer cannot send us: a stock y-webrtc peer whose changes by one
+   * author exceed what its WebRTC stack sends in one message (256 KiB).
+   */
+  readonly unreceivable: number;
+  /** Updates from this peer waiting for changes they depend on. */
+  readonly pendingUpdates: number;
   /** The awareness client ids this peer announced (one per device/window). */
   readonly clients: readonly number[];
   readonly connectedAt: number | null;
@@ -115,8 +170,6 @@ export interface WireStats {
   readonly undecryptable: number;
 }
 
-/** A peer sending more than this before we have applied it is flooding; it is disconnected. */
-const MAX_INBOUND_QUEUE_BYTES = 64 * 1024 * 1024;
 /** Unreadable messages tolerated from one peer before it is disconnected. */
 const MAX_BAD_MESSAGES = 20;
 /** Data-channel buffer above which we wait before sending more. */
@@ -236,6 +289,21 @@ export abstract class PeerEndpoint {
   answeringStep1 = false;
   readonly clients = new Set<number>();
   readonly reassembler = new Reassembler();
+  /**
+   * Decided by the first message: Outpost's hello, or anything else (a stock y-webrtc client,
+   * whose first message is its state vector).
+   */
+  kind: 'unknown' | 'outpost' | 'stock' = 'unknown';
+  /** What the peer is known to hold: its state vectors, and every update it sent us. */
+  readonly known = new Map<number, number>();
+  /** Updates from the peer whose dependencies have not arrived. */
+  readonly pending = new PendingUpdates();
+  /** A stock peer's state, asked for in pieces. */
+  fetch: PieceFetch | null = null;
+  /** An Outpost peer was asked for everything (a gap showed) and has not answered yet. */
+  gapAsked = false;
+  /** The state vector last announced to the peer with a have message. */
+  haveSent: Uint8Array | null = null;
 
   constructor(readonly id: string) {}
 
@@ -287,7 +355,12 @@ class PeerConn extends PeerEndpoint {
   /** Queues a message (chunked if large) and sends as fast as the data channel drains. */
   override send(message: Uint8Array, onSent?: () => void): void {
     if (this.closed) return;
-    for (const frame of toFrames(message, this.nextMessageId++)) {
+    // A stock y-webrtc peer cannot reassemble chunk frames, but its stack takes 256 KiB at once.
+    const frames =
+      this.kind === 'stock' && message.length <= STOCK_MAX_MESSAGE_BYTES
+        ? [message]
+        : toFrames(message, this.nextMessageId++);
+    for (const frame of frames) {
       this.queue.push(frame);
       this.queuedBytes += frame.length;
     }
@@ -365,6 +438,12 @@ export class PeerSync {
   private statusTimer: ReturnType<typeof setTimeout> | null = null;
   private shared: Map<number, number>;
   private readonly sharedListeners = new Set<(stateVector: Uint8Array) => void>();
+  private readonly budget: InboundBudget<PeerEndpoint>;
+  private readonly pendingLimits: PendingLimits | undefined;
+  private readonly fetchMemory = new PieceFetchMemory();
+  private haveTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Peers with updates waiting for their dependencies. */
+  private readonly holding = new Set<PeerEndpoint>();
   private wire = {
     bytesOut: 0,
     bytesIn: 0,
@@ -389,6 +468,8 @@ export class PeerSync {
     this.antiEntropyMs = options.antiEntropyMs ?? 60_000;
     this.log = options.log ?? (() => {});
     this.signalingUrls = [...new Set(options.signaling ?? [])];
+    this.budget = new InboundBudget(options.inboundLimits);
+    this.pendingLimits = options.pendingLimits;
     this.shared = options.sharedStateVector
       ? safeDecodeStateVector(options.sharedStateVector)
       : new Map();
@@ -452,6 +533,7 @@ export class PeerSync {
   }
 
   status(): PeerSyncStatus {
+    const ours = stateVectorOf(this.doc);
     return {
       online: this.shouldConnect,
       signaling: [...this.sockets.values()].map((socket) => ({
@@ -460,7 +542,7 @@ export class PeerSync {
       })),
       peers: [...this.conns.values()].map((conn) => ({
         id: conn.id,
-        state: conn.state,
+        ...this.syncState(conn, ours),
         clients: [...conn.clients],
         connectedAt: conn.connectedAt,
         lastSyncedAt: conn.lastSyncedAt,
@@ -487,7 +569,7 @@ export class PeerSync {
    * a connected peer); persist it to show what is still unshared after a restart.
    */
   sharedStateVector(): Uint8Array {
-    return encodeStateVectorFromMap(this.shared);
+    return encodeStateVector(this.shared);
   }
 
   onShared(listener: (stateVector: Uint8Array) => void): () => void {
@@ -505,7 +587,7 @@ export class PeerSync {
     for (const [client, clock] of local)
       items += Math.max(0, clock - (this.shared.get(client) ?? 0));
     if (items === 0) return { items: 0, bytes: 0 };
-    const diff = Y.encodeStateAsUpdate(this.doc, encodeStateVectorFromMap(this.shared));
+    const diff = Y.encodeStateAsUpdate(this.doc, encodeStateVector(this.shared));
     return { items, bytes: diff.length };
   }
 
@@ -517,6 +599,7 @@ export class PeerSync {
     this.awareness.off('update', this.onAwarenessUpdate);
     if (this.draining) clearTimeout(this.draining);
     if (this.statusTimer) clearTimeout(this.statusTimer);
+    if (this.haveTimer) clearTimeout(this.haveTimer);
     this.listeners.clear();
     this.sharedListeners.clear();
   }
@@ -636,11 +719,7 @@ export class PeerSync {
   onPeerConnect(conn: PeerConn): void {
     conn.state = 'connected';
     conn.connectedAt = this.now();
-    const step1 = encoding.createEncoder();
-    encoding.writeVarUint(step1, MESSAGE_SYNC);
-    encoding.writeVarUint(step1, SYNC_STEP1);
-    encoding.writeVarUint8Array(step1, Y.encodeStateVector(this.doc));
-    conn.send(encoding.toUint8Array(step1));
+    this.beginSync(conn);
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) conn.send(this.awarenessMessage(states));
     this.scheduleStatus();
@@ -655,19 +734,16 @@ export class PeerSync {
     if (data.length === 0) return; // stock y-webrtc answers a message it does not know with nothing
     const result = conn.reassembler.push(data);
     if (result.kind === 'pending') {
-      if (conn.inboundBytes + conn.reassembler.pendingBytes > MAX_INBOUND_QUEUE_BYTES)
-        this.reject(conn, 'sent more than it lets us apply', true);
+      this.accountInbound(conn);
       return;
     }
     if (result.kind === 'invalid') {
+      this.accountInbound(conn);
       this.reject(conn, result.reason);
       return;
     }
     conn.inboundBytes += result.message.length;
-    if (conn.inboundBytes > MAX_INBOUND_QUEUE_BYTES) {
-      this.reject(conn, 'sent more than it lets us apply', true);
-      return;
-    }
+    if (!this.accountInbound(conn)) return;
     this.inbound.push({ conn, message: result.message });
     this.draining ??= setTimeout(this.drain, 0);
   }
@@ -694,6 +770,7 @@ export class PeerSync {
   private dropConn(conn: PeerEndpoint): void {
     if (this.conns.get(conn.id) === conn) this.conns.delete(conn.id);
     conn.destroy();
+    this.releaseInbound(conn);
     const clients = [...conn.clients].filter((client) => client !== this.doc.clientID);
     if (clients.length > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, clients, conn);
@@ -712,15 +789,57 @@ export class PeerSync {
 
   // ---- applying what peers send -----------------------------------------------------------
 
+  /**
+   * Opens the sync on a new connection. Outpost says hello first and sends its state vector only
+   * to a peer that says hello too: a stock y-webrtc peer answers a state vector with everything
+   * it has that we lack in one message, which its WebRTC stack refuses to send past 256 KiB
+   * (pieceFetch.ts); such a peer's own first message is its state vector, after which we ask it
+   * for its state in pieces.
+   */
+  private beginSync(conn: PeerEndpoint): void {
+    const hello = encoding.createEncoder();
+    encoding.writeVarUint(hello, MESSAGE_HELLO);
+    encoding.writeVarUint(hello, HELLO_VERSION);
+    conn.send(encoding.toUint8Array(hello));
+  }
+
+  /**
+   * Records what `conn` makes us hold and drops whichever peer the inbound budget says must go.
+   * Returns false when that was `conn`.
+   */
+  private accountInbound(conn: PeerEndpoint): boolean {
+    const over = this.budget.update(conn, {
+      reassembling: conn.reassembler.pendingBytes,
+      queued: conn.inboundBytes,
+      pending: conn.pending.bytes,
+    });
+    if (!over) return true;
+    this.reject(over.key, over.reason, true);
+    return over.key !== conn;
+  }
+
+  private releaseInbound(conn: PeerEndpoint): void {
+    this.budget.forget(conn);
+    conn.pending.clear();
+    this.holding.delete(conn);
+  }
+
   private readonly drain = (): void => {
     this.draining = null;
     const started = performance.now();
     let updates: Array<{ conn: PeerEndpoint; update: Uint8Array }> = [];
     let batchBytes = 0;
+    // What the document will hold once the batch is applied: an update is held back when it
+    // continues from a clock beyond this.
+    let reach: Map<number, number> | null = null;
+    const fetching = new Set<PeerEndpoint>();
     const flush = () => {
       if (updates.length > 0) this.applyRemote(updates);
       updates = [];
       batchBytes = 0;
+      reach = null;
+      for (const conn of fetching) this.continueFetch(conn);
+      fetching.clear();
     };
     // The clock is read after each message and each applied batch, so the time box covers the
     // applying (the costly part), not only the decoding.
@@ -734,21 +853,44 @@ export class PeerSync {
       const { conn, message } = this.inbound.shift()!;
       conn.inboundBytes -= message.length;
       if (conn.closed) continue;
+      this.accountInbound(conn);
       try {
         const decoder = decoding.createDecoder(message);
         const type = decoding.readVarUint(decoder);
+        if (conn.kind === 'unknown') {
+          if (type === MESSAGE_HELLO) {
+            conn.kind = 'outpost';
+            this.sendStep1(conn, Y.encodeStateVector(this.doc));
+            continue;
+          }
+          conn.kind = 'stock';
+          conn.fetch = new PieceFetch(conn.id, this.fetchMemory);
+        }
         if (type === MESSAGE_SYNC) {
           const step = decoding.readVarUint(decoder);
           const payload = decoding.readVarUint8Array(decoder);
           if (step === SYNC_STEP1) {
             flush();
+            this.learn(conn, Y.decodeStateVector(payload));
             this.answerStep1(conn, payload);
+            if (conn.kind === 'stock') this.requestMissing(conn);
           } else if (step === SYNC_STEP2 || step === SYNC_UPDATE) {
-            updates.push({ conn, update: payload });
-            batchBytes += payload.length;
-            if (step === SYNC_STEP2 && conn.state !== 'synced') conn.state = 'synced';
+            const meta = readUpdateMeta(payload);
+            this.learn(conn, meta.to);
             conn.lastSyncedAt = this.now();
-            if (updates.length >= MAX_BATCH_UPDATES || batchBytes >= MAX_BATCH_BYTES) flush();
+            if (step === SYNC_STEP2) {
+              conn.gapAsked = false;
+              if (conn.fetch?.onReply(meta) === 'next') fetching.add(conn);
+            }
+            reach ??= stateVectorOf(this.doc);
+            if (dependenciesMet(meta, reach)) {
+              raise(reach, meta.to);
+              updates.push({ conn, update: payload });
+              batchBytes += payload.length;
+              if (updates.length >= MAX_BATCH_UPDATES || batchBytes >= MAX_BATCH_BYTES) flush();
+            } else {
+              this.holdPending(conn, payload, meta);
+            }
           } else {
             this.reject(conn, 'unknown sync step');
           }
@@ -760,6 +902,8 @@ export class PeerSync {
           );
         } else if (type === MESSAGE_QUERY_AWARENESS) {
           conn.send(this.awarenessMessage([...this.awareness.getStates().keys()]));
+        } else if (type === MESSAGE_HAVE) {
+          this.learn(conn, Y.decodeStateVector(decoding.readVarUint8Array(decoder)));
         }
         // Other types (y-webrtc's BroadcastChannel ones, future extensions) are ignored.
       } catch {
@@ -771,6 +915,64 @@ export class PeerSync {
     if (this.inbound.length > 0) this.draining = setTimeout(this.drain, 0);
   };
 
+  /** The peer holds `stateVector`: so at least one peer holds what it covers of ours. */
+  private learn(conn: PeerEndpoint, stateVector: StateVector): void {
+    if (raise(conn.known, stateVector)) this.markShared(conn.known);
+  }
+
+  /**
+   * Keeps an update whose dependencies have not arrived out of Yjs (whose own pending store is
+   * quadratic) and asks the peer for the gap; a peer past its pending limits is dropped.
+   */
+  private holdPending(conn: PeerEndpoint, update: Uint8Array, meta: UpdateMeta): void {
+    if (!conn.pending.hold(update, meta, this.pendingLimits)) {
+      this.reject(
+        conn,
+        `sent more updates that depend on changes it never sent than we hold (${conn.pending.count} updates, ${conn.pending.bytes} bytes waiting)`,
+        true,
+      );
+      return;
+    }
+    this.holding.add(conn);
+    if (this.accountInbound(conn)) this.requestMissing(conn);
+  }
+
+  /** Asks a peer for what it holds and we lack: all of it from Outpost, in pieces from others. */
+  private requestMissing(conn: PeerEndpoint): void {
+    if (conn.closed) return;
+    if (conn.kind === 'outpost') {
+      if (conn.gapAsked) return;
+      conn.gapAsked = true;
+      this.sendStep1(conn, Y.encodeStateVector(this.doc));
+    } else if (conn.kind === 'stock' && conn.fetch) {
+      const request = conn.fetch.start(stateVectorOf(this.doc), conn.known);
+      if (request) this.askPiece(conn, request);
+    }
+  }
+
+  private continueFetch(conn: PeerEndpoint): void {
+    if (conn.closed || !conn.fetch) return;
+    const request = conn.fetch.next(stateVectorOf(this.doc), conn.known);
+    if (request) this.askPiece(conn, request);
+    this.scheduleStatus();
+  }
+
+  /** One request of a fetch in pieces, then the probe that tells us whether it was answered. */
+  private askPiece(conn: PeerEndpoint, request: PieceRequest): void {
+    const ours = stateVectorOf(this.doc);
+    this.sendStep1(conn, encodeStateVector(pieceStateVector(request.clients, ours, conn.known)));
+    // The probe claims everything we know the peer or we hold, so its answer stays small.
+    this.sendStep1(conn, encodeStateVector(pieceStateVector([], ours, conn.known)));
+  }
+
+  private sendStep1(conn: PeerEndpoint, stateVector: Uint8Array): void {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    encoding.writeVarUint(encoder, SYNC_STEP1);
+    encoding.writeVarUint8Array(encoder, stateVector);
+    conn.send(encoding.toUint8Array(encoder));
+  }
+
   private answerStep1(conn: PeerEndpoint, stateVector: Uint8Array): void {
     // A peer asking again before our answer left (or asking in a loop) gets one answer for its
     // latest state vector once the previous one is sent: each answer may be the whole workspace.
@@ -779,17 +981,31 @@ export class PeerSync {
       conn.pendingStep1 = stateVector;
       return;
     }
-    const update = Y.encodeStateAsUpdate(this.doc, stateVector);
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MESSAGE_SYNC);
-    encoding.writeVarUint(encoder, SYNC_STEP2);
-    encoding.writeVarUint8Array(encoder, update);
-    const sent = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+    let updates: readonly Uint8Array[];
+    if (conn.kind === 'stock') {
+      // Pieces it can take whole; the message header is at most 7 bytes.
+      const answer = answerInPieces(
+        this.doc,
+        Y.decodeStateVector(stateVector),
+        STOCK_MAX_MESSAGE_BYTES - 8,
+      );
+      if (answer.unsendable.length > 0)
+        this.log(
+          `Peer ${conn.id.slice(0, 8)} (a y-webrtc client) cannot receive the changes of ${answer.unsendable.length} device(s): each is over 256 KiB.`,
+        );
+      updates = answer.updates;
+    } else {
+      updates = [Y.encodeStateAsUpdate(this.doc, stateVector)];
+    }
     conn.answeringStep1 = true;
-    conn.send(encoding.toUint8Array(encoder), () => {
+    updates.forEach((update, index) => {
+      if (index < updates.length - 1) conn.send(syncMessage(SYNC_STEP2, update));
+    });
+    // Handing the answer to the channel says nothing about its arrival (a stock peer ignores the
+    // chunk frames of a large one): what the peer holds is learned only from the peer.
+    conn.send(syncMessage(SYNC_STEP2, updates.at(-1)!), () => {
       conn.answeringStep1 = false;
       conn.lastSyncedAt = this.now();
-      this.markShared(sent);
       const next = conn.pendingStep1;
       conn.pendingStep1 = null;
       if (next && !conn.closed && !this.destroyed) {
@@ -804,7 +1020,35 @@ export class PeerSync {
 
   /** Applies a batch of remote updates in one transaction (one UI refresh), isolating bad ones. */
   private applyRemote(batch: ReadonlyArray<{ conn: PeerEndpoint; update: Uint8Array }>): void {
-    const before = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+    const before = stateVectorOf(this.doc);
+    this.applyBatch(batch);
+    // Updates held for their dependencies that the batch completed, in order, as often as one
+    // completes another peer's.
+    for (let released = true; released;) {
+      released = false;
+      const ours = stateVectorOf(this.doc);
+      for (const conn of this.holding) {
+        if (conn.closed) continue;
+        const ready = conn.pending.takeReady(ours);
+        if (conn.pending.count === 0) this.holding.delete(conn);
+        if (ready.length === 0) continue;
+        released = true;
+        this.applyBatch(ready.map((update) => ({ conn, update })));
+        this.accountInbound(conn);
+      }
+    }
+    const after = stateVectorOf(this.doc);
+    const received = new Map<number, number>();
+    for (const [client, clock] of after) {
+      if (clock > (before.get(client) ?? 0)) received.set(client, clock);
+    }
+    if (received.size > 0) {
+      this.markShared(received);
+      this.scheduleHave();
+    }
+  }
+
+  private applyBatch(batch: ReadonlyArray<{ conn: PeerEndpoint; update: Uint8Array }>): void {
     let merged: Uint8Array | null = null;
     if (batch.length > 1) {
       try {
@@ -829,12 +1073,50 @@ export class PeerSync {
         }
       }
     }
-    const after = Y.decodeStateVector(Y.encodeStateVector(this.doc));
-    const received = new Map<number, number>();
-    for (const [client, clock] of after) {
-      if (clock > (before.get(client) ?? 0)) received.set(client, clock);
-    }
-    if (received.size > 0) this.markShared(received);
+  }
+
+  /** Tells Outpost peers what we hold now (at most every 200 ms), so they know what arrived. */
+  private scheduleHave(): void {
+    if (this.haveTimer || this.destroyed) return;
+    this.haveTimer = setTimeout(() => {
+      this.haveTimer = null;
+      const stateVector = Y.encodeStateVector(this.doc);
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MESSAGE_HAVE);
+      encoding.writeVarUint8Array(encoder, stateVector);
+      const message = encoding.toUint8Array(encoder);
+      for (const conn of this.conns.values()) {
+        if (conn.kind !== 'outpost' || sameBytes(conn.haveSent, stateVector)) continue;
+        conn.haveSent = stateVector;
+        conn.send(message);
+      }
+    }, 200);
+  }
+
+  /** @internal Where a peer stands: see {@link PeerInfo} (tests read it for their own peers). */
+  syncState(
+    conn: PeerEndpoint,
+    ours: StateVector = stateVectorOf(this.doc),
+  ): Pick<PeerInfo, 'state' | 'kind' | 'theyLack' | 'weLack' | 'unreceivable' | 'pendingUpdates'> {
+    const theyLack = missingClocks(conn.known, ours);
+    const weLack = missingClocks(ours, conn.known);
+    let unreceivable = 0;
+    for (const client of conn.fetch?.unreceivable ?? [])
+      unreceivable += Math.max(0, (conn.known.get(client) ?? 0) - (ours.get(client) ?? 0));
+    const synced =
+      conn.state !== 'connecting' &&
+      conn.kind !== 'unknown' &&
+      theyLack === 0 &&
+      weLack === 0 &&
+      conn.pending.count === 0;
+    return {
+      state: synced ? 'synced' : conn.state === 'connecting' ? 'connecting' : 'connected',
+      kind: conn.kind,
+      theyLack,
+      weLack,
+      unreceivable,
+      pendingUpdates: conn.pending.count,
+    };
   }
 
   private markShared(stateVector: ReadonlyMap<number, number>): void {
@@ -866,13 +1148,9 @@ export class PeerSync {
     encoding.writeVarUint(encoder, SYNC_UPDATE);
     encoding.writeVarUint8Array(encoder, update);
     const message = encoding.toUint8Array(encoder);
-    const sent = Y.decodeStateVector(Y.encodeStateVector(this.doc));
-    for (const conn of connected) {
-      conn.send(message, () => {
-        conn.lastSyncedAt = this.now();
-        this.markShared(sent);
-      });
-    }
+    // Shared only once a peer says it holds it (its have message or state vector): a message
+    // handed to a channel can still be lost (a stock peer ignores chunk frames).
+    for (const conn of connected) conn.send(message, () => (conn.lastSyncedAt = this.now()));
   };
 
   private readonly onAwarenessUpdate = (
@@ -902,15 +1180,15 @@ export class PeerSync {
     return encoding.toUint8Array(encoder);
   }
 
-  /** Sends our state vector again so each peer returns anything we are missing. */
+  /**
+   * Sends our state vector again so each Outpost peer returns anything we are missing (and
+   * learns what we hold); a stock peer is asked in pieces for what it is known to hold beyond us.
+   */
   private compareWithPeers(): void {
     for (const conn of this.conns.values()) {
       if (conn.state === 'connecting') continue;
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, MESSAGE_SYNC);
-      encoding.writeVarUint(encoder, SYNC_STEP1);
-      encoding.writeVarUint8Array(encoder, Y.encodeStateVector(this.doc));
-      conn.send(encoding.toUint8Array(encoder));
+      if (conn.kind === 'outpost') this.sendStep1(conn, Y.encodeStateVector(this.doc));
+      else if (conn.kind === 'stock') this.requestMissing(conn);
     }
   }
 
@@ -924,20 +1202,14 @@ export class PeerSync {
   }
 }
 
-function safeDecodeStateVector(encoded: Uint8Array): Map<number, number> {
-  try {
-    return Y.decodeStateVector(encoded);
-  } catch {
-    return new Map();
-  }
+function sameBytes(a: Uint8Array | null, b: Uint8Array): boolean {
+  return a !== null && a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
-function encodeStateVectorFromMap(stateVector: ReadonlyMap<number, number>): Uint8Array {
+function syncMessage(step: number, payload: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, stateVector.size);
-  for (const [client, clock] of stateVector) {
-    encoding.writeVarUint(encoder, client);
-    encoding.writeVarUint(encoder, clock);
-  }
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  encoding.writeVarUint(encoder, step);
+  encoding.writeVarUint8Array(encoder, payload);
   return encoding.toUint8Array(encoder);
 }

@@ -22,6 +22,19 @@ export const MESSAGE_QUERY_AWARENESS = 3;
 /** y-webrtc's BroadcastChannel peer id announcement; never sent over data channels. */
 export const MESSAGE_BC_PEER_ID = 4;
 export const MESSAGE_CHUNK = 100;
+/**
+ * Outpost's first message on a new connection (`varUint 101 · varUint version`): it tells the
+ * other side that this peer reassembles chunk frames and sends {@link MESSAGE_HAVE}. A stock
+ * y-webrtc client answers it with an empty message; its own first message is its state vector.
+ */
+export const MESSAGE_HELLO = 101;
+export const HELLO_VERSION = 1;
+/**
+ * "This is what I hold now" (`varUint 102 · varUint8Array stateVector`), sent only to peers that
+ * said hello, after applying changes; never answered. It is how a peer learns that what it sent
+ * arrived, so "in sync" is known rather than assumed.
+ */
+export const MESSAGE_HAVE = 102;
 
 /** Largest frame put on a data channel: the size every WebRTC implementation accepts. */
 export const MAX_FRAME_BYTES = 64 * 1024;

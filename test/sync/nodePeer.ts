@@ -100,6 +100,8 @@ const handlers: Record<string, (command: Command) => unknown> = {
       iceServers: [],
       wrtc,
       WebSocket: WebSocket as unknown as WebSocketConstructor,
+      // On stderr, which a failing test shows.
+      log: (message) => process.stderr.write(`${message}\n`),
     });
     return sync.peerId;
   },
@@ -160,6 +162,14 @@ const handlers: Record<string, (command: Command) => unknown> = {
       .map((state) => (state as { user?: { name?: string } }).user?.name)
       .filter(Boolean),
   status: () => sync?.status(),
+  /** Waits until every change made here is known to have reached a peer. */
+  async waitShared(command) {
+    const ok = await waitFor(
+      () => sync?.unshared().items === 0,
+      Number(command.timeoutMs ?? 20_000),
+    );
+    return { ok, unshared: sync?.unshared() };
+  },
   wire: () => sync?.wireStats(),
   unshared: () => sync?.unshared(),
   disconnect() {

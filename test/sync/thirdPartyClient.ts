@@ -65,6 +65,33 @@ function titles(): string[] {
   return out.sort();
 }
 
+/** A note in the documented layout (§1.4), its body one paragraph of text. */
+function writeNote(target: Y.Doc, title: string, body: string): string {
+  const id = randomBytes(16).toString('base64url').slice(0, 22);
+  const now = Date.now();
+  target.transact(() => {
+    const note = new Y.Map<unknown>();
+    target.getMap('notes').set(id, note);
+    note.set('title', title);
+    note.set('pinned', false);
+    note.set('tags', new Y.Map());
+    const fragment = new Y.XmlFragment();
+    note.set('body', fragment);
+    const paragraph = new Y.XmlElement('paragraph');
+    fragment.insert(0, [paragraph]);
+    const text = new Y.XmlText();
+    paragraph.insert(0, [text]);
+    text.insert(0, body);
+    note.set('createdAt', now);
+    note.set('createdBy', 'third-party-member');
+    note.set('updatedAt', now);
+    note.set('updatedBy', 'third-party-member');
+    note.set('archived', false);
+    note.set('deletedAt', null);
+  }, 'third-party');
+  return id;
+}
+
 const handlers: Record<string, (command: Record<string, unknown>) => unknown> = {
   start(command) {
     const invite = decodeInvite(String(command.invite));
@@ -81,23 +108,21 @@ const handlers: Record<string, (command: Record<string, unknown>) => unknown> = 
     return { room, workspaceId: invite.id, name: invite.name };
   },
   addNote(command) {
-    const id = randomBytes(16).toString('base64url').slice(0, 22);
-    const now = Date.now();
-    doc.transact(() => {
-      const note = new Y.Map<unknown>();
-      doc.getMap('notes').set(id, note);
-      note.set('title', String(command.title));
-      note.set('pinned', false);
-      note.set('tags', new Y.Map());
-      note.set('body', new Y.XmlFragment());
-      note.set('createdAt', now);
-      note.set('createdBy', 'third-party-member');
-      note.set('updatedAt', now);
-      note.set('updatedBy', 'third-party-member');
-      note.set('archived', false);
-      note.set('deletedAt', null);
-    }, 'third-party');
-    return id;
+    return writeNote(doc, String(command.title), String(command.body ?? ''));
+  },
+  /**
+   * Notes written on other devices (one Yjs client each) that reached this one, as a stock
+   * client holds them after syncing with teammates: `sizes[i]` characters of body by device i.
+   */
+  fillAuthors(command) {
+    (command.sizes as number[]).forEach((size, i) => {
+      const device = new Y.Doc();
+      let body = '';
+      while (body.length < size) body += Math.random().toString(36).slice(2);
+      writeNote(device, `device ${i}`, body.slice(0, size));
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(device), 'third-party');
+    });
+    return Y.encodeStateAsUpdate(doc).length;
   },
   titles: () => titles(),
   async waitTitles(command) {

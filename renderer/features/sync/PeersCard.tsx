@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useAppStore } from '../../store';
 import type { PeerView, PresenceEntry } from '../../store/syncSlice';
 import { timeAgo } from '../../components/time';
+import { peerProgress } from './peerProgress';
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -68,6 +69,7 @@ export function PeersCard() {
         <ul className="peer-list" aria-label="Connected peers">
           {team.peers.map((peer) => {
             const person = peer.people[0];
+            const progress = peerProgress(peer);
             return (
               <li key={peer.id}>
                 <span
@@ -94,6 +96,13 @@ export function PeersCard() {
                       ? ` · ${formatBytes(peer.queuedBytes)} still sending`
                       : ''}
                   </span>
+                  {progress ? (
+                    <span
+                      className={`record-meta peer-progress${peer.unreceivable > 0 ? ' blocked' : ''}`}
+                    >
+                      {progress}
+                    </span>
+                  ) : null}
                 </span>
               </li>
             );
