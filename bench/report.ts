@@ -96,6 +96,6 @@ export function scalingResult(
     value: growthExponent(points),
     unit: 'exponent',
     ...(target ? { target } : {}),
-    note: `${what}; fitted k in time ∝ size^k over ${shown}`,
+    note: `${what}; fitted k in value ∝ size^k over ${shown}`,
   };
 }
