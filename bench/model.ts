@@ -1,22 +1,25 @@
 /**
  * The workspace model against bare Yjs doing the same edits: the model adds validation, ids,
  * attribution and origins, and this measures what that costs. Runs are interleaved and the median
- * of several is reported, since the machine is shared and noisy.
+ * of several is reported, since the machine is shared and noisy. model.write.scaling repeats the
+ * writes at 1,000, 4,000 and 16,000 notes and prints the fitted growth exponent (1 = linear).
  */
 import * as Y from 'yjs';
 import { notes } from '../shared/model';
-import { median, type BenchResult } from './report';
+import { growthExponent, median, scalingResult, type BenchResult } from './report';
 
 const RECORDS = 2_000;
 const RUNS = 7;
+const SCALING_RECORDS = [1_000, 4_000, 16_000] as const;
+const SCALING_RUNS = 3;
 const ctx = { actor: 'bench-member', now: () => 1_700_000_000_000 };
 
-function bareWrite(): { ms: number; doc: Y.Doc } {
+function bareWrite(records = RECORDS): { ms: number; doc: Y.Doc } {
   const doc = new Y.Doc();
   const root = doc.getMap<Y.Map<unknown>>('notes');
   const started = performance.now();
   const ids: string[] = [];
-  for (let i = 0; i < RECORDS; i++) {
+  for (let i = 0; i < records; i++) {
     const id = `note-${i.toString(36).padStart(8, '0')}`;
     ids.push(id);
     doc.transact(() => {
@@ -45,11 +48,11 @@ function bareWrite(): { ms: number; doc: Y.Doc } {
   return { ms: performance.now() - started, doc };
 }
 
-function modelWrite(): { ms: number; doc: Y.Doc } {
+function modelWrite(records = RECORDS): { ms: number; doc: Y.Doc } {
   const doc = new Y.Doc();
   const started = performance.now();
   const ids: string[] = [];
-  for (let i = 0; i < RECORDS; i++) {
+  for (let i = 0; i < records; i++) {
     const created = notes.create(doc, ctx, { title: `Note ${i}` });
     if (!created.ok) throw new Error(created.error.message);
     ids.push(created.value.id);
@@ -103,6 +106,21 @@ export function benchModel(): BenchResult[] {
     reads.bare.push(bareRead(bare.doc));
     reads.model.push(modelRead(model.doc));
   }
+  // How writes grow with the workspace: the same create + rename at three sizes, interleaved
+  // with bare Yjs, medians of three runs each.
+  const series = SCALING_RECORDS.map((records) => {
+    const model: number[] = [];
+    const bare: number[] = [];
+    // The first run at a size is left out: it pays for the collection of the previous size's docs.
+    for (let run = 0; run <= SCALING_RUNS; run++) {
+      const b = bareWrite(records).ms;
+      const m = modelWrite(records).ms;
+      if (run === 0) continue;
+      bare.push(b);
+      model.push(m);
+    }
+    return { records, model: median(model), bare: median(bare) };
+  });
   const edits = RECORDS * 2;
   const write = { model: median(writes.model), bare: median(writes.bare) };
   const read = { model: median(reads.model), bare: median(reads.bare) };
@@ -121,6 +139,14 @@ export function benchModel(): BenchResult[] {
       unit: 'edits/s',
       baseline: edits / (write.bare / 1000),
     },
+    scalingResult(
+      'model.write.scaling',
+      `create + rename of ${SCALING_RECORDS.join(', ')} notes through the model, medians of ${SCALING_RUNS} (bare Yjs k ${growthExponent(
+        series.map((point) => [point.records, point.bare] as const),
+      ).toFixed(2)})`,
+      series.map((point) => [point.records, point.model] as const),
+      'ms',
+    ),
     {
       id: 'model.read.ratio',
       value: read.model,

@@ -60,3 +60,42 @@ export async function writeResults(
   const plain = results.map(({ note: _note, ...rest }) => rest);
   await writeFile(file, `${JSON.stringify(plain, null, 2)}\n`);
 }
+
+/**
+ * The growth exponent k of value ≈ c · size^k: the least-squares slope of log(value) over
+ * log(size). 1 is linear; under 1 grows slower than the data, over 1 faster.
+ */
+export function growthExponent(
+  points: ReadonlyArray<readonly [size: number, value: number]>,
+): number {
+  const xs = points.map(([size]) => Math.log(size));
+  const ys = points.map(([, value]) => Math.log(value));
+  const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+  const mx = mean(xs);
+  const my = mean(ys);
+  let covariance = 0;
+  let variance = 0;
+  xs.forEach((x, i) => {
+    covariance += (x - mx) * (ys[i]! - my);
+    variance += (x - mx) ** 2;
+  });
+  return covariance / variance;
+}
+
+/** A scaling series as one figure: the fitted exponent, the points in its note. */
+export function scalingResult(
+  id: string,
+  what: string,
+  points: ReadonlyArray<readonly [size: number, value: number]>,
+  unit: string,
+  target?: string,
+): BenchResult {
+  const shown = points.map(([size, value]) => `${size}: ${format(value)} ${unit}`).join(', ');
+  return {
+    id,
+    value: growthExponent(points),
+    unit: 'exponent',
+    ...(target ? { target } : {}),
+    note: `${what}; fitted k in value ∝ size^k over ${shown}`,
+  };
+}

@@ -10,6 +10,11 @@
  * - sync.pending1k.ms: one peer sends 1,000 one-item updates whose first arrives last, through the
  *   provider's message handler; time until all are applied. Baseline: bare Yjs applying the same
  *   updates in the same order (its pending store re-merges them on every update).
+}
+
+ * - sync.mesh6.ratio: six peers, each with its own 50 offline notes, go online at once; time until
+ *   all six hold all 300 notes. Baseline: six stock y-webrtc providers doing the same in the same
+ *   run, interleaved (it was sync.mesh6.ms, with no baseline).
  *
  * WebRTC needs an interface with a default route: run as root and the suite re-runs itself in a
  * private network namespace (../shared/docs/TESTING.md); otherwise it reports why it was skipped.
@@ -17,10 +22,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
+import type { WebrtcProvider } from 'y-webrtc';
 import { notes } from '../shared/model';
 import {
   createWorkspaceSecrets,
@@ -34,6 +40,8 @@ import { startSignalingServer } from '../electron/main/signaling/server';
 import { median, type BenchResult } from './report';
 
 const RUNS = 3;
+/** More runs for the mesh: its two sides are close and each run is short. */
+const MESH_RUNS = 5;
 const ctx = { actor: 'bench-member' };
 
 interface Peer {
@@ -183,6 +191,59 @@ async function pendingUpdates(count: number): Promise<{ ms: number; baselineMs: 
   return { ms, baselineMs };
 }
 
+const Y_WEBRTC = pathToFileURL(
+  path.resolve(
+    path.dirname(fileURLToPath(import.meta.url)),
+    '../node_modules/y-webrtc/src/y-webrtc.js',
+  ),
+).href;
+let stockInstances = 0;
+
+/**
+ * The baseline for the mesh: stock y-webrtc's WebrtcProvider doing the same. y-webrtc allows one
+ * provider per room in a module instance (a second throws), so each peer loads its own instance of
+ * the unchanged module, as each would in its own app; they share yjs, as the app's peers do.
+ * y-webrtc also meets same-browser tabs through lib0's broadcast channel, which in one process
+ * would join every provider without WebRTC (its subscribers are module-wide). Peers on six
+ * machines never meet that way, so each room's channel subscriber is set to ignore messages
+ * before connecting, and the run checks that no peer was joined through it.
+ */
+async function stockMesh(signaling: string, size: number): Promise<number> {
+  (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
+  const wrtc: unknown = createRequire(import.meta.url)('@roamhq/wrtc');
+  const { secretKey } = createWorkspaceSecrets();
+  const roomName = await deriveRoomName(secretKey);
+  const password = await deriveSignalingPassword(secretKey);
+  const peers: Array<{ doc: Y.Doc; provider: WebrtcProvider }> = [];
+  for (let index = 0; index < size; index++) {
+    const stock = (await import(`${Y_WEBRTC}?peer=${stockInstances++}`)) as {
+      WebrtcProvider: typeof WebrtcProvider;
+    };
+    const doc = new Y.Doc();
+    const provider = new stock.WebrtcProvider(roomName, doc, {
+      signaling: [signaling],
+      password,
+      peerOpts: { wrtc, config: { iceServers: [] } },
+    });
+    provider.disconnect();
+    peers.push({ doc, provider });
+  }
+  peers.forEach((peer, index) => offlineEdits(peer.doc, 50, `S${index}`));
+  await Promise.all(peers.map((peer) => peer.provider.key));
+  for (const peer of peers) {
+    const room = peer.provider.room as unknown as { _bcSubscriber: (data: ArrayBuffer) => void };
+    room._bcSubscriber = () => {};
+  }
+  const started = performance.now();
+  for (const peer of peers) peer.provider.connect();
+  await until(() => converged(peers.map((peer) => peer.doc)));
+  const ms = performance.now() - started;
+  const overBroadcast = peers.some((peer) => (peer.provider.room?.bcConns.size ?? 0) > 0);
+  for (const peer of peers) peer.provider.destroy();
+  if (overBroadcast) throw new Error('stock y-webrtc peers met over BroadcastChannel, not WebRTC');
+  return ms;
+}
+
 async function runInside(): Promise<BenchResult[]> {
   const server = await startSignalingServer({ host: '127.0.0.1', port: 0 });
   try {
@@ -211,13 +272,28 @@ async function runInside(): Promise<BenchResult[]> {
       target: '≤ 1.5',
       note: 'data-channel bytes of the 10k reconnect ÷ size of the Yjs diffs that had to cross',
     });
-    const meshRuns = [];
-    for (let run = 0; run < RUNS; run++) meshRuns.push(await mesh(server.url, 6));
+    const meshRuns: number[] = [];
+    const stockRuns: number[] = [];
+    for (let run = 0; run < MESH_RUNS; run++) {
+      // Interleaved, and which goes first alternates.
+      if (run % 2 === 0) {
+        meshRuns.push(await mesh(server.url, 6));
+        stockRuns.push(await stockMesh(server.url, 6));
+      } else {
+        stockRuns.push(await stockMesh(server.url, 6));
+        meshRuns.push(await mesh(server.url, 6));
+      }
+    }
+    const meshMs = median(meshRuns);
+    const stockMs = median(stockRuns);
     results.push({
-      id: 'sync.mesh6.ms',
-      value: median(meshRuns),
+      id: 'sync.mesh6.ratio',
+      value: meshMs,
       unit: 'ms',
-      note: '6 peers with 50 offline notes each go online at once; until all hold all 300',
+      baseline: stockMs,
+      ratio: meshMs / stockMs,
+      target: '≤ 1.0',
+      note: `6 peers in one process, each with its own 50 offline notes, go online at once; until all hold the same state (all 300); baseline stock y-webrtc WebrtcProvider peers (same password, signaling server, iceServers []) doing the same; medians of ${MESH_RUNS} interleaved runs`,
     });
     const pendingRuns = [];
     for (let run = 0; run < RUNS; run++) pendingRuns.push(await pendingUpdates(1_000));

@@ -1,6 +1,7 @@
 /**
  * The page bench/storage.ts drives in Chromium: Outpost's durable storage and bare y-indexeddb
- * over real IndexedDB, doing the same opens, edits and loads. Exposed on window.storageBench.
+ * over real IndexedDB, doing the same sessions (edits, kills, reopens) and loads. Exposed on
+ * window.storageBench.
  */
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
@@ -20,7 +21,7 @@ async function open(mode: Mode, name: string, doc: Y.Doc) {
   }
   const storage = openDurableStorage(name, doc);
   await storage.whenLoaded;
-  return { close: () => storage.destroy(), flush: () => storage.flush() };
+  return { close: () => storage.destroy() };
 }
 
 async function bytesOf(name: string): Promise<{ rows: number; bytes: number }> {
@@ -45,49 +46,89 @@ function seed(doc: Y.Doc, count: number): string[] {
   return ids;
 }
 
-async function stateSize(mode: Mode, name: string): Promise<number> {
-  const doc = new Y.Doc();
-  const handle = await open(mode, name, doc);
-  const size = Y.encodeStateAsUpdate(doc).length;
-  await handle.close();
-  return size;
+/** Lets IndexedDB callbacks and timers run between edits (setTimeout(0) would be clamped). */
+function yieldToPage(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
+}
+
+/** Waits `ms` with the page idle, so timers that wait for a quiet spell (compaction) can run. */
+const idle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * `edits` renames over the workspace's notes, one transaction each, back to back (the page gets a
+ * turn every 50 edits): sustained editing with no quiet second, the case a compaction that waits
+ * for one never sees. Every `sampleEvery` edits the stored bytes are read; returns the largest.
+ */
+async function editBackToBack(
+  doc: Y.Doc,
+  name: string,
+  edits: number,
+  sampleEvery: number,
+): Promise<{ rows: number; bytes: number }> {
+  const ids = [...doc.getMap('notes').keys()];
+  let peak = { rows: 0, bytes: 0 };
+  for (let i = 0; i < edits; i++) {
+    const id = ids[i % ids.length]!;
+    const updated = notes.update(doc, ctx, id, { title: `Edit ${counter}.${i} of ${id}` });
+    if (!updated.ok) throw new Error(updated.error.message);
+    if (i % 50 === 49) await yieldToPage();
+    if (i % sampleEvery === sampleEvery - 1 || i === edits - 1) {
+      // A read-only transaction created now runs after every write y-indexeddb has issued, so
+      // this is what is on disk once the edits made so far are saved.
+      const stored = await bytesOf(name);
+      if (stored.bytes > peak.bytes) peak = stored;
+    }
+  }
+  return peak;
 }
 
 const bench = {
-  /** Opens and closes a workspace `cycles` times; returns stored bytes / encoded state size. */
-  async opens(mode: Mode, cycles: number, noteCount: number) {
-    const name = `bench-opens-${mode}-${counter++}`;
-    const first = new Y.Doc();
-    const handle = await open(mode, name, first);
-    seed(first, noteCount);
-    await handle.close();
-    for (let i = 0; i < cycles; i++) {
-      const doc = new Y.Doc();
-      const h = await open(mode, name, doc);
-      await h.close();
-      doc.destroy();
-    }
-    const stored = await bytesOf(name);
-    const state = await stateSize(mode, name);
-    return { ...stored, state, ratio: stored.bytes / state };
+  /**
+   * One session: opens a workspace of `noteCount` notes, makes `edits` edits back to back and
+   * never closes. Returns the peak and final stored bytes and the encoded state size.
+   */
+  async session(mode: Mode, edits: number, noteCount: number, sampleEvery: number) {
+    const name = `bench-session-${mode}-${counter++}`;
+    const doc = new Y.Doc();
+    await open(mode, name, doc);
+    seed(doc, noteCount);
+    const peak = await editBackToBack(doc, name, edits, sampleEvery);
+    const end = await bytesOf(name);
+    // The session is left open (no close, no compaction on close); the page is dropped after.
+    return { peak, end, state: Y.encodeStateAsUpdate(doc).length };
   },
 
-  /** Makes `edits` edits (one transaction each) and closes; returns stored bytes / state size. */
-  async edits(mode: Mode, edits: number, noteCount: number) {
-    const name = `bench-edits-${mode}-${counter++}`;
+  /**
+   * One session of a workspace that is killed at its end: opens `name` (seeding `noteCount`
+   * notes the first time), makes `edits` edits back to back, and returns once they are stored.
+   * The caller then crashes the page: nothing closes the storage.
+   */
+  async killedSession(mode: Mode, name: string, edits: number, noteCount: number) {
+    const doc = new Y.Doc();
+    await open(mode, name, doc);
+    if (doc.getMap('notes').size === 0) seed(doc, noteCount);
+    const peak = await editBackToBack(doc, name, edits, edits);
+    return { peak, state: Y.encodeStateAsUpdate(doc).length };
+  },
+
+  /**
+   * Reopens `name` after a kill: stored bytes right after loading, and again once the page has
+   * been idle `settleMs` (longer than either library's wait before it trims or compacts).
+   */
+  async reopen(mode: Mode, name: string, settleMs: number) {
     const doc = new Y.Doc();
     const handle = await open(mode, name, doc);
-    const ids = seed(doc, noteCount);
-    for (let i = 0; i < edits; i++) {
-      notes.update(doc, ctx, ids[i % ids.length]!, {
-        title: `Edit ${i} of ${ids[i % ids.length]}`,
-      });
-      if (i % 500 === 499) await new Promise((resolve) => setTimeout(resolve, 0));
-    }
+    const loaded = await bytesOf(name);
+    await idle(settleMs);
+    const settled = await bytesOf(name);
+    const state = Y.encodeStateAsUpdate(doc).length;
+    const notesLoaded = doc.getMap('notes').size;
     await handle.close();
-    const stored = await bytesOf(name);
-    const state = await stateSize(mode, name);
-    return { ...stored, state, ratio: stored.bytes / state };
+    return { loaded, settled, state, notes: notesLoaded };
   },
 
   /** Builds the stored rows of a workspace with `noteCount` notes, kept in memory for loads. */
