@@ -5,13 +5,9 @@
  *   diffs exchanged in memory with bare Yjs (state vector → diff → apply, both ways).
  * - sync.wire.ratio: data-channel bytes of that 10k reconnect divided by the size of the two Yjs
  *   diffs that had to cross (the physical minimum).
- * - sync.mesh6.ms: six peers, each with its own 50 offline notes, go online at once; time until all
- *   six hold all 300 notes.
  * - sync.pending1k.ms: one peer sends 1,000 one-item updates whose first arrives last, through the
  *   provider's message handler; time until all are applied. Baseline: bare Yjs applying the same
  *   updates in the same order (its pending store re-merges them on every update).
-}
-
  * - sync.mesh6.ratio: six peers, each with its own 50 offline notes, go online at once; time until
  *   all six hold all 300 notes. Baseline: six stock y-webrtc providers doing the same in the same
  *   run, interleaved (it was sync.mesh6.ms, with no baseline).
