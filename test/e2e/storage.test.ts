@@ -84,6 +84,29 @@ async function workspaceDbCount(page: Page): Promise<{ rows: number; verified: b
   });
 }
 
+/** The key of the oldest row in the workspace's `updates` store (rows before it were compacted). */
+async function oldestRowKey(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const names = (await indexedDB.databases()).map((d) => d.name ?? '');
+    const name = names.find((n) => n.startsWith('outpost-ws-'));
+    if (!name) throw new Error('no workspace database');
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(name);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    try {
+      const request = db.transaction('updates').objectStore('updates').openKeyCursor();
+      return await new Promise<number>((resolve, reject) => {
+        request.onsuccess = () => resolve(Number(request.result?.key ?? -1));
+        request.onerror = () => reject(request.error);
+      });
+    } finally {
+      db.close();
+    }
+  });
+}
+
 /**
  * The row compaction recorded: its key, the SHA-256 recorded for it and the SHA-256 of what is
  * stored under that key; `recordSha256` first replaces the recorded digest.
@@ -263,6 +286,29 @@ describe.runIf(chromiumAvailable())('durable storage in Chromium', () => {
       .toBe(true);
     await expect(workspaceDbCount(page)).resolves.toEqual({ rows: 1, verified: true });
     await expect(page.getByText(/damaged/).count()).resolves.toBe(0);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('compacts while someone types without a pause, instead of waiting for the pause', async () => {
+    app = await startApp();
+    const { page } = app;
+    await onboard(page, 'Ana');
+    await newNote(page, 'Long session');
+    await page.reload();
+    await page.getByRole('option', { name: /Long session/ }).waitFor();
+    await expect
+      .poll(() => workspaceDbCount(page), { timeout: 15_000 })
+      .toEqual({ rows: 1, verified: true });
+    const compacted = await oldestRowKey(page);
+
+    // Well past the longest wait (5 s), never pausing for the 1 s quiet a compaction waits for.
+    await page.getByRole('option', { name: /Long session/ }).click();
+    await page.getByLabel('Note body').click();
+    const started = Date.now();
+    while (Date.now() - started < 9_000) await page.keyboard.type('steady ', { delay: 20 });
+    // Read at once, before the pause after typing lets a compaction run anyway.
+    const oldest = await oldestRowKey(page);
+    expect(oldest).toBeGreaterThan(compacted);
     expect(app.errors).toEqual([]);
   });
 

@@ -96,6 +96,8 @@ export interface DurableStorageOptions {
   readonly maxRowsBetweenCompactions?: number;
   /** Quiet time before a due compaction runs. */
   readonly compactDelayMs?: number;
+  /** Longest a due compaction waits for quiet: under steady editing it runs after this anyway. */
+  readonly compactMaxWaitMs?: number;
   /** Longest stretch of loading work before the page gets to paint. */
   readonly sliceMs?: number;
   readonly now?: () => number;
@@ -158,6 +160,7 @@ export function openDurableStorage(
   const growthRatio = options.growthRatio ?? 0.5;
   const maxRows = options.maxRowsBetweenCompactions ?? 300;
   const compactDelayMs = options.compactDelayMs ?? 1000;
+  const compactMaxWaitMs = options.compactMaxWaitMs ?? 5 * compactDelayMs;
   const sliceMs = options.sliceMs ?? 40;
 
   // y-indexeddb starts on an empty stand-in document and is moved onto `doc` at once: when its
@@ -186,6 +189,7 @@ export function openDurableStorage(
   let bytesSince = 0;
   let rowsSince = 0;
   let compactTimer: ReturnType<typeof setTimeout> | null = null;
+  let compactDeadline: number | null = null;
   let checkTimer: ReturnType<typeof setTimeout> | null = null;
   let compacting: Promise<CompactionResult> | null = null;
   let save: SaveState = { state: 'saved', at: now() };
@@ -376,11 +380,18 @@ export function openDurableStorage(
 
   function scheduleCompaction(): void {
     if (destroyed) return;
+    // Each change puts a due compaction off until the edits pause, but never past its deadline:
+    // someone typing without a pause for minutes would otherwise grow the rows without bound.
+    const at = now();
+    compactDeadline ??= at + compactMaxWaitMs;
     if (compactTimer !== null) clearTimeout(compactTimer);
-    compactTimer = setTimeout(() => {
-      compactTimer = null;
-      void compact().catch((error: unknown) => console.error('Compaction failed', error));
-    }, compactDelayMs);
+    compactTimer = setTimeout(
+      () => {
+        compactTimer = null;
+        void compact().catch((error: unknown) => console.error('Compaction failed', error));
+      },
+      Math.max(0, Math.min(compactDelayMs, compactDeadline - at)),
+    );
   }
 
   function compactionDue(): boolean {
@@ -427,6 +438,7 @@ export function openDurableStorage(
   }
 
   function compact(): Promise<CompactionResult> {
+    compactDeadline = null;
     compacting ??= compactNow().finally(() => {
       compacting = null;
     });
