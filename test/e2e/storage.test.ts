@@ -19,8 +19,11 @@ import {
   onboard,
   startApp,
   launchPersistentApp,
+  storedUpdate,
   type RunningApp,
 } from './harness';
+import * as Y from 'yjs';
+import { notes } from '../../shared/model';
 
 if (!chromiumAvailable()) console.warn(SKIP_REASON);
 
@@ -309,6 +312,48 @@ describe.runIf(chromiumAvailable())('durable storage in Chromium', () => {
     // Read at once, before the pause after typing lets a compaction run anyway.
     const oldest = await oldestRowKey(page);
     expect(oldest).toBeGreaterThan(compacted);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('applies the changes a previous page left in its journal, stores them and forgets the journal', async () => {
+    app = await startApp();
+    const { page } = app;
+    await onboard(page, 'Ana');
+    await newNote(page, 'Already stored');
+    // What a page that went away before IndexedDB confirmed its last write leaves behind.
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, await storedUpdate(page));
+    const before = Y.encodeStateVector(doc);
+    const made = notes.create(doc, { actor: 'member-test1' }, { title: 'Typed before the reload' });
+    if (!made.ok) throw new Error(made.error.message);
+    const journal = Buffer.from(Y.encodeStateAsUpdate(doc, before)).toString('base64');
+    await page.evaluate(
+      async ([text]) => {
+        const name = (await indexedDB.databases())
+          .map((info) => info.name ?? '')
+          .find((candidate) => candidate.startsWith('outpost-ws-'))!;
+        localStorage.setItem(`outpost.unsaved.${name}`, text!);
+      },
+      [journal],
+    );
+    await page.reload();
+    await page.getByRole('option', { name: /Typed before the reload/ }).waitFor();
+    await page.getByRole('option', { name: /Already stored/ }).waitFor();
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          Object.keys(localStorage).filter((k) => k.startsWith('outpost.unsaved.')),
+        ),
+      )
+      .toEqual([]);
+    const stored = new Y.Doc();
+    Y.applyUpdate(stored, await storedUpdate(page));
+    expect(
+      notes
+        .list(stored)
+        .items.map((note) => note.title)
+        .sort(),
+    ).toEqual(['Already stored', 'Typed before the reload']);
     expect(app.errors).toEqual([]);
   });
 

@@ -18,6 +18,9 @@
  *   without decoding it twice.
  * - `flush()` and the save state tell when every change made so far is on disk: a read-only
  *   transaction created after y-indexeddb's write of a change completes only after that write.
+ * - Changes not yet confirmed on disk when the page goes away are also written to localStorage
+ *   (unsavedJournal.ts), because a browser may drop IndexedDB writes started while a page unloads;
+ *   the next load applies them.
  */
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
@@ -41,6 +44,10 @@ import {
   transactionDone,
   type SetAsideEntry,
 } from './idb';
+import { openUnsavedJournal } from './unsavedJournal';
+
+/** The origin of changes applied from the journal the previous page left. */
+const JOURNAL_ORIGIN = 'outpost:journal';
 
 /** The y-indexeddb 9.0.x fields this module steers (see the module comment). */
 interface YIndexeddbInternals {
@@ -194,6 +201,11 @@ export function openDurableStorage(
   let compacting: Promise<CompactionResult> | null = null;
   let save: SaveState = { state: 'saved', at: now() };
   const saveListeners = new Set<(state: SaveState) => void>();
+  const journal = openUnsavedJournal(
+    name,
+    typeof localStorage === 'undefined' ? null : localStorage,
+    typeof window === 'undefined' ? null : window,
+  );
   let changeSeq = 0;
   let flushScheduled = false;
 
@@ -325,6 +337,7 @@ export function openDurableStorage(
       ms: performance.now() - startedAt,
     };
     progress('done', rows.length, rows.length, bytesTotal, bytesTotal);
+    applyJournalLeft();
     if (rows.length - setAside.length > 1 || (rows.length > 0 && appliedAsTrusted === null))
       scheduleCompaction();
     else if (appliedAsTrusted !== null && options.applyBeforeCheck) {
@@ -456,14 +469,33 @@ export function openDurableStorage(
     });
   }
 
+  /** Applies the changes the previous page could not confirm as stored (see unsavedJournal.ts). */
+  function applyJournalLeft(): void {
+    const left = journal.left();
+    if (!left || destroyed) return;
+    try {
+      Y.applyUpdate(doc, left, JOURNAL_ORIGIN);
+    } catch (error) {
+      console.error('Could not apply the changes left unconfirmed by the last session', error);
+      journal.clearLeft();
+      return;
+    }
+    flush().then(
+      () => journal.clearLeft(),
+      () => undefined,
+    );
+  }
+
   function scheduleSaveCheck(): void {
     if (flushScheduled) return;
     flushScheduled = true;
     queueMicrotask(() => {
       flushScheduled = false;
       const seq = changeSeq;
+      const written = journal.pending();
       flush().then(
         () => {
+          journal.confirm(written);
           if (seq === changeSeq && !destroyed) setSave({ state: 'saved', at: now() });
         },
         (error: unknown) => {
@@ -479,6 +511,7 @@ export function openDurableStorage(
 
   const onUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin === persistence || destroyed) return;
+    journal.add(update);
     changeSeq++;
     bytesSince += update.length;
     rowsSince++;
@@ -513,6 +546,7 @@ export function openDurableStorage(
       if (due) await compact().catch(() => undefined);
       await compacting?.catch(() => undefined);
       destroyed = true;
+      journal.dispose();
       doc.off('update', onUpdate);
       saveListeners.clear();
       await whenLoaded.catch(() => undefined);

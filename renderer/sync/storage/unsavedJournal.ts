@@ -1,0 +1,89 @@
+/**
+ * The last-moment journal of a workspace: changes whose IndexedDB write was not yet confirmed when
+ * the page went away. Chromium may drop an IndexedDB write started while the page unloads (a
+ * reload or a window closed a moment after typing), while a localStorage write is synchronous and
+ * kept. So when the page hides for good, the unconfirmed changes are written to localStorage as one
+ * Yjs update; the next load applies it, and Yjs ignores whatever of it did reach IndexedDB.
+ */
+import * as Y from 'yjs';
+import { fromBase64, toBase64 } from 'lib0/buffer';
+
+/** localStorage key of a workspace database's journal. */
+export const JOURNAL_PREFIX = 'outpost.unsaved.';
+
+/** A journal larger than this (as base64) is not written: localStorage holds ~5 MB per origin. */
+const MAX_JOURNAL_CHARS = 1024 * 1024;
+
+export interface UnsavedJournal {
+  /** A change whose write to IndexedDB has started but is not confirmed yet. */
+  add(update: Uint8Array): void;
+  /** How many changes are unconfirmed; pass the number read before a flush to {@link confirm}. */
+  pending(): number;
+  /** The first `count` changes are stored in IndexedDB. */
+  confirm(count: number): void;
+  /** The journal a previous page left, or null. */
+  left(): Uint8Array | null;
+  /** Forgets the journal a previous page left (once its changes are stored in IndexedDB). */
+  clearLeft(): void;
+  /** Writes the unconfirmed changes now (what `pagehide` does). */
+  write(): void;
+  dispose(): void;
+}
+
+/**
+ * Opens the journal of database `name`. `storage` and `events` are the page's localStorage and
+ * window; without them (not in a page) the journal only counts.
+ */
+export function openUnsavedJournal(
+  name: string,
+  storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null,
+  events: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> | null,
+): UnsavedJournal {
+  const key = JOURNAL_PREFIX + name;
+  let unconfirmed: Uint8Array[] = [];
+
+  const write = () => {
+    if (!storage) return;
+    try {
+      if (unconfirmed.length === 0) return;
+      const text = toBase64(Y.mergeUpdates(unconfirmed));
+      if (text.length <= MAX_JOURNAL_CHARS) storage.setItem(key, text);
+    } catch {
+      // Storage full or unavailable: IndexedDB may still have the changes; nothing else to do.
+    }
+  };
+  const onPageHide = (event: Event) => {
+    // A page kept in the back/forward cache comes back as it was, its writes still going.
+    if (!(event as PageTransitionEvent).persisted) write();
+  };
+  events?.addEventListener('pagehide', onPageHide);
+
+  return {
+    add(update) {
+      unconfirmed.push(update);
+    },
+    pending: () => unconfirmed.length,
+    confirm(count) {
+      unconfirmed = unconfirmed.slice(count);
+    },
+    left() {
+      try {
+        const text = storage?.getItem(key);
+        return text ? fromBase64(text) : null;
+      } catch {
+        return null;
+      }
+    },
+    clearLeft() {
+      try {
+        storage?.removeItem(key);
+      } catch {
+        // nothing to clear
+      }
+    },
+    write,
+    dispose() {
+      events?.removeEventListener('pagehide', onPageHide);
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+  JOURNAL_PREFIX,
+  openUnsavedJournal,
+} from '../../../../renderer/sync/storage/unsavedJournal';
+
+/** localStorage's part the journal uses, over a Map (the page's own is the true edge here). */
+function memoryStorage(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> & {
+  items: Map<string, string>;
+} {
+  const items = new Map<string, string>();
+  return {
+    items,
+    getItem: (key) => items.get(key) ?? null,
+    setItem: (key, value) => void items.set(key, value),
+    removeItem: (key) => void items.delete(key),
+  };
+}
+
+function pageHide(persisted = false): Event {
+  return Object.assign(new Event('pagehide'), { persisted });
+}
+
+describe('the unsaved-changes journal', () => {
+  it('writes the changes not confirmed on disk when the page hides, and the next page applies them', () => {
+    const storage = memoryStorage();
+    const window = new EventTarget();
+    const doc = new Y.Doc();
+    const journal = openUnsavedJournal('outpost-ws-a', storage, window);
+    doc.on('update', (update: Uint8Array) => journal.add(update));
+    doc.getMap('notes').set('one', 'stored');
+    journal.confirm(journal.pending()); // the first change reached IndexedDB
+    const onDisk = Y.encodeStateAsUpdate(doc);
+    doc.getMap('notes').set('two', 'typed just before the reload');
+    doc.getMap('notes').set('three', 'and this');
+    window.dispatchEvent(pageHide());
+    journal.dispose();
+
+    // The next page loads what IndexedDB kept, then the journal: the document is whole again.
+    const next = openUnsavedJournal('outpost-ws-a', storage, new EventTarget());
+    const left = next.left();
+    expect(left).not.toBeNull();
+    const reloaded = new Y.Doc();
+    Y.applyUpdate(reloaded, onDisk);
+    expect(reloaded.getMap('notes').toJSON()).toEqual({ one: 'stored' });
+    Y.applyUpdate(reloaded, left!);
+    expect(reloaded.getMap('notes').toJSON()).toEqual({
+      one: 'stored',
+      two: 'typed just before the reload',
+      three: 'and this',
+    });
+    next.clearLeft();
+    expect(storage.items.has(`${JOURNAL_PREFIX}outpost-ws-a`)).toBe(false);
+  });
+
+  it('writes nothing when every change is confirmed, or when the page is only put in the back/forward cache', () => {
+    const storage = memoryStorage();
+    const window = new EventTarget();
+    const journal = openUnsavedJournal('outpost-ws-b', storage, window);
+    journal.add(Y.encodeStateAsUpdate(new Y.Doc()));
+    window.dispatchEvent(pageHide(true));
+    expect(storage.items.size).toBe(0);
+    journal.confirm(1);
+    window.dispatchEvent(pageHide());
+    expect(storage.items.size).toBe(0);
+    journal.dispose();
+    journal.add(Y.encodeStateAsUpdate(new Y.Doc()));
+    window.dispatchEvent(pageHide());
+    expect(storage.items.size).toBe(0); // disposed: no longer listening
+  });
+
+  it('confirms only the changes a flush covered: later ones stay unconfirmed', () => {
+    const journal = openUnsavedJournal('outpost-ws-c', memoryStorage(), null);
+    journal.add(new Uint8Array([0, 0]));
+    journal.add(new Uint8Array([0, 0]));
+    const covered = journal.pending();
+    journal.add(new Uint8Array([0, 0]));
+    journal.confirm(covered);
+    expect(journal.pending()).toBe(1);
+  });
+});
