@@ -593,7 +593,18 @@ export class PeerSync {
       return;
     if (message.to !== undefined && message.to !== this.peerId) return;
     if (message.type === 'announce') {
-      if (!this.conns.has(from) && this.conns.size < this.maxConns) {
+      const known = this.conns.get(from);
+      if (known && known.state === 'connecting' && known.socket === socket) {
+        // A peer announces when it joins and after it lost a connection. One we are still
+        // handshaking with through this server has dropped its side: typically a stock y-webrtc
+        // peer that took our offer into a connection that had made its own (glare) on a WebRTC
+        // stack without implicit rollback, which fails. Start over rather than wait forever.
+        this.conns.delete(from);
+        known.destroy();
+      } else if (known) {
+        return;
+      }
+      if (this.conns.size < this.maxConns) {
         this.conns.set(from, new PeerConn(from, socket, true, this));
         this.scheduleStatus();
       }
@@ -605,12 +616,13 @@ export class PeerSync {
     if (message.to !== this.peerId) return;
     let existing = this.conns.get(from);
     if (signal.type === 'offer' && existing && existing.state === 'connecting') {
-      // Both sides offered at once ("glare"). The older offer wins, as in y-webrtc; unlike
-      // y-webrtc, the loser replaces its own offering connection with an answering one rather
-      // than feeding an offer to a connection that made one (which WebRTC stacks without
-      // implicit rollback never complete).
-      const remoteToken = typeof message.token === 'number' ? message.token : 0;
-      if (existing.glareToken !== undefined && existing.glareToken < remoteToken) return;
+      // Both sides offered at once ("glare"). y-webrtc 10.3 keeps the offer with the larger token
+      // (it rejects a remote offer only when its own token is larger), so we must too: with the
+      // opposite rule, a stock peer and we would each reject the other's offer and wait forever.
+      // Unlike y-webrtc, the side that gives way replaces its offering connection with an
+      // answering one rather than feeding an offer to a connection that made one (WebRTC stacks
+      // without implicit rollback never complete that).
+      if (existing.glareToken !== undefined && existing.glareToken > Number(message.token)) return;
       if (existing.initiator) {
         this.conns.delete(from);
         existing.destroy();
