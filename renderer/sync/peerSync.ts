@@ -11,6 +11,9 @@
  *   once;
  * - incoming messages are applied in time-boxed batches, so a peer flooding updates cannot freeze
  *   the UI, and a peer sending garbage is counted and then dropped, never crashing anything;
+ * - handshakes that never complete (a peer that left midway, an announce replayed by anyone who
+ *   can reach a signaling server) are given up after a deadline, and the connection limit counts
+ *   only working connections, so such leftovers cannot lock new peers out;
  * - per-peer state (connected, synced, last synced, bytes) and what this device has not yet
  *   shared with anyone.
  *
@@ -35,6 +38,7 @@ import {
   sealSignal,
   type SignalingKey,
 } from '../../shared/protocol/signalingCrypto';
+import { PendingHandshakes, systemClock, type Clock, type HandshakeEnd } from './handshakes';
 
 const SYNC_STEP1 = 0;
 const SYNC_STEP2 = 1;
@@ -64,8 +68,15 @@ export interface PeerSyncOptions {
   readonly wrtc?: unknown;
   /** Defaults to the global WebSocket. */
   readonly WebSocket?: WebSocketConstructor;
-  /** Most peers connected at once (default 30). */
+  /**
+   * Most peers connected at once (default 30). Only working connections count; handshakes in
+   * flight are bounded apart (as many again, each for at most {@link handshakeTimeoutMs}).
+   */
   readonly maxConns?: number;
+  /** How long a WebRTC handshake may take before it is given up (default 20 s). */
+  readonly handshakeTimeoutMs?: number;
+  /** Time and timers for handshake deadlines; tests may pass a fake. */
+  readonly clock?: Clock;
   /** What earlier runs already shared with peers (see {@link PeerSync.sharedStateVector}). */
   readonly sharedStateVector?: Uint8Array | null;
   /** Time of day in ms; tests may pass a fake. */
@@ -352,6 +363,7 @@ export class PeerSync {
   private cryptoKey: SignalingKey | null = null;
   private readonly sockets = new Map<string, SignalingSocket>();
   private readonly conns = new Map<string, PeerConn>();
+  private readonly handshakes: PendingHandshakes<PeerConn>;
   private readonly listeners = new Set<Listener>();
   private readonly inbound: Inbound[] = [];
   private draining: ReturnType<typeof setTimeout> | null = null;
@@ -384,6 +396,11 @@ export class PeerSync {
     this.Socket = Socket;
     this.maxConns = options.maxConns ?? 30;
     this.now = options.now ?? Date.now;
+    this.handshakes = new PendingHandshakes(
+      { timeoutMs: options.handshakeTimeoutMs ?? 20_000, maxPending: this.maxConns },
+      options.clock ?? systemClock,
+      (conn, why) => this.onHandshakeGivenUp(conn, why),
+    );
     this.antiEntropyMs = options.antiEntropyMs ?? 60_000;
     this.log = options.log ?? (() => {});
     this.signalingUrls = [...new Set(options.signaling ?? [])];
@@ -539,7 +556,7 @@ export class PeerSync {
   }
 
   private announce(socket: SignalingSocket): void {
-    if (this.conns.size < this.maxConns) {
+    if (this.hasRoomForPeer()) {
       this.publish(socket, { type: 'announce', from: this.peerId });
     }
   }
@@ -598,52 +615,85 @@ export class PeerSync {
         // A peer announces when it joins and after it lost a connection. One we are still
         // handshaking with through this server has dropped its side: typically a stock y-webrtc
         // peer that took our offer into a connection that had made its own (glare) on a WebRTC
-        // stack without implicit rollback, which fails. Start over rather than wait forever.
-        this.conns.delete(from);
-        known.destroy();
+        // stack without implicit rollback, which fails. Start over now rather than at the timeout.
+        this.forget(known);
       } else if (known) {
         return;
       }
-      if (this.conns.size < this.maxConns) {
-        this.conns.set(from, new PeerConn(from, socket, true, this));
-        this.scheduleStatus();
-      }
+      if (this.hasRoomForPeer()) this.startConn(from, socket, true);
       return;
     }
     if (message.type !== 'signal' || typeof message.signal !== 'object' || message.signal === null)
       return;
     const signal = message.signal as { type?: unknown };
     if (message.to !== this.peerId) return;
-    let existing = this.conns.get(from);
-    if (signal.type === 'offer' && existing && existing.state === 'connecting') {
+    let conn = this.conns.get(from);
+    if (signal.type === 'offer' && conn && conn.state === 'connecting') {
       // Both sides offered at once ("glare"). y-webrtc 10.3 keeps the offer with the larger token
       // (it rejects a remote offer only when its own token is larger), so we must too: with the
       // opposite rule, a stock peer and we would each reject the other's offer and wait forever.
       // Unlike y-webrtc, the side that gives way replaces its offering connection with an
       // answering one rather than feeding an offer to a connection that made one (WebRTC stacks
       // without implicit rollback never complete that).
-      if (existing.glareToken !== undefined && existing.glareToken > Number(message.token)) return;
-      if (existing.initiator) {
-        this.conns.delete(from);
-        existing.destroy();
-        existing = undefined;
+      if (conn.glareToken !== undefined && conn.glareToken > Number(message.token)) return;
+      if (conn.initiator) {
+        this.forget(conn);
+        conn = undefined;
       }
     }
-    if (signal.type === 'answer' && existing) existing.glareToken = undefined;
-    let conn = existing;
+    if (signal.type === 'answer' && conn) conn.glareToken = undefined;
     if (!conn) {
-      if (this.conns.size >= this.maxConns) return;
-      conn = new PeerConn(from, socket, false, this);
-      this.conns.set(from, conn);
-      this.scheduleStatus();
+      // Only an offer starts a connection: an answer or a candidate for a connection we no longer
+      // have (given up, or replayed by someone) would only make an entry that never completes.
+      if (signal.type !== 'offer' || !this.hasRoomForPeer()) return;
+      conn = this.startConn(from, socket, false);
     }
     conn.peer.signal(signal);
+  }
+
+  /** Whether a new peer may connect: the limit counts working connections, not handshakes. */
+  private hasRoomForPeer(): boolean {
+    let working = 0;
+    for (const conn of this.conns.values()) if (conn.state !== 'connecting') working++;
+    return working < this.maxConns;
+  }
+
+  private startConn(id: string, socket: SignalingSocket, initiator: boolean): PeerConn {
+    const conn = new PeerConn(id, socket, initiator, this);
+    this.conns.set(id, conn);
+    this.handshakes.add(conn);
+    this.scheduleStatus();
+    return conn;
+  }
+
+  /** Closes a connection that is being replaced or given up, before it ever carried anything. */
+  private forget(conn: PeerConn): void {
+    if (this.conns.get(conn.id) === conn) this.conns.delete(conn.id);
+    this.handshakes.delete(conn);
+    conn.destroy();
+    this.scheduleStatus();
+  }
+
+  private onHandshakeGivenUp(conn: PeerConn, why: HandshakeEnd): void {
+    if (conn.closed) return;
+    this.log(`Gave up connecting to peer ${conn.id.slice(0, 8)}: the handshake ${why}.`);
+    this.forget(conn);
+    // As after a closed connection: if that peer is alive after all, it starts a fresh handshake.
+    if (why === 'timed out' && this.shouldConnect)
+      for (const socket of this.sockets.values()) this.announce(socket);
   }
 
   // ---- peers ---------------------------------------------------------------------------
 
   /** @internal */
   onPeerConnect(conn: PeerConn): void {
+    this.handshakes.delete(conn);
+    if (!this.hasRoomForPeer()) {
+      // Handshakes run in parallel; the one completing after the limit was reached goes.
+      this.log(`Disconnected peer ${conn.id.slice(0, 8)}: already connected to ${this.maxConns}.`);
+      this.dropConn(conn);
+      return;
+    }
     conn.state = 'connected';
     conn.connectedAt = this.now();
     const step1 = encoding.createEncoder();
@@ -703,6 +753,7 @@ export class PeerSync {
 
   private dropConn(conn: PeerEndpoint): void {
     if (this.conns.get(conn.id) === conn) this.conns.delete(conn.id);
+    if (conn instanceof PeerConn) this.handshakes.delete(conn);
     conn.destroy();
     const clients = [...conn.clients].filter((client) => client !== this.doc.clientID);
     if (clients.length > 0) {

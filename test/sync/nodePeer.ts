@@ -100,6 +100,10 @@ const handlers: Record<string, (command: Command) => unknown> = {
       iceServers: [],
       wrtc,
       WebSocket: WebSocket as unknown as WebSocketConstructor,
+      ...(typeof command.maxConns === 'number' ? { maxConns: command.maxConns } : {}),
+      ...(typeof command.handshakeTimeoutMs === 'number'
+        ? { handshakeTimeoutMs: command.handshakeTimeoutMs }
+        : {}),
     });
     return sync.peerId;
   },
