@@ -256,6 +256,8 @@ export abstract class PeerEndpoint {
 class PeerConn extends PeerEndpoint {
   readonly peer: SimplePeerInstance;
   glareToken: number | undefined;
+  /** We kept our offer over a crossing one from this peer (see {@link PeerSync} `onSignal`). */
+  wonGlare = false;
   connectedAt: number | null = null;
   bytesOut = 0;
   queuedBytes = 0;
@@ -611,11 +613,13 @@ export class PeerSync {
     if (message.to !== undefined && message.to !== this.peerId) return;
     if (message.type === 'announce') {
       const known = this.conns.get(from);
-      if (known && known.state === 'connecting' && known.socket === socket) {
-        // A peer announces when it joins and after it lost a connection. One we are still
-        // handshaking with through this server has dropped its side: typically a stock y-webrtc
-        // peer that took our offer into a connection that had made its own (glare) on a WebRTC
-        // stack without implicit rollback, which fails. Start over now rather than at the timeout.
+      if (known && known.state === 'connecting' && known.wonGlare) {
+        // We kept our offer over this peer's crossing one. A stock y-webrtc peer then feeds our
+        // offer to the connection that made its own, which a WebRTC stack without implicit
+        // rollback (Node's wrtc) refuses: that connection closes and the peer announces, so the
+        // handshake we are waiting on is dead. Start over now rather than at the timeout. Only
+        // once: such a peer announces twice (on the error and on the close), and restarting the
+        // fresh handshake too would cross our own offers.
         this.forget(known);
       } else if (known) {
         return;
@@ -635,7 +639,10 @@ export class PeerSync {
       // Unlike y-webrtc, the side that gives way replaces its offering connection with an
       // answering one rather than feeding an offer to a connection that made one (WebRTC stacks
       // without implicit rollback never complete that).
-      if (conn.glareToken !== undefined && conn.glareToken > Number(message.token)) return;
+      if (conn.glareToken !== undefined && conn.glareToken > Number(message.token)) {
+        conn.wonGlare = true;
+        return;
+      }
       if (conn.initiator) {
         this.forget(conn);
         conn = undefined;
