@@ -366,6 +366,9 @@ export class PeerSync {
   private readonly sockets = new Map<string, SignalingSocket>();
   private readonly conns = new Map<string, PeerConn>();
   private readonly handshakes: PendingHandshakes<PeerConn>;
+  private readonly clock: Clock;
+  private readonly handshakeTimeoutMs: number;
+  private lastGiveUpAnnounce = -Infinity;
   private readonly listeners = new Set<Listener>();
   private readonly inbound: Inbound[] = [];
   private draining: ReturnType<typeof setTimeout> | null = null;
@@ -398,9 +401,11 @@ export class PeerSync {
     this.Socket = Socket;
     this.maxConns = options.maxConns ?? 30;
     this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
+    this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? 20_000;
     this.handshakes = new PendingHandshakes(
-      { timeoutMs: options.handshakeTimeoutMs ?? 20_000, maxPending: this.maxConns },
-      options.clock ?? systemClock,
+      { timeoutMs: this.handshakeTimeoutMs, maxPending: this.maxConns },
+      this.clock,
       (conn, why) => this.onHandshakeGivenUp(conn, why),
     );
     this.antiEntropyMs = options.antiEntropyMs ?? 60_000;
@@ -636,17 +641,21 @@ export class PeerSync {
       // Both sides offered at once ("glare"). y-webrtc 10.3 keeps the offer with the larger token
       // (it rejects a remote offer only when its own token is larger), so we must too: with the
       // opposite rule, a stock peer and we would each reject the other's offer and wait forever.
-      // Unlike y-webrtc, the side that gives way replaces its offering connection with an
-      // answering one rather than feeding an offer to a connection that made one (WebRTC stacks
-      // without implicit rollback never complete that).
-      if (conn.glareToken !== undefined && conn.glareToken > Number(message.token)) {
+      if (
+        conn.initiator &&
+        conn.glareToken !== undefined &&
+        conn.glareToken > Number(message.token)
+      ) {
         conn.wonGlare = true;
         return;
       }
-      if (conn.initiator) {
-        this.forget(conn);
-        conn = undefined;
-      }
+      // We give way, or the peer offers again on a handshake we were answering (its previous
+      // connection is gone: a y-webrtc peer starts another on the next announce it hears).
+      // Either way the offer is answered on a fresh connection: fed to one that already made an
+      // offer or an answer, it fails ("called in wrong state") in stacks without implicit
+      // rollback, and y-webrtc's way of doing that is what breaks with them.
+      this.forget(conn);
+      conn = undefined;
     }
     if (signal.type === 'answer' && conn) conn.glareToken = undefined;
     if (!conn) {
@@ -686,8 +695,14 @@ export class PeerSync {
     this.log(`Gave up connecting to peer ${conn.id.slice(0, 8)}: the handshake ${why}.`);
     this.forget(conn);
     // As after a closed connection: if that peer is alive after all, it starts a fresh handshake.
-    if (why === 'timed out' && this.shouldConnect)
-      for (const socket of this.sockets.values()) this.announce(socket);
+    // Once per timeout period at most: handshakes given up together (replayed announces, a churn
+    // of departed peers) would announce once each, and every announce makes each peer not
+    // connected to us start a handshake, crossing the one it may be starting already.
+    if (why !== 'timed out' || !this.shouldConnect) return;
+    const now = this.clock.now();
+    if (now - this.lastGiveUpAnnounce < this.handshakeTimeoutMs) return;
+    this.lastGiveUpAnnounce = now;
+    for (const socket of this.sockets.values()) this.announce(socket);
   }
 
   // ---- peers ---------------------------------------------------------------------------
