@@ -369,6 +369,9 @@ export class PeerSync {
   private readonly clock: Clock;
   private readonly handshakeTimeoutMs: number;
   private lastGiveUpAnnounce = -Infinity;
+  /** The last signaling message sent / handled; each one waits for the one before. */
+  private sealed: Promise<void> = Promise.resolve();
+  private opened: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<Listener>();
   private readonly inbound: Inbound[] = [];
   private draining: ReturnType<typeof setTimeout> | null = null;
@@ -572,10 +575,17 @@ export class PeerSync {
   publish(socket: SignalingSocket, data: Record<string, unknown>): void {
     const key = this.cryptoKey;
     if (!key) return;
-    sealSignal(key, data).then(
-      (sealed) => socket.send({ type: 'publish', topic: this.roomName, data: sealed }),
-      (error: unknown) => this.log(`Could not seal a signaling message: ${String(error)}`),
-    );
+    // Sealing is asynchronous and may finish out of order (WebCrypto runs on a thread pool), so
+    // without this an ICE candidate could overtake its offer, or an announce the offer before it.
+    // A stock y-webrtc peer creates a connection on any signal addressed to it and never gives
+    // one up, so order matters: messages leave in the order they were made.
+    const sealing = sealSignal(key, data);
+    this.sealed = this.sealed
+      .then(() => sealing)
+      .then(
+        (sealed) => socket.send({ type: 'publish', topic: this.roomName, data: sealed }),
+        (error: unknown) => this.log(`Could not seal a signaling message: ${String(error)}`),
+      );
   }
 
   /** @internal */
@@ -596,7 +606,10 @@ export class PeerSync {
     ) {
       return;
     }
-    void openSignal(key, (frame as { data?: unknown }).data).then((data) => {
+    // Handled in the order received (opened concurrently), for the reason given in publish().
+    const opening = openSignal(key, (frame as { data?: unknown }).data);
+    this.opened = this.opened.then(async () => {
+      const data = await opening;
       if (data === undefined) {
         this.wire.undecryptable++;
         return;
