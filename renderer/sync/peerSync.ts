@@ -18,6 +18,9 @@
  *   once;
  * - incoming messages are applied in time-boxed batches, so a peer flooding updates cannot freeze
  *   the UI, and a peer sending garbage is counted and then dropped, never crashing anything;
+ * - handshakes that never complete (a peer that left midway, an announce replayed by anyone who
+ *   can reach a signaling server) are given up after a deadline, and the connection limit counts
+ *   only working connections, so such leftovers cannot lock new peers out;
  * - per-peer state (connected, synced, what each side still lacks, what cannot be received, last
  *   synced, bytes) and what this device has not yet shared with anyone.
  *
@@ -71,6 +74,7 @@ import {
   stateVectorOf,
   type StateVector,
 } from './stateVectors';
+import { PendingHandshakes, systemClock, type Clock, type HandshakeEnd } from './handshakes';
 
 const SYNC_STEP1 = 0;
 const SYNC_STEP2 = 1;
@@ -100,8 +104,15 @@ export interface PeerSyncOptions {
   readonly wrtc?: unknown;
   /** Defaults to the global WebSocket. */
   readonly WebSocket?: WebSocketConstructor;
-  /** Most peers connected at once (default 30). */
+  /**
+   * Most peers connected at once (default 30). Only working connections count; handshakes in
+   * flight are bounded apart (as many again, each for at most {@link handshakeTimeoutMs}).
+   */
   readonly maxConns?: number;
+  /** How long a WebRTC handshake may take before it is given up (default 20 s). */
+  readonly handshakeTimeoutMs?: number;
+  /** Time and timers for handshake deadlines; tests may pass a fake. */
+  readonly clock?: Clock;
   /** What earlier runs already shared with peers (see {@link PeerSync.sharedStateVector}). */
   readonly sharedStateVector?: Uint8Array | null;
   /** Time of day in ms; tests may pass a fake. */
@@ -315,6 +326,8 @@ export abstract class PeerEndpoint {
 class PeerConn extends PeerEndpoint {
   readonly peer: SimplePeerInstance;
   glareToken: number | undefined;
+  /** We kept our offer over a crossing one from this peer (see {@link PeerSync} `onSignal`). */
+  wonGlare = false;
   connectedAt: number | null = null;
   bytesOut = 0;
   queuedBytes = 0;
@@ -427,6 +440,13 @@ export class PeerSync {
   private cryptoKey: SignalingKey | null = null;
   private readonly sockets = new Map<string, SignalingSocket>();
   private readonly conns = new Map<string, PeerConn>();
+  private readonly handshakes: PendingHandshakes<PeerConn>;
+  private readonly clock: Clock;
+  private readonly handshakeTimeoutMs: number;
+  private lastGiveUpAnnounce = -Infinity;
+  /** The last signaling message sent / handled; each one waits for the one before. */
+  private sealed: Promise<void> = Promise.resolve();
+  private opened: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<Listener>();
   private readonly inbound: Inbound[] = [];
   private draining: ReturnType<typeof setTimeout> | null = null;
@@ -465,6 +485,13 @@ export class PeerSync {
     this.Socket = Socket;
     this.maxConns = options.maxConns ?? 30;
     this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
+    this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? 20_000;
+    this.handshakes = new PendingHandshakes(
+      { timeoutMs: this.handshakeTimeoutMs, maxPending: this.maxConns },
+      this.clock,
+      (conn, why) => this.onHandshakeGivenUp(conn, why),
+    );
     this.antiEntropyMs = options.antiEntropyMs ?? 60_000;
     this.log = options.log ?? (() => {});
     this.signalingUrls = [...new Set(options.signaling ?? [])];
@@ -624,7 +651,7 @@ export class PeerSync {
   }
 
   private announce(socket: SignalingSocket): void {
-    if (this.conns.size < this.maxConns) {
+    if (this.hasRoomForPeer()) {
       this.publish(socket, { type: 'announce', from: this.peerId });
     }
   }
@@ -633,10 +660,17 @@ export class PeerSync {
   publish(socket: SignalingSocket, data: Record<string, unknown>): void {
     const key = this.cryptoKey;
     if (!key) return;
-    sealSignal(key, data).then(
-      (sealed) => socket.send({ type: 'publish', topic: this.roomName, data: sealed }),
-      (error: unknown) => this.log(`Could not seal a signaling message: ${String(error)}`),
-    );
+    // Sealing is asynchronous and may finish out of order (WebCrypto runs on a thread pool), so
+    // without this an ICE candidate could overtake its offer, or an announce the offer before it.
+    // A stock y-webrtc peer creates a connection on any signal addressed to it and never gives
+    // one up, so order matters: messages leave in the order they were made.
+    const sealing = sealSignal(key, data);
+    this.sealed = this.sealed
+      .then(() => sealing)
+      .then(
+        (sealed) => socket.send({ type: 'publish', topic: this.roomName, data: sealed }),
+        (error: unknown) => this.log(`Could not seal a signaling message: ${String(error)}`),
+      );
   }
 
   /** @internal */
@@ -657,7 +691,10 @@ export class PeerSync {
     ) {
       return;
     }
-    void openSignal(key, (frame as { data?: unknown }).data).then((data) => {
+    // Handled in the order received (opened concurrently), for the reason given in publish().
+    const opening = openSignal(key, (frame as { data?: unknown }).data);
+    this.opened = this.opened.then(async () => {
+      const data = await opening;
       if (data === undefined) {
         this.wire.undecryptable++;
         return;
@@ -678,45 +715,105 @@ export class PeerSync {
       return;
     if (message.to !== undefined && message.to !== this.peerId) return;
     if (message.type === 'announce') {
-      if (!this.conns.has(from) && this.conns.size < this.maxConns) {
-        this.conns.set(from, new PeerConn(from, socket, true, this));
-        this.scheduleStatus();
+      const known = this.conns.get(from);
+      if (known && known.state === 'connecting' && known.wonGlare) {
+        // We kept our offer over this peer's crossing one. A stock y-webrtc peer then feeds our
+        // offer to the connection that made its own, which a WebRTC stack without implicit
+        // rollback (Node's wrtc) refuses: that connection closes and the peer announces, so the
+        // handshake we are waiting on is dead. Start over now rather than at the timeout. Only
+        // once: such a peer announces twice (on the error and on the close), and restarting the
+        // fresh handshake too would cross our own offers.
+        this.forget(known);
+      } else if (known) {
+        return;
       }
+      if (this.hasRoomForPeer()) this.startConn(from, socket, true);
       return;
     }
     if (message.type !== 'signal' || typeof message.signal !== 'object' || message.signal === null)
       return;
     const signal = message.signal as { type?: unknown };
     if (message.to !== this.peerId) return;
-    let existing = this.conns.get(from);
-    if (signal.type === 'offer' && existing && existing.state === 'connecting') {
-      // Both sides offered at once ("glare"). The older offer wins, as in y-webrtc; unlike
-      // y-webrtc, the loser replaces its own offering connection with an answering one rather
-      // than feeding an offer to a connection that made one (which WebRTC stacks without
-      // implicit rollback never complete).
-      const remoteToken = typeof message.token === 'number' ? message.token : 0;
-      if (existing.glareToken !== undefined && existing.glareToken < remoteToken) return;
-      if (existing.initiator) {
-        this.conns.delete(from);
-        existing.destroy();
-        existing = undefined;
+    let conn = this.conns.get(from);
+    if (signal.type === 'offer' && conn && conn.state === 'connecting') {
+      // Both sides offered at once ("glare"). y-webrtc 10.3 keeps the offer with the larger token
+      // (it rejects a remote offer only when its own token is larger), so we must too: with the
+      // opposite rule, a stock peer and we would each reject the other's offer and wait forever.
+      if (
+        conn.initiator &&
+        conn.glareToken !== undefined &&
+        conn.glareToken > Number(message.token)
+      ) {
+        conn.wonGlare = true;
+        return;
       }
+      // We give way, or the peer offers again on a handshake we were answering (its previous
+      // connection is gone: a y-webrtc peer starts another on the next announce it hears).
+      // Either way the offer is answered on a fresh connection: fed to one that already made an
+      // offer or an answer, it fails ("called in wrong state") in stacks without implicit
+      // rollback, and y-webrtc's way of doing that is what breaks with them.
+      this.forget(conn);
+      conn = undefined;
     }
-    if (signal.type === 'answer' && existing) existing.glareToken = undefined;
-    let conn = existing;
+    if (signal.type === 'answer' && conn) conn.glareToken = undefined;
     if (!conn) {
-      if (this.conns.size >= this.maxConns) return;
-      conn = new PeerConn(from, socket, false, this);
-      this.conns.set(from, conn);
-      this.scheduleStatus();
+      // Only an offer starts a connection: an answer or a candidate for a connection we no longer
+      // have (given up, or replayed by someone) would only make an entry that never completes.
+      if (signal.type !== 'offer' || !this.hasRoomForPeer()) return;
+      conn = this.startConn(from, socket, false);
     }
     conn.peer.signal(signal);
+  }
+
+  /** Whether a new peer may connect: the limit counts working connections, not handshakes. */
+  private hasRoomForPeer(): boolean {
+    let working = 0;
+    for (const conn of this.conns.values()) if (conn.state !== 'connecting') working++;
+    return working < this.maxConns;
+  }
+
+  private startConn(id: string, socket: SignalingSocket, initiator: boolean): PeerConn {
+    const conn = new PeerConn(id, socket, initiator, this);
+    this.conns.set(id, conn);
+    this.handshakes.add(conn);
+    this.scheduleStatus();
+    return conn;
+  }
+
+  /** Closes a connection that is being replaced or given up, before it ever carried anything. */
+  private forget(conn: PeerConn): void {
+    if (this.conns.get(conn.id) === conn) this.conns.delete(conn.id);
+    this.handshakes.delete(conn);
+    conn.destroy();
+    this.scheduleStatus();
+  }
+
+  private onHandshakeGivenUp(conn: PeerConn, why: HandshakeEnd): void {
+    if (conn.closed) return;
+    this.log(`Gave up connecting to peer ${conn.id.slice(0, 8)}: the handshake ${why}.`);
+    this.forget(conn);
+    // As after a closed connection: if that peer is alive after all, it starts a fresh handshake.
+    // Once per timeout period at most: handshakes given up together (replayed announces, a churn
+    // of departed peers) would announce once each, and every announce makes each peer not
+    // connected to us start a handshake, crossing the one it may be starting already.
+    if (why !== 'timed out' || !this.shouldConnect) return;
+    const now = this.clock.now();
+    if (now - this.lastGiveUpAnnounce < this.handshakeTimeoutMs) return;
+    this.lastGiveUpAnnounce = now;
+    for (const socket of this.sockets.values()) this.announce(socket);
   }
 
   // ---- peers ---------------------------------------------------------------------------
 
   /** @internal */
   onPeerConnect(conn: PeerConn): void {
+    this.handshakes.delete(conn);
+    if (!this.hasRoomForPeer()) {
+      // Handshakes run in parallel; the one completing after the limit was reached goes.
+      this.log(`Disconnected peer ${conn.id.slice(0, 8)}: already connected to ${this.maxConns}.`);
+      this.dropConn(conn);
+      return;
+    }
     conn.state = 'connected';
     conn.connectedAt = this.now();
     this.beginSync(conn);
@@ -769,6 +866,7 @@ export class PeerSync {
 
   private dropConn(conn: PeerEndpoint): void {
     if (this.conns.get(conn.id) === conn) this.conns.delete(conn.id);
+    if (conn instanceof PeerConn) this.handshakes.delete(conn);
     conn.destroy();
     this.releaseInbound(conn);
     const clients = [...conn.clients].filter((client) => client !== this.doc.clientID);

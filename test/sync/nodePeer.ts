@@ -102,6 +102,10 @@ const handlers: Record<string, (command: Command) => unknown> = {
       WebSocket: WebSocket as unknown as WebSocketConstructor,
       // On stderr, which a failing test shows.
       log: (message) => process.stderr.write(`${message}\n`),
+      ...(typeof command.maxConns === 'number' ? { maxConns: command.maxConns } : {}),
+      ...(typeof command.handshakeTimeoutMs === 'number'
+        ? { handshakeTimeoutMs: command.handshakeTimeoutMs }
+        : {}),
     });
     return sync.peerId;
   },
