@@ -46,6 +46,9 @@ import {
 } from './idb';
 import { openUnsavedJournal } from './unsavedJournal';
 
+/** Changes since the last compaction this large (× the state) make compaction urgent. */
+const URGENT_GROWTH = 0.8;
+
 /** The origin of changes applied from the journal the previous page left. */
 const JOURNAL_ORIGIN = 'outpost:journal';
 
@@ -391,12 +394,13 @@ export function openDurableStorage(
     }
   }
 
-  function scheduleCompaction(): void {
+  function scheduleCompaction(urgent = false): void {
     if (destroyed) return;
     // Each change puts a due compaction off until the edits pause, but never past its deadline:
-    // someone typing without a pause for minutes would otherwise grow the rows without bound.
+    // someone typing without a pause for minutes would otherwise grow the rows without bound. An
+    // urgent one (the rows nearly double the state) runs at once.
     const at = now();
-    compactDeadline ??= at + compactMaxWaitMs;
+    compactDeadline = Math.min(compactDeadline ?? Infinity, at + (urgent ? 0 : compactMaxWaitMs));
     if (compactTimer !== null) clearTimeout(compactTimer);
     compactTimer = setTimeout(
       () => {
@@ -409,6 +413,11 @@ export function openDurableStorage(
 
   function compactionDue(): boolean {
     return bytesSince > Math.max(stateBytes * growthRatio, 512) || rowsSince >= maxRows;
+  }
+
+  /** Stored rows are close to twice the state (or many): compacting cannot wait for a pause. */
+  function compactionUrgent(): boolean {
+    return bytesSince > Math.max(stateBytes * URGENT_GROWTH, 64 * 1024) || rowsSince >= 2 * maxRows;
   }
 
   async function compactNow(): Promise<CompactionResult> {
@@ -517,7 +526,7 @@ export function openDurableStorage(
     rowsSince++;
     if (save.state !== 'saving') setSave({ state: 'saving' });
     scheduleSaveCheck();
-    if (compactionDue()) scheduleCompaction();
+    if (compactionDue()) scheduleCompaction(compactionUrgent());
   };
   doc.on('update', onUpdate);
 
