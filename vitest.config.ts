@@ -19,9 +19,7 @@ export default defineConfig({
           globalSetup: ['test/e2e/globalSetup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          // Real browsers and real WebRTC in a network namespace share two cores with the rest of
-          // the run; a test that fails on every attempt still fails the run.
-          retry: 2,
+          // No retries: a test that fails once has a cause to find, not to hide.
           fileParallelism: false,
         },
       },
