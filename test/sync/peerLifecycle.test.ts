@@ -2,11 +2,12 @@
  * Connection lifecycle between the app's sync provider and stock y-webrtc 10.3 peers, for real:
  * separate processes in a private network namespace (../shared/docs/TESTING.md), WebRTC over
  * @roamhq/wrtc. The Outpost side is renderer/sync/peerSync.ts itself, run in Node by nodePeer.ts;
- * the other side is stock `yjs` + `y-webrtc` (stockPeer.ts). Signaling goes through the app's own
- * server, or through relayProcess.ts where a test must steer or replay what peers hear.
+ * the other side is stock `yjs` + `y-webrtc` (stockPeer.ts). Signaling goes through relayProcess.ts,
+ * a server that lets a test steer or replay what peers hear. The churn of 100 stock peers runs
+ * against the app in Chromium instead (../e2e/peerChurn.test.ts): under that churn @roamhq/wrtc
+ * crashed the Node process here about one run in three.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createInterface } from 'node:readline';
 import { encodeInvite } from '../../shared/protocol/invite';
 import {
   createWorkspaceSecrets,
@@ -43,8 +44,6 @@ const connecting = (status: PeerSyncStatus) =>
 
 describe.runIf(available)('peer connections with stock y-webrtc', { timeout: 240_000 }, () => {
   let netns: NetNamespace;
-  let signalingUrl: string;
-  let closeSignaling: () => void;
   let processes: PeerProcess[] = [];
 
   const start = (script: string) => {
@@ -75,17 +74,9 @@ describe.runIf(available)('peer connections with stock y-webrtc', { timeout: 240
     }
   };
 
-  beforeAll(async () => {
+  beforeAll(() => {
     netns = createNetns();
-    const signaling = startScript('test/sync/signalingProcess.ts', netns);
-    const port = await new Promise<number>((resolve) =>
-      createInterface({ input: signaling.stdout! }).once('line', (line) =>
-        resolve((JSON.parse(line) as { port: number }).port),
-      ),
-    );
-    signalingUrl = `ws://10.77.0.1:${port}`;
-    closeSignaling = () => signaling.stdin?.end();
-  }, 60_000);
+  });
 
   afterEach(async () => {
     const done = processes;
@@ -95,7 +86,6 @@ describe.runIf(available)('peer connections with stock y-webrtc', { timeout: 240
   }, 60_000);
 
   afterAll(() => {
-    closeSignaling?.();
     netns?.destroy();
   });
 
@@ -173,41 +163,6 @@ describe.runIf(available)('peer connections with stock y-webrtc', { timeout: 240
     );
     // And the handshakes nobody answers are given up: no entry stays "connecting".
     const settled = await waitStatus(outpost, (s) => connecting(s) === 0, 60_000);
-    expect(settled.status.peers.map((peer) => peer.state)).toEqual(['synced']);
-  });
-
-  it('after 100 join/leave cycles of a stock peer, a new peer connects and syncs', async () => {
-    const workspace = await newWorkspace('Churn');
-    const outpost = outpostPeer();
-    await outpost.call('start', {
-      invite: workspace.invite,
-      signaling: [signalingUrl],
-      name: 'Outpost',
-    });
-    await outpost.call('addNotes', { titles: ['kept by Outpost'] });
-    // Leaving right after announcing, in the middle of the handshake and after syncing, in turn.
-    // At most 2.5 joins a second: each costs the Outpost peer about ten signaling messages (offer,
-    // candidates, announces), and the app's server rightly drops a client's messages beyond 50 a
-    // second, which would test the server's rate limit instead.
-    const churn = stockPeer();
-    const left = await churn.call<Record<string, number>>(
-      'cycles',
-      { ...workspace, signaling: [signalingUrl], count: 100, minCycleMs: 400 },
-      480_000,
-    );
-    expect(left).toEqual({ announced: 34, offered: 33, synced: 33, timedOut: 0 });
-
-    const newcomer = stockPeer();
-    await newcomer.call('join', { ...workspace, signaling: [signalingUrl] });
-    await newcomer.call('addNote', { title: 'from the newcomer' });
-    expect(
-      (await newcomer.call<Titles>('waitTitles', { count: 2, timeoutMs: 60_000 }, 65_000)).ok,
-    ).toBe(true);
-    expect(
-      (await outpost.call<Titles>('waitTitles', { count: 2, timeoutMs: 60_000 }, 65_000)).titles,
-    ).toEqual(['from the newcomer', 'kept by Outpost']);
-    // What the churn left in flight is given up in time: only the newcomer remains.
-    const settled = await waitStatus(outpost, (s) => connecting(s) === 0, 120_000);
     expect(settled.status.peers.map((peer) => peer.state)).toEqual(['synced']);
   });
 });

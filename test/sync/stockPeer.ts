@@ -142,10 +142,18 @@ const handlers: Record<string, (command: Record<string, unknown>) => unknown> = 
       /** Shortest time from one join to the next. */
       minCycleMs?: number;
     };
-    const left: Record<string, number> = { announced: 0, offered: 0, synced: 0, timedOut: 0 };
+    const left: Record<string, number> = {
+      announced: 0,
+      offered: 0,
+      synced: 0,
+      timedOut: 0,
+      // The longest a cycle took to reach its stage (join to stage), for the record.
+      slowestMs: 0,
+    };
     for (let i = 0; i < options.count && left.timedOut === 0; i++) {
       const stage = options.only ?? STAGES[i % STAGES.length]!;
-      const next = Date.now() + (options.minCycleMs ?? 0);
+      const joined = Date.now();
+      const next = joined + (options.minCycleMs ?? 0);
       await join(options);
       const reached =
         stage === 'announced'
@@ -158,6 +166,7 @@ const handlers: Record<string, (command: Record<string, unknown>) => unknown> = 
               options.stageTimeoutMs ?? 15_000,
             );
       left[reached ? stage : 'timedOut']!++;
+      left.slowestMs = Math.max(left.slowestMs!, Date.now() - joined);
       // Leaving the very moment the sync completes, while the Outpost peer may still be sending
       // on the channel, sometimes crashes the Outpost peer's process inside @roamhq/wrtc
       // (SIGSEGV in RTCDataChannel::Send on a channel the remote side just closed; a browser
