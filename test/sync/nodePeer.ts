@@ -4,7 +4,6 @@
  * (renderer/sync/peerSync.ts) over @roamhq/wrtc and ws, with the workspace model on a Y.Doc.
  * Driven by JSON lines on stdin (`{id, cmd, ...}`), answering JSON lines on stdout (`{id, ok, value}`).
  */
-import { createInterface } from 'node:readline';
 import { createRequire } from 'node:module';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
@@ -18,6 +17,7 @@ import { createFakeElectron } from '../electron/fakeElectron';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { serveCommands, type Handlers } from './commandLoop';
 
 const require = createRequire(import.meta.url);
 const wrtc: unknown = require('@roamhq/wrtc');
@@ -39,8 +39,6 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-type Command = { id: number; cmd: string } & Record<string, unknown>;
-
 function noteTitles(): string[] {
   return notes
     .list(doc, { includeArchived: true, includeDeleted: true })
@@ -57,7 +55,7 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean
   return true;
 }
 
-const handlers: Record<string, (command: Command) => unknown> = {
+const handlers: Handlers = {
   /** Starts the desktop main process with a fake Electron API (real signaling server and mDNS). */
   async startMain(command) {
     const userData = mkdtempSync(path.join(tmpdir(), 'outpost-main-'));
@@ -201,28 +199,7 @@ const handlers: Record<string, (command: Command) => unknown> = {
   },
 };
 
-const lines = createInterface({ input: process.stdin });
-lines.on('line', (line) => {
-  let command: Command;
-  try {
-    command = JSON.parse(line) as Command;
-  } catch {
-    return;
-  }
-  void (async () => {
-    try {
-      const handler = handlers[command.cmd];
-      if (!handler) throw new Error(`unknown command ${command.cmd}`);
-      const value = await handler(command);
-      process.stdout.write(`${JSON.stringify({ id: command.id, ok: true, value })}\n`);
-    } catch (error) {
-      process.stdout.write(
-        `${JSON.stringify({ id: command.id, ok: false, error: String(error) })}\n`,
-      );
-    }
-  })();
-});
-lines.on('close', () => process.exit(0));
+serveCommands(handlers);
 process.on('unhandledRejection', (error) => {
   process.stderr.write(`unhandledRejection: ${String(error)}\n`);
 });

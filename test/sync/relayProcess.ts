@@ -10,13 +10,13 @@
  *   with the (encrypted) frames it saw.
  */
 import { createServer } from 'node:http';
-import { createInterface } from 'node:readline';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
   deriveSignalingKey,
   openSignal,
   type SignalingKey,
 } from '../../shared/protocol/signalingCrypto';
+import { serveCommands, type Handlers } from './commandLoop';
 
 interface Publish {
   readonly frame: Record<string, unknown>;
@@ -122,7 +122,7 @@ wss.on('connection', (socket) => {
 });
 await new Promise<void>((resolve) => http.listen(0, '0.0.0.0', resolve));
 
-const handlers: Record<string, (command: Record<string, unknown>) => unknown> = {
+const handlers: Handlers = {
   port: () => (http.address() as { port: number }).port,
   async key(command) {
     key = await deriveSignalingKey(String(command.password), String(command.room));
@@ -152,16 +152,4 @@ const handlers: Record<string, (command: Record<string, unknown>) => unknown> = 
   },
 };
 
-createInterface({ input: process.stdin }).on('line', (line) => {
-  const command = JSON.parse(line) as { id: number; cmd: string } & Record<string, unknown>;
-  void (async () => {
-    try {
-      const value = await handlers[command.cmd]!(command);
-      process.stdout.write(`${JSON.stringify({ id: command.id, ok: true, value })}\n`);
-    } catch (error) {
-      process.stdout.write(
-        `${JSON.stringify({ id: command.id, ok: false, error: String(error) })}\n`,
-      );
-    }
-  })();
-});
+serveCommands(handlers);

@@ -6,9 +6,9 @@
  * password ready-made, so one process can join and leave many times quickly.
  */
 import { createRequire } from 'node:module';
-import { createInterface } from 'node:readline';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
+import { serveCommands, type Handlers } from './commandLoop';
 
 // y-webrtc's signaling client uses the global WebSocket.
 (globalThis as { WebSocket?: unknown }).WebSocket = WebSocket;
@@ -114,7 +114,7 @@ function addNote(title: string): void {
  */
 const STAGES = ['announced', 'offered', 'synced'] as const;
 
-const handlers: Record<string, (command: Record<string, unknown>) => unknown> = {
+const handlers: Handlers = {
   join: (command) => join(command as unknown as JoinOptions),
   leave: () => leave(),
   addNote(command) {
@@ -186,16 +186,4 @@ const handlers: Record<string, (command: Record<string, unknown>) => unknown> = 
   },
 };
 
-createInterface({ input: process.stdin }).on('line', (line) => {
-  const command = JSON.parse(line) as { id: number; cmd: string } & Record<string, unknown>;
-  void (async () => {
-    try {
-      const value = await handlers[command.cmd]!(command);
-      process.stdout.write(`${JSON.stringify({ id: command.id, ok: true, value })}\n`);
-    } catch (error) {
-      process.stdout.write(
-        `${JSON.stringify({ id: command.id, ok: false, error: String(error) })}\n`,
-      );
-    }
-  })();
-});
+serveCommands(handlers);

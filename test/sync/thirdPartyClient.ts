@@ -6,9 +6,9 @@
  */
 import { createHmac, createHash, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { createInterface } from 'node:readline';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
+import { serveCommands, type Handlers } from './commandLoop';
 
 // y-webrtc's signaling client uses the global WebSocket.
 (globalThis as { WebSocket?: unknown }).WebSocket = WebSocket;
@@ -92,7 +92,7 @@ function writeNote(target: Y.Doc, title: string, body: string): string {
   return id;
 }
 
-const handlers: Record<string, (command: Record<string, unknown>) => unknown> = {
+const handlers: Handlers = {
   start(command) {
     const invite = decodeInvite(String(command.invite));
     const room = createHmac('sha256', invite.key).update('outpost/room/v1').digest('hex');
@@ -139,16 +139,4 @@ const handlers: Record<string, (command: Record<string, unknown>) => unknown> = 
   },
 };
 
-createInterface({ input: process.stdin }).on('line', (line) => {
-  const command = JSON.parse(line) as { id: number; cmd: string } & Record<string, unknown>;
-  void (async () => {
-    try {
-      const value = await handlers[command.cmd]!(command);
-      process.stdout.write(`${JSON.stringify({ id: command.id, ok: true, value })}\n`);
-    } catch (error) {
-      process.stdout.write(
-        `${JSON.stringify({ id: command.id, ok: false, error: String(error) })}\n`,
-      );
-    }
-  })();
-});
+serveCommands(handlers);
