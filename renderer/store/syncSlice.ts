@@ -22,6 +22,7 @@ import {
   startTeamSync,
 } from '../sync/teamSync';
 import { activeSession } from './workspaceSlice';
+import { selectWorkspaceName } from './selectors';
 import { AWARENESS_LIMITS, readBounded } from '../../shared/model/bounded';
 import type { AppState } from './types';
 
@@ -349,7 +350,7 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
       const state = get();
       const entry = state.workspaces.find((w) => w.id === state.activeWorkspaceId);
       if (!entry) return fail('closed', 'No workspace is open.');
-      return inviteFor(entry, state.snapshot?.name ?? entry.name);
+      return inviteFor(entry, selectWorkspaceName(state) ?? entry.name);
     },
 
     async leaveWorkspace(id, removeData) {
