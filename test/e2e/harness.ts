@@ -119,6 +119,22 @@ export function onboardedApp(name: string): () => RunningApp {
   };
 }
 
+/**
+ * Makes a note the way a person does: "+ New note", its title, Enter, then (when given) the body
+ * typed into the editor. Waits for the note in the list when there is no body to type.
+ */
+export async function writeNote(page: Page, title: string, body?: string): Promise<void> {
+  await page.getByRole('button', { name: '+ New note' }).click();
+  await page.keyboard.type(title);
+  await page.keyboard.press('Enter');
+  if (body === undefined) {
+    await page.getByRole('option', { name: new RegExp(title) }).waitFor();
+    return;
+  }
+  await page.getByLabel('Note body').click();
+  await page.keyboard.type(body);
+}
+
 /** Completes first-run onboarding with the given name. */
 export async function onboard(page: Page, name: string): Promise<void> {
   // The first screen of a fresh profile can take a while on two busy cores (or in a namespace).

@@ -14,6 +14,7 @@ import {
   chromiumAvailable,
   onboardedApp,
   storedUpdate,
+  writeNote,
 } from './harness';
 
 /**
@@ -40,16 +41,9 @@ describe.runIf(chromiumAvailable())('A deeply nested record in Chromium (web mod
     const { page } = app();
     // Named per attempt, so a retry does not find the previous attempt's notes.
     const tag = Date.now().toString(36);
-    const write = async (title: string, text: string) => {
-      await page.getByRole('button', { name: '+ New note' }).click();
-      await page.keyboard.type(title);
-      await page.keyboard.press('Enter');
-      await page.getByLabel('Note body').click();
-      await page.keyboard.type(text);
-    };
-    await write(`Alpha ${tag}`, 'First intact note');
-    await write(`Beta ${tag}`, 'Second intact note');
-    await write(`Gamma ${tag}`, 'Will be nested');
+    await writeNote(page, `Alpha ${tag}`, 'First intact note');
+    await writeNote(page, `Beta ${tag}`, 'Second intact note');
+    await writeNote(page, `Gamma ${tag}`, 'Will be nested');
 
     let doc = new Y.Doc();
     await expect

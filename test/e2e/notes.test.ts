@@ -18,6 +18,7 @@ import {
   startApp,
   storedUpdate,
   type RunningApp,
+  writeNote,
 } from './harness';
 import * as Y from 'yjs';
 import { noteBody, notes } from '../../shared/model';
@@ -370,15 +371,8 @@ describe.runIf(chromiumAvailable())('A damaged note in Chromium (web mode)', () 
     const { page } = app();
     // Named per attempt, so a retry does not find the previous attempt's notes.
     const tag = Date.now().toString(36);
-    const write = async (title: string, text: string) => {
-      await page.getByRole('button', { name: '+ New note' }).click();
-      await page.keyboard.type(title);
-      await page.keyboard.press('Enter');
-      await page.getByLabel('Note body').click();
-      await page.keyboard.type(text);
-    };
-    await write(`Budget ${tag}`, 'Numbers for the third quarter');
-    await write(`Travel ${tag}`, 'Lisbon in May');
+    await writeNote(page, `Budget ${tag}`, 'Numbers for the third quarter');
+    await writeNote(page, `Travel ${tag}`, 'Lisbon in May');
 
     // Once both bodies are stored, a buggy peer's update turns one note's "pinned" into text.
     let doc = new Y.Doc();

@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { decodeInvite } from '../../shared/protocol/invite';
 import { deriveRoomName, deriveSignalingPassword } from '../../shared/protocol/keys';
-import { SCREENSHOT_DIR } from './harness';
+import { SCREENSHOT_DIR, writeNote } from './harness';
 import { createNetns, type NetNamespace } from '../sync/netns';
 import { rpc, startScript, type PeerProcess } from '../sync/peerProcess';
 import { closeSide, nav, onboardAs, startSide, twoPeopleReady, type Side } from './twoPeople';
@@ -29,10 +29,7 @@ const LAN_PORT = 47_521;
 
 async function addNote(page: Page, title: string): Promise<void> {
   await nav(page, 'Notes').click();
-  await page.getByRole('button', { name: '+ New note' }).click();
-  await page.keyboard.type(title);
-  await page.keyboard.press('Enter');
-  await page.getByRole('option', { name: new RegExp(title) }).waitFor();
+  await writeNote(page, title);
 }
 
 /** The states the Sync page lists for the connected peers, once the list is `check`-ed. */

@@ -21,18 +21,12 @@ import {
   launchPersistentApp,
   storedUpdate,
   type RunningApp,
+  writeNote,
 } from './harness';
 import * as Y from 'yjs';
 import { notes } from '../../shared/model';
 
 if (!chromiumAvailable()) console.warn(SKIP_REASON);
-
-async function newNote(page: Page, title: string): Promise<void> {
-  await page.getByRole('button', { name: '+ New note' }).click();
-  await page.keyboard.type(title);
-  await page.keyboard.press('Enter');
-  await page.getByRole('option', { name: new RegExp(title) }).waitFor();
-}
 
 /** Writes rows straight into the open workspace's y-indexeddb `updates` store. */
 async function writeDamagedRows(page: Page): Promise<number> {
@@ -199,8 +193,8 @@ describe.runIf(chromiumAvailable())('durable storage in Chromium', () => {
     app = await startApp();
     const { page } = app;
     await onboard(page, 'Ana');
-    await newNote(page, 'Alpha field notes');
-    await newNote(page, 'Beta packing list');
+    await writeNote(page, 'Alpha field notes');
+    await writeNote(page, 'Beta packing list');
     await page.keyboard.press('Control+2');
     await page.keyboard.press('Control+n');
     await page.keyboard.type('Reach 100 users');
@@ -238,8 +232,8 @@ describe.runIf(chromiumAvailable())('durable storage in Chromium', () => {
     app = await startApp();
     const { page } = app;
     await onboard(page, 'Ana');
-    await newNote(page, 'Alpha field notes');
-    await newNote(page, 'Beta packing list');
+    await writeNote(page, 'Alpha field notes');
+    await writeNote(page, 'Beta packing list');
     // Reopened, the workspace compacts its rows into one recorded row (a second after loading).
     await page.reload();
     await page.getByRole('option', { name: /Beta packing list/ }).waitFor();
@@ -263,8 +257,8 @@ describe.runIf(chromiumAvailable())('durable storage in Chromium', () => {
     app = await startApp();
     const { page } = app;
     await onboard(page, 'Ana');
-    await newNote(page, 'Alpha field notes');
-    await newNote(page, 'Beta packing list');
+    await writeNote(page, 'Alpha field notes');
+    await writeNote(page, 'Beta packing list');
     await page.reload();
     await page.getByRole('option', { name: /Beta packing list/ }).waitFor();
     await expect
@@ -296,7 +290,7 @@ describe.runIf(chromiumAvailable())('durable storage in Chromium', () => {
     app = await startApp();
     const { page } = app;
     await onboard(page, 'Ana');
-    await newNote(page, 'Long session');
+    await writeNote(page, 'Long session');
     await page.reload();
     await page.getByRole('option', { name: /Long session/ }).waitFor();
     await expect
@@ -319,7 +313,7 @@ describe.runIf(chromiumAvailable())('durable storage in Chromium', () => {
     app = await startApp();
     const { page } = app;
     await onboard(page, 'Ana');
-    await newNote(page, 'Already stored');
+    await writeNote(page, 'Already stored');
     // What a page that went away before IndexedDB confirmed its last write leaves behind.
     const doc = new Y.Doc();
     Y.applyUpdate(doc, await storedUpdate(page));
@@ -361,13 +355,13 @@ describe.runIf(chromiumAvailable())('durable storage in Chromium', () => {
     app = await startApp();
     const { page } = app;
     await onboard(page, 'Ana');
-    await newNote(page, 'Alpha field notes');
+    await writeNote(page, 'Alpha field notes');
     await page.getByRole('button', { name: /Switch workspace/ }).click();
     await page.getByRole('button', { name: '+ New workspace' }).click();
     await page.getByLabel('New workspace name').fill('Lisbon crew');
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: /Workspace: Lisbon crew/ }).waitFor();
-    await newNote(page, 'Lisbon flat keys');
+    await writeNote(page, 'Lisbon flat keys');
     const databases = async () =>
       (await page.evaluate(() => indexedDB.databases()))
         .map((db) => db.name ?? '')
@@ -407,8 +401,8 @@ describe.runIf(chromiumAvailable())('durable storage in Chromium', () => {
     app = await startApp({ colorScheme: 'dark' });
     const { page, context } = app;
     await onboard(page, 'Ana');
-    await newNote(page, 'Lisbon trip plan');
-    await newNote(page, 'Porto contacts');
+    await writeNote(page, 'Lisbon trip plan');
+    await writeNote(page, 'Porto contacts');
     await page.keyboard.press('Control+2');
     await page.keyboard.press('Control+n');
     await page.keyboard.type('Ship the beta');
@@ -512,7 +506,7 @@ describe.runIf(chromiumAvailable())('crash safety in Chromium', () => {
   it('keeps an edit that was on screen when the browser was killed', async () => {
     let page = await launch();
     await onboard(page, 'Ana');
-    await newNote(page, 'Written before the crash');
+    await writeNote(page, 'Written before the crash');
     // The browser's main process, found by this test's own profile folder, killed outright.
     const pid = Number(
       execFileSync('pgrep', ['-o', '-f', '--', `--user-data-dir=${profileDir}`], {

@@ -15,6 +15,7 @@ import {
   chromiumAvailable,
   onboardedApp,
   storedUpdate,
+  writeNote,
 } from './harness';
 import { decisionContext, decisions, noteBody, notes } from '../../shared/model';
 import { readBodyTree, writeBodyTree } from '../../shared/model/notesBody';
@@ -98,11 +99,7 @@ describe.runIf(chromiumAvailable())('Links from outside, in Chromium (web mode)'
       .getByRole('button', { name: /Notes/ })
       .click();
     const title = `Peer link ${Date.now().toString(36)}`;
-    await page.getByRole('button', { name: '+ New note' }).click();
-    await page.keyboard.type(title);
-    await page.keyboard.press('Enter');
-    await page.getByLabel('Note body').click();
-    await page.keyboard.type('Before the link.');
+    await writeNote(page, title, 'Before the link.');
     let doc = new Y.Doc();
     await expect
       .poll(async () => {
