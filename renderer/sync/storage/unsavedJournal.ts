@@ -7,6 +7,7 @@
  */
 import * as Y from 'yjs';
 import { fromBase64, toBase64 } from 'lib0/buffer';
+import { flushPendingEdits } from '../pendingEdits';
 
 /** localStorage key of a workspace database's journal. */
 export const JOURNAL_PREFIX = 'outpost.unsaved.';
@@ -54,7 +55,10 @@ export function openUnsavedJournal(
   };
   const onPageHide = (event: Event) => {
     // A page kept in the back/forward cache comes back as it was, its writes still going.
-    if (!(event as PageTransitionEvent).persisted) write();
+    if ((event as PageTransitionEvent).persisted) return;
+    // Text still being typed first: its own pagehide listener may be registered after this one.
+    flushPendingEdits();
+    write();
   };
   events?.addEventListener('pagehide', onPageHide);
 

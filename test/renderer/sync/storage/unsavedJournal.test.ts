@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { registerPendingEdit } from '../../../../renderer/sync/pendingEdits';
 import {
   JOURNAL_PREFIX,
   openUnsavedJournal,
@@ -68,6 +69,24 @@ describe('the unsaved-changes journal', () => {
     journal.add(Y.encodeStateAsUpdate(new Y.Doc()));
     window.dispatchEvent(pageHide());
     expect(storage.items.size).toBe(0); // disposed: no longer listening
+  });
+
+  it('has text still being typed written into the document before it writes itself', () => {
+    const storage = memoryStorage();
+    const window = new EventTarget();
+    const doc = new Y.Doc();
+    const journal = openUnsavedJournal('outpost-ws-d', storage, window);
+    doc.on('update', (update: Uint8Array) => journal.add(update));
+    // A field whose 300 ms save is not due yet when the page hides.
+    const unregister = registerPendingEdit({
+      flush: () => doc.getMap('notes').set('title', 'typed a moment ago'),
+    });
+    window.dispatchEvent(pageHide());
+    unregister();
+    journal.dispose();
+    const reloaded = new Y.Doc();
+    Y.applyUpdate(reloaded, openUnsavedJournal('outpost-ws-d', storage, null).left()!);
+    expect(reloaded.getMap('notes').toJSON()).toEqual({ title: 'typed a moment ago' });
   });
 
   it('confirms only the changes a flush covered: later ones stay unconfirmed', () => {
