@@ -4,6 +4,7 @@
  */
 export * from './config';
 export * from './engine';
+export * from './state';
 export * from './messages';
 export * from './stats';
 export * from './workingHours';

@@ -3,7 +3,7 @@
  * the desktop app, Web Notifications in web mode, the "last reminder" line) and the short status
  * teammates see. Times are written in the person's own time zone.
  */
-import type { BreakKind, FocusEvent, FocusStatus } from './engine';
+import type { BreakKind, FocusEvent, FocusStatus } from './state';
 
 function clock(at: number | null | undefined, timeZone: string): string {
   if (at === null || at === undefined) return '';
