@@ -5,7 +5,7 @@
  */
 import type { BreakKind, SessionRecord } from './state';
 import { splitByLocalDay } from './workingHours';
-import { isoWeekKey } from './zonedTime';
+import { isoWeekKey } from '../time/zonedTime';
 
 const MINUTE_MS = 60_000;
 
