@@ -32,6 +32,7 @@ import {
 import {
   MAX_EVENTS_PER_ADVANCE,
   STALE_EVENT_GRACE_MS,
+  type BreakRunState,
   type FocusEvent,
   type FocusRunState,
   type FocusState,
@@ -343,24 +344,23 @@ function rewind(state: FocusState, now: number): FocusState {
   const delta = now - state.updatedAt;
   if (delta >= 0) return state;
   const shift = (t: number | null) => (t === null ? null : t + delta);
+  // A running phase moves whole, so its length and remaining time stay as they were.
+  const moved = <S extends FocusRunState | BreakRunState>(run: S): S => ({
+    ...run,
+    updatedAt: now,
+    startedAt: run.startedAt + delta,
+    endsAt: run.endsAt + delta,
+  });
   switch (state.phase) {
     case 'focus':
       return {
-        ...state,
-        updatedAt: now,
-        startedAt: state.startedAt + delta,
-        endsAt: state.endsAt + delta,
+        ...moved(state),
         noticeAt: shift(state.noticeAt),
         microBreakAt: shift(state.microBreakAt),
       };
     case 'shortBreak':
     case 'longBreak':
-      return {
-        ...state,
-        updatedAt: now,
-        startedAt: state.startedAt + delta,
-        endsAt: state.endsAt + delta,
-      };
+      return moved(state);
     case 'paused':
       return { ...state, updatedAt: now, pausedAt: Math.min(state.pausedAt, now) };
     case 'idle':
