@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import type { AppInfo } from '../../shared/ipc/contract';
+import { deviceTimeZone } from '../../shared/time/zonedTime';
 import type { IpcHandlers } from '../../shared/ipc/dispatch';
 import { createBackupService, type BackupService } from './backups/backupService';
 import { createFocusService, type FocusService, type FocusTimers } from './focus/focusService';
@@ -91,7 +92,7 @@ export async function createMainServices(edges: ServiceEdges): Promise<MainServi
     filePath: path.join(dataDir, 'focus.json'),
     now: () => clock.now(),
     timers: clock.timers,
-    defaultTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    defaultTimeZone: deviceTimeZone(),
     onProblem: edges.onProblem,
   });
   focus.subscribe((change) => broadcast('focus:changed', change));

@@ -16,7 +16,7 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { Profile, PROFILE_COLORS } from '../../shared/schema/profile';
-import { isKnownTimeZone } from '../../shared/time/zonedTime';
+import { deviceTimeZone, isKnownTimeZone } from '../../shared/time/zonedTime';
 import { newId } from '../../shared/core/ids';
 import { listMembers, workspaceName } from '../../shared/model';
 import { applyStoredRows } from '../../shared/storage/recovery';
@@ -229,10 +229,6 @@ export function draftProfile(): Omit<Profile, 'displayName'> {
     color,
     timeZone: deviceTimeZone(),
   };
-}
-
-function deviceTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
 /**
