@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { PROFILE_COLORS } from '../../shared/schema/profile';
+import { deviceTimeZone } from '../../shared/time/zonedTime';
 import { useAppStore } from '../store';
 
 /**
@@ -18,7 +19,7 @@ export function Onboarding() {
   );
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  const timeZone = deviceTimeZone();
 
   return (
     <main className="onboarding">

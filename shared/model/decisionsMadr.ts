@@ -13,7 +13,7 @@ import { MarkdownManager } from '@tiptap/markdown';
 import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import { decisions, decisionContext, arrayOf } from './decisions';
 import { tallyVotes } from './decisionsVotes';
-import { newId } from './ids';
+import { newId } from '../core/ids';
 import { MODEL_ORIGIN } from './roots';
 import type { ModelContext } from './collection';
 import { fail, ok, type Result } from '../result';
@@ -26,7 +26,7 @@ import {
   type StatusChange,
 } from '../schema/records';
 import { safeLinkUrl } from './notesLinks';
-import { oneLine } from './text';
+import { oneLine } from '../core/text';
 
 /** The rich-text extensions of a decision's context (the editor adds only non-schema behaviour). */
 export const DECISION_CONTEXT_EXTENSIONS = [StarterKit];

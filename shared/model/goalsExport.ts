@@ -15,7 +15,7 @@ import {
   targetOf,
   type Health,
 } from './goalsProgress';
-import { oneLine } from './text';
+import { oneLine } from '../core/text';
 
 /** Names of things a goal refers to, looked up by the caller in the workspace. */
 export interface ExportNames {

@@ -10,7 +10,7 @@
  */
 import * as Y from 'yjs';
 import { safeLinkUrl } from './notesLinks';
-import { oneLine } from './text';
+import { oneLine } from '../core/text';
 
 /** Block and inline node types a body may contain. */
 export const BODY_NODE_TYPES = [

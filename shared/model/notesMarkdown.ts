@@ -10,7 +10,7 @@ import { Marked, type Token, type Tokens } from 'marked';
 import { fail, ok, type Result } from '../result';
 import { Tag } from '../schema/records';
 import type { BodyElement, BodyMarkType, BodyMarks, BodyNode } from './notesBody';
-import { oneLine } from './text';
+import { oneLine } from '../core/text';
 import { safeLinkUrl } from './notesLinks';
 
 // ---------------------------------------------------------------------------------------------

@@ -7,22 +7,13 @@
  * the person typed or clicked in the meantime stays.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { WEEKDAYS, type FocusConfig, type TimeRange, type Weekday } from '../../../shared/focus';
+import type { FocusConfig, TimeRange } from '../../../shared/focus';
+import { DAY_NAMES, WEEKDAYS, type Weekday } from '../../../shared/time/calendar';
 import type { FocusPreferences } from '../../../shared/ipc/focusContract';
 import { useAppStore } from '../../store';
 import { useFocusStore } from './focusStore';
 import { SAVE_DELAY_MS } from '../../components/draftField';
 import { registerPendingEdit } from '../../sync/pendingEdits';
-
-const DAY_NAME: Record<Weekday, string> = {
-  mon: 'Monday',
-  tue: 'Tuesday',
-  wed: 'Wednesday',
-  thu: 'Thursday',
-  fri: 'Friday',
-  sat: 'Saturday',
-  sun: 'Sunday',
-};
 
 const NUMBER_FIELDS = [
   ['focusMinutes', 'Focus (minutes)'],
@@ -237,8 +228,8 @@ function SettingsForm({
   const dayEditors = WEEKDAYS.map((day) => {
     const ranges = draft.days[day];
     return (
-      <div className="focus-day" key={day} role="group" aria-label={DAY_NAME[day]}>
-        <span className="focus-day-name">{DAY_NAME[day]}</span>
+      <div className="focus-day" key={day} role="group" aria-label={DAY_NAMES[day]}>
+        <span className="focus-day-name">{DAY_NAMES[day]}</span>
         <div className="focus-day-ranges">
           {ranges.length === 0 && <span className="record-meta">Not a working day</span>}
           {ranges.map((range, index) => {
@@ -255,7 +246,7 @@ function SettingsForm({
               <div className="focus-range" key={index}>
                 <input
                   className="input focus-time"
-                  aria-label={`${DAY_NAME[day]} range ${index + 1} start`}
+                  aria-label={`${DAY_NAMES[day]} range ${index + 1} start`}
                   placeholder="09:00"
                   value={range.start}
                   aria-invalid={invalid(`${base}.start`, base)}
@@ -265,7 +256,7 @@ function SettingsForm({
                 <span aria-hidden="true">–</span>
                 <input
                   className="input focus-time"
-                  aria-label={`${DAY_NAME[day]} range ${index + 1} end`}
+                  aria-label={`${DAY_NAMES[day]} range ${index + 1} end`}
                   placeholder="17:30"
                   value={range.end}
                   aria-invalid={invalid(`${base}.end`, base)}
@@ -275,7 +266,7 @@ function SettingsForm({
                 <button
                   type="button"
                   className="button"
-                  aria-label={`Remove ${DAY_NAME[day]} range ${index + 1}`}
+                  aria-label={`Remove ${DAY_NAMES[day]} range ${index + 1}`}
                   onClick={() =>
                     setDays({ ...draft.days, [day]: ranges.filter((_, i) => i !== index) })
                   }
@@ -290,7 +281,7 @@ function SettingsForm({
         <button
           type="button"
           className="button"
-          aria-label={`Add a range on ${DAY_NAME[day]}`}
+          aria-label={`Add a range on ${DAY_NAMES[day]}`}
           onClick={() => {
             const last = ranges.at(-1);
             const added = last

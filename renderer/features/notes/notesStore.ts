@@ -6,7 +6,7 @@
 import { downloadFile } from '../../platform/download';
 import { create } from 'zustand';
 import * as Y from 'yjs';
-import { newId } from '../../../shared/model/ids';
+import { newId } from '../../../shared/core/ids';
 import { notes, noteBody, type ModelContext } from '../../../shared/model';
 import {
   createNotesFromSeeds,
