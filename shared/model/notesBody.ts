@@ -154,7 +154,7 @@ function writeChildren(parent: Y.XmlFragment | Y.XmlElement, nodes: readonly Bod
 
 /**
  * Appends a plain tree to a body. Call inside a transaction; the caller guarantees the tree fits
- * the editor's schema (see `normalizeBodyTree` in notesMarkdown.ts for imported content).
+ * the editor's schema (markdownToBody.ts maps imported Markdown onto it).
  */
 export function writeBodyTree(fragment: Y.XmlFragment, nodes: readonly BodyNode[]): void {
   writeChildren(fragment, nodes);
