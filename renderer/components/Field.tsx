@@ -10,13 +10,13 @@
 import { cloneElement, type ReactElement, type ReactNode } from 'react';
 
 /** What Field sets on its control. */
-export interface FieldControlProps {
+interface FieldControlProps {
   id?: string;
   'aria-invalid'?: boolean;
   'aria-describedby'?: string;
 }
 
-export interface FieldProps {
+interface FieldProps {
   /** The control's id, and the stem of the hint's and error's ids. */
   readonly id: string;
   readonly label: ReactNode;

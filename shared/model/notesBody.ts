@@ -160,12 +160,6 @@ export function writeBodyTree(fragment: Y.XmlFragment, nodes: readonly BodyNode[
   writeChildren(fragment, nodes);
 }
 
-/** Replaces a body's content with a plain tree (inside the caller's transaction). */
-export function replaceBody(fragment: Y.XmlFragment, nodes: readonly BodyNode[]): void {
-  if (fragment.length > 0) fragment.delete(0, fragment.length);
-  writeChildren(fragment, nodes);
-}
-
 /**
  * Copies every node of one body to the end of another (inside the caller's transaction), through
  * the plain tree: Yjs's own `clone()` recurses per level, which a body nested thousands of levels

@@ -36,7 +36,7 @@ function scoreWords(score: number): string {
   return 'missed';
 }
 
-export function GoalSummary({
+function GoalSummary({
   goal,
   node,
 }: {
@@ -78,7 +78,7 @@ export function GoalSummary({
   );
 }
 
-export function GoalFields({
+function GoalFields({
   goal,
   goals,
   members,
@@ -220,7 +220,7 @@ export function GoalFields({
 }
 
 /** Parts of this goal that arrived damaged: listed, kept, read-only. */
-export function DamagedParts({ goal }: { readonly goal: Goal }) {
+function DamagedParts({ goal }: { readonly goal: Goal }) {
   if (goal.damagedParts.length === 0) return null;
   return (
     <details className="damaged" data-testid="damaged-goal-parts">
