@@ -1,23 +1,16 @@
 /** The check-in form of a key result. */
 import { useState, type FormEvent } from 'react';
 import { currentValue, latestCheckIn } from '../../../shared/model';
-import type { KeyResult } from '../../../shared/schema/records';
 import { goalActions } from './goalsStore';
 import { Field, FieldError } from '../../components/Field';
+import { FormActions } from '../../components/FormActions';
+import type { KeyResultFormProps } from './KeyResultForms';
 import { parseNumber } from './format';
 
 type Errors = Readonly<Record<string, string>>;
 
 /** A new check-in: value (or milestones, or done), confidence 1–10 and a comment. */
-export function CheckInForm({
-  goalId,
-  kr,
-  onDone,
-}: {
-  readonly goalId: string;
-  readonly kr: KeyResult;
-  readonly onDone: () => void;
-}) {
+export function CheckInForm({ goalId, kr, onDone }: KeyResultFormProps) {
   const prefix = `checkin-${kr.id}`;
   const [value, setValue] = useState(String(currentValue(kr)));
   const [confidence, setConfidence] = useState(String(latestCheckIn(kr)?.confidence ?? 7));
@@ -116,15 +109,7 @@ export function CheckInForm({
           onChange={(event) => setComment(event.target.value)}
         />
       </Field>
-      <FieldError message={errors.form} />
-      <div className="form-actions">
-        <button type="submit" className="button primary">
-          Save check-in
-        </button>
-        <button type="button" className="button" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions error={errors.form} submit="Save check-in" onCancel={onDone} />
     </form>
   );
 }

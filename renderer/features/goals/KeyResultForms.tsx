@@ -7,6 +7,7 @@ import type { KeyResult, KeyResultKind } from '../../../shared/schema/records';
 import { goalActions } from './goalsStore';
 import { useSavedField, type SavedField } from '../../components/useSavedField';
 import { Field, FieldError } from '../../components/Field';
+import { FormActions } from '../../components/FormActions';
 import { fail, ok, type Result } from '../../../shared/result';
 import type { KeyResultPatchInput } from '../../../shared/model';
 import { KIND_LABEL, parseNumber } from './format';
@@ -185,15 +186,7 @@ export function KeyResultForm({
           />
         </Field>
       )}
-      <FieldError message={errors.form} />
-      <div className="form-actions">
-        <button type="submit" className="button primary">
-          Add key result
-        </button>
-        <button type="button" className="button" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormActions error={errors.form} submit="Add key result" onCancel={onDone} />
     </form>
   );
 }
@@ -203,20 +196,19 @@ function fieldText(kr: KeyResult, name: EditableField): string {
   return name === 'title' || name === 'unit' ? kr[name] : String(kr[name]);
 }
 
+/** The props of a form about one key result, which calls `onDone` when it closes. */
+export interface KeyResultFormProps {
+  readonly goalId: string;
+  readonly kr: KeyResult;
+  readonly onDone: () => void;
+}
+
 /**
  * Edits a key result, each field saved as the person types (components/draftField.ts), so a
  * reload or a quit keeps it; a value the model refuses stays in its field with the reason beside
  * it. Save closes the form; Cancel also puts back, in one write, the fields this form changed.
  */
-export function KeyResultEditForm({
-  goalId,
-  kr,
-  onDone,
-}: {
-  readonly goalId: string;
-  readonly kr: KeyResult;
-  readonly onDone: () => void;
-}) {
+export function KeyResultEditForm({ goalId, kr, onDone }: KeyResultFormProps) {
   const prefix = `kr-edit-${kr.id}`;
   // What the fields held when the form opened, for Cancel; and which of them this form wrote.
   const [opened] = useState(kr);
@@ -267,15 +259,7 @@ export function KeyResultEditForm({
         kind={kr.kind}
         fields={{ title, weight, start, target, unit }}
       />
-      <FieldError message={formError} />
-      <div className="form-actions">
-        <button type="submit" className="button primary">
-          Save key result
-        </button>
-        <button type="button" className="button" onClick={cancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions error={formError} submit="Save key result" onCancel={cancel} />
     </form>
   );
 }
