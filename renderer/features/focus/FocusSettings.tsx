@@ -14,6 +14,7 @@ import { useAppStore } from '../../store';
 import { useFocusStore } from './focusStore';
 import { SAVE_DELAY_MS } from '../../components/draftField';
 import { registerPendingEdit } from '../../sync/pendingEdits';
+import { Field } from '../../components/Field';
 
 const NUMBER_FIELDS = [
   ['focusMinutes', 'Focus (minutes)'],
@@ -203,10 +204,8 @@ function SettingsForm({
   const setDays = (days: Days) => void save({ ...draft, days });
 
   const numberInput = (key: NumberField, label: string) => (
-    <div className="field" key={key}>
-      <label htmlFor={`focus-${key}`}>{label}</label>
+    <Field id={`focus-${key}`} label={label} key={key} below={errorFor(key)}>
       <input
-        id={`focus-${key}`}
         className="input"
         type="number"
         step="any"
@@ -221,8 +220,7 @@ function SettingsForm({
           if (event.key === 'Enter') void saveNow(draft);
         }}
       />
-      {errorFor(key)}
-    </div>
+    </Field>
   );
 
   const dayEditors = WEEKDAYS.map((day) => {
@@ -322,10 +320,12 @@ function SettingsForm({
       </label>
       {draft.microOn && (
         <div className="field-row">
-          <div className="field">
-            <label htmlFor="focus-micro-every">Every (minutes)</label>
+          <Field
+            id="focus-micro-every"
+            label="Every (minutes)"
+            below={errorFor('microBreaks.everyMinutes')}
+          >
             <input
-              id="focus-micro-every"
               className="input"
               type="number"
               step="any"
@@ -334,12 +334,13 @@ function SettingsForm({
               onChange={(event) => type({ ...draft, microEvery: event.target.value })}
               onBlur={() => void saveNow(draft)}
             />
-            {errorFor('microBreaks.everyMinutes')}
-          </div>
-          <div className="field">
-            <label htmlFor="focus-micro-duration">For (seconds)</label>
+          </Field>
+          <Field
+            id="focus-micro-duration"
+            label="For (seconds)"
+            below={errorFor('microBreaks.durationSeconds', 'microBreaks')}
+          >
             <input
-              id="focus-micro-duration"
               className="input"
               type="number"
               step="any"
@@ -348,8 +349,7 @@ function SettingsForm({
               onChange={(event) => type({ ...draft, microDuration: event.target.value })}
               onBlur={() => void saveNow(draft)}
             />
-            {errorFor('microBreaks.durationSeconds', 'microBreaks')}
-          </div>
+          </Field>
         </div>
       )}
 
@@ -370,10 +370,21 @@ function SettingsForm({
         Play a sound with reminders
       </label>
 
-      <div className="field">
-        <label htmlFor="focus-timeZone">Time zone for working hours and stats</label>
+      <Field
+        id="focus-timeZone"
+        label="Time zone for working hours and stats"
+        below={
+          <>
+            <datalist id="focus-time-zones">
+              {timeZones().map((zone) => (
+                <option key={zone} value={zone} />
+              ))}
+            </datalist>
+            {errorFor('timeZone')}
+          </>
+        }
+      >
         <input
-          id="focus-timeZone"
           className="input"
           list="focus-time-zones"
           value={draft.timeZone}
@@ -384,13 +395,7 @@ function SettingsForm({
             if (event.key === 'Enter') void save(draft);
           }}
         />
-        <datalist id="focus-time-zones">
-          {timeZones().map((zone) => (
-            <option key={zone} value={zone} />
-          ))}
-        </datalist>
-        {errorFor('timeZone')}
-      </div>
+      </Field>
 
       <label className="toggle-row">
         <input
