@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInterface } from 'node:readline';
-import { STOCK_MAX_MESSAGE_BYTES } from '../../renderer/sync/pieceFetch';
+import { STOCK_MAX_MESSAGE_BYTES } from '../../renderer/sync/peer/pieceFetch';
 import { createNetns, netnsUnavailable, NETNS_SKIP_REASON, type NetNamespace } from './netns';
 import { startScript } from './peerProcess';
 

@@ -28,7 +28,7 @@
  */
 import * as Y from 'yjs';
 // A peer's update may delete a value nested thousands of levels deep.
-import '../../shared/model/yjsIterativeDelete';
+import '../../../shared/model/yjsIterativeDelete';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Awareness } from 'y-protocols/awareness';
 import * as decoding from 'lib0/decoding';
@@ -43,13 +43,13 @@ import {
   MESSAGE_SYNC,
   Reassembler,
   toFrames,
-} from '../../shared/protocol/frames';
+} from '../../../shared/protocol/frames';
 import {
   deriveSignalingKey,
   openSignal,
   sealSignal,
   type SignalingKey,
-} from '../../shared/protocol/signalingCrypto';
+} from '../../../shared/protocol/signalingCrypto';
 import { InboundBudget, type InboundLimits } from './inboundBudget';
 import {
   dependenciesMet,
