@@ -3,7 +3,11 @@
  * handshake nobody completes is given up after the timeout, never before, and never stays.
  */
 import { describe, expect, it } from 'vitest';
-import { PendingHandshakes, type Clock, type HandshakeEnd } from '../../renderer/sync/peer/handshakes';
+import {
+  PendingHandshakes,
+  type Clock,
+  type HandshakeEnd,
+} from '../../renderer/sync/peer/handshakes';
 
 /** Time moves only when the test says so; due timers run in deadline order. */
 class FakeClock implements Clock {
