@@ -29,7 +29,7 @@ import {
   deriveRoomName,
   deriveSignalingPassword,
 } from '../shared/protocol/keys';
-import { PeerEndpoint, PeerSync, type WebSocketConstructor } from '../renderer/sync/peerSync';
+import { PeerEndpoint, PeerSync, type WebSocketConstructor } from '../renderer/sync/peer/peerSync';
 import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
 import { startSignalingServer } from '../electron/main/signaling/server';

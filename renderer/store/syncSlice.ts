@@ -9,7 +9,7 @@ import { WorkspaceName, renameWorkspace as renameInDoc } from '../../shared/mode
 import { fail, ok, type Result } from '../../shared/result';
 import { getOutpostApi } from '../platform/outpostApi';
 import { WORKSPACE_DB_PREFIX, type WorkspaceEntry } from '../sync/localState';
-import type { PeerSync, PeerSyncStatus } from '../sync/peerSync';
+import type { PeerSync, PeerSyncStatus } from '../sync/peer/peerSync';
 import {
   deviceLabel,
   entryFromInvite,
