@@ -224,6 +224,11 @@ export class PeerSync {
     this.room.setSignaling(urls);
   }
 
+  /** Settles once the signaling key is derived: connecting starts for real from then on. */
+  get keyReady(): Promise<void> {
+    return this.room.keyReady;
+  }
+
   get signaling(): readonly string[] {
     return this.room.signaling;
   }

@@ -60,6 +60,11 @@ export class SignalingRoom {
   private opened: Promise<void> = Promise.resolve();
   private shouldConnect = false;
   private signalingUrls: string[];
+  /**
+   * Settles once the signaling key is derived (or could not be): until then nothing is sent or
+   * read. As y-webrtc's `provider.key`, for whoever must not count that time as connecting.
+   */
+  readonly keyReady: Promise<void>;
 
   constructor(
     options: SignalingRoomOptions,
@@ -72,7 +77,7 @@ export class SignalingRoom {
       options.clock,
       (conn, why) => this.onHandshakeGivenUp(conn, why),
     );
-    deriveSignalingKey(options.password, options.roomName).then(
+    this.keyReady = deriveSignalingKey(options.password, options.roomName).then(
       (key) => {
         this.cryptoKey = key;
         if (this.shouldConnect)
