@@ -20,8 +20,7 @@ import {
 import { workspaceAsMarkdown } from '../../../shared/storage/markdownExport';
 import { fingerprint } from '../../../shared/storage/recovery';
 import { getOutpostApi } from '../../platform/outpostApi';
-import { useAppStore } from '../../store';
-import { activeSession } from '../../store/workspaceSlice';
+import { activeSession, useAppStore } from '../../store';
 import { WORKSPACE_DB_PREFIX, type WorkspaceEntry } from '../../sync/localState';
 import { workspaceFileOf } from '../../sync/storage/backupScheduler';
 import { workspaceStorage } from '../../sync/storage/workspaceStorage';

@@ -8,8 +8,7 @@ import { useEffect, useState } from 'react';
 import { z } from 'zod';
 import { focusStatus, isKnownTimeZone, type FocusStatus } from '../../../shared/focus';
 import { FocusStatusSchema } from '../../../shared/ipc/focusContract';
-import { useAppStore } from '../../store';
-import { activeSession } from '../../store/workspaceSlice';
+import { activeSession, useAppStore } from '../../store';
 import { useFocusStore } from './focusStore';
 import { AWARENESS_LIMITS, readBounded } from '../../../shared/model/bounded';
 

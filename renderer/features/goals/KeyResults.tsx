@@ -8,7 +8,7 @@ import {
   targetOf,
 } from '../../../shared/model';
 import type { Goal, KeyResult, KeyResultKind } from '../../../shared/schema/records';
-import { goalActions } from './goalsStore';
+import * as goalActions from './goalActions';
 import { useSavedField } from '../../components/useSavedField';
 import { fail, ok, type Result } from '../../../shared/result';
 import type { KeyResultPatchInput } from '../../../shared/model';
