@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import { describeSetAside } from '../../../shared/storage/recovery';
 import { onStorageEvent } from '../../sync/storage/events';
-import type { LoadProgress, LoadReport, SaveState } from '../../sync/storage/durableStorage';
+import type { LoadProgress, LoadReport, SaveState } from '../../sync/storage/durableTypes';
 import { useAppStore } from '../../store';
 
 interface StorageUiState {
