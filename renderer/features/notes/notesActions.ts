@@ -162,17 +162,7 @@ export async function markdownFiles(ids: readonly string[]): Promise<ExportFile[
     if (!note || !fragment) continue;
     files.push({
       name: markdownFileName(note.title, taken),
-      content: noteToMarkdown(
-        {
-          title: note.title,
-          tags: note.tags,
-          pinned: note.pinned,
-          createdAt: note.createdAt,
-          updatedAt: note.updatedAt,
-        },
-        readBodyTree(fragment),
-        (target) => byId.get(target)?.title,
-      ),
+      content: noteToMarkdown(note, readBodyTree(fragment), (target) => byId.get(target)?.title),
     });
   }
   return files;
