@@ -22,6 +22,7 @@ import {
 } from '../sync/teamSync';
 import { selectWorkspaceName } from './selectors';
 import { AWARENESS_LIMITS, readBounded } from '../../shared/model/bounded';
+import { writeAs } from './writeGateway';
 import type { AppState, PresenceEntry, SyncIndicator, SyncSlice } from './types';
 
 export type { PeerView, PresenceEntry, SyncIndicator, SyncSlice, TeamSyncView } from './types';
@@ -264,8 +265,7 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
       const entry = newTeamEntry(parsed.data);
       await get().setWorkspaces((current) => [...current, entry]);
       await get().openWorkspace(entry.id);
-      const session = activeSession();
-      if (session?.id === entry.id) renameInDoc(session.doc, entry.name);
+      if (activeSession()?.id === entry.id) writeAs(get(), (doc) => renameInDoc(doc, entry.name));
       return ok(entry);
     },
 

@@ -10,6 +10,7 @@ import {
   takeStartupWorkspace,
 } from '../sync/startupWorkspace';
 import type { AppState, WorkspaceSlice } from './types';
+import { writeAs } from './writeGateway';
 
 export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice> = (set, get) => {
   /** The list changes still being written, in order (per store, like the list itself). */
@@ -84,14 +85,13 @@ export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice
       };
       await get().setWorkspaces((current) => [...current, entry]);
       await get().openWorkspace(entry.id);
-      const session = get().session;
-      if (session?.id === entry.id) renameInDoc(session.doc, entry.name);
+      if (get().session?.id === entry.id) writeAs(get(), (doc) => renameInDoc(doc, entry.name));
       return ok(entry);
     },
     renameWorkspace(name) {
       const session = get().session;
       if (!session) return fail('closed', 'No workspace is open.');
-      const renamed = renameInDoc(session.doc, name);
+      const renamed = writeAs(get(), (doc) => renameInDoc(doc, name));
       if (renamed.ok) void updateEntry(get, session.id, { name: renamed.value });
       return renamed;
     },

@@ -155,3 +155,15 @@ describe('the session slice', () => {
     expect(me()?.name).toBe('Ada Renamed');
   });
 });
+
+describe('the workspace slice', () => {
+  it('renames the open workspace through the gateway, and not while read-only', async () => {
+    expect(state().renameWorkspace('Team notes')).toEqual({ ok: true, value: 'Team notes' });
+    await Promise.resolve();
+    expect(state().snapshot?.name).toBe('Team notes');
+    makeReadOnly(READ_ONLY);
+    expect(state().renameWorkspace('Other')).toEqual(refused);
+    await Promise.resolve();
+    expect(state().snapshot?.name).toBe('Team notes');
+  });
+});
