@@ -23,7 +23,7 @@ import {
 import { selectWorkspaceName } from './selectors';
 import { AWARENESS_LIMITS, readBounded } from '../../shared/model/bounded';
 import { writeAs } from './writeGateway';
-import type { AppState, PresenceEntry, SyncIndicator, SyncSlice } from './types';
+import type { AppState, PeerView, PresenceEntry, SyncIndicator, SyncSlice } from './types';
 
 export type { PeerView, PresenceEntry, SyncIndicator, SyncSlice, TeamSyncView } from './types';
 
@@ -107,20 +107,12 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
         workspaceId: providerFor.id,
         online: status.online,
         signaling: status.signaling,
-        peers: status.peers.map((peer) => ({
-          id: peer.id,
-          state: peer.state,
-          people: peer.clients.flatMap((client) => byClient.get(client) ?? []),
-          connectedAt: peer.connectedAt,
-          lastSyncedAt: peer.lastSyncedAt,
-          bytesIn: peer.bytesIn,
-          bytesOut: peer.bytesOut,
-          queuedBytes: peer.queuedBytes,
-          via: peer.via,
-          theyLack: peer.theyLack,
-          weLack: peer.weLack,
-          unreceivable: peer.unreceivable,
-        })),
+        peers: status.peers.map(
+          ({ clients, kind: _kind, pendingUpdates: _pending, ...peer }): PeerView => ({
+            ...peer,
+            people: clients.flatMap((client) => byClient.get(client) ?? []),
+          }),
+        ),
         unshared: current.unshared(),
       },
     });

@@ -5,7 +5,7 @@ import type { Result } from '../../shared/result';
 import type { IdentityCandidate, WorkspaceEntry } from '../sync/localState';
 import type { SessionStatus, WorkspaceSession, WorkspaceSnapshot } from '../sync/workspaceSession';
 import type { SyncNetwork, SyncSettings, SyncSettingsPatch } from '../../shared/ipc/syncContract';
-import type { PeerSyncStatus } from '../sync/peerSync';
+import type { PeerInfo, PeerSyncStatus } from '../sync/peerSync';
 
 export type Section = 'notes' | 'goals' | 'decisions' | 'focus' | 'sync' | 'settings' | 'backups';
 export type RecordView = 'active' | 'archived' | 'trash';
@@ -102,22 +102,9 @@ export interface PresenceEntry {
   readonly self: boolean;
 }
 
-export interface PeerView {
-  readonly id: string;
-  readonly state: 'connecting' | 'connected' | 'synced';
+/** A peer as the sync screens show it: its status, with the people behind its awareness clients. */
+export interface PeerView extends Omit<PeerInfo, 'kind' | 'pendingUpdates' | 'clients'> {
   readonly people: readonly PresenceEntry[];
-  readonly connectedAt: number | null;
-  readonly lastSyncedAt: number | null;
-  readonly bytesIn: number;
-  readonly bytesOut: number;
-  readonly queuedBytes: number;
-  readonly via: string;
-  /** Changes this device holds that the peer is not known to hold. */
-  readonly theyLack: number;
-  /** Changes the peer holds that this device lacks. */
-  readonly weLack: number;
-  /** Of those, changes this peer cannot send (a y-webrtc client's 256 KiB message limit). */
-  readonly unreceivable: number;
 }
 
 export interface TeamSyncView {
