@@ -20,6 +20,55 @@ const nodePatterns = [
   },
 ];
 
+// What code in shared/ may never import, wherever it sits inside shared/.
+const sharedPaths = ['electron', 'react', 'react-dom', 'zustand', ...nodeImports];
+const sharedPatterns = [
+  ...nodePatterns,
+  {
+    group: ['**/renderer/**', '**/electron/**'],
+    message: 'shared/ imports nothing outside shared/.',
+  },
+];
+
+// The order inside shared/, lowest first (docs/ARCHITECTURE.md, "shared/ layers"). A folder imports
+// only from folders on lower lines, never from its own line or above, so helpers stay below the
+// schemas and models that use them and no circle can form between folders. shared/result.ts sits
+// below everything.
+const SHARED_LAYERS = [
+  ['core'], // ids, plain-text helpers
+  ['time'], // time zones, local dates, weekdays and their names
+  ['protocol', 'schema'], // wire formats and keys; zod schemas of records
+  ['focus'], // the focus timer engine, its settings and stats
+  ['model'], // functions over Y.Doc
+  ['storage'], // workspace files, Markdown export, retention
+  ['ipc'], // the IPC contract between renderer and main process
+];
+const sharedLayerBlocks = SHARED_LAYERS.flatMap((line, rank) =>
+  line.map((folder) => {
+    const above = SHARED_LAYERS.slice(rank)
+      .flat()
+      .filter((other) => other !== folder);
+    return {
+      files: [`shared/${folder}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            paths: sharedPaths,
+            patterns: [
+              ...sharedPatterns,
+              {
+                regex: `^(\\.\\./)+(shared/)?(${above.join('|')})(/|$)`,
+                message: `shared/${folder} imports only shared/result.ts and the layers below it: ${['result', ...SHARED_LAYERS.slice(0, rank).flat()].join(', ')}.`,
+              },
+            ],
+          },
+        ],
+      },
+    };
+  }),
+);
+
 export default tseslint.config(
   { ignores: ['node_modules', 'out', 'dist', 'release', 'test-results'] },
   js.configs.recommended,
@@ -43,14 +92,8 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ['electron', 'react', 'react-dom', 'zustand', ...nodeImports],
-          patterns: [
-            ...nodePatterns,
-            {
-              group: ['**/renderer/**', '**/electron/**'],
-              message: 'shared/ imports nothing outside shared/.',
-            },
-          ],
+          paths: sharedPaths,
+          patterns: sharedPatterns,
         },
       ],
       'no-restricted-globals': [
@@ -69,6 +112,8 @@ export default tseslint.config(
       ],
     },
   },
+  // After the block above: these replace its no-restricted-imports per folder, keeping its paths.
+  ...sharedLayerBlocks,
   {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },

@@ -6,9 +6,8 @@ import path from 'node:path';
 import type { BrowserWindowConstructorOptions } from 'electron';
 import type { AppSettings } from '../../shared/ipc/contract';
 import { attachFocusDesktop, type FocusElectron } from './focus/focusDesktop';
-import { createFocusService, type FocusService, type FocusTimers } from './focus/focusService';
-import { createHandlers } from './handlers';
-import { createBackupService, type BackupService } from './backups/backupService';
+import type { FocusService } from './focus/focusService';
+import type { BackupService } from './backups/backupService';
 import { installQuitBackup } from './backups/quitBackup';
 import {
   createBroadcast,
@@ -25,13 +24,14 @@ import {
   type HardenableSession,
   type HardenableWebContents,
 } from './security';
-import { createSettingsStore, type SettingsStore } from './settingsStore';
 import {
-  startSyncNetwork,
-  type SyncNetworkOptions,
-  type SyncNetworkService,
-} from './signaling/lanSync';
-import { createSyncSettingsStore } from './signaling/syncSettingsStore';
+  createMainServices,
+  systemClock,
+  type ServiceClock,
+  type SyncNetworkPlacement,
+} from './services';
+import type { SettingsStore } from './settingsStore';
+import type { SyncNetworkService } from './signaling/lanSync';
 import { createTray, type TrayDeps, type TrayLike } from './tray';
 import {
   createWindowStateKeeper,
@@ -154,12 +154,9 @@ export interface StartOptions {
   readonly platform?: NodeJS.Platform;
   readonly windowStateDebounceMs?: number;
   /** The focus timer's clock and timers (tests pass a fake clock). */
-  readonly clock?: { now(): number; readonly timers: FocusTimers };
+  readonly clock?: ServiceClock;
   /** Where the LAN signaling server binds and whether mDNS runs (tests use a namespace). */
-  readonly syncNetwork?: Pick<
-    SyncNetworkOptions,
-    'host' | 'discovery' | 'discoveryOptions' | 'port'
-  >;
+  readonly syncNetwork?: SyncNetworkPlacement;
   /** How often the idle time is read, in ms. */
   readonly idlePollMs?: number;
 }
@@ -249,10 +246,31 @@ export async function startOutpost<Image, Menu>(
   await app.whenReady();
   if (platform === 'win32') app.setAppUserModelId('dev.outpost.app');
 
+  const appContents = (): IpcWebContents | null =>
+    mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null;
+  const broadcast = createBroadcast(appContents);
   const userData = app.getPath('userData');
-  const settings = await createSettingsStore(path.join(userData, 'settings.json'), {
+  const clock = options.clock ?? systemClock;
+  const services = await createMainServices({
+    dataDir: userData,
+    info: { name: app.getName(), version: app.getVersion(), platform, shell: 'electron' },
+    clock,
+    syncNetwork: options.syncNetwork,
+    // Shown in one dialog once the window is up (see createWindow).
     onProblem: reportProblem,
+    log: (message) => console.warn(message),
+    broadcast,
+    openExternal: (url) => electron.shell.openExternal(url),
+    chooseFolder: async ({ title, buttonLabel }) => {
+      const picked = await electron.dialog.showOpenDialog?.({
+        title,
+        buttonLabel,
+        properties: ['openDirectory', 'createDirectory'],
+      });
+      return picked && !picked.canceled ? (picked.filePaths[0] ?? null) : null;
+    },
   });
+  const { settings, focus, syncNetwork, backups } = services;
   const displays = electron.screen.getAllDisplays();
   const windowState = await createWindowStateKeeper({
     filePath: path.join(userData, 'window-state.json'),
@@ -277,55 +295,9 @@ export async function startOutpost<Image, Menu>(
 
   hardenSession(electron.session.defaultSession, location);
 
-  const clock = options.clock ?? {
-    now: () => Date.now(),
-    timers: {
-      setTimeout: (callback: () => void, delayMs: number) => setTimeout(callback, delayMs),
-      clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-    },
-  };
-  const focus = await createFocusService({
-    filePath: path.join(userData, 'focus.json'),
-    now: () => clock.now(),
-    timers: clock.timers,
-    defaultTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-    onProblem: reportProblem,
-  });
-
-  const appContents = (): IpcWebContents | null =>
-    mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null;
-  const broadcast = createBroadcast(appContents);
-  focus.subscribe((change) => broadcast('focus:changed', change));
-  const syncSettings = await createSyncSettingsStore(path.join(userData, 'sync-settings.json'), {
-    onProblem: reportProblem,
-  });
-  const syncNetwork = await startSyncNetwork({
-    settings: syncSettings.get(),
-    ...options.syncNetwork,
-    log: (message) => console.warn(message),
-  });
-  syncSettings.subscribe((next) => void syncNetwork.apply(next));
-  syncNetwork.subscribe((network) => broadcast('sync:networkChanged', network));
-  const backups = createBackupService({ dir: path.join(userData, 'backups') });
   registerIpc({
     ipcMain: electron.ipcMain,
-    handlers: createHandlers({
-      info: { name: app.getName(), version: app.getVersion(), platform, shell: 'electron' },
-      settings,
-      openExternal: (url) => electron.shell.openExternal(url),
-      broadcast,
-      focus,
-      sync: { network: syncNetwork, settings: syncSettings },
-      backups,
-      chooseFolder: async ({ title, buttonLabel }) => {
-        const picked = await electron.dialog.showOpenDialog?.({
-          title,
-          buttonLabel,
-          properties: ['openDirectory', 'createDirectory'],
-        });
-        return picked && !picked.canceled ? (picked.filePaths[0] ?? null) : null;
-      },
-    }),
+    handlers: services.handlers,
     isTrustedSender: createSenderCheck(appContents, location),
   });
   // Before the other quit steps: the window hands over a last backup of its workspace first.
@@ -423,10 +395,8 @@ export async function startOutpost<Image, Menu>(
     quitting = true;
     windowState.flushSync();
     focusDesktop.dispose();
-    focus.close();
-    focus.flushSync();
-    // Sends the mDNS goodbye so LAN peers drop this server at once.
-    void syncNetwork.close();
+    // Also sends the mDNS goodbye so LAN peers drop this server at once.
+    services.closeNow();
   });
   app.on('window-all-closed', () => {
     // macOS apps stay in the dock with no window; elsewhere no window (and not hidden to the

@@ -136,6 +136,22 @@ export async function keepAside(filePath: string, now: Date = new Date()): Promi
   }
 }
 
+/**
+ * Moves a damaged file aside and says so for the person: "It was kept as <name>", or why it could
+ * not be moved. `subject` names the file in the sentence; `leftAsIs` adds that it stays in place.
+ */
+export async function keepAsideAndSay(
+  filePath: string,
+  wording: { readonly subject?: string; readonly leftAsIs?: boolean } = {},
+): Promise<string> {
+  const subject = wording.subject ?? 'It';
+  try {
+    return `${subject} was kept as ${path.basename(await keepAside(filePath))}`;
+  } catch (error) {
+    return `${subject} could not be moved aside (${errorMessage(error)})${wording.leftAsIs ? ' and was left as it is' : ''}`;
+  }
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -2,7 +2,6 @@
  * The app's own settings (theme, close-to-tray) as one JSON file in the user data folder.
  * Plain Node with no Electron import: the web-mode companion uses it too.
  */
-import path from 'node:path';
 import {
   AppSettings,
   AppSettingsPatch,
@@ -13,7 +12,7 @@ import {
 import {
   describeSchemaIssues,
   errorMessage,
-  keepAside,
+  keepAsideAndSay,
   readJsonFile,
   writeFileAtomic,
 } from './jsonFile';
@@ -56,12 +55,7 @@ export async function createSettingsStore(
   if (stored.kind === 'ok') {
     current = AppSettings.parse({ ...DEFAULT_SETTINGS, ...stored.value });
   } else if (stored.kind === 'invalid') {
-    let kept: string;
-    try {
-      kept = `It was kept as ${path.basename(await keepAside(filePath))}`;
-    } catch (error) {
-      kept = `It could not be moved aside (${errorMessage(error)}) and was left as it is`;
-    }
+    const kept = await keepAsideAndSay(filePath, { leftAsIs: true });
     options.onProblem(
       `Your Outpost settings file (${filePath}) could not be used: ${stored.reason}. ${kept}; default settings are in use.`,
     );

@@ -3,10 +3,9 @@
  * (userData/window-state.json), and puts it back only where a current display can show it.
  */
 import { z } from 'zod';
-import path from 'node:path';
 import {
   errorMessage,
-  keepAside,
+  keepAsideAndSay,
   readJsonFile,
   writeFileAtomic,
   writeFileAtomicSync,
@@ -148,12 +147,7 @@ export async function createWindowStateKeeper(
 
   const stored = await readJsonFile(filePath, WindowStateSchema);
   if (stored.kind === 'invalid') {
-    let kept: string;
-    try {
-      kept = `It was kept as ${path.basename(await keepAside(filePath))}`;
-    } catch (error) {
-      kept = `It could not be moved aside (${errorMessage(error)})`;
-    }
+    const kept = await keepAsideAndSay(filePath);
     options.onProblem(
       `The saved window position (${filePath}) could not be used: ${stored.reason}. ${kept}; the window opens at its default size.`,
     );

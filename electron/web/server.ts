@@ -12,13 +12,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createIpcDispatch, IpcUserError } from '../../shared/ipc/dispatch';
 import type { IpcEvent } from '../../shared/ipc/channels';
-import { createBackupService } from '../main/backups/backupService';
 import { LARGE_BODY_CHANNELS, MAX_WORKSPACE_FILE_BASE64 } from '../../shared/ipc/backupsContract';
-import { createHandlers } from '../main/handlers';
-import { startSyncNetwork, type SyncNetworkOptions } from '../main/signaling/lanSync';
-import { createSyncSettingsStore } from '../main/signaling/syncSettingsStore';
-import { createSettingsStore } from '../main/settingsStore';
-import { createFocusService, type FocusTimers } from '../main/focus/focusService';
+import { createMainServices, type ServiceClock, type SyncNetworkPlacement } from '../main/services';
 import { CONTENT_SECURITY_POLICY } from '../main/security';
 
 export interface WebCompanionOptions {
@@ -34,12 +29,9 @@ export interface WebCompanionOptions {
    * The LAN signaling server and mDNS the companion hosts like the desktop app (on by default, as
    * the sync settings say); tests bind loopback, a free port, and no mDNS outside a namespace.
    */
-  readonly syncNetwork?: Pick<
-    SyncNetworkOptions,
-    'host' | 'discovery' | 'discoveryOptions' | 'port'
-  >;
+  readonly syncNetwork?: SyncNetworkPlacement;
   /** The focus timer's clock and timers (tests may pass a fake clock). */
-  readonly clock?: { now(): number; readonly timers: FocusTimers };
+  readonly clock?: ServiceClock;
 }
 
 export interface WebCompanion {
@@ -125,61 +117,30 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
   let origin = '';
   let allowedHosts: string[] = [];
 
-  const settings = await createSettingsStore(path.join(options.dataDir, 'settings.json'), {
-    onProblem: (message) => log(`[outpost-web] ${message}`),
-  });
-  // The focus timer runs here, not in the page, so a background tab cannot delay a break; the page
-  // shows Web Notifications for the events pushed to it over /events.
-  const clock = options.clock ?? {
-    now: () => Date.now(),
-    timers: {
-      setTimeout: (callback: () => void, delayMs: number) => setTimeout(callback, delayMs),
-      clearTimeout: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-    },
-  };
-  const focus = await createFocusService({
-    filePath: path.join(options.dataDir, 'focus.json'),
-    now: () => clock.now(),
-    timers: clock.timers,
-    defaultTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-    onProblem: (message) => log(`[outpost-web] ${message}`),
-  });
   const broadcast = (event: IpcEvent, payload: unknown): void => {
     const frame = `data: ${JSON.stringify({ event, payload })}\n\n`;
     for (const client of eventClients) client.write(frame);
   };
-  focus.subscribe((change) => broadcast('focus:changed', change));
-  const syncSettings = await createSyncSettingsStore(
-    path.join(options.dataDir, 'sync-settings.json'),
-    { onProblem: (message) => log(`[outpost-web] ${message}`) },
-  );
-  const syncNetwork = await startSyncNetwork({
-    settings: syncSettings.get(),
-    ...options.syncNetwork,
-    log: (message) => log(`[outpost-web] ${message}`),
-  });
-  syncSettings.subscribe((next) => void syncNetwork.apply(next));
-  syncNetwork.subscribe((network) => broadcast('sync:networkChanged', network));
-  const handlers = createHandlers({
+  // The page shows Web Notifications for the focus events pushed to it over /events.
+  const services = await createMainServices({
+    dataDir: options.dataDir,
     info: {
       name: 'Outpost',
       version: options.version ?? '0.0.0',
       platform: platform(),
       shell: 'web',
     },
-    settings,
+    clock: options.clock,
+    syncNetwork: options.syncNetwork,
+    // No window to show a dialog in: the terminal that started the companion hears of it.
+    onProblem: (message) => log(`[outpost-web] ${message}`),
+    log: (message) => log(`[outpost-web] ${message}`),
+    broadcast,
     openExternal: () => {
       throw new IpcUserError('unsupported', 'In the web app, links open in your browser.');
     },
-    broadcast,
-    focus,
-    sync: { network: syncNetwork, settings: syncSettings },
-    backups: createBackupService({
-      dir: path.join(options.dataDir, 'backups'),
-      log: (message) => log(`[outpost-web] ${message}`),
-    }),
   });
-  const dispatch = createIpcDispatch(handlers, {
+  const dispatch = createIpcDispatch(services.handlers, {
     isTrustedSender: (sender) => {
       const { origin: from, host: hostHeader, token: given } = sender as WebSender;
       return from === origin && allowedHosts.includes(hostHeader ?? '') && sameSecret(given, token);
@@ -309,9 +270,7 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
     url: `${origin}/`,
     port,
     async close() {
-      await syncNetwork.close();
-      focus.close();
-      await focus.flush();
+      await services.close();
       for (const client of eventClients) client.end();
       eventClients.clear();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

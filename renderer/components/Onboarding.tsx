@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { PROFILE_COLORS } from '../../shared/schema/profile';
+import { deviceTimeZone } from '../../shared/time/zonedTime';
 import { useAppStore } from '../store';
+import { Field, FieldError } from './Field';
 
 /**
  * First run: who are you? Everything else is created for you. When this device lost its profile
@@ -18,7 +20,7 @@ export function Onboarding() {
   );
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  const timeZone = deviceTimeZone();
 
   return (
     <main className="onboarding">
@@ -75,10 +77,8 @@ export function Onboarding() {
           Your notes, goals and decisions live on this device and work offline. Teammates see the
           name and color you choose here.
         </p>
-        <div className="field">
-          <label htmlFor="onboarding-name">Your name</label>
+        <Field id="onboarding-name" label="Your name">
           <input
-            id="onboarding-name"
             className="input"
             autoFocus
             maxLength={60}
@@ -86,7 +86,7 @@ export function Onboarding() {
             onChange={(event) => setName(event.target.value)}
             placeholder="e.g. Ana"
           />
-        </div>
+        </Field>
         <div className="field">
           <span className="label" id="onboarding-color">
             Color
@@ -109,11 +109,7 @@ export function Onboarding() {
         <p className="record-meta">
           Time zone: {timeZone.replace(/_/g, ' ')} (change it later in Settings)
         </p>
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FieldError message={error} />
         <button type="submit" className="button primary" disabled={busy}>
           Get started
         </button>

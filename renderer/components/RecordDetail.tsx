@@ -5,6 +5,7 @@ import { formatDateTime, timeAgo } from './time';
 import { useSavedField } from './useSavedField';
 import { fail, ok } from '../../shared/result';
 import type { ListRecord } from './RecordListPane';
+import { FieldError } from './Field';
 
 interface DetailRecord extends ListRecord {
   readonly createdAt: number;
@@ -82,11 +83,7 @@ export function RecordDetail({
         maxLength={200}
         {...title.props}
       />
-      {title.error && (
-        <p className="field-error" role="alert">
-          {title.error}
-        </p>
-      )}
+      <FieldError message={title.error} />
       <p className="detail-meta">
         <span title={formatDateTime(record.createdAt)}>
           Created {timeAgo(record.createdAt)} by{' '}

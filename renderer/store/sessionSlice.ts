@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import { Profile } from '../../shared/schema/profile';
 import { fail, ok, type Result } from '../../shared/result';
-import { newId } from '../../shared/model/ids';
+import { newId } from '../../shared/core/ids';
 import {
   draftProfile,
   findIdentities,

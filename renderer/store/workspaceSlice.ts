@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import { fail, ok } from '../../shared/result';
-import { newId } from '../../shared/model/ids';
+import { newId } from '../../shared/core/ids';
 import { WorkspaceName, renameWorkspace as renameInDoc, workspaceName } from '../../shared/model';
 import { saveActiveWorkspaceId, saveWorkspaces, type WorkspaceEntry } from '../sync/localState';
 import { openWorkspaceSession } from '../sync/workspaceSession';

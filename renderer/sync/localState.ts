@@ -15,8 +15,9 @@
  */
 import * as Y from 'yjs';
 import { z } from 'zod';
-import { Profile, PROFILE_COLORS, isKnownTimeZone } from '../../shared/schema/profile';
-import { newId } from '../../shared/model/ids';
+import { Profile, PROFILE_COLORS } from '../../shared/schema/profile';
+import { deviceTimeZone, isKnownTimeZone } from '../../shared/time/zonedTime';
+import { newId } from '../../shared/core/ids';
 import { listMembers, workspaceName } from '../../shared/model';
 import { applyStoredRows } from '../../shared/storage/recovery';
 import {
@@ -228,10 +229,6 @@ export function draftProfile(): Omit<Profile, 'displayName'> {
     color,
     timeZone: deviceTimeZone(),
   };
-}
-
-function deviceTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
 /**

@@ -5,29 +5,10 @@
  */
 import { z } from 'zod';
 import type { Failure } from '../result';
-import { isKnownTimeZone } from './zonedTime';
-
-/** Weekday keys of the working-hours table, Monday first. */
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
-
-const DAY_NAMES: Record<Weekday, string> = {
-  mon: 'Monday',
-  tue: 'Tuesday',
-  wed: 'Wednesday',
-  thu: 'Thursday',
-  fri: 'Friday',
-  sat: 'Saturday',
-  sun: 'Sunday',
-};
+import { DAY_NAMES, WEEKDAYS, clockToMinutes } from '../time/calendar';
+import { isKnownTimeZone } from '../time/zonedTime';
 
 const CLOCK = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
-
-/** Minutes after midnight of a validated `HH:MM` clock time. */
-export function clockToMinutes(clock: string): number {
-  const [hours, minutes] = clock.split(':');
-  return Number(hours) * 60 + Number(minutes);
-}
 
 const clockTime = z
   .string({ error: 'Use a 24-hour time like 09:00.' })

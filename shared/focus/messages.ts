@@ -3,7 +3,17 @@
  * the desktop app, Web Notifications in web mode, the "last reminder" line) and the short status
  * teammates see. Times are written in the person's own time zone.
  */
-import type { BreakKind, FocusEvent, FocusStatus } from './engine';
+import type { BreakKind, FocusEvent, FocusPhase, FocusStatus } from './state';
+
+/** The timer's phase as the app and the tray name it. */
+export const PHASE_LABELS: Readonly<Record<FocusPhase, string>> = {
+  idle: 'Ready',
+  focus: 'Focus',
+  shortBreak: 'Short break',
+  longBreak: 'Long break',
+  paused: 'Paused',
+  outsideWorkingHours: 'Outside working hours',
+};
 
 function clock(at: number | null | undefined, timeZone: string): string {
   if (at === null || at === undefined) return '';

@@ -3,9 +3,9 @@
  * Nothing is stored besides the log, so stats can be recomputed for any time zone or period, and
  * a record that spans local midnight is split between the two days.
  */
-import type { BreakKind, SessionRecord } from './engine';
+import type { BreakKind, SessionRecord } from './state';
 import { splitByLocalDay } from './workingHours';
-import { isoWeekKey } from './zonedTime';
+import { isoWeekKey } from '../time/zonedTime';
 
 const MINUTE_MS = 60_000;
 

@@ -4,17 +4,17 @@
  * stays 09:00–17:00 local on a DST day, whatever its length in real hours), ranges that touch
  * (Monday until 24:00, Tuesday from 00:00) merge, and boundaries are looked up around an instant.
  */
-import { WEEKDAYS, clockToMinutes, type FocusConfig, type WorkingHours } from './config';
+import { clockToMinutes, weekdayKeyOf } from '../time/calendar';
 import {
   addDays,
   dateKey,
   daysBetween,
   localDate,
   startOfLocalDay,
-  weekdayOf,
   zonedTimeToEpoch,
   type LocalDate,
-} from './zonedTime';
+} from '../time/zonedTime';
+import type { FocusConfig, WorkingHours } from './config';
 
 /** A half-open span of time `[start, end)` in epoch ms. */
 export interface Interval {
@@ -27,9 +27,6 @@ export interface WorkingHoursChange {
   readonly at: number;
   readonly kind: 'start' | 'end';
 }
-
-// Sunday-first, to match Date#getUTCDay.
-const BY_DAY_INDEX = [...WEEKDAYS.slice(6), ...WEEKDAYS.slice(0, 6)];
 
 const cache = new WeakMap<WorkingHours, Map<string, readonly Interval[]>>();
 
@@ -45,8 +42,7 @@ export function workingIntervalsOn(config: FocusConfig, date: LocalDate): readon
   const key = `${config.timeZone} ${dateKey(date)}`;
   const cached = perDate.get(key);
   if (cached) return cached;
-  const day = BY_DAY_INDEX[weekdayOf(date)];
-  const ranges = day ? hours[day] : [];
+  const ranges = hours[weekdayKeyOf(date)];
   const intervals = ranges
     .map((range) => ({
       start: zonedTimeToEpoch(config.timeZone, date, clockToMinutes(range.start)),

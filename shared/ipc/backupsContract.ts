@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { BackupReason, RecordCounts } from '../storage/workspaceFile';
+import { ID_PATTERN } from '../core/ids';
 
 /** Largest workspace file accepted (base64 characters): far above a 10,000-note workspace. */
 export const MAX_WORKSPACE_FILE_BASE64 = 256 * 1024 * 1024;
@@ -16,7 +17,7 @@ export const LARGE_BODY_CHANNELS: readonly string[] = [
   'backups:saveMarkdown',
 ];
 
-const WorkspaceId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+const WorkspaceId = z.string().regex(ID_PATTERN);
 const Base64 = z
   .string()
   .max(MAX_WORKSPACE_FILE_BASE64)

@@ -6,13 +6,13 @@
  */
 import * as Y from 'yjs';
 import type { z } from 'zod';
-import { newId } from './ids';
+import { newId } from '../core/ids';
 import { describeIssues, describeThrown, previewValue } from './damage';
 import { readBounded } from './bounded';
 import { MODEL_ORIGIN } from './roots';
 import { fail, ok, type Result } from '../result';
 import type { DamagedRecord, RecordKind, RecordRead } from '../schema/records';
-import { oneLine } from './text';
+import { oneLine } from '../core/text';
 
 /** Who is acting and what time it is; the clock is injectable for tests. */
 export interface ModelContext {

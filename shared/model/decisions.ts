@@ -7,7 +7,7 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { defineCollection, type ModelContext } from './collection';
-import { newId } from './ids';
+import { newId } from '../core/ids';
 import { MODEL_ORIGIN, ROOT } from './roots';
 import { readBounded, RECORD_LIMITS } from './bounded';
 import { BODY_MAX_DEPTH, bodyTooDeep } from './notesBody';
@@ -25,7 +25,7 @@ import {
   Title,
   VoteCast,
 } from '../schema/records';
-import { oneLine } from './text';
+import { oneLine } from '../core/text';
 
 export const DECISION_CONTEXT_KEY = 'context';
 const OPTIONS = 'options';

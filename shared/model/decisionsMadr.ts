@@ -1,81 +1,25 @@
 /**
  * MADR (Markdown Any Decision Record, https://adr.github.io/madr/) export and import: one Markdown
  * file per decision with YAML-style front matter (status, date, deciders, consulted, informed) and
- * the MADR sections. The rich-text context converts through TipTap's Markdown manager and the
- * ProseMirror ↔ Yjs binding, with the same schema the context editor uses. Import validates first
- * and writes nothing unless the whole file is usable; sections it does not know are kept in the
- * context, so nothing in the file is lost.
+ * the MADR sections. The file is read by decisionsMadrParse.ts; the rich-text context goes through
+ * decisionsMadrContext.ts, the Markdown pipeline notes use. Import validates first and writes
+ * nothing unless the whole file is usable.
  */
 import type * as Y from 'yjs';
-import { getSchema, type JSONContent } from '@tiptap/core';
-import StarterKit from '@tiptap/starter-kit';
-import { MarkdownManager } from '@tiptap/markdown';
-import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import { decisions, decisionContext, arrayOf } from './decisions';
+import {
+  contextFromMarkdown,
+  contextToMarkdown,
+  writeContext,
+  type ContextFromMarkdown,
+} from './decisionsMadrContext';
+import { parseMadr } from './decisionsMadrParse';
 import { tallyVotes } from './decisionsVotes';
-import { newId } from './ids';
+import { newId } from '../core/ids';
 import { MODEL_ORIGIN } from './roots';
 import type { ModelContext } from './collection';
 import { fail, ok, type Result } from '../result';
-import {
-  DecisionStatus,
-  Tag,
-  type Decision,
-  type DecisionRole,
-  type Member,
-  type StatusChange,
-} from '../schema/records';
-import { safeLinkUrl } from './notesLinks';
-import { oneLine } from './text';
-
-/** The rich-text extensions of a decision's context (the editor adds only non-schema behaviour). */
-export const DECISION_CONTEXT_EXTENSIONS = [StarterKit];
-
-let markdown: MarkdownManager | null = null;
-function manager(): MarkdownManager {
-  markdown ??= new MarkdownManager({ extensions: DECISION_CONTEXT_EXTENSIONS });
-  return markdown;
-}
-let schema: ReturnType<typeof getSchema> | null = null;
-function contextSchema(): ReturnType<typeof getSchema> {
-  schema ??= getSchema(DECISION_CONTEXT_EXTENSIONS);
-  return schema;
-}
-
-export const MADR_MAX_BYTES = 1_000_000;
-
-/**
- * Removes, in place, every `link` mark whose address Outpost would not open (javascript:, data:,
- * file:, relative paths), keeping its text; returns how many were removed. Walks iteratively.
- */
-function dropUnopenableLinks(root: JSONContent): number {
-  let dropped = 0;
-  const stack: JSONContent[] = [root];
-  for (let node = stack.pop(); node; node = stack.pop()) {
-    if (node.marks) {
-      const kept = node.marks.filter((mark) => {
-        const href: unknown = mark.attrs?.href;
-        const bad = mark.type === 'link' && (typeof href !== 'string' || !safeLinkUrl(href));
-        if (bad) dropped += 1;
-        return !bad;
-      });
-      if (kept.length === 0) delete node.marks;
-      else node.marks = kept;
-    }
-    if (node.content) stack.push(...node.content);
-  }
-  return dropped;
-}
-
-const SECTION = {
-  context: 'context and problem statement',
-  drivers: 'decision drivers',
-  options: 'considered options',
-  proposal: 'proposal',
-  outcome: 'decision outcome',
-  prosCons: 'pros and cons of the options',
-  votes: 'votes',
-} as const;
+import type { Decision, DecisionRole, Member, StatusChange } from '../schema/records';
 
 /** A file name: `0007-use-written-updates.md`. */
 export function madrFileName(decision: Pick<Decision, 'title'>, number: number): string {
@@ -152,11 +96,7 @@ export function exportMadr(
     out.push(`${key}: ${key === 'status' ? value : frontValue(value)}`);
   out.push('---', '', `# ${decision.title}`, '');
   const fragment = decisionContext(doc, decision.id);
-  const context = fragment
-    ? manager()
-        .serialize(yXmlFragmentToProsemirrorJSON(fragment) as JSONContent)
-        .trim()
-    : '';
+  const context = fragment ? contextToMarkdown(fragment) : '';
   out.push('## Context and Problem Statement', '', context || '(none)', '');
   const drivers = lines(decision.drivers);
   if (drivers.length > 0) {
@@ -215,189 +155,6 @@ export function exportMadr(
   };
 }
 
-export interface MadrDocument {
-  readonly title: string;
-  readonly status: DecisionStatus;
-  readonly date: string | null;
-  readonly people: readonly { readonly name: string; readonly role: DecisionRole }[];
-  readonly tags: readonly string[];
-  readonly reviewOn: string | null;
-  readonly contextMarkdown: string;
-  readonly drivers: readonly string[];
-  readonly options: readonly { title: string; pros: string[]; cons: string[] }[];
-  readonly proposal: string;
-  readonly chosenOption: string | null;
-  readonly outcome: string;
-  readonly warnings: readonly string[];
-}
-
-function bullets(body: string): string[] {
-  return body
-    .split('\n')
-    .map((line) => line.match(/^\s*[-*+]\s+(.*)$/)?.[1]?.trim())
-    .filter((item): item is string => !!item);
-}
-
-/** Parses MADR Markdown into plain fields, or explains what is wrong with it. */
-export function parseMadr(text: string, fileName: string): Result<MadrDocument> {
-  const bad = (message: string) => fail<MadrDocument>('invalid-madr', `${fileName}: ${message}`);
-  if (text.length > MADR_MAX_BYTES) return bad('the file is larger than 1 MB.');
-  if (text.includes('\u0000')) return bad('this is not a text file.');
-  const source = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  const warnings: string[] = [];
-  const front = new Map<string, string>();
-  let body = source;
-  if (source.startsWith('---\n')) {
-    const end = source.indexOf('\n---', 4);
-    if (end < 0) return bad('the front matter that starts with "---" is never closed.');
-    for (const [index, line] of source.slice(4, end).split('\n').entries()) {
-      if (!line.trim() || line.trim().startsWith('#')) continue;
-      const match = line.match(/^([A-Za-z][\w-]*)\s*:\s*(.*)$/);
-      if (!match) return bad(`front matter line ${index + 2} is not "key: value": ${line.trim()}`);
-      let value = match[2]!.trim();
-      if (/^".*"$/.test(value)) {
-        try {
-          value = JSON.parse(value) as string;
-        } catch {
-          return bad(`front matter line ${index + 2} has a broken quoted value.`);
-        }
-      } else if (/^'.*'$/.test(value)) value = value.slice(1, -1);
-      front.set(match[1]!.toLowerCase(), value);
-    }
-    body = source.slice(end + 4).replace(/^[^\n]*\n?/, '');
-  }
-
-  const titleMatch = body.match(/^#\s+(.+?)\s*#*\s*$/m);
-  if (!titleMatch) return bad('no title. A MADR file has a "# Title" heading.');
-  const title = oneLine(titleMatch[1]!);
-  if (title.length > 200) return bad('the title is longer than 200 characters.');
-
-  let status: DecisionStatus = 'proposed';
-  const rawStatus = front.get('status');
-  if (rawStatus !== undefined) {
-    const word = rawStatus.toLowerCase().split(/\s+/)[0] ?? '';
-    if (word === 'superseded') {
-      status = 'accepted';
-      warnings.push(
-        `It was "${rawStatus}". It is imported as accepted; supersede it with the replacing decision once that is here.`,
-      );
-    } else if (word === 'deprecated') {
-      status = 'rejected';
-      warnings.push('It was deprecated; it is imported as rejected.');
-    } else {
-      const parsed = DecisionStatus.safeParse(word);
-      if (!parsed.success)
-        return bad(
-          `unknown status "${rawStatus}". Use draft, proposed, accepted, rejected or superseded.`,
-        );
-      status = parsed.data;
-    }
-  }
-  const date = front.get('date') ?? null;
-  if (date !== null && (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))))
-    return bad(`the date "${date}" is not a date like 2026-01-31.`);
-  const reviewOn = front.get('review-date') ?? null;
-  if (reviewOn !== null && !/^\d{4}-\d{2}-\d{2}$/.test(reviewOn))
-    return bad(`the review date "${reviewOn}" is not a date like 2026-01-31.`);
-  const people: { name: string; role: DecisionRole }[] = [];
-  for (const [key, role] of [
-    ['deciders', 'decider'],
-    ['decision-makers', 'decider'],
-    ['consulted', 'consulted'],
-    ['informed', 'informed'],
-  ] as const) {
-    for (const name of (front.get(key) ?? '').split(',').map((item) => item.trim()))
-      if (name) people.push({ name, role });
-  }
-  const tags: string[] = [];
-  for (const raw of (front.get('tags') ?? '').split(',').map((item) => item.trim())) {
-    if (!raw) continue;
-    const tag = Tag.safeParse(raw);
-    if (tag.success) tags.push(tag.data);
-    else warnings.push(`The tag "${raw}" is not usable (no spaces, commas or #) and was left out.`);
-  }
-
-  // Split the body after the title into "## " sections.
-  const afterTitle = body.slice((titleMatch.index ?? 0) + titleMatch[0].length);
-  const sections: { heading: string; body: string }[] = [];
-  let preamble = '';
-  for (const chunk of afterTitle.split(/^(?=##\s)/m)) {
-    const heading = chunk.match(/^##\s+(.+?)\s*#*\s*$/m);
-    if (heading && chunk.startsWith('##') && !chunk.startsWith('###'))
-      sections.push({
-        heading: heading[1]!.trim(),
-        body: chunk.slice(heading[0].length).trim(),
-      });
-    else preamble += chunk;
-  }
-  const contextParts: string[] = [];
-  if (preamble.trim()) contextParts.push(preamble.trim());
-  let drivers: string[] = [];
-  let optionTitles: string[] = [];
-  let proposal = '';
-  let outcome = '';
-  let chosenOption: string | null = null;
-  const prosCons = new Map<string, { pros: string[]; cons: string[] }>();
-  for (const section of sections) {
-    const key = section.heading.toLowerCase();
-    if (key === SECTION.context) {
-      if (section.body !== '(none)') contextParts.unshift(section.body);
-    } else if (key === SECTION.drivers) drivers = bullets(section.body);
-    else if (key === SECTION.options) optionTitles = bullets(section.body);
-    else if (key === SECTION.proposal) proposal = section.body;
-    else if (key === SECTION.outcome) {
-      const chosen = section.body.match(
-        /^(?:Chosen|Proposed|Rejected) option:\s*"([^"]+)"(?:,\s*because\s*([\s\S]*))?$/m,
-      );
-      if (chosen) {
-        chosenOption = chosen[1]!.trim();
-        outcome = (chosen[2] ?? '').trim();
-        const rest = section.body.slice((chosen.index ?? 0) + chosen[0].length).trim();
-        if (rest) outcome = `${outcome}\n\n${rest}`.trim();
-      } else if (!/^\(.*no outcome yet\)$/.test(section.body)) outcome = section.body;
-    } else if (key === SECTION.prosCons) {
-      for (const part of section.body.split(/^(?=###\s)/m)) {
-        const heading = part.match(/^###\s+(.+?)\s*$/m);
-        if (!heading) continue;
-        const entry = { pros: [] as string[], cons: [] as string[] };
-        for (const item of bullets(part)) {
-          const good = item.match(/^Good,?\s*because\s+(.*)$/i);
-          const badItem = item.match(/^Bad,?\s*because\s+(.*)$/i);
-          if (good) entry.pros.push(good[1]!);
-          else if (badItem) entry.cons.push(badItem[1]!);
-          else entry.pros.push(item.replace(/^Neutral,?\s*because\s+/i, 'Neutral: '));
-        }
-        prosCons.set(heading[1]!.trim(), entry);
-      }
-    } else if (key === SECTION.votes) {
-      warnings.push('Votes are not imported: each member votes in Outpost.');
-    } else contextParts.push(`## ${section.heading}\n\n${section.body}`);
-  }
-  for (const name of prosCons.keys()) if (!optionTitles.includes(name)) optionTitles.push(name);
-  if (chosenOption && !optionTitles.includes(chosenOption)) optionTitles.push(chosenOption);
-  if (optionTitles.length > 50) return bad('more than 50 options.');
-  const options = optionTitles.map((optionTitle) => {
-    if (optionTitle.length > 200) return { title: optionTitle.slice(0, 200), pros: [], cons: [] };
-    return { title: optionTitle, ...(prosCons.get(optionTitle) ?? { pros: [], cons: [] }) };
-  });
-  if (!title) return bad('the title is empty.');
-  return ok({
-    title,
-    status,
-    date,
-    people,
-    tags,
-    reviewOn,
-    contextMarkdown: contextParts.join('\n\n'),
-    drivers,
-    options,
-    proposal,
-    chosenOption,
-    outcome,
-    warnings,
-  });
-}
-
 /**
  * Imports one MADR file as a new decision in one transaction. People are matched to members by
  * name; names that match nobody are kept in the context. Returns the decision and warnings.
@@ -428,11 +185,11 @@ export function importMadr(
     warnings.push(`Not members of this workspace, kept in the context: ${unknown.join(', ')}.`);
     contextMarkdown += `\n\nPeople named in the imported record: ${unknown.join(', ')}.`;
   }
-  let contextJson: JSONContent;
+  let contextJson: ContextFromMarkdown['json'];
   try {
-    contextJson = manager().parse(contextMarkdown.trim());
-    contextSchema().nodeFromJSON(contextJson).check();
-    const dropped = dropUnopenableLinks(contextJson);
+    const read = contextFromMarkdown(contextMarkdown.trim());
+    contextJson = read.json;
+    const dropped = read.unopenableLinks;
     if (dropped > 0)
       warnings.push(
         `${dropped === 1 ? 'A link' : `${dropped} links`} to addresses Outpost does not open (only http, https and mailto) ${dropped === 1 ? 'is' : 'are'} kept as plain text.`,
@@ -494,7 +251,7 @@ export function importMadr(
       if (madr.status !== 'proposed') record.set('closesAt', change.at);
     }
     const fragment = decisionContext(doc, id)!;
-    prosemirrorJSONToYXmlFragment(contextSchema(), contextJson, fragment);
+    writeContext(contextJson, fragment);
     const read = decisions.get(doc, id);
     result = read?.ok ? ok(read.value) : fail('damaged', `${fileName}: the import was unreadable.`);
   }, MODEL_ORIGIN);

@@ -9,7 +9,7 @@
 import type * as Y from 'yjs';
 import { z } from 'zod';
 import { decisions, DECISION_VOTES_KEY, arrayOf } from './decisions';
-import { newId } from './ids';
+import { newId } from '../core/ids';
 import { MODEL_ORIGIN } from './roots';
 import { fail, ok, type Result } from '../result';
 import { VoteChoice, type Decision, type VoteCast } from '../schema/records';

@@ -15,7 +15,7 @@ import {
   targetOf,
   type Health,
 } from './goalsProgress';
-import { oneLine } from './text';
+import { oneLine } from '../core/text';
 
 /** Names of things a goal refers to, looked up by the caller in the workspace. */
 export interface ExportNames {
@@ -38,7 +38,7 @@ const KIND_TEXT: Record<KeyResult['kind'], string> = {
   milestones: 'milestones',
 };
 
-export function healthText(health: Health | null): string {
+function healthText(health: Health | null): string {
   return health ? HEALTH_TEXT[health] : 'no check-in yet';
 }
 
@@ -141,7 +141,7 @@ function csvField(value: string | number): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export const CHECK_IN_CSV_HEADER = [
+const CHECK_IN_CSV_HEADER = [
   'objective',
   'objective_id',
   'key_result',

@@ -13,7 +13,7 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { goals } from './goals';
-import { newId } from './ids';
+import { newId } from '../core/ids';
 import { MODEL_ORIGIN } from './roots';
 import {
   CHECK_INS_KEY,
@@ -33,7 +33,7 @@ import {
   type KeyResult,
   type LinkKind,
 } from '../schema/goal';
-import { oneLine } from './text';
+import { oneLine } from '../core/text';
 
 /** A failure that also says which form field is wrong, keyed by input field name. */
 export interface FieldFailure extends Failure {

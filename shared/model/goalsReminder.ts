@@ -4,18 +4,9 @@
  * next start of working hours. Pure and clock-free, so it is tested with any `now`.
  */
 import { z } from 'zod';
-import {
-  WEEKDAYS,
-  addDays,
-  clockToMinutes,
-  isWithinWorkingHours,
-  localDate,
-  nextWorkingHoursChange,
-  zonedTimeToEpoch,
-  type FocusConfig,
-  type Weekday,
-} from '../focus';
-import { weekdayOf } from '../focus/zonedTime';
+import { isWithinWorkingHours, nextWorkingHoursChange, type FocusConfig } from '../focus';
+import { WEEKDAYS, clockToMinutes, weekdayKeyOf } from '../time/calendar';
+import { addDays, localDate, zonedTimeToEpoch } from '../time/zonedTime';
 import type { Goal } from '../schema/goal';
 import { latestCheckIn } from './goalsProgress';
 
@@ -29,9 +20,6 @@ export const CheckInReminder = z
 export type CheckInReminder = z.infer<typeof CheckInReminder>;
 
 export const DEFAULT_REMINDER: CheckInReminder = { enabled: false, weekday: 'mon', time: '09:30' };
-
-// weekdayOf counts from Sunday.
-const SUNDAY_FIRST: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
 /**
  * The next moment strictly after `after` at which the reminder is due, or null when it is off.
@@ -49,7 +37,7 @@ export function nextReminderAt(
   const today = localDate(after, timeZone);
   for (let offset = 0; offset <= 8; offset++) {
     const date = addDays(today, offset);
-    if (SUNDAY_FIRST[weekdayOf(date)] !== reminder.weekday) continue;
+    if (weekdayKeyOf(date) !== reminder.weekday) continue;
     const at = zonedTimeToEpoch(timeZone, date, minutes);
     if (at <= after) continue;
     if (focus?.workingHours && !isWithinWorkingHours(focus, at)) {

@@ -10,7 +10,7 @@ import { copyBody, writeBodyTree, type BodyNode } from './notesBody';
 import { mapNoteLinks } from './notesLinks';
 import { fail, ok, type Result } from '../result';
 import { Note, Tag } from '../schema/records';
-import { oneLine } from './text';
+import { oneLine } from '../core/text';
 
 export const NOTE_BODY_KEY = 'body';
 const NOTE_TAGS_KEY = 'tags';

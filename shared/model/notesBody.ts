@@ -10,7 +10,7 @@
  */
 import * as Y from 'yjs';
 import { safeLinkUrl } from './notesLinks';
-import { oneLine } from './text';
+import { oneLine } from '../core/text';
 
 /** Block and inline node types a body may contain. */
 export const BODY_NODE_TYPES = [
@@ -154,15 +154,9 @@ function writeChildren(parent: Y.XmlFragment | Y.XmlElement, nodes: readonly Bod
 
 /**
  * Appends a plain tree to a body. Call inside a transaction; the caller guarantees the tree fits
- * the editor's schema (see `normalizeBodyTree` in notesMarkdown.ts for imported content).
+ * the editor's schema (markdownToBody.ts maps imported Markdown onto it).
  */
 export function writeBodyTree(fragment: Y.XmlFragment, nodes: readonly BodyNode[]): void {
-  writeChildren(fragment, nodes);
-}
-
-/** Replaces a body's content with a plain tree (inside the caller's transaction). */
-export function replaceBody(fragment: Y.XmlFragment, nodes: readonly BodyNode[]): void {
-  if (fragment.length > 0) fragment.delete(0, fragment.length);
   writeChildren(fragment, nodes);
 }
 

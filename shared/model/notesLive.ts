@@ -12,7 +12,7 @@ import { bodySnippet, digestBody, inspectBody } from './notesBody';
 import type { NoteSearchHit, NoteSearchIndex } from './notesSearch';
 import type { RecordList } from './collection';
 import type { DamagedRecord, Note, RecordRead } from '../schema/records';
-import { oneLine } from './text';
+import { oneLine } from '../core/text';
 import { describeThrown } from './damage';
 
 /** Read-only, plain-data queries over the derived notes data; a new object after every change. */

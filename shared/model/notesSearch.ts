@@ -7,7 +7,7 @@
  */
 import MiniSearch from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
-import { oneLine } from './text';
+import { oneLine } from '../core/text';
 
 export interface NoteSearchEntry {
   readonly id: string;

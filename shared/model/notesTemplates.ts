@@ -3,6 +3,7 @@
  * a team that replaces meetings with writing; people save their own from any note.
  */
 import { z } from 'zod';
+import { ID_PATTERN } from '../core/ids';
 
 export interface NoteTemplate {
   readonly id: string;
@@ -63,7 +64,7 @@ YYYY-MM-DD — reply in this note; silence means consent.
 
 /** A template a person saved (stored on their device). */
 export const SavedTemplate = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  id: z.string().regex(ID_PATTERN),
   name: z
     .string()
     .transform((value) => value.trim())

@@ -3,7 +3,7 @@ import type * as Y from 'yjs';
 import { z } from 'zod';
 import { MODEL_ORIGIN, ROOT } from './roots';
 import { fail, ok, type Result } from '../result';
-import { oneLine } from './text';
+import { oneLine } from '../core/text';
 
 export const WorkspaceName = z
   .string()

@@ -1,7 +1,7 @@
 /** Field schemas shared by every record kind. */
 import { z } from 'zod';
-import { ID_PATTERN } from '../model/ids';
-import { oneLine } from '../model/text';
+import { ID_PATTERN } from '../core/ids';
+import { oneLine } from '../core/text';
 
 export const Id = z.string().regex(ID_PATTERN, 'must be an id of 8–64 URL-safe characters');
 export const Timestamp = z.number().int().nonnegative().finite();

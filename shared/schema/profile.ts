@@ -1,18 +1,10 @@
 /** The local profile: who this person is on this device, used to attribute every change. */
 import { z } from 'zod';
-
-/** True when `zone` is an IANA time zone this runtime knows. */
-export function isKnownTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { ID_PATTERN } from '../core/ids';
+import { isKnownTimeZone } from '../time/zonedTime';
 
 export const Profile = z.object({
-  memberId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  memberId: z.string().regex(ID_PATTERN),
   displayName: z
     .string()
     .transform((value) => value.trim())

@@ -25,7 +25,7 @@ export interface ExportedFile {
 const everything = { includeArchived: true, includeDeleted: true } as const;
 
 /** A file-name-safe, readable slug with a piece of the id so names never collide. */
-export function slugFor(title: string, id: string): string {
+function slugFor(title: string, id: string): string {
   const base = title
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

@@ -14,6 +14,7 @@ import { digest } from 'lib0/hash/sha256';
 import { toHexString } from 'lib0/buffer';
 import { fail, ok, type Result } from '../result';
 import { ROOT } from '../model/roots';
+import { ID_PATTERN } from '../core/ids';
 
 export const WORKSPACE_FILE_FORMAT = 'outpost-workspace';
 export const WORKSPACE_FILE_VERSION = 1;
@@ -39,7 +40,7 @@ export const WorkspaceFileHeader = z
   .object({
     format: z.literal(WORKSPACE_FILE_FORMAT),
     version: z.literal(WORKSPACE_FILE_VERSION),
-    workspaceId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+    workspaceId: z.string().regex(ID_PATTERN),
     workspaceName: z.string().max(200),
     createdAt: z.number().int().nonnegative(),
     reason: BackupReason,

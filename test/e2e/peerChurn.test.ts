@@ -82,12 +82,7 @@ describe.runIf(ready)('peer churn against the app in Chromium', () => {
     netns?.destroy();
   });
 
-  // Skipped, and issue 14 stays open for it: in most runs, after ~20 s of churn, a stock peer's
-  // offer crosses one of the app's (the app announces on every closed connection); the stock side
-  // (@roamhq/wrtc, which cannot roll back its own offer) fails ERR_SET_LOCAL_DESCRIPTION, starts a
-  // fresh connection, and the two never connect in that cycle. The stock side's wrtc also
-  // crashes now and then (SIGSEGV in RTCDataChannel::Send). Run it with `it` to see either.
-  it.skip(
+  it(
     'after 100 join/leave cycles of a stock peer, a new peer connects and syncs',
     { timeout: 600_000 },
     async () => {

@@ -7,7 +7,7 @@
 import 'fake-indexeddb/auto';
 import { ok } from '../../shared/result';
 import type { Profile } from '../../shared/schema/profile';
-import { newId } from '../../shared/model/ids';
+import { newId } from '../../shared/core/ids';
 import type { OutpostApi } from '../../shared/ipc/contract';
 import { useAppStore } from '../../renderer/store';
 import type { WorkspaceEntry } from '../../renderer/sync/localState';

@@ -18,7 +18,7 @@ const wrtc: unknown = createRequire(import.meta.url)('@roamhq/wrtc');
 type Provider = InstanceType<typeof WebrtcProvider>;
 interface Room {
   readonly peerId: string;
-  readonly webrtcConns: Map<string, { connected: boolean; synced: boolean }>;
+  readonly webrtcConns: Map<string, { connected: boolean }>;
 }
 
 let doc = new Y.Doc();
@@ -111,6 +111,11 @@ function addNote(title: string): void {
 /**
  * Where a cycle leaves: right after announcing (the Outpost peer's offer finds nobody), as soon as
  * the Outpost peer's offer arrives (mid-handshake), or once connected and synced (a clean leave).
+ *
+ * "Synced" is seen in the document: each join starts empty, so holding any note means the Outpost
+ * peer's state arrived. y-webrtc's own per-connection `synced` flag cannot tell: it is set only
+ * while the room as a whole is not synced, and a room whose only connection closed (a handshake
+ * that failed in glare) counts as synced with nobody, so the next connection is never marked.
  */
 const STAGES = ['announced', 'offered', 'synced'] as const;
 
@@ -162,7 +167,7 @@ const handlers: Handlers = {
               () =>
                 stage === 'offered'
                   ? (room()?.webrtcConns.size ?? 0) > 0
-                  : [...(room()?.webrtcConns.values() ?? [])].some((conn) => conn.synced),
+                  : connectedPeers() > 0 && titles().length > 0,
               options.stageTimeoutMs ?? 15_000,
             );
       left[reached ? stage : 'timedOut']!++;

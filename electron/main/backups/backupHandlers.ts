@@ -7,13 +7,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { IpcUserError } from '../../../shared/ipc/dispatch';
 import type { IpcHandlers } from '../../../shared/ipc/dispatch';
+import type { ChooseFolder } from '../notesExport';
 import { BackupError, type BackupService } from './backupService';
-
-/** Asks the person for a folder; resolves null when they cancel. */
-export type ChooseFolder = (options: {
-  title: string;
-  buttonLabel: string;
-}) => Promise<string | null>;
 
 export interface BackupHandlerDeps {
   readonly service?: BackupService;

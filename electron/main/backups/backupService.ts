@@ -22,6 +22,7 @@ import {
   type RetentionPolicy,
 } from '../../../shared/storage/retention';
 import type { BackupEntry, BackupList } from '../../../shared/ipc/backupsContract';
+import { ID_PATTERN } from '../../../shared/core/ids';
 
 /** The file operations the service uses (node:fs/promises; tests may wrap them). */
 export type BackupFs = Pick<
@@ -65,7 +66,6 @@ export interface BackupService {
   nextWrite(): Promise<void>;
 }
 
-const WORKSPACE_ID = /^[A-Za-z0-9_-]{8,64}$/;
 const HEADER_BYTES = 16 * 1024;
 
 /** 2026-01-15T10:30:00.123Z → 20260115T103000123Z (sorts by time, safe on every file system). */
@@ -113,7 +113,7 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
   let waiters: Array<() => void> = [];
 
   const folderOf = (workspaceId: string): string => {
-    if (!WORKSPACE_ID.test(workspaceId))
+    if (!ID_PATTERN.test(workspaceId))
       throw new BackupError('invalid-backup', 'That is not a workspace id.');
     return path.join(deps.dir, workspaceId);
   };

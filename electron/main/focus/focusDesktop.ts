@@ -5,6 +5,7 @@
  * The Electron pieces are passed in, so tests use a fake of them while the service runs for real.
  */
 import {
+  PHASE_LABELS,
   reminderFor,
   remainingMs,
   type FocusEvent,
@@ -75,15 +76,6 @@ const ACTION_LABEL: Record<ReminderAction, string> = {
   postpone: 'Postpone',
 };
 
-const PHASE_LABEL: Record<FocusSnapshot['state']['phase'], string> = {
-  idle: 'Ready',
-  focus: 'Focus',
-  shortBreak: 'Short break',
-  longBreak: 'Long break',
-  paused: 'Paused',
-  outsideWorkingHours: 'Outside working hours',
-};
-
 /** Remaining whole minutes, rounded up, as the tray shows them. */
 function minutesLeft(ms: number): number {
   return Math.max(0, Math.ceil(ms / 60_000));
@@ -102,7 +94,7 @@ export function trayText(snapshot: FocusSnapshot, now: number): { toolTip: strin
       ? { toolTip: 'Outpost — your break is due', title: 'Break due' }
       : { toolTip: 'Outpost', title: '' };
   }
-  const phase = PHASE_LABEL[state.phase];
+  const phase = PHASE_LABELS[state.phase];
   if (left === null) return { toolTip: `Outpost — ${phase}`, title: '' };
   const minutes = minutesLeft(left);
   return {

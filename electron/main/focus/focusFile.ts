@@ -4,7 +4,6 @@
  * every part on its own: what is intact is kept, a damaged part is reset, and the original file is
  * moved aside (never deleted) so nothing the person had is lost.
  */
-import path from 'node:path';
 import { z } from 'zod';
 import {
   defaultFocusConfig,
@@ -23,13 +22,7 @@ import {
   SessionRecordSchema,
   type FocusPreferences,
 } from '../../../shared/ipc/focusContract';
-import {
-  errorMessage,
-  keepAside,
-  readJsonFile,
-  writeFileAtomic,
-  writeFileAtomicSync,
-} from '../jsonFile';
+import { keepAsideAndSay, readJsonFile, writeFileAtomic, writeFileAtomicSync } from '../jsonFile';
 
 export const FOCUS_FILE_VERSION = 1;
 
@@ -118,12 +111,7 @@ export async function loadFocusFile(
   }
   if (reset.length === 0) return { data, problem: null };
 
-  let kept: string;
-  try {
-    kept = `The original was kept as ${path.basename(await keepAside(filePath))}`;
-  } catch (error) {
-    kept = `The original could not be moved aside (${errorMessage(error)}) and was left as it is`;
-  }
+  const kept = await keepAsideAndSay(filePath, { subject: 'The original', leftAsIs: true });
   return {
     data,
     problem: `Your focus timer file (${filePath}) was damaged: ${reset.join('; ')}. ${kept}; everything else was kept.`,

@@ -4,7 +4,6 @@
  * TURN credentials are stored here in the user data folder, readable only by the person's account
  * (the same protection the workspace data has).
  */
-import path from 'node:path';
 import {
   DEFAULT_SYNC_SETTINGS,
   SyncSettings,
@@ -13,7 +12,7 @@ import {
 import {
   describeSchemaIssues,
   errorMessage,
-  keepAside,
+  keepAsideAndSay,
   readJsonFile,
   writeFileAtomic,
 } from '../jsonFile';
@@ -41,12 +40,7 @@ export async function createSyncSettingsStore(
   if (stored.kind === 'ok') {
     current = SyncSettings.parse({ ...DEFAULT_SYNC_SETTINGS, ...stored.value });
   } else if (stored.kind === 'invalid') {
-    let kept: string;
-    try {
-      kept = `It was kept as ${path.basename(await keepAside(filePath))}`;
-    } catch (error) {
-      kept = `It could not be moved aside (${errorMessage(error)})`;
-    }
+    const kept = await keepAsideAndSay(filePath);
     options.onProblem(
       `Your sync settings (${filePath}) could not be used: ${stored.reason}. ${kept}; default sync settings are in use.`,
     );

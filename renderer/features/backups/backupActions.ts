@@ -9,7 +9,7 @@ import type * as Y from 'yjs';
 import { zipSync, strToU8 } from 'fflate';
 import { fromBase64, toBase64 } from 'lib0/buffer';
 import { fail, ok, type Result } from '../../../shared/result';
-import { newId } from '../../../shared/model/ids';
+import { newId } from '../../../shared/core/ids';
 import { renameWorkspace, workspaceName } from '../../../shared/model';
 import type { BackupList } from '../../../shared/ipc/backupsContract';
 import {

@@ -13,9 +13,11 @@ import { TagEditor } from '../notes/TagEditor';
 import { VotePanel } from './VotePanel';
 import { exportDecisions, updateDecision } from './decisionActions';
 import type { DecisionPatch } from '../../../shared/model';
-import { SavedTextarea, formatWhen, memberName } from './parts';
-import { useSavedField } from '../../components/useSavedField';
-import { ok, type Result } from '../../../shared/result';
+import { formatWhen, memberName, textSaver } from './parts';
+import { Field, FieldError } from '../../components/Field';
+import { SavedTextarea } from '../../components/SavedTextarea';
+import { OptionsCard } from './DecisionOptions';
+import { LinksCard } from './DecisionLinks';
 
 /** The rich-text editor (TipTap) loads with the first decision opened, not at start-up. */
 const ContextEditor = lazy(() =>
@@ -46,27 +48,6 @@ interface DecisionDetailProps {
   readonly now: number;
   readonly editable: boolean;
 }
-
-function optionOf(decision: Decision, id: string): Decision['options'][number] | undefined {
-  return decision.options.find((option) => option.id === id);
-}
-
-/**
- * Saves of one text field of decision `id`: `change` makes the patch from the draft, `read` finds
- * the field in the decision as stored (gone when another device removed the option meanwhile).
- */
-function textSaver(id: string) {
-  return (
-      change: (draft: string) => DecisionPatch,
-      read: (stored: Decision) => string | undefined,
-    ) =>
-    (draft: string): Result<string> => {
-      const result = updateDecision(id, change(draft));
-      if (!result.ok) return result;
-      return ok(read(result.value) ?? draft);
-    };
-}
-
 /** Everything about one decision below its title: lifecycle, votes, outcome, content, links. */
 export function DecisionDetail(props: DecisionDetailProps) {
   const { decision, all, goals, notes, members, selfId, now, editable } = props;
@@ -144,10 +125,8 @@ export function DecisionDetail(props: DecisionDetailProps) {
       )}
 
       <div className="decision-row">
-        <div className="field">
-          <label htmlFor="decision-status">Status</label>
+        <Field id="decision-status" label="Status">
           <select
-            id="decision-status"
             className="select"
             value={supersedeOpen ? 'superseded' : decision.status}
             disabled={!editable}
@@ -167,7 +146,7 @@ export function DecisionDetail(props: DecisionDetailProps) {
               </option>
             ))}
           </select>
-        </div>
+        </Field>
         <button
           type="button"
           className="button"
@@ -185,10 +164,8 @@ export function DecisionDetail(props: DecisionDetailProps) {
         <section className="card" aria-labelledby="supersede-heading">
           <h2 id="supersede-heading">Supersede this decision</h2>
           <div className="decision-row">
-            <div className="field">
-              <label htmlFor="decision-replacement">Replaced by</label>
+            <Field id="decision-replacement" label="Replaced by">
               <select
-                id="decision-replacement"
                 className="select"
                 value={replacement}
                 onChange={(event) => setReplacement(event.target.value)}
@@ -200,7 +177,7 @@ export function DecisionDetail(props: DecisionDetailProps) {
                   </option>
                 ))}
               </select>
-            </div>
+            </Field>
             <button type="button" className="button primary" onClick={supersede}>
               Supersede
             </button>
@@ -208,11 +185,7 @@ export function DecisionDetail(props: DecisionDetailProps) {
               Cancel
             </button>
           </div>
-          {supersedeError && (
-            <p className="field-error" role="alert">
-              {supersedeError}
-            </p>
-          )}
+          <FieldError message={supersedeError} />
         </section>
       )}
 
@@ -246,18 +219,19 @@ export function DecisionDetail(props: DecisionDetailProps) {
               (stored) => stored.outcome,
             )}
           />
-          <div className="field">
-            <label htmlFor="decision-review">Review on</label>
+          <Field
+            id="decision-review"
+            label="Review on"
+            hint="Outpost reminds the deciders on this day."
+          >
             <input
-              id="decision-review"
               className="input"
               type="date"
               value={decision.reviewOn ?? ''}
               readOnly={!editable}
               onChange={(event) => patch({ reviewOn: event.target.value || null })}
             />
-            <span className="hint">Outpost reminds the deciders on this day.</span>
-          </div>
+          </Field>
         </section>
       )}
 
@@ -371,306 +345,5 @@ export function DecisionDetail(props: DecisionDetailProps) {
         )}
       </section>
     </>
-  );
-}
-
-function OptionsCard({
-  decision,
-  editable,
-  patch,
-}: {
-  readonly decision: Decision;
-  readonly editable: boolean;
-  readonly patch: (change: DecisionPatch) => boolean;
-}) {
-  const [draft, setDraft] = useState('');
-  const saveText = textSaver(decision.id);
-  const add = () => {
-    if (!draft.trim()) return;
-    if (patch({ addOption: { title: draft } })) setDraft('');
-  };
-  return (
-    <section className="card" aria-labelledby="options-heading">
-      <h2 id="options-heading">Options</h2>
-      {decision.options.length === 0 && (
-        <p className="muted">
-          No options yet. Add the alternatives you considered, with pros and cons.
-        </p>
-      )}
-      <ol className="options">
-        {decision.options.map((option, index) => {
-          const proposed = decision.proposedOptionId === option.id;
-          return (
-            <li
-              key={option.id}
-              className={proposed ? 'option proposed' : 'option'}
-              aria-label={`Option ${option.title}`}
-            >
-              <div className="option-head">
-                <OptionTitle
-                  value={option.title}
-                  label={`Option ${index + 1} name`}
-                  disabled={!editable}
-                  save={saveText(
-                    (title) => ({ updateOption: { id: option.id, title } }),
-                    (stored) => optionOf(stored, option.id)?.title,
-                  )}
-                />
-                {proposed ? (
-                  <span className="badge status-proposed">proposed</span>
-                ) : (
-                  editable && (
-                    <button
-                      type="button"
-                      className="button small"
-                      onClick={() => patch({ proposedOptionId: option.id })}
-                    >
-                      Propose this
-                    </button>
-                  )
-                )}
-                {editable && (
-                  <button
-                    type="button"
-                    className="icon-button"
-                    aria-label={`Remove option ${option.title}`}
-                    onClick={() => patch({ removeOption: option.id })}
-                  >
-                    ✕
-                  </button>
-                )}
-              </div>
-              <div className="pros-cons">
-                <SavedTextarea
-                  id={`option-${option.id}-pros`}
-                  label={`Pros of ${option.title}`}
-                  value={option.pros}
-                  disabled={!editable}
-                  placeholder="One per line"
-                  rows={2}
-                  save={saveText(
-                    (pros) => ({ updateOption: { id: option.id, pros } }),
-                    (stored) => optionOf(stored, option.id)?.pros,
-                  )}
-                />
-                <SavedTextarea
-                  id={`option-${option.id}-cons`}
-                  label={`Cons of ${option.title}`}
-                  value={option.cons}
-                  disabled={!editable}
-                  placeholder="One per line"
-                  rows={2}
-                  save={saveText(
-                    (cons) => ({ updateOption: { id: option.id, cons } }),
-                    (stored) => optionOf(stored, option.id)?.cons,
-                  )}
-                />
-              </div>
-            </li>
-          );
-        })}
-      </ol>
-      {editable && (
-        <div className="decision-row">
-          <input
-            className="input"
-            aria-label="New option"
-            placeholder="Add an option and press Enter"
-            value={draft}
-            maxLength={200}
-            onChange={(event) => setDraft(event.target.value)}
-            onKeyDown={(event) => event.key === 'Enter' && add()}
-          />
-          <button type="button" className="button" onClick={add}>
-            Add option
-          </button>
-        </div>
-      )}
-    </section>
-  );
-}
-
-function OptionTitle({
-  value,
-  label,
-  disabled,
-  save,
-}: {
-  readonly value: string;
-  readonly label: string;
-  readonly disabled: boolean;
-  readonly save: (draft: string) => Result<string>;
-}) {
-  const field = useSavedField(value, save);
-  return (
-    <>
-      <input
-        className="input option-title"
-        aria-label={label}
-        readOnly={disabled}
-        maxLength={200}
-        {...field.props}
-      />
-      {field.error && (
-        <p className="field-error" role="alert">
-          {field.error}
-        </p>
-      )}
-    </>
-  );
-}
-
-function LinksCard({
-  decision,
-  goals,
-  notes,
-  editable,
-  patch,
-}: {
-  readonly decision: Decision;
-  readonly goals: readonly Goal[];
-  readonly notes: readonly Note[];
-  readonly editable: boolean;
-  readonly patch: (change: DecisionPatch) => boolean;
-}) {
-  const select = useAppStore((state) => state.select);
-  const setSection = useAppStore((state) => state.setSection);
-  const [choice, setChoice] = useState('');
-  const liveGoals = goals.filter((goal) => goal.deletedAt === null);
-  const liveNotes = notes.filter((note) => note.deletedAt === null);
-  const describe = (link: string): { label: string; open?: () => void } => {
-    const [kind, rest] = link.split(/:(.*)/s) as [string, string];
-    if (kind === 'note') {
-      const note = notes.find((item) => item.id === rest);
-      return note
-        ? {
-            label: `Note: ${note.title || 'Untitled'}`,
-            open: () => (setSection('notes'), select('note', note.id)),
-          }
-        : { label: 'Note (deleted)' };
-    }
-    const [goalId, keyResultId] = rest.split('/') as [string, string | undefined];
-    const goal = goals.find((item) => item.id === goalId);
-    if (!goal) return { label: kind === 'goal' ? 'Goal (deleted)' : 'Key result (deleted)' };
-    const open = () => (setSection('goals'), select('goal', goal.id));
-    if (!keyResultId) return { label: `Goal: ${goal.title}`, open };
-    const keyResult = goal.keyResults?.find((item) => item.id === keyResultId);
-    return { label: `Key result: ${keyResult?.title ?? '(deleted)'} — ${goal.title}`, open };
-  };
-  const backlinks: { key: string; label: string; open: () => void }[] = [];
-  for (const goal of goals) {
-    if (goal.deletedAt !== null) continue;
-    const open = () => (setSection('goals'), select('goal', goal.id));
-    if (goal.links?.some((link) => link.kind === 'decision' && link.id === decision.id))
-      backlinks.push({ key: goal.id, label: `Goal: ${goal.title}`, open });
-    for (const keyResult of goal.keyResults ?? [])
-      if (
-        keyResult.deletedAt === null &&
-        keyResult.links.some((link) => link.kind === 'decision' && link.id === decision.id)
-      )
-        backlinks.push({
-          key: `${goal.id}/${keyResult.id}`,
-          label: `Key result: ${keyResult.title} — ${goal.title}`,
-          open,
-        });
-  }
-  const add = (link: string) => {
-    if (link && patch({ addLinks: [link] })) setChoice('');
-  };
-  return (
-    <section className="card" aria-labelledby="links-heading">
-      <h2 id="links-heading">Links</h2>
-      {decision.links.length === 0 && backlinks.length === 0 && (
-        <p className="muted">Link the goals, key results and notes this decision serves.</p>
-      )}
-      <ul className="links">
-        {decision.links.map((link) => {
-          const { label, open } = describe(link);
-          return (
-            <li key={link}>
-              {open ? (
-                <button type="button" className="link-button" onClick={open}>
-                  {label}
-                </button>
-              ) : (
-                <span className="muted">{label}</span>
-              )}
-              {editable && (
-                <button
-                  type="button"
-                  className="icon-button"
-                  aria-label={`Remove link ${label}`}
-                  onClick={() => patch({ removeLinks: [link] })}
-                >
-                  ✕
-                </button>
-              )}
-            </li>
-          );
-        })}
-        {backlinks.map((item) => (
-          <li key={`back-${item.key}`}>
-            <button type="button" className="link-button" onClick={item.open}>
-              {item.label}
-            </button>
-            <span className="badge">links here</span>
-          </li>
-        ))}
-      </ul>
-      {editable && (liveGoals.length > 0 || liveNotes.length > 0) && (
-        <div className="field">
-          <label htmlFor="decision-link">Link to</label>
-          <select
-            id="decision-link"
-            className="select"
-            value={choice}
-            onChange={(event) => {
-              setChoice(event.target.value);
-              add(event.target.value);
-            }}
-          >
-            <option value="">Choose a goal, key result or note…</option>
-            {liveGoals.length > 0 && (
-              <optgroup label="Goals and key results">
-                {liveGoals.flatMap((goal) => [
-                  <option
-                    key={goal.id}
-                    value={`goal:${goal.id}`}
-                    disabled={decision.links.includes(`goal:${goal.id}`)}
-                  >
-                    {goal.title}
-                  </option>,
-                  ...(goal.keyResults ?? [])
-                    .filter((keyResult) => keyResult.deletedAt === null)
-                    .map((keyResult) => (
-                      <option
-                        key={keyResult.id}
-                        value={`keyResult:${goal.id}/${keyResult.id}`}
-                        disabled={decision.links.includes(`keyResult:${goal.id}/${keyResult.id}`)}
-                      >
-                        {'   ↳ '}
-                        {keyResult.title}
-                      </option>
-                    )),
-                ])}
-              </optgroup>
-            )}
-            {liveNotes.length > 0 && (
-              <optgroup label="Notes">
-                {liveNotes.map((note) => (
-                  <option
-                    key={note.id}
-                    value={`note:${note.id}`}
-                    disabled={decision.links.includes(`note:${note.id}`)}
-                  >
-                    {note.title || 'Untitled'}
-                  </option>
-                ))}
-              </optgroup>
-            )}
-          </select>
-        </div>
-      )}
-    </section>
   );
 }

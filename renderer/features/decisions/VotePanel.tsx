@@ -7,6 +7,7 @@ import { useSavedField } from '../../components/useSavedField';
 import { ok } from '../../../shared/result';
 import { updateDecision, voteOnDecision } from './decisionActions';
 import { formatWhen, memberName, toLocalInput, until } from './parts';
+import { Field, FieldError } from '../../components/Field';
 
 const CHOICE_LABEL: Record<VoteChoice, string> = {
   agree: 'Agree',
@@ -132,27 +133,21 @@ export function VotePanel({ decision, members, selfId, now, editable }: VotePane
 
       {(decision.status === 'draft' || decision.status === 'proposed') && editable && (
         <div className="decision-row">
-          <div className="field">
-            <label htmlFor="decision-closes">Voting closes</label>
+          <Field id="decision-closes" label="Voting closes">
             <input
-              id="decision-closes"
               className="input"
               type="datetime-local"
               value={closing}
               onChange={(event) => setClosing(event.target.value)}
               onKeyDown={(event) => event.key === 'Enter' && setClosingDate()}
             />
-          </div>
+          </Field>
           <button type="button" className="button" onClick={setClosingDate}>
             {closing ? 'Set closing date' : 'Remove closing date'}
           </button>
         </div>
       )}
-      {closingError && (
-        <p className="field-error" role="alert">
-          {closingError}
-        </p>
-      )}
+      <FieldError message={closingError} />
 
       {open && editable && (
         <div className="my-vote">
@@ -196,11 +191,7 @@ export function VotePanel({ decision, members, selfId, now, editable }: VotePane
               </span>
             )}
           </div>
-          {error && (
-            <p className="field-error" role="alert">
-              {error}
-            </p>
-          )}
+          <FieldError message={error} />
         </div>
       )}
 
@@ -235,21 +226,14 @@ export function VotePanel({ decision, members, selfId, now, editable }: VotePane
 
       {decision.status === 'proposed' && editable && (
         <div className="decide">
-          <div className="field wide">
-            <label htmlFor="decision-outcome-draft">Outcome</label>
+          <Field id="decision-outcome-draft" label="Outcome" size="wide" error={outcome.error}>
             <textarea
-              id="decision-outcome-draft"
               className="textarea compact"
               rows={2}
               placeholder="What was decided, and why. Shown with the decision and in its MADR export."
               {...outcome.props}
             />
-            {outcome.error && (
-              <p className="field-error" role="alert">
-                {outcome.error}
-              </p>
-            )}
-          </div>
+          </Field>
           <div className="row">
             <button type="button" className="button primary" onClick={() => decide('accepted')}>
               {confirmBlock
@@ -263,11 +247,7 @@ export function VotePanel({ decision, members, selfId, now, editable }: VotePane
               <span className="muted">A block usually means: talk first, then decide.</span>
             )}
           </div>
-          {decideError && (
-            <p className="field-error" role="alert">
-              {decideError}
-            </p>
-          )}
+          <FieldError message={decideError} />
         </div>
       )}
     </section>

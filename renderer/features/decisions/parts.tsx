@@ -1,8 +1,9 @@
 /** Small building blocks of the decision screens. */
 import { useEffect, useState } from 'react';
-import type { Member } from '../../../shared/schema/records';
-import { useSavedField } from '../../components/useSavedField';
-import type { Result } from '../../../shared/result';
+import type { Decision, Member } from '../../../shared/schema/records';
+import type { DecisionPatch } from '../../../shared/model';
+import { ok, type Result } from '../../../shared/result';
+import { updateDecision } from './decisionActions';
 
 /** The current time, refreshed every `everyMs` so countdowns and "closed" states stay true. */
 export function useNow(everyMs = 30_000): number {
@@ -23,44 +24,24 @@ export function memberName(
   return members.find((member) => member.id === id)?.name ?? 'A former member';
 }
 
-interface SavedTextareaProps {
-  readonly id: string;
-  readonly label: string;
-  readonly value: string;
-  /** Writes the draft; returns the value as stored, or why it was refused. */
-  readonly save: (draft: string) => Result<string>;
-  readonly disabled?: boolean;
-  readonly placeholder?: string;
-  readonly rows?: number;
-  readonly hint?: string;
+export function optionOf(decision: Decision, id: string): Decision['options'][number] | undefined {
+  return decision.options.find((option) => option.id === id);
 }
 
 /**
- * A text area saved as the person types (components/draftField.ts); Escape puts back what it held
- * when they entered it. A refused save keeps the text, with the reason beside it.
+ * Saves of one text field of decision `id`: `change` makes the patch from the draft, `read` finds
+ * the field in the decision as stored (gone when another device removed the option meanwhile).
  */
-export function SavedTextarea(props: SavedTextareaProps) {
-  const { id, label, value, save, disabled, placeholder, rows = 3, hint } = props;
-  const field = useSavedField(value, save, { multiline: true });
+export function textSaver(id: string) {
   return (
-    <div className="field wide">
-      <label htmlFor={id}>{label}</label>
-      <textarea
-        id={id}
-        className="textarea compact"
-        rows={rows}
-        placeholder={placeholder}
-        readOnly={disabled}
-        {...field.props}
-      />
-      {hint && <span className="hint">{hint}</span>}
-      {field.error && (
-        <p className="field-error" role="alert">
-          {field.error}
-        </p>
-      )}
-    </div>
-  );
+      change: (draft: string) => DecisionPatch,
+      read: (stored: Decision) => string | undefined,
+    ) =>
+    (draft: string): Result<string> => {
+      const result = updateDecision(id, change(draft));
+      if (!result.ok) return result;
+      return ok(read(result.value) ?? draft);
+    };
 }
 
 const dateTime = new Intl.DateTimeFormat(undefined, {

@@ -7,22 +7,14 @@
  * the person typed or clicked in the meantime stays.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { WEEKDAYS, type FocusConfig, type TimeRange, type Weekday } from '../../../shared/focus';
+import type { FocusConfig, TimeRange } from '../../../shared/focus';
+import { DAY_NAMES, WEEKDAYS, type Weekday } from '../../../shared/time/calendar';
 import type { FocusPreferences } from '../../../shared/ipc/focusContract';
 import { useAppStore } from '../../store';
 import { useFocusStore } from './focusStore';
 import { SAVE_DELAY_MS } from '../../components/draftField';
 import { registerPendingEdit } from '../../sync/pendingEdits';
-
-const DAY_NAME: Record<Weekday, string> = {
-  mon: 'Monday',
-  tue: 'Tuesday',
-  wed: 'Wednesday',
-  thu: 'Thursday',
-  fri: 'Friday',
-  sat: 'Saturday',
-  sun: 'Sunday',
-};
+import { Field } from '../../components/Field';
 
 const NUMBER_FIELDS = [
   ['focusMinutes', 'Focus (minutes)'],
@@ -212,10 +204,8 @@ function SettingsForm({
   const setDays = (days: Days) => void save({ ...draft, days });
 
   const numberInput = (key: NumberField, label: string) => (
-    <div className="field" key={key}>
-      <label htmlFor={`focus-${key}`}>{label}</label>
+    <Field id={`focus-${key}`} label={label} key={key} below={errorFor(key)}>
       <input
-        id={`focus-${key}`}
         className="input"
         type="number"
         step="any"
@@ -230,15 +220,14 @@ function SettingsForm({
           if (event.key === 'Enter') void saveNow(draft);
         }}
       />
-      {errorFor(key)}
-    </div>
+    </Field>
   );
 
   const dayEditors = WEEKDAYS.map((day) => {
     const ranges = draft.days[day];
     return (
-      <div className="focus-day" key={day} role="group" aria-label={DAY_NAME[day]}>
-        <span className="focus-day-name">{DAY_NAME[day]}</span>
+      <div className="focus-day" key={day} role="group" aria-label={DAY_NAMES[day]}>
+        <span className="focus-day-name">{DAY_NAMES[day]}</span>
         <div className="focus-day-ranges">
           {ranges.length === 0 && <span className="record-meta">Not a working day</span>}
           {ranges.map((range, index) => {
@@ -255,7 +244,7 @@ function SettingsForm({
               <div className="focus-range" key={index}>
                 <input
                   className="input focus-time"
-                  aria-label={`${DAY_NAME[day]} range ${index + 1} start`}
+                  aria-label={`${DAY_NAMES[day]} range ${index + 1} start`}
                   placeholder="09:00"
                   value={range.start}
                   aria-invalid={invalid(`${base}.start`, base)}
@@ -265,7 +254,7 @@ function SettingsForm({
                 <span aria-hidden="true">–</span>
                 <input
                   className="input focus-time"
-                  aria-label={`${DAY_NAME[day]} range ${index + 1} end`}
+                  aria-label={`${DAY_NAMES[day]} range ${index + 1} end`}
                   placeholder="17:30"
                   value={range.end}
                   aria-invalid={invalid(`${base}.end`, base)}
@@ -275,7 +264,7 @@ function SettingsForm({
                 <button
                   type="button"
                   className="button"
-                  aria-label={`Remove ${DAY_NAME[day]} range ${index + 1}`}
+                  aria-label={`Remove ${DAY_NAMES[day]} range ${index + 1}`}
                   onClick={() =>
                     setDays({ ...draft.days, [day]: ranges.filter((_, i) => i !== index) })
                   }
@@ -290,7 +279,7 @@ function SettingsForm({
         <button
           type="button"
           className="button"
-          aria-label={`Add a range on ${DAY_NAME[day]}`}
+          aria-label={`Add a range on ${DAY_NAMES[day]}`}
           onClick={() => {
             const last = ranges.at(-1);
             const added = last
@@ -331,10 +320,12 @@ function SettingsForm({
       </label>
       {draft.microOn && (
         <div className="field-row">
-          <div className="field">
-            <label htmlFor="focus-micro-every">Every (minutes)</label>
+          <Field
+            id="focus-micro-every"
+            label="Every (minutes)"
+            below={errorFor('microBreaks.everyMinutes')}
+          >
             <input
-              id="focus-micro-every"
               className="input"
               type="number"
               step="any"
@@ -343,12 +334,13 @@ function SettingsForm({
               onChange={(event) => type({ ...draft, microEvery: event.target.value })}
               onBlur={() => void saveNow(draft)}
             />
-            {errorFor('microBreaks.everyMinutes')}
-          </div>
-          <div className="field">
-            <label htmlFor="focus-micro-duration">For (seconds)</label>
+          </Field>
+          <Field
+            id="focus-micro-duration"
+            label="For (seconds)"
+            below={errorFor('microBreaks.durationSeconds', 'microBreaks')}
+          >
             <input
-              id="focus-micro-duration"
               className="input"
               type="number"
               step="any"
@@ -357,8 +349,7 @@ function SettingsForm({
               onChange={(event) => type({ ...draft, microDuration: event.target.value })}
               onBlur={() => void saveNow(draft)}
             />
-            {errorFor('microBreaks.durationSeconds', 'microBreaks')}
-          </div>
+          </Field>
         </div>
       )}
 
@@ -379,10 +370,21 @@ function SettingsForm({
         Play a sound with reminders
       </label>
 
-      <div className="field">
-        <label htmlFor="focus-timeZone">Time zone for working hours and stats</label>
+      <Field
+        id="focus-timeZone"
+        label="Time zone for working hours and stats"
+        below={
+          <>
+            <datalist id="focus-time-zones">
+              {timeZones().map((zone) => (
+                <option key={zone} value={zone} />
+              ))}
+            </datalist>
+            {errorFor('timeZone')}
+          </>
+        }
+      >
         <input
-          id="focus-timeZone"
           className="input"
           list="focus-time-zones"
           value={draft.timeZone}
@@ -393,13 +395,7 @@ function SettingsForm({
             if (event.key === 'Enter') void save(draft);
           }}
         />
-        <datalist id="focus-time-zones">
-          {timeZones().map((zone) => (
-            <option key={zone} value={zone} />
-          ))}
-        </datalist>
-        {errorFor('timeZone')}
-      </div>
+      </Field>
 
       <label className="toggle-row">
         <input

@@ -6,19 +6,21 @@
 import { useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import {
-  addDays,
   breakCounts,
-  dateKey,
   focusMinutesByDay,
   focusMinutesByWeek,
-  isoWeekKey,
-  localDate,
   longestFocusStretch,
   outsideHoursStreak,
-  parseDateKey,
   splitByLocalDay,
   type SessionRecord,
 } from '../../../shared/focus';
+import {
+  addDays,
+  dateKey,
+  isoWeekKey,
+  localDate,
+  parseDateKey,
+} from '../../../shared/time/zonedTime';
 import { useFocusStore } from './focusStore';
 import { useServiceNow } from './useServiceNow';
 

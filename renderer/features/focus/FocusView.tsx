@@ -1,9 +1,9 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import {
   nextWorkingHoursChange,
+  PHASE_LABELS,
   reminderFor,
   remainingMs,
-  type FocusState,
 } from '../../../shared/focus';
 import type { FocusAction } from '../../../shared/ipc/focusContract';
 import { useAppStore } from '../../store';
@@ -13,15 +13,6 @@ import { FocusStats, OutsideHoursNotice } from './FocusStats';
 import { TeamFocus } from './TeamFocus';
 import { useServiceNow } from './useServiceNow';
 import './focus.css';
-
-const PHASE_LABEL: Record<FocusState['phase'], string> = {
-  idle: 'Ready',
-  focus: 'Focus',
-  shortBreak: 'Short break',
-  longBreak: 'Long break',
-  paused: 'Paused',
-  outsideWorkingHours: 'Outside working hours',
-};
 
 const PAUSES: ReadonlyArray<[string, number | 'until-tomorrow']> = [
   ['30 min', 30 * 60_000],
@@ -109,8 +100,8 @@ export function FocusView() {
       <section className={`card focus-card phase-${state.phase}`} aria-labelledby="timer-phase">
         <div className="focus-phase" id="timer-phase">
           {state.phase === 'idle' && breakDue && state.waitingFor
-            ? `${PHASE_LABEL[state.waitingFor]} is due`
-            : PHASE_LABEL[state.phase]}
+            ? `${PHASE_LABELS[state.waitingFor]} is due`
+            : PHASE_LABELS[state.phase]}
         </div>
         <div className="focus-clock" role="timer" aria-live="off" aria-label="Time remaining">
           {remaining === null ? '--:--' : clockText(remaining)}

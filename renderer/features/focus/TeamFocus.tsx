@@ -4,20 +4,11 @@
  * "on a break", "outside working hours". A time-zone view for a team spread over the world.
  */
 import { useMemo } from 'react';
-import { WEEKDAYS, clockIn, describeFocusStatus, type Weekday } from '../../../shared/focus';
+import { clockIn, describeFocusStatus } from '../../../shared/focus';
+import { SHORT_DAY_NAMES, WEEKDAYS, type Weekday } from '../../../shared/time/calendar';
 import { useAppStore } from '../../store';
 import { usePresentPeople, type PresentPerson, type SharedWorkingHours } from './teamPresence';
 import { useServiceNow } from './useServiceNow';
-
-const SHORT_DAY: Record<Weekday, string> = {
-  mon: 'Mon',
-  tue: 'Tue',
-  wed: 'Wed',
-  thu: 'Thu',
-  fri: 'Fri',
-  sat: 'Sat',
-  sun: 'Sun',
-};
 
 /** "Mon–Fri 09:00–17:30, Sat 10:00–12:00": consecutive days with the same ranges grouped. */
 export function describeWorkingHours(hours: SharedWorkingHours): string {
@@ -36,7 +27,7 @@ export function describeWorkingHours(hours: SharedWorkingHours): string {
   return groups
     .map(
       (group) =>
-        `${SHORT_DAY[group.from]}${group.from === group.to ? '' : `–${SHORT_DAY[group.to]}`} ${group.text}`,
+        `${SHORT_DAY_NAMES[group.from]}${group.from === group.to ? '' : `–${SHORT_DAY_NAMES[group.to]}`} ${group.text}`,
     )
     .join('; ');
 }

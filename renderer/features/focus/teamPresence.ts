@@ -6,7 +6,8 @@
  */
 import { useEffect, useState } from 'react';
 import { z } from 'zod';
-import { focusStatus, isKnownTimeZone, type FocusStatus } from '../../../shared/focus';
+import { focusStatus, type FocusStatus } from '../../../shared/focus';
+import { isKnownTimeZone } from '../../../shared/time/zonedTime';
 import { FocusStatusSchema } from '../../../shared/ipc/focusContract';
 import { activeSession, useAppStore } from '../../store';
 import { useFocusStore } from './focusStore';

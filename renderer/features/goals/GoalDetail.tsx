@@ -10,6 +10,7 @@ import {
 import type { Goal, Member } from '../../../shared/schema/records';
 import { useAppStore } from '../../store';
 import { useSavedField } from '../../components/useSavedField';
+import { Field, FieldError } from '../../components/Field';
 import { ok } from '../../../shared/result';
 import { HealthBadge, ProgressBar } from './GoalWidgets';
 import { KeyResultsSection } from './KeyResults';
@@ -35,7 +36,7 @@ function scoreWords(score: number): string {
   return 'missed';
 }
 
-export function GoalSummary({
+function GoalSummary({
   goal,
   node,
 }: {
@@ -77,7 +78,7 @@ export function GoalSummary({
   );
 }
 
-export function GoalFields({
+function GoalFields({
   goal,
   goals,
   members,
@@ -114,26 +115,17 @@ export function GoalFields({
 
   return (
     <>
-      <div className="field">
-        <label htmlFor="goal-description">Description</label>
+      <Field id="goal-description" label="Description" error={description.error}>
         <textarea
-          id="goal-description"
           className="textarea short"
           disabled={disabled}
           placeholder="Why this matters and what success looks like"
           {...description.props}
         />
-        {description.error && (
-          <p className="field-error" role="alert">
-            {description.error}
-          </p>
-        )}
-      </div>
+      </Field>
       <div className="field-row">
-        <div className="field">
-          <label htmlFor="goal-quarter">Quarter</label>
+        <Field id="goal-quarter" label="Quarter">
           <select
-            id="goal-quarter"
             className="select"
             disabled={disabled}
             value={quarterValue}
@@ -151,35 +143,29 @@ export function GoalFields({
               </option>
             ))}
           </select>
-        </div>
-        <div className="field">
-          <label htmlFor="goal-start">Period start</label>
+        </Field>
+        <Field id="goal-start" label="Period start">
           <input
-            id="goal-start"
             className="input"
             type="date"
             disabled={disabled}
             value={goal.periodStart ?? ''}
             onChange={(event) => save({ periodStart: event.target.value || null })}
           />
-        </div>
-        <div className="field">
-          <label htmlFor="goal-end">Period end</label>
+        </Field>
+        <Field id="goal-end" label="Period end">
           <input
-            id="goal-end"
             className="input"
             type="date"
             disabled={disabled}
             value={goal.periodEnd ?? ''}
             onChange={(event) => save({ periodEnd: event.target.value || null })}
           />
-        </div>
+        </Field>
       </div>
       <div className="field-row">
-        <div className="field">
-          <label htmlFor="goal-owner">Owner</label>
+        <Field id="goal-owner" label="Owner">
           <select
-            id="goal-owner"
             className="select"
             disabled={disabled}
             value={goal.ownerId ?? ''}
@@ -192,11 +178,9 @@ export function GoalFields({
               </option>
             ))}
           </select>
-        </div>
-        <div className="field">
-          <label htmlFor="goal-status">Status</label>
+        </Field>
+        <Field id="goal-status" label="Status">
           <select
-            id="goal-status"
             className="select"
             disabled={disabled}
             value={goal.status}
@@ -208,11 +192,9 @@ export function GoalFields({
               </option>
             ))}
           </select>
-        </div>
-        <div className="field">
-          <label htmlFor="goal-parent">Aligned under</label>
+        </Field>
+        <Field id="goal-parent" label="Aligned under">
           <select
-            id="goal-parent"
             className="select"
             disabled={disabled}
             value={goal.parentId ?? ''}
@@ -230,19 +212,15 @@ export function GoalFields({
                 </option>
               ))}
           </select>
-        </div>
+        </Field>
       </div>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
     </>
   );
 }
 
 /** Parts of this goal that arrived damaged: listed, kept, read-only. */
-export function DamagedParts({ goal }: { readonly goal: Goal }) {
+function DamagedParts({ goal }: { readonly goal: Goal }) {
   if (goal.damagedParts.length === 0) return null;
   return (
     <details className="damaged" data-testid="damaged-goal-parts">

@@ -8,6 +8,7 @@ import { decisionsLinkedTo } from '../../../shared/model';
 import type { Goal, LinkKind } from '../../../shared/schema/records';
 import { useAppStore } from '../../store';
 import * as goalActions from './goalActions';
+import { FieldError } from '../../components/Field';
 
 interface Row {
   readonly kind: LinkKind;
@@ -174,11 +175,7 @@ export function GoalLinks({ goal, disabled }: { readonly goal: Goal; readonly di
           </button>
         </div>
       )}
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
     </section>
   );
 }

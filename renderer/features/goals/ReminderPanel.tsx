@@ -1,19 +1,9 @@
 import { useState } from 'react';
-import { WEEKDAYS } from '../../../shared/focus';
+import { DAY_NAMES, WEEKDAYS } from '../../../shared/time/calendar';
 import { useAppStore } from '../../store';
 import { useFocusStore } from '../focus/focusStore';
 import { useGoalsStore } from './goalsStore';
 import { formatWhen } from './format';
-
-const DAY_NAMES: Record<(typeof WEEKDAYS)[number], string> = {
-  mon: 'Monday',
-  tue: 'Tuesday',
-  wed: 'Wednesday',
-  thu: 'Thursday',
-  fri: 'Friday',
-  sat: 'Saturday',
-  sun: 'Sunday',
-};
 
 /** The weekly check-in reminder: on or off, a weekday and a time in the person's time zone. */
 export function ReminderPanel({ onClose }: { readonly onClose: () => void }) {

@@ -10,7 +10,7 @@ import type { WorkspaceSnapshot } from '../../sync/workspaceSession';
 import { downloadFile } from '../../platform/download';
 import { todayKey } from './format';
 
-export function exportNames(snapshot: WorkspaceSnapshot | null): ExportNames {
+function exportNames(snapshot: WorkspaceSnapshot | null): ExportNames {
   const members = new Map((snapshot?.members.items ?? []).map((m) => [m.id, m.name]));
   const goals = new Map((snapshot?.goals.items ?? []).map((g) => [g.id, g.title]));
   const notes = new Map((snapshot?.notes.items ?? []).map((n) => [n.id, n.title || 'Untitled']));

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Tag } from '../../../shared/schema/records';
 import type { Result } from '../../../shared/result';
+import { FieldError } from '../../components/Field';
 
 interface TagEditorProps {
   readonly tags: readonly string[];
@@ -53,11 +54,7 @@ export function TagEditor({ tags, disabled, onAdd, onRemove }: TagEditorProps) {
           />
         )}
       </div>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
     </div>
   );
 }

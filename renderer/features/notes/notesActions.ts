@@ -5,7 +5,7 @@
  */
 import { downloadFile } from '../../platform/download';
 import * as Y from 'yjs';
-import { newId } from '../../../shared/model/ids';
+import { newId } from '../../../shared/core/ids';
 import { notes, noteBody } from '../../../shared/model';
 import {
   createNotesFromSeeds,

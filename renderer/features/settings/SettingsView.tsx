@@ -5,6 +5,7 @@ import { ok } from '../../../shared/result';
 import { PROFILE_COLORS } from '../../../shared/schema/profile';
 import type { ThemePreference } from '../../../shared/ipc/contract';
 import { useAppStore } from '../../store';
+import { Field, FieldError } from '../../components/Field';
 
 const THEMES: ReadonlyArray<[ThemePreference, string]> = [
   ['system', 'System'],
@@ -46,15 +47,9 @@ function ProfileCard() {
   return (
     <section className="card" aria-labelledby="profile-heading">
       <h2 id="profile-heading">Your profile</h2>
-      <div className="field">
-        <label htmlFor="profile-name">Name</label>
-        <input id="profile-name" className="input" maxLength={60} {...name.props} />
-        {name.error && (
-          <p className="field-error" role="alert">
-            {name.error}
-          </p>
-        )}
-      </div>
+      <Field id="profile-name" label="Name" error={name.error}>
+        <input className="input" maxLength={60} {...name.props} />
+      </Field>
       <div className="field">
         <span className="label" id="profile-color">
           Color
@@ -74,10 +69,8 @@ function ProfileCard() {
           ))}
         </div>
       </div>
-      <div className="field">
-        <label htmlFor="profile-zone">Time zone</label>
+      <Field id="profile-zone" label="Time zone">
         <select
-          id="profile-zone"
           className="select"
           value={timeZone}
           onChange={(event) => {
@@ -92,12 +85,8 @@ function ProfileCard() {
             </option>
           ))}
         </select>
-      </div>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      </Field>
+      <FieldError message={error} />
     </section>
   );
 }
@@ -157,15 +146,10 @@ function WorkspaceCard() {
   return (
     <section className="card" aria-labelledby="workspace-heading">
       <h2 id="workspace-heading">This workspace</h2>
-      <div className="field">
-        <label htmlFor="workspace-name">Name</label>
-        <input id="workspace-name" className="input" maxLength={80} {...name.props} />
-      </div>
-      {name.error && (
-        <p className="field-error" role="alert">
-          {name.error}
-        </p>
-      )}
+      <Field id="workspace-name" label="Name">
+        <input className="input" maxLength={80} {...name.props} />
+      </Field>
+      <FieldError message={name.error} />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { useAppStore } from '../../store';
 import { useSavedField } from '../../components/useSavedField';
 import { fail, ok } from '../../../shared/result';
 import { IceServerSetting, SignalingUrl } from '../../../shared/ipc/syncContract';
+import { FieldError } from '../../components/Field';
 
 /** Where sync looks for peers: this device's LAN server, LAN servers found, and added servers. */
 export function NetworkCard() {
@@ -73,11 +74,7 @@ export function NetworkCard() {
         (found automatically). To sync across the internet, add a signaling server you trust — and
         usually a STUN or TURN server. Outpost contacts no public server by itself.
       </p>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
 
       <h3>This device’s LAN server</h3>
       <div className="inline-form">
@@ -102,11 +99,7 @@ export function NetworkCard() {
           />
         </div>
       </div>
-      {port.error && (
-        <p className="field-error" role="alert">
-          {port.error}
-        </p>
-      )}
+      <FieldError message={port.error} />
       <p className="muted-note" role="status">
         {local.state === 'running'
           ? `Running on port ${local.port}; announced on the local network.${local.error ? ` ${local.error}` : ''}`

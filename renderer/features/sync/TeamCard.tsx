@@ -3,6 +3,7 @@ import QRCode from 'qrcode';
 import { useAppStore } from '../../store';
 import { selectWorkspaceName } from '../../store/selectors';
 import { useSavedField } from '../../components/useSavedField';
+import { FieldError } from '../../components/Field';
 
 /** Create or join a team workspace (shown for personal and local workspaces). */
 export function StartTeamCard() {
@@ -47,11 +48,7 @@ export function StartTeamCard() {
           Create team workspace
         </button>
       </form>
-      {createError && (
-        <p className="field-error" role="alert">
-          {createError}
-        </p>
-      )}
+      <FieldError message={createError} />
       <form
         className="inline-form"
         onSubmit={(event) => {
@@ -178,11 +175,7 @@ export function TeamWorkspaceCard() {
           Leave workspace…
         </button>
       </div>
-      {rename.error && (
-        <p className="field-error" role="alert">
-          {rename.error}
-        </p>
-      )}
+      <FieldError message={rename.error} />
       {leaving && activeId && (
         <div className="card dialog-card" role="alertdialog" aria-labelledby="leave-heading">
           <h3 id="leave-heading">Leave “{name}”?</h3>

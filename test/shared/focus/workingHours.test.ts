@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   isWithinWorkingHours,
-  localDateTime,
   nextWorkingHoursChange,
   outsideHoursStreak,
-  zonedTimeToEpoch,
 } from '../../../shared/focus';
+import { localDateTime, zonedTimeToEpoch } from '../../../shared/time/zonedTime';
 import { HOUR, MIN, makeConfig } from './fakeClock';
 
 const Z = (iso: string) => Date.parse(`${iso}Z`);

@@ -4,12 +4,8 @@ import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProsemirrorJSON } from '@t
 import { getSchema } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import { castVote, decisionContext, decisions } from '../../../shared/model';
-import {
-  exportMadr,
-  importMadr,
-  madrFileName,
-  parseMadr,
-} from '../../../shared/model/decisionsMadr';
+import { exportMadr, importMadr, madrFileName } from '../../../shared/model/decisionsMadr';
+import { parseMadr } from '../../../shared/model/decisionsMadrParse';
 import type { Decision, Member } from '../../../shared/schema/records';
 
 const members: Member[] = [
@@ -206,6 +202,27 @@ Chosen option: "Written updates", because it works across time zones.
     for (const word of ['run', 'page', 'disk', 'up', 'site']) expect(text).toContain(word);
     expect(result.value.warnings).toContain(
       '4 links to addresses Outpost does not open (only http, https and mailto) are kept as plain text.',
+    );
+  });
+
+  it('reads the context with the notes Markdown reader, keeping what StarterKit lacks as text', () => {
+    const doc = new Y.Doc();
+    const result = importMadr(
+      doc,
+      ctx,
+      '# Tasks\n\n## Context and Problem Statement\n\n- [ ] open\n- [x] done\n\nSee [[Roadmap]] and *why*.\n',
+      'tasks.md',
+      members,
+    );
+    if (!result.ok) throw new Error(result.error.message);
+    const context = decisionContext(doc, result.value.decision.id)!;
+    expect(context.toString()).toContain('[ ] open');
+    expect(context.toString()).toContain('[x] done');
+    expect(context.toString()).toContain('[[Roadmap]]');
+    expect(
+      exportMadr(doc, result.value.decision, members, [result.value.decision]).markdown,
+    ).toContain(
+      '## Context and Problem Statement\n\n- \\[ \\] open\n- \\[x\\] done\n\nSee \\[\\[Roadmap\\]\\] and *why*.\n',
     );
   });
 

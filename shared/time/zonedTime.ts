@@ -43,6 +43,11 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+/** The time zone this device is set to ('UTC' where the engine cannot tell). */
+export function deviceTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
 /** True when this JavaScript engine knows `timeZone` as an IANA zone name. */
 export function isKnownTimeZone(timeZone: string): boolean {
   if (timeZone.trim() === '') return false;
