@@ -1,6 +1,6 @@
 /**
- * The import-circle rule (lint/noImportCycle.js) on renderer/: a circle made only of `import type`
- * fails like any other, and the store as it is has none.
+ * The import-circle rule (lint/noImportCycle.js) on renderer/ and shared/: a circle made only of
+ * `import type` fails like any other, and the store as it is has none.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ async function circles(filePath: string, source: string): Promise<string[]> {
     .map((message) => message.message);
 }
 
-describe('no import circles in renderer/', () => {
+describe('no import circles in renderer/ and shared/', () => {
   it('rejects a circle made of type-only imports', async () => {
     // recordsSlice.ts imports its types from types.ts, so types.ts may not import it back.
     const source = readFileSync('renderer/store/types.ts', 'utf8');
@@ -35,6 +35,17 @@ describe('no import circles in renderer/', () => {
     );
     expect(found).toHaveLength(1);
     expect(found[0]).toContain('renderer/store/index.ts');
+  }, 30_000);
+
+  it('holds in shared/ too', async () => {
+    // notesBody.ts checks its links with linkUrl.ts, so linkUrl.ts may not need notesBody.ts.
+    const found = await circles(
+      'shared/model/linkUrl.ts',
+      "import type { BodyNode } from './notesBody';\nexport type Probe = BodyNode;\n",
+    );
+    expect(found).toEqual([
+      'Import circle: shared/model/linkUrl.ts → shared/model/notesBody.ts → shared/model/linkUrl.ts.',
+    ]);
   }, 30_000);
 
   it('finds none in the store as it is', async () => {
