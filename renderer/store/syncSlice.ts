@@ -8,7 +8,7 @@ import { WorkspaceName, renameWorkspace as renameInDoc } from '../../shared/mode
 import { fail, ok } from '../../shared/result';
 import { getOutpostApi } from '../platform/outpostApi';
 import { WORKSPACE_DB_PREFIX } from '../sync/localState';
-import type { PeerSync } from '../sync/peerSync';
+import type { PeerSync } from '../sync/peer/peerSync';
 import {
   deviceLabel,
   entryFromInvite,

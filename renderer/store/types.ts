@@ -5,7 +5,7 @@ import type { Result } from '../../shared/result';
 import type { IdentityCandidate, WorkspaceEntry } from '../sync/localState';
 import type { SessionStatus, WorkspaceSession, WorkspaceSnapshot } from '../sync/workspaceSession';
 import type { SyncNetwork, SyncSettings, SyncSettingsPatch } from '../../shared/ipc/syncContract';
-import type { PeerInfo, PeerSyncStatus } from '../sync/peerSync';
+import type { PeerInfo, PeerSyncStatus } from '../sync/peer/types';
 
 export type Section = 'notes' | 'goals' | 'decisions' | 'focus' | 'sync' | 'settings' | 'backups';
 export type RecordView = 'active' | 'archived' | 'trash';

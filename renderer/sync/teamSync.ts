@@ -19,7 +19,7 @@ import {
 import type { Result } from '../../shared/result';
 import { fail, ok } from '../../shared/result';
 import type { WorkspaceEntry } from './localState';
-import type { IceServer, PeerSync } from './peerSync';
+import type { IceServer, PeerSync } from './peer/peerSync';
 
 const SHARED_KEY_PREFIX = 'outpost.sync.shared.';
 
@@ -94,7 +94,7 @@ export async function startTeamSync(options: {
     deriveSignalingPassword(key),
     // The provider (simple-peer, signaling crypto, framing) loads only when a team workspace
     // opens: personal workspaces never fetch it, and it stays out of the first bundle.
-    import('./peerSync'),
+    import('./peer/peerSync'),
   ]);
   const stored = localStorage.getItem(SHARED_KEY_PREFIX + options.entry.id);
   const provider = new PeerSync({

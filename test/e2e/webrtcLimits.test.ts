@@ -10,7 +10,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_PATH } from './harness';
 import { TWO_PEOPLE_ARGS, twoPeopleReady } from './twoPeople';
 import { createNetns, type NetNamespace } from '../sync/netns';
-import { STOCK_MAX_MESSAGE_BYTES } from '../../renderer/sync/pieceFetch';
+import { STOCK_MAX_MESSAGE_BYTES } from '../../renderer/sync/peer/pieceFetch';
 
 const ready = twoPeopleReady('the Chromium data-channel limit test');
 

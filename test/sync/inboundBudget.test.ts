@@ -1,6 +1,6 @@
 /** Memory peers may make this device hold, per peer and for all peers together. */
 import { describe, expect, it } from 'vitest';
-import { InboundBudget } from '../../renderer/sync/inboundBudget';
+import { InboundBudget } from '../../renderer/sync/peer/inboundBudget';
 
 const usage = (reassembling: number, queued = 0, pending = 0) => ({
   reassembling,

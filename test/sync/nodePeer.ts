@@ -1,7 +1,7 @@
 /**
  * A Node peer for sync tests and benchmarks, run as its own process (y-webrtc-style rooms are one
  * per process, and real peers are separate processes): the app's own sync provider
- * (renderer/sync/peerSync.ts) over @roamhq/wrtc and ws, with the workspace model on a Y.Doc.
+ * (renderer/sync/peer/peerSync.ts) over @roamhq/wrtc and ws, with the workspace model on a Y.Doc.
  * Driven by JSON lines on stdin (`{id, cmd, ...}`), answering JSON lines on stdout (`{id, ok, value}`).
  */
 import { createRequire } from 'node:module';
@@ -11,7 +11,7 @@ import { Awareness } from 'y-protocols/awareness';
 import { notes } from '../../shared/model';
 import { decodeInvite } from '../../shared/protocol/invite';
 import { deriveRoomName, deriveSignalingPassword } from '../../shared/protocol/keys';
-import { PeerSync, type WebSocketConstructor } from '../../renderer/sync/peerSync';
+import { PeerSync, type WebSocketConstructor } from '../../renderer/sync/peer/peerSync';
 import { appPathsFrom, startOutpost, type OutpostInstance } from '../../electron/main/app';
 import { createFakeElectron } from '../electron/fakeElectron';
 import { mkdtempSync, writeFileSync } from 'node:fs';

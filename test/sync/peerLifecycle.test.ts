@@ -1,7 +1,7 @@
 /**
  * Connection lifecycle between the app's sync provider and stock y-webrtc 10.3 peers, for real:
  * separate processes in a private network namespace (../shared/docs/TESTING.md), WebRTC over
- * @roamhq/wrtc. The Outpost side is renderer/sync/peerSync.ts itself, run in Node by nodePeer.ts;
+ * @roamhq/wrtc. The Outpost side is renderer/sync/peer/peerSync.ts itself, run in Node by nodePeer.ts;
  * the other side is stock `yjs` + `y-webrtc` (stockPeer.ts). Signaling goes through relayProcess.ts,
  * a server that lets a test steer or replay what peers hear. The churn of 100 stock peers runs
  * against the app in Chromium instead (../e2e/peerChurn.test.ts): under that churn @roamhq/wrtc
@@ -14,7 +14,7 @@ import {
   deriveRoomName,
   deriveSignalingPassword,
 } from '../../shared/protocol/keys';
-import type { PeerSyncStatus } from '../../renderer/sync/peerSync';
+import type { PeerSyncStatus } from '../../renderer/sync/peer/peerSync';
 import { createNetns, netnsUnavailable, NETNS_SKIP_REASON, type NetNamespace } from './netns';
 import { rpc, startScript, type PeerProcess } from './peerProcess';
 

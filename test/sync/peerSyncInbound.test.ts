@@ -15,7 +15,7 @@ import {
   PeerEndpoint,
   PeerSync,
   type WebSocketConstructor,
-} from '../../renderer/sync/peerSync';
+} from '../../renderer/sync/peer/peerSync';
 import {
   CHUNK_PIECE_BYTES,
   HELLO_VERSION,
@@ -26,8 +26,8 @@ import {
   MESSAGE_SYNC,
   toFrames,
 } from '../../shared/protocol/frames';
-import { DEFAULT_PENDING_LIMITS } from '../../renderer/sync/pendingUpdates';
-import { STOCK_MAX_MESSAGE_BYTES } from '../../renderer/sync/pieceFetch';
+import { DEFAULT_PENDING_LIMITS } from '../../renderer/sync/peer/pendingUpdates';
+import { STOCK_MAX_MESSAGE_BYTES } from '../../renderer/sync/peer/pieceFetch';
 
 /** The peer's side of a data channel: what we sent it, and the "sent" callbacks it still holds. */
 class RecordingPeer extends PeerEndpoint {

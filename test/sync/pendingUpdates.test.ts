@@ -5,8 +5,8 @@ import {
   dependenciesMet,
   PendingUpdates,
   readUpdateMeta,
-} from '../../renderer/sync/pendingUpdates';
-import { stateVectorOf } from '../../renderer/sync/stateVectors';
+} from '../../renderer/sync/peer/pendingUpdates';
+import { stateVectorOf } from '../../renderer/sync/peer/stateVectors';
 
 /** `count` updates of one author, each one list item. */
 function updatesOf(count: number, clientID = 51): Uint8Array[] {

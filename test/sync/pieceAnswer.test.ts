@@ -1,8 +1,8 @@
 /** Answering a stock peer's state vector in pieces, measured on a real Yjs document. */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { answerInPieces } from '../../renderer/sync/pieceAnswer';
-import { stateVectorOf } from '../../renderer/sync/stateVectors';
+import { answerInPieces } from '../../renderer/sync/peer/pieceAnswer';
+import { stateVectorOf } from '../../renderer/sync/peer/stateVectors';
 
 /** `sizes[i]` characters written by client `200 + i`. */
 function authored(sizes: readonly number[]): Y.Doc {

@@ -10,9 +10,9 @@ import {
   PieceFetchMemory,
   pieceStateVector,
   planPieces,
-} from '../../renderer/sync/pieceFetch';
-import { readUpdateMeta } from '../../renderer/sync/pendingUpdates';
-import { encodeStateVector, stateVectorOf } from '../../renderer/sync/stateVectors';
+} from '../../renderer/sync/peer/pieceFetch';
+import { readUpdateMeta } from '../../renderer/sync/peer/pendingUpdates';
+import { encodeStateVector, stateVectorOf } from '../../renderer/sync/peer/stateVectors';
 
 /** A document holding `sizes[i]` characters written by client `100 + i`. */
 function stockDoc(sizes: readonly number[]): Y.Doc {

@@ -2,12 +2,12 @@
  * The message limit docs/PROTOCOL.md §5.4 builds on, measured on @roamhq/wrtc (the stack of a
  * stock y-webrtc client in Node): it advertises 256 KiB and, as a sender, closes the data channel
  * rather than send more, even when the other side advertises 64 MiB. So a stock client cannot send
- * a larger answer at all, and asking it in pieces is the only way (renderer/sync/pieceFetch.ts).
+ * a larger answer at all, and asking it in pieces is the only way (renderer/sync/peer/pieceFetch.ts).
  * Chromium's side is in test/e2e/webrtcLimits.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInterface } from 'node:readline';
-import { STOCK_MAX_MESSAGE_BYTES } from '../../renderer/sync/pieceFetch';
+import { STOCK_MAX_MESSAGE_BYTES } from '../../renderer/sync/peer/pieceFetch';
 import { createNetns, netnsUnavailable, NETNS_SKIP_REASON, type NetNamespace } from './netns';
 import { startScript } from './peerProcess';
 

@@ -1,0 +1,49 @@
+/**
+ * One peer as the message handling sees it: what it sent, how it behaved, what it is known to
+ * hold, and where replies go. The parts of the provider each keep their per-peer state here.
+ */
+import { Reassembler } from '../../../shared/protocol/frames';
+import { PendingUpdates } from './pendingUpdates';
+import type { PieceFetch } from './pieceFetch';
+import type { PeerKind, PeerState } from './types';
+
+/**
+ * `PeerConn` (peerConnection.ts) is the real one, a WebRTC data channel; tests drive
+ * `PeerSync.onPeerData` with their own subclass to exercise the handling of what peers send
+ * without WebRTC.
+ */
+export abstract class PeerEndpoint {
+  state: PeerState = 'connecting';
+  lastSyncedAt: number | null = null;
+  bytesIn = 0;
+  /** Bytes received and not yet applied. */
+  inboundBytes = 0;
+  badMessages = 0;
+  closed = false;
+  /** A state vector that arrived while the answer to the previous one was still queued. */
+  pendingStep1: Uint8Array | null = null;
+  answeringStep1 = false;
+  readonly clients = new Set<number>();
+  readonly reassembler = new Reassembler();
+  /**
+   * Decided by the first message: Outpost's hello, or anything else (a stock y-webrtc client,
+   * whose first message is its state vector).
+   */
+  kind: PeerKind = 'unknown';
+  /** What the peer is known to hold: its state vectors, and every update it sent us. */
+  readonly known = new Map<number, number>();
+  /** Updates from the peer whose dependencies have not arrived. */
+  readonly pending = new PendingUpdates();
+  /** A stock peer's state, asked for in pieces. */
+  fetch: PieceFetch | null = null;
+  /** An Outpost peer was asked for everything (a gap showed) and has not answered yet. */
+  gapAsked = false;
+  /** The state vector last announced to the peer with a have message. */
+  haveSent: Uint8Array | null = null;
+
+  constructor(readonly id: string) {}
+
+  /** Queues a message for the peer; `onSent` runs once it has been handed to the channel. */
+  abstract send(message: Uint8Array, onSent?: () => void): void;
+  abstract destroy(): void;
+}

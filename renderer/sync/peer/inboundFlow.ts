@@ -1,0 +1,315 @@
+/**
+ * What peers send, from data-channel frames to the document: chunks are reassembled, what each
+ * peer makes us hold is bounded (inboundBudget.ts), whole messages queue and are handled in
+ * time-boxed slices so a flooding peer cannot freeze the UI, updates are applied in batches of one
+ * transaction, updates whose dependencies have not arrived wait per peer (pendingUpdates.ts), and
+ * a peer sending garbage is counted and then dropped. Dropping is the caller's (the `drop`
+ * callback); what the messages mean for the shared state is {@link SharedState}'s.
+ */
+import * as Y from 'yjs';
+// A peer's update may delete a value nested thousands of levels deep.
+import '../../../shared/model/yjsIterativeDelete';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type { Awareness } from 'y-protocols/awareness';
+import type { PeerEndpoint } from './endpoint';
+import type { Clock } from './handshakes';
+import { InboundBudget, type InboundLimits } from './inboundBudget';
+import {
+  dependenciesMet,
+  readUpdateMeta,
+  type PendingLimits,
+  type UpdateMeta,
+} from './pendingUpdates';
+import type { SharedState } from './sharedState';
+import { raise, stateVectorOf } from './stateVectors';
+import type { WireCounters } from './types';
+import { awarenessMessage, openMessage, SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE } from './wire';
+
+/** Unreadable messages tolerated from one peer before it is disconnected. */
+const MAX_BAD_MESSAGES = 20;
+/** Longest a batch of incoming messages may hold the thread before yielding. */
+const SLICE_MS = 8;
+/**
+ * Most messages handled before yielding, whatever the clock says: the time box is only checked
+ * between messages, and a fast clock check must not let a flood through in one go.
+ */
+export const MAX_MESSAGES_PER_SLICE = 256;
+/** Remote updates merged into one transaction; applying is what costs, so batches stay small. */
+const MAX_BATCH_UPDATES = 64;
+const MAX_BATCH_BYTES = 256 * 1024;
+
+export interface InboundFlowOptions {
+  readonly doc: Y.Doc;
+  readonly awareness: Awareness;
+  /** The transaction origin of remote updates, so the sender of local ones can skip them. */
+  readonly origin: unknown;
+  readonly shared: SharedState;
+  readonly wire: WireCounters;
+  readonly clock: Clock;
+  /** A monotonic clock in ms for the time box (sub-millisecond where the platform has one). */
+  readonly sliceClock?: () => number;
+  /** Time of day for `lastSyncedAt`. */
+  readonly now: () => number;
+  readonly inboundLimits?: InboundLimits | undefined;
+  readonly pendingLimits?: PendingLimits | undefined;
+}
+
+export interface InboundFlowEvents {
+  /** The peer must go, with everything held for it. */
+  readonly drop: (conn: PeerEndpoint) => void;
+  /** Something a status shows changed. */
+  readonly changed: () => void;
+  readonly log: (message: string) => void;
+}
+
+interface Inbound {
+  readonly conn: PeerEndpoint;
+  readonly message: Uint8Array;
+}
+
+type Batch = ReadonlyArray<{ conn: PeerEndpoint; update: Uint8Array }>;
+
+export class InboundFlow {
+  private readonly doc: Y.Doc;
+  private readonly shared: SharedState;
+  private readonly clock: Clock;
+  private readonly sliceClock: () => number;
+  private readonly budget: InboundBudget<PeerEndpoint>;
+  private readonly inbound: Inbound[] = [];
+  private draining: unknown = null;
+  /** Peers with updates waiting for their dependencies. */
+  private readonly holding = new Set<PeerEndpoint>();
+
+  constructor(
+    private readonly options: InboundFlowOptions,
+    private readonly events: InboundFlowEvents,
+  ) {
+    this.doc = options.doc;
+    this.shared = options.shared;
+    this.clock = options.clock;
+    this.sliceClock = options.sliceClock ?? (() => performance.now());
+    this.budget = new InboundBudget(options.inboundLimits);
+  }
+
+  /** Takes one data-channel message from `conn`. */
+  receive(conn: PeerEndpoint, data: Uint8Array): void {
+    if (conn.closed) return;
+    conn.bytesIn += data.length;
+    this.options.wire.bytesIn += data.length;
+    this.options.wire.framesIn++;
+    if (data.length === 0) return; // stock y-webrtc answers a message it does not know with nothing
+    const result = conn.reassembler.push(data);
+    if (result.kind === 'pending') {
+      this.account(conn);
+      return;
+    }
+    if (result.kind === 'invalid') {
+      this.account(conn);
+      this.reject(conn, result.reason);
+      return;
+    }
+    conn.inboundBytes += result.message.length;
+    if (!this.account(conn)) return;
+    this.inbound.push({ conn, message: result.message });
+    this.draining ??= this.clock.setTimeout(this.drain, 0);
+  }
+
+  /** Counts a bad message from `conn`, and drops it past the tolerance (or `immediately`). */
+  reject(conn: PeerEndpoint, reason: string, immediately = false): void {
+    this.options.wire.rejected++;
+    conn.badMessages++;
+    if (immediately || conn.badMessages > MAX_BAD_MESSAGES) {
+      this.events.log(`Disconnected peer ${conn.id.slice(0, 8)}: ${reason}.`);
+      this.events.drop(conn);
+    }
+  }
+
+  /** Forgets what `conn` made us hold (it is being dropped). */
+  release(conn: PeerEndpoint): void {
+    this.budget.forget(conn);
+    conn.pending.clear();
+    this.holding.delete(conn);
+  }
+
+  /** Forgets every queued message (all peers are being dropped). */
+  clear(): void {
+    this.inbound.length = 0;
+  }
+
+  destroy(): void {
+    if (this.draining !== null) this.clock.clearTimeout(this.draining);
+    this.draining = null;
+  }
+
+  /**
+   * Records what `conn` makes us hold and drops whichever peer the inbound budget says must go.
+   * Returns false when that was `conn`.
+   */
+  private account(conn: PeerEndpoint): boolean {
+    const over = this.budget.update(conn, {
+      reassembling: conn.reassembler.pendingBytes,
+      queued: conn.inboundBytes,
+      pending: conn.pending.bytes,
+    });
+    if (!over) return true;
+    this.reject(over.key, over.reason, true);
+    return over.key !== conn;
+  }
+
+  private readonly drain = (): void => {
+    this.draining = null;
+    const started = this.sliceClock();
+    let updates: Array<{ conn: PeerEndpoint; update: Uint8Array }> = [];
+    let batchBytes = 0;
+    // What the document will hold once the batch is applied: an update is held back when it
+    // continues from a clock beyond this.
+    let reach: Map<number, number> | null = null;
+    const fetching = new Set<PeerEndpoint>();
+    const flush = () => {
+      if (updates.length > 0) this.applyRemote(updates);
+      updates = [];
+      batchBytes = 0;
+      reach = null;
+      for (const conn of fetching) this.shared.continueFetch(conn);
+      fetching.clear();
+    };
+    // The clock is read after each message and each applied batch, so the time box covers the
+    // applying (the costly part), not only the decoding.
+    for (
+      let handled = 0;
+      this.inbound.length > 0 &&
+      handled < MAX_MESSAGES_PER_SLICE &&
+      this.sliceClock() - started < SLICE_MS;
+      handled++
+    ) {
+      const { conn, message: bytes } = this.inbound.shift()!;
+      conn.inboundBytes -= bytes.length;
+      if (conn.closed) continue;
+      this.account(conn);
+      try {
+        const opened = openMessage(bytes);
+        if (conn.kind === 'unknown') {
+          if (opened.isHello) {
+            this.shared.greetOutpost(conn);
+            continue;
+          }
+          this.shared.greetStock(conn);
+        }
+        const message = opened.read();
+        if (message.type === 'sync') {
+          const { step, payload } = message;
+          if (step === SYNC_STEP1) {
+            flush();
+            this.shared.learn(conn, Y.decodeStateVector(payload));
+            this.shared.answerStep1(conn, payload);
+            if (conn.kind === 'stock') this.shared.requestMissing(conn);
+          } else if (step === SYNC_STEP2 || step === SYNC_UPDATE) {
+            const meta = readUpdateMeta(payload);
+            this.shared.learn(conn, meta.to);
+            conn.lastSyncedAt = this.options.now();
+            if (step === SYNC_STEP2) {
+              conn.gapAsked = false;
+              if (conn.fetch?.onReply(meta) === 'next') fetching.add(conn);
+            }
+            reach ??= stateVectorOf(this.doc);
+            if (dependenciesMet(meta, reach)) {
+              raise(reach, meta.to);
+              updates.push({ conn, update: payload });
+              batchBytes += payload.length;
+              if (updates.length >= MAX_BATCH_UPDATES || batchBytes >= MAX_BATCH_BYTES) flush();
+            } else {
+              this.hold(conn, payload, meta);
+            }
+          } else {
+            this.reject(conn, 'unknown sync step');
+          }
+        } else if (message.type === 'awareness') {
+          awarenessProtocol.applyAwarenessUpdate(this.options.awareness, message.update, conn);
+        } else if (message.type === 'queryAwareness') {
+          const awareness = this.options.awareness;
+          conn.send(awarenessMessage(awareness, [...awareness.getStates().keys()]));
+        } else if (message.type === 'have') {
+          this.shared.learn(conn, Y.decodeStateVector(message.stateVector));
+        }
+        // A hello from a peer already known, and other types, are ignored.
+      } catch {
+        this.reject(conn, 'unreadable message');
+      }
+    }
+    flush();
+    this.events.changed();
+    if (this.inbound.length > 0) this.draining = this.clock.setTimeout(this.drain, 0);
+  };
+
+  /**
+   * Keeps an update whose dependencies have not arrived out of Yjs (whose own pending store is
+   * quadratic) and asks the peer for the gap; a peer past its pending limits is dropped.
+   */
+  private hold(conn: PeerEndpoint, update: Uint8Array, meta: UpdateMeta): void {
+    if (!conn.pending.hold(update, meta, this.options.pendingLimits)) {
+      this.reject(
+        conn,
+        `sent more updates that depend on changes it never sent than we hold (${conn.pending.count} updates, ${conn.pending.bytes} bytes waiting)`,
+        true,
+      );
+      return;
+    }
+    this.holding.add(conn);
+    if (this.account(conn)) this.shared.requestMissing(conn);
+  }
+
+  /** Applies a batch of remote updates in one transaction (one UI refresh), isolating bad ones. */
+  private applyRemote(batch: Batch): void {
+    const before = stateVectorOf(this.doc);
+    this.applyBatch(batch);
+    // Updates held for their dependencies that the batch completed, in order, as often as one
+    // completes another peer's.
+    for (let released = true; released;) {
+      released = false;
+      const ours = stateVectorOf(this.doc);
+      for (const conn of this.holding) {
+        if (conn.closed) continue;
+        const ready = conn.pending.takeReady(ours);
+        if (conn.pending.count === 0) this.holding.delete(conn);
+        if (ready.length === 0) continue;
+        released = true;
+        this.applyBatch(ready.map((update) => ({ conn, update })));
+        this.account(conn);
+      }
+    }
+    const after = stateVectorOf(this.doc);
+    const received = new Map<number, number>();
+    for (const [client, clock] of after) {
+      if (clock > (before.get(client) ?? 0)) received.set(client, clock);
+    }
+    this.shared.received(received);
+  }
+
+  private applyBatch(batch: Batch): void {
+    const origin = this.options.origin;
+    let merged: Uint8Array | null = null;
+    if (batch.length > 1) {
+      try {
+        merged = Y.mergeUpdates(batch.map((item) => item.update));
+      } catch {
+        merged = null;
+      }
+    }
+    if (merged) {
+      try {
+        Y.applyUpdate(this.doc, merged, origin);
+      } catch {
+        merged = null;
+      }
+    }
+    if (!merged) {
+      for (const { conn, update } of batch) {
+        try {
+          Y.applyUpdate(this.doc, update, origin);
+        } catch {
+          this.reject(conn, 'an update Yjs cannot read');
+        }
+      }
+    }
+  }
+}

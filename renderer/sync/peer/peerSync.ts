@@ -1,0 +1,376 @@
+/**
+ * Outpost's peer-to-peer sync provider for one team workspace: it finds peers through y-webrtc
+ * signaling servers, connects to them with WebRTC (simple-peer) and keeps the workspace's Y.Doc and
+ * awareness in sync with each of them. It speaks y-webrtc's wire protocol (docs/PROTOCOL.md,
+ * "Sync"), so a stock y-webrtc client holding the invite meets Outpost peers, and adds what stock
+ * y-webrtc lacks:
+ * - large messages (a whole workspace sent to a fresh peer) travel as chunk frames with
+ *   back-pressure, since data channels drop oversized messages silently (peerConnection.ts);
+ * - a stock y-webrtc peer, which can neither send nor receive a message over 256 KiB nor
+ *   reassemble chunks, is asked for its state in pieces (pieceFetch.ts) and answered in pieces
+ *   (pieceAnswer.ts);
+ * - "in sync" is known, not assumed: from what each peer says it holds (state vectors, have
+ *   messages, the updates it sends), never from what was handed to a channel (sharedState.ts);
+ * - updates whose dependencies are missing wait in bounded per-peer buffers (pendingUpdates.ts)
+ *   and what all peers make us hold is bounded in total (inboundBudget.ts);
+ * - signaling servers can be added and removed while running (LAN servers come and go with mDNS);
+ * - a remote update is never echoed back to the peers (full mesh), so the wire carries each diff
+ *   once;
+ * - incoming messages are applied in time-boxed batches, so a peer flooding updates cannot freeze
+ *   the UI, and a peer sending garbage is counted and then dropped, never crashing anything
+ *   (inboundFlow.ts);
+ * - handshakes that never complete (a peer that left midway, an announce replayed by anyone who
+ *   can reach a signaling server) are given up after a deadline, and the connection limit counts
+ *   only working connections, so such leftovers cannot lock new peers out (signalingRoom.ts);
+ * - per-peer state (connected, synced, what each side still lacks, what cannot be received, last
+ *   synced, bytes) and what this device has not yet shared with anyone.
+ *
+ * This file is the facade: it builds the parts, wires their callbacks, sends local changes and
+ * reports the status. Runs in the renderer and, for tests and benchmarks, in Node (pass
+ * `WebSocket` and `wrtc`).
+ */
+import type * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type { Awareness } from 'y-protocols/awareness';
+import { PeerEndpoint } from './endpoint';
+import { systemClock, type Clock } from './handshakes';
+import { InboundFlow } from './inboundFlow';
+import type { InboundLimits } from './inboundBudget';
+import type { PendingLimits } from './pendingUpdates';
+import type { PeerConn } from './peerConnection';
+import { SharedState } from './sharedState';
+import { SignalingRoom } from './signalingRoom';
+import { stateVectorOf, type StateVector } from './stateVectors';
+import {
+  emptyWireCounters,
+  type IceServer,
+  type PeerSyncState,
+  type PeerSyncStatus,
+  type WebSocketConstructor,
+  type WireStats,
+} from './types';
+import { awarenessMessage, updateMessage } from './wire';
+
+// What callers name together with the provider.
+export { PeerEndpoint } from './endpoint';
+export { MAX_MESSAGES_PER_SLICE } from './inboundFlow';
+export type {
+  IceServer,
+  PeerInfo,
+  PeerState,
+  PeerSyncStatus,
+  SignalingState,
+  WebSocketConstructor,
+  WireStats,
+} from './types';
+
+export interface PeerSyncOptions {
+  readonly doc: Y.Doc;
+  readonly awareness: Awareness;
+  /** The derived room name (shared/protocol/keys.ts). */
+  readonly roomName: string;
+  /** The derived y-webrtc password. */
+  readonly password: string;
+  /** Signaling server URLs (ws:// or wss://); can be changed later with {@link PeerSync.setSignaling}. */
+  readonly signaling?: readonly string[];
+  /** STUN/TURN servers; empty means host candidates only (LAN). */
+  readonly iceServers?: readonly IceServer[];
+  /** Node only: @roamhq/wrtc. */
+  readonly wrtc?: unknown;
+  /** Defaults to the global WebSocket. */
+  readonly WebSocket?: WebSocketConstructor;
+  /**
+   * Most peers connected at once (default 30). Only working connections count; handshakes in
+   * flight are bounded apart (as many again, each for at most {@link handshakeTimeoutMs}).
+   */
+  readonly maxConns?: number;
+  /** How long a WebRTC handshake may take before it is given up (default 20 s). */
+  readonly handshakeTimeoutMs?: number;
+  /** Time and timers (handshake deadlines, reconnects, batching); tests may pass a fake. */
+  readonly clock?: Clock;
+  /** What earlier runs already shared with peers (see {@link PeerSync.sharedStateVector}). */
+  readonly sharedStateVector?: Uint8Array | null;
+  /** Time of day in ms; tests may pass a fake. */
+  readonly now?: () => number;
+  /** How often connected peers compare state vectors again (closes gaps in a partial mesh). */
+  readonly antiEntropyMs?: number;
+  /** Notable problems (a peer sending garbage, a server refusing us). */
+  readonly log?: (message: string) => void;
+  /** Memory peers may make us hold for what they sent (tests lower it). */
+  readonly inboundLimits?: InboundLimits;
+  /** Updates waiting for changes they depend on, per peer (tests lower it). */
+  readonly pendingLimits?: PendingLimits;
+}
+
+type Listener = (status: PeerSyncStatus) => void;
+
+/** Status listeners hear at most this often. */
+const STATUS_INTERVAL_MS = 100;
+
+function randomId(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** The sync provider of one workspace. */
+export class PeerSync {
+  readonly doc: Y.Doc;
+  readonly awareness: Awareness;
+  readonly roomName: string;
+  readonly peerId = randomId();
+  readonly log: (message: string) => void;
+  private readonly now: () => number;
+  private readonly clock: Clock;
+  private readonly antiEntropyMs: number;
+  private readonly wire = emptyWireCounters();
+  private readonly room: SignalingRoom;
+  private readonly shared: SharedState;
+  private readonly inbound: InboundFlow;
+  private readonly listeners = new Set<Listener>();
+  private statusTimer: unknown = null;
+  private antiEntropy: unknown = null;
+  private destroyed = false;
+
+  constructor(options: PeerSyncOptions) {
+    this.doc = options.doc;
+    this.awareness = options.awareness;
+    this.roomName = options.roomName;
+    const Socket = options.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
+    if (!Socket) throw new Error('No WebSocket implementation: pass options.WebSocket.');
+    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
+    this.antiEntropyMs = options.antiEntropyMs ?? 60_000;
+    this.log = options.log ?? (() => {});
+    const log = this.log;
+    const changed = () => this.scheduleStatus();
+    const drop = (conn: PeerEndpoint) => this.dropConn(conn);
+    this.room = new SignalingRoom(
+      {
+        roomName: options.roomName,
+        password: options.password,
+        peerId: this.peerId,
+        signaling: options.signaling ?? [],
+        iceServers: options.iceServers ?? [],
+        wrtc: options.wrtc,
+        WebSocket: Socket,
+        maxConns: options.maxConns ?? 30,
+        handshakeTimeoutMs: options.handshakeTimeoutMs ?? 20_000,
+        clock: this.clock,
+        now: this.now,
+        wire: this.wire,
+      },
+      {
+        connected: (conn) => this.onPeerConnected(conn),
+        data: (conn, data) => this.inbound.receive(conn, data),
+        drop,
+        changed,
+        log,
+      },
+    );
+    this.shared = new SharedState(
+      {
+        doc: this.doc,
+        sharedStateVector: options.sharedStateVector,
+        clock: this.clock,
+        now: this.now,
+      },
+      {
+        peers: () => this.room.connections(),
+        reject: (conn, reason) => this.inbound.reject(conn, reason),
+        changed,
+        log,
+      },
+    );
+    this.inbound = new InboundFlow(
+      {
+        doc: this.doc,
+        awareness: this.awareness,
+        origin: this,
+        shared: this.shared,
+        wire: this.wire,
+        clock: this.clock,
+        now: this.now,
+        inboundLimits: options.inboundLimits,
+        pendingLimits: options.pendingLimits,
+      },
+      { drop, changed, log },
+    );
+    this.doc.on('update', this.onDocUpdate);
+    this.awareness.on('update', this.onAwarenessUpdate);
+    this.connect();
+  }
+
+  /** Starts looking for peers (the default after construction). */
+  connect(): void {
+    if (this.destroyed || this.room.online) return;
+    this.room.connect();
+    this.scheduleAntiEntropy();
+    this.scheduleStatus();
+  }
+
+  /** Closes every peer connection and signaling socket (working offline); {@link connect} resumes. */
+  disconnect(): void {
+    if (!this.room.online) return;
+    if (this.antiEntropy !== null) this.clock.clearTimeout(this.antiEntropy);
+    this.antiEntropy = null;
+    this.room.disconnect();
+    for (const conn of [...this.room.connections()]) this.dropConn(conn);
+    this.inbound.clear();
+    this.scheduleStatus();
+  }
+
+  /** Replaces the set of signaling servers; connections through servers kept stay up. */
+  setSignaling(urls: readonly string[]): void {
+    this.room.setSignaling(urls);
+  }
+
+  /** Settles once the signaling key is derived: connecting starts for real from then on. */
+  get keyReady(): Promise<void> {
+    return this.room.keyReady;
+  }
+
+  get signaling(): readonly string[] {
+    return this.room.signaling;
+  }
+
+  status(): PeerSyncStatus {
+    const ours = stateVectorOf(this.doc);
+    return {
+      online: this.room.online,
+      signaling: this.room.signalingStatus(),
+      peers: [...this.room.connections()].map((conn) => ({
+        id: conn.id,
+        ...this.syncState(conn, ours),
+        clients: [...conn.clients],
+        connectedAt: conn.connectedAt,
+        lastSyncedAt: conn.lastSyncedAt,
+        bytesIn: conn.bytesIn,
+        bytesOut: conn.bytesOut,
+        queuedBytes: conn.queuedBytes,
+        via: conn.socket.url,
+      })),
+    };
+  }
+
+  wireStats(): WireStats {
+    return { ...this.wire };
+  }
+
+  /** Calls `listener` (at most every 100 ms) when connections or sync state change. */
+  onStatus(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * The state vector of what at least one peer is known to hold (received from peers, or sent to
+   * a connected peer); persist it to show what is still unshared after a restart.
+   */
+  sharedStateVector(): Uint8Array {
+    return this.shared.sharedStateVector();
+  }
+
+  onShared(listener: (stateVector: Uint8Array) => void): () => void {
+    return this.shared.onShared(listener);
+  }
+
+  /**
+   * What this device holds that no peer is known to have: the number of Yjs items (characters,
+   * map entries…) and the size of the update that would carry them.
+   */
+  unshared(): { readonly items: number; readonly bytes: number } {
+    return this.shared.unshared();
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.disconnect();
+    this.destroyed = true;
+    this.doc.off('update', this.onDocUpdate);
+    this.awareness.off('update', this.onAwarenessUpdate);
+    this.inbound.destroy();
+    if (this.statusTimer !== null) this.clock.clearTimeout(this.statusTimer);
+    this.shared.destroy();
+    this.listeners.clear();
+  }
+
+  /** @internal Handles one data-channel message from `conn` (tests call it directly). */
+  onPeerData(conn: PeerEndpoint, data: Uint8Array): void {
+    this.inbound.receive(conn, data);
+  }
+
+  /** @internal Where a peer stands: see {@link PeerInfo} (tests read it for their own peers). */
+  syncState(conn: PeerEndpoint, ours?: StateVector): PeerSyncState {
+    return this.shared.syncState(conn, ours);
+  }
+
+  private onPeerConnected(conn: PeerConn): void {
+    this.shared.beginSync(conn);
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length > 0) conn.send(awarenessMessage(this.awareness, states));
+    this.scheduleStatus();
+  }
+
+  private dropConn(conn: PeerEndpoint): void {
+    this.room.remove(conn);
+    conn.destroy();
+    this.inbound.release(conn);
+    const clients = [...conn.clients].filter((client) => client !== this.doc.clientID);
+    if (clients.length > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, clients, conn);
+    }
+    this.scheduleStatus();
+  }
+
+  /** Connected peers, which local changes and awareness go to. */
+  private connected(): PeerConn[] {
+    return [...this.room.connections()].filter((conn) => conn.state !== 'connecting');
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === this) return; // remote: every peer got it from its author
+    const connected = this.connected();
+    if (connected.length === 0) {
+      this.scheduleStatus();
+      return;
+    }
+    const message = updateMessage(update);
+    // Shared only once a peer says it holds it (its have message or state vector): a message
+    // handed to a channel can still be lost (a stock peer ignores chunk frames).
+    for (const conn of connected) conn.send(message, () => (conn.lastSyncedAt = this.now()));
+  };
+
+  private readonly onAwarenessUpdate = (
+    changes: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    if (origin instanceof PeerEndpoint) {
+      for (const client of [...changes.added, ...changes.updated]) origin.clients.add(client);
+      for (const client of changes.removed) origin.clients.delete(client);
+      this.scheduleStatus();
+      return;
+    }
+    const changed = [...changes.added, ...changes.updated, ...changes.removed];
+    const connected = this.connected();
+    if (changed.length === 0 || connected.length === 0) return;
+    const message = awarenessMessage(this.awareness, changed);
+    for (const conn of connected) conn.send(message);
+  };
+
+  /** Compares state vectors with connected peers every `antiEntropyMs` while online. */
+  private scheduleAntiEntropy(): void {
+    this.antiEntropy = this.clock.setTimeout(() => {
+      this.shared.compareWithPeers();
+      if (this.room.online) this.scheduleAntiEntropy();
+    }, this.antiEntropyMs);
+  }
+
+  private scheduleStatus(): void {
+    if (this.statusTimer !== null || this.listeners.size === 0 || this.destroyed) return;
+    this.statusTimer = this.clock.setTimeout(() => {
+      this.statusTimer = null;
+      const status = this.status();
+      for (const listener of this.listeners) listener(status);
+    }, STATUS_INTERVAL_MS);
+  }
+}

@@ -1,0 +1,369 @@
+/**
+ * The room on the signaling servers: which servers we are subscribed through, who is announced
+ * there, and the WebRTC handshakes with them. It seals and opens every signaling message with the
+ * room key (in order), decides who offers, settles glare the way y-webrtc does, gives up
+ * handshakes that never complete and keeps the connection limit. Connections it made report back
+ * through the callbacks given at construction: connected, data, to be dropped, state changed.
+ */
+import {
+  deriveSignalingKey,
+  openSignal,
+  sealSignal,
+  type SignalingKey,
+} from '../../../shared/protocol/signalingCrypto';
+import { PendingHandshakes, type Clock, type HandshakeEnd } from './handshakes';
+import { PeerConn } from './peerConnection';
+import { SignalingSocket } from './signalingSocket';
+import type { IceServer, SignalingState, WebSocketConstructor, WireCounters } from './types';
+
+/** Largest signaling frame read; anything longer is not one of ours. */
+const MAX_SIGNALING_FRAME = 1024 * 1024;
+
+export interface SignalingRoomOptions {
+  readonly roomName: string;
+  readonly password: string;
+  /** Our id in the room. */
+  readonly peerId: string;
+  readonly signaling: readonly string[];
+  readonly iceServers: readonly IceServer[];
+  readonly wrtc: unknown;
+  readonly WebSocket: WebSocketConstructor;
+  readonly maxConns: number;
+  readonly handshakeTimeoutMs: number;
+  readonly clock: Clock;
+  /** Time of day for `connectedAt`. */
+  readonly now: () => number;
+  /** Where undecryptable signaling messages are counted. */
+  readonly wire: WireCounters;
+}
+
+export interface SignalingRoomEvents {
+  /** A connection completed and counts against the limit. */
+  readonly connected: (conn: PeerConn) => void;
+  readonly data: (conn: PeerConn, data: Uint8Array) => void;
+  /** A connection must go with everything held for it (closed by the peer, over the limit). */
+  readonly drop: (conn: PeerConn) => void;
+  /** Signaling or connection state changed (for the status). */
+  readonly changed: () => void;
+  readonly log: (message: string) => void;
+}
+
+export class SignalingRoom {
+  private readonly options: SignalingRoomOptions;
+  private cryptoKey: SignalingKey | null = null;
+  private readonly sockets = new Map<string, SignalingSocket>();
+  private readonly conns = new Map<string, PeerConn>();
+  private readonly handshakes: PendingHandshakes<PeerConn>;
+  private lastGiveUpAnnounce = -Infinity;
+  /** The last signaling message sent / handled; each one waits for the one before. */
+  private sealed: Promise<void> = Promise.resolve();
+  private opened: Promise<void> = Promise.resolve();
+  private shouldConnect = false;
+  private signalingUrls: string[];
+  /**
+   * Settles once the signaling key is derived (or could not be): until then nothing is sent or
+   * read. As y-webrtc's `provider.key`, for whoever must not count that time as connecting.
+   */
+  readonly keyReady: Promise<void>;
+
+  constructor(
+    options: SignalingRoomOptions,
+    private readonly events: SignalingRoomEvents,
+  ) {
+    this.options = options;
+    this.signalingUrls = [...new Set(options.signaling)];
+    this.handshakes = new PendingHandshakes(
+      { timeoutMs: options.handshakeTimeoutMs, maxPending: options.maxConns },
+      options.clock,
+      (conn, why) => this.onHandshakeGivenUp(conn, why),
+    );
+    this.keyReady = deriveSignalingKey(options.password, options.roomName).then(
+      (key) => {
+        this.cryptoKey = key;
+        if (this.shouldConnect)
+          for (const socket of this.sockets.values()) this.onSignalingOpen(socket);
+      },
+      (error: unknown) => events.log(`Could not derive the signaling key: ${String(error)}`),
+    );
+  }
+
+  /** Whether we are looking for peers (false while working offline). */
+  get online(): boolean {
+    return this.shouldConnect;
+  }
+
+  get signaling(): readonly string[] {
+    return this.signalingUrls;
+  }
+
+  /** Connections, completed or still in their handshake. */
+  connections(): IterableIterator<PeerConn> {
+    return this.conns.values();
+  }
+
+  signalingStatus(): Array<{ url: string; state: SignalingState }> {
+    return [...this.sockets.values()].map((socket) => ({ url: socket.url, state: socket.state }));
+  }
+
+  /** Subscribes through every signaling server. */
+  connect(): void {
+    this.shouldConnect = true;
+    for (const url of this.signalingUrls) this.openSocket(url);
+  }
+
+  /** Leaves the room on every server; the connections are the caller's to drop. */
+  disconnect(): void {
+    this.shouldConnect = false;
+    for (const socket of this.sockets.values()) this.leave(socket);
+    this.sockets.clear();
+  }
+
+  /** Replaces the set of signaling servers; connections through servers kept stay up. */
+  setSignaling(urls: readonly string[]): void {
+    const next = [...new Set(urls)];
+    this.signalingUrls = next;
+    if (!this.shouldConnect) return;
+    for (const [url, socket] of this.sockets) {
+      if (!next.includes(url)) {
+        this.leave(socket);
+        this.sockets.delete(url);
+      }
+    }
+    for (const url of next) if (!this.sockets.has(url)) this.openSocket(url);
+    this.events.changed();
+  }
+
+  /** Forgets a connection being dropped (it no longer counts, nor its handshake). */
+  remove(conn: { readonly id: string }): void {
+    if (this.conns.get(conn.id) === conn) this.conns.delete(conn.id);
+    if (conn instanceof PeerConn) this.handshakes.delete(conn);
+  }
+
+  private leave(socket: SignalingSocket): void {
+    socket.send({ type: 'unsubscribe', topics: [this.options.roomName] });
+    socket.destroy();
+  }
+
+  private openSocket(url: string): void {
+    const socket = new SignalingSocket(url, this.options.WebSocket, this.options.clock, {
+      opened: (opened) => this.onSignalingOpen(opened),
+      message: (from, raw) => this.onSignalingMessage(from, raw),
+      closed: (wasOpen) => {
+        if (wasOpen) this.events.changed();
+      },
+    });
+    this.sockets.set(url, socket);
+  }
+
+  private onSignalingOpen(socket: SignalingSocket): void {
+    this.events.changed();
+    if (!this.cryptoKey || socket.state !== 'open') return;
+    socket.send({ type: 'subscribe', topics: [this.options.roomName] });
+    this.announce(socket);
+  }
+
+  private announce(socket: SignalingSocket): void {
+    if (this.hasRoomForPeer()) {
+      this.publish(socket, { type: 'announce', from: this.options.peerId });
+    }
+  }
+
+  /** Seals and publishes a signaling message in the room. */
+  private publish(socket: SignalingSocket, data: Record<string, unknown>): void {
+    const key = this.cryptoKey;
+    if (!key) return;
+    // Sealing is asynchronous and may finish out of order (WebCrypto runs on a thread pool), so
+    // without this an ICE candidate could overtake its offer, or an announce the offer before it.
+    // A stock y-webrtc peer creates a connection on any signal addressed to it and never gives
+    // one up, so order matters: messages leave in the order they were made.
+    const sealing = sealSignal(key, data);
+    this.sealed = this.sealed
+      .then(() => sealing)
+      .then(
+        (sealed) => socket.send({ type: 'publish', topic: this.options.roomName, data: sealed }),
+        (error: unknown) => this.events.log(`Could not seal a signaling message: ${String(error)}`),
+      );
+  }
+
+  private onSignalingMessage(socket: SignalingSocket, raw: string): void {
+    const key = this.cryptoKey;
+    if (!key || raw.length > MAX_SIGNALING_FRAME) return;
+    let frame: unknown;
+    try {
+      frame = JSON.parse(raw);
+    } catch {
+      return;
+    }
+    if (
+      typeof frame !== 'object' ||
+      frame === null ||
+      (frame as { type?: unknown }).type !== 'publish' ||
+      (frame as { topic?: unknown }).topic !== this.options.roomName
+    ) {
+      return;
+    }
+    // Handled in the order received (opened concurrently), for the reason given in publish().
+    const opening = openSignal(key, (frame as { data?: unknown }).data);
+    this.opened = this.opened.then(async () => {
+      const data = await opening;
+      if (data === undefined) {
+        this.options.wire.undecryptable++;
+        return;
+      }
+      try {
+        this.onSignal(socket, data);
+      } catch (error) {
+        this.events.log(`Ignored a bad signaling message: ${String(error)}`);
+      }
+    });
+  }
+
+  private onSignal(socket: SignalingSocket, data: unknown): void {
+    const peerId = this.options.peerId;
+    if (!this.shouldConnect || typeof data !== 'object' || data === null) return;
+    const message = data as Record<string, unknown>;
+    const from = message.from;
+    if (typeof from !== 'string' || from.length === 0 || from.length > 128 || from === peerId)
+      return;
+    if (message.to !== undefined && message.to !== peerId) return;
+    if (message.type === 'announce') {
+      const known = this.conns.get(from);
+      if (known && known.state === 'connecting' && known.wonGlare) {
+        // We kept our offer over this peer's crossing one. A stock y-webrtc peer then feeds our
+        // offer to the connection that made its own, which a WebRTC stack without implicit
+        // rollback (Node's wrtc) refuses: that connection closes and the peer announces, so the
+        // handshake we are waiting on is dead. Start over now rather than at the timeout. Only
+        // once: such a peer announces twice (on the error and on the close), and restarting the
+        // fresh handshake too would cross our own offers.
+        this.forget(known);
+      } else if (known) {
+        return;
+      }
+      if (this.hasRoomForPeer()) this.startConn(from, socket, true);
+      return;
+    }
+    if (message.type !== 'signal' || typeof message.signal !== 'object' || message.signal === null)
+      return;
+    const signal = message.signal as { type?: unknown };
+    if (message.to !== peerId) return;
+    let conn = this.conns.get(from);
+    if (signal.type === 'offer' && conn && conn.state === 'connecting') {
+      // Both sides offered at once ("glare"). y-webrtc 10.3 keeps the offer with the larger token
+      // (it rejects a remote offer only when its own token is larger), so we must too: with the
+      // opposite rule, a stock peer and we would each reject the other's offer and wait forever.
+      if (
+        conn.initiator &&
+        conn.glareToken !== undefined &&
+        conn.glareToken > Number(message.token)
+      ) {
+        conn.wonGlare = true;
+        return;
+      }
+      // We give way, or the peer offers again on a handshake we were answering (its previous
+      // connection is gone: a y-webrtc peer starts another on the next announce it hears).
+      // Either way the offer is answered on a fresh connection: fed to one that already made an
+      // offer or an answer, it fails ("called in wrong state") in stacks without implicit
+      // rollback, and y-webrtc's way of doing that is what breaks with them.
+      this.forget(conn);
+      conn = undefined;
+    }
+    if (signal.type === 'answer' && conn) conn.glareToken = undefined;
+    if (!conn) {
+      // Only an offer starts a connection: an answer or a candidate for a connection we no longer
+      // have (given up, or replayed by someone) would only make an entry that never completes.
+      if (signal.type !== 'offer' || !this.hasRoomForPeer()) return;
+      conn = this.startConn(from, socket, false);
+    }
+    conn.peer.signal(signal);
+  }
+
+  /** Whether a new peer may connect: the limit counts working connections, not handshakes. */
+  private hasRoomForPeer(): boolean {
+    let working = 0;
+    for (const conn of this.conns.values()) if (conn.state !== 'connecting') working++;
+    return working < this.options.maxConns;
+  }
+
+  private startConn(id: string, socket: SignalingSocket, initiator: boolean): PeerConn {
+    const { iceServers, wrtc, clock } = this.options;
+    const conn = new PeerConn(
+      id,
+      socket,
+      initiator,
+      { iceServers, wrtc, clock },
+      {
+        signal: (from, signal) => this.relaySignal(from, signal),
+        connect: (connected) => this.onPeerConnect(connected),
+        data: (from, data) => this.events.data(from, data),
+        close: (closed) => this.onPeerClose(closed),
+        error: (failed, error) =>
+          this.events.log(`Connection to peer ${failed.id.slice(0, 8)} failed: ${error.message}`),
+        sent: (bytes) => {
+          this.options.wire.bytesOut += bytes;
+          this.options.wire.framesOut++;
+        },
+        log: this.events.log,
+      },
+    );
+    this.conns.set(id, conn);
+    this.handshakes.add(conn);
+    this.events.changed();
+    return conn;
+  }
+
+  /** Publishes what simple-peer made, with our glare token (y-webrtc's: time plus a random). */
+  private relaySignal(conn: PeerConn, signal: unknown): void {
+    if (conn.glareToken === undefined) conn.glareToken = this.options.clock.now() + Math.random();
+    this.publish(conn.socket, {
+      to: conn.id,
+      from: this.options.peerId,
+      type: 'signal',
+      token: conn.glareToken,
+      signal,
+    });
+  }
+
+  /** Closes a connection that is being replaced or given up, before it ever carried anything. */
+  private forget(conn: PeerConn): void {
+    this.remove(conn);
+    conn.destroy();
+    this.events.changed();
+  }
+
+  private onHandshakeGivenUp(conn: PeerConn, why: HandshakeEnd): void {
+    if (conn.closed) return;
+    this.events.log(`Gave up connecting to peer ${conn.id.slice(0, 8)}: the handshake ${why}.`);
+    this.forget(conn);
+    // As after a closed connection: if that peer is alive after all, it starts a fresh handshake.
+    // Once per timeout period at most: handshakes given up together (replayed announces, a churn
+    // of departed peers) would announce once each, and every announce makes each peer not
+    // connected to us start a handshake, crossing the one it may be starting already.
+    if (why !== 'timed out' || !this.shouldConnect) return;
+    const now = this.options.clock.now();
+    if (now - this.lastGiveUpAnnounce < this.options.handshakeTimeoutMs) return;
+    this.lastGiveUpAnnounce = now;
+    for (const socket of this.sockets.values()) this.announce(socket);
+  }
+
+  private onPeerConnect(conn: PeerConn): void {
+    this.handshakes.delete(conn);
+    if (!this.hasRoomForPeer()) {
+      // Handshakes run in parallel; the one completing after the limit was reached goes.
+      this.events.log(
+        `Disconnected peer ${conn.id.slice(0, 8)}: already connected to ${this.options.maxConns}.`,
+      );
+      this.events.drop(conn);
+      return;
+    }
+    conn.state = 'connected';
+    conn.connectedAt = this.options.now();
+    this.events.connected(conn);
+  }
+
+  private onPeerClose(conn: PeerConn): void {
+    if (conn.closed) return; // closed by us (replaced, dropped or disconnected)
+    this.events.drop(conn);
+    // Let peers (and this one, if it comes back) find each other again, as y-webrtc does.
+    if (this.shouldConnect) for (const socket of this.sockets.values()) this.announce(socket);
+  }
+}

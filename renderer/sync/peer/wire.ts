@@ -1,0 +1,129 @@
+/**
+ * The messages Outpost peers exchange on a data channel, written and read with y-protocols' and
+ * lib0's own encoders: y-webrtc's sync, awareness and query-awareness messages byte for byte (a
+ * stock client reads them), plus Outpost's hello and have (docs/PROTOCOL.md, "Sync"). Chunk frames
+ * around large messages are shared/protocol/frames.ts's.
+ */
+import type * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type { Awareness } from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import {
+  HELLO_VERSION,
+  MESSAGE_AWARENESS,
+  MESSAGE_HAVE,
+  MESSAGE_HELLO,
+  MESSAGE_QUERY_AWARENESS,
+  MESSAGE_SYNC,
+} from '../../../shared/protocol/frames';
+
+export const SYNC_STEP1 = syncProtocol.messageYjsSyncStep1;
+export const SYNC_STEP2 = syncProtocol.messageYjsSyncStep2;
+export const SYNC_UPDATE = syncProtocol.messageYjsUpdate;
+
+function message(type: number, write: (encoder: encoding.Encoder) => void): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, type);
+  write(encoder);
+  return encoding.toUint8Array(encoder);
+}
+
+/** Outpost's first message on a new connection; a stock client ignores it. */
+export function helloMessage(): Uint8Array {
+  return message(MESSAGE_HELLO, (encoder) => encoding.writeVarUint(encoder, HELLO_VERSION));
+}
+
+/** Sync step 1 with the document's own state vector: "send me what I lack". */
+export function docStep1Message(doc: Y.Doc): Uint8Array {
+  return message(MESSAGE_SYNC, (encoder) => syncProtocol.writeSyncStep1(encoder, doc));
+}
+
+/**
+ * Sync step 1 with a state vector made up for the request (a piece of a stock peer's state, or
+ * a probe), which `writeSyncStep1` cannot write since it always takes the document's.
+ */
+export function step1Message(stateVector: Uint8Array): Uint8Array {
+  return message(MESSAGE_SYNC, (encoder) => {
+    encoding.writeVarUint(encoder, SYNC_STEP1);
+    encoding.writeVarUint8Array(encoder, stateVector);
+  });
+}
+
+/**
+ * Sync step 2 carrying an update already encoded: the answer may be split into pieces for a stock
+ * peer, so `writeSyncStep2` (which encodes the whole diff itself) does not fit.
+ */
+export function step2Message(update: Uint8Array): Uint8Array {
+  return message(MESSAGE_SYNC, (encoder) => {
+    encoding.writeVarUint(encoder, SYNC_STEP2);
+    encoding.writeVarUint8Array(encoder, update);
+  });
+}
+
+/** A local change, as every y-webrtc peer sends it. */
+export function updateMessage(update: Uint8Array): Uint8Array {
+  return message(MESSAGE_SYNC, (encoder) => syncProtocol.writeUpdate(encoder, update));
+}
+
+/** Outpost's "this is what I hold now", so a peer knows what arrived. */
+export function haveMessage(stateVector: Uint8Array): Uint8Array {
+  return message(MESSAGE_HAVE, (encoder) => encoding.writeVarUint8Array(encoder, stateVector));
+}
+
+export function awarenessMessage(awareness: Awareness, clients: number[]): Uint8Array {
+  return message(MESSAGE_AWARENESS, (encoder) =>
+    encoding.writeVarUint8Array(
+      encoder,
+      awarenessProtocol.encodeAwarenessUpdate(awareness, clients),
+    ),
+  );
+}
+
+/** A message as read from a peer; `other` covers types Outpost ignores. */
+export type PeerMessage =
+  | { readonly type: 'hello' }
+  | { readonly type: 'sync'; readonly step: number; readonly payload: Uint8Array }
+  | { readonly type: 'awareness'; readonly update: Uint8Array }
+  | { readonly type: 'queryAwareness' }
+  | { readonly type: 'have'; readonly stateVector: Uint8Array }
+  | { readonly type: 'other' };
+
+export interface OpenedMessage {
+  /** The message's type: it alone tells an Outpost peer from a stock one, whatever follows. */
+  readonly isHello: boolean;
+  /** Reads the rest; throws when it does not decode. */
+  read(): PeerMessage;
+}
+
+/**
+ * Reads a message's type now and its body on demand, since the first message decides what kind
+ * of peer sent it even when its body turns out unreadable. Throws when not even the type reads.
+ */
+export function openMessage(bytes: Uint8Array): OpenedMessage {
+  const decoder = decoding.createDecoder(bytes);
+  const type = decoding.readVarUint(decoder);
+  return {
+    isHello: type === MESSAGE_HELLO,
+    read(): PeerMessage {
+      switch (type) {
+        case MESSAGE_HELLO:
+          return { type: 'hello' };
+        case MESSAGE_SYNC: {
+          const step = decoding.readVarUint(decoder);
+          return { type: 'sync', step, payload: decoding.readVarUint8Array(decoder) };
+        }
+        case MESSAGE_AWARENESS:
+          return { type: 'awareness', update: decoding.readVarUint8Array(decoder) };
+        case MESSAGE_QUERY_AWARENESS:
+          return { type: 'queryAwareness' };
+        case MESSAGE_HAVE:
+          return { type: 'have', stateVector: decoding.readVarUint8Array(decoder) };
+        default:
+          // y-webrtc's BroadcastChannel types, future extensions.
+          return { type: 'other' };
+      }
+    },
+  };
+}
