@@ -5,6 +5,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
+import { noImportCycle } from './lint/noImportCycle.js';
 
 // Node built-ins by exact name (and their subpaths), so packages such as `lib0/buffer` stay allowed.
 const nodeImports = [
@@ -149,7 +150,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.{ts,tsx}', 'bench/**/*.ts', '*.config.{ts,js}'],
+    // No import circles in renderer/ or shared/, type-only ones included (issue 20): a circle
+    // means two modules are one in disguise, and it breaks the order slices and stores load in.
+    files: ['renderer/**/*.{ts,tsx}', 'shared/**/*.ts'],
+    plugins: { outpost: { rules: { 'no-import-cycle': noImportCycle } } },
+    rules: { 'outpost/no-import-cycle': 'error' },
+  },
+  {
+    files: ['test/**/*.{ts,tsx}', 'bench/**/*.ts', '*.config.{ts,js}', 'lint/**/*.js'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );

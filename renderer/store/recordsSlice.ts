@@ -1,9 +1,9 @@
 import type { StateCreator } from 'zustand';
 import type * as Y from 'yjs';
 import { decisions, goals, notes, type Collection, type ModelContext } from '../../shared/model';
-import { fail, ok, type Result } from '../../shared/result';
+import { ok, type Result } from '../../shared/result';
 import type { RecordKind } from '../../shared/schema/records';
-import { activeSession } from './workspaceSlice';
+import { writeAs } from './writeGateway';
 import type { AppState, RecordOfKind, RecordsSlice } from './types';
 
 type AnyCollection = Collection<{ id: string }, unknown, unknown>;
@@ -15,18 +15,12 @@ const collections: Record<RecordKind, AnyCollection> = {
 };
 
 export const createRecordsSlice: StateCreator<AppState, [], [], RecordsSlice> = (_set, get) => {
-  /** Runs a model write against the open workspace as the local person. */
+  /** Runs a model write on the collection of `kind`, through the one write gateway. */
   function write<T>(
     run: (collection: AnyCollection, doc: Y.Doc, ctx: ModelContext) => Result<T>,
     kind: RecordKind,
   ): Result<T> {
-    const session = activeSession();
-    const profile = get().profile;
-    const status = get().workspaceStatus;
-    if (!session || !profile || status.state !== 'ready')
-      return fail('closed', 'The workspace is still opening.');
-    if (status.readOnly) return fail('read-only', status.reason);
-    return run(collections[kind], session.doc, { actor: profile.memberId });
+    return writeAs(get(), (doc, ctx) => run(collections[kind], doc, ctx));
   }
 
   return {

@@ -13,7 +13,7 @@ import {
 } from '../sync/localState';
 import { bootCall, getOutpostApi } from '../platform/outpostApi';
 import { upsertMember } from '../../shared/model';
-import { activeSession } from './workspaceSlice';
+import { writeAs } from './writeGateway';
 import { takeStartupWorkspace } from '../sync/startupWorkspace';
 import type { AppState, SessionSlice } from './types';
 
@@ -88,10 +88,10 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
     );
     set({ profile: parsed.data });
     // Teammates see the new name and color in the open workspace and in presence right away.
-    const session = activeSession();
-    const status = get().workspaceStatus;
-    if (session && status.state === 'ready' && !status.readOnly) {
-      upsertMember(session.doc, parsed.data);
+    // Through the write gateway: a workspace still opening or read-only keeps the old entry.
+    const written = writeAs(get(), (doc) => ok(upsertMember(doc, parsed.data)));
+    const session = get().session;
+    if (written.ok && session) {
       session.awareness.setLocalStateField('user', {
         id: parsed.data.memberId,
         name: parsed.data.displayName,

@@ -4,12 +4,11 @@
  * team workspace's provider — peers, presence, what is not yet shared — as plain values.
  */
 import type { StateCreator } from 'zustand';
-import type { SyncNetwork, SyncSettings, SyncSettingsPatch } from '../../shared/ipc/syncContract';
 import { WorkspaceName, renameWorkspace as renameInDoc } from '../../shared/model';
-import { fail, ok, type Result } from '../../shared/result';
+import { fail, ok } from '../../shared/result';
 import { getOutpostApi } from '../platform/outpostApi';
-import { WORKSPACE_DB_PREFIX, type WorkspaceEntry } from '../sync/localState';
-import type { PeerSync, PeerSyncStatus } from '../sync/peer/peerSync';
+import { WORKSPACE_DB_PREFIX } from '../sync/localState';
+import type { PeerSync } from '../sync/peer/peerSync';
 import {
   deviceLabel,
   entryFromInvite,
@@ -21,81 +20,12 @@ import {
   signalingUrls,
   startTeamSync,
 } from '../sync/teamSync';
-import { activeSession } from './workspaceSlice';
 import { selectWorkspaceName } from './selectors';
 import { AWARENESS_LIMITS, readBounded } from '../../shared/model/bounded';
-import type { AppState } from './types';
+import { writeAs } from './writeGateway';
+import type { AppState, PeerView, PresenceEntry, SyncIndicator, SyncSlice } from './types';
 
-/** One person (device) seen through awareness. */
-export interface PresenceEntry {
-  readonly clientId: number;
-  readonly memberId: string | null;
-  readonly name: string;
-  readonly color: string;
-  readonly device: string | null;
-  /** The section and record they have open. */
-  readonly location: { readonly section: string; readonly recordId: string | null } | null;
-  readonly self: boolean;
-}
-
-export interface PeerView {
-  readonly id: string;
-  readonly state: 'connecting' | 'connected' | 'synced';
-  readonly people: readonly PresenceEntry[];
-  readonly connectedAt: number | null;
-  readonly lastSyncedAt: number | null;
-  readonly bytesIn: number;
-  readonly bytesOut: number;
-  readonly queuedBytes: number;
-  readonly via: string;
-  /** Changes this device holds that the peer is not known to hold. */
-  readonly theyLack: number;
-  /** Changes the peer holds that this device lacks. */
-  readonly weLack: number;
-  /** Of those, changes this peer cannot send (a y-webrtc client's 256 KiB message limit). */
-  readonly unreceivable: number;
-}
-
-export interface TeamSyncView {
-  readonly workspaceId: string;
-  readonly online: boolean;
-  readonly signaling: PeerSyncStatus['signaling'];
-  readonly peers: readonly PeerView[];
-  readonly unshared: { readonly items: number; readonly bytes: number };
-}
-
-export type SyncIndicator =
-  | { readonly kind: 'local' }
-  | { readonly kind: 'starting' }
-  | { readonly kind: 'paused' }
-  | { readonly kind: 'offline' }
-  | { readonly kind: 'lan-only' }
-  | { readonly kind: 'online' }
-  | { readonly kind: 'peers'; readonly count: number };
-
-export interface SyncSlice {
-  syncNetwork: SyncNetwork | null;
-  syncSettings: SyncSettings | null;
-  teamSync: TeamSyncView | null;
-  presence: readonly PresenceEntry[];
-  /** Loads the network and settings and starts following them (called once at boot). */
-  startSync(): Promise<void>;
-  createTeamWorkspace(name: string): Promise<Result<WorkspaceEntry>>;
-  joinTeamWorkspace(code: string): Promise<Result<WorkspaceEntry>>;
-  /** The invite code of the open workspace (team workspaces only). */
-  inviteCode(): Result<string>;
-  leaveWorkspace(id: string, removeData: boolean): Promise<Result<null>>;
-  setSyncOnline(online: boolean): void;
-  updateSyncSettings(patch: SyncSettingsPatch): Promise<Result<SyncSettings>>;
-}
-
-let provider: PeerSync | null = null;
-let providerFor: { id: string; doc: unknown; ice: string } | null = null;
-let starting: Promise<void> | null = null;
-let detachStatus: (() => void) | null = null;
-let detachAwareness: (() => void) | null = null;
-let pollTimer: ReturnType<typeof setInterval> | null = null;
-let wantOnline = true;
+export type { PeerView, PresenceEntry, SyncIndicator, SyncSlice, TeamSyncView } from './types';
 
 /** The indicator's state, derived from the store (also used by the sidebar). */
 export function syncIndicator(state: AppState): SyncIndicator {
@@ -113,6 +43,17 @@ export function syncIndicator(state: AppState): SyncIndicator {
 }
 
 export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, get, api) => {
+  // The provider of the open team workspace and what hangs on it: per store, so a new store (a
+  // test, a reload) starts with none.
+  let provider: PeerSync | null = null;
+  let providerFor: { id: string; doc: unknown; ice: string } | null = null;
+  let starting: Promise<void> | null = null;
+  let detachStatus: (() => void) | null = null;
+  let detachAwareness: (() => void) | null = null;
+  let pollTimer: ReturnType<typeof setInterval> | null = null;
+  let wantOnline = true;
+  const activeSession = () => get().session;
+
   const readPresence = (): PresenceEntry[] => {
     const session = activeSession();
     if (!session) return [];
@@ -166,20 +107,12 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
         workspaceId: providerFor.id,
         online: status.online,
         signaling: status.signaling,
-        peers: status.peers.map((peer) => ({
-          id: peer.id,
-          state: peer.state,
-          people: peer.clients.flatMap((client) => byClient.get(client) ?? []),
-          connectedAt: peer.connectedAt,
-          lastSyncedAt: peer.lastSyncedAt,
-          bytesIn: peer.bytesIn,
-          bytesOut: peer.bytesOut,
-          queuedBytes: peer.queuedBytes,
-          via: peer.via,
-          theyLack: peer.theyLack,
-          weLack: peer.weLack,
-          unreceivable: peer.unreceivable,
-        })),
+        peers: status.peers.map(
+          ({ clients, kind: _kind, pendingUpdates: _pending, ...peer }): PeerView => ({
+            ...peer,
+            people: clients.flatMap((client) => byClient.get(client) ?? []),
+          }),
+        ),
         unshared: current.unshared(),
       },
     });
@@ -324,8 +257,7 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
       const entry = newTeamEntry(parsed.data);
       await get().setWorkspaces((current) => [...current, entry]);
       await get().openWorkspace(entry.id);
-      const session = activeSession();
-      if (session?.id === entry.id) renameInDoc(session.doc, entry.name);
+      if (activeSession()?.id === entry.id) writeAs(get(), (doc) => renameInDoc(doc, entry.name));
       return ok(entry);
     },
 

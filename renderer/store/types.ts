@@ -3,8 +3,9 @@ import type { Profile } from '../../shared/schema/profile';
 import type { Decision, Goal, Note, RecordKind } from '../../shared/schema/records';
 import type { Result } from '../../shared/result';
 import type { IdentityCandidate, WorkspaceEntry } from '../sync/localState';
-import type { SessionStatus, WorkspaceSnapshot } from '../sync/workspaceSession';
-import type { SyncSlice } from './syncSlice';
+import type { SessionStatus, WorkspaceSession, WorkspaceSnapshot } from '../sync/workspaceSession';
+import type { SyncNetwork, SyncSettings, SyncSettingsPatch } from '../../shared/ipc/syncContract';
+import type { PeerInfo, PeerSyncStatus } from '../sync/peer/types';
 
 export type Section = 'notes' | 'goals' | 'decisions' | 'focus' | 'sync' | 'settings' | 'backups';
 export type RecordView = 'active' | 'archived' | 'trash';
@@ -39,6 +40,11 @@ export interface WorkspaceSlice {
   activeWorkspaceId: string | null;
   workspaceStatus: SessionStatus | { readonly state: 'closed' };
   snapshot: WorkspaceSnapshot | null;
+  /**
+   * The open workspace session. Held in the store so a reset or a workspace switch reaches it;
+   * only actions and the write gateway use it, components never see Y types.
+   */
+  session: WorkspaceSession | null;
   openWorkspace(id: string): Promise<void>;
   /** Closes the open workspace, runs `work` (e.g. replacing its stored data), and opens it again. */
   reopenWorkspace(work?: () => Promise<void>): Promise<void>;
@@ -82,6 +88,56 @@ export interface UiSlice {
   setRecordView(kind: RecordKind, view: RecordView): void;
   notify(tone: Notice['tone'], message: string): void;
   dismissNotice(id: number): void;
+}
+
+/** One person (device) seen through awareness. */
+export interface PresenceEntry {
+  readonly clientId: number;
+  readonly memberId: string | null;
+  readonly name: string;
+  readonly color: string;
+  readonly device: string | null;
+  /** The section and record they have open. */
+  readonly location: { readonly section: string; readonly recordId: string | null } | null;
+  readonly self: boolean;
+}
+
+/** A peer as the sync screens show it: its status, with the people behind its awareness clients. */
+export interface PeerView extends Omit<PeerInfo, 'kind' | 'pendingUpdates' | 'clients'> {
+  readonly people: readonly PresenceEntry[];
+}
+
+export interface TeamSyncView {
+  readonly workspaceId: string;
+  readonly online: boolean;
+  readonly signaling: PeerSyncStatus['signaling'];
+  readonly peers: readonly PeerView[];
+  readonly unshared: { readonly items: number; readonly bytes: number };
+}
+
+export type SyncIndicator =
+  | { readonly kind: 'local' }
+  | { readonly kind: 'starting' }
+  | { readonly kind: 'paused' }
+  | { readonly kind: 'offline' }
+  | { readonly kind: 'lan-only' }
+  | { readonly kind: 'online' }
+  | { readonly kind: 'peers'; readonly count: number };
+
+export interface SyncSlice {
+  syncNetwork: SyncNetwork | null;
+  syncSettings: SyncSettings | null;
+  teamSync: TeamSyncView | null;
+  presence: readonly PresenceEntry[];
+  /** Loads the network and settings and starts following them (called once at boot). */
+  startSync(): Promise<void>;
+  createTeamWorkspace(name: string): Promise<Result<WorkspaceEntry>>;
+  joinTeamWorkspace(code: string): Promise<Result<WorkspaceEntry>>;
+  /** The invite code of the open workspace (team workspaces only). */
+  inviteCode(): Result<string>;
+  leaveWorkspace(id: string, removeData: boolean): Promise<Result<null>>;
+  setSyncOnline(online: boolean): void;
+  updateSyncSettings(patch: SyncSettingsPatch): Promise<Result<SyncSettings>>;
 }
 
 export type AppState = SessionSlice & WorkspaceSlice & RecordsSlice & UiSlice & SyncSlice;

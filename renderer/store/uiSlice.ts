@@ -17,36 +17,37 @@ export function sectionFromHash(hash: string): Section {
   return (SECTIONS as readonly string[]).includes(name) ? (name as Section) : 'notes';
 }
 
-let nextNoticeId = 1;
-
-export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => ({
-  section: sectionFromHash(window.location.hash),
-  selected: {},
-  recordView: { note: 'active', goal: 'active', decision: 'active' },
-  notices: [],
-  setSection(section) {
-    if (window.location.hash !== `#/${section}`)
-      window.history.replaceState(null, '', `#/${section}`);
-    set({ section });
-  },
-  select(kind, id) {
-    set((state) => ({ selected: { ...state.selected, [kind]: id ?? undefined } }));
-  },
-  setRecordView(kind, view) {
-    set((state) => ({ recordView: { ...state.recordView, [kind]: view } }));
-  },
-  notify(tone, message) {
-    const id = nextNoticeId++;
-    set((state) => ({
-      notices: [
-        ...state.notices.filter((notice) => notice.message !== message),
-        { id, tone, message },
-      ],
-    }));
-  },
-  dismissNotice(id) {
-    set((state) => ({ notices: state.notices.filter((notice) => notice.id !== id) }));
-  },
-});
+export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => {
+  let nextNoticeId = 1;
+  return {
+    section: sectionFromHash(window.location.hash),
+    selected: {},
+    recordView: { note: 'active', goal: 'active', decision: 'active' },
+    notices: [],
+    setSection(section) {
+      if (window.location.hash !== `#/${section}`)
+        window.history.replaceState(null, '', `#/${section}`);
+      set({ section });
+    },
+    select(kind, id) {
+      set((state) => ({ selected: { ...state.selected, [kind]: id ?? undefined } }));
+    },
+    setRecordView(kind, view) {
+      set((state) => ({ recordView: { ...state.recordView, [kind]: view } }));
+    },
+    notify(tone, message) {
+      const id = nextNoticeId++;
+      set((state) => ({
+        notices: [
+          ...state.notices.filter((notice) => notice.message !== message),
+          { id, tone, message },
+        ],
+      }));
+    },
+    dismissNotice(id) {
+      set((state) => ({ notices: state.notices.filter((notice) => notice.id !== id) }));
+    },
+  };
+};
 
 export { SECTIONS };

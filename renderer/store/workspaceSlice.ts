@@ -3,119 +3,115 @@ import { fail, ok } from '../../shared/result';
 import { newId } from '../../shared/core/ids';
 import { WorkspaceName, renameWorkspace as renameInDoc, workspaceName } from '../../shared/model';
 import { saveActiveWorkspaceId, saveWorkspaces, type WorkspaceEntry } from '../sync/localState';
-import { openWorkspaceSession, type WorkspaceSession } from '../sync/workspaceSession';
+import { openWorkspaceSession } from '../sync/workspaceSession';
 import {
   hintStartupWorkspace,
   releaseStartupWorkspace,
   takeStartupWorkspace,
 } from '../sync/startupWorkspace';
 import type { AppState, WorkspaceSlice } from './types';
+import { writeAs } from './writeGateway';
 
-let active: WorkspaceSession | null = null;
-/** The list changes still being written, in order. */
-let listWrites: Promise<void> = Promise.resolve();
-
-/** The open workspace session; only store actions use it, components never see Y types. */
-export function activeSession(): WorkspaceSession | null {
-  return active;
-}
-
-export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice> = (set, get) => ({
-  workspaces: [],
-  activeWorkspaceId: null,
-  workspaceStatus: { state: 'closed' },
-  snapshot: null,
-  async openWorkspace(id) {
-    const profile = get().profile;
-    const entry = get().workspaces.find((workspace) => workspace.id === id);
-    if (!profile || !entry) return;
-    if (active?.id === id) return;
-    const previous = active;
-    active = null;
-    set({
-      activeWorkspaceId: id,
-      workspaceStatus: { state: 'loading' },
-      snapshot: null,
-      selected: {},
-    });
-    await previous?.destroy();
-    const startup = await takeStartupWorkspace(id);
-    if (get().activeWorkspaceId !== id || active) {
-      // Another workspace was asked for meanwhile.
-      if (startup) void releaseStartupWorkspace(startup);
-      return;
-    }
-    const session = openWorkspaceSession(
-      id,
-      profile,
-      (snapshot) => {
-        if (active === session) set({ snapshot });
-      },
-      startup,
-    );
-    active = session;
-    hintStartupWorkspace(id);
-    saveActiveWorkspaceId(id).catch((error: unknown) => get().notify('warning', message(error)));
-    const status = await session.ready;
-    if (active !== session) return;
-    set({ workspaceStatus: status });
-    if (status.readOnly) get().notify('warning', status.reason);
-    const docName = workspaceName(session.doc);
-    if (entry.kind === 'personal' && docName === null && !status.readOnly)
-      renameInDoc(session.doc, entry.name);
-    else if (docName && docName !== entry.name) await updateEntry(get, id, { name: docName });
-  },
-  async reopenWorkspace(work) {
-    const id = get().activeWorkspaceId;
-    if (!id) return;
-    const previous = active;
-    active = null;
-    set({ workspaceStatus: { state: 'loading' }, snapshot: null, selected: {} });
-    await previous?.destroy();
-    try {
-      await work?.();
-    } finally {
-      await get().openWorkspace(id);
-    }
-  },
-  async createWorkspace(name) {
-    const parsed = WorkspaceName.safeParse(name);
-    if (!parsed.success)
-      return fail('invalid-input', parsed.error.issues[0]?.message ?? 'Invalid name.');
-    const entry: WorkspaceEntry = {
-      id: newId(),
-      name: parsed.data,
-      kind: 'local',
-      createdAt: Date.now(),
-    };
-    await get().setWorkspaces((current) => [...current, entry]);
-    await get().openWorkspace(entry.id);
-    if (active?.id === entry.id) renameInDoc(active.doc, entry.name);
-    return ok(entry);
-  },
-  renameWorkspace(name) {
-    const session = active;
-    if (!session) return fail('closed', 'No workspace is open.');
-    const renamed = renameInDoc(session.doc, name);
-    if (renamed.ok) void updateEntry(get, session.id, { name: renamed.value });
-    return renamed;
-  },
-  setWorkspaces(update) {
-    // One change at a time, each applied to the list as the previous one left it, and on disk
-    // before it shows on screen: a team workspace's key must survive a crash.
-    const run = listWrites.then(async () => {
-      const workspaces = update(get().workspaces);
-      try {
-        await saveWorkspaces(workspaces);
-      } catch (error) {
-        get().notify('error', message(error));
+export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice> = (set, get) => {
+  /** The list changes still being written, in order (per store, like the list itself). */
+  let listWrites: Promise<void> = Promise.resolve();
+  return {
+    workspaces: [],
+    activeWorkspaceId: null,
+    workspaceStatus: { state: 'closed' },
+    snapshot: null,
+    session: null,
+    async openWorkspace(id) {
+      const profile = get().profile;
+      const entry = get().workspaces.find((workspace) => workspace.id === id);
+      if (!profile || !entry) return;
+      if (get().session?.id === id) return;
+      const previous = get().session;
+      set({
+        session: null,
+        activeWorkspaceId: id,
+        workspaceStatus: { state: 'loading' },
+        snapshot: null,
+        selected: {},
+      });
+      await previous?.destroy();
+      const startup = await takeStartupWorkspace(id);
+      if (get().activeWorkspaceId !== id || get().session) {
+        // Another workspace was asked for meanwhile.
+        if (startup) void releaseStartupWorkspace(startup);
+        return;
       }
-      set({ workspaces });
-    });
-    listWrites = run.catch(() => undefined);
-    return run;
-  },
-});
+      const session = openWorkspaceSession(
+        id,
+        profile,
+        (snapshot) => {
+          if (get().session === session) set({ snapshot });
+        },
+        startup,
+      );
+      set({ session });
+      hintStartupWorkspace(id);
+      saveActiveWorkspaceId(id).catch((error: unknown) => get().notify('warning', message(error)));
+      const status = await session.ready;
+      if (get().session !== session) return;
+      set({ workspaceStatus: status });
+      if (status.readOnly) get().notify('warning', status.reason);
+      const docName = workspaceName(session.doc);
+      if (entry.kind === 'personal' && docName === null && !status.readOnly)
+        renameInDoc(session.doc, entry.name);
+      else if (docName && docName !== entry.name) await updateEntry(get, id, { name: docName });
+    },
+    async reopenWorkspace(work) {
+      const id = get().activeWorkspaceId;
+      if (!id) return;
+      const previous = get().session;
+      set({ session: null, workspaceStatus: { state: 'loading' }, snapshot: null, selected: {} });
+      await previous?.destroy();
+      try {
+        await work?.();
+      } finally {
+        await get().openWorkspace(id);
+      }
+    },
+    async createWorkspace(name) {
+      const parsed = WorkspaceName.safeParse(name);
+      if (!parsed.success)
+        return fail('invalid-input', parsed.error.issues[0]?.message ?? 'Invalid name.');
+      const entry: WorkspaceEntry = {
+        id: newId(),
+        name: parsed.data,
+        kind: 'local',
+        createdAt: Date.now(),
+      };
+      await get().setWorkspaces((current) => [...current, entry]);
+      await get().openWorkspace(entry.id);
+      if (get().session?.id === entry.id) writeAs(get(), (doc) => renameInDoc(doc, entry.name));
+      return ok(entry);
+    },
+    renameWorkspace(name) {
+      const session = get().session;
+      if (!session) return fail('closed', 'No workspace is open.');
+      const renamed = writeAs(get(), (doc) => renameInDoc(doc, name));
+      if (renamed.ok) void updateEntry(get, session.id, { name: renamed.value });
+      return renamed;
+    },
+    setWorkspaces(update) {
+      // One change at a time, each applied to the list as the previous one left it, and on disk
+      // before it shows on screen: a team workspace's key must survive a crash.
+      const run = listWrites.then(async () => {
+        const workspaces = update(get().workspaces);
+        try {
+          await saveWorkspaces(workspaces);
+        } catch (error) {
+          get().notify('error', message(error));
+        }
+        set({ workspaces });
+      });
+      listWrites = run.catch(() => undefined);
+      return run;
+    },
+  };
+};
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

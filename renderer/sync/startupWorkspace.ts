@@ -16,7 +16,8 @@
  */
 import * as Y from 'yjs';
 import { WORKSPACE_DB_PREFIX } from './storage/idb';
-import { openDurableStorage, type DurableStorage } from './storage/durableStorage';
+import { openDurableStorage } from './storage/durableStorage';
+import type { DurableStorage } from './storage/durableTypes';
 import { publishStorageEvent } from './storage/events';
 
 const HINT_KEY = 'outpost.startupWorkspace';

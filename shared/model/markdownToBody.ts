@@ -7,7 +7,7 @@
  */
 import { Marked, type Token, type Tokens } from 'marked';
 import type { BodyElement, BodyMarks, BodyNode } from './notesBody';
-import { safeLinkUrl } from './notesLinks';
+import { safeLinkUrl } from './linkUrl';
 
 interface WikiLinkToken {
   readonly type: 'wikilink';

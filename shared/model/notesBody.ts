@@ -9,7 +9,7 @@
  *   value is the mark's attributes (`{}` for bold). The binding may name a mark `bold--<hash>`.
  */
 import * as Y from 'yjs';
-import { safeLinkUrl } from './notesLinks';
+import { safeLinkUrl } from './linkUrl';
 import { oneLine } from '../core/text';
 
 /** Block and inline node types a body may contain. */

@@ -20,8 +20,7 @@ import {
 import { workspaceAsMarkdown } from '../../../shared/storage/markdownExport';
 import { fingerprint } from '../../../shared/storage/recovery';
 import { getOutpostApi } from '../../platform/outpostApi';
-import { useAppStore } from '../../store';
-import { activeSession } from '../../store/workspaceSlice';
+import { activeSession, useAppStore, writeAsLocalPerson } from '../../store';
 import { WORKSPACE_DB_PREFIX, type WorkspaceEntry } from '../../sync/localState';
 import { workspaceFileOf } from '../../sync/storage/backupScheduler';
 import { workspaceStorage } from '../../sync/storage/workspaceStorage';
@@ -119,8 +118,7 @@ export async function restoreAsNew(checked: CheckedFile): Promise<Result<Workspa
   const entry: WorkspaceEntry = { id, name, kind: 'local', createdAt: Date.now() };
   await useAppStore.getState().setWorkspaces((current) => [...current, entry]);
   await useAppStore.getState().openWorkspace(id);
-  const session = activeSession();
-  if (session?.id === id) renameWorkspace(session.doc, name);
+  if (activeSession()?.id === id) writeAsLocalPerson((doc) => renameWorkspace(doc, name));
   await useAppStore
     .getState()
     .setWorkspaces((current) => current.map((item) => (item.id === id ? { ...item, name } : item)));

@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import { describeSetAside } from '../../../shared/storage/recovery';
 import { onStorageEvent } from '../../sync/storage/events';
-import type { LoadProgress, LoadReport, SaveState } from '../../sync/storage/durableStorage';
+import type { LoadProgress, LoadReport, SaveState } from '../../sync/storage/durableTypes';
 import { useAppStore } from '../../store';
 
 interface StorageUiState {
@@ -14,6 +14,8 @@ interface StorageUiState {
   lastLoad: Record<string, LoadReport>;
   save: Record<string, SaveState>;
   backup: Record<string, { ok: boolean; message: string; at: number }>;
+  /** Whether storage events already feed this store (they are followed once). */
+  following: boolean;
 }
 
 export const useStorageStore = create<StorageUiState>()(() => ({
@@ -21,6 +23,7 @@ export const useStorageStore = create<StorageUiState>()(() => ({
   lastLoad: {},
   save: {},
   backup: {},
+  following: false,
 }));
 
 function workspaceLabel(id: string): string {
@@ -28,16 +31,14 @@ function workspaceLabel(id: string): string {
   return entry ? `“${entry.name}”` : 'A workspace';
 }
 
-let following = false;
-
 /**
  * Feeds storage events into this store and the app's notices. Called once by the app's start,
  * before boot opens a workspace: a workspace can load (and report rows it set aside) before React
  * has mounted anything, so this cannot wait for a component's effect.
  */
 export function followStorageEvents(): void {
-  if (following) return;
-  following = true;
+  if (useStorageStore.getState().following) return;
+  useStorageStore.setState({ following: true });
   onStorageEvent((event) => {
     const id = event.workspaceId;
     switch (event.type) {

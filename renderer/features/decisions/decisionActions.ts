@@ -1,37 +1,22 @@
 /**
- * Decision writes from the UI: each runs one shared/model function against the open workspace as
- * the local person, and returns its Result for the caller to show. Files (MADR) go in and out of
+ * Decision writes from the UI: each runs one shared/model function through the write gateway
+ * (store/writeGateway.ts) and returns its Result for the caller to show. Files (MADR) go in and out of
  * the browser here: downloads through a Blob link, imports through File objects from a picker.
  */
 import { downloadFile } from '../../platform/download';
 import * as Y from 'yjs';
 import { bodyTooDeep, copyBody } from '../../../shared/model/notesBody';
 import { castVote, decisionContext, decisions, type DecisionPatch } from '../../../shared/model';
-import type { ModelContext } from '../../../shared/model';
 import { fail, ok, type Result } from '../../../shared/result';
 import type { Decision, VoteCast, VoteChoice } from '../../../shared/schema/records';
-import { useAppStore } from '../../store';
-import { activeSession } from '../../store/workspaceSlice';
-
-function withWorkspace<T>(
-  run: (doc: Y.Doc, ctx: ModelContext) => Result<T>,
-  allowReadOnly = false,
-): Result<T> {
-  const state = useAppStore.getState();
-  const session = activeSession();
-  const status = state.workspaceStatus;
-  if (!session || !state.profile || status.state !== 'ready')
-    return fail('closed', 'The workspace is still opening.');
-  if (status.readOnly && !allowReadOnly) return fail('read-only', status.reason);
-  return run(session.doc, { actor: state.profile.memberId });
-}
+import { activeSession, useAppStore, writeAsLocalPerson } from '../../store';
 
 export function updateDecision(id: string, patch: DecisionPatch): Result<Decision> {
-  return withWorkspace((doc, ctx) => decisions.update(doc, ctx, id, patch));
+  return writeAsLocalPerson((doc, ctx) => decisions.update(doc, ctx, id, patch));
 }
 
 export function voteOnDecision(id: string, choice: VoteChoice, reason: string): Result<VoteCast> {
-  return withWorkspace((doc, ctx) => castVote(doc, ctx, id, { choice, reason }));
+  return writeAsLocalPerson((doc, ctx) => castVote(doc, ctx, id, { choice, reason }));
 }
 
 /**
@@ -60,20 +45,23 @@ const madr = () => import('../../../shared/model/decisionsMadr');
 /** Downloads each decision as its own MADR file; resolves with how many were written. */
 export async function exportDecisions(ids: readonly string[]): Promise<Result<number>> {
   const { exportMadr } = await madr();
-  return withWorkspace((doc) => {
-    const state = useAppStore.getState();
-    const all = state.snapshot?.decisions.items ?? [];
-    const members = state.snapshot?.members.items ?? [];
-    let count = 0;
-    for (const id of ids) {
-      const decision = all.find((item) => item.id === id);
-      if (!decision) continue;
-      const file = exportMadr(doc, decision, members, all);
-      download(file.fileName, file.markdown);
-      count += 1;
-    }
-    return count > 0 ? ok(count) : fail('empty', 'There is no decision to export.');
-  }, true);
+  return writeAsLocalPerson(
+    (doc) => {
+      const state = useAppStore.getState();
+      const all = state.snapshot?.decisions.items ?? [];
+      const members = state.snapshot?.members.items ?? [];
+      let count = 0;
+      for (const id of ids) {
+        const decision = all.find((item) => item.id === id);
+        if (!decision) continue;
+        const file = exportMadr(doc, decision, members, all);
+        download(file.fileName, file.markdown);
+        count += 1;
+      }
+      return count > 0 ? ok(count) : fail('empty', 'There is no decision to export.');
+    },
+    { allowReadOnly: true },
+  );
 }
 
 export interface ImportReport {
@@ -100,7 +88,7 @@ export async function importDecisionFiles(files: readonly File[]): Promise<Impor
       continue;
     }
     const members = useAppStore.getState().snapshot?.members.items ?? [];
-    const result = withWorkspace((doc, ctx) => importMadr(doc, ctx, text, file.name, members));
+    const result = writeAsLocalPerson((doc, ctx) => importMadr(doc, ctx, text, file.name, members));
     if (!result.ok) report.errors.push(result.error.message);
     else {
       report.imported.push({ id: result.value.decision.id, title: result.value.decision.title });

@@ -48,8 +48,6 @@ export interface FocusStoreState {
   refreshStats(): Promise<void>;
 }
 
-let connected = false;
-
 /** A short two-note chime for web mode, where the page plays the reminder's sound itself. */
 function playChime(): void {
   try {
@@ -132,6 +130,8 @@ function preview(snapshot: FocusSnapshot, action: FocusAction, now: number): Foc
 export const useFocusStore = create<FocusStoreState>()((set, get) => {
   /** The last snapshot the service sent (the store may show a preview on top of it). */
   let confirmed: FocusSnapshot | null = null;
+  /** Whether this store follows the service's pushes already (once per store). */
+  let connected = false;
   const take = (snapshot: FocusSnapshot) => {
     confirmed = snapshot;
     set({ snapshot, clockOffsetMs: snapshot.now - Date.now(), error: null });

@@ -9,8 +9,7 @@ import { z } from 'zod';
 import { focusStatus, type FocusStatus } from '../../../shared/focus';
 import { isKnownTimeZone } from '../../../shared/time/zonedTime';
 import { FocusStatusSchema } from '../../../shared/ipc/focusContract';
-import { useAppStore } from '../../store';
-import { activeSession } from '../../store/workspaceSlice';
+import { activeSession, useAppStore } from '../../store';
 import { useFocusStore } from './focusStore';
 import { AWARENESS_LIMITS, readBounded } from '../../../shared/model/bounded';
 

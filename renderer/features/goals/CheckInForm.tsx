@@ -1,7 +1,7 @@
 /** The check-in form of a key result. */
 import { useState, type FormEvent } from 'react';
 import { currentValue, latestCheckIn } from '../../../shared/model';
-import { goalActions } from './goalsStore';
+import * as goalActions from './goalActions';
 import { Field, FieldError } from '../../components/Field';
 import { FormActions } from '../../components/FormActions';
 import type { KeyResultFormProps } from './KeyResultForms';

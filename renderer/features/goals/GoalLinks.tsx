@@ -7,7 +7,7 @@ import { FileText, Scale } from 'lucide-react';
 import { decisionsLinkedTo } from '../../../shared/model';
 import type { Goal, LinkKind } from '../../../shared/schema/records';
 import { useAppStore } from '../../store';
-import { goalActions } from './goalsStore';
+import * as goalActions from './goalActions';
 import { FieldError } from '../../components/Field';
 
 interface Row {

@@ -4,7 +4,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { KeyResult, KeyResultKind } from '../../../shared/schema/records';
-import { goalActions } from './goalsStore';
+import * as goalActions from './goalActions';
 import { useSavedField, type SavedField } from '../../components/useSavedField';
 import { Field, FieldError } from '../../components/Field';
 import { FormActions } from '../../components/FormActions';

@@ -11,7 +11,7 @@ import {
   targetOf,
 } from '../../../shared/model';
 import type { Goal, KeyResult } from '../../../shared/schema/records';
-import { goalActions } from './goalsStore';
+import * as goalActions from './goalActions';
 import { FieldError } from '../../components/Field';
 import { HealthBadge, ProgressBar } from './GoalWidgets';
 import { KIND_LABEL, valueText } from './format';

@@ -1,34 +1,20 @@
 /**
- * The goals feature's own store: writes to key results, check-ins and links through the shared
- * model as the local person; the list's filters and view mode; and the weekly check-in reminder
+ * The goals feature's own store (writes are in goalActions.ts): the list's filters and view mode,
+ * and the weekly check-in reminder
  * (kept on this device in localStorage, scheduled with one timeout, shown as a desktop
  * notification, and moved into working hours when focus settings have them).
  */
 import { canNotify, showDesktopNotice } from '../../platform/notify';
 import { create } from 'zustand';
-import type * as Y from 'yjs';
 import {
   CheckInReminder,
   DEFAULT_REMINDER,
-  addKeyResult,
-  addMilestone,
-  checkIn,
   keyResultsDue,
   nextReminderAt,
   reminderMessage,
-  setGoalLink,
-  setKeyResultDeleted,
-  updateKeyResult,
-  type CheckInInput,
   type FieldResult,
-  type KeyResultCreateInput,
-  type KeyResultPatchInput,
-  type ModelContext,
 } from '../../../shared/model';
-import type { Result } from '../../../shared/result';
-import type { LinkKind } from '../../../shared/schema/records';
 import { useAppStore } from '../../store';
-import { activeSession } from '../../store/workspaceSlice';
 import { useFocusStore } from '../focus/focusStore';
 
 const REMINDER_KEY = 'outpost.goals.reminder';
@@ -58,51 +44,6 @@ export interface GoalsStore {
   loadReminder(): void;
   saveReminder(input: unknown): Promise<FieldResult<CheckInReminder>>;
 }
-
-type Write<T> = (doc: Y.Doc, ctx: ModelContext) => FieldResult<T> | Result<T>;
-
-/** Runs a model write against the open workspace as the local person. */
-function write<T>(run: Write<T>): FieldResult<T> {
-  const state = useAppStore.getState();
-  const session = activeSession();
-  const status = state.workspaceStatus;
-  const closed = (message: string): FieldResult<T> => ({
-    ok: false,
-    error: { code: 'closed', message, fields: { form: message } },
-  });
-  if (!session || !state.profile || status.state !== 'ready')
-    return closed('The workspace is still opening.');
-  if (status.readOnly) return closed(status.reason);
-  const result = run(session.doc, { actor: state.profile.memberId });
-  if (result.ok) return result;
-  const error = result.error;
-  return {
-    ok: false,
-    error: 'fields' in error ? error : { ...error, fields: { form: error.message } },
-  };
-}
-
-export const goalActions = {
-  addKeyResult: (goalId: string, input: KeyResultCreateInput) =>
-    write((doc, ctx) => addKeyResult(doc, ctx, goalId, input)),
-  updateKeyResult: (goalId: string, keyResultId: string, patch: KeyResultPatchInput) =>
-    write((doc, ctx) => updateKeyResult(doc, ctx, goalId, keyResultId, patch)),
-  setKeyResultDeleted: (goalId: string, keyResultId: string, deleted: boolean) =>
-    write((doc, ctx) => setKeyResultDeleted(doc, ctx, goalId, keyResultId, deleted)),
-  addMilestone: (goalId: string, keyResultId: string, title: string) =>
-    write((doc, ctx) => addMilestone(doc, ctx, goalId, keyResultId, title)),
-  checkIn: (goalId: string, keyResultId: string, input: CheckInInput) =>
-    write((doc, ctx) => checkIn(doc, ctx, goalId, keyResultId, input)),
-  setLink: (
-    goalId: string,
-    keyResultId: string | null,
-    ref: { kind: LinkKind; id: string },
-    linked: boolean,
-  ) => write((doc, ctx) => setGoalLink(doc, ctx, goalId, keyResultId, ref, linked)),
-};
-
-let timer: ReturnType<typeof setTimeout> | null = null;
-let focusSubscribed = false;
 
 function readStored(): { value: StoredReminder; problem: string | null } {
   const raw = localStorage.getItem(REMINDER_KEY);
@@ -150,6 +91,9 @@ function showReminder(): void {
 const CATCH_UP_MS = 12 * 60 * 60 * 1000;
 
 export const useGoalsStore = create<GoalsStore>()((set, get) => {
+  // The reminder's timer and the focus subscription belong to this store, not to the module.
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let focusSubscribed = false;
   const schedule = (reminder: CheckInReminder, from: number) => {
     if (timer) clearTimeout(timer);
     timer = null;

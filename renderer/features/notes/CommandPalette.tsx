@@ -7,7 +7,8 @@ import { highlight, type Highlighted } from '../../../shared/model/notesSearch';
 import type { RecordKind } from '../../../shared/schema/records';
 import { useAppStore } from '../../store';
 import { Marked } from './NoteList';
-import { openNote, useNotesStore } from './notesStore';
+import { openNote } from './notesActions';
+import { useNotesStore } from './notesStore';
 
 interface Choice {
   readonly kind: RecordKind;

@@ -26,7 +26,7 @@ import {
   markEdited,
   openNote,
   workspaceAwareness,
-} from './notesStore';
+} from './notesActions';
 
 interface NoteEditorProps {
   readonly noteId: string;

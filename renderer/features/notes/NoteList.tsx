@@ -12,7 +12,8 @@ import type { NotesIndexReader } from '../../../shared/model/notesLive';
 import { useAppStore } from '../../store';
 import { EmptyState } from '../../components/EmptyState';
 import { timeAgo } from '../../components/time';
-import { emptyTrash, openNote, useNotesStore } from './notesStore';
+import { emptyTrash, openNote } from './notesActions';
+import { useNotesStore } from './notesStore';
 import { RECORD_VIEWS, inView } from '../../components/recordViews';
 
 const ROW_HEIGHT = 72;

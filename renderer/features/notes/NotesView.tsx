@@ -19,9 +19,9 @@ import {
   importMarkdown,
   openNote,
   saveAsTemplate,
-  useNotesStore,
   type ImportFile,
-} from './notesStore';
+} from './notesActions';
+import { useNotesStore } from './notesStore';
 import './notes.css';
 
 /** The editor (TipTap/ProseMirror) loads when a note is first opened, not before the list paints. */

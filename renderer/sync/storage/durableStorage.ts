@@ -42,12 +42,17 @@ import {
   requestDone,
   storedUpdateBytes,
   transactionDone,
-  type SetAsideEntry,
 } from './idb';
 import { openUnsavedJournal } from './unsavedJournal';
-
-/** Changes since the last compaction this large (× the state) make compaction urgent. */
-const URGENT_GROWTH = 0.8;
+import { createCompactionSchedule } from './compactionSchedule';
+import type {
+  CompactionResult,
+  DurableStorage,
+  DurableStorageOptions,
+  LoadProgress,
+  LoadReport,
+  SaveState,
+} from './durableTypes';
 
 /** The origin of changes applied from the journal the previous page left. */
 const JOURNAL_ORIGIN = 'outpost:journal';
@@ -57,84 +62,6 @@ interface YIndexeddbInternals {
   _dbref: number;
   _dbsize: number;
   _storeUpdate: (update: Uint8Array, origin: unknown) => void;
-}
-
-export interface LoadProgress {
-  readonly phase: 'reading' | 'applying' | 'checking' | 'done';
-  readonly rowsDone: number;
-  readonly rowsTotal: number;
-  readonly bytesDone: number;
-  readonly bytesTotal: number;
-  /** performance.now() when loading started. */
-  readonly startedAt: number;
-}
-
-export interface SetAsideSummary {
-  readonly key: number;
-  readonly bytes: number;
-  readonly problem: SetAsideRow['problem'];
-  readonly detail: string;
-}
-
-export interface LoadReport {
-  readonly rows: number;
-  readonly bytes: number;
-  readonly setAside: readonly SetAsideSummary[];
-  /** False when setting the rows aside could not be written (they stay in place, unread). */
-  readonly setAsideKept: boolean;
-  readonly ms: number;
-  /** Only with `applyBeforeCheck`: the document must be dropped and the workspace opened again. */
-  readonly abandoned?: true;
-}
-
-export type SaveState =
-  | { readonly state: 'saving' }
-  | { readonly state: 'saved'; readonly at: number }
-  | { readonly state: 'failed'; readonly message: string };
-
-export interface CompactionResult {
-  readonly rowsBefore: number;
-  readonly stateBytes: number;
-  readonly setAside: number;
-}
-
-export interface DurableStorageOptions {
-  readonly onProgress?: (progress: LoadProgress) => void;
-  /** Compact once changes since the last compaction exceed this share of the state size. */
-  readonly growthRatio?: number;
-  /** …or this many rows. */
-  readonly maxRowsBetweenCompactions?: number;
-  /** Quiet time before a due compaction runs. */
-  readonly compactDelayMs?: number;
-  /** Longest a due compaction waits for quiet: under steady editing it runs after this anyway. */
-  readonly compactMaxWaitMs?: number;
-  /** Longest stretch of loading work before the page gets to paint. */
-  readonly sliceMs?: number;
-  readonly now?: () => number;
-  /** An open connection to database `name` to use (and close on destroy) instead of opening one. */
-  readonly db?: IDBDatabase;
-  /**
-   * Apply the row compaction recorded without waiting for its digest (checked meanwhile), for a
-   * document nobody else holds yet: should that row fail, the load is `abandoned` instead of
-   * setting it aside, and the document must be dropped (it may hold part of the row).
-   */
-  readonly applyBeforeCheck?: boolean;
-}
-
-export interface DurableStorage {
-  /** The origin of transactions that apply stored data (they are not changes). */
-  readonly origin: unknown;
-  /** Resolves once every readable stored row is in the document. Never rejects for bad data. */
-  readonly whenLoaded: Promise<LoadReport>;
-  /** Resolves when every change made so far is committed to IndexedDB. */
-  flush(): Promise<void>;
-  saveState(): SaveState;
-  onSaveState(listener: (state: SaveState) => void): () => void;
-  /** Merges all rows into one now (normally automatic). */
-  compact(): Promise<CompactionResult>;
-  storedBytes(): Promise<{ rows: number; bytes: number }>;
-  setAside(): Promise<SetAsideEntry[]>;
-  destroy(): Promise<void>;
 }
 
 /** SHA-256 (hex) with the platform's native digest: the same value as shared `fingerprint`. */
@@ -167,10 +94,6 @@ export function openDurableStorage(
   options: DurableStorageOptions = {},
 ): DurableStorage {
   const now = options.now ?? Date.now;
-  const growthRatio = options.growthRatio ?? 0.5;
-  const maxRows = options.maxRowsBetweenCompactions ?? 300;
-  const compactDelayMs = options.compactDelayMs ?? 1000;
-  const compactMaxWaitMs = options.compactMaxWaitMs ?? 5 * compactDelayMs;
   const sliceMs = options.sliceMs ?? 40;
 
   // y-indexeddb starts on an empty stand-in document and is moved onto `doc` at once: when its
@@ -195,11 +118,11 @@ export function openDurableStorage(
 
   let destroyed = false;
   let lastReadKey: number | null = null;
-  let stateBytes = 0;
-  let bytesSince = 0;
-  let rowsSince = 0;
-  let compactTimer: ReturnType<typeof setTimeout> | null = null;
-  let compactDeadline: number | null = null;
+  const schedule = createCompactionSchedule(
+    () => void compact().catch((error: unknown) => console.error('Compaction failed', error)),
+    now,
+    options,
+  );
   let checkTimer: ReturnType<typeof setTimeout> | null = null;
   let compacting: Promise<CompactionResult> | null = null;
   let save: SaveState = { state: 'saved', at: now() };
@@ -324,9 +247,12 @@ export function openDurableStorage(
     }
 
     const goodBytes = bytesTotal - setAside.reduce((sum, row) => sum + row.bytes, 0);
-    stateBytes = appliedAsTrusted !== null && verified ? verified.bytes : goodBytes;
-    bytesSince = Math.max(0, goodBytes - stateBytes);
-    rowsSince = Math.max(0, rows.length - setAside.length - 1);
+    const stateBytes = appliedAsTrusted !== null && verified ? verified.bytes : goodBytes;
+    schedule.reset({
+      stateBytes,
+      bytesSince: Math.max(0, goodBytes - stateBytes),
+      rowsSince: Math.max(0, rows.length - setAside.length - 1),
+    });
     const result: LoadReport = {
       rows: rows.length,
       bytes: bytesTotal,
@@ -342,7 +268,7 @@ export function openDurableStorage(
     progress('done', rows.length, rows.length, bytesTotal, bytesTotal);
     applyJournalLeft();
     if (rows.length - setAside.length > 1 || (rows.length > 0 && appliedAsTrusted === null))
-      scheduleCompaction();
+      schedule.schedule();
     else if (appliedAsTrusted !== null && options.applyBeforeCheck) {
       // Whether the row compaction recorded is still what it wrote; if not, compaction writes (and
       // records) a fresh one. Only that decision waits for the digest, so it is computed once
@@ -350,9 +276,9 @@ export function openDurableStorage(
       checkTimer = setTimeout(() => {
         checkTimer = null;
         void matches().then((ok) => {
-          if (!ok) scheduleCompaction();
+          if (!ok) schedule.schedule();
         });
-      }, compactDelayMs);
+      }, schedule.delayMs);
     }
     return result;
   })();
@@ -394,36 +320,10 @@ export function openDurableStorage(
     }
   }
 
-  function scheduleCompaction(urgent = false): void {
-    if (destroyed) return;
-    // Each change puts a due compaction off until the edits pause, but never past its deadline:
-    // someone typing without a pause for minutes would otherwise grow the rows without bound. An
-    // urgent one (the rows nearly double the state) runs at once.
-    const at = now();
-    compactDeadline = Math.min(compactDeadline ?? Infinity, at + (urgent ? 0 : compactMaxWaitMs));
-    if (compactTimer !== null) clearTimeout(compactTimer);
-    compactTimer = setTimeout(
-      () => {
-        compactTimer = null;
-        void compact().catch((error: unknown) => console.error('Compaction failed', error));
-      },
-      Math.max(0, Math.min(compactDelayMs, compactDeadline - at)),
-    );
-  }
-
-  function compactionDue(): boolean {
-    return bytesSince > Math.max(stateBytes * growthRatio, 512) || rowsSince >= maxRows;
-  }
-
-  /** Stored rows are close to twice the state (or many): compacting cannot wait for a pause. */
-  function compactionUrgent(): boolean {
-    return bytesSince > Math.max(stateBytes * URGENT_GROWTH, 64 * 1024) || rowsSince >= 2 * maxRows;
-  }
-
   async function compactNow(): Promise<CompactionResult> {
     const db = await dbPromise;
     await whenLoaded;
-    if (destroyed) return { rowsBefore: 0, stateBytes, setAside: 0 };
+    if (destroyed) return { rowsBefore: 0, stateBytes: schedule.stateBytes(), setAside: 0 };
     const tx = db.transaction([UPDATES_STORE, CUSTOM_STORE], 'readwrite');
     const done = transactionDone(tx);
     const updates = tx.objectStore(UPDATES_STORE);
@@ -450,9 +350,7 @@ export function openDurableStorage(
     mark.objectStore(CUSTOM_STORE).put({ key, bytes: state.length, sha256 }, VERIFIED_KEY);
     await marked;
     lastReadKey = key;
-    stateBytes = state.length;
-    bytesSince = 0;
-    rowsSince = 0;
+    schedule.reset({ stateBytes: state.length, bytesSince: 0, rowsSince: 0 });
     // Keep y-indexeddb's own trimming (a full re-read past 500 rows) from starting: we trim.
     internals._dbsize = 1;
     internals._dbref = key + 1;
@@ -460,7 +358,7 @@ export function openDurableStorage(
   }
 
   function compact(): Promise<CompactionResult> {
-    compactDeadline = null;
+    schedule.started();
     compacting ??= compactNow().finally(() => {
       compacting = null;
     });
@@ -522,11 +420,9 @@ export function openDurableStorage(
     if (origin === persistence || destroyed) return;
     journal.add(update);
     changeSeq++;
-    bytesSince += update.length;
-    rowsSince++;
     if (save.state !== 'saving') setSave({ state: 'saving' });
     scheduleSaveCheck();
-    if (compactionDue()) scheduleCompaction(compactionUrgent());
+    schedule.changed(update.length);
   };
   doc.on('update', onUpdate);
 
@@ -546,9 +442,7 @@ export function openDurableStorage(
       if (destroyed) return;
       // A compaction that was due runs before closing, so storage stays bounded however often
       // the workspace is opened and closed.
-      const due = compactTimer !== null;
-      if (compactTimer !== null) clearTimeout(compactTimer);
-      compactTimer = null;
+      const due = schedule.cancel();
       // A digest not checked yet is checked at the next load.
       if (checkTimer !== null) clearTimeout(checkTimer);
       checkTimer = null;

@@ -3,7 +3,7 @@
  * and backup problems. Sessions publish; the Backups feature subscribes and shows them. Plain data
  * only, so components never touch documents or databases.
  */
-import type { LoadProgress, LoadReport, SaveState } from './durableStorage';
+import type { LoadProgress, LoadReport, SaveState } from './durableTypes';
 
 export type StorageEvent =
   | { readonly type: 'progress'; readonly workspaceId: string; readonly progress: LoadProgress }

@@ -7,7 +7,8 @@
 import type * as Y from 'yjs';
 import { getOutpostApi } from '../../platform/outpostApi';
 import { WORKSPACE_DB_PREFIX } from '../localState';
-import { openDurableStorage, type DurableStorage, type LoadReport } from './durableStorage';
+import { openDurableStorage } from './durableStorage';
+import type { DurableStorage, LoadReport } from './durableTypes';
 import { startBackupScheduler, type BackupScheduler, type BackupSink } from './backupScheduler';
 import { publishStorageEvent } from './events';
 import { flushPendingEdits } from '../pendingEdits';
