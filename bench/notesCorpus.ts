@@ -10,6 +10,8 @@ import * as Y from 'yjs';
 import { notes, noteBody } from '../shared/model';
 import { writeBodyTree, type BodyNode } from '../shared/model/notesBody';
 
+/** How many notes the notes benches hold. */
+export const NOTES = 10_000;
 export const CORPUS_SEED = 20_260_101;
 export const QUERY_SEED = 7;
 

@@ -1,3 +1,4 @@
+// Over 500 lines: every durability case shares one browser, one companion and its IndexedDB helpers.
 /**
  * Durable storage in a real Chromium (web mode): damaged rows written straight into a workspace's
  * IndexedDB store are set aside on reload and everything intact opens, with a notice; an edit

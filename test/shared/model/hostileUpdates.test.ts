@@ -1,3 +1,4 @@
+// Over 500 lines: one generator of hostile values per schema path, kept beside the property that uses them.
 /**
  * Property test: one update from any key holder must never stop a workspace from opening. Each
  * seeded case builds an update that puts a structurally hostile value at one path of the schema

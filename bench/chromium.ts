@@ -1,0 +1,76 @@
+/** Chromium for the notes benches: the built app in web mode and the bench page beside it. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+/**
+ * tsx compiles this file with esbuild's keepNames, which wraps functions that get a name from a
+ * variable in `__name(fn, 'name')`; functions handed to a page carry those calls with them.
+ */
+export const KEEP_NAMES_SHIM = { content: 'globalThis.__name ??= (fn) => fn;' };
+
+export interface Chromium {
+  readonly browser: Browser;
+  readonly appUrl: string;
+  readonly pageUrl: string;
+  readonly rendererDir: string;
+  close(): Promise<void>;
+}
+
+/** Builds the renderer (and the bench page beside it), starts web mode and Chromium. */
+export async function startChromium(): Promise<Chromium> {
+  const { chromium } = await import('playwright-core');
+  const { build } = await import('vite');
+  const { rendererConfig } = await import('../vite.config');
+  const { startWebCompanion } = await import('../electron/web/server');
+  const rendererDir = await mkdtemp(path.join(tmpdir(), 'outpost-bench-renderer-'));
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'outpost-bench-data-'));
+  await build({
+    ...rendererConfig,
+    configFile: false,
+    logLevel: 'warn',
+    build: { ...rendererConfig.build, outDir: rendererDir, emptyOutDir: true },
+  });
+  await build({
+    root: path.resolve(import.meta.dirname, 'notesPage'),
+    base: './',
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      outDir: path.join(rendererDir, 'bench-notes'),
+      emptyOutDir: true,
+      target: 'chrome130',
+    },
+  });
+  const companion = await startWebCompanion({
+    rendererDir,
+    dataDir,
+    version: 'bench',
+    log: () => {},
+    syncNetwork: { host: '127.0.0.1', port: 0, discovery: false },
+  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return {
+    browser,
+    appUrl: companion.url,
+    pageUrl: new URL('bench-notes/index.html', companion.url).href,
+    rendererDir,
+    async close() {
+      await browser.close();
+      await companion.close();
+      await rm(rendererDir, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
