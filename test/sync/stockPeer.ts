@@ -10,6 +10,14 @@ import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { serveCommands, type Handlers } from './commandLoop';
 
+// y-webrtc handles signaling messages in promise callbacks and throws in one of them on an answer
+// for a connection it has already dropped ("Cannot set properties of undefined (setting
+// 'glareToken')"). A page survives that unhandled rejection; Node would end the process. Kept
+// alive and said on stderr, as a browser's console would.
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`y-webrtc: unhandled rejection: ${String(reason)}\n`);
+});
+
 // y-webrtc's signaling client uses the global WebSocket.
 (globalThis as { WebSocket?: unknown }).WebSocket = WebSocket;
 const { WebrtcProvider } = await import('y-webrtc');

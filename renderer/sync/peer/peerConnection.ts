@@ -42,6 +42,10 @@ export class PeerConn extends PeerEndpoint {
   glareToken: number | undefined;
   /** We kept our offer over a crossing one from this peer (see signalingRoom.ts `onSignal`). */
   wonGlare = false;
+  /** The peer answered our offer. */
+  answered = false;
+  /** Made because the peer announced during our earlier handshake with it (signalingRoom.ts). */
+  restartedOnAnnounce = false;
   connectedAt: number | null = null;
   bytesOut = 0;
   queuedBytes = 0;

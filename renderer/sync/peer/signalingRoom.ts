@@ -228,18 +228,23 @@ export class SignalingRoom {
     if (message.to !== undefined && message.to !== peerId) return;
     if (message.type === 'announce') {
       const known = this.conns.get(from);
-      if (known && known.state === 'connecting' && known.wonGlare) {
-        // We kept our offer over this peer's crossing one. A stock y-webrtc peer then feeds our
-        // offer to the connection that made its own, which a WebRTC stack without implicit
-        // rollback (Node's wrtc) refuses: that connection closes and the peer announces, so the
-        // handshake we are waiting on is dead. Start over now rather than at the timeout. Only
-        // once: such a peer announces twice (on the error and on the close), and restarting the
-        // fresh handshake too would cross our own offers.
-        this.forget(known);
-      } else if (known) {
-        return;
-      }
-      if (this.hasRoomForPeer()) this.startConn(from, socket, true);
+      // The peer announcing means it has no connection to us that it is working on (y-webrtc
+      // announces when it joins and when one of its connections fails or closes), so a handshake
+      // we have with it that has not connected is dead on its side. With a y-webrtc peer on a
+      // WebRTC stack without implicit rollback (Node's wrtc) that is how crossing offers end:
+      // after we kept ours (won the glare); when ours reached the connection it had just made to
+      // offer itself (its own offer then fails, ERR_SET_LOCAL_DESCRIPTION); or when that
+      // connection answered ours, offered too, and failed on our answer to its offer (both its
+      // and our connection were offering, so they could never carry data). A y-webrtc peer then
+      // waits for an offer, so we make one now rather than at the timeout. Once: such a peer
+      // announces twice (on the error and on the close), and restarting the fresh handshake too
+      // would cross our own offers.
+      const lost =
+        known?.state === 'connecting' &&
+        (known.wonGlare || (!known.restartedOnAnnounce && !(known.initiator && known.answered)));
+      if (known && !lost) return;
+      if (known) this.forget(known);
+      if (this.hasRoomForPeer()) this.startConn(from, socket, true).restartedOnAnnounce = lost;
       return;
     }
     if (message.type !== 'signal' || typeof message.signal !== 'object' || message.signal === null)
@@ -267,7 +272,10 @@ export class SignalingRoom {
       this.forget(conn);
       conn = undefined;
     }
-    if (signal.type === 'answer' && conn) conn.glareToken = undefined;
+    if (signal.type === 'answer' && conn) {
+      conn.glareToken = undefined;
+      conn.answered = true;
+    }
     if (!conn) {
       // Only an offer starts a connection: an answer or a candidate for a connection we no longer
       // have (given up, or replayed by someone) would only make an entry that never completes.
