@@ -18,6 +18,19 @@ process.on('unhandledRejection', (reason) => {
   process.stderr.write(`y-webrtc: unhandled rejection: ${String(reason)}\n`);
 });
 
+// @roamhq/wrtc crashes the whole process (SIGSEGV in its native RTCDataChannel::Send) when a
+// message is sent on a data channel the other side has just closed; a browser throws an
+// InvalidStateError there, which y-webrtc catches. Sending only on an open channel gives this Node
+// peer the browser's outcome (the message goes nowhere) instead of the crash.
+const { default: SimplePeer } = (await import('simple-peer/simplepeer.min.js')) as unknown as {
+  default: { prototype: { send(chunk: unknown): void; _channel?: { readyState?: string } } };
+};
+const send = SimplePeer.prototype.send;
+SimplePeer.prototype.send = function (this: typeof SimplePeer.prototype, chunk: unknown) {
+  if (this._channel?.readyState !== 'open') throw new Error('the data channel is not open');
+  send.call(this, chunk);
+};
+
 // y-webrtc's signaling client uses the global WebSocket.
 (globalThis as { WebSocket?: unknown }).WebSocket = WebSocket;
 const { WebrtcProvider } = await import('y-webrtc');
