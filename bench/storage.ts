@@ -19,8 +19,8 @@ import path from 'node:path';
 import { build } from 'vite';
 import { chromium, type Page } from 'playwright-core';
 import { growthExponent, median, scalingResult, type BenchResult } from './report';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const NOTES = 200;
 const SESSION_EDITS = 10_000;
 const SAMPLE_EVERY = 500;
@@ -91,15 +91,7 @@ export async function benchStorage(): Promise<BenchResult[]> {
   const port = typeof address === 'object' && address ? address.port : 0;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: CHROMIUM_ARGS,
   });
   try {
     const context = await browser.newContext();

@@ -13,19 +13,12 @@ import { createInterface } from 'node:readline';
 import type { ChildProcess } from 'node:child_process';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { CHROMIUM_PATH, chromiumAvailable, onboard } from './harness';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable, onboard } from './harness';
 import { netnsUnavailable, NETNS_SKIP_REASON, type NetNamespace } from '../sync/netns';
 import { startScript } from '../sync/peerProcess';
 
 export const TWO_PEOPLE_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
+  ...CHROMIUM_ARGS,
   // Host candidates as plain addresses: the namespace has no mDNS responder for .local names.
   '--disable-features=WebRtcHideLocalIpsWithMdns',
 ];
