@@ -22,35 +22,18 @@ import {
   type SignalingKey,
 } from '../../shared/protocol/signalingCrypto';
 import { SignalingRoom } from '../../renderer/sync/peer/signalingRoom';
-import { emptyWireCounters, type WebSocketConstructor } from '../../renderer/sync/peer/types';
+import { emptyWireCounters } from '../../renderer/sync/peer/types';
 import { FakeClock } from './fakeClock';
+import type { FakeWebSocket } from './fakeWebSocket';
+import { FakeWebSocketConstructor, madeSockets } from './fakeWebSocket';
 
 const wrtc: unknown = createRequire(import.meta.url)('@roamhq/wrtc');
 const ROOM = 'glare-room';
 const PASSWORD = 'glare-password';
 const THEM = 'stock-peer-id';
 
-/** The sockets the room opened; it opens one, to the one server it is given. */
-const sockets: FakeSocket[] = [];
-const socket = (): FakeSocket => sockets.at(-1)!;
-
-class FakeSocket {
-  onopen: (() => void) | null = null;
-  onmessage: ((event: { data: unknown }) => void) | null = null;
-  onclose: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  readonly sent: string[] = [];
-
-  constructor(readonly url: string) {
-    sockets.push(this);
-  }
-
-  send(data: string): void {
-    this.sent.push(data);
-  }
-
-  close(): void {}
-}
+/** The socket the room opened (it opens one, to the one server it is given). */
+const socket = (): FakeWebSocket => madeSockets.at(-1)!;
 
 /** What the room published, opened with the room key, in order. */
 async function published(key: SignalingKey): Promise<Array<Record<string, unknown>>> {
@@ -124,7 +107,7 @@ async function openRoom(): Promise<{ room: SignalingRoom; key: SignalingKey }> {
       signaling: ['ws://signaling.invalid/'],
       iceServers: [],
       wrtc,
-      WebSocket: FakeSocket as unknown as WebSocketConstructor,
+      WebSocket: FakeWebSocketConstructor,
       maxConns: 30,
       handshakeTimeoutMs: 20_000,
       clock: new FakeClock(),

@@ -5,46 +5,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SignalingSocket } from '../../renderer/sync/peer/signalingSocket';
-import type { WebSocketConstructor } from '../../renderer/sync/peer/types';
 import { FakeClock } from './fakeClock';
+import { FakeWebSocketConstructor, madeSockets } from './fakeWebSocket';
 
-/** The sockets made, in order; the test opens, closes and messages them. */
-const made: FakeSocket[] = [];
-
-class FakeSocket {
-  onopen: (() => void) | null = null;
-  onmessage: ((event: { data: unknown }) => void) | null = null;
-  onclose: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  readonly sent: string[] = [];
-  closed = false;
-
-  constructor(readonly url: string) {
-    made.push(this);
-  }
-
-  send(data: string): void {
-    this.sent.push(data);
-  }
-
-  close(): void {
-    this.closed = true;
-  }
-}
+const made = madeSockets;
 
 function socketOn(clock: FakeClock) {
   made.length = 0;
   const seen: string[] = [];
-  const socket = new SignalingSocket(
-    'ws://127.0.0.1:1/',
-    FakeSocket as unknown as WebSocketConstructor,
-    clock,
-    {
-      opened: () => seen.push('opened'),
-      message: (_socket, raw) => seen.push(`message ${raw}`),
-      closed: (wasOpen) => seen.push(`closed ${wasOpen}`),
-    },
-  );
+  const socket = new SignalingSocket('ws://127.0.0.1:1/', FakeWebSocketConstructor, clock, {
+    opened: () => seen.push('opened'),
+    message: (_socket, raw) => seen.push(`message ${raw}`),
+    closed: (wasOpen) => seen.push(`closed ${wasOpen}`),
+  });
   return { socket, seen };
 }
 
