@@ -30,6 +30,8 @@ export abstract class PeerEndpoint {
    * whose first message is its state vector).
    */
   kind: PeerKind = 'unknown';
+  /** Our hello is queued: it must be the first message the peer gets from us (see `kind`). */
+  saidHello = false;
   /** What the peer is known to hold: its state vectors, and every update it sent us. */
   readonly known = new Map<number, number>();
   /** Updates from the peer whose dependencies have not arrived. */

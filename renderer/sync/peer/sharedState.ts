@@ -125,17 +125,26 @@ export class SharedState {
    * for its state in pieces.
    */
   beginSync(conn: PeerEndpoint): void {
+    if (conn.saidHello) return;
+    conn.saidHello = true;
     conn.send(helloMessage());
   }
 
-  /** The peer said hello: it takes our whole state vector and answers with all we lack. */
+  /**
+   * The peer said hello: it takes our whole state vector and answers with all we lack. Its hello
+   * can arrive before our side of the channel reports it open (simple-peer emits 'connect' only
+   * after reading the channel's stats), so our hello goes first here too: a peer whose first
+   * message from us is not a hello takes us for a stock client, for good.
+   */
   greetOutpost(conn: PeerEndpoint): void {
+    this.beginSync(conn);
     conn.kind = 'outpost';
     conn.send(docStep1Message(this.doc));
   }
 
   /** The peer's first message was not a hello: a stock client, asked for its state in pieces. */
   greetStock(conn: PeerEndpoint): void {
+    this.beginSync(conn);
     conn.kind = 'stock';
     conn.fetch = new PieceFetch(conn.id, this.fetchMemory);
   }
