@@ -43,6 +43,12 @@ export interface NotesLiveOptions {
   readonly textDelayMs?: number;
   /** Time slice for the first pass over all bodies (ms). */
   readonly sliceMs?: number;
+  /**
+   * During that pass, how often the snippets and links read so far are reported through
+   * `onChange` (ms; the end of the pass always is). Reporting every slice re-rendered the list
+   * ~100 times a second while 10,000 bodies were read, and a click waited behind those renders.
+   */
+  readonly reportEveryMs?: number;
   readonly schedule?: (run: () => void, delayMs: number) => unknown;
   readonly cancel?: (handle: unknown) => void;
   /**
@@ -116,6 +122,8 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
   const cancel = options.cancel ?? ((handle) => clearTimeout(handle as number));
   const textDelayMs = options.textDelayMs ?? 300;
   const sliceMs = options.sliceMs ?? 8;
+  const reportEveryMs = options.reportEveryMs ?? 250;
+  let lastReport = Number.NEGATIVE_INFINITY;
 
   const reads = new Map<string, RecordRead<Note>>();
   const staleMeta = new Set<string>();
@@ -289,7 +297,11 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
       if (Date.now() - started >= sliceMs) break;
     }
     changed();
-    options.onChange();
+    const now = Date.now();
+    if (unindexed.size === 0 || now - lastReport >= reportEveryMs) {
+      lastReport = now;
+      options.onChange();
+    }
     if (unindexed.size > 0) sliceTimer = schedule(runSlice, 0);
   }
   const startIndexing = (loaded: NoteSearchIndex) => {

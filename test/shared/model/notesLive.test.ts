@@ -184,6 +184,30 @@ describe('the live notes view', () => {
     expect(live.reader().search('number').length).toBe(50);
   });
 
+  it('reports the bodies read in slices now and then and at the end, not after every slice', () => {
+    const doc = new Y.Doc();
+    for (let i = 0; i < 50; i++) note(doc, `Note ${i}`, [para(text(`body number ${i}`))]);
+    const reports = (reportEveryMs: number) => {
+      const clock = manualClock();
+      let changes = 0;
+      const live = createNotesLive(doc, {
+        onChange: () => changes++,
+        schedule: clock.schedule,
+        cancel: clock.cancel,
+        searchIndex: new NoteSearchIndex(),
+        // One body per slice.
+        sliceMs: 0,
+        reportEveryMs,
+      });
+      clock.runAll();
+      expect(live.reader().indexed).toBe(50);
+      return changes;
+    };
+    // Every slice: 50 reports. Rarely: the first slice and the end.
+    expect(reports(0)).toBe(50);
+    expect(reports(60 * 60_000)).toBe(2);
+  });
+
   it('loads the search index on its own and indexes every body (typed ones too) once it arrives', async () => {
     const doc = new Y.Doc();
     const first = note(doc, 'Loaded later', [para(text('kept before the index'))]);
