@@ -12,6 +12,7 @@ import { TaskItem, TaskList } from '@tiptap/extension-list';
 import { Placeholder } from '@tiptap/extensions';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import { remoteChangesOnly } from './caretAwareness';
 import { ySyncPluginKey } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
 import { resolveNoteLink, safeLinkUrl, suggestNotes } from '../../../shared/model/notesLinks';
@@ -302,7 +303,7 @@ export function NoteEditor({ noteId, mode, editable }: NoteEditorProps) {
         ...(mode === 'live' && fragment && workspaceAwareness() && profile
           ? [
               CollaborationCaret.configure({
-                provider: { awareness: workspaceAwareness() },
+                provider: { awareness: remoteChangesOnly(workspaceAwareness()!) },
                 user: { id: profile.memberId, name: profile.displayName, color: profile.color },
               }),
             ]

@@ -1,0 +1,41 @@
+/**
+ * The awareness the editor's caret plugin (CollaborationCaret → y-tiptap's yCursorPlugin) sees:
+ * the workspace's own, except that it does not hear about this device's own changes.
+ *
+ * The plugin answers every awareness 'change' by dispatching a transaction of its own on the next
+ * tick, to redraw teammates' carets. Each keystroke moves this device's caret in awareness, so
+ * every keystroke was followed by a second full transaction (every plugin view, the toolbar's
+ * state, the carets' decorations) that changed nothing: this device's own caret is never drawn.
+ */
+import type { Awareness } from 'y-protocols/awareness';
+
+type Listener = (...args: unknown[]) => void;
+
+/** y-protocols' Awareness emits local changes with this origin (setLocalState). */
+const LOCAL_ORIGIN = 'local';
+
+export function remoteChangesOnly(awareness: Awareness): Awareness {
+  const wrapped = new WeakMap<Listener, Listener>();
+  const wrap = (listener: Listener): Listener => {
+    let inner = wrapped.get(listener);
+    if (!inner) {
+      inner = (changes, origin) => {
+        if (origin !== LOCAL_ORIGIN) listener(changes, origin);
+      };
+      wrapped.set(listener, inner);
+    }
+    return inner;
+  };
+  return new Proxy(awareness, {
+    get(target, property, receiver) {
+      if (property === 'on' || property === 'off') {
+        return (name: string, listener: Listener) =>
+          name === 'change'
+            ? target[property](name, wrap(listener))
+            : target[property](name as 'update', listener);
+      }
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? (value as Listener).bind(target) : value;
+    },
+  });
+}

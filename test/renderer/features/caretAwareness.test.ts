@@ -1,0 +1,28 @@
+import { expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import { remoteChangesOnly } from '../../../renderer/features/notes/caretAwareness';
+
+it("passes teammates' awareness changes to the caret plugin, and not this device's own", () => {
+  const ours = new Awareness(new Y.Doc());
+  const theirs = new Awareness(new Y.Doc());
+  const seen: unknown[] = [];
+  const listener = (_changes: unknown, origin: unknown) => seen.push(origin);
+  const view = remoteChangesOnly(ours);
+  view.on('change', listener);
+  // What the caret plugin does on every keystroke: our own caret moves.
+  view.setLocalStateField('cursor', { anchor: 1, head: 1 });
+  ours.setLocalStateField('cursor', { anchor: 2, head: 2 });
+  expect(seen).toEqual([]);
+  // A teammate's caret moves: heard, with its origin.
+  theirs.setLocalStateField('cursor', { anchor: 5, head: 5 });
+  applyAwarenessUpdate(ours, encodeAwarenessUpdate(theirs, [theirs.clientID]), 'peer-1');
+  expect(seen).toEqual(['peer-1']);
+  // The rest reads through to the real awareness, and off() removes the listener it added.
+  expect(view.getLocalState()).toEqual(ours.getLocalState());
+  expect(view.getStates().get(theirs.clientID)).toEqual(theirs.getLocalState());
+  view.off('change', listener);
+  theirs.setLocalStateField('cursor', { anchor: 6, head: 6 });
+  applyAwarenessUpdate(ours, encodeAwarenessUpdate(theirs, [theirs.clientID]), 'peer-1');
+  expect(seen).toEqual(['peer-1']);
+});
