@@ -58,6 +58,17 @@ describe.runIf(chromiumAvailable())('Notes in Chromium (web mode)', () => {
     await expect(body.locator('h1').textContent()).resolves.toBe('Goals');
     await expect(body.locator('strong').textContent()).resolves.toBe('on Friday');
     await expect(body.locator('ul li').textContent()).resolves.toBe('check the installer');
+    // The toolbar's Undo and Redo follow the editor's history.
+    const tool = (label: string, enabled: boolean) =>
+      page.locator(`button[aria-label="${label}"]${enabled ? ':enabled' : ':disabled'}`).waitFor();
+    await tool('Redo', false);
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await tool('Redo', true);
+    await expect(body.textContent()).resolves.not.toContain('check the installer');
+    await page.getByRole('button', { name: 'Redo', exact: true }).click();
+    await tool('Redo', false);
+    await tool('Undo', true);
+    await expect(body.locator('ul li').textContent()).resolves.toBe('check the installer');
 
     await page.getByRole('button', { name: '+ New note' }).click();
     await page.keyboard.type('Retro notes');

@@ -12,6 +12,7 @@ import { TaskItem, TaskList } from '@tiptap/extension-list';
 import { Placeholder } from '@tiptap/extensions';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import { yUndoPluginKey } from '@tiptap/y-tiptap';
 import { remoteChangesOnly } from './caretAwareness';
 import { ySyncPluginKey } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
@@ -105,8 +106,10 @@ function Toolbar({ editor }: { editor: Editor }) {
       codeBlock: e.isActive('codeBlock'),
       link: e.isActive('link'),
       href: (e.getAttributes('link').href as string | undefined) ?? '',
-      canUndo: e.can().undo(),
-      canRedo: e.can().redo(),
+      // What the Collaboration extension's undo/redo commands check, read directly: `can()`
+      // builds a whole command chain, on every transaction (every keystroke).
+      canUndo: (yUndoPluginKey.getState(e.state)?.undoManager.undoStack.length ?? 0) > 0,
+      canRedo: (yUndoPluginKey.getState(e.state)?.undoManager.redoStack.length ?? 0) > 0,
     }),
   });
   const [linkDraft, setLinkDraft] = useState<string | null>(null);
