@@ -30,10 +30,19 @@ export interface SignalingLimits {
   readonly maxTopicLength: number;
   /** Open connections; further upgrade requests get HTTP 503. */
   readonly maxConnections: number;
+  /**
+   * Open connections from one network address; further upgrades from it get HTTP 503, so one
+   * neighbour cannot take every slot (and the others' peers keep being served).
+   */
+  readonly maxConnectionsPerAddress: number;
   /** Sustained frames per second per connection (token bucket refill rate). */
   readonly messagesPerSecond: number;
   /** Frames a connection may send at once after being quiet (token bucket size). */
   readonly burstMessages: number;
+  /** Sustained bytes per second per connection, beside the frame rate (token bucket refill). */
+  readonly bytesPerSecond: number;
+  /** Bytes a connection may send at once after being quiet (token bucket size). */
+  readonly burstBytes: number;
   /** Rate-limited frames within {@link rateDropWindowMs} after which the connection is closed. */
   readonly rateDropsBeforeClose: number;
   readonly rateDropWindowMs: number;
@@ -44,12 +53,16 @@ export interface SignalingLimits {
 }
 
 export const DEFAULT_SIGNALING_LIMITS: SignalingLimits = {
-  maxMessageBytes: 1024 * 1024,
+  // An offer or answer with its candidates is a few KiB, sealed and base64-encoded.
+  maxMessageBytes: 64 * 1024,
   maxTopicsPerConnection: 64,
   maxTopicLength: 256,
   maxConnections: 256,
+  maxConnectionsPerAddress: 32,
   messagesPerSecond: 50,
   burstMessages: 200,
+  bytesPerSecond: 64 * 1024,
+  burstBytes: 512 * 1024,
   rateDropsBeforeClose: 200,
   rateDropWindowMs: 10_000,
   keepaliveIntervalMs: 30_000,
@@ -68,6 +81,11 @@ export interface SignalingServerOptions {
   readonly log?: SignalingLog;
   /** Monotonic clock in milliseconds for the rate limiter; tests pass a fake. */
   readonly now?: () => number;
+  /**
+   * Which browser pages may connect, by their Origin header (see {@link isLocalOrigin}, the
+   * default). Requests without one (Node, native clients) are not browsers and are let through.
+   */
+  readonly allowOrigin?: (origin: string) => boolean;
 }
 
 /** Counters since start; a snapshot, safe to keep. */
@@ -87,6 +105,8 @@ export interface SignalingStats {
     readonly binary: number;
     readonly oversized: number;
     readonly rateLimited: number;
+    /** Frames over the connection's bytes-per-second budget. */
+    readonly byteBudget: number;
     /** Topics refused because the connection already had the maximum. */
     readonly topicLimit: number;
     /** Deliveries skipped because the receiver was not reading. */
@@ -113,8 +133,10 @@ export interface SignalingServer {
 
 interface Client {
   readonly socket: WebSocket;
+  readonly address: string;
   readonly topics: Set<string>;
   tokens: number;
+  byteTokens: number;
   refilledAt: number;
   dropWindowStart: number;
   dropsInWindow: number;
@@ -155,6 +177,7 @@ export async function startSignalingServer(
       binary: 0,
       oversized: 0,
       rateLimited: 0,
+      byteBudget: 0,
       topicLimit: 0,
       backpressure: 0,
     },
@@ -171,36 +194,50 @@ export async function startSignalingServer(
     clientTracking: false,
   });
 
+  const allowOrigin = options.allowOrigin ?? isLocalOrigin;
+  /** Open connections per remote address. */
+  const perAddress = new Map<string, number>();
+  const full = (address: string) =>
+    clients.size >= limits.maxConnections ||
+    (perAddress.get(address) ?? 0) >= limits.maxConnectionsPerAddress;
+
   http.on('clientError', (_error, socket) => socket.destroy());
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    if (clients.size >= limits.maxConnections) {
-      refuseUpgrade(socket);
+    const origin = request.headers.origin;
+    if (origin !== undefined && !allowOrigin(origin)) {
+      refuseUpgrade(socket, '403 Forbidden', 'origin');
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws));
+    const address = remoteAddress(request);
+    if (full(address)) {
+      refuseUpgrade(socket, '503 Service Unavailable', 'max-connections');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, address));
   });
 
-  function refuseUpgrade(socket: Duplex): void {
+  function refuseUpgrade(socket: Duplex, status: string, reason: string): void {
     counters.rejectedConnections++;
-    log('connection-rejected', { reason: 'max-connections', limit: limits.maxConnections });
-    socket.end(
-      'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
-    );
+    log('connection-rejected', { reason });
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     socket.destroy();
   }
 
-  function onConnection(socket: WebSocket): void {
+  function onConnection(socket: WebSocket, address: string): void {
     // Upgrades that were already in flight when the last slot filled.
-    if (clients.size >= limits.maxConnections) {
+    if (full(address)) {
       counters.rejectedConnections++;
       socket.close(CLOSE_TRY_AGAIN_LATER, 'server full');
       return;
     }
+    perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
     const client: Client = {
       socket,
+      address,
       topics: new Set(),
       tokens: limits.burstMessages,
+      byteTokens: limits.burstBytes,
       refilledAt: now(),
       dropWindowStart: now(),
       dropsInWindow: 0,
@@ -227,6 +264,9 @@ export async function startSignalingServer(
 
   function removeClient(client: Client): void {
     if (!clients.delete(client)) return;
+    const open = (perAddress.get(client.address) ?? 1) - 1;
+    if (open > 0) perAddress.set(client.address, open);
+    else perAddress.delete(client.address);
     for (const topic of client.topics) unsubscribe(client, topic);
   }
 
@@ -235,7 +275,7 @@ export async function startSignalingServer(
     // Frames already buffered when the connection was closed for abuse must not re-subscribe it.
     if (!clients.has(client)) return;
     client.alive = true;
-    if (!takeToken(client)) return;
+    if (!takeToken(client, isBinary ? 0 : toBuffer(data).length)) return;
     if (isBinary) {
       counters.dropped.binary++;
       return;
@@ -250,17 +290,29 @@ export async function startSignalingServer(
     if (!handle(client, message)) counters.dropped.malformed++;
   }
 
-  /** Token bucket; on an empty bucket the frame is dropped, and persistent flooding closes. */
-  function takeToken(client: Client): boolean {
+  /**
+   * Token buckets for frames and for bytes; a frame either bucket cannot pay for is dropped, and
+   * persistent flooding closes the connection.
+   */
+  function takeToken(client: Client, bytes: number): boolean {
     const time = now();
-    const refill = ((time - client.refilledAt) / 1000) * limits.messagesPerSecond;
-    client.tokens = Math.min(limits.burstMessages, client.tokens + refill);
+    const seconds = (time - client.refilledAt) / 1000;
+    client.tokens = Math.min(
+      limits.burstMessages,
+      client.tokens + seconds * limits.messagesPerSecond,
+    );
+    client.byteTokens = Math.min(
+      limits.burstBytes,
+      client.byteTokens + seconds * limits.bytesPerSecond,
+    );
     client.refilledAt = time;
-    if (client.tokens >= 1) {
+    if (client.tokens >= 1 && client.byteTokens >= bytes) {
       client.tokens -= 1;
+      client.byteTokens -= bytes;
       return true;
     }
-    counters.dropped.rateLimited++;
+    if (client.tokens >= 1) counters.dropped.byteBudget++;
+    else counters.dropped.rateLimited++;
     if (time - client.dropWindowStart > limits.rateDropWindowMs) {
       client.dropWindowStart = time;
       client.dropsInWindow = 0;
@@ -294,7 +346,8 @@ export async function startSignalingServer(
       }
       case 'publish': {
         if (!isTopic(frame.topic)) return false;
-        publish(frame.topic, frame);
+        // Only what y-webrtc's publish holds goes on to the room: nothing a sender adds beside it.
+        publish(frame.topic, { type: 'publish', topic: frame.topic, data: frame.data });
         return true;
       }
       case 'ping':
@@ -424,6 +477,46 @@ function toBuffer(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
   if (Array.isArray(data)) return Buffer.concat(data);
   return Buffer.from(data);
+}
+
+/** The connection's remote address, IPv4-mapped IPv6 written as IPv4. */
+function remoteAddress(request: IncomingMessage): string {
+  const address = request.socket.remoteAddress ?? '';
+  return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+}
+
+/**
+ * Browser pages allowed to connect: the desktop app's own pages (app://, file://, or an opaque
+ * "null" origin) and pages served from this machine or the local network (the web companion, on
+ * loopback or a teammate's LAN address). A page from anywhere else (a website a teammate has open)
+ * cannot use a LAN signaling server on their behalf.
+ */
+export function isLocalOrigin(origin: string): boolean {
+  if (origin === 'null' || origin === 'file://') return true;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (url.protocol === 'app:' || url.protocol === 'file:') return true;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local')) return true;
+  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return (
+      a === 127 ||
+      a === 10 ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 169 && b === 254) ||
+      (a === 100 && b >= 64 && b <= 127) // carrier-grade NAT / Tailscale-style overlays
+    );
+  }
+  // IPv6 loopback, unique local (fc00::/7) and link-local (fe80::/10).
+  return host === '::1' || /^f[cd][0-9a-f]{2}:/.test(host) || /^fe[89ab][0-9a-f]:/.test(host);
 }
 
 function urlHost(host: string): string {

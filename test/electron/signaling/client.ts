@@ -17,8 +17,14 @@ export interface TestClient {
 const open = new Set<TestClient>();
 
 /** Connects to `url`; rejects if the server refuses the upgrade. */
-export function connect(url: string, options: { autoPong?: boolean } = {}): Promise<TestClient> {
-  const socket = new WebSocket(url, { autoPong: options.autoPong ?? true });
+export function connect(
+  url: string,
+  options: { autoPong?: boolean; origin?: string } = {},
+): Promise<TestClient> {
+  const socket = new WebSocket(url, {
+    autoPong: options.autoPong ?? true,
+    ...(options.origin !== undefined ? { origin: options.origin } : {}),
+  });
   const queue: unknown[] = [];
   const waiters: Array<(message: unknown) => void> = [];
   const closeCode = new Promise<number>((resolve) => socket.once('close', resolve));
