@@ -12,12 +12,15 @@ import {
   type SignalingKey,
 } from '../../../shared/protocol/signalingCrypto';
 import { PendingHandshakes, type Clock, type HandshakeEnd } from './handshakes';
+import { SignalFreshness, type Stamped } from './signalFreshness';
 import { PeerConn } from './peerConnection';
 import { SignalingSocket } from './signalingSocket';
 import type { IceServer, SignalingState, WebSocketConstructor, WireCounters } from './types';
 
 /** Largest signaling frame read; anything longer is not one of ours. */
 const MAX_SIGNALING_FRAME = 1024 * 1024;
+/** Servers opening within this time carry one announcement between them (see announce()). */
+const ANNOUNCE_COPIES_MS = 5000;
 
 export interface SignalingRoomOptions {
   readonly roomName: string;
@@ -55,6 +58,10 @@ export class SignalingRoom {
   private readonly conns = new Map<string, PeerConn>();
   private readonly handshakes: PendingHandshakes<PeerConn>;
   private lastGiveUpAnnounce = -Infinity;
+  private lastStaleLog = -Infinity;
+  private readonly freshness: SignalFreshness;
+  /** The stamp our announces carry, and since when (see announce()). */
+  private announcement: { readonly stamp: Stamped; readonly at: number } | null = null;
   /** The last signaling message sent / handled; each one waits for the one before. */
   private sealed: Promise<void> = Promise.resolve();
   private opened: Promise<void> = Promise.resolve();
@@ -71,6 +78,7 @@ export class SignalingRoom {
     private readonly events: SignalingRoomEvents,
   ) {
     this.options = options;
+    this.freshness = new SignalFreshness(() => options.clock.now());
     this.signalingUrls = [...new Set(options.signaling)];
     this.handshakes = new PendingHandshakes(
       { timeoutMs: options.handshakeTimeoutMs, maxPending: options.maxConns },
@@ -162,21 +170,39 @@ export class SignalingRoom {
     this.announce(socket);
   }
 
+  /**
+   * Announces us through `socket`. Servers that open together carry one announcement (one stamp),
+   * so a peer that hears it through each of them takes the copies for what they are: had each
+   * been an announce of its own, the peer would restart the handshake it had just started for
+   * the first (see onSignal), and an answer to the first offer could meet the second.
+   */
   private announce(socket: SignalingSocket): void {
-    if (this.hasRoomForPeer()) {
-      this.publish(socket, { type: 'announce', from: this.options.peerId });
-    }
+    if (!this.hasRoomForPeer()) return;
+    const now = this.options.clock.now();
+    if (!this.announcement || now - this.announcement.at > ANNOUNCE_COPIES_MS)
+      this.announcement = { stamp: this.freshness.stamp(), at: now };
+    this.publish(socket, { type: 'announce', from: this.options.peerId }, this.announcement.stamp);
+  }
+
+  /** A new announcement, through every server (after a connection closed or was given up). */
+  private announceEverywhere(): void {
+    this.announcement = null;
+    for (const socket of this.sockets.values()) this.announce(socket);
   }
 
   /** Seals and publishes a signaling message in the room. */
-  private publish(socket: SignalingSocket, data: Record<string, unknown>): void {
+  private publish(
+    socket: SignalingSocket,
+    data: Record<string, unknown>,
+    stamp: Stamped = this.freshness.stamp(),
+  ): void {
     const key = this.cryptoKey;
     if (!key) return;
     // Sealing is asynchronous and may finish out of order (WebCrypto runs on a thread pool), so
     // without this an ICE candidate could overtake its offer, or an announce the offer before it.
     // A stock y-webrtc peer creates a connection on any signal addressed to it and never gives
     // one up, so order matters: messages leave in the order they were made.
-    const sealing = sealSignal(key, data);
+    const sealing = sealSignal(key, { ...data, ...stamp });
     this.sealed = this.sealed
       .then(() => sealing)
       .then(
@@ -226,6 +252,20 @@ export class SignalingRoom {
     if (typeof from !== 'string' || from.length === 0 || from.length > 128 || from === peerId)
       return;
     if (message.to !== undefined && message.to !== peerId) return;
+    const verdict = this.freshness.check(message);
+    if (verdict !== 'fresh' && verdict !== 'unstamped') {
+      this.options.wire.unfresh++;
+      // A teammate whose clock is far off is never heard: say why, now and then.
+      const now = this.options.clock.now();
+      if (verdict === 'stale' && now - this.lastStaleLog > 60_000) {
+        this.lastStaleLog = now;
+        const minutes = Math.round((now - Number(message.ts)) / 60_000);
+        this.events.log(
+          `Ignored a peer's signaling message stamped ${Math.abs(minutes)} minutes ${minutes > 0 ? 'ago' : 'ahead'}: check the date and time on both devices.`,
+        );
+      }
+      return;
+    }
     if (message.type === 'announce') {
       const known = this.conns.get(from);
       // The peer announcing means it has no connection to us that it is working on (y-webrtc
@@ -350,7 +390,7 @@ export class SignalingRoom {
     const now = this.options.clock.now();
     if (now - this.lastGiveUpAnnounce < this.options.handshakeTimeoutMs) return;
     this.lastGiveUpAnnounce = now;
-    for (const socket of this.sockets.values()) this.announce(socket);
+    this.announceEverywhere();
   }
 
   private onPeerConnect(conn: PeerConn): void {
@@ -372,6 +412,6 @@ export class SignalingRoom {
     if (conn.closed) return; // closed by us (replaced, dropped or disconnected)
     this.events.drop(conn);
     // Let peers (and this one, if it comes back) find each other again, as y-webrtc does.
-    if (this.shouldConnect) for (const socket of this.sockets.values()) this.announce(socket);
+    if (this.shouldConnect) this.announceEverywhere();
   }
 }

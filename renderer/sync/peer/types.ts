@@ -72,11 +72,13 @@ export interface WireStats {
   readonly rejected: number;
   /** Signaling messages that did not decrypt with the room key. */
   readonly undecryptable: number;
+  /** Sealed signaling messages ignored as copies, replays, stale or badly stamped. */
+  readonly unfresh: number;
 }
 
 /** The counters behind {@link WireStats}; each part adds what passes through it. */
 export type WireCounters = { -readonly [K in keyof WireStats]: WireStats[K] };
 
 export function emptyWireCounters(): WireCounters {
-  return { bytesOut: 0, bytesIn: 0, framesOut: 0, framesIn: 0, rejected: 0, undecryptable: 0 };
+  return { bytesOut: 0, bytesIn: 0, framesOut: 0, framesIn: 0, rejected: 0, undecryptable: 0, unfresh: 0 };
 }
