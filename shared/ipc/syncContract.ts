@@ -53,6 +53,11 @@ export const SyncSettings = z
         port: z.number().int().min(0).max(65_535),
       })
       .strict(),
+    /**
+     * Find teammates' devices on the local network with mDNS (and announce this device's server
+     * to them). Off: nothing is announced or browsed; only servers added by hand are used.
+     */
+    lanDiscovery: z.boolean(),
     /** Internet signaling servers the person added; none by default. */
     signalingServers: z.array(SignalingUrl).max(16),
     /** STUN/TURN servers the person added; none by default (LAN host candidates only). */
@@ -69,6 +74,7 @@ export const DEFAULT_LAN_SIGNALING_PORT = 47_413;
 
 export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
   lanServer: { enabled: true, port: DEFAULT_LAN_SIGNALING_PORT },
+  lanDiscovery: true,
   signalingServers: [],
   iceServers: [],
 };

@@ -5,6 +5,11 @@
  *
  * A device that quits sends an mDNS goodbye and is dropped at once; one that vanishes without a
  * goodbye (sleep, Wi-Fi lost) is dropped when it stops answering the periodic re-query.
+ *
+ * What it tells the network is a random instance name and host name (`outpost-<id>.local`), made
+ * anew at each start: never the computer's own name, which usually names its owner. At most
+ * {@link MAX_LAN_SERVERS} servers are reported, the first found, so whoever announces hundreds
+ * cannot make every app open a connection to each.
  */
 import { Bonjour, type Browser, type Service } from 'bonjour-service';
 import { randomBytes } from 'node:crypto';
@@ -15,6 +20,8 @@ import type { LanServer } from '../../../shared/ipc/syncContract';
 export const MDNS_SERVICE_TYPE = 'outpost-sig';
 /** TXT record version of the announcement. */
 export const MDNS_TXT_VERSION = '1';
+/** Servers reported at most (a team's devices on one network; a rogue announcer gets no more). */
+export const MAX_LAN_SERVERS = 8;
 
 export interface DiscoveryOptions {
   /** Port of this device's signaling server to announce; null announces nothing (browse only). */
@@ -24,6 +31,10 @@ export interface DiscoveryOptions {
   onError?(error: Error): void;
   /** How often to re-query the LAN (default 15 s). */
   readonly refreshMs?: number;
+  /** Servers reported at most (default {@link MAX_LAN_SERVERS}). */
+  readonly maxServers?: number;
+  /** Told once each time a server is left out because the list is full. */
+  onIgnored?(server: LanServer): void;
   /** Test seam: bonjour-service options (e.g. a specific interface). */
   readonly bonjourOptions?: Record<string, unknown>;
 }
@@ -57,6 +68,9 @@ function toServer(service: Service): LanServer | null {
 export function startDiscovery(options: DiscoveryOptions): Discovery {
   const instanceId = randomBytes(6).toString('hex');
   const refreshMs = options.refreshMs ?? 15_000;
+  const maxServers = options.maxServers ?? MAX_LAN_SERVERS;
+  /** Servers left out because the list was full (told once each). */
+  const ignored = new Set<string>();
   const known = new Map<string, Known>();
   let closed = false;
   const report = (error: unknown) => {
@@ -74,6 +88,13 @@ export function startDiscovery(options: DiscoveryOptions): Discovery {
     const server = toServer(service);
     if (!server) return;
     const previous = known.get(service.fqdn);
+    if (!previous && known.size >= maxServers) {
+      if (!ignored.has(service.fqdn)) {
+        ignored.add(service.fqdn);
+        options.onIgnored?.(server);
+      }
+      return;
+    }
     known.set(service.fqdn, { server, lastSeen: Date.now() });
     if (!previous || previous.server.url !== server.url) emit();
   };
@@ -83,6 +104,7 @@ export function startDiscovery(options: DiscoveryOptions): Discovery {
       name: `Outpost ${instanceId}`,
       type: MDNS_SERVICE_TYPE,
       port: options.port,
+      host: `outpost-${instanceId}.local`,
       txt: { v: MDNS_TXT_VERSION, id: instanceId },
       disableIPv6: true,
     });
@@ -91,6 +113,7 @@ export function startDiscovery(options: DiscoveryOptions): Discovery {
   browser.on('up', seen);
   browser.on('srv-update', seen);
   browser.on('down', (service: Service) => {
+    ignored.delete(service.fqdn);
     if (known.delete(service.fqdn)) emit();
   });
 

@@ -5,7 +5,12 @@
  * change (`sync:networkChanged`). Plain Node: the desktop app and the web companion both use it.
  */
 import type { LanServer, SyncNetwork, SyncSettings } from '../../../shared/ipc/syncContract';
-import { startDiscovery, type Discovery, type DiscoveryOptions } from '../discovery/mdns';
+import {
+  MAX_LAN_SERVERS,
+  startDiscovery,
+  type Discovery,
+  type DiscoveryOptions,
+} from '../discovery/mdns';
 import { startSignalingServer, type SignalingServer } from './server';
 
 export interface SyncNetworkService {
@@ -13,7 +18,7 @@ export interface SyncNetworkService {
   /** Calls `listener` with the new state after every change; returns the unsubscribe function. */
   subscribe(listener: (network: SyncNetwork) => void): () => void;
   /**
-   * Applies changed settings: restarts the server when its port or switch changed, or when it
+   * Applies changed settings: restarts the server when its port or switch (or discovery's) changed, or when it
    * could not start as the settings say (then the same settings again are a retry). Never rejects.
    */
   apply(settings: SyncSettings): Promise<void>;
@@ -70,7 +75,7 @@ export async function startSyncNetwork(options: SyncNetworkOptions): Promise<Syn
     discovery: 'off',
     lanServers: [],
   };
-  let current: SyncSettings['lanServer'] | null = null;
+  let current: Pick<SyncSettings, 'lanServer' | 'lanDiscovery'> | null = null;
   /** The server runs as the settings say (false after a fallback or a failure: worth retrying). */
   let asConfigured = false;
   let closed = false;
@@ -95,8 +100,9 @@ export async function startSyncNetwork(options: SyncNetworkOptions): Promise<Syn
     await Promise.all(stopping);
   }
 
-  async function start(lanServer: SyncSettings['lanServer']): Promise<void> {
-    current = { ...lanServer };
+  async function start(settings: SyncSettings): Promise<void> {
+    const { lanServer } = settings;
+    current = { lanServer: { ...lanServer }, lanDiscovery: settings.lanDiscovery };
     asConfigured = true;
     let localServer: SyncNetwork['localServer'] = {
       state: 'off',
@@ -143,7 +149,7 @@ export async function startSyncNetwork(options: SyncNetworkOptions): Promise<Syn
       }
     }
     let discoveryState: SyncNetwork['discovery'] = 'off';
-    if (options.discovery !== false) {
+    if (options.discovery !== false && settings.lanDiscovery) {
       try {
         discovery = startDiscovery({
           port: server?.port ?? null,
@@ -154,6 +160,11 @@ export async function startSyncNetwork(options: SyncNetworkOptions): Promise<Syn
           },
           onError(error) {
             log(`mDNS: ${error.message}`);
+          },
+          onIgnored(server) {
+            log(
+              `mDNS: ignored ${server.url}: already using ${MAX_LAN_SERVERS} servers found on this network.`,
+            );
           },
         });
         discoveryState = 'running';
@@ -172,10 +183,16 @@ export async function startSyncNetwork(options: SyncNetworkOptions): Promise<Syn
       if (closed) return;
       const next = settings.lanServer;
       // The same settings again are a retry when the server could not start as they say.
-      if (current && asConfigured && current.enabled === next.enabled && current.port === next.port)
+      if (
+        current &&
+        asConfigured &&
+        current.lanServer.enabled === next.enabled &&
+        current.lanServer.port === next.port &&
+        current.lanDiscovery === settings.lanDiscovery
+      )
         return;
       await stop();
-      await start(next);
+      await start(settings);
     });
     // Never rejects: callers fire and forget, and the outcome is in the published state.
     queue = run.catch((error: unknown) => log(`Sync network change failed: ${String(error)}`));

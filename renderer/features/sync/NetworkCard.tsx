@@ -111,11 +111,21 @@ export function NetworkCard() {
       </p>
 
       <h3>Found on this network</h3>
+      <label className="toggle-row">
+        <input
+          type="checkbox"
+          checked={settings.lanDiscovery}
+          onChange={(event) => void save({ lanDiscovery: event.target.checked })}
+        />
+        Find teammates’ devices on this network (mDNS)
+      </label>
       {network.lanServers.length === 0 ? (
-        <p className="muted-note">
+        <p className="muted-note" role="status">
           {network.discovery === 'running'
             ? 'No other Outpost device found yet.'
-            : 'Discovery on the local network is not running.'}
+            : !settings.lanDiscovery
+              ? 'Off: this device announces nothing and looks for no one; teammates reach it only through servers added by hand.'
+              : 'Discovery on the local network is not running.'}
         </p>
       ) : (
         <ul className="server-list" aria-label="LAN servers">

@@ -98,6 +98,7 @@ describe('sync settings', () => {
     ]);
     const expected = {
       lanServer: { enabled: false, port: 0 },
+      lanDiscovery: true,
       signalingServers: ['wss://one.example.org'],
       iceServers: [{ urls: 'stun:stun.example.org' }],
     };
