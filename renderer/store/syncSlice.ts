@@ -13,10 +13,11 @@ import {
   deviceLabel,
   entryFromInvite,
   forgetShared,
-  iceServersOf,
+  iceServersFor,
   inviteFor,
   newTeamEntry,
   readInvite,
+  relayOnlyFor,
   signalingUrls,
   startTeamSync,
 } from '../sync/teamSync';
@@ -146,7 +147,10 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
         stopProvider();
       return;
     }
-    const ice = JSON.stringify(iceServersOf(state.syncSettings));
+    // The connections' ICE setup, as one comparable value: a change restarts the provider.
+    const iceServers = iceServersFor(entry, state.syncSettings);
+    const relayOnly = relayOnlyFor(entry);
+    const ice = JSON.stringify({ iceServers, relayOnly });
     if (provider && providerFor?.doc === session.doc && providerFor.ice === ice) {
       provider.setSignaling(signalingUrls(state.syncNetwork, state.syncSettings));
       return;
@@ -159,7 +163,8 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
       doc: session.doc,
       awareness: session.awareness,
       signaling: signalingUrls(state.syncNetwork, state.syncSettings),
-      iceServers: iceServersOf(state.syncSettings),
+      iceServers,
+      relayOnly,
     })
       .then((started) => {
         if (activeSession() !== session) {
@@ -297,7 +302,14 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
         await get().setWorkspaces((current) =>
           current.map((w) =>
             w.id === id
-              ? { id: w.id, name: w.name, kind: 'local' as const, createdAt: w.createdAt }
+              ? {
+                  id: w.id,
+                  name: w.name,
+                  kind: 'local' as const,
+                  createdAt: w.createdAt,
+                  relays: [],
+                  turn: null,
+                }
               : w,
           ),
         );
