@@ -21,6 +21,7 @@ import {
   signalingUrls,
   startTeamSync,
 } from '../sync/teamSync';
+import { applyTurnPatch, checkTurnPatch } from '../sync/teamTurn';
 import { selectWorkspaceName } from './selectors';
 import { AWARENESS_LIMITS, readBounded } from '../../shared/model/bounded';
 import { writeAs } from './writeGateway';
@@ -351,6 +352,23 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
       const result = await getOutpostApi().invoke('sync:updateSettings', patch);
       if (result.ok) set({ syncSettings: result.value });
       return result;
+    },
+
+    async updateTeamTurn(id, patch) {
+      const checked = checkTurnPatch(patch);
+      if (!checked.ok) return checked;
+      const entry = get().workspaces.find((w) => w.id === id);
+      if (entry?.kind !== 'team')
+        return fail('not-team', 'Only team workspaces have TURN settings.');
+      // Merged into the list as it is when written (setWorkspaces runs one change at a time), so
+      // a field saved while another one's write is pending does not undo it. The list change
+      // restarts the provider with the new servers once they are usable (reconcile).
+      await get().setWorkspaces((current) =>
+        current.map((w) =>
+          w.id === id ? { ...w, turn: applyTurnPatch(w.turn, checked.value) } : w,
+        ),
+      );
+      return ok(get().workspaces.find((w) => w.id === id)?.turn ?? null);
     },
   };
 };
