@@ -20,6 +20,7 @@ import {
   relayOnlyFor,
   signalingUrls,
   startTeamSync,
+  withInviteReach,
 } from '../sync/teamSync';
 import { applyTurnPatch, checkTurnPatch } from '../sync/teamTurn';
 import { selectWorkspaceName } from './selectors';
@@ -272,10 +273,16 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
       if (!invite.ok) return invite;
       const existing = get().workspaces.find((w) => w.id === invite.value.workspaceId);
       if (existing) {
+        // A newer code of the same team may carry relays or a TURN server added since.
+        const updated = existing.kind === 'team' ? withInviteReach(existing, invite.value) : null;
+        if (updated)
+          await get().setWorkspaces((current) =>
+            current.map((w) => (w.id === existing.id ? updated : w)),
+          );
         await get().openWorkspace(existing.id);
         return fail(
           'already-joined',
-          `You are already in “${existing.name}” on this device; it is open now.`,
+          `You are already in “${existing.name}” on this device; it is open now.${updated ? ' The relays and TURN server this code carries were added to it.' : ''}`,
         );
       }
       const entry = entryFromInvite(invite.value);

@@ -17,7 +17,7 @@ import {
   secretKeyFromText,
   secretKeyToText,
 } from '../../shared/protocol/keys';
-import { isTurnUsable } from '../../shared/protocol/teamNetwork';
+import { isTurnUsable, MAX_RELAYS } from '../../shared/protocol/teamNetwork';
 import type { Result } from '../../shared/result';
 import { fail, ok } from '../../shared/result';
 import type { WorkspaceEntry } from './localState';
@@ -49,6 +49,27 @@ export function entryFromInvite(invite: Invite): WorkspaceEntry {
     secretKey: secretKeyToText(invite.secretKey),
     relays: [...invite.relays],
     turn: invite.turn ? { ...invite.turn, urls: [...invite.turn.urls], relayOnly: false } : null,
+  };
+}
+
+/**
+ * A team already on this device, with what a newer invite adds: relays it does not list yet (up to
+ * the limit) and the invite's TURN server when the team has no usable one. A TURN server the
+ * person set up stays as it is. Null when the invite adds nothing.
+ */
+export function withInviteReach(entry: WorkspaceEntry, invite: Invite): WorkspaceEntry | null {
+  const relays = [...entry.relays];
+  for (const url of invite.relays)
+    if (!relays.includes(url) && relays.length < MAX_RELAYS) relays.push(url);
+  const takeTurn = invite.turn !== null && !isTurnUsable(entry.turn);
+  if (relays.length === entry.relays.length && !takeTurn) return null;
+  return {
+    ...entry,
+    relays,
+    turn:
+      takeTurn && invite.turn
+        ? { ...invite.turn, urls: [...invite.turn.urls], relayOnly: entry.turn?.relayOnly ?? false }
+        : entry.turn,
   };
 }
 

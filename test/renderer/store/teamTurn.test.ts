@@ -13,6 +13,9 @@ import { decodeInvite, encodeInvite } from '../../../shared/protocol/invite';
 import { createWorkspaceSecrets } from '../../../shared/protocol/keys';
 import { DEFAULT_SYNC_SETTINGS } from '../../../shared/ipc/syncContract';
 import { openWorkspaces, resetAppStore } from '../storeHarness';
+// An open workspace loads its notes search index lazily; loaded here first, so that import cannot
+// still be running when these short tests end and the environment is torn down.
+import '../../../shared/model/notesSearch';
 
 afterEach(resetAppStore);
 
@@ -52,6 +55,37 @@ describe("a team's TURN server and relays", () => {
     expect(stored).toMatchObject(expected);
     // The team hands the same on: its invite is version 2 with both.
     expect(shownInvite()).toMatchObject({ version: 2, relays: expected.relays, turn: TURN });
+  });
+
+  it('a newer code of a team already here adds its relays and TURN server, keeping what is set', async () => {
+    const secrets = createWorkspaceSecrets();
+    const entry = await joinTeam(
+      encodeInvite({ ...secrets, name: 'Crew', relays: ['wss://one.example.org'] }),
+    );
+    const again = await useAppStore.getState().joinTeamWorkspace(
+      encodeInvite({
+        ...secrets,
+        name: 'Crew',
+        relays: ['wss://two.example.org', 'wss://one.example.org'],
+        turn: TURN,
+      }),
+    );
+    expect(again).toMatchObject({ ok: false, error: { code: 'already-joined' } });
+    if (!again.ok) expect(again.error.message).toMatch(/relays and TURN server .* were added/);
+    const stored = (await loadWorkspaces()).value.find((w) => w.id === entry.id);
+    expect(stored).toMatchObject({
+      relays: ['wss://one.example.org', 'wss://two.example.org'],
+      turn: { ...TURN, relayOnly: false },
+    });
+    // A TURN server already usable here is the person's: another code does not replace it.
+    const other = { ...TURN, urls: ['turn:other.example.org'] };
+    const third = await useAppStore
+      .getState()
+      .joinTeamWorkspace(encodeInvite({ ...secrets, name: 'Crew', turn: other }));
+    if (!third.ok) expect(third.error.message).not.toMatch(/were added/);
+    expect(useAppStore.getState().workspaces.find((w) => w.id === entry.id)?.turn?.urls).toEqual(
+      TURN.urls,
+    );
   });
 
   it('a team joined with a version 1 code has none, and invites with version 1', async () => {
