@@ -57,63 +57,64 @@ export function writeReach(reach: InviteReach): Uint8Array {
  * the sentence "This invite code was made by a faulty app: …".
  */
 export function readReach(bytes: Uint8Array): Result<InviteReach> {
-  let at = 0;
-  const byte = (): number | undefined => bytes[at++];
-  const field = (max: number): Uint8Array | undefined => {
-    const length = byte();
-    if (length === undefined || length === 0 || length > max || at + length > bytes.length)
-      return undefined;
-    const value = bytes.subarray(at, at + length);
-    at += length;
-    return value;
-  };
-  const text = (value: Uint8Array): string | undefined => {
-    try {
-      return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(value);
-    } catch {
-      return undefined;
-    }
-  };
-
-  const relayCount = byte();
-  if (relayCount === undefined || relayCount > MAX_INVITE_RELAYS)
-    return problem('its list of relays is too long');
-  const relays: string[] = [];
-  for (let i = 0; i < relayCount; i++) {
-    const raw = field(NETWORK_URL_MAX_BYTES);
-    const url = raw && text(raw);
-    if (url === undefined || !exact(RelayUrl, url)) return problem('a relay address is not valid');
-    relays.push(url);
-  }
-
-  const turnCount = byte();
-  if (turnCount === undefined || turnCount > MAX_TURN_URLS)
-    return problem('its list of TURN addresses is too long');
+  const reader = new FieldReader(bytes);
+  const relays = reader.list(MAX_INVITE_RELAYS, (value) => exact(RelayUrl, value));
+  if (!relays) return problem('its list of relays is not valid');
+  const urls = reader.list(MAX_TURN_URLS, (value) => exact(TurnUrl, value));
+  if (!urls) return problem('its list of TURN addresses is not valid');
   let turn: InviteTurn | null = null;
-  if (turnCount > 0) {
-    const urls: string[] = [];
-    for (let i = 0; i < turnCount; i++) {
-      const raw = field(NETWORK_URL_MAX_BYTES);
-      const url = raw && text(raw);
-      if (url === undefined || !exact(TurnUrl, url)) return problem('a TURN address is not valid');
-      urls.push(url);
-    }
-    const username = readSecret(field(TURN_SECRET_MAX_BYTES), text);
-    const credential = readSecret(field(TURN_SECRET_MAX_BYTES), text);
+  if (urls.length > 0) {
+    const username = reader.secret();
+    const credential = reader.secret();
     if (username === undefined || credential === undefined)
       return problem('its TURN username or password is not valid');
     turn = { urls, username, credential };
   }
-  if (at !== bytes.length) return problem('it has bytes after its TURN settings');
+  if (!reader.done()) return problem('it has bytes after its TURN settings');
   return ok({ relays, turn });
 }
 
-function readSecret(
-  raw: Uint8Array | undefined,
-  text: (value: Uint8Array) => string | undefined,
-): string | undefined {
-  const value = raw && text(raw);
-  return value === undefined || /\p{Cc}/u.test(value) ? undefined : value;
+/** Length-prefixed fields read one after the other; undefined for anything out of bounds. */
+class FieldReader {
+  private at = 0;
+  constructor(private readonly bytes: Uint8Array) {}
+
+  done(): boolean {
+    return this.at === this.bytes.length;
+  }
+
+  /** A count byte (at most `max`), then that many addresses, each accepted by `valid`. */
+  list(max: number, valid: (value: string) => boolean): string[] | undefined {
+    const count = this.bytes[this.at++];
+    if (count === undefined || count > max) return undefined;
+    const items: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const value = this.text(NETWORK_URL_MAX_BYTES);
+      if (value === undefined || !valid(value)) return undefined;
+      items.push(value);
+    }
+    return items;
+  }
+
+  /** A TURN username or password: non-empty UTF-8 without control characters. */
+  secret(): string | undefined {
+    const value = this.text(TURN_SECRET_MAX_BYTES);
+    return value === undefined || /\p{Cc}/u.test(value) ? undefined : value;
+  }
+
+  /** A length byte (1..max), then that many bytes of UTF-8. */
+  private text(max: number): string | undefined {
+    const length = this.bytes[this.at++];
+    if (length === undefined || length === 0 || length > max) return undefined;
+    if (this.at + length > this.bytes.length) return undefined;
+    const raw = this.bytes.subarray(this.at, this.at + length);
+    this.at += length;
+    try {
+      return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw);
+    } catch {
+      return undefined;
+    }
+  }
 }
 
 /** Valid as it stands: the schema accepts it and would not change it (no trimming). */

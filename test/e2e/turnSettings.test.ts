@@ -38,6 +38,20 @@ async function invite(page: Page) {
 const turnCard = (page: Page) => page.getByRole('region', { name: 'Network / TURN' });
 const turnStatus = (page: Page) => turnCard(page).getByRole('status', { name: 'TURN status' });
 
+/** What the card's fields show. */
+async function turnFields(page: Page) {
+  const card = turnCard(page);
+  return {
+    urls: await card.getByLabel('TURN server addresses').inputValue(),
+    username: await card.getByLabel('Username').inputValue(),
+    password: await card.getByLabel('Password', { exact: true }).inputValue(),
+    relayOnly: await card
+      .getByLabel(/Connect to this team only through the TURN server/)
+      .isChecked(),
+  };
+}
+const ENTERED = { urls: TURN_URL, username: 'crew', password: 'correct horse' };
+
 describe.runIf(chromiumAvailable())('TURN settings of a team', () => {
   let ana: RunningApp;
   let ben: RunningApp | undefined;
@@ -106,16 +120,7 @@ describe.runIf(chromiumAvailable())('TURN settings of a team', () => {
     // Saved as typed: a reload shows every field as it was left.
     await page.reload();
     await openSync(page);
-    expect(await turnCard(page).getByLabel('TURN server addresses').inputValue()).toBe(TURN_URL);
-    expect(await turnCard(page).getByLabel('Username').inputValue()).toBe('crew');
-    expect(await turnCard(page).getByLabel('Password', { exact: true }).inputValue()).toBe(
-      'correct horse',
-    );
-    expect(
-      await turnCard(page)
-        .getByLabel(/Connect to this team only through the TURN server/)
-        .isChecked(),
-    ).toBe(true);
+    expect(await turnFields(page)).toEqual({ ...ENTERED, relayOnly: true });
     // The invite carries the team's settings, never this device's relay-only choice.
     expect((await invite(page)).code).toBe(code);
 
@@ -138,17 +143,8 @@ describe.runIf(chromiumAvailable())('TURN settings of a team', () => {
     await page.getByLabel('Join with an invite code').fill(code);
     await page.getByRole('button', { name: 'Join workspace' }).click();
     await page.getByRole('heading', { name: 'Network / TURN' }).waitFor();
-    expect(await turnCard(page).getByLabel('TURN server addresses').inputValue()).toBe(TURN_URL);
-    expect(await turnCard(page).getByLabel('Username').inputValue()).toBe('crew');
-    expect(await turnCard(page).getByLabel('Password', { exact: true }).inputValue()).toBe(
-      'correct horse',
-    );
     // Relay-only is each device's own choice: Ben's starts off.
-    expect(
-      await turnCard(page)
-        .getByLabel(/Connect to this team only through the TURN server/)
-        .isChecked(),
-    ).toBe(false);
+    expect(await turnFields(page)).toEqual({ ...ENTERED, relayOnly: false });
     await turnStatus(page)
       .getByText(/when a direct route fails/)
       .waitFor();

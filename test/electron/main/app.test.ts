@@ -32,15 +32,21 @@ async function start(
     platform?: NodeJS.Platform;
     devServerUrl?: string;
     packaged?: boolean;
+    /** Start again on an earlier run's folder. */
+    userData?: string;
+    notificationsSupported?: boolean;
   } = {},
   prepare?: (userData: string) => Promise<void>,
 ) {
-  const userData = await makeTmpDir();
+  const userData = options.userData ?? (await makeTmpDir());
   await prepare?.(userData);
   const fake: FakeElectron = createFakeElectron({
     userData,
     ...(options.lock === undefined ? {} : { lock: options.lock }),
     ...(options.failLoad ? { failLoad: true } : {}),
+    ...(options.notificationsSupported === undefined
+      ? {}
+      : { notificationsSupported: options.notificationsSupported }),
   });
   fake.app.isPackaged = options.packaged ?? false;
   const instance = await startOutpost(fake.surface, {
@@ -241,29 +247,13 @@ describe('startOutpost', () => {
     expect(told.fake.notifications).toHaveLength(1);
     // The file is written without waiting; the next start must read it.
     await vi.waitFor(() => readFile(path.join(told.userData, 'tray-notice.json')));
-    const userData = told.userData;
-    const again = createFakeElectron({ userData, notificationsSupported: false });
-    const instance = await startOutpost(again.surface, {
-      paths,
-      platform: 'linux',
-      windowStateDebounceMs: 60_000,
-      syncNetwork: { host: '127.0.0.1', port: 0, discovery: false },
-    });
-    running.push(instance!);
-    again.windows[0]!.close();
-    expect(again.dialogs).toEqual([]);
+    const again = await start({ userData: told.userData, notificationsSupported: false });
+    again.window!.close();
+    expect(again.fake.dialogs).toEqual([]);
 
-    const fresh = await makeTmpDir();
-    const silent = createFakeElectron({ userData: fresh, notificationsSupported: false });
-    const other = await startOutpost(silent.surface, {
-      paths,
-      platform: 'linux',
-      windowStateDebounceMs: 60_000,
-      syncNetwork: { host: '127.0.0.1', port: 0, discovery: false },
-    });
-    running.push(other!);
-    silent.windows[0]!.close();
-    expect(silent.dialogs).toEqual([{ message: TRAY_NOTICE.title, detail: TRAY_NOTICE.body }]);
+    const silent = await start({ notificationsSupported: false });
+    silent.window!.close();
+    expect(silent.fake.dialogs).toEqual([{ message: TRAY_NOTICE.title, detail: TRAY_NOTICE.body }]);
   });
 
   it('lets Windows logoff close the window instead of hiding it to the tray', async () => {
