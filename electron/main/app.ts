@@ -33,6 +33,7 @@ import {
 import type { SettingsStore } from './settingsStore';
 import type { SyncNetworkService } from './signaling/lanSync';
 import { createTray, type TrayDeps, type TrayLike } from './tray';
+import { createTrayNotice } from './trayNotice';
 import {
   createWindowStateKeeper,
   MIN_WINDOW_SIZE,
@@ -181,6 +182,9 @@ export const SECURE_WEB_PREFERENCES = {
   nodeIntegration: false,
   webviewTag: false,
   spellcheck: true,
+  // The renderer runs sync: closed to the tray (hidden), it must keep its timers (batched
+  // applying, handshake deadlines, reconnects) at full rate instead of Chromium's throttled one.
+  backgroundThrottling: false,
 } as const;
 
 /**
@@ -295,6 +299,14 @@ export async function startOutpost<Image, Menu>(
 
   hardenSession(electron.session.defaultSession, location);
 
+  const trayNotice = await createTrayNotice({
+    filePath: path.join(userData, 'tray-notice.json'),
+    Notification: electron.Notification,
+    showMessageBox: (box) => electron.dialog.showMessageBox(box),
+    showWindow,
+    now: () => clock.now(),
+  });
+
   registerIpc({
     ipcMain: electron.ipcMain,
     handlers: services.handlers,
@@ -343,10 +355,13 @@ export async function startOutpost<Image, Menu>(
         });
       }
     });
+    // Closing hides the window instead of destroying it, on every platform: its renderer holds
+    // the open workspace and its sync, which keep running until the person quits from the tray.
     window.on('close', (event) => {
       if (!quitting && tray && settings.get().closeToTray) {
         event.preventDefault();
         window.hide();
+        trayNotice.windowHidden();
       }
     });
     // Windows logoff or shutdown closes windows without before-quit; hiding to the tray then

@@ -13,13 +13,16 @@ import {
   deviceLabel,
   entryFromInvite,
   forgetShared,
-  iceServersOf,
+  iceServersFor,
   inviteFor,
   newTeamEntry,
   readInvite,
+  relayOnlyFor,
   signalingUrls,
   startTeamSync,
+  withInviteReach,
 } from '../sync/teamSync';
+import { applyTurnPatch, checkTurnPatch } from '../sync/teamTurn';
 import { selectWorkspaceName } from './selectors';
 import { AWARENESS_LIMITS, readBounded } from '../../shared/model/bounded';
 import { writeAs } from './writeGateway';
@@ -146,7 +149,10 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
         stopProvider();
       return;
     }
-    const ice = JSON.stringify(iceServersOf(state.syncSettings));
+    // The connections' ICE setup, as one comparable value: a change restarts the provider.
+    const iceServers = iceServersFor(entry, state.syncSettings);
+    const relayOnly = relayOnlyFor(entry);
+    const ice = JSON.stringify({ iceServers, relayOnly });
     if (provider && providerFor?.doc === session.doc && providerFor.ice === ice) {
       provider.setSignaling(signalingUrls(state.syncNetwork, state.syncSettings));
       return;
@@ -159,7 +165,8 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
       doc: session.doc,
       awareness: session.awareness,
       signaling: signalingUrls(state.syncNetwork, state.syncSettings),
-      iceServers: iceServersOf(state.syncSettings),
+      iceServers,
+      relayOnly,
     })
       .then((started) => {
         if (activeSession() !== session) {
@@ -266,10 +273,16 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
       if (!invite.ok) return invite;
       const existing = get().workspaces.find((w) => w.id === invite.value.workspaceId);
       if (existing) {
+        // A newer code of the same team may carry relays or a TURN server added since.
+        const updated = existing.kind === 'team' ? withInviteReach(existing, invite.value) : null;
+        if (updated)
+          await get().setWorkspaces((current) =>
+            current.map((w) => (w.id === existing.id ? updated : w)),
+          );
         await get().openWorkspace(existing.id);
         return fail(
           'already-joined',
-          `You are already in “${existing.name}” on this device; it is open now.`,
+          `You are already in “${existing.name}” on this device; it is open now.${updated ? ' The relays and TURN server this code carries were added to it.' : ''}`,
         );
       }
       const entry = entryFromInvite(invite.value);
@@ -297,7 +310,14 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
         await get().setWorkspaces((current) =>
           current.map((w) =>
             w.id === id
-              ? { id: w.id, name: w.name, kind: 'local' as const, createdAt: w.createdAt }
+              ? {
+                  id: w.id,
+                  name: w.name,
+                  kind: 'local' as const,
+                  createdAt: w.createdAt,
+                  relays: [],
+                  turn: null,
+                }
               : w,
           ),
         );
@@ -339,6 +359,23 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
       const result = await getOutpostApi().invoke('sync:updateSettings', patch);
       if (result.ok) set({ syncSettings: result.value });
       return result;
+    },
+
+    async updateTeamTurn(id, patch) {
+      const checked = checkTurnPatch(patch);
+      if (!checked.ok) return checked;
+      const entry = get().workspaces.find((w) => w.id === id);
+      if (entry?.kind !== 'team')
+        return fail('not-team', 'Only team workspaces have TURN settings.');
+      // Merged into the list as it is when written (setWorkspaces runs one change at a time), so
+      // a field saved while another one's write is pending does not undo it. The list change
+      // restarts the provider with the new servers once they are usable (reconcile).
+      await get().setWorkspaces((current) =>
+        current.map((w) =>
+          w.id === id ? { ...w, turn: applyTurnPatch(w.turn, checked.value) } : w,
+        ),
+      );
+      return ok(get().workspaces.find((w) => w.id === id)?.turn ?? null);
     },
   };
 };

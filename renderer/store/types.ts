@@ -6,6 +6,8 @@ import type { IdentityCandidate, WorkspaceEntry } from '../sync/localState';
 import type { SessionStatus, WorkspaceSession, WorkspaceSnapshot } from '../sync/workspaceSession';
 import type { SyncNetwork, SyncSettings, SyncSettingsPatch } from '../../shared/ipc/syncContract';
 import type { PeerInfo, PeerSyncStatus } from '../sync/peer/types';
+import type { TurnPatch } from '../sync/teamTurn';
+import type { TurnSettings } from '../../shared/protocol/teamNetwork';
 
 export type Section = 'notes' | 'goals' | 'decisions' | 'focus' | 'sync' | 'settings' | 'backups';
 export type RecordView = 'active' | 'archived' | 'trash';
@@ -138,6 +140,11 @@ export interface SyncSlice {
   leaveWorkspace(id: string, removeData: boolean): Promise<Result<null>>;
   setSyncOnline(online: boolean): void;
   updateSyncSettings(patch: SyncSettingsPatch): Promise<Result<SyncSettings>>;
+  /**
+   * Changes one field of a team's TURN settings on this device (checked on its own, merged into
+   * what is stored when written); resolves with the settings as stored, null when none are left.
+   */
+  updateTeamTurn(id: string, patch: TurnPatch): Promise<Result<TurnSettings | null>>;
 }
 
 export type AppState = SessionSlice & WorkspaceSlice & RecordsSlice & UiSlice & SyncSlice;

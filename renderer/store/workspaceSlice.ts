@@ -82,6 +82,8 @@ export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice
         name: parsed.data,
         kind: 'local',
         createdAt: Date.now(),
+        relays: [],
+        turn: null,
       };
       await get().setWorkspaces((current) => [...current, entry]);
       await get().openWorkspace(entry.id);

@@ -16,6 +16,7 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { Profile, PROFILE_COLORS } from '../../shared/schema/profile';
+import { MAX_RELAYS, RelayUrl, TurnSettings } from '../../shared/protocol/teamNetwork';
 import { deviceTimeZone, isKnownTimeZone } from '../../shared/time/zonedTime';
 import { newId } from '../../shared/core/ids';
 import { listMembers, workspaceName } from '../../shared/model';
@@ -54,6 +55,10 @@ export const WorkspaceEntry = z
       .string()
       .regex(/^[A-Za-z0-9_-]{43}$/)
       .optional(),
+    /** A team's Outpost relays (store-and-forward); none for older entries. */
+    relays: z.array(RelayUrl).max(MAX_RELAYS).default([]),
+    /** A team's TURN server, for peers that cannot reach each other directly; none by default. */
+    turn: TurnSettings.nullable().default(null),
   })
   .refine((entry) => entry.kind !== 'team' || entry.secretKey !== undefined, {
     message: 'A team workspace needs its secret key.',
@@ -267,6 +272,8 @@ async function workspacesOnlyInIndexedDb(
       name: !hasPersonal && index === 0 ? 'Personal' : `Recovered workspace ${index + 1}`,
       kind: !hasPersonal && index === 0 ? ('personal' as const) : ('local' as const),
       createdAt: Date.now(),
+      relays: [],
+      turn: null,
     }))
     .filter((entry) => WorkspaceEntry.safeParse(entry).success);
 }

@@ -2,7 +2,8 @@
  * Team workspaces on this device: creating and joining them, their invite codes, and the sync
  * provider that runs while one is open. The provider gets the derived room name and password,
  * the LAN servers found by mDNS plus this device's own server and the internet servers the person
- * added (never a public default), and only the STUN/TURN servers the person added.
+ * added (never a public default), and only the STUN/TURN servers the person added: the team's own
+ * TURN server first, then those of the device's network settings.
  */
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
@@ -16,6 +17,7 @@ import {
   secretKeyFromText,
   secretKeyToText,
 } from '../../shared/protocol/keys';
+import { isTurnUsable, MAX_RELAYS } from '../../shared/protocol/teamNetwork';
 import type { Result } from '../../shared/result';
 import { fail, ok } from '../../shared/result';
 import type { WorkspaceEntry } from './localState';
@@ -32,10 +34,12 @@ export function newTeamEntry(name: string): WorkspaceEntry {
     kind: 'team',
     createdAt: Date.now(),
     secretKey: secretKeyToText(secretKey),
+    relays: [],
+    turn: null,
   };
 }
 
-/** The entry a decoded invite creates on this device. */
+/** The entry a decoded invite creates on this device, with the relays and TURN it carries. */
 export function entryFromInvite(invite: Invite): WorkspaceEntry {
   return {
     id: invite.workspaceId,
@@ -43,6 +47,29 @@ export function entryFromInvite(invite: Invite): WorkspaceEntry {
     kind: 'team',
     createdAt: Date.now(),
     secretKey: secretKeyToText(invite.secretKey),
+    relays: [...invite.relays],
+    turn: invite.turn ? { ...invite.turn, urls: [...invite.turn.urls], relayOnly: false } : null,
+  };
+}
+
+/**
+ * A team already on this device, with what a newer invite adds: relays it does not list yet (up to
+ * the limit) and the invite's TURN server when the team has no usable one. A TURN server the
+ * person set up stays as it is. Null when the invite adds nothing.
+ */
+export function withInviteReach(entry: WorkspaceEntry, invite: Invite): WorkspaceEntry | null {
+  const relays = [...entry.relays];
+  for (const url of invite.relays)
+    if (!relays.includes(url) && relays.length < MAX_RELAYS) relays.push(url);
+  const takeTurn = invite.turn !== null && !isTurnUsable(entry.turn);
+  if (relays.length === entry.relays.length && !takeTurn) return null;
+  return {
+    ...entry,
+    relays,
+    turn:
+      takeTurn && invite.turn
+        ? { ...invite.turn, urls: [...invite.turn.urls], relayOnly: entry.turn?.relayOnly ?? false }
+        : entry.turn,
   };
 }
 
@@ -51,12 +78,21 @@ export function readInvite(text: string): Result<Invite> {
   return decodeInvite(text);
 }
 
-/** The invite code of a team workspace, or a failure for other kinds. */
+/**
+ * The invite code of a team workspace, or a failure for other kinds. It carries the team's relays
+ * and its TURN server once complete (version 2); a team with neither gets a version 1 code, which
+ * builds from before version 2 can still join with.
+ */
 export function inviteFor(entry: WorkspaceEntry, name: string): Result<string> {
   const key = entry.secretKey ? secretKeyFromText(entry.secretKey) : undefined;
   if (entry.kind !== 'team' || !key)
     return fail('not-team', 'Only team workspaces have an invite code.');
-  return ok(encodeInvite({ workspaceId: entry.id, secretKey: key, name }));
+  const turn = isTurnUsable(entry.turn)
+    ? { urls: entry.turn.urls, username: entry.turn.username, credential: entry.turn.credential }
+    : null;
+  return ok(
+    encodeInvite({ workspaceId: entry.id, secretKey: key, name, relays: entry.relays, turn }),
+  );
 }
 
 /** The signaling servers a provider uses: own LAN server, discovered ones, then the person's. */
@@ -71,12 +107,34 @@ export function signalingUrls(
   return [...new Set(urls)];
 }
 
-export function iceServersOf(settings: SyncSettings | null): IceServer[] {
-  return (settings?.iceServers ?? []).map((server: IceServerSetting) => ({
+/**
+ * The STUN/TURN servers a team's connections use: the team's TURN server when it is complete,
+ * then the ones in this device's network settings. Never a public default.
+ */
+export function iceServersFor(
+  entry: Pick<WorkspaceEntry, 'turn'>,
+  settings: SyncSettings | null,
+): IceServer[] {
+  const team: IceServer[] = isTurnUsable(entry.turn)
+    ? [
+        {
+          urls: [...entry.turn.urls],
+          username: entry.turn.username,
+          credential: entry.turn.credential,
+        },
+      ]
+    : [];
+  const device = (settings?.iceServers ?? []).map((server: IceServerSetting) => ({
     urls: server.urls,
     ...(server.username ? { username: server.username } : {}),
     ...(server.credential ? { credential: server.credential } : {}),
   }));
+  return [...team, ...device];
+}
+
+/** Whether the team's connections go only through TURN (the person asked, and TURN is usable). */
+export function relayOnlyFor(entry: Pick<WorkspaceEntry, 'turn'>): boolean {
+  return isTurnUsable(entry.turn) && entry.turn.relayOnly;
 }
 
 /** Starts the provider of an open team workspace. */
@@ -86,6 +144,7 @@ export async function startTeamSync(options: {
   readonly awareness: Awareness;
   readonly signaling: readonly string[];
   readonly iceServers: readonly IceServer[];
+  readonly relayOnly: boolean;
 }): Promise<PeerSync> {
   const key = options.entry.secretKey ? secretKeyFromText(options.entry.secretKey) : undefined;
   if (!key) throw new Error('This team workspace has no valid secret key on this device.');
@@ -104,6 +163,7 @@ export async function startTeamSync(options: {
     password,
     signaling: options.signaling,
     iceServers: options.iceServers,
+    relayOnly: options.relayOnly,
     sharedStateVector: stored ? (fromBase64Url(stored) ?? null) : null,
     log: (message) => console.warn(`[sync] ${message}`),
   });

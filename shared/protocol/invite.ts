@@ -1,6 +1,8 @@
 /**
  * Invite codes: how a team workspace's id, secret key and display name travel from one person to
- * another (copy and paste, chat, QR code).
+ * another (copy and paste, chat, QR code). Version 2 also carries the team's relays and TURN
+ * server (inviteReach.ts); it is written only when the team has either, so a team without them
+ * keeps inviting with version 1 codes that older builds read.
  *
  * The format (binary payload, Crockford base32 text form, decoding steps), the derivations from
  * the secret key and test vectors are specified in docs/PROTOCOL.md, section 5 ("Team workspaces
@@ -10,6 +12,7 @@ import { digest as sha256 } from 'lib0/hash/sha256';
 import { fail, ok, type Result } from '../result';
 import { decodeBase32, encodeBase32 } from './base32';
 import { fromHex, toHex } from './bytes';
+import { readReach, writeReach, type InviteReach } from './inviteReach';
 import {
   SECRET_KEY_BYTES,
   WORKSPACE_ID_BYTES,
@@ -18,8 +21,9 @@ import {
   type WorkspaceSecrets,
 } from './keys';
 
-/** The only payload version this build reads and writes. */
-export const INVITE_VERSION = 1;
+/** The payload versions this build reads and writes: 1 (id, key, name) and 2 (also relays, TURN). */
+export const INVITE_VERSIONS = [1, 2] as const;
+export type InviteVersion = (typeof INVITE_VERSIONS)[number];
 /** Text prefix of every invite code (matched case-insensitively). */
 export const INVITE_PREFIX = 'OUTPOST-';
 /** Maximum byte length of the UTF-8 workspace name carried in an invite. */
@@ -30,21 +34,26 @@ const ID_OFFSET = 1;
 const KEY_OFFSET = ID_OFFSET + WORKSPACE_ID_BYTES;
 const NAME_LENGTH_OFFSET = KEY_OFFSET + SECRET_KEY_BYTES;
 const NAME_OFFSET = NAME_LENGTH_OFFSET + 1;
-/** Length of a payload with an empty name. */
+/** Length of a version 1 payload with an empty name. */
 const MIN_PAYLOAD_BYTES = NAME_OFFSET + CHECKSUM_BYTES;
+/** A version 2 payload has at least the relay count and TURN count bytes after the name. */
+const MIN_REACH_BYTES = 2;
 const MIN_PAYLOAD_CHARS = base32Length(MIN_PAYLOAD_BYTES);
 /** 80 base32 characters are exactly the 50 bytes up to and including the name length. */
 const HEAD_CHARS = (NAME_OFFSET * 8) / 5;
 
-/** A decoded invite. */
-export interface Invite extends WorkspaceSecrets {
-  readonly version: typeof INVITE_VERSION;
+/** A decoded invite; a version 1 code carries no relays and no TURN server. */
+export interface Invite extends WorkspaceSecrets, InviteReach {
+  readonly version: InviteVersion;
   /** Display name of the workspace; may be empty. */
   readonly name: string;
 }
 
-/** What {@link encodeInvite} needs; the name is optional and cleaned up as the spec says. */
-export interface InviteInput extends WorkspaceSecrets {
+/**
+ * What {@link encodeInvite} needs; the name is optional and cleaned up as the spec says. With
+ * relays or complete TURN settings the code is version 2, otherwise version 1.
+ */
+export interface InviteInput extends WorkspaceSecrets, Partial<InviteReach> {
   readonly name?: string;
 }
 
@@ -69,12 +78,16 @@ export function encodeInvite(input: InviteInput): string {
     throw new RangeError(`A secret key is ${SECRET_KEY_BYTES} random bytes.`);
   }
   const name = new TextEncoder().encode(cleanInviteName(input.name ?? ''));
-  const payload = new Uint8Array(MIN_PAYLOAD_BYTES + name.length);
-  payload[0] = INVITE_VERSION;
+  const relays = input.relays ?? [];
+  const turn = input.turn && input.turn.urls.length > 0 ? input.turn : null;
+  const reach = relays.length > 0 || turn ? writeReach({ relays, turn }) : new Uint8Array();
+  const payload = new Uint8Array(MIN_PAYLOAD_BYTES + name.length + reach.length);
+  payload[0] = reach.length > 0 ? 2 : 1;
   payload.set(fromHex(input.workspaceId) ?? [], ID_OFFSET);
   payload.set(input.secretKey, KEY_OFFSET);
   payload[NAME_LENGTH_OFFSET] = name.length;
   payload.set(name, NAME_OFFSET);
+  payload.set(reach, NAME_OFFSET + name.length);
   const body = payload.subarray(0, payload.length - CHECKSUM_BYTES);
   payload.set(checksum(body), body.length);
   return INVITE_PREFIX + encodeBase32(payload);
@@ -108,13 +121,13 @@ export function decodeInvite(text: string): Result<Invite> {
     return lostCharacters(digits) ? truncated() : corrupted();
   }
   const version = payload[0];
-  if (version !== INVITE_VERSION) {
+  if (version !== 1 && version !== 2) {
     return fail(
       'invite-unsupported-version',
       `This invite code needs a newer version of Outpost (invite format ${version}). Update Outpost and try again.`,
     );
   }
-  return readFields(payload);
+  return readFields(payload, version);
 }
 
 /** Cleans a display name as encoders must: NFC, no control characters, trimmed, ≤ 96 bytes. */
@@ -139,27 +152,29 @@ export function cleanInviteName(name: string): string {
 
 /**
  * Whether the base32 text is shorter than the code it claims to be: too short for any payload, or
- * (for version 1, whose name length byte is readable after 80 characters) shorter than its name
- * length requires. A lost tail is the commonest paste accident and deserves its own message.
+ * (for versions 1 and 2, whose name length byte is readable after 80 characters) shorter than its
+ * name length requires. A lost tail is the commonest paste accident and deserves its own message.
  */
 function lostCharacters(digits: string): boolean {
   if (digits.length < MIN_PAYLOAD_CHARS) return true;
   const head = decodeBase32(digits.slice(0, HEAD_CHARS));
-  if (head?.[0] !== INVITE_VERSION) return false;
-  const nameLength = head[NAME_LENGTH_OFFSET] ?? 0;
-  return (
-    nameLength <= INVITE_NAME_MAX_BYTES &&
-    digits.length < base32Length(MIN_PAYLOAD_BYTES + nameLength)
-  );
+  const version = head?.[0];
+  if (version !== 1 && version !== 2) return false;
+  const nameLength = head?.[NAME_LENGTH_OFFSET] ?? 0;
+  const least = MIN_PAYLOAD_BYTES + nameLength + (version === 2 ? MIN_REACH_BYTES : 0);
+  return nameLength <= INVITE_NAME_MAX_BYTES && digits.length < base32Length(least);
 }
 
 function base32Length(bytes: number): number {
   return Math.ceil((bytes * 8) / 5);
 }
 
-function readFields(payload: Uint8Array): Result<Invite> {
+function readFields(payload: Uint8Array, version: InviteVersion): Result<Invite> {
   const nameLength = payload[NAME_LENGTH_OFFSET] ?? 0;
-  if (payload.length !== MIN_PAYLOAD_BYTES + nameLength || nameLength > INVITE_NAME_MAX_BYTES) {
+  const nameEnd = NAME_OFFSET + nameLength;
+  const bodyEnd = payload.length - CHECKSUM_BYTES;
+  const fits = version === 1 ? nameEnd === bodyEnd : nameEnd + MIN_REACH_BYTES <= bodyEnd;
+  if (!fits || nameLength > INVITE_NAME_MAX_BYTES) {
     return malformed('its workspace name has the wrong length');
   }
   let name: string;
@@ -177,11 +192,16 @@ function readFields(payload: Uint8Array): Result<Invite> {
   if (!isSecretKey(secretKey)) {
     return malformed('its secret key is empty');
   }
+  const reach: Result<InviteReach> =
+    version === 1 ? ok({ relays: [], turn: null }) : readReach(payload.subarray(nameEnd, bodyEnd));
+  if (!reach.ok) return malformed(reach.error.message);
   return ok({
-    version: INVITE_VERSION,
+    version,
     workspaceId: toHex(payload.subarray(ID_OFFSET, ID_OFFSET + WORKSPACE_ID_BYTES)),
     secretKey,
     name: name.normalize('NFC'),
+    relays: reach.value.relays,
+    turn: reach.value.turn,
   });
 }
 

@@ -86,6 +86,21 @@ export function createNetns(): NetNamespace {
   ip('route', 'add', 'default', 'via', '10.77.0.2', 'dev', 'v0');
   waitUntilSettled(name);
   const wrapperDir = mkdtempSync(path.join(tmpdir(), 'outpost-netns-'));
+  const namespace = namespaceHandle(name, wrapperDir);
+  return {
+    ...namespace,
+    destroy() {
+      namespace.destroy();
+      rmSync(wrapperDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A handle on an existing namespace `name`; its wrappers are written into `wrapperDir`, which the
+ * caller removes. `destroy` kills whatever still runs in the namespace and deletes it.
+ */
+export function namespaceHandle(name: string, wrapperDir: string): NetNamespace {
   let wrappers = 0;
   return {
     name,
@@ -102,7 +117,7 @@ export function createNetns(): NetNamespace {
       });
     },
     wrapper(target) {
-      const file = path.join(wrapperDir, `run-${wrappers++}.sh`);
+      const file = path.join(wrapperDir, `${name}-${wrappers++}.sh`);
       writeFileSync(file, `#!/bin/sh\nexec ip netns exec ${name} ${target} "$@"\n`);
       chmodSync(file, 0o755);
       return file;
@@ -123,7 +138,6 @@ export function createNetns(): NetNamespace {
       } catch {
         // already gone
       }
-      rmSync(wrapperDir, { recursive: true, force: true });
     },
   };
 }

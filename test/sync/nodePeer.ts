@@ -11,7 +11,11 @@ import { Awareness } from 'y-protocols/awareness';
 import { notes } from '../../shared/model';
 import { decodeInvite } from '../../shared/protocol/invite';
 import { deriveRoomName, deriveSignalingPassword } from '../../shared/protocol/keys';
-import { PeerSync, type WebSocketConstructor } from '../../renderer/sync/peer/peerSync';
+import {
+  PeerSync,
+  type IceServer,
+  type WebSocketConstructor,
+} from '../../renderer/sync/peer/peerSync';
 import { appPathsFrom, startOutpost, type OutpostInstance } from '../../electron/main/app';
 import { createFakeElectron } from '../electron/fakeElectron';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -20,7 +24,47 @@ import path from 'node:path';
 import { serveCommands, type Handlers } from './commandLoop';
 
 const require = createRequire(import.meta.url);
-const wrtc: unknown = require('@roamhq/wrtc');
+const wrtcModule = require('@roamhq/wrtc') as { RTCPeerConnection: typeof RTCPeerConnection };
+/** Every RTCPeerConnection the provider made, with the configuration it was given (TURN tests). */
+const madeConnections: Array<{ pc: RTCPeerConnection; config: RTCConfiguration }> = [];
+const wrtc = {
+  ...wrtcModule,
+  RTCPeerConnection: class extends wrtcModule.RTCPeerConnection {
+    constructor(config: RTCConfiguration) {
+      super(config);
+      madeConnections.push({ pc: this, config });
+    }
+  },
+};
+
+/**
+ * The candidate pair each connected RTCPeerConnection uses, read from its own statistics
+ * (getStats: transport → selected pair → local and remote candidates), as WebRTC reports it.
+ */
+async function selectedRoutes(): Promise<Array<Record<string, unknown>>> {
+  const routes: Array<Record<string, unknown>> = [];
+  for (const { pc, config } of madeConnections) {
+    if (pc.connectionState !== 'connected' && pc.iceConnectionState !== 'connected') continue;
+    const stats = [...(await pc.getStats()).values()] as Array<Record<string, unknown>>;
+    const byId = new Map(stats.map((report) => [report.id, report]));
+    const transport = stats.find((report) => report.type === 'transport');
+    const pair =
+      byId.get(transport?.selectedCandidatePairId) ??
+      stats.find(
+        (report) =>
+          report.type === 'candidate-pair' && report.state === 'succeeded' && report.nominated,
+      );
+    const local = byId.get(pair?.localCandidateId);
+    const remote = byId.get(pair?.remoteCandidateId);
+    routes.push({
+      policy: config.iceTransportPolicy ?? 'all',
+      iceServers: config.iceServers?.map((server) => server.urls) ?? [],
+      local: local ? { type: local.candidateType, address: local.address ?? local.ip } : null,
+      remote: remote ? { type: remote.candidateType, address: remote.address ?? remote.ip } : null,
+    });
+  }
+  return routes;
+}
 
 let main: OutpostInstance | null = null;
 let doc = new Y.Doc();
@@ -95,7 +139,8 @@ const handlers: Handlers = {
           ? command.password
           : await deriveSignalingPassword(invite.value.secretKey),
       signaling: command.signaling as string[],
-      iceServers: [],
+      iceServers: (command.iceServers as IceServer[] | undefined) ?? [],
+      relayOnly: command.relayOnly === true,
       wrtc,
       WebSocket: WebSocket as unknown as WebSocketConstructor,
       // On stderr, which a failing test shows.
@@ -164,6 +209,15 @@ const handlers: Handlers = {
       .map((state) => (state as { user?: { name?: string } }).user?.name)
       .filter(Boolean),
   status: () => sync?.status(),
+  routes: () => selectedRoutes(),
+  /** The kinds of local candidate (host, srflx, relay) the connections gathered. */
+  async candidateTypes() {
+    const types = new Set<unknown>();
+    for (const { pc } of madeConnections)
+      for (const report of (await pc.getStats()).values() as Iterable<Record<string, unknown>>)
+        if (report.type === 'local-candidate') types.add(report.candidateType);
+    return [...types];
+  },
   /** Waits until every change made here is known to have reached a peer. */
   async waitShared(command) {
     const ok = await waitFor(

@@ -106,6 +106,7 @@ async function openRoom(): Promise<{ room: SignalingRoom; key: SignalingKey }> {
       peerId: 'outpost-peer-id',
       signaling: ['ws://signaling.invalid/'],
       iceServers: [],
+      relayOnly: false,
       wrtc,
       WebSocket: FakeWebSocketConstructor,
       maxConns: 30,

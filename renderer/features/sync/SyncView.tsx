@@ -8,6 +8,7 @@ import { describeIndicator } from './SyncIndicator';
 import { StartTeamCard, TeamWorkspaceCard } from './TeamCard';
 import { PeersCard, formatBytes } from './PeersCard';
 import { NetworkCard } from './NetworkCard';
+import { TurnCard } from './TurnCard';
 import './sync.css';
 
 /** Sync: team workspaces (create, join, invite, leave), peers and presence, network settings. */
@@ -41,6 +42,7 @@ export function SyncView() {
         <>
           <PeersCard />
           <TeamWorkspaceCard />
+          {active && <TurnCard key={active.id} entry={active} />}
         </>
       ) : (
         <StartTeamCard />

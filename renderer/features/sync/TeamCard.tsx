@@ -4,6 +4,7 @@ import { useAppStore } from '../../store';
 import { selectWorkspaceName } from '../../store/selectors';
 import { useSavedField } from '../../components/useSavedField';
 import { FieldError } from '../../components/Field';
+import { isTurnUsable } from '../../../shared/protocol/teamNetwork';
 
 /** Create or join a team workspace (shown for personal and local workspaces). */
 export function StartTeamCard() {
@@ -101,6 +102,8 @@ export function TeamWorkspaceCard() {
   const leaveWorkspace = useAppStore((state) => state.leaveWorkspace);
   const notify = useAppStore((state) => state.notify);
   const invite = inviteCode();
+  const entry = useAppStore((state) => state.workspaces.find((w) => w.id === activeId));
+  const carriesReach = !!entry && (entry.relays.length > 0 || isTurnUsable(entry.turn));
   const code = invite.ok ? invite.value : null;
   const [qr, setQr] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
@@ -137,6 +140,8 @@ export function TeamWorkspaceCard() {
       <p className="muted-note">
         Send this code to a teammate privately (or let them scan it). It contains the workspace’s
         secret key: whoever has it can read and change everything in this workspace.
+        {carriesReach &&
+          ' It also carries the team’s relays and TURN server, so a new teammate reaches the team from anywhere.'}
       </p>
       {code && (
         <div className="invite-box">

@@ -31,6 +31,8 @@ export interface PeerConnEvents {
 
 export interface PeerConnOptions {
   readonly iceServers: readonly IceServer[];
+  /** Connect only through the TURN servers among `iceServers` (hides this device's addresses). */
+  readonly relayOnly: boolean;
   /** Node only: @roamhq/wrtc. */
   readonly wrtc: unknown;
   readonly clock: Clock;
@@ -68,7 +70,10 @@ export class PeerConn extends PeerEndpoint {
     this.peer = new Peer({
       initiator,
       trickle: true,
-      config: { iceServers: options.iceServers.map((server) => ({ ...server })) },
+      config: {
+        iceServers: options.iceServers.map((server) => ({ ...server })),
+        iceTransportPolicy: options.relayOnly ? 'relay' : 'all',
+      },
       ...(options.wrtc ? { wrtc: options.wrtc } : {}),
     });
     this.peer.on('signal', (signal) => events.signal(this, signal));

@@ -75,6 +75,11 @@ export interface PeerSyncOptions {
   readonly signaling?: readonly string[];
   /** STUN/TURN servers; empty means host candidates only (LAN). */
   readonly iceServers?: readonly IceServer[];
+  /**
+   * Connect only through TURN relays (`iceTransportPolicy: 'relay'`): peers never learn this
+   * device's addresses, at the cost of every byte going through the TURN server.
+   */
+  readonly relayOnly?: boolean;
   /** Node only: @roamhq/wrtc. */
   readonly wrtc?: unknown;
   /** Defaults to the global WebSocket. */
@@ -151,6 +156,7 @@ export class PeerSync {
         peerId: this.peerId,
         signaling: options.signaling ?? [],
         iceServers: options.iceServers ?? [],
+        relayOnly: options.relayOnly ?? false,
         wrtc: options.wrtc,
         WebSocket: Socket,
         maxConns: options.maxConns ?? 30,

@@ -29,6 +29,7 @@ export interface SignalingRoomOptions {
   readonly peerId: string;
   readonly signaling: readonly string[];
   readonly iceServers: readonly IceServer[];
+  readonly relayOnly: boolean;
   readonly wrtc: unknown;
   readonly WebSocket: WebSocketConstructor;
   readonly maxConns: number;
@@ -333,12 +334,12 @@ export class SignalingRoom {
   }
 
   private startConn(id: string, socket: SignalingSocket, initiator: boolean): PeerConn {
-    const { iceServers, wrtc, clock } = this.options;
+    const { iceServers, relayOnly, wrtc, clock } = this.options;
     const conn = new PeerConn(
       id,
       socket,
       initiator,
-      { iceServers, wrtc, clock },
+      { iceServers, relayOnly, wrtc, clock },
       {
         signal: (from, signal) => this.relaySignal(from, signal),
         connect: (connected) => this.onPeerConnect(connected),

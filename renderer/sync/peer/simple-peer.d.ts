@@ -2,7 +2,7 @@
 declare module 'simple-peer/simplepeer.min.js' {
   export interface SimplePeerOptions {
     initiator?: boolean;
-    config?: { iceServers?: unknown[] };
+    config?: { iceServers?: unknown[]; iceTransportPolicy?: 'all' | 'relay' };
     /** Node only: an implementation of RTCPeerConnection and friends (@roamhq/wrtc). */
     wrtc?: unknown;
     trickle?: boolean;

@@ -20,6 +20,7 @@ import { runFrom, runUntil } from '../../shared/focus/fakeClock';
 import { createFakeElectron, type FakeElectron } from '../fakeElectron';
 import { useTmpDir } from '../tmpDir';
 import { FakeClock } from './fakeClock';
+import { TRAY_NOTICE } from '../../../electron/main/trayNotice';
 
 const makeTmpDir = useTmpDir();
 const running: OutpostInstance[] = [];
@@ -125,6 +126,12 @@ describe('focus in the main process', () => {
     // Closing the window hides it to the tray; the page is not there to run any timer.
     expect(window.close().defaultPrevented).toBe(true);
     expect(window.visible).toBe(false);
+    // The first close on a device explains the tray once (electron/main/trayNotice.ts); only the
+    // focus reminders after it are counted here.
+    expect(fake.notifications.map((notification) => notification.options.title)).toEqual([
+      TRAY_NOTICE.title,
+    ]);
+    fake.notifications.splice(0);
 
     await invoke('focus:act', { type: 'start' });
     clock.advanceTo(MON(12));

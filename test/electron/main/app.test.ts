@@ -9,6 +9,7 @@ import {
   WINDOW_BACKGROUND,
   type OutpostInstance,
 } from '../../../electron/main/app';
+import { TRAY_NOTICE } from '../../../electron/main/trayNotice';
 import { createFakeElectron, FakeEvent, type FakeElectron } from '../fakeElectron';
 import { useTmpDir } from '../tmpDir';
 
@@ -31,15 +32,21 @@ async function start(
     platform?: NodeJS.Platform;
     devServerUrl?: string;
     packaged?: boolean;
+    /** Start again on an earlier run's folder. */
+    userData?: string;
+    notificationsSupported?: boolean;
   } = {},
   prepare?: (userData: string) => Promise<void>,
 ) {
-  const userData = await makeTmpDir();
+  const userData = options.userData ?? (await makeTmpDir());
   await prepare?.(userData);
   const fake: FakeElectron = createFakeElectron({
     userData,
     ...(options.lock === undefined ? {} : { lock: options.lock }),
     ...(options.failLoad ? { failLoad: true } : {}),
+    ...(options.notificationsSupported === undefined
+      ? {}
+      : { notificationsSupported: options.notificationsSupported }),
   });
   fake.app.isPackaged = options.packaged ?? false;
   const instance = await startOutpost(fake.surface, {
@@ -91,6 +98,7 @@ describe('startOutpost', () => {
       nodeIntegration: false,
       webviewTag: false,
       spellcheck: true,
+      backgroundThrottling: false,
       preload: paths.preload,
     });
     expect(window!.options).toMatchObject({
@@ -199,6 +207,53 @@ describe('startOutpost', () => {
     expect(instance!.window()).toBeNull();
     fake.app.emit('window-all-closed');
     expect(fake.app.quitCalls).toHaveLength(1);
+  });
+
+  it('keeps the renderer that runs sync alive behind the tray on every platform, and explains it once', async () => {
+    for (const platform of ['linux', 'win32', 'darwin'] as const) {
+      const { fake, window, instance, userData } = await start({ platform });
+      window!.emit('ready-to-show');
+      expect(window!.close().defaultPrevented).toBe(true);
+      // Hidden, not destroyed: the page (its workspace, its peer connections) keeps running.
+      expect(window!.visible).toBe(false);
+      expect(window!.webContents.isDestroyed()).toBe(false);
+      expect(instance!.window()).toBe(window);
+      expect(fake.app.quitCalls).toHaveLength(0);
+      expect(fake.notifications.map((shown) => shown.options.title)).toEqual([TRAY_NOTICE.title]);
+      expect(fake.notifications[0]!.options.body).toMatch(/keeps syncing/);
+      expect(fake.notifications[0]!.options.body).toMatch(/Quit Outpost/);
+
+      // Clicking the explanation brings the window back; closing again explains nothing more.
+      fake.notifications[0]!.click();
+      expect(window!.visible).toBe(true);
+      window!.close();
+      expect(fake.notifications).toHaveLength(1);
+
+      // Quit from the tray ends it for real.
+      fake.trays[0]!.clickItem('Quit Outpost');
+      expect(fake.app.quitCalls).toHaveLength(1);
+      expect(window!.close().defaultPrevented).toBe(false);
+      // Remembered on disk (written without holding the window up).
+      const stored = await vi.waitFor(() =>
+        readFile(path.join(userData, 'tray-notice.json'), 'utf8'),
+      );
+      expect(JSON.parse(stored)).toEqual({ shownAt: expect.any(Number) });
+    }
+  });
+
+  it('explains the tray once per device, not once per run, and with a message box where there are no notifications', async () => {
+    const told = await start();
+    told.window!.close();
+    expect(told.fake.notifications).toHaveLength(1);
+    // The file is written without waiting; the next start must read it.
+    await vi.waitFor(() => readFile(path.join(told.userData, 'tray-notice.json')));
+    const again = await start({ userData: told.userData, notificationsSupported: false });
+    again.window!.close();
+    expect(again.fake.dialogs).toEqual([]);
+
+    const silent = await start({ notificationsSupported: false });
+    silent.window!.close();
+    expect(silent.fake.dialogs).toEqual([{ message: TRAY_NOTICE.title, detail: TRAY_NOTICE.body }]);
   });
 
   it('lets Windows logoff close the window instead of hiding it to the tray', async () => {

@@ -35,6 +35,8 @@ const entry = {
   name: 'Personal',
   kind: 'personal' as const,
   createdAt: 1_700_000_000_000,
+  relays: [],
+  turn: null,
 };
 
 describe('device state', () => {
