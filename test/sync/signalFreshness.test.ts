@@ -87,6 +87,7 @@ async function openRoom(servers: string[]) {
       peerId: US,
       signaling: servers,
       iceServers: [],
+      relayOnly: false,
       wrtc,
       WebSocket: FakeWebSocketConstructor,
       maxConns: 30,
