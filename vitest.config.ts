@@ -9,6 +9,10 @@ export default defineConfig({
           include: ['test/**/*.test.{ts,tsx}'],
           exclude: ['test/e2e/**', 'node_modules/**'],
           environment: 'node',
+          // Loading electron-builder's schema or running a property test's seeded cases takes a
+          // few seconds on a quiet two-core machine and over 5 s (vitest's default) on a busy one.
+          // A timeout only catches a hang: speed is measured in `npm run bench`, not here.
+          testTimeout: 30_000,
         },
       },
       {
