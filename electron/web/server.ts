@@ -15,6 +15,7 @@ import type { IpcEvent } from '../../shared/ipc/channels';
 import { LARGE_BODY_CHANNELS, MAX_WORKSPACE_FILE_BASE64 } from '../../shared/ipc/backupsContract';
 import { createMainServices, type ServiceClock, type SyncNetworkPlacement } from '../main/services';
 import { CONTENT_SECURITY_POLICY } from '../main/security';
+import { contentTypeFor, resolveRendererFile } from '../main/rendererFiles';
 import { createWebSessions, type WebSessions } from './session';
 
 export interface WebCompanionOptions {
@@ -60,18 +61,6 @@ export const OPEN_PATH = '/open';
 
 /** Build output named by content hash (Vite's `assets/name-HASH.ext`). */
 const HASHED_ASSET = /(^|\/)assets\/[^/]+-[A-Za-z0-9_-]{8}\.[a-z0-9]+$/;
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-};
 
 const MAX_BODY_BYTES = 1024 * 1024;
 /** Channels that carry a whole workspace (backups, exports) take larger bodies from the page. */
@@ -280,7 +269,11 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
       // Also keeps a one-time link's code out of any request the page makes.
       'referrer-policy': 'no-referrer',
     };
-    const html = { ...headers, 'content-type': MIME['.html'], 'cache-control': 'no-store' };
+    const html = {
+      ...headers,
+      'content-type': contentTypeFor('index.html'),
+      'cache-control': 'no-store',
+    };
     if (pathname === OPEN_PATH) {
       const session = handover.redeem(url.searchParams.get('code') ?? '');
       if (session) {
@@ -300,12 +293,21 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
       }
       return;
     }
-    const relative = pathname === '/' ? 'index.html' : pathname.replace(/^\/+/, '');
-    const file = path.resolve(rendererDir, relative);
-    if (!file.startsWith(rendererDir + path.sep)) {
-      response.writeHead(403).end('Forbidden');
+    // The same rule as the desktop app's app:// scheme: nothing outside the renderer folder.
+    const found = await resolveRendererFile(rendererDir, url.pathname);
+    if (found.kind === 'malformed') {
+      response.writeHead(400, headers).end('Malformed URL');
       return;
     }
+    if (found.kind === 'refused') {
+      response.writeHead(403, headers).end('Forbidden');
+      return;
+    }
+    if (found.kind === 'missing') {
+      response.writeHead(404, headers).end('Not found');
+      return;
+    }
+    const { file, relative } = found;
     if (relative === 'index.html') {
       if (!signedIn()) {
         response
@@ -324,7 +326,7 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
     }
     response.writeHead(200, {
       ...headers,
-      'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
+      'content-type': contentTypeFor(file),
       // Vite names everything under assets/ by its content hash: such a file never changes, so
       // the browser keeps it (and its compiled code) instead of fetching and compiling it again.
       ...(HASHED_ASSET.test(relative)

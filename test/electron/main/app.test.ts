@@ -103,7 +103,7 @@ describe('startOutpost', () => {
       y: 120,
       backgroundColor: WINDOW_BACKGROUND.light,
     });
-    expect(window!.loaded).toEqual([{ kind: 'file', target: paths.rendererIndex }]);
+    expect(window!.loaded).toEqual([{ kind: 'url', target: 'app://outpost/index.html' }]);
     expect(window!.visible).toBe(false);
 
     window!.emit('ready-to-show');
@@ -116,7 +116,7 @@ describe('startOutpost', () => {
     expect(dev.window!.loaded).toEqual([{ kind: 'url', target: 'http://localhost:5173/' }]);
 
     const packaged = await start({ devServerUrl: 'http://localhost:5173/', packaged: true });
-    expect(packaged.window!.loaded).toEqual([{ kind: 'file', target: paths.rendererIndex }]);
+    expect(packaged.window!.loaded).toEqual([{ kind: 'url', target: 'app://outpost/index.html' }]);
     // And the dev server does not count as the app either.
     const navigation = new FakeEvent();
     packaged.window!.webContents.emit('will-navigate', navigation, 'http://localhost:5173/');
@@ -136,10 +136,11 @@ describe('startOutpost', () => {
     expect(fake.opened).toEqual(['https://example.com/']);
     // Registered once, though both web-contents-created and the window creation reach it.
     expect(contents.listenerCount('will-navigate')).toBe(1);
+    expect(fake.session.request('notifications', 'app://outpost/index.html')).toBe(true);
+    expect(fake.session.request('media', 'app://outpost/index.html')).toBe(false);
     expect(fake.session.request('notifications', pathToFileURL(paths.rendererIndex).href)).toBe(
-      true,
+      false,
     );
-    expect(fake.session.request('media', pathToFileURL(paths.rendererIndex).href)).toBe(false);
   });
 
   it('shows and focuses the existing window when a second instance starts', async () => {

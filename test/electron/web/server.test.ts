@@ -4,7 +4,7 @@
  * contract only to that browser's pages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startWebCompanion, type WebCompanion } from '../../../electron/web/server';
@@ -27,6 +27,7 @@ beforeAll(async () => {
   await writeFile(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
   await writeFile(path.join(rendererDir, 'assets', 'start-B2H97DsQ.js'), 'console.log(2)');
   await writeFile(path.join(root, 'secret.txt'), 'do not serve');
+  await symlink(path.join(root, 'secret.txt'), path.join(rendererDir, 'assets', 'leak.txt'));
   companion = await startWebCompanion({
     rendererDir,
     dataDir: path.join(root, 'data'),
@@ -131,9 +132,11 @@ describe('web companion', () => {
       ok: false,
       error: { code: 'unsupported' },
     });
-    const traversal = await fetch(`${origin}/..%2Fsecret.txt`);
-    expect([403, 404]).toContain(traversal.status);
-    expect(await traversal.text()).not.toContain('do not serve');
+    for (const target of ['/..%2Fsecret.txt', '/assets/..%2f..%2fsecret.txt', '/assets/leak.txt']) {
+      const traversal = await fetch(`${origin}${target}`, { headers: { cookie } });
+      expect(traversal.status, target).toBe(403);
+      expect(await traversal.text()).not.toContain('do not serve');
+    }
   });
 
   it('refuses requests addressed to another host name (DNS rebinding)', async () => {
