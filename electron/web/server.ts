@@ -149,8 +149,38 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
   const eventClients = new Set<ServerResponse>();
   let origin = '';
   let allowedHosts: string[] = [];
-  // Made once the port is known (the cookie is named after it); no request comes in before.
+  // Made once the services are up (the cookie is named after the port); until then requests
+  // are answered 503, so the handler never reaches services that do not exist yet.
   let sessions: WebSessions | null = null;
+
+  const server = createServer((request, response) => {
+    void handle(request, response).catch((error: unknown) => {
+      log(`[outpost-web] ${request.method} ${request.url} failed: ${String(error)}`);
+      if (!response.headersSent)
+        sendJson(response, 500, {
+          ok: false,
+          error: { code: 'internal', message: 'Internal error.' },
+        });
+      else response.end();
+    });
+  });
+
+  // Listen before anything else starts: a busy port then fails at once, before the LAN server,
+  // mDNS and the timer have started (and announced themselves) only to be stopped again.
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => resolve());
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new PortInUseError(host, options.port ?? 0);
+    throw error;
+  }
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  origin = `http://${host}:${port}`;
+  allowedHosts = [`${host}:${port}`, `localhost:${port}`];
 
   const broadcast = (event: IpcEvent, payload: unknown): void => {
     const frame = `data: ${JSON.stringify({ event, payload })}\n\n`;
@@ -174,6 +204,9 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
     openExternal: () => {
       throw new IpcUserError('unsupported', 'In the web app, links open in your browser.');
     },
+  }).catch(async (error: unknown) => {
+    await new Promise((resolve) => server.close(resolve));
+    throw error;
   });
   const dispatch = createIpcDispatch(services.handlers, {
     isTrustedSender: (sender) => {
@@ -185,18 +218,6 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
       );
     },
     onError: (channel, error) => log(`[outpost-web] ${channel} failed: ${String(error)}`),
-  });
-
-  const server = createServer((request, response) => {
-    void handle(request, response).catch((error: unknown) => {
-      log(`[outpost-web] ${request.method} ${request.url} failed: ${String(error)}`);
-      if (!response.headersSent)
-        sendJson(response, 500, {
-          ok: false,
-          error: { code: 'internal', message: 'Internal error.' },
-        });
-      else response.end();
-    });
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -336,22 +357,7 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
     response.end(content);
   }
 
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => resolve());
-    });
-  } catch (error) {
-    // The LAN server and the timer started above would otherwise keep the process alive.
-    await services.close();
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
-      throw new PortInUseError(host, options.port ?? 0);
-    throw error;
-  }
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  origin = `http://${host}:${port}`;
-  allowedHosts = [`${host}:${port}`, `localhost:${port}`];
+  // Requests are answered from here on (503 before: no services yet).
   const webSessions = createWebSessions(port);
   sessions = webSessions;
 
