@@ -86,7 +86,11 @@ function signInPage(reason: string): string {
     <style>
       :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
       body { max-width: 36rem; margin: 15vh auto; padding: 0 1.5rem; line-height: 1.5; }
+      h1 { font-size: 1.5rem; line-height: 1.25; }
       code { font-size: 0.95em; }
+      /* The app's own background colours (WINDOW_BACKGROUND in electron/main/app.ts). */
+      @media (prefers-color-scheme: light) { body { background: #f6f7f9; color: #16181d; } }
+      @media (prefers-color-scheme: dark) { body { background: #16181d; color: #e8eaee; } }
     </style>
   </head>
   <body>
