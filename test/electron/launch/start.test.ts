@@ -6,11 +6,11 @@
  */
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { electronMissingMessage, ensureElectron } from '../../../electron/launch/start';
 import { useTmpDir } from '../tmpDir';
+import { freePort } from '../freePort';
 
 const require = createRequire(import.meta.url);
 const electronDir = path.dirname(require.resolve('electron/package.json'));
@@ -26,22 +26,12 @@ async function electronPackageCopy(): Promise<string> {
   return dir;
 }
 
-/** A port on loopback that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
-}
-
 async function offlineEnv(): Promise<NodeJS.ProcessEnv> {
   return {
     PATH: process.env.PATH,
     // The installer's own dependencies (@electron/get) from the project's node_modules.
     NODE_PATH: nodeModules,
-    ELECTRON_MIRROR: `http://127.0.0.1:${await closedPort()}/`,
+    ELECTRON_MIRROR: `http://127.0.0.1:${await freePort()}/`,
     // An empty cache, so no earlier download on this machine stands in for the network.
     electron_config_cache: await tmp(),
   };

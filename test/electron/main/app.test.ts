@@ -1,27 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { IPC_CHANNELS } from '../../../shared/ipc/channels';
-import {
-  appPathsFrom,
-  startOutpost,
-  WINDOW_BACKGROUND,
-  type OutpostInstance,
-} from '../../../electron/main/app';
+import { appPathsFrom, startOutpost, WINDOW_BACKGROUND } from '../../../electron/main/app';
 import { createFakeElectron, FakeEvent, type FakeElectron } from '../fakeElectron';
 import { useTmpDir } from '../tmpDir';
+import { trackRunningOutpost } from './runningOutpost';
 
 const makeTmpDir = useTmpDir();
-const running: OutpostInstance[] = [];
-// Registered after useTmpDir, so it runs first: pending window-state writes land before cleanup.
-afterEach(async () => {
-  await Promise.all(
-    running
-      .splice(0)
-      .flatMap((instance) => [instance.windowState.flush(), instance.syncNetwork.close()]),
-  );
-});
+const running = trackRunningOutpost();
 const paths = appPathsFrom(path.resolve('/opt/Outpost/app/out/main'), null);
 
 async function start(

@@ -6,22 +6,16 @@
  */
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { appPathsFrom, startOutpost, type OutpostInstance } from '../../../electron/main/app';
+import { describe, expect, it } from 'vitest';
+import { appPathsFrom, startOutpost } from '../../../electron/main/app';
 import { APP_INDEX_URL } from '../../../electron/main/appProtocol';
 import { CONTENT_SECURITY_POLICY } from '../../../electron/main/security';
 import { createFakeElectron, type FakeElectron } from '../fakeElectron';
 import { useTmpDir } from '../tmpDir';
+import { trackRunningOutpost } from './runningOutpost';
 
 const makeTmpDir = useTmpDir();
-const running: OutpostInstance[] = [];
-afterEach(async () => {
-  await Promise.all(
-    running
-      .splice(0)
-      .flatMap((instance) => [instance.windowState.flush(), instance.syncNetwork.close()]),
-  );
-});
+const running = trackRunningOutpost();
 
 const SECRET = 'the contents of a file outside the app';
 

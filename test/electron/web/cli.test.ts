@@ -17,6 +17,7 @@ import {
   type WebCliOptions,
 } from '../../../electron/web/cli';
 import type { WebCompanion } from '../../../electron/web/server';
+import { freePort } from '../freePort';
 
 let root: string;
 let printed: string[];
@@ -59,16 +60,6 @@ async function busyPort(): Promise<number> {
   blockers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
-}
-
-/** A port nothing listens on right now (never the default one another session may use). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
   if (typeof address !== 'object' || !address) throw new Error('no port');
   return address.port;
 }
