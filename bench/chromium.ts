@@ -22,7 +22,10 @@ export const KEEP_NAMES_SHIM = { content: 'globalThis.__name ??= (fn) => fn;' };
 
 export interface Chromium {
   readonly browser: Browser;
+  /** The app's address, for a browser context that has opened a link from openLink(). */
   readonly appUrl: string;
+  /** A one-time link that signs a new browser context in to web mode (electron/web/session.ts). */
+  openLink(): string;
   readonly pageUrl: string;
   readonly rendererDir: string;
   close(): Promise<void>;
@@ -64,6 +67,7 @@ export async function startChromium(): Promise<Chromium> {
   return {
     browser,
     appUrl: companion.url,
+    openLink: () => companion.openLink(),
     pageUrl: new URL('bench-notes/index.html', companion.url).href,
     rendererDir,
     async close() {

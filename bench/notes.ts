@@ -172,7 +172,7 @@ async function firstPaintBench(env: Chromium): Promise<{ results: BenchResult[];
   const page = await context.newPage();
   page.setDefaultTimeout(120_000);
   try {
-    await page.goto(env.appUrl);
+    await page.goto(env.openLink());
     await page.getByLabel('Your name').fill('Bench');
     await page.getByRole('button', { name: 'Get started' }).click();
     await page.getByRole('navigation', { name: 'Sections' }).waitFor();

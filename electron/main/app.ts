@@ -5,6 +5,13 @@
 import path from 'node:path';
 import type { BrowserWindowConstructorOptions } from 'electron';
 import type { AppSettings } from '../../shared/ipc/contract';
+import {
+  APP_INDEX_URL,
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  createAppProtocolHandler,
+  type ProtocolLike,
+} from './appProtocol';
 import { attachFocusDesktop, type FocusElectron } from './focus/focusDesktop';
 import type { FocusService } from './focus/focusService';
 import type { BackupService } from './backups/backupService';
@@ -17,6 +24,7 @@ import {
   type IpcWebContents,
 } from './ipc';
 import {
+  CONTENT_SECURITY_POLICY,
   hardenSession,
   hardenWebContents,
   type AppLocation,
@@ -75,7 +83,6 @@ export interface AppWindow {
   on(event: 'unmaximize', listener: () => void): unknown;
   once(event: 'ready-to-show', listener: () => void): unknown;
   loadURL(url: string): Promise<void>;
-  loadFile(filePath: string): Promise<void>;
   show(): void;
   hide(): void;
   focus(): void;
@@ -106,6 +113,8 @@ export interface ElectronSurface<Image = unknown, Menu = unknown> {
   };
   readonly shell: { openExternal(url: string): Promise<void> };
   readonly session: { readonly defaultSession: HardenableSession };
+  /** Serves the renderer from app:// (appProtocol.ts). */
+  readonly protocol: ProtocolLike;
   /** Native notifications for focus reminders. */
   readonly Notification: FocusElectron['Notification'];
   /** System idle time, sleep and wake, for the focus timer. */
@@ -203,9 +212,10 @@ export async function startOutpost<Image, Menu>(
 
   const platform = options.platform ?? process.platform;
   const location: AppLocation = {
-    rendererIndexPath: options.paths.rendererIndex,
     devServerUrl: app.isPackaged ? undefined : options.devServerUrl,
   };
+  // Only possible before the app is ready; without it app:// would have no origin of its own.
+  electron.protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
   let mainWindow: AppWindow | null = null;
   let tray: TrayLike<Menu> | null = null;
@@ -298,6 +308,15 @@ export async function startOutpost<Image, Menu>(
   settings.subscribe(applyTheme);
 
   hardenSession(electron.session.defaultSession, location);
+  if (!location.devServerUrl) {
+    electron.protocol.handle(
+      APP_SCHEME,
+      createAppProtocolHandler({
+        rendererDir: path.dirname(options.paths.rendererIndex),
+        policy: () => CONTENT_SECURITY_POLICY,
+      }),
+    );
+  }
 
   const trayNotice = await createTrayNotice({
     filePath: path.join(userData, 'tray-notice.json'),
@@ -373,9 +392,7 @@ export async function startOutpost<Image, Menu>(
       if (mainWindow === window) mainWindow = null;
     });
 
-    const loaded = location.devServerUrl
-      ? window.loadURL(location.devServerUrl)
-      : window.loadFile(options.paths.rendererIndex);
+    const loaded = window.loadURL(location.devServerUrl ?? APP_INDEX_URL);
     loaded.catch((error: unknown) => {
       console.error('The Outpost window failed to load:', error);
       // Without a loaded page ready-to-show may never come; a visible (blank) window at least

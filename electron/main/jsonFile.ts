@@ -1,7 +1,8 @@
 /**
  * Small JSON files the main process owns (settings, window state): atomic writes so a crash or
  * power cut never leaves half a file, and reads that tell a missing file from a damaged one so a
- * damaged file can be kept aside for the person instead of being overwritten.
+ * damaged file can be kept aside for the person instead of being overwritten. Files are written
+ * 0600 in 0700 folders: on a shared machine another account reads nothing of Outpost's (issue 17).
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
@@ -13,6 +14,33 @@ export type JsonReadResult<T> =
   | { readonly kind: 'missing' }
   | { readonly kind: 'ok'; readonly value: T }
   | { readonly kind: 'invalid'; readonly reason: string };
+
+/** Owner read and write only: settings, backups and the companion's files. */
+export const PRIVATE_FILE_MODE = 0o600;
+/** Owner only: the folders holding them. */
+export const PRIVATE_FOLDER_MODE = 0o700;
+
+/** The parts of node:fs/promises ensurePrivateFolder uses (the backup service passes its own). */
+export type PrivateFolderFs = Pick<typeof fsp, 'mkdir' | 'chmod'>;
+
+/**
+ * Creates `folder` (and any missing parents) as 0700, and narrows it to 0700 when it already
+ * existed: a folder left by an older Outpost, or made by Electron or the person, may be readable
+ * by every account. Windows has no such modes (its profile folders are private already).
+ */
+export async function ensurePrivateFolder(
+  folder: string,
+  fileSystem: PrivateFolderFs = fsp,
+): Promise<void> {
+  await fileSystem.mkdir(folder, { recursive: true, mode: PRIVATE_FOLDER_MODE });
+  if (process.platform !== 'win32') await fileSystem.chmod(folder, PRIVATE_FOLDER_MODE);
+}
+
+/** The synchronous twin of ensurePrivateFolder, for writes while the app quits. */
+export function ensurePrivateFolderSync(folder: string): void {
+  fs.mkdirSync(folder, { recursive: true, mode: PRIVATE_FOLDER_MODE });
+  if (process.platform !== 'win32') fs.chmodSync(folder, PRIVATE_FOLDER_MODE);
+}
 
 function temporaryPathFor(filePath: string): string {
   return `${filePath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -70,10 +98,10 @@ async function syncDirectory(directory: string): Promise<void> {
 
 /** Writes `data` to a temporary file beside `filePath`, fsyncs it, then renames it into place. */
 export async function writeFileAtomic(filePath: string, data: string): Promise<void> {
-  await fsp.mkdir(path.dirname(filePath), { recursive: true });
+  await ensurePrivateFolder(path.dirname(filePath));
   const temporary = temporaryPathFor(filePath);
   try {
-    const handle = await fsp.open(temporary, 'wx', 0o600);
+    const handle = await fsp.open(temporary, 'wx', PRIVATE_FILE_MODE);
     try {
       await handle.writeFile(data, 'utf8');
       await handle.sync();
@@ -93,10 +121,10 @@ export async function writeFileAtomic(filePath: string, data: string): Promise<v
  * no later turn of the event loop to wait for.
  */
 export function writeFileAtomicSync(filePath: string, data: string): void {
-  fs.mkdirSync(path.dirname(filePath), { recursive: true });
+  ensurePrivateFolderSync(path.dirname(filePath));
   const temporary = temporaryPathFor(filePath);
   try {
-    const fd = fs.openSync(temporary, 'wx', 0o600);
+    const fd = fs.openSync(temporary, 'wx', PRIVATE_FILE_MODE);
     try {
       fs.writeFileSync(fd, data, 'utf8');
       fs.fsyncSync(fd);

@@ -3,15 +3,15 @@
  * renderer may show only the app itself, never navigate away, open windows, embed webviews or
  * receive permissions beyond notifications, and runs under a strict Content-Security-Policy.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { APP_HOST, APP_SCHEME } from './appProtocol';
 import { toSafeExternalUrl } from './externalUrl';
 
 /**
- * The policy for every page of the app. The renderer's index.html carries the same policy in a
- * meta tag (file:// responses have no headers); a test keeps the two equal.
- * connect-src allows ws:/wss: because signaling servers are user-configured URLs; font-src allows
- * data: for fonts inlined into the CSS bundle.
+ * The policy for every page of the app, always sent as a response header: by the app:// scheme
+ * (appProtocol.ts), by web mode's companion and, relaxed, for the dev server (hardenSession).
+ * connect-src allows ws:/wss: because LAN signaling servers are found at run time on addresses no
+ * policy can list in advance, and Chromium lets `ws:` match wss: as well (docs/ARCHITECTURE.md,
+ * "Security"); font-src allows data: for fonts inlined into the CSS bundle.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -35,25 +35,15 @@ export const DEV_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
   "script-src 'self' 'unsafe-inline'",
 );
 
-/** Where the app's own pages come from. */
+/** Where the app's own pages come from: app://outpost/index.html, or the dev server. */
 export interface AppLocation {
-  /** Absolute path of the bundled renderer's index.html (loaded over file://). */
-  readonly rendererIndexPath: string;
   /** The dev server URL (electron-vite's ELECTRON_RENDERER_URL); set only in development. */
   readonly devServerUrl?: string | undefined;
 }
 
-function samePath(a: string, b: string): boolean {
-  const left = path.resolve(a);
-  const right = path.resolve(b);
-  return process.platform === 'win32' || process.platform === 'darwin'
-    ? left.toLowerCase() === right.toLowerCase()
-    : left === right;
-}
-
 /**
  * True when `url` is a page of the app: in development any URL of the dev server's origin,
- * otherwise exactly the bundled index.html (any query or fragment).
+ * otherwise exactly app://outpost/index.html (any query or fragment).
  */
 export function isAppUrl(url: string, app: AppLocation): boolean {
   let parsed: URL;
@@ -75,14 +65,13 @@ export function isAppUrl(url: string, app: AppLocation): boolean {
       parsed.host === dev.host
     );
   }
-  if (parsed.protocol !== 'file:' || (parsed.host !== '' && parsed.host !== 'localhost')) {
-    return false;
-  }
-  try {
-    return samePath(fileURLToPath(parsed), app.rendererIndexPath);
-  } catch {
-    return false;
-  }
+  return (
+    parsed.protocol === `${APP_SCHEME}:` &&
+    parsed.host === APP_HOST &&
+    parsed.username === '' &&
+    parsed.password === '' &&
+    parsed.pathname === '/index.html'
+  );
 }
 
 /** What the renderer gets to see of an Electron event: the means to cancel it. */
@@ -181,7 +170,10 @@ export function isPermissionAllowed(
   );
 }
 
-/** Installs the permission handlers and the CSP header on the app's session. */
+/**
+ * Installs the permission handlers, and the CSP header on http(s) responses: the dev server's
+ * pages. The app:// scheme sets the header itself (appProtocol.ts).
+ */
 export function hardenSession(session: HardenableSession, app: AppLocation): void {
   session.setPermissionRequestHandler((contents, permission, callback, details) => {
     callback(isPermissionAllowed(permission, details.requestingUrl ?? contents.getURL(), app));

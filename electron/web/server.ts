@@ -1,20 +1,22 @@
 /**
  * Web mode's companion: a small Node process that serves the built renderer on loopback and answers
  * the same IPC contract as the desktop main process, with the same handlers and validation, over
- * HTTP (`POST /ipc/<channel>`) and server-sent events (`GET /events`). Only pages it served itself
- * can call it: each request must carry the per-run token embedded in the page, from the same origin.
+ * HTTP (`POST /ipc/<channel>`) and server-sent events (`GET /events`). Only the person who started
+ * it can call it: the browser they open its one-time link in (`/open?code=…`, printed in their
+ * terminal) holds the session cookie every call needs, and calls must come from the same origin
+ * (session.ts says why the page itself carries no secret).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { homedir, platform } from 'node:os';
+import { platform } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createIpcDispatch, IpcUserError } from '../../shared/ipc/dispatch';
 import type { IpcEvent } from '../../shared/ipc/channels';
 import { LARGE_BODY_CHANNELS, MAX_WORKSPACE_FILE_BASE64 } from '../../shared/ipc/backupsContract';
 import { createMainServices, type ServiceClock, type SyncNetworkPlacement } from '../main/services';
 import { CONTENT_SECURITY_POLICY } from '../main/security';
+import { contentTypeFor, resolveRendererFile } from '../main/rendererFiles';
+import { createWebSessions, type WebSessions } from './session';
 
 export interface WebCompanionOptions {
   /** Folder with the built renderer (out/renderer). */
@@ -35,25 +37,30 @@ export interface WebCompanionOptions {
 }
 
 export interface WebCompanion {
+  /** The app's address; a browser must have opened a link from openLink() first. */
   readonly url: string;
   readonly port: number;
+  /** A new link that signs one browser in, once (`<url>open?code=…`). */
+  openLink(): string;
   close(): Promise<void>;
 }
 
+/** Another program (often an Outpost companion started earlier) listens on the port already. */
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+  constructor(
+    readonly host: string,
+    readonly port: number,
+  ) {
+    super(`Port ${port} on ${host} is already in use.`);
+  }
+}
+
+/** Where a one-time link points. */
+export const OPEN_PATH = '/open';
+
 /** Build output named by content hash (Vite's `assets/name-HASH.ext`). */
 const HASHED_ASSET = /(^|\/)assets\/[^/]+-[A-Za-z0-9_-]{8}\.[a-z0-9]+$/;
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-};
 
 const MAX_BODY_BYTES = 1024 * 1024;
 /** Channels that carry a whole workspace (backups, exports) take larger bodies from the page. */
@@ -62,14 +69,49 @@ const MAX_LARGE_BODY_BYTES = MAX_WORKSPACE_FILE_BASE64 + 64 * 1024;
 interface WebSender {
   readonly origin: string | undefined;
   readonly host: string | undefined;
-  readonly token: string | undefined;
+  readonly cookie: string | undefined;
 }
 
-function sameSecret(a: string | undefined, b: string): boolean {
-  if (typeof a !== 'string') return false;
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
+/**
+ * What a browser without a session sees instead of the app: where to get in. A page, not a bare
+ * 403, because a person meets it (a bookmark, a restarted companion, another browser).
+ */
+function signInPage(reason: string): string {
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>Outpost — open the link from the terminal</title>
+    <style>
+      :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
+      body { max-width: 36rem; margin: 15vh auto; padding: 0 1.5rem; line-height: 1.5; }
+      h1 { font-size: 1.5rem; line-height: 1.25; }
+      code { font-size: 0.95em; }
+      /* The app's own background colours (WINDOW_BACKGROUND in electron/main/app.ts). */
+      @media (prefers-color-scheme: light) { body { background: #f6f7f9; color: #16181d; } }
+      @media (prefers-color-scheme: dark) { body { background: #16181d; color: #e8eaee; } }
+    </style>
+  </head>
+  <body>
+    <h1>Open Outpost with the link from the terminal</h1>
+    <p>${reason}</p>
+    <p>The terminal where <code>npm run web</code> runs printed a link with a one-time code. Open
+      it in this browser. Each link signs in one browser once; press Enter in that terminal for a
+      new one.</p>
+  </body>
+</html>
+`;
+}
+
+/** The request's path, decoded; null when the request target is not a valid URL. */
+function requestPath(raw: string | undefined, base: string): { url: URL; path: string } | null {
+  try {
+    const url = new URL(raw ?? '/', base);
+    return { url, path: decodeURIComponent(url.pathname) };
+  } catch {
+    return null;
+  }
 }
 
 function readBody(request: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
@@ -102,20 +144,47 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 export async function startWebCompanion(options: WebCompanionOptions): Promise<WebCompanion> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? ((message: string) => console.info(message));
-  const token = randomBytes(24).toString('base64url');
   const rendererDir = path.resolve(options.rendererDir);
   const indexHtml = await readFile(path.join(rendererDir, 'index.html'), 'utf8').catch(() => {
     throw new Error(
       `No built renderer in ${rendererDir}. Run "npx vite build" first (npm run web does).`,
     );
   });
-  const page = indexHtml.replace(
-    '<head>',
-    `<head>\n    <meta name="outpost-token" content="${token}" />`,
-  );
   const eventClients = new Set<ServerResponse>();
   let origin = '';
   let allowedHosts: string[] = [];
+  // Made once the services are up (the cookie is named after the port); until then requests
+  // are answered 503, so the handler never reaches services that do not exist yet.
+  let sessions: WebSessions | null = null;
+
+  const server = createServer((request, response) => {
+    void handle(request, response).catch((error: unknown) => {
+      log(`[outpost-web] ${request.method} ${request.url} failed: ${String(error)}`);
+      if (!response.headersSent)
+        sendJson(response, 500, {
+          ok: false,
+          error: { code: 'internal', message: 'Internal error.' },
+        });
+      else response.end();
+    });
+  });
+
+  // Listen before anything else starts: a busy port then fails at once, before the LAN server,
+  // mDNS and the timer have started (and announced themselves) only to be stopped again.
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => resolve());
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new PortInUseError(host, options.port ?? 0);
+    throw error;
+  }
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  origin = `http://${host}:${port}`;
+  allowedHosts = [`${host}:${port}`, `localhost:${port}`];
 
   const broadcast = (event: IpcEvent, payload: unknown): void => {
     const frame = `data: ${JSON.stringify({ event, payload })}\n\n`;
@@ -139,40 +208,44 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
     openExternal: () => {
       throw new IpcUserError('unsupported', 'In the web app, links open in your browser.');
     },
+  }).catch(async (error: unknown) => {
+    await new Promise((resolve) => server.close(resolve));
+    throw error;
   });
   const dispatch = createIpcDispatch(services.handlers, {
     isTrustedSender: (sender) => {
-      const { origin: from, host: hostHeader, token: given } = sender as WebSender;
-      return from === origin && allowedHosts.includes(hostHeader ?? '') && sameSecret(given, token);
+      const { origin: from, host: hostHeader, cookie } = sender as WebSender;
+      return (
+        from === origin &&
+        allowedHosts.includes(hostHeader ?? '') &&
+        (sessions?.isSignedIn(cookie) ?? false)
+      );
     },
     onError: (channel, error) => log(`[outpost-web] ${channel} failed: ${String(error)}`),
   });
 
-  const server = createServer((request, response) => {
-    void handle(request, response).catch((error: unknown) => {
-      log(`[outpost-web] ${request.method} ${request.url} failed: ${String(error)}`);
-      if (!response.headersSent)
-        sendJson(response, 500, {
-          ok: false,
-          error: { code: 'internal', message: 'Internal error.' },
-        });
-      else response.end();
-    });
-  });
-
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', origin);
     if (!allowedHosts.includes(request.headers.host ?? '')) {
       response.writeHead(421).end('Wrong host');
       return;
     }
-    if (request.method === 'POST' && url.pathname.startsWith('/ipc/')) {
+    const handover = sessions;
+    if (!handover) {
+      response.writeHead(503).end('Starting');
+      return;
+    }
+    const signedIn = (): boolean => handover.isSignedIn(request.headers.cookie);
+    const target = requestPath(request.url, origin);
+    if (!target) {
+      response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Malformed URL');
+      return;
+    }
+    const { url, path: pathname } = target;
+    if (request.method === 'POST' && pathname.startsWith('/ipc/')) {
+      const channel = pathname.slice('/ipc/'.length);
       let input: unknown;
       try {
-        const channel = decodeURIComponent(url.pathname.slice('/ipc/'.length));
-        const large =
-          LARGE_BODY_CHANNELS.includes(channel) &&
-          sameSecret(request.headers['x-outpost-token'] as string | undefined, token);
+        const large = LARGE_BODY_CHANNELS.includes(channel) && signedIn();
         const body = JSON.parse(
           await readBody(request, large ? MAX_LARGE_BODY_BYTES : MAX_BODY_BYTES),
         ) as { input?: unknown };
@@ -190,18 +263,14 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
       const sender: WebSender = {
         origin: request.headers.origin,
         host: request.headers.host,
-        token: request.headers['x-outpost-token'] as string | undefined,
+        cookie: request.headers.cookie,
       };
-      const result = await dispatch(
-        decodeURIComponent(url.pathname.slice('/ipc/'.length)),
-        sender,
-        input,
-      );
+      const result = await dispatch(channel, sender, input);
       sendJson(response, 200, result);
       return;
     }
-    if (request.method === 'GET' && url.pathname === '/events') {
-      if (!sameSecret(url.searchParams.get('token') ?? undefined, token)) {
+    if (request.method === 'GET' && pathname === '/events') {
+      if (!signedIn()) {
         response.writeHead(403).end('Forbidden');
         return;
       }
@@ -219,25 +288,60 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
       response.writeHead(405).end('Method not allowed');
       return;
     }
-    const relative =
-      url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
-    const file = path.resolve(rendererDir, relative);
-    if (!file.startsWith(rendererDir + path.sep)) {
-      response.writeHead(403).end('Forbidden');
-      return;
-    }
     const headers = {
       'content-security-policy': CONTENT_SECURITY_POLICY,
       'x-content-type-options': 'nosniff',
+      // Also keeps a one-time link's code out of any request the page makes.
       'referrer-policy': 'no-referrer',
     };
+    const html = {
+      ...headers,
+      'content-type': contentTypeFor('index.html'),
+      'cache-control': 'no-store',
+    };
+    if (pathname === OPEN_PATH) {
+      const session = handover.redeem(url.searchParams.get('code') ?? '');
+      if (session) {
+        response.writeHead(303, {
+          ...html,
+          location: '/',
+          'set-cookie': handover.setCookieHeader(session),
+        });
+        response.end();
+      } else if (signedIn()) {
+        // This browser opened the link before (clicked again, or reloaded): it is in already.
+        response.writeHead(303, { ...html, location: '/' }).end();
+      } else {
+        response
+          .writeHead(403, html)
+          .end(signInPage('This link has been used already, or is from an earlier start.'));
+      }
+      return;
+    }
+    // The same rule as the desktop app's app:// scheme: nothing outside the renderer folder.
+    const found = await resolveRendererFile(rendererDir, url.pathname);
+    if (found.kind === 'malformed') {
+      response.writeHead(400, headers).end('Malformed URL');
+      return;
+    }
+    if (found.kind === 'refused') {
+      response.writeHead(403, headers).end('Forbidden');
+      return;
+    }
+    if (found.kind === 'missing') {
+      response.writeHead(404, headers).end('Not found');
+      return;
+    }
+    const { file, relative } = found;
     if (relative === 'index.html') {
-      response.writeHead(200, {
-        ...headers,
-        'content-type': MIME['.html'],
-        'cache-control': 'no-store',
-      });
-      response.end(page);
+      if (!signedIn()) {
+        response
+          .writeHead(403, html)
+          .end(signInPage('This browser has not been signed in to this Outpost companion.'));
+        return;
+      }
+      response.writeHead(200, html);
+      response.end(indexHtml);
       return;
     }
     const content = await readFile(file).catch(() => null);
@@ -247,7 +351,7 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
     }
     response.writeHead(200, {
       ...headers,
-      'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
+      'content-type': contentTypeFor(file),
       // Vite names everything under assets/ by its content hash: such a file never changes, so
       // the browser keeps it (and its compiled code) instead of fetching and compiling it again.
       ...(HASHED_ASSET.test(relative)
@@ -257,18 +361,14 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
     response.end(content);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  origin = `http://${host}:${port}`;
-  allowedHosts = [`${host}:${port}`, `localhost:${port}`];
+  // Requests are answered from here on (503 before: no services yet).
+  const webSessions = createWebSessions(port);
+  sessions = webSessions;
 
   return {
     url: `${origin}/`,
     port,
+    openLink: () => `${origin}${OPEN_PATH}?code=${webSessions.issueCode()}`,
     async close() {
       await services.close();
       for (const client of eventClients) client.end();
@@ -278,27 +378,4 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
       await closed;
     },
   };
-}
-
-function defaultDataDir(): string {
-  const base = process.env.XDG_CONFIG_HOME ?? path.join(homedir(), '.config');
-  return process.env.OUTPOST_DATA_DIR ?? path.join(base, 'outpost-web');
-}
-
-const isEntry = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isEntry) {
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as {
-    version: string;
-  };
-  const companion = await startWebCompanion({
-    rendererDir: path.join(root, 'out/renderer'),
-    dataDir: defaultDataDir(),
-    port: Number(process.env.PORT ?? 5178),
-    version: pkg.version,
-  });
-  console.info(`Outpost (web mode) is running at ${companion.url}\nPress Ctrl+C to stop.`);
-  const stop = () => void companion.close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 }

@@ -13,17 +13,17 @@ declare global {
   }
 }
 
-function webToken(): string {
-  return document.querySelector<HTMLMetaElement>('meta[name="outpost-token"]')?.content ?? '';
-}
-
-/** The transport to the web-mode companion that served this page. */
+/**
+ * The transport to the web-mode companion that served this page. It sends no secret of its own: the
+ * browser adds the companion's HttpOnly session cookie to these same-origin requests
+ * (electron/web/session.ts).
+ */
 export function createWebTransport(): IpcTransport {
   const listeners = new Map<IpcEvent, Set<(payload: unknown) => void>>();
   let source: EventSource | null = null;
   const connect = () => {
     if (source) return;
-    source = new EventSource(`/events?token=${encodeURIComponent(webToken())}`);
+    source = new EventSource('/events');
     source.onmessage = (message) => {
       try {
         const { event, payload } = JSON.parse(message.data as string) as {
@@ -40,7 +40,7 @@ export function createWebTransport(): IpcTransport {
     async invoke(channel, input) {
       const response = await fetch(`/ipc/${channel}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-outpost-token': webToken() },
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ input: input ?? null }),
       });
       return (await response.json()) as unknown;

@@ -96,7 +96,7 @@ describe.runIf(chromiumAvailable())('per-device state in Chromium', () => {
   });
 
   const launch = async (): Promise<Page> => {
-    const launched = await launchPersistentApp(profileDir, companion.url);
+    const launched = await launchPersistentApp(profileDir, companion.openLink());
     context = launched.context;
     return launched.page;
   };

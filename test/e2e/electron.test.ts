@@ -53,6 +53,15 @@ describe.runIf(available)('the desktop app', () => {
     expect(exposed).toEqual({ outpost: 'function', require: 'undefined', process: 'undefined' });
   });
 
+  it('serves the page from app:// with the policy as a response header', async () => {
+    expect(page.url()).toMatch(/^app:\/\/outpost\/index\.html/);
+    const policy = await page.evaluate(async () =>
+      (await fetch('/index.html')).headers.get('content-security-policy'),
+    );
+    expect(policy).toContain("default-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+  });
+
   it('answers IPC through the preload and refuses navigation away from the app', async () => {
     const info = await page.evaluate(() => window.outpost!.invoke('app:getInfo', undefined));
     expect(info).toMatchObject({ ok: true, value: { shell: 'electron' } });

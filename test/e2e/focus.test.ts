@@ -222,10 +222,9 @@ describe.runIf(chromiumAvailable())('Focus timer in Chromium (web mode)', () => 
     // own settings call: a 6-second block (time to look at "in focus" on two busy cores), a
     // 1-second notice, a 3-second break that waits for the person.
     const saved = await page.evaluate(async () => {
-      const token = document.querySelector<HTMLMetaElement>('meta[name="outpost-token"]')!.content;
       const response = await fetch('/ipc/focus:updateConfig', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-outpost-token': token },
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
           input: {
             config: {

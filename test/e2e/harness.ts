@@ -66,7 +66,8 @@ export async function startApp(
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());
   });
-  await page.goto(companion.url);
+  // The one-time link signs this browser in (electron/web/session.ts), then shows the app.
+  await page.goto(companion.openLink());
   return {
     companion,
     browser,

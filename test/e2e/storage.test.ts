@@ -436,7 +436,8 @@ describe.runIf(chromiumAvailable())('durable storage in Chromium', () => {
       origin: new URL(app.companion.url).origin,
       storageTypes: 'all',
     });
-    await page.goto(`${app.companion.url}#/notes`);
+    // That wiped the companion's session cookie too: sign this browser in again.
+    await page.goto(`${app.companion.openLink()}#/notes`);
     await page.reload();
     await onboard(page, 'Ana');
     await page.getByText('No notes yet').waitFor();
@@ -499,7 +500,7 @@ describe.runIf(chromiumAvailable())('crash safety in Chromium', () => {
   });
 
   const launch = async () => {
-    const launched = await launchPersistentApp(profileDir, companion.url);
+    const launched = await launchPersistentApp(profileDir, companion.openLink());
     context = launched.context;
     return launched.page;
   };

@@ -67,10 +67,10 @@ export async function startSide(
     RENDERER_DIR: inject('rendererDir'),
     DATA_DIR: dataDir,
   });
-  const url = await new Promise<string>((resolve, reject) => {
+  const { url, link } = await new Promise<{ url: string; link: string }>((resolve, reject) => {
     companion.once('exit', (code) => reject(new Error(`companion exited ${code}`)));
     createInterface({ input: companion.stdout! }).once('line', (line) =>
-      resolve((JSON.parse(line) as { url: string }).url),
+      resolve(JSON.parse(line) as { url: string; link: string }),
     );
   });
   const browser = await chromium.launch({
@@ -88,7 +88,7 @@ export async function startSide(
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(url);
+  await page.goto(link);
   return { companion, browser, context, page, errors, dataDir };
 }
 

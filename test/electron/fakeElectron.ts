@@ -7,6 +7,7 @@ import type { BrowserWindowConstructorOptions } from 'electron';
 import type { ElectronSurface } from '../../electron/main/app';
 import type { TrayMenuItem } from '../../electron/main/tray';
 import type { Rect } from '../../electron/main/windowState';
+import { FakeProtocol } from './fakeProtocol';
 
 type Listener = (...args: never[]) => unknown;
 
@@ -100,7 +101,7 @@ export class FakeWindow extends FakeEmitter {
   focused = false;
   bounds: Rect;
   backgroundColor: string;
-  readonly loaded: { kind: 'url' | 'file'; target: string }[] = [];
+  readonly loaded: { kind: 'url'; target: string }[] = [];
   /** When set, loading a page fails with this error, as a missing renderer file would. */
   loadError: Error | null = null;
 
@@ -119,12 +120,6 @@ export class FakeWindow extends FakeEmitter {
     this.loaded.push({ kind: 'url', target: url });
     if (this.loadError) return Promise.reject(this.loadError);
     this.webContents.mainFrame.url = url;
-    return Promise.resolve();
-  }
-  loadFile(filePath: string): Promise<void> {
-    this.loaded.push({ kind: 'file', target: filePath });
-    if (this.loadError) return Promise.reject(this.loadError);
-    this.webContents.mainFrame.url = new URL(`file://${filePath}`).href;
     return Promise.resolve();
   }
   show(): void {
@@ -255,6 +250,8 @@ export class FakeSession {
 
 export class FakeApp extends FakeEmitter {
   isPackaged = false;
+  /** Set once whenReady was called (the fake is ready at once). */
+  ready = false;
   readonly quitCalls: number[] = [];
   readonly userModelIds: string[] = [];
 
@@ -272,6 +269,7 @@ export class FakeApp extends FakeEmitter {
     this.quitCalls.push(Date.now());
   }
   whenReady(): Promise<void> {
+    this.ready = true;
     return Promise.resolve();
   }
   getPath(name: 'userData'): string {
@@ -364,6 +362,7 @@ export interface FakeElectron {
   readonly trays: FakeTray[];
   readonly ipcMain: FakeIpcMain;
   readonly session: FakeSession;
+  readonly protocol: FakeProtocol;
   readonly opened: string[];
   readonly dialogs: { message: string; detail: string }[];
   readonly nativeTheme: { themeSource: 'system' | 'light' | 'dark'; shouldUseDarkColors: boolean };
@@ -388,6 +387,7 @@ export function createFakeElectron(options: {
   const trays: FakeTray[] = [];
   const ipcMain = new FakeIpcMain();
   const session = new FakeSession();
+  const protocol = new FakeProtocol(() => app.ready);
   const opened: string[] = [];
   const dialogs: { message: string; detail: string }[] = [];
   const notifications: FakeNotification[] = [];
@@ -448,6 +448,7 @@ export function createFakeElectron(options: {
       },
     },
     session: { defaultSession: session },
+    protocol,
     Notification,
     powerMonitor,
     dialog: {
@@ -464,6 +465,7 @@ export function createFakeElectron(options: {
     trays,
     ipcMain,
     session,
+    protocol,
     opened,
     dialogs,
     nativeTheme,

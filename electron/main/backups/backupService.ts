@@ -23,11 +23,12 @@ import {
 } from '../../../shared/storage/retention';
 import type { BackupEntry, BackupList } from '../../../shared/ipc/backupsContract';
 import { ID_PATTERN } from '../../../shared/core/ids';
+import { ensurePrivateFolder, PRIVATE_FILE_MODE } from '../jsonFile';
 
 /** The file operations the service uses (node:fs/promises; tests may wrap them). */
 export type BackupFs = Pick<
   typeof fsPromises,
-  'mkdir' | 'readdir' | 'readFile' | 'rename' | 'rm' | 'stat' | 'open'
+  'mkdir' | 'readdir' | 'readFile' | 'rename' | 'rm' | 'stat' | 'open' | 'chmod'
 >;
 
 export interface BackupServiceDeps {
@@ -175,8 +176,12 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
     const temporary = path.join(folder, `.${name}.tmp`);
     let handle: fsPromises.FileHandle | null = null;
     try {
-      await fs.mkdir(folder, { recursive: true });
-      handle = await fs.open(temporary, 'w');
+      // A backup is a whole workspace: only this account may list or read it.
+      await ensurePrivateFolder(deps.dir, fs);
+      await ensurePrivateFolder(folder, fs);
+      // A temporary file left by a crash keeps its old mode through 'w'; start it afresh.
+      await fs.rm(temporary, { force: true });
+      handle = await fs.open(temporary, 'wx', PRIVATE_FILE_MODE);
       await handle.writeFile(file);
       await handle.sync();
       await handle.close();

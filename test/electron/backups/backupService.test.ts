@@ -100,9 +100,10 @@ describe('backup service', () => {
     let full = true;
     const fs: BackupFs = {
       ...fsPromises,
-      open: (async (file: string, flags?: string) => {
-        const handle = await fsPromises.open(file, flags);
-        if (flags !== 'w' || !full) return handle;
+      open: (async (file: string, flags?: string, mode?: number) => {
+        const handle = await fsPromises.open(file, flags, mode);
+        // Only the backup file is opened for writing ('wx', a fresh temporary file).
+        if (!flags?.startsWith('w') || !full) return handle;
         return Object.assign(Object.create(handle) as fsPromises.FileHandle, {
           writeFile: async () => {
             throw Object.assign(new Error('ENOSPC: no space left on device, write'), {

@@ -1,28 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { IPC_CHANNELS } from '../../../shared/ipc/channels';
-import {
-  appPathsFrom,
-  startOutpost,
-  WINDOW_BACKGROUND,
-  type OutpostInstance,
-} from '../../../electron/main/app';
+import { appPathsFrom, startOutpost, WINDOW_BACKGROUND } from '../../../electron/main/app';
 import { TRAY_NOTICE } from '../../../electron/main/trayNotice';
 import { createFakeElectron, FakeEvent, type FakeElectron } from '../fakeElectron';
 import { useTmpDir } from '../tmpDir';
+import { trackRunningOutpost } from './runningOutpost';
 
 const makeTmpDir = useTmpDir();
-const running: OutpostInstance[] = [];
-// Registered after useTmpDir, so it runs first: pending window-state writes land before cleanup.
-afterEach(async () => {
-  await Promise.all(
-    running
-      .splice(0)
-      .flatMap((instance) => [instance.windowState.flush(), instance.syncNetwork.close()]),
-  );
-});
+const running = trackRunningOutpost();
 const paths = appPathsFrom(path.resolve('/opt/Outpost/app/out/main'), null);
 
 async function start(
@@ -111,7 +99,7 @@ describe('startOutpost', () => {
       y: 120,
       backgroundColor: WINDOW_BACKGROUND.light,
     });
-    expect(window!.loaded).toEqual([{ kind: 'file', target: paths.rendererIndex }]);
+    expect(window!.loaded).toEqual([{ kind: 'url', target: 'app://outpost/index.html' }]);
     expect(window!.visible).toBe(false);
 
     window!.emit('ready-to-show');
@@ -124,7 +112,7 @@ describe('startOutpost', () => {
     expect(dev.window!.loaded).toEqual([{ kind: 'url', target: 'http://localhost:5173/' }]);
 
     const packaged = await start({ devServerUrl: 'http://localhost:5173/', packaged: true });
-    expect(packaged.window!.loaded).toEqual([{ kind: 'file', target: paths.rendererIndex }]);
+    expect(packaged.window!.loaded).toEqual([{ kind: 'url', target: 'app://outpost/index.html' }]);
     // And the dev server does not count as the app either.
     const navigation = new FakeEvent();
     packaged.window!.webContents.emit('will-navigate', navigation, 'http://localhost:5173/');
@@ -144,10 +132,11 @@ describe('startOutpost', () => {
     expect(fake.opened).toEqual(['https://example.com/']);
     // Registered once, though both web-contents-created and the window creation reach it.
     expect(contents.listenerCount('will-navigate')).toBe(1);
+    expect(fake.session.request('notifications', 'app://outpost/index.html')).toBe(true);
+    expect(fake.session.request('media', 'app://outpost/index.html')).toBe(false);
     expect(fake.session.request('notifications', pathToFileURL(paths.rendererIndex).href)).toBe(
-      true,
+      false,
     );
-    expect(fake.session.request('media', pathToFileURL(paths.rendererIndex).href)).toBe(false);
   });
 
   it('shows and focuses the existing window when a second instance starts', async () => {

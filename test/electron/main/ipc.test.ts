@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { IPC_CHANNELS } from '../../../shared/ipc/channels';
 import { DEFAULT_SETTINGS, type AppSettings } from '../../../shared/ipc/contract';
@@ -7,14 +6,14 @@ import type { IpcHandlers } from '../../../shared/ipc/dispatch';
 import { createHandlers } from '../../../electron/main/handlers';
 import { createBroadcast, createSenderCheck, registerIpc } from '../../../electron/main/ipc';
 import type { AppLocation } from '../../../electron/main/security';
+import { APP_INDEX_URL } from '../../../electron/main/appProtocol';
 import { createSettingsStore } from '../../../electron/main/settingsStore';
 import { FakeIpcMain, FakeWebContents, type FakeFrame } from '../fakeElectron';
 import { useTmpDir } from '../tmpDir';
 
 const makeTmpDir = useTmpDir();
-const rendererIndexPath = path.resolve('/opt/Outpost/out/renderer/index.html');
-const appUrl = pathToFileURL(rendererIndexPath).href;
-const location: AppLocation = { rendererIndexPath };
+const appUrl = APP_INDEX_URL;
+const location: AppLocation = {};
 
 async function setUp(overrides: Partial<IpcHandlers> = {}) {
   const dir = await makeTmpDir();

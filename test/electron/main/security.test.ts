@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { APP_INDEX_URL } from '../../../electron/main/appProtocol';
 import {
   CONTENT_SECURITY_POLICY,
   DEV_CONTENT_SECURITY_POLICY,
@@ -11,10 +11,9 @@ import {
 } from '../../../electron/main/security';
 import { FakeEvent, FakeSession, FakeWebContents } from '../fakeElectron';
 
-const rendererIndexPath = path.resolve('/opt/Outpost/resources/app/out/renderer/index.html');
-const appUrl = pathToFileURL(rendererIndexPath).href;
-const bundled: AppLocation = { rendererIndexPath };
-const dev: AppLocation = { rendererIndexPath, devServerUrl: 'http://localhost:5173/' };
+const appUrl = APP_INDEX_URL;
+const bundled: AppLocation = {};
+const dev: AppLocation = { devServerUrl: 'http://localhost:5173/' };
 
 function hardened(location: AppLocation = bundled) {
   const contents = new FakeWebContents(appUrl);
@@ -37,7 +36,8 @@ function hardened(location: AppLocation = bundled) {
 }
 
 describe('isAppUrl', () => {
-  it('accepts exactly the bundled index.html, with any fragment or query', () => {
+  it('accepts exactly app://outpost/index.html, with any fragment or query', () => {
+    expect(appUrl).toBe('app://outpost/index.html');
     expect(isAppUrl(appUrl, bundled)).toBe(true);
     expect(isAppUrl(`${appUrl}#/notes/abc`, bundled)).toBe(true);
     expect(isAppUrl(`${appUrl}?workspace=1`, bundled)).toBe(true);
@@ -45,13 +45,15 @@ describe('isAppUrl', () => {
 
   it('refuses other files, other schemes and garbage', () => {
     expect(isAppUrl(pathToFileURL('/etc/passwd').href, bundled)).toBe(false);
-    expect(
-      isAppUrl(
-        pathToFileURL(path.join(path.dirname(rendererIndexPath), 'other.html')).href,
-        bundled,
-      ),
-    ).toBe(false);
-    expect(isAppUrl('file://evil.example.com/opt/Outpost/index.html', bundled)).toBe(false);
+    // The page as file:// no longer counts: the app is served only from app://.
+    expect(isAppUrl(pathToFileURL('/opt/Outpost/out/renderer/index.html').href, bundled)).toBe(
+      false,
+    );
+    expect(isAppUrl('app://outpost/other.html', bundled)).toBe(false);
+    expect(isAppUrl('app://outpost/assets/index.js', bundled)).toBe(false);
+    expect(isAppUrl('app://evil/index.html', bundled)).toBe(false);
+    expect(isAppUrl('app://user:pw@outpost/index.html', bundled)).toBe(false);
+    expect(isAppUrl('apps://outpost/index.html', bundled)).toBe(false);
     expect(isAppUrl('https://example.com/', bundled)).toBe(false);
     expect(isAppUrl('http://localhost:5173/', bundled)).toBe(false);
     expect(isAppUrl('not a url', bundled)).toBe(false);

@@ -1,9 +1,10 @@
 /**
  * The web-mode companion over real HTTP on loopback: it serves the renderer with its security
- * headers and a per-run token, and answers the IPC contract only to its own pages.
+ * headers, hands a session cookie to the browser that opens its one-time link, and answers the IPC
+ * contract only to that browser's pages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startWebCompanion, type WebCompanion } from '../../../electron/web/server';
@@ -11,7 +12,8 @@ import { CONTENT_SECURITY_POLICY } from '../../../electron/main/security';
 
 let root: string;
 let companion: WebCompanion;
-let token: string;
+/** `name=value` of the session cookie the one-time link handed over. */
+let cookie: string;
 let origin: string;
 
 beforeAll(async () => {
@@ -25,16 +27,26 @@ beforeAll(async () => {
   await writeFile(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
   await writeFile(path.join(rendererDir, 'assets', 'start-B2H97DsQ.js'), 'console.log(2)');
   await writeFile(path.join(root, 'secret.txt'), 'do not serve');
+  await symlink(path.join(root, 'secret.txt'), path.join(rendererDir, 'assets', 'leak.txt'));
   companion = await startWebCompanion({
     rendererDir,
     dataDir: path.join(root, 'data'),
     version: '1.2.3',
     log: () => {},
+    // The LAN server on a free loopback port, and no mDNS on the machine's real interfaces.
+    syncNetwork: { host: '127.0.0.1', port: 0, discovery: false },
   });
   origin = companion.url.replace(/\/$/, '');
-  const html = await (await fetch(companion.url)).text();
-  token = /name="outpost-token" content="([^"]+)"/.exec(html)?.[1] ?? '';
+  cookie = await signIn(companion.openLink());
 });
+
+/** Opens a one-time link as a browser would and returns the cookie it was handed. */
+async function signIn(link: string): Promise<string> {
+  const response = await fetch(link, { redirect: 'manual' });
+  expect(response.status).toBe(303);
+  expect(response.headers.get('location')).toBe('/');
+  return (response.headers.get('set-cookie') ?? '').split(';')[0]!;
+}
 
 afterAll(async () => {
   await companion?.close();
@@ -44,7 +56,7 @@ afterAll(async () => {
 function call(channel: string, input: unknown, headers: Record<string, string> = {}) {
   return fetch(`${origin}/ipc/${channel}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', origin, 'x-outpost-token': token, ...headers },
+    headers: { 'content-type': 'application/json', origin, cookie, ...headers },
     body: JSON.stringify({ input }),
   }).then(async (response) => ({
     status: response.status,
@@ -53,17 +65,17 @@ function call(channel: string, input: unknown, headers: Record<string, string> =
 }
 
 describe('web companion', () => {
-  it('serves the page with a fresh token and the strict content security policy', async () => {
-    const response = await fetch(companion.url);
+  it('serves the page with the strict content security policy', async () => {
+    const response = await fetch(companion.url, { headers: { cookie } });
+    expect(response.status).toBe(200);
     expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
     const asset = await fetch(`${origin}/assets/app.js`);
     expect(asset.headers.get('content-type')).toContain('text/javascript');
   });
 
   it('lets the browser keep content-hashed build files, and only those', async () => {
-    const page = await fetch(companion.url);
+    const page = await fetch(companion.url, { headers: { cookie } });
     expect(page.headers.get('cache-control')).toBe('no-store');
     const hashed = await fetch(`${origin}/assets/start-B2H97DsQ.js`);
     expect(await hashed.text()).toBe('console.log(2)');
@@ -83,11 +95,13 @@ describe('web companion', () => {
     });
   });
 
-  it('rejects calls without the token or from another origin', async () => {
-    expect((await call('settings:get', null, { 'x-outpost-token': 'wrong' })).body).toMatchObject({
-      ok: false,
-      error: { code: 'forbidden' },
-    });
+  it('rejects calls without the session cookie or from another origin', async () => {
+    for (const other of ['', `${cookie.split('=')[0]}=wrong`, 'outpost-session=x']) {
+      expect((await call('settings:get', null, { cookie: other })).body, other).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden' },
+      });
+    }
     expect(
       (await call('settings:get', null, { origin: 'http://evil.example' })).body,
     ).toMatchObject({
@@ -106,7 +120,7 @@ describe('web companion', () => {
     });
     const malformed = await fetch(`${origin}/ipc/settings:get`, {
       method: 'POST',
-      headers: { origin, 'x-outpost-token': token },
+      headers: { origin, cookie },
       body: '{not json',
     });
     expect(malformed.status).toBe(400);
@@ -118,9 +132,11 @@ describe('web companion', () => {
       ok: false,
       error: { code: 'unsupported' },
     });
-    const traversal = await fetch(`${origin}/..%2Fsecret.txt`);
-    expect([403, 404]).toContain(traversal.status);
-    expect(await traversal.text()).not.toContain('do not serve');
+    for (const target of ['/..%2Fsecret.txt', '/assets/..%2f..%2fsecret.txt', '/assets/leak.txt']) {
+      const traversal = await fetch(`${origin}${target}`, { headers: { cookie } });
+      expect(traversal.status, target).toBe(403);
+      expect(await traversal.text()).not.toContain('do not serve');
+    }
   });
 
   it('refuses requests addressed to another host name (DNS rebinding)', async () => {
@@ -138,7 +154,10 @@ describe('web companion', () => {
 
   it('pushes events to its pages over server-sent events', async () => {
     const controller = new AbortController();
-    const response = await fetch(`${origin}/events?token=${token}`, { signal: controller.signal });
+    const response = await fetch(`${origin}/events`, {
+      headers: { cookie },
+      signal: controller.signal,
+    });
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     const reader = response.body!.getReader();
     await reader.read(); // the ": connected" comment
@@ -146,6 +165,6 @@ describe('web companion', () => {
     const { value } = await reader.read();
     expect(new TextDecoder().decode(value)).toContain('"event":"settings:changed"');
     controller.abort();
-    expect((await fetch(`${origin}/events?token=nope`)).status).toBe(403);
+    expect((await fetch(`${origin}/events`)).status).toBe(403);
   });
 });
