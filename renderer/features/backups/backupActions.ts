@@ -151,7 +151,13 @@ export async function replaceCurrent(checked: CheckedFile): Promise<Result<null>
     : ok(null);
 }
 
-async function backupNowFor(reason: 'before-restore'): Promise<Result<unknown>> {
+/**
+ * Writes a backup of the open workspace now, marked as taken before a restore or a large
+ * deletion: retention keeps such backups beside the hour's newest (shared/storage/retention.ts).
+ */
+export async function backupNowFor(
+  reason: 'before-restore' | 'before-delete',
+): Promise<Result<unknown>> {
   const session = activeSession();
   if (!session) return fail('closed', 'No workspace is open.');
   const file = workspaceFileOf(session.doc, session.id, 'Workspace', reason, Date.now());

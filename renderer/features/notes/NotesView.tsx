@@ -22,6 +22,9 @@ import {
   type ImportFile,
 } from './notesActions';
 import { useNotesStore } from './notesStore';
+import { useReopenNote } from './useReopenNote';
+import { HistoryPanel } from '../history/HistoryPanel';
+import { keepOpenedVersion, settleVersions } from '../history/historyActions';
 import './notes.css';
 
 /** The editor (TipTap/ProseMirror) loads when a note is first opened, not before the list paints. */
@@ -318,6 +321,19 @@ export function NotesView() {
     (state) => state.workspaceStatus.state === 'ready' && state.workspaceStatus.readOnly,
   );
   const [justCreated, setJustCreated] = useState<string | null>(null);
+  const [historyFor, setHistoryFor] = useState<string | null>(null);
+  useReopenNote();
+  // The title is selected only right after "+ New note", not when that note is opened again later
+  // (by a link, say): selecting another note forgets which one was just created.
+  useEffect(
+    () =>
+      useAppStore.subscribe((state, previous) => {
+        const id = state.selected.note;
+        if (id !== previous.selected.note)
+          setJustCreated((current) => (current === id ? current : null));
+      }),
+    [],
+  );
 
   const create = () => {
     const result = createRecord('note', '');
@@ -329,6 +345,15 @@ export function NotesView() {
   const selected = list?.items.find((note) => note.id === selectedId);
   const damaged = selected ? undefined : list?.damaged.find((record) => record.id === selectedId);
   const problems = selected ? (reader?.bodyProblems(selected.id) ?? []) : [];
+  const openId = selected?.id;
+
+  useEffect(() => {
+    if (!openId) return;
+    // The note as it is when opened is kept, so edits made next can be undone from history;
+    // leaving it keeps the edits made meanwhile as a version.
+    keepOpenedVersion('note', openId);
+    return () => settleVersions('note', openId);
+  }, [openId]);
 
   return (
     <div className="split notes-split">
@@ -390,6 +415,23 @@ export function NotesView() {
           <Backlinks noteId={selected.id} reader={reader} />
           <NoteCrossLinks noteId={selected.id} />
           {!readOnly && selected.deletedAt === null && <NoteActions note={selected} />}
+          {historyFor === selected.id ? (
+            <HistoryPanel
+              kind="note"
+              recordId={selected.id}
+              editable={!readOnly && selected.deletedAt === null && problems.length === 0}
+              onCopied={(id) => openNote(id)}
+              onClose={() => setHistoryFor(null)}
+            />
+          ) : (
+            <button
+              type="button"
+              className="button history-open"
+              onClick={() => setHistoryFor(selected.id)}
+            >
+              Version history
+            </button>
+          )}
         </RecordDetail>
       ) : damaged ? (
         <DamagedNote key={damaged.id} record={damaged} />
