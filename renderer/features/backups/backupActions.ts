@@ -48,6 +48,13 @@ export async function listBackups(workspaceId: string): Promise<Result<BackupLis
   return getOutpostApi().invoke('backups:list', { workspaceId });
 }
 
+/** Calls `listener` whenever the main process wrote (and pruned) backups of the workspace. */
+export function onBackupsChanged(workspaceId: string, listener: () => void): () => void {
+  return getOutpostApi().on('backups:changed', (event) => {
+    if (event.workspaceId === workspaceId) listener();
+  });
+}
+
 export async function backupNow(): Promise<Result<{ written: boolean }>> {
   const id = useAppStore.getState().activeWorkspaceId;
   const storage = id ? workspaceStorage(id) : undefined;
