@@ -3,9 +3,11 @@
  * (a small encoded Yjs state, see docs/ARCHITECTURE.md "Version history") and how one is put
  * back. The workspace document keeps Yjs's garbage collection on, so earlier states cannot be
  * rebuilt from it with `Y.snapshot`; a version is instead a copy of the record's text taken at
- * the time, encoded on its own (a fresh document: no deleted items, no history of its own).
+ * the time, encoded on its own (a fresh document: no deleted items, no history of its own) and
+ * deflated (prose shrinks to about half).
  */
 import * as Y from 'yjs';
+import { deflateSync, inflateSync } from 'fflate';
 import { decisions, DECISION_CONTEXT_KEY } from './decisions';
 import { notes, noteBody, NOTE_BODY_KEY } from './notes';
 import { readBodyTree, writeBodyTree, type BodyNode } from './notesBody';
@@ -32,7 +34,7 @@ export interface VersionContent {
 
 const BODY = 'body';
 const FIELDS = 'fields';
-/** Largest stored version this build decodes (a version is a few KB; 4 MB is a huge note). */
+/** Largest version this build decodes, stored or inflated (a version is a few KB). */
 const MAX_VERSION_BYTES = 4 * 1024 * 1024;
 
 function recordBody(doc: Y.Doc, kind: VersionedKind, id: string): Y.XmlFragment | undefined {
@@ -56,7 +58,7 @@ export function currentVersion(doc: Y.Doc, kind: VersionedKind, id: string): Ver
   return { title: read.value.title, body: body ? readBodyTree(body) : [], fields };
 }
 
-/** Encodes a version as the state of a document of its own (Yjs update format v2). */
+/** Encodes a version as the state of a document of its own (Yjs update format v2), deflated. */
 export function encodeVersion(content: VersionContent): Uint8Array {
   const doc = new Y.Doc();
   doc.transact(() => {
@@ -67,21 +69,23 @@ export function encodeVersion(content: VersionContent): Uint8Array {
   });
   const bytes = Y.encodeStateAsUpdateV2(doc);
   doc.destroy();
-  return bytes;
+  return deflateSync(bytes, { level: 6 });
 }
 
 /** Reads a stored version; null when the bytes are not one (a damaged or foreign row). */
-export function decodeVersion(bytes: Uint8Array): VersionContent | null {
-  if (bytes.length > MAX_VERSION_BYTES) return null;
+export function decodeVersion(stored: Uint8Array): VersionContent | null {
+  if (stored.length > MAX_VERSION_BYTES) return null;
   const doc = new Y.Doc();
   try {
+    const bytes = inflateSync(stored);
+    if (bytes.length > MAX_VERSION_BYTES) return null;
     Y.applyUpdateV2(doc, bytes);
-    const stored = doc.getMap<unknown>(FIELDS);
-    const title = stored.get('title');
+    const saved = doc.getMap<unknown>(FIELDS);
+    const title = saved.get('title');
     if (typeof title !== 'string') return null;
     const fields: Partial<Record<DecisionTextField, string>> = {};
     for (const name of DECISION_VERSION_FIELDS) {
-      const value = stored.get(name);
+      const value = saved.get(name);
       if (typeof value === 'string') fields[name] = value;
     }
     return { title, body: readBodyTree(doc.getXmlFragment(BODY)), fields };

@@ -126,7 +126,10 @@ export function BackupsView() {
     if (fresh.ok) {
       setList(fresh.value);
       if (!fresh.value.entries.some((entry) => entry.id === id)) {
-        notify('info', 'That backup was just replaced by a newer one of the same hour; pick again.');
+        notify(
+          'info',
+          'That backup was just replaced by a newer one of the same hour; pick again.',
+        );
         return;
       }
     }

@@ -31,6 +31,19 @@ const WHY: Record<VersionEntry['trigger'], string> = {
   'before-restore': 'Before a restore',
 };
 
+/** The time of day a version was taken (versions minutes apart must tell apart). */
+function clockTime(ms: number): string {
+  const date = new Date(ms);
+  const time = date.toLocaleTimeString(undefined, {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+  return date.toDateString() === new Date().toDateString()
+    ? time
+    : `${date.toLocaleDateString(undefined, { dateStyle: 'medium' })} ${time}`;
+}
+
 function names(authors: readonly string[], members: readonly Member[], self?: string): string {
   return authors
     .map((id) =>
@@ -186,7 +199,8 @@ export function HistoryPanel({ kind, recordId, editable, onCopied, onClose }: Hi
                 }}
               >
                 <span className="version-time" title={formatDateTime(version.takenAt)}>
-                  {timeAgo(version.takenAt)}
+                  {clockTime(version.takenAt)}{' '}
+                  <span className="muted">· {timeAgo(version.takenAt)}</span>
                 </span>
                 <span className="version-why">
                   {WHY[version.trigger]}

@@ -100,7 +100,10 @@ export async function restore(
       backup.error.code,
       `Nothing was restored: a backup of the current data could not be written first (${backup.error.message}).`,
     );
-  return writeAsLocalPerson((doc, ctx) => restoreVersion(doc, ctx, kind, id, content));
+  const restored = writeAsLocalPerson((doc, ctx) => restoreVersion(doc, ctx, kind, id, content));
+  // The restored text is the newest version at once, so the list shows what was put back.
+  if (restored.ok) await session.history()?.flush(kind, id);
+  return restored;
 }
 
 /** Makes a new note holding a version (to take parts of it without changing the record). */

@@ -23,8 +23,7 @@ import {
 } from './notesActions';
 import { useNotesStore } from './notesStore';
 import { useReopenNote } from './useReopenNote';
-import { HistoryPanel } from '../history/HistoryPanel';
-import { keepOpenedVersion, settleVersions } from '../history/historyActions';
+import { HistoryEntry } from '../history/HistoryEntry';
 import './notes.css';
 
 /** The editor (TipTap/ProseMirror) loads when a note is first opened, not before the list paints. */
@@ -321,7 +320,6 @@ export function NotesView() {
     (state) => state.workspaceStatus.state === 'ready' && state.workspaceStatus.readOnly,
   );
   const [justCreated, setJustCreated] = useState<string | null>(null);
-  const [historyFor, setHistoryFor] = useState<string | null>(null);
   useReopenNote();
   // The title is selected only right after "+ New note", not when that note is opened again later
   // (by a link, say): selecting another note forgets which one was just created.
@@ -345,15 +343,6 @@ export function NotesView() {
   const selected = list?.items.find((note) => note.id === selectedId);
   const damaged = selected ? undefined : list?.damaged.find((record) => record.id === selectedId);
   const problems = selected ? (reader?.bodyProblems(selected.id) ?? []) : [];
-  const openId = selected?.id;
-
-  useEffect(() => {
-    if (!openId) return;
-    // The note as it is when opened is kept, so edits made next can be undone from history;
-    // leaving it keeps the edits made meanwhile as a version.
-    keepOpenedVersion('note', openId);
-    return () => settleVersions('note', openId);
-  }, [openId]);
 
   return (
     <div className="split notes-split">
@@ -415,23 +404,12 @@ export function NotesView() {
           <Backlinks noteId={selected.id} reader={reader} />
           <NoteCrossLinks noteId={selected.id} />
           {!readOnly && selected.deletedAt === null && <NoteActions note={selected} />}
-          {historyFor === selected.id ? (
-            <HistoryPanel
-              kind="note"
-              recordId={selected.id}
-              editable={!readOnly && selected.deletedAt === null && problems.length === 0}
-              onCopied={(id) => openNote(id)}
-              onClose={() => setHistoryFor(null)}
-            />
-          ) : (
-            <button
-              type="button"
-              className="button history-open"
-              onClick={() => setHistoryFor(selected.id)}
-            >
-              Version history
-            </button>
-          )}
+          <HistoryEntry
+            kind="note"
+            recordId={selected.id}
+            editable={!readOnly && selected.deletedAt === null && problems.length === 0}
+            onCopied={(id) => openNote(id)}
+          />
         </RecordDetail>
       ) : damaged ? (
         <DamagedNote key={damaged.id} record={damaged} />

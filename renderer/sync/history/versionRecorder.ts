@@ -62,6 +62,14 @@ const ROOTS: ReadonlyArray<[VersionedKind, string]> = [
   ['decision', ROOT.decisions],
 ];
 
+function isEmpty(content: VersionContent): boolean {
+  return (
+    content.title === '' &&
+    content.body.every((node) => node.type === 'paragraph' && !node.content?.length) &&
+    Object.values(content.fields).every((value) => !value)
+  );
+}
+
 export function startVersionRecorder(options: VersionRecorderOptions): VersionRecorder {
   const { doc, store, clock } = options;
   const quietMs = options.quietMs ?? 30_000;
@@ -98,6 +106,8 @@ export function startVersionRecorder(options: VersionRecorderOptions): VersionRe
     const key = recordKey(kind, id);
     const previous = await newestStored(kind, id);
     if (previous && sameVersion(previous, content)) return null;
+    // A record that is still empty (a note just made) has nothing to go back to yet.
+    if (!previous && isEmpty(content)) return null;
     const entry = await store.add(
       { kind, recordId: id, takenAt: clock.now(), trigger, authors: [...authors] },
       encodeVersion(content),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { deflateSync } from 'fflate';
 import { decisionContext, decisions, noteBody, notes } from '../../../shared/model';
 import { readBodyTree, writeBodyTree, type BodyNode } from '../../../shared/model/notesBody';
 import {
@@ -52,6 +53,7 @@ describe('versions of notes and decisions', () => {
   it('refuse bytes that are not a version instead of throwing', () => {
     expect(decodeVersion(new Uint8Array([1, 2, 3, 4, 5]))).toBeNull();
     expect(decodeVersion(Y.encodeStateAsUpdateV2(new Y.Doc()))).toBeNull();
+    expect(decodeVersion(deflateSync(Y.encodeStateAsUpdateV2(new Y.Doc())))).toBeNull();
   });
 
   it('restore a note’s title and body as an edit by the actor, in one transaction', () => {

@@ -67,12 +67,9 @@ async function texts(store: VersionStore, id: string): Promise<string[]> {
   return out;
 }
 
-/** Lets IndexedDB's callbacks run (fake-indexeddb schedules them as macrotasks). */
-const settled = () => new Promise((resolve) => setTimeout(resolve, 20));
-
 describe('the version recorder', () => {
   it('takes a version of this person’s edits once they have been quiet for a while', async () => {
-    const { doc, clock, store, kept } = setUp();
+    const { doc, clock, store, recorder, kept } = setUp();
     const created = notes.create(doc, { actor: ME }, { title: 'Plan' });
     if (!created.ok) throw new Error(created.error.message);
     const id = created.value.id;
@@ -80,23 +77,25 @@ describe('the version recorder', () => {
     clock.advance(QUIET - 1);
     typeInto(doc, id, 'two');
     clock.advance(QUIET - 1);
-    await settled();
-    expect(kept).toEqual([]);
+    // Still waiting for quiet: the timer has not fired, so no version is being taken.
+    expect(clock.pendingTimers).toBe(1);
     clock.advance(1);
-    await settled();
+    expect(clock.pendingTimers).toBe(0);
+    // With nothing pending, flush waits for the version the timer started.
+    await recorder.flush('note', id);
     expect(kept).toEqual([`edit:${ME}`]);
     expect(await texts(store, id)).toEqual(['# Plan | one | two']);
   });
 
   it('takes a version of a peer’s changes as "sync", named after the peer', async () => {
-    const { doc, clock, store, kept } = setUp();
+    const { doc, clock, store, recorder, kept } = setUp();
     const peer = new Y.Doc();
     const created = notes.create(peer, { actor: PEER }, { title: 'Shared' });
     if (!created.ok) throw new Error(created.error.message);
     typeInto(peer, created.value.id, 'from the peer');
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(peer), 'a peer connection');
     clock.advance(QUIET);
-    await settled();
+    await recorder.flush('note', created.value.id);
     expect(kept).toEqual([`sync:${PEER}`]);
     expect(await texts(store, created.value.id)).toEqual(['# Shared | from the peer']);
   });
@@ -107,9 +106,7 @@ describe('the version recorder', () => {
     const created = notes.create(other, { actor: ME }, { title: 'Loaded' });
     if (!created.ok) throw new Error(created.error.message);
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(other), LOAD);
-    clock.advance(QUIET);
-    await settled();
-    expect(kept).toEqual([]);
+    expect(clock.pendingTimers).toBe(0);
     const id = created.value.id;
     expect(await recorder.capture('note', id, 'open')).not.toBeNull();
     expect(await recorder.capture('note', id, 'open')).toBeNull();
@@ -117,13 +114,19 @@ describe('the version recorder', () => {
     notes.update(doc, { actor: ME }, id, { title: 'Renamed' });
     notes.update(doc, { actor: ME }, id, { title: 'Loaded' });
     clock.advance(QUIET);
-    await settled();
+    await recorder.flush('note', id);
     expect(kept).toEqual(['open:']);
     expect(await store.list('note', id)).toHaveLength(1);
   });
 
   it('takes pending edits at once when asked (history opened, note left, workspace closed)', async () => {
     const { doc, recorder, kept } = setUp();
+    // A note just made, still empty, has nothing to go back to: no version.
+    const empty = notes.create(doc, { actor: ME }, { title: '' });
+    if (!empty.ok) throw new Error(empty.error.message);
+    await recorder.flush('note', empty.value.id);
+    await recorder.capture('note', empty.value.id, 'open');
+    expect(kept).toEqual([]);
     const created = notes.create(doc, { actor: ME }, { title: 'Now' });
     if (!created.ok) throw new Error(created.error.message);
     typeInto(doc, created.value.id, 'x');
