@@ -174,6 +174,42 @@ describe.runIf(chromiumAvailable())('Version history and links (Chromium)', () =
     await expect(page.getByLabel('note title').inputValue()).resolves.toBe('Beta');
   });
 
+  it('keeps versions of a decision and restores its context', async () => {
+    const { page } = app();
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: /^Decisions/ })
+      .click();
+    await page.getByRole('button', { name: 'Create the first decision' }).click();
+    const title = page.getByLabel('decision title');
+    await title.fill('Where to meet in spring');
+    await title.press('Enter');
+    const context = page.getByRole('textbox', { name: 'Context and problem statement' });
+    await context.click();
+    await page.keyboard.type('Lisbon has the cheapest flights for everyone.');
+    await page.getByRole('button', { name: 'Version history' }).click();
+    const history = page.getByRole('region', { name: 'Version history' });
+    await history
+      .locator('.version-diff', { hasText: 'Lisbon has the cheapest flights' })
+      .waitFor();
+    await page.getByRole('button', { name: 'Close history' }).click();
+
+    await context.click();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('Vienna is easier by train.');
+    await page.getByRole('button', { name: 'Version history' }).click();
+    await history.locator('ins', { hasText: 'Vienna is easier by train.' }).waitFor();
+    await history.getByRole('option').nth(1).click();
+    await history
+      .locator('.version-diff', { hasText: 'Lisbon has the cheapest flights' })
+      .waitFor();
+    await history.scrollIntoViewIfNeeded();
+    await shot(page, 'decision-history-light');
+    await history.getByRole('button', { name: 'Restore this version' }).click();
+    await context.getByText('Lisbon has the cheapest flights for everyone.').waitFor();
+    await expect(context.textContent()).resolves.not.toContain('Vienna');
+  });
+
   it('looks right in the dark theme', async () => {
     const { page, errors } = app();
     await page.keyboard.press('Control+6');

@@ -23,6 +23,7 @@ import {
   type VersionEntry,
 } from './historyActions';
 import { DEFAULT_VERSION_RETENTION } from '../../../shared/storage/versionRetention';
+import { ok, type Result } from '../../../shared/result';
 
 const WHY: Record<VersionEntry['trigger'], string> = {
   edit: 'Edited',
@@ -144,15 +145,58 @@ export function HistoryPanel({ kind, recordId, editable, onCopied, onClose }: Hi
   const view = shown && entry && shown.id === entry.id && shown.compare === compare ? shown : null;
   const content = view?.content ?? null;
 
-  const act = async (run: () => Promise<string | null>) => {
+  /** Runs one of the version's actions: its message when it worked, its error when not. */
+  const act = async (run: () => Promise<Result<string>>) => {
     setBusy(true);
     try {
-      const message = await run();
-      if (message) notify('info', message);
+      const result = await run();
+      notify(result.ok ? 'info' : 'error', result.ok ? result.value : result.error.message);
     } finally {
       setBusy(false);
     }
   };
+
+  const actions: Array<{ label: string; primary?: boolean; run: () => Promise<Result<string>> }> =
+    entry && content
+      ? [
+          ...(editable
+            ? [
+                {
+                  label: 'Restore this version',
+                  primary: true,
+                  run: async () => {
+                    const restored = await restore(kind, recordId, content);
+                    return restored.ok
+                      ? ok(
+                          `Restored the version from ${formatDateTime(entry.takenAt)}. The text before it is kept as a version.`,
+                        )
+                      : restored;
+                  },
+                },
+              ]
+            : []),
+          ...(kind === 'note' && editable
+            ? [
+                {
+                  label: 'Copy as a new note',
+                  run: async () => {
+                    const copied = copyAsNewNote(content, entry.takenAt);
+                    if (!copied.ok) return copied;
+                    onCopied?.(copied.value.id);
+                    return ok(`Copied into the new note “${copied.value.title}”.`);
+                  },
+                },
+              ]
+            : []),
+          {
+            label: 'Copy text',
+            run: async () => {
+              const copied = await copyText(content);
+              return copied.ok ? ok('Copied the version’s text.') : copied;
+            },
+          },
+        ]
+      : [];
 
   return (
     <section className="history-panel" aria-label="Version history">
@@ -238,61 +282,19 @@ export function HistoryPanel({ kind, recordId, editable, onCopied, onClose }: Hi
                 direction={compare === 'current' ? 'to-current' : 'from-previous'}
               />
             )}
-            {entry && content && (
+            {actions.length > 0 && (
               <div className="actions">
-                {editable && (
+                {actions.map((action) => (
                   <button
+                    key={action.label}
                     type="button"
-                    className="button primary"
+                    className={action.primary ? 'button primary' : 'button'}
                     disabled={busy}
-                    onClick={() =>
-                      void act(async () => {
-                        const result = await restore(kind, recordId, content);
-                        if (!result.ok) {
-                          notify('error', result.error.message);
-                          return null;
-                        }
-                        return `Restored the version from ${formatDateTime(entry.takenAt)}. The text before it is kept as a version.`;
-                      })
-                    }
+                    onClick={() => void act(action.run)}
                   >
-                    Restore this version
+                    {action.label}
                   </button>
-                )}
-                {kind === 'note' && editable && (
-                  <button
-                    type="button"
-                    className="button"
-                    disabled={busy}
-                    onClick={() =>
-                      void act(async () => {
-                        const copied = copyAsNewNote(content, entry.takenAt);
-                        if (!copied.ok) {
-                          notify('error', copied.error.message);
-                          return null;
-                        }
-                        onCopied?.(copied.value.id);
-                        return `Copied into the new note “${copied.value.title}”.`;
-                      })
-                    }
-                  >
-                    Copy as a new note
-                  </button>
-                )}
-                <button
-                  type="button"
-                  className="button"
-                  disabled={busy}
-                  onClick={() =>
-                    void act(async () => {
-                      const copied = await copyText(content);
-                      if (!copied.ok) notify('error', copied.error.message);
-                      return copied.ok ? 'Copied the version’s text.' : null;
-                    })
-                  }
-                >
-                  Copy text
-                </button>
+                ))}
               </div>
             )}
           </div>
