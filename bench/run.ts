@@ -4,6 +4,7 @@ import { benchNotes } from './notes';
 import { benchSync } from './sync';
 import { benchStorage } from './storage';
 import { benchSignaling } from './signaling';
+import { benchHistory } from './history';
 import { printTable, writeResults, type BenchResult } from './report';
 
 const suites: ReadonlyArray<[string, () => BenchResult[] | Promise<BenchResult[]>]> = [
@@ -12,6 +13,7 @@ const suites: ReadonlyArray<[string, () => BenchResult[] | Promise<BenchResult[]
   ['sync', benchSync],
   ['storage', benchStorage],
   ['signaling', benchSignaling],
+  ['history', benchHistory],
 ];
 
 // `npm run bench -- notes sync` runs only the named suites (all of them by default).

@@ -107,6 +107,7 @@ export async function createMainServices(edges: ServiceEdges): Promise<MainServi
   syncSettings.subscribe((next) => void syncNetwork.apply(next));
   syncNetwork.subscribe((network) => broadcast('sync:networkChanged', network));
   const backups = createBackupService({ dir: path.join(dataDir, 'backups'), log: edges.log });
+  backups.subscribe((workspaceId) => broadcast('backups:changed', { workspaceId }));
   const handlers = createHandlers({
     info: edges.info,
     settings,

@@ -3,6 +3,7 @@
  * sync settings, team workspaces (create, join, invite, leave), and the live status of the open
  * team workspace's provider — peers, presence, what is not yet shared — as plain values.
  */
+import { deleteVersionStore } from '../sync/history/versionStore';
 import type { StateCreator } from 'zustand';
 import { WorkspaceName, renameWorkspace as renameInDoc } from '../../shared/model';
 import { fail, ok } from '../../shared/result';
@@ -338,6 +339,8 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
           request.onerror = () => resolve(false);
           request.onblocked = () => resolve(false);
         });
+        // Its version history goes with it (a device keeps versions only of its workspaces).
+        await deleteVersionStore(id);
         if (!deleted)
           get().notify(
             'warning',

@@ -25,6 +25,9 @@ import {
   type NotesList,
 } from '../../shared/model/notesLive';
 import { openWorkspaceStorage } from './storage/workspaceStorage';
+import { openVersionStore, type VersionStore } from './history/versionStore';
+import { startVersionRecorder, type VersionRecorder } from './history/versionRecorder';
+import { systemClock } from './peer/handshakes';
 import type { StartupWorkspace } from './startupWorkspace';
 
 export interface WorkspaceSnapshot {
@@ -58,6 +61,10 @@ export interface WorkspaceSession {
   readonly awareness: Awareness;
   /** Resolves once stored data is loaded and migrated. */
   readonly ready: Promise<ReadyStatus>;
+  /** Versions of notes and decisions kept on this device (version history). */
+  readonly versions: VersionStore;
+  /** Takes those versions; null until the workspace is ready. */
+  readonly history: () => VersionRecorder | null;
   destroy(): Promise<void>;
 }
 
@@ -108,6 +115,8 @@ export function openWorkspaceSession(
   let scheduled = false;
   let destroyed = false;
   let notesLive: NotesLive | null = null;
+  const versions = openVersionStore(id);
+  let recorder: VersionRecorder | null = null;
 
   const compute = (
     key: SnapshotKey,
@@ -197,6 +206,15 @@ export function openWorkspaceSession(
     observe('decisions', ROOT.decisions);
     observe('members', ROOT.members);
     observe('meta', ROOT.meta);
+    if (!destroyed)
+      recorder = startVersionRecorder({
+        doc,
+        store: versions,
+        localMember: profile.memberId,
+        ignoreOrigin: persistence.durable.origin,
+        clock: systemClock,
+        onError: (error) => console.error('Could not keep a version', error),
+      });
     if (!destroyed) onSnapshot(snapshot);
     return migrated.ok
       ? { state: 'ready', readOnly: false }
@@ -208,8 +226,14 @@ export function openWorkspaceSession(
     doc,
     awareness,
     ready,
+    versions,
+    history: () => recorder,
     async destroy() {
       destroyed = true;
+      // Edits not yet quiet are kept as versions before the document goes.
+      await recorder?.flushAll().catch(() => undefined);
+      recorder?.destroy();
+      versions.close();
       notesLive?.destroy();
       awareness.destroy();
       await persistence.destroy();

@@ -83,3 +83,6 @@ export type SavedResult = z.infer<typeof SavedResult>;
 
 /** Main asks open windows to hand over a last backup (on quit). */
 export const BackupFlushRequest = z.object({ reason: z.literal('quit') });
+
+/** A backup of a workspace was written and old ones pruned: a list on screen should be read again. */
+export const BackupsChanged = z.object({ workspaceId: z.string().regex(ID_PATTERN) });

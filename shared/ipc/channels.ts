@@ -28,6 +28,7 @@ export const IPC_EVENTS = [
   'sync:networkChanged',
   'sync:settingsChanged',
   'backups:flush',
+  'backups:changed',
 ] as const;
 
 export type IpcChannel = (typeof IPC_CHANNELS)[number];

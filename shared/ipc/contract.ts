@@ -21,6 +21,7 @@ import { MarkdownExportInput, MarkdownExportResult } from './notesContract';
 import {
   BackupFile,
   BackupFlushRequest,
+  BackupsChanged,
   BackupList,
   BackupListInput,
   BackupReadInput,
@@ -85,6 +86,7 @@ export const ipcEvents = {
   'sync:networkChanged': SyncNetwork,
   'sync:settingsChanged': SyncSettings,
   'backups:flush': BackupFlushRequest,
+  'backups:changed': BackupsChanged,
 } satisfies Record<IpcEvent, z.ZodType>;
 
 export type IpcContract = typeof ipcContract;

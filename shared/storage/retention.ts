@@ -1,7 +1,13 @@
 /**
- * Which automatic backups to keep: the newest of each hour for a day, the newest of each day for a
- * month, and nothing older; then, if they still take more room than the cap, the oldest go first.
- * The newest backup is always kept, whatever its size or age. Pure: the clock is an argument.
+ * Which backups to keep: the newest of each hour for a day, the newest of each day for a month,
+ * and nothing older; then, if they still take more room than the cap, the oldest go first. The
+ * newest backup is always kept, whatever its size or age. Pure: the clock is an argument.
+ *
+ * Backups come in three kinds, and one never takes another's place: automatic ones (after
+ * changes, on quit), ones the person asked for ("Back up now", an export), and safety backups
+ * written just before a restore or a large deletion. An hour (or a day) keeps the newest
+ * automatic backup and the newest manual one; every safety backup is kept for the whole month,
+ * since it holds what a restore or a deletion took away.
  */
 
 export interface RetentionPolicy {
@@ -26,6 +32,17 @@ export interface RetainedItem {
   readonly id: string;
   readonly createdAt: number;
   readonly bytes: number;
+  /** Why it was written (shared/storage/workspaceFile.ts `BackupReason`); automatic if absent. */
+  readonly reason?: string;
+}
+
+type BackupKind = 'automatic' | 'manual' | 'safety';
+
+/** Which kind of backup a reason makes. */
+export function backupKind(reason: string | undefined): BackupKind {
+  if (reason === 'manual' || reason === 'export') return 'manual';
+  if (reason === 'before-restore' || reason === 'before-delete') return 'safety';
+  return 'automatic';
 }
 
 /** The ids to delete under the policy, oldest first. */
@@ -40,13 +57,11 @@ export function backupsToDelete(
   const keep = new Set<string>();
   const buckets = new Set<string>();
   newestFirst.forEach((item, index) => {
-    if (index === 0) {
-      keep.add(item.id);
-      buckets.add(bucketOf(item.createdAt, now, policy));
-      return;
-    }
-    const bucket = bucketOf(item.createdAt, now, policy);
-    if (bucket === 'expired' || buckets.has(bucket)) return;
+    const period = bucketOf(item.createdAt, now, policy);
+    const kind = backupKind(item.reason);
+    // A safety backup is its own bucket: none replaces another.
+    const bucket = kind === 'safety' ? `safety:${item.id}` : `${kind}:${period}`;
+    if (index > 0 && (period === 'expired' || buckets.has(bucket))) return;
     buckets.add(bucket);
     keep.add(item.id);
   });

@@ -23,7 +23,14 @@ export const WORKSPACE_FILE_EXTENSION = '.outpost';
 /** A header line longer than this is not ours (ours are a few hundred bytes). */
 const MAX_HEADER_BYTES = 16 * 1024;
 
-export const BackupReason = z.enum(['change', 'quit', 'manual', 'export', 'before-restore']);
+export const BackupReason = z.enum([
+  'change',
+  'quit',
+  'manual',
+  'export',
+  'before-restore',
+  'before-delete',
+]);
 export type BackupReason = z.infer<typeof BackupReason>;
 
 export const RecordCounts = z

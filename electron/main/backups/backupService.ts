@@ -17,6 +17,7 @@ import {
   type WorkspaceFileHeader,
 } from '../../../shared/storage/workspaceFile';
 import {
+  backupKind,
   backupsToDelete,
   DEFAULT_RETENTION,
   type RetentionPolicy,
@@ -65,6 +66,11 @@ export interface BackupService {
   read(workspaceId: string, id: string): Promise<Uint8Array>;
   /** Resolves after the next write call settles, written or not (the quit flush waits on it). */
   nextWrite(): Promise<void>;
+  /**
+   * Calls `listener` with a workspace's id after a backup of it was written and old ones pruned,
+   * so a list on screen is never stale; returns an unsubscribe function.
+   */
+  subscribe(listener: (workspaceId: string) => void): () => void;
 }
 
 const HEADER_BYTES = 16 * 1024;
@@ -112,6 +118,7 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
   const log = deps.log ?? ((message: string) => console.warn(message));
   const newestChecksum = new Map<string, { id: string; checksum: string; entry: BackupEntry }>();
   let waiters: Array<() => void> = [];
+  const listeners = new Set<(workspaceId: string) => void>();
 
   const folderOf = (workspaceId: string): string => {
     if (!ID_PATTERN.test(workspaceId))
@@ -236,6 +243,11 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
     nextWrite() {
       return new Promise((resolve) => waiters.push(resolve));
     },
+
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
   };
 
   async function writeBackup(file: Uint8Array): Promise<{ written: boolean; entry: BackupEntry }> {
@@ -260,8 +272,16 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
         if (stored.ok) newest = { id: first.id, checksum: contentKey(stored.value.state), entry };
       }
     }
-    // Written times differ, so compare what the workspace holds: the payload.
-    if (newest && newest.checksum === contentKey(verified.value.state)) {
+    // Written times differ, so compare what the workspace holds: the payload. An automatic
+    // backup of the same content is not needed; one the person asked for, or one taken before a
+    // restore or deletion, is written unless the newest is of its kind, so that retention (which
+    // never lets one kind replace another) keeps it.
+    const kind = backupKind(header.reason);
+    if (
+      newest &&
+      newest.checksum === contentKey(verified.value.state) &&
+      (kind === 'automatic' || kind === backupKind(newest.entry.reason))
+    ) {
       return { written: false, entry: newest.entry };
     }
     const createdAt = now();
@@ -292,6 +312,7 @@ export function createBackupService(deps: BackupServiceDeps): BackupService {
     await prune(header.workspaceId).catch((error: unknown) =>
       log(`[backups] pruning failed: ${String(error)}`),
     );
+    for (const listener of listeners) listener(header.workspaceId);
     return { written: true, entry };
   }
 

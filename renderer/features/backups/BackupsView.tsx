@@ -15,6 +15,7 @@ import {
   exportWorkspaceFile,
   listBackups,
   listSetAside,
+  onBackupsChanged,
   readBackup,
   replaceCurrent,
   restoreAsNew,
@@ -44,6 +45,7 @@ const REASONS: Record<string, string> = {
   manual: 'by hand',
   export: 'export',
   'before-restore': 'before a restore',
+  'before-delete': 'before deleting forever',
 };
 
 function counts(c: { notes: number; goals: number; decisions: number }): string {
@@ -86,6 +88,13 @@ export function BackupsView() {
     };
   }, [workspaceId, version]);
 
+  // A backup written while the list is shown (and the older ones it pruned) shows at once, so
+  // the list never offers a backup that is gone.
+  useEffect(
+    () => (workspaceId ? onBackupsChanged(workspaceId, refresh) : undefined),
+    [workspaceId, refresh],
+  );
+
   const run = async (label: string, action: () => Promise<{ ok: boolean; message: string }>) => {
     setBusy(label);
     setStatus(null);
@@ -112,6 +121,18 @@ export function BackupsView() {
 
   const choose = async (id: string) => {
     if (!workspaceId) return;
+    // The list is read again first: a backup pruned since it was shown is not offered.
+    const fresh = await listBackups(workspaceId);
+    if (fresh.ok) {
+      setList(fresh.value);
+      if (!fresh.value.entries.some((entry) => entry.id === id)) {
+        notify(
+          'info',
+          'That backup was just replaced by a newer one of the same hour; pick again.',
+        );
+        return;
+      }
+    }
     const checked = await readBackup(workspaceId, id);
     if (!checked.ok) notify('error', checked.error.message);
     else setPending(checked.value);
@@ -125,7 +146,9 @@ export function BackupsView() {
         {shell === 'electron'
           ? 'Outpost also keeps backups of each workspace in its data folder'
           : 'The Outpost companion also keeps backups of each workspace'}{' '}
-        — one per hour for a day, one per day for a month.
+        — one per hour for a day, one per day for a month. Backups you take with “Back up now” are
+        kept beside those, never in their place, and so is the backup written before a restore or
+        before deleting notes forever.
       </p>
 
       <section className="card" aria-labelledby="backups-heading">

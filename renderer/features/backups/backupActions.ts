@@ -48,6 +48,13 @@ export async function listBackups(workspaceId: string): Promise<Result<BackupLis
   return getOutpostApi().invoke('backups:list', { workspaceId });
 }
 
+/** Calls `listener` whenever the main process wrote (and pruned) backups of the workspace. */
+export function onBackupsChanged(workspaceId: string, listener: () => void): () => void {
+  return getOutpostApi().on('backups:changed', (event) => {
+    if (event.workspaceId === workspaceId) listener();
+  });
+}
+
 export async function backupNow(): Promise<Result<{ written: boolean }>> {
   const id = useAppStore.getState().activeWorkspaceId;
   const storage = id ? workspaceStorage(id) : undefined;
@@ -158,7 +165,13 @@ export async function replaceCurrent(checked: CheckedFile): Promise<Result<null>
     : ok(null);
 }
 
-async function backupNowFor(reason: 'before-restore'): Promise<Result<unknown>> {
+/**
+ * Writes a backup of the open workspace now, marked as taken before a restore or a large
+ * deletion: retention keeps such backups beside the hour's newest (shared/storage/retention.ts).
+ */
+export async function backupNowFor(
+  reason: 'before-restore' | 'before-delete',
+): Promise<Result<unknown>> {
   const session = activeSession();
   if (!session) return fail('closed', 'No workspace is open.');
   const file = workspaceFileOf(session.doc, session.id, 'Workspace', reason, Date.now());

@@ -1,4 +1,5 @@
 import { Suspense, lazy, useState } from 'react';
+import { HistoryEntry } from '../history/HistoryEntry';
 import { STATUS_TRANSITIONS } from '../../../shared/model';
 import type {
   Decision,
@@ -344,6 +345,8 @@ export function DecisionDetail(props: DecisionDetailProps) {
           </ol>
         )}
       </section>
+
+      <HistoryEntry key={decision.id} kind="decision" recordId={decision.id} editable={editable} />
     </>
   );
 }

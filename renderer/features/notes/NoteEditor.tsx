@@ -21,6 +21,7 @@ import type { Note } from '../../../shared/schema/records';
 import { useAppStore } from '../../store';
 import { getOutpostApi } from '../../platform/outpostApi';
 import { NoteLink, type LinkChoice } from './noteLinkExtension';
+import { useNotesStore } from './notesStore';
 import {
   createLinkedNote,
   detachedBody,
@@ -68,7 +69,7 @@ function linkOptions(selfId: string) {
       useAppStore.subscribe((state, previous) => {
         if (state.snapshot?.notes !== previous.snapshot?.notes) listener();
       }),
-    open: (noteId: string) => openNote(noteId),
+    open: (noteId: string) => openNote(noteId, { focusBody: true }),
     suggest: (query: string): LinkChoice[] => {
       const items = useAppStore.getState().snapshot?.notes.items ?? [];
       const found: LinkChoice[] = suggestNotes(query, items, selfId).map((note) => ({
@@ -333,6 +334,13 @@ export function NoteEditor({ noteId, mode, editable }: NoteEditorProps) {
     // Without `false`, TipTap emits an "update" event (with an empty transaction) for this call.
     editor.setEditable(editable, false);
   }, [editor, editable]);
+
+  useEffect(() => {
+    // A note opened by following a link takes the caret in its body, ready to type.
+    if (useNotesStore.getState().focusBody !== noteId) return;
+    useNotesStore.setState({ focusBody: null });
+    if (editable) editor.commands.focus('start');
+  }, [editor, editable, noteId]);
 
   useEffect(() => {
     if (mode !== 'live' || !fragment) return;

@@ -185,7 +185,7 @@ export function NoteList({ items, unread, damaged, reader, header }: NoteListPro
             className="button danger"
             onClick={() => {
               if (!confirmEmpty) return setConfirmEmpty(true);
-              emptyTrash();
+              void emptyTrash();
               setConfirmEmpty(false);
             }}
           >

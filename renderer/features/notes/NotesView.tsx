@@ -22,6 +22,8 @@ import {
   type ImportFile,
 } from './notesActions';
 import { useNotesStore } from './notesStore';
+import { useReopenNote } from './useReopenNote';
+import { HistoryEntry } from '../history/HistoryEntry';
 import './notes.css';
 
 /** The editor (TipTap/ProseMirror) loads when a note is first opened, not before the list paints. */
@@ -318,6 +320,18 @@ export function NotesView() {
     (state) => state.workspaceStatus.state === 'ready' && state.workspaceStatus.readOnly,
   );
   const [justCreated, setJustCreated] = useState<string | null>(null);
+  useReopenNote();
+  // The title is selected only right after "+ New note", not when that note is opened again later
+  // (by a link, say): selecting another note forgets which one was just created.
+  useEffect(
+    () =>
+      useAppStore.subscribe((state, previous) => {
+        const id = state.selected.note;
+        if (id !== previous.selected.note)
+          setJustCreated((current) => (current === id ? current : null));
+      }),
+    [],
+  );
 
   const create = () => {
     const result = createRecord('note', '');
@@ -390,6 +404,12 @@ export function NotesView() {
           <Backlinks noteId={selected.id} reader={reader} />
           <NoteCrossLinks noteId={selected.id} />
           {!readOnly && selected.deletedAt === null && <NoteActions note={selected} />}
+          <HistoryEntry
+            kind="note"
+            recordId={selected.id}
+            editable={!readOnly && selected.deletedAt === null && problems.length === 0}
+            onCopied={(id) => openNote(id)}
+          />
         </RecordDetail>
       ) : damaged ? (
         <DamagedNote key={damaged.id} record={damaged} />

@@ -3,6 +3,8 @@
  * title it had when linked (docs/PROTOCOL.md §1.4.1). It always shows the target's current title; a
  * link whose target is in the trash or gone is shown struck through as broken, and kept.
  * Typing `[[` opens suggestions by title (via @tiptap/suggestion), with "Create note …" last.
+ * Following a link to a note that does not exist (an imported `[[Title]]` nothing matched, a note
+ * deleted forever) offers to create it, and points the link at the new note.
  */
 import { Node, mergeAttributes, type Editor, type Range } from '@tiptap/core';
 import { Suggestion, type SuggestionKeyDownProps, type SuggestionProps } from '@tiptap/suggestion';
@@ -30,6 +32,74 @@ export interface NoteLinkOptions {
 }
 
 const suggestionKey = new PluginKey('noteLinkSuggestion');
+
+/**
+ * The small dialog a link to a missing note opens: what is wrong and "Create this note". It
+ * closes on Escape, on a click outside and after the choice.
+ */
+class MissingLinkMenu {
+  private readonly root = document.createElement('div');
+  private readonly offDocument: () => void;
+
+  constructor(anchor: HTMLElement, title: string, create: (() => void) | null) {
+    this.root.className = 'link-missing';
+    this.root.setAttribute('role', 'dialog');
+    this.root.setAttribute('aria-label', 'Missing note');
+    const text = document.createElement('p');
+    text.textContent = title
+      ? `There is no note called “${title}”.`
+      : 'The note this link pointed to was deleted.';
+    this.root.append(text);
+    const buttons = document.createElement('div');
+    buttons.className = 'link-missing-actions';
+    if (create) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'button primary';
+      button.textContent = 'Create this note';
+      button.addEventListener('click', () => {
+        this.destroy();
+        create();
+      });
+      buttons.append(button);
+    }
+    const cancel = document.createElement('button');
+    cancel.type = 'button';
+    cancel.className = 'button';
+    cancel.textContent = create ? 'Cancel' : 'Close';
+    cancel.addEventListener('click', () => this.destroy());
+    buttons.append(cancel);
+    this.root.append(buttons);
+    document.body.append(this.root);
+    const onDown = (event: MouseEvent) => {
+      if (!this.root.contains(event.target as HTMLElement) && event.target !== anchor)
+        this.destroy();
+    };
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') this.destroy();
+    };
+    document.addEventListener('mousedown', onDown, true);
+    document.addEventListener('keydown', onKey, true);
+    this.offDocument = () => {
+      document.removeEventListener('mousedown', onDown, true);
+      document.removeEventListener('keydown', onKey, true);
+    };
+    void computePosition(anchor, this.root, {
+      strategy: 'fixed',
+      placement: 'bottom-start',
+      middleware: [offset(6), flip(), shift({ padding: 8 })],
+    }).then(({ x, y }) => {
+      this.root.style.left = `${x}px`;
+      this.root.style.top = `${y}px`;
+    });
+    (buttons.firstElementChild as HTMLElement | null)?.focus();
+  }
+
+  destroy(): void {
+    this.offDocument();
+    this.root.remove();
+  }
+}
 
 function describe(target: LinkTarget, label: string): { text: string; broken: string | null } {
   if (target.state === 'ok') return { text: target.note.title || 'Untitled', broken: null };
@@ -164,7 +234,7 @@ export const NoteLink = Node.create<NoteLinkOptions>({
 
   addNodeView() {
     const options = this.options;
-    return ({ node }) => {
+    return ({ node, getPos, editor }) => {
       let current = node;
       const dom = document.createElement('span');
       dom.setAttribute('data-note-link', '');
@@ -180,10 +250,31 @@ export const NoteLink = Node.create<NoteLinkOptions>({
       };
       paint();
       const unsubscribe = options.subscribe(paint);
+      let menu: MissingLinkMenu | null = null;
       dom.addEventListener('click', (event) => {
         event.preventDefault();
         const noteId = String(current.attrs.noteId ?? '');
-        if (options.resolve(noteId).state !== 'missing') options.open(noteId);
+        if (options.resolve(noteId).state !== 'missing') return options.open(noteId);
+        menu?.destroy();
+        const label = String(current.attrs.label ?? '').trim();
+        const create =
+          editor.isEditable && label
+            ? () => {
+                const id = options.create(label);
+                if (!id) return;
+                const pos = getPos();
+                if (typeof pos === 'number')
+                  editor
+                    .chain()
+                    .command(({ tr }) => {
+                      tr.setNodeMarkup(pos, undefined, { ...current.attrs, noteId: id });
+                      return true;
+                    })
+                    .run();
+                options.open(id);
+              }
+            : null;
+        menu = new MissingLinkMenu(dom, label, create);
       });
       return {
         dom,
@@ -193,7 +284,10 @@ export const NoteLink = Node.create<NoteLinkOptions>({
           paint();
           return true;
         },
-        destroy: unsubscribe,
+        destroy: () => {
+          unsubscribe();
+          menu?.destroy();
+        },
         ignoreMutation: () => true,
       };
     };

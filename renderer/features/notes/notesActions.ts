@@ -26,6 +26,7 @@ import type { Note } from '../../../shared/schema/records';
 import { activeSession, useAppStore, writeAsLocalPerson } from '../../store';
 import { saveTemplates, useNotesStore } from './notesStore';
 import { getOutpostApi } from '../../platform/outpostApi';
+import { backupNowFor } from '../backups/backupActions';
 
 /**
  * Markdown conversion (marked): templates, export and import. Loaded on first use, and fetched
@@ -44,8 +45,12 @@ function today(): string {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
-/** Opens a note: shows the notes section, selects the note and shows the tab it lives in. */
-export function openNote(id: string): void {
+/**
+ * Opens a note: shows the notes section, selects the note and shows the tab it lives in. With
+ * `focusBody` (following a link) the caret goes into the note's body, ready to type.
+ */
+export function openNote(id: string, options: { focusBody?: boolean } = {}): void {
+  if (options.focusBody) useNotesStore.setState({ focusBody: id });
   const state = useAppStore.getState();
   const note = state.snapshot?.notes.items.find((item) => item.id === id);
   state.setSection('notes');
@@ -67,7 +72,17 @@ export function duplicate(id: string): Result<Note> {
   return result;
 }
 
-export function emptyTrash(): Result<number> {
+export async function emptyTrash(): Promise<Result<number>> {
+  // Deleting forever cannot be undone in the app, so a backup kept beside the hour's newest
+  // comes first (shared/storage/retention.ts keeps "before-delete" backups).
+  const backup = await backupNowFor('before-delete');
+  if (!backup.ok)
+    return report(
+      fail(
+        backup.error.code,
+        `Nothing was deleted: a backup could not be written first (${backup.error.message}).`,
+      ),
+    );
   const result = report(writeAsLocalPerson((doc, ctx) => emptyNotesTrash(doc, ctx)));
   if (result.ok) {
     useAppStore.getState().select('note', null);

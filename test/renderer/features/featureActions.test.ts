@@ -19,6 +19,20 @@ import {
 } from '../../../renderer/features/decisions/decisionActions';
 import * as goalActions from '../../../renderer/features/goals/goalActions';
 import { makeReadOnly, openWorkspaces, person, resetAppStore } from '../storeHarness';
+import * as Y from 'yjs';
+import { fromBase64 } from 'lib0/buffer';
+import { notes } from '../../../shared/model';
+import { fail } from '../../../shared/result';
+import { decodeWorkspaceFile } from '../../../shared/storage/workspaceFile';
+import type { OutpostApi } from '../../../shared/ipc/contract';
+import { getOutpostApi } from '../../../renderer/platform/outpostApi';
+
+// The page's API object is shared by every test of the file; a test that wraps a call puts it back.
+let originalInvoke: OutpostApi['invoke'] | null = null;
+afterEach(() => {
+  if (originalInvoke) getOutpostApi().invoke = originalInvoke;
+  originalInvoke = null;
+});
 
 const state = () => useAppStore.getState();
 const READ_ONLY = 'Saved by a newer Outpost.';
@@ -51,11 +65,41 @@ describe('notes actions', () => {
     expect(state().selected.note).toBe(copy.value.id);
   });
 
-  it('empty the trash and say how many notes went', () => {
+  it('empty the trash after a backup marked "before-delete" that still holds the notes', async () => {
     const id = created('note', 'Old');
     state().trashRecord('note', id);
-    expect(emptyTrash()).toEqual({ ok: true, value: 1 });
+    const written: string[] = [];
+    const api = getOutpostApi();
+    const invoke = (originalInvoke = api.invoke);
+    api.invoke = (async (channel: string, input: { file: string }) => {
+      if (channel === 'backups:write') {
+        const file = decodeWorkspaceFile(fromBase64(input.file));
+        if (!file.ok) throw new Error(file.error.message);
+        const doc = new Y.Doc();
+        Y.applyUpdate(doc, file.value.state);
+        written.push(
+          `${file.value.header.reason}:${notes.list(doc, { includeDeleted: true }).items.length}`,
+        );
+      }
+      return invoke(channel as never, input as never);
+    }) as OutpostApi['invoke'];
+    expect(await emptyTrash()).toEqual({ ok: true, value: 1 });
+    expect(written).toEqual(['before-delete:1']);
     expect(state().notices.at(-1)?.message).toBe('Deleted 1 note forever.');
+  });
+
+  it('keep the trash when the backup before deleting cannot be written', async () => {
+    const id = created('note', 'Old');
+    state().trashRecord('note', id);
+    const api = getOutpostApi();
+    originalInvoke = api.invoke;
+    api.invoke = (async () =>
+      fail('disk-full', 'The disk is full.')) as unknown as OutpostApi['invoke'];
+    const result = await emptyTrash();
+    expect(result).toMatchObject({ ok: false, error: { code: 'disk-full' } });
+    expect(state().notices.at(-1)?.message).toContain('Nothing was deleted');
+    const session = state().session!;
+    expect(notes.get(session.doc, id)).toMatchObject({ ok: true });
   });
 
   it('import Markdown files as notes in one write', async () => {
@@ -74,7 +118,7 @@ describe('notes actions', () => {
     makeReadOnly(READ_ONLY);
     expect(createLinkedNote('Linked')).toEqual(refused);
     expect(duplicate(id)).toEqual(refused);
-    expect(emptyTrash()).toEqual(refused);
+    expect(await emptyTrash()).toEqual(refused);
     expect(await importMarkdown([markdownFile('a.md', '# A\n')], false)).toEqual(refused);
     expect(state().notices.at(-1)).toMatchObject({ tone: 'error', message: READ_ONLY });
     await Promise.resolve();

@@ -8,6 +8,7 @@ import { Awareness } from 'y-protocols/awareness';
 import { ok } from '../../../shared/result';
 import { writeAs, type WriteAccess } from '../../../renderer/store/writeGateway';
 import type { WorkspaceSession } from '../../../renderer/sync/workspaceSession';
+import { openVersionStore } from '../../../renderer/sync/history/versionStore';
 
 const person = {
   memberId: 'member-local-0001',
@@ -23,6 +24,9 @@ function access(status: WriteAccess['workspaceStatus']): WriteAccess & { doc: Y.
     doc,
     awareness: new Awareness(doc),
     ready: Promise.resolve({ state: 'ready', readOnly: false }),
+    // Not opened until used; the gateway never uses it.
+    versions: openVersionStore('gateway-test-01'),
+    history: () => null,
     destroy: async () => undefined,
   };
   return { session, profile: person, workspaceStatus: status, doc };

@@ -57,4 +57,21 @@ describe('backup retention', () => {
     );
     expect(deleted).toEqual([]);
   });
+
+  it('keeps each kind apart: automatic and manual per hour and day, every safety backup for the month', () => {
+    const at = (hoursAgo: number) => now - hoursAgo * HOUR;
+    const items = [
+      { id: 'auto-new', createdAt: at(0.1), bytes: 1, reason: 'change' },
+      { id: 'auto-old', createdAt: at(0.2), bytes: 1, reason: 'quit' },
+      { id: 'manual-new', createdAt: at(0.3), bytes: 1, reason: 'manual' },
+      { id: 'manual-old', createdAt: at(0.4), bytes: 1, reason: 'export' },
+      { id: 'safety-1', createdAt: at(0.25), bytes: 1, reason: 'before-delete' },
+      { id: 'safety-2', createdAt: at(0.35), bytes: 1, reason: 'before-restore' },
+      { id: 'day-auto', createdAt: at(48), bytes: 1, reason: 'change' },
+      { id: 'day-manual', createdAt: at(48.1), bytes: 1, reason: 'manual' },
+      { id: 'day-safety', createdAt: at(48.2), bytes: 1, reason: 'before-delete' },
+      { id: 'old-safety', createdAt: at(31 * 24), bytes: 1, reason: 'before-restore' },
+    ];
+    expect(backupsToDelete(items, now).sort()).toEqual(['auto-old', 'manual-old', 'old-safety']);
+  });
 });
