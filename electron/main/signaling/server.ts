@@ -68,6 +68,11 @@ export interface SignalingServerOptions {
   readonly log?: SignalingLog;
   /** Monotonic clock in milliseconds for the rate limiter; tests pass a fake. */
   readonly now?: () => number;
+  /**
+   * Another WebSocket service on the same port (the relay's mailbox, electron/relay/): offered
+   * every upgrade request first; returning true means it took the request.
+   */
+  readonly upgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
 }
 
 /** Counters since start; a snapshot, safe to keep. */
@@ -174,6 +179,7 @@ export async function startSignalingServer(
   http.on('clientError', (_error, socket) => socket.destroy());
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
+    if (options.upgrade?.(request, socket, head)) return;
     if (clients.size >= limits.maxConnections) {
       refuseUpgrade(socket);
       return;
