@@ -136,7 +136,13 @@ async function startAs(
 
 /** The personal workspace every person has, created on first run. */
 async function createPersonalWorkspace(get: () => AppState): Promise<void> {
-  const entry = { id: newId(), name: 'Personal', kind: 'personal' as const, createdAt: Date.now() };
+  const entry = {
+    id: newId(),
+    name: 'Personal',
+    kind: 'personal' as const,
+    createdAt: Date.now(),
+    relays: [],
+  };
   await get().setWorkspaces(() => [entry]);
   await get().openWorkspace(entry.id);
 }

@@ -297,7 +297,13 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
         await get().setWorkspaces((current) =>
           current.map((w) =>
             w.id === id
-              ? { id: w.id, name: w.name, kind: 'local' as const, createdAt: w.createdAt }
+              ? {
+                  id: w.id,
+                  name: w.name,
+                  kind: 'local' as const,
+                  createdAt: w.createdAt,
+                  relays: [],
+                }
               : w,
           ),
         );

@@ -6,6 +6,7 @@ import type { IdentityCandidate, WorkspaceEntry } from '../sync/localState';
 import type { SessionStatus, WorkspaceSession, WorkspaceSnapshot } from '../sync/workspaceSession';
 import type { SyncNetwork, SyncSettings, SyncSettingsPatch } from '../../shared/ipc/syncContract';
 import type { PeerInfo, PeerSyncStatus } from '../sync/peer/types';
+import type { RelayStatus } from '../sync/relay/types';
 
 export type Section = 'notes' | 'goals' | 'decisions' | 'focus' | 'sync' | 'settings' | 'backups';
 export type RecordView = 'active' | 'archived' | 'trash';
@@ -140,4 +141,18 @@ export interface SyncSlice {
   updateSyncSettings(patch: SyncSettingsPatch): Promise<Result<SyncSettings>>;
 }
 
-export type AppState = SessionSlice & WorkspaceSlice & RecordsSlice & UiSlice & SyncSlice;
+/** The open team workspace's relays (relaySlice.ts). */
+export interface RelaySlice {
+  /** One entry per relay of the open team workspace, while its relay client runs. */
+  relayStatus: readonly RelayStatus[];
+  /** Adds a relay address to the open team workspace; failures carry the message to show. */
+  addRelay(url: string): Promise<Result<string>>;
+  removeRelay(url: string): Promise<Result<null>>;
+}
+
+export type AppState = SessionSlice &
+  WorkspaceSlice &
+  RecordsSlice &
+  UiSlice &
+  SyncSlice &
+  RelaySlice;

@@ -82,6 +82,7 @@ export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice
         name: parsed.data,
         kind: 'local',
         createdAt: Date.now(),
+        relays: [],
       };
       await get().setWorkspaces((current) => [...current, entry]);
       await get().openWorkspace(entry.id);

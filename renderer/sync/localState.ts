@@ -54,6 +54,12 @@ export const WorkspaceEntry = z
       .string()
       .regex(/^[A-Za-z0-9_-]{43}$/)
       .optional(),
+    /**
+     * The team's relays (ws:// or wss:// URLs, renderer/sync/relay/relayUrl.ts): store-and-forward
+     * mailboxes this device writes to and reads from. Read loosely, so an address written by a
+     * newer version never sets the whole entry aside; the relay client skips one it cannot use.
+     */
+    relays: z.array(z.string().max(2048)).max(32).default([]),
   })
   .refine((entry) => entry.kind !== 'team' || entry.secretKey !== undefined, {
     message: 'A team workspace needs its secret key.',
@@ -267,6 +273,7 @@ async function workspacesOnlyInIndexedDb(
       name: !hasPersonal && index === 0 ? 'Personal' : `Recovered workspace ${index + 1}`,
       kind: !hasPersonal && index === 0 ? ('personal' as const) : ('local' as const),
       createdAt: Date.now(),
+      relays: [],
     }))
     .filter((entry) => WorkspaceEntry.safeParse(entry).success);
 }

@@ -32,6 +32,7 @@ export function newTeamEntry(name: string): WorkspaceEntry {
     kind: 'team',
     createdAt: Date.now(),
     secretKey: secretKeyToText(secretKey),
+    relays: [],
   };
 }
 
@@ -43,6 +44,7 @@ export function entryFromInvite(invite: Invite): WorkspaceEntry {
     kind: 'team',
     createdAt: Date.now(),
     secretKey: secretKeyToText(invite.secretKey),
+    relays: [],
   };
 }
 

@@ -44,6 +44,7 @@ export async function openWorkspaces(count = 1): Promise<WorkspaceEntry[]> {
     name: `Workspace ${index + 1}`,
     kind: 'local' as const,
     createdAt: 1_700_000_000_000,
+    relays: [],
   }));
   useAppStore.setState({ profile: person });
   await useAppStore.getState().setWorkspaces(() => entries);

@@ -115,7 +115,7 @@ export async function restoreAsNew(checked: CheckedFile): Promise<Result<Workspa
   } catch (error) {
     return fail('restore-failed', `The workspace could not be stored: ${String(error)}`);
   }
-  const entry: WorkspaceEntry = { id, name, kind: 'local', createdAt: Date.now() };
+  const entry: WorkspaceEntry = { id, name, kind: 'local', createdAt: Date.now(), relays: [] };
   await useAppStore.getState().setWorkspaces((current) => [...current, entry]);
   await useAppStore.getState().openWorkspace(id);
   if (activeSession()?.id === id) writeAsLocalPerson((doc) => renameWorkspace(doc, name));

@@ -8,6 +8,7 @@ import { describeIndicator } from './SyncIndicator';
 import { StartTeamCard, TeamWorkspaceCard } from './TeamCard';
 import { PeersCard, formatBytes } from './PeersCard';
 import { NetworkCard } from './NetworkCard';
+import { RelaysCard } from './RelaysCard';
 import './sync.css';
 
 /** Sync: team workspaces (create, join, invite, leave), peers and presence, network settings. */
@@ -40,6 +41,7 @@ export function SyncView() {
       {isTeam ? (
         <>
           <PeersCard />
+          <RelaysCard />
           <TeamWorkspaceCard />
         </>
       ) : (

@@ -103,6 +103,8 @@ export class RelayClient {
   private readonly ready: Promise<void>;
   /** An envelope is being sealed (asynchronous): it counts as in flight. */
   private sealing = false;
+  /** What the relay said it accepts (WELCOME). */
+  private maxEnvelopeBytes = Number.MAX_SAFE_INTEGER;
 
   constructor(private readonly options: RelayClientOptions) {
     options.doc.on('update', this.onLocalUpdate);
@@ -239,6 +241,7 @@ export class RelayClient {
     switch (message.type) {
       case WELCOME:
         this.retries = 0;
+        this.maxEnvelopeBytes = message.maxEnvelopeBytes;
         socket.send(
           encodeClientMessage({ type: SINCE, after: this.after, streams: [this.stream!] }),
         );
@@ -358,6 +361,13 @@ export class RelayClient {
       this.sealing = false;
     }
     if (this.destroyed) return;
+    if (envelope.length > this.maxEnvelopeBytes) {
+      // Kept here and in the document; the relay would close the connection on it.
+      if (kind === KIND_UPDATE) this.pending.unshift(update);
+      this.error = `A change of ${envelope.length} bytes is larger than this relay accepts (${this.maxEnvelopeBytes}).`;
+      this.options.onStatus();
+      return;
+    }
     const frame = encodeClientMessage({ type: PUT, envelope });
     const sent: Sent = { kind, update, frame };
     this.inflight.set(counter, sent);

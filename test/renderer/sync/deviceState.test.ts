@@ -35,6 +35,7 @@ const entry = {
   name: 'Personal',
   kind: 'personal' as const,
   createdAt: 1_700_000_000_000,
+  relays: [] as string[],
 };
 
 describe('device state', () => {
@@ -51,6 +52,20 @@ describe('device state', () => {
     expect(await loadProfile()).toEqual({ value: person });
     expect((await loadWorkspaces()).value).toEqual([entry]);
     expect((await loadActiveWorkspaceId()).value).toBe(entry.id);
+  });
+
+  it('reads a team entry saved before relays existed with no relays, and keeps relays saved', async () => {
+    const { relays: _none, ...earlier } = {
+      ...entry,
+      id: 'workspace-team-0001',
+      kind: 'team' as const,
+      secretKey: 'ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8',
+    };
+    await writeDeviceValue(DEVICE_KEY.workspaces, [earlier]);
+    expect((await loadWorkspaces()).value).toEqual([{ ...earlier, relays: [] }]);
+    const withRelays = { ...earlier, relays: ['wss://relay.example.org'] };
+    await saveWorkspaces([withRelays]);
+    expect((await loadWorkspaces()).value).toEqual([withRelays]);
   });
 
   it('reports a damaged profile, keeps it aside and answers as on first run', async () => {
