@@ -3,6 +3,7 @@ import { benchModel } from './model';
 import { benchNotes } from './notes';
 import { benchSync } from './sync';
 import { benchStorage } from './storage';
+import { benchRelay } from './relay';
 import { printTable, writeResults, type BenchResult } from './report';
 
 const suites: ReadonlyArray<[string, () => BenchResult[] | Promise<BenchResult[]>]> = [
@@ -10,6 +11,7 @@ const suites: ReadonlyArray<[string, () => BenchResult[] | Promise<BenchResult[]
   ['notes', benchNotes],
   ['sync', benchSync],
   ['storage', benchStorage],
+  ['relay', benchRelay],
 ];
 
 // `npm run bench -- notes sync` runs only the named suites (all of them by default).

@@ -67,7 +67,10 @@ export function openMailboxStore(dataDir: string): MailboxStore {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, DATABASE_FILE);
   const db = new Database(file);
-  // auto_vacuum takes effect only on an empty database, so it is set before the first table.
+  // Both take effect only on a new database, so they come before the first table. Small pages:
+  // most envelopes are one person's few keystrokes (a few hundred bytes), and an empty relay's
+  // tables then take 7 KiB instead of 28 KiB; snapshots simply span more overflow pages.
+  db.pragma('page_size = 1024');
   db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');

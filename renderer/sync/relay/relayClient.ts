@@ -69,8 +69,14 @@ interface Sent {
   readonly frame: Uint8Array<ArrayBuffer>;
 }
 
-/** A snapshot is uploaded once this many bytes of updates follow the last one (or the state's size). */
-export const SNAPSHOT_MIN_BYTES = 64 * 1024;
+/**
+ * A snapshot is uploaded once the updates after the last one exceed this and a third of the
+ * encoded state: a newcomer then downloads at most about 1.33× the state (beyond small
+ * documents), and a room holds about that much plus what arrived since. The price is uploading
+ * the state again after every third of it typed.
+ */
+export const SNAPSHOT_MIN_BYTES = 4 * 1024;
+const SNAPSHOT_STATE_FRACTION = 3;
 const MAX_BACKOFF_MS = 30_000;
 const CURSOR_SAVE_DELAY_MS = 500;
 const RATE_RETRY_MS = 1000;
@@ -122,7 +128,7 @@ export class RelayClient {
       reachable: this.state === 'online',
       lastUpload: this.lastUpload,
       lastDownload: this.lastDownload,
-      waiting: this.pending.length + this.inflight.size,
+      waiting: this.pending.length + this.inflight.size + (this.sealing ? 1 : 0),
       unreadable: this.unreadable,
       error: this.error,
     };
@@ -280,7 +286,7 @@ export class RelayClient {
     if (opened && opened.docId === this.options.docId) {
       try {
         Y.applyUpdate(this.options.doc, opened.update, this);
-        raise(this.acked, safeDecodeStateVector(Y.encodeStateVectorFromUpdate(opened.update)));
+        extendAcked(this.acked, opened.update);
       } catch (error) {
         this.unreadable++;
         this.options.log?.(
@@ -332,9 +338,8 @@ export class RelayClient {
   private maybeSnapshot(): void {
     if (this.bytesSinceSnapshot <= this.snapshotThreshold) return;
     const state = Y.encodeStateAsUpdate(this.options.doc);
-    // Storage stays within about twice the state: a snapshot only once the updates outweigh it.
-    if (state.length > this.bytesSinceSnapshot) {
-      this.snapshotThreshold = state.length;
+    if (state.length / SNAPSHOT_STATE_FRACTION > this.bytesSinceSnapshot) {
+      this.snapshotThreshold = state.length / SNAPSHOT_STATE_FRACTION;
       return;
     }
     void this.send(KIND_SNAPSHOT, state);
@@ -383,12 +388,15 @@ export class RelayClient {
     const sent = this.inflight.get(counter);
     if (!sent) return;
     this.inflight.delete(counter);
-    raise(this.acked, safeDecodeStateVector(Y.encodeStateVectorFromUpdate(sent.update)));
+    extendAcked(this.acked, sent.update);
     this.after = Math.max(this.after, seq);
     this.lastUpload = this.options.clock.now();
     if (sent.kind === KIND_SNAPSHOT) {
       this.bytesSinceSnapshot = 0;
-      this.snapshotThreshold = Math.max(SNAPSHOT_MIN_BYTES, sent.update.length);
+      this.snapshotThreshold = Math.max(
+        SNAPSHOT_MIN_BYTES,
+        sent.update.length / SNAPSHOT_STATE_FRACTION,
+      );
     } else this.bytesSinceSnapshot += sent.frame.length;
     if (this.inflight.size === 0 && this.pending.length === 0) this.clean = true;
     this.cursorChanged();
@@ -434,4 +442,14 @@ export class RelayClient {
         this.options.log?.(`relay cursor for ${this.options.url} not saved: ${String(error)}`),
       );
   }
+}
+
+/**
+ * Raises `acked` by what `update` holds, per client, where it continues what `acked` has (an
+ * update that starts beyond it leaves a gap the relay may not have, so it counts for nothing).
+ */
+function extendAcked(acked: Map<number, number>, update: Uint8Array): void {
+  const { from, to } = Y.parseUpdateMeta(update);
+  for (const [client, end] of to)
+    if ((from.get(client) ?? 0) <= (acked.get(client) ?? 0)) raise(acked, new Map([[client, end]]));
 }
