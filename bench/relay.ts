@@ -139,13 +139,12 @@ async function catchUp(url: string, secretKey: Uint8Array): Promise<{ ms: number
   const doc = new Y.Doc();
   const counter = { bytes: 0 };
   const started = performance.now();
-  let sync: RelaySync | null = null;
   const done = new Promise<void>((resolve) => {
     doc.on('afterTransaction', () => {
       if (bodyLength(doc) === EDITS) resolve();
     });
   });
-  sync = await startRelaySync({
+  const sync = await startRelaySync({
     secretKey,
     doc,
     relays: [url],
