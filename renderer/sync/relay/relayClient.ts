@@ -436,11 +436,15 @@ export class RelayClient {
       acked: encodeVector(this.acked),
       clean: this.clean && this.pending.length === 0 && this.inflight.size === 0,
     };
-    void Promise.resolve()
-      .then(() => this.options.cursors.save(this.options.url, cursor))
-      .catch((error: unknown) =>
-        this.options.log?.(`relay cursor for ${this.options.url} not saved: ${String(error)}`),
-      );
+    const failed = (error: unknown) =>
+      this.options.log?.(`relay cursor for ${this.options.url} not saved: ${String(error)}`);
+    // Called at once (not on a later tick): a relay removed right after destroy() forgets the
+    // cursor after this save, not before it.
+    try {
+      void Promise.resolve(this.options.cursors.save(this.options.url, cursor)).catch(failed);
+    } catch (error) {
+      failed(error);
+    }
   }
 }
 
