@@ -55,10 +55,12 @@ describe('device state', () => {
   });
 
   it('reads a team entry saved before relays existed with no relays, and keeps relays saved', async () => {
-    const { relays: _none, ...earlier } = {
-      ...entry,
+    // As an earlier version wrote it: no `relays` field at all.
+    const earlier = {
       id: 'workspace-team-0001',
+      name: entry.name,
       kind: 'team' as const,
+      createdAt: entry.createdAt,
       secretKey: 'ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8',
     };
     await writeDeviceValue(DEVICE_KEY.workspaces, [earlier]);
