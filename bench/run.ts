@@ -5,6 +5,7 @@ import { benchSync } from './sync';
 import { benchStorage } from './storage';
 import { benchSignaling } from './signaling';
 import { benchHistory } from './history';
+import { benchRelay } from './relay';
 import { printTable, writeResults, type BenchResult } from './report';
 
 const suites: ReadonlyArray<[string, () => BenchResult[] | Promise<BenchResult[]>]> = [
@@ -14,6 +15,7 @@ const suites: ReadonlyArray<[string, () => BenchResult[] | Promise<BenchResult[]
   ['storage', benchStorage],
   ['signaling', benchSignaling],
   ['history', benchHistory],
+  ['relay', benchRelay],
 ];
 
 // `npm run bench -- notes sync` runs only the named suites (all of them by default).

@@ -9,6 +9,7 @@ import { createSessionSlice } from './sessionSlice';
 import { createWorkspaceSlice } from './workspaceSlice';
 import { createRecordsSlice } from './recordsSlice';
 import { createSyncSlice } from './syncSlice';
+import { createRelaySlice } from './relaySlice';
 import { writeAs, type ModelWrite, type WriteOptions } from './writeGateway';
 import type { Result } from '../../shared/result';
 import type { WorkspaceSession } from '../sync/workspaceSession';
@@ -23,6 +24,7 @@ export function createAppStore() {
     ...createWorkspaceSlice(...args),
     ...createRecordsSlice(...args),
     ...createSyncSlice(...args),
+    ...createRelaySlice(...args),
   }));
 }
 

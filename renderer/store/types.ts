@@ -8,6 +8,7 @@ import type { SyncNetwork, SyncSettings, SyncSettingsPatch } from '../../shared/
 import type { PeerInfo, PeerSyncStatus } from '../sync/peer/types';
 import type { TurnPatch } from '../sync/teamTurn';
 import type { TurnSettings } from '../../shared/protocol/teamNetwork';
+import type { RelayStatus } from '../sync/relay/types';
 
 export type Section = 'notes' | 'goals' | 'decisions' | 'focus' | 'sync' | 'settings' | 'backups';
 export type RecordView = 'active' | 'archived' | 'trash';
@@ -147,4 +148,18 @@ export interface SyncSlice {
   updateTeamTurn(id: string, patch: TurnPatch): Promise<Result<TurnSettings | null>>;
 }
 
-export type AppState = SessionSlice & WorkspaceSlice & RecordsSlice & UiSlice & SyncSlice;
+/** The open team workspace's relays (relaySlice.ts). */
+export interface RelaySlice {
+  /** One entry per relay of the open team workspace, while its relay client runs. */
+  relayStatus: readonly RelayStatus[];
+  /** Adds a relay address to the open team workspace; failures carry the message to show. */
+  addRelay(url: string): Promise<Result<string>>;
+  removeRelay(url: string): Promise<Result<null>>;
+}
+
+export type AppState = SessionSlice &
+  WorkspaceSlice &
+  RecordsSlice &
+  UiSlice &
+  SyncSlice &
+  RelaySlice;

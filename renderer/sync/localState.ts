@@ -16,7 +16,7 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { Profile, PROFILE_COLORS } from '../../shared/schema/profile';
-import { MAX_RELAYS, RelayUrl, TurnSettings } from '../../shared/protocol/teamNetwork';
+import { TurnSettings } from '../../shared/protocol/teamNetwork';
 import { deviceTimeZone, isKnownTimeZone } from '../../shared/time/zonedTime';
 import { newId } from '../../shared/core/ids';
 import { listMembers, workspaceName } from '../../shared/model';
@@ -55,8 +55,12 @@ export const WorkspaceEntry = z
       .string()
       .regex(/^[A-Za-z0-9_-]{43}$/)
       .optional(),
-    /** A team's Outpost relays (store-and-forward); none for older entries. */
-    relays: z.array(RelayUrl).max(MAX_RELAYS).default([]),
+    /**
+     * The team's relays (ws:// or wss:// URLs, renderer/sync/relay/relayUrl.ts): store-and-forward
+     * mailboxes this device writes to and reads from. Read loosely, so an address written by a
+     * newer version never sets the whole entry aside; the relay client skips one it cannot use.
+     */
+    relays: z.array(z.string().max(2048)).max(32).default([]),
     /** A team's TURN server, for peers that cannot reach each other directly; none by default. */
     turn: TurnSettings.nullable().default(null),
   })

@@ -86,6 +86,11 @@ export interface SignalingServerOptions {
    * default). Requests without one (Node, native clients) are not browsers and are let through.
    */
   readonly allowOrigin?: (origin: string) => boolean;
+  /**
+   * Another WebSocket service on the same port (the relay's mailbox, electron/relay/): offered
+   * every upgrade request first; returning true means it took the request.
+   */
+  readonly upgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
 }
 
 /** Counters since start; a snapshot, safe to keep. */
@@ -209,6 +214,7 @@ export async function startSignalingServer(
       refuseUpgrade(socket, '403 Forbidden', 'origin');
       return;
     }
+    if (options.upgrade?.(request, socket, head)) return;
     const address = remoteAddress(request);
     if (full(address)) {
       refuseUpgrade(socket, '503 Service Unavailable', 'max-connections');

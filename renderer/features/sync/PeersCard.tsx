@@ -17,7 +17,7 @@ const STATE_LABEL: Record<PeerView['state'], string> = {
 };
 
 /** Re-renders every 15 s so "2 min ago" stays true. */
-function useTick(): void {
+export function useTick(): void {
   const [, setTick] = useState(0);
   useEffect(() => {
     const timer = setInterval(() => setTick((tick) => tick + 1), 15_000);

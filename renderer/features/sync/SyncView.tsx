@@ -9,6 +9,7 @@ import { StartTeamCard, TeamWorkspaceCard } from './TeamCard';
 import { PeersCard, formatBytes } from './PeersCard';
 import { NetworkCard } from './NetworkCard';
 import { TurnCard } from './TurnCard';
+import { RelaysCard } from './RelaysCard';
 import './sync.css';
 
 /** Sync: team workspaces (create, join, invite, leave), peers and presence, network settings. */
@@ -41,6 +42,7 @@ export function SyncView() {
       {isTeam ? (
         <>
           <PeersCard />
+          <RelaysCard />
           <TeamWorkspaceCard />
           {active && <TurnCard key={active.id} entry={active} />}
         </>

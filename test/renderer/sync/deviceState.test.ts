@@ -35,7 +35,7 @@ const entry = {
   name: 'Personal',
   kind: 'personal' as const,
   createdAt: 1_700_000_000_000,
-  relays: [],
+  relays: [] as string[],
   turn: null,
 };
 
@@ -53,6 +53,22 @@ describe('device state', () => {
     expect(await loadProfile()).toEqual({ value: person });
     expect((await loadWorkspaces()).value).toEqual([entry]);
     expect((await loadActiveWorkspaceId()).value).toBe(entry.id);
+  });
+
+  it('reads a team entry saved before relays existed with no relays, and keeps relays saved', async () => {
+    // As an earlier version wrote it: no `relays` field at all.
+    const earlier = {
+      id: 'workspace-team-0001',
+      name: entry.name,
+      kind: 'team' as const,
+      createdAt: entry.createdAt,
+      secretKey: 'ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8',
+    };
+    await writeDeviceValue(DEVICE_KEY.workspaces, [earlier]);
+    expect((await loadWorkspaces()).value).toEqual([{ ...earlier, relays: [], turn: null }]);
+    const withRelays = { ...earlier, relays: ['wss://relay.example.org'], turn: null };
+    await saveWorkspaces([withRelays]);
+    expect((await loadWorkspaces()).value).toEqual([withRelays]);
   });
 
   it('reports a damaged profile, keeps it aside and answers as on first run', async () => {
