@@ -63,6 +63,9 @@ import {
   startOfNextWorkingDay,
 } from './workingHours';
 
+const STRICT_MESSAGE =
+  'Strict breaks are on: breaks cannot be postponed or skipped. Turn strict breaks off in the timer settings.';
+
 /** The state of a timer that has never been started. */
 export function initialFocusState(now: number): FocusState {
   return idleFrom({ completedFocusBlocks: 0, postponesUsed: 0, updatedAt: now }, now, null);
@@ -203,6 +206,7 @@ export function postpone(
             ? s.waitingFor
             : null;
     if (breakDue === null) return fail('nothing-to-postpone', 'There is no break to postpone.');
+    if (config.strictBreaks) return fail('strict-breaks', STRICT_MESSAGE);
     if (s.postponesUsed >= config.maxPostpones) {
       return fail(
         'postpone-limit',
@@ -236,6 +240,12 @@ export function postpone(
  */
 export function skip(config: FocusConfig, state: FocusState, now: number): Result<FocusTransition> {
   return act(config, state, now, (s, records) => {
+    const breakAhead =
+      s.phase === 'focus' ||
+      s.phase === 'shortBreak' ||
+      s.phase === 'longBreak' ||
+      (s.phase === 'idle' && s.waitingFor !== null && s.waitingFor !== 'focus');
+    if (breakAhead && config.strictBreaks) return fail('strict-breaks', STRICT_MESSAGE);
     if (s.phase === 'focus') return ok({ ...s, skipNextBreak: true, noticeAt: null });
     const skipped =
       s.phase === 'shortBreak' || s.phase === 'longBreak'

@@ -524,3 +524,22 @@ describe('a person can always start focus', () => {
     expect(must(skip(config, resumed, MON(19, 41))).state.phase).toBe('focus');
   });
 });
+
+describe('strict breaks', () => {
+  it('refuse postpone and skip with a sentence, before and during the break', () => {
+    const config = makeConfig({ strictBreaks: true });
+    const focus = must(start(config, initialFocusState(MON(9)), MON(9))).state;
+    for (const action of [postpone, skip]) {
+      expect(action(config, focus, MON(9, 20))).toMatchObject({
+        ok: false,
+        error: { code: 'strict-breaks', message: expect.stringContaining('Strict breaks are on') },
+      });
+    }
+    const onBreak = advance(config, focus, MON(9, 26)).state;
+    expect(onBreak.phase).toBe('shortBreak');
+    expect(postpone(config, onBreak, MON(9, 27))).toMatchObject({ ok: false });
+    expect(skip(config, onBreak, MON(9, 27))).toMatchObject({ ok: false });
+    // Off again, the same break can be put off.
+    expect(postpone(makeConfig(), onBreak, MON(9, 27))).toMatchObject({ ok: true });
+  });
+});
