@@ -118,3 +118,12 @@ export function utcOffsetText(zone: string, at: number): string {
   const abs = Math.abs(minutes);
   return `UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
+
+/**
+ * Whether to offer "I moved: use <zone>": the computer's zone changed since Outpost last looked
+ * (`seen`, null before the first look) and is not the profile's. A zone the person chose on
+ * purpose while the computer stayed put is never questioned.
+ */
+export function offerMove(detected: string, seen: string | null, profileZone: string): boolean {
+  return seen !== null && seen !== detected && !sameTimeZone(detected, profileZone);
+}

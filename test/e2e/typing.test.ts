@@ -267,7 +267,7 @@ describe.runIf(chromiumAvailable())('Typed text survives a reload (Chromium, web
     await page.keyboard.press('Control+4');
     expect
       .soft(
-        await typedThenReloaded(() => page.getByLabel('Focus (minutes)', { exact: true }), '50'),
+        await typedThenReloaded(() => page.getByLabel('Focus', { exact: true }), '50'),
       )
       .toBe('50');
 
