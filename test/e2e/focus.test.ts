@@ -163,7 +163,9 @@ describe.runIf(chromiumAvailable())('Focus timer in Chromium (web mode)', () => 
     await page.reload();
     await page.keyboard.press('Control+4');
     await expect(page.getByLabel('Focus', { exact: true }).inputValue()).resolves.toBe('0.05');
-    await expect(page.getByLabel('Short break', { exact: true }).inputValue()).resolves.toBe('0.05');
+    await expect(page.getByLabel('Short break', { exact: true }).inputValue()).resolves.toBe(
+      '0.05',
+    );
     await expect(page.getByLabel('Break notice', { exact: true }).inputValue()).resolves.toBe('1');
     await expect(
       page.getByLabel('Start breaks and focus blocks by themselves').isChecked(),
@@ -207,7 +209,9 @@ describe.runIf(chromiumAvailable())('Focus timer in Chromium (web mode)', () => 
     await page.unrouteAll();
     await page.reload();
     await page.keyboard.press('Control+4');
-    await expect(page.getByLabel('Short break', { exact: true }).inputValue()).resolves.toBe('0.05');
+    await expect(page.getByLabel('Short break', { exact: true }).inputValue()).resolves.toBe(
+      '0.05',
+    );
     await expect(page.getByLabel('Long break', { exact: true }).inputValue()).resolves.toBe('0.1');
     await expect(
       page.getByLabel('Start breaks and focus blocks by themselves').isChecked(),
