@@ -10,3 +10,4 @@ export * from './messages';
 export * from './stats';
 export * from './workingHours';
 export * from './breakIdeas';
+export * from './teamDay';

@@ -102,6 +102,8 @@ describe.runIf(chromiumAvailable())('Focus for people who move (Chromium, fake c
     await focusUntil(page).filter({ hasText: 'until 03:25 PM' }).waitFor();
     // Inside working hours there (15:00): nothing to say about them.
     await expect(page.getByText('outside your working hours').count()).resolves.toBe(0);
+    // The team's day strip shows her hours on her own day, in her time.
+    await page.getByRole('img', { name: 'Linh (you) works 09:00–17:30 your time' }).waitFor();
 
     // The timer everywhere: the sidebar and the window title, on another section too.
     await page.keyboard.press('Control+1');
@@ -282,6 +284,18 @@ describe.runIf(chromiumAvailable())('Focus for people who move (Chromium, fake c
         }
       }
     }
+    // The whole Focus page (settings one per row, the team's day strip), light and dark.
+    await page.setViewportSize({ width: 1024, height: 800 });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.keyboard.press('Control+4');
+      await page.getByTestId('team-day-strip').waitFor();
+      await page.screenshot({
+        path: path.join(SHOTS_DIR, `focus-1024-${scheme}-full.png`),
+        fullPage: true,
+      });
+    }
+    await page.setViewportSize({ width: 720, height: 800 });
     // Compact mode beside a call: rail and no list, remembered after a reload.
     await page.getByRole('button', { name: 'Compact mode' }).click();
     await page.keyboard.press('Control+1');
