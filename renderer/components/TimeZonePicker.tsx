@@ -3,7 +3,7 @@
  * what matches, instead of scrolling 400 IANA names. Used by onboarding and the profile settings;
  * the choice is handed to `onChoose`, which saves it.
  */
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import {
   describeTimeZone,
   sameTimeZone,
@@ -27,7 +27,12 @@ export function TimeZonePicker({ id, label, value, onChoose }: TimeZonePickerPro
   const listId = useId();
   const results = useMemo(() => searchTimeZones(query), [query]);
   const system = deviceTimeZone();
-  const now = Date.now();
+  // The offsets and "15:00 now" beside each zone, refreshed every half minute.
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(id);
+  }, []);
   const choose = (zone: string) => {
     onChoose(zone);
     setQuery('');

@@ -51,18 +51,13 @@ export function ZoneMovedPrompt() {
   const detected = useDeviceTimeZone();
   const [seen, setSeen] = useState(readSeen);
   const offered = profileZone !== undefined && offerMove(detected, seen, profileZone);
+  // Nothing to ask: this zone counts as seen, so only a later change is offered.
+  if (profileZone !== undefined && !offered && seen !== detected) setSeen(detected);
   useEffect(() => {
-    // Nothing to ask: remember this zone as seen, so only a later change is offered.
-    if (profileZone !== undefined && !offered && seen !== detected) {
-      writeSeen(detected);
-      setSeen(detected);
-    }
-  }, [profileZone, offered, seen, detected]);
+    if (seen !== null) writeSeen(seen);
+  }, [seen]);
   if (!profileZone || !offered) return null;
-  const answer = () => {
-    writeSeen(detected);
-    setSeen(detected);
-  };
+  const answer = () => setSeen(detected);
   return (
     <div className="zone-moved" role="status" data-testid="zone-moved">
       <span>

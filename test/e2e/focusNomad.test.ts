@@ -289,11 +289,11 @@ describe.runIf(chromiumAvailable())('Focus for people who move (Chromium, fake c
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.keyboard.press('Control+4');
-      await page.getByTestId('team-day-strip').waitFor();
-      await page.screenshot({
-        path: path.join(SHOTS_DIR, `focus-1024-${scheme}-full.png`),
-        fullPage: true,
-      });
+      // The page scrolls inside the window: one shot at the team card, one at the settings.
+      await page.getByTestId('team-day-strip').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(SHOTS_DIR, `focus-1024-${scheme}-team.png`) });
+      await page.locator('.setting-rows').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(SHOTS_DIR, `focus-1024-${scheme}-settings.png`) });
     }
     await page.setViewportSize({ width: 720, height: 800 });
     // Compact mode beside a call: rail and no list, remembered after a reload.

@@ -10,6 +10,7 @@ import { useAppStore } from '../../store';
 import { usePresentPeople, type PresentPerson, type SharedWorkingHours } from './teamPresence';
 import { useServiceNow } from './useServiceNow';
 import { TeamDayStrip } from './TeamDayStrip';
+import { describeTimeZone } from '../../../shared/time/zoneSearch';
 
 /** "Mon–Fri 09:00–17:30, Sat 10:00–12:00": consecutive days with the same ranges grouped. */
 export function describeWorkingHours(hours: SharedWorkingHours): string {
@@ -123,7 +124,7 @@ export function TeamFocus() {
                   {row.timeZone ? (
                     <>
                       <span className="team-clock">{clockIn(now, row.timeZone)}</span>{' '}
-                      <span className="record-meta">{row.timeZone.replace(/_/g, ' ')}</span>
+                      <span className="record-meta">{describeTimeZone(row.timeZone)}</span>
                     </>
                   ) : (
                     '—'
