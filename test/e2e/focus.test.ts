@@ -262,7 +262,11 @@ describe.runIf(chromiumAvailable())('Focus timer in Chromium (web mode)', () => 
     });
 
     await page.locator('#timer-phase', { hasText: 'Short break is due' }).waitFor();
-    await page.getByRole('button', { name: 'Start break' }).click();
+    // The due break covers the window (the break screen) and is started from there.
+    await page
+      .getByRole('dialog', { name: 'Your short break is due' })
+      .getByRole('button', { name: 'Start break' })
+      .click();
     await page.waitForFunction(
       () => (window.__shownNotifications ?? []).some((n) => n.title === 'Break is over'),
       undefined,
