@@ -11,7 +11,7 @@
  * drive it with the fake Electron surface while the focus service runs for real.
  */
 import type { BrowserWindowConstructorOptions } from 'electron';
-import { breakIdea, PHASE_LABELS, type FocusState } from '../../../shared/focus';
+import { breakIdea, clockIn, PHASE_LABELS, type FocusState } from '../../../shared/focus';
 import type { FocusSnapshot } from '../../../shared/ipc/focusContract';
 import { minutesText } from '../../../shared/time/durations';
 import type { FocusService } from './focusService';
@@ -58,15 +58,6 @@ const ACTION_ORIGIN = 'https://break.outpost.invalid';
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function clock(at: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(at);
-}
-
 type Running = Extract<FocusState, { phase: 'shortBreak' | 'longBreak' }>;
 
 function runningBreak(snapshot: FocusSnapshot): Running | null {
@@ -86,7 +77,7 @@ export function breakPage(snapshot: FocusSnapshot, state: Running): string {
           : '',
         `<a href="${ACTION_ORIGIN}/skip">Skip break</a>`,
       ].join('');
-  const body = `<main><h1>${escape(PHASE_LABELS[state.phase])}</h1><p class="until">until ${escape(clock(state.endsAt, config.timeZone))}</p><p class="idea">${escape(breakIdea(state.phase, state.startedAt))}</p><nav>${links}</nav></main>`;
+  const body = `<main><h1>${escape(PHASE_LABELS[state.phase])}</h1><p class="until">until ${escape(clockIn(state.endsAt, config.timeZone))}</p><p class="idea">${escape(breakIdea(state.phase, state.startedAt))}</p><nav>${links}</nav></main>`;
   const style = `:root{color-scheme:light dark;font-family:system-ui,sans-serif}body{margin:0;min-height:100vh;display:grid;place-items:center;background:light-dark(#e4e9f7,#161b26);color:light-dark(#1f2328,#e6e6e3)}main{max-width:36rem;text-align:center;padding:2rem}h1{font-size:2rem;margin:0 0 .5rem}.until{opacity:.75;margin:0 0 1.5rem}.idea{font-size:1.25rem;line-height:1.5}nav{display:flex;gap:.75rem;justify-content:center;margin-top:2rem}a{padding:.5rem 1rem;border:1px solid currentColor;border-radius:8px;color:inherit;text-decoration:none}.rule{opacity:.75}`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"><title>Break</title><style>${style}</style></head><body>${body}</body></html>`;
 }
