@@ -63,6 +63,12 @@ async function onboardIn(page: Page, name: string, city?: RegExp, search?: strin
   await page.getByLabel('Your name').fill(name);
   if (city && search) {
     await page.getByLabel('Your time zone').fill(search);
+    await page.getByRole('option', { name: city }).waitFor();
+    await mkdir(SHOTS_DIR, { recursive: true });
+    await page.screenshot({
+      path: path.join(SHOTS_DIR, 'onboarding-zone-search.png'),
+      fullPage: true,
+    });
     await page.getByRole('option', { name: city }).click();
     await page.getByTestId('onboarding-zone-current').filter({ hasText: city }).waitFor();
   }
