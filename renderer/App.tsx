@@ -1,4 +1,4 @@
-import { Suspense, lazy, useEffect } from 'react';
+import { Suspense, lazy, useEffect, useSyncExternalStore } from 'react';
 import { useAppStore, type Section } from './store';
 import { SECTIONS, sectionFromHash } from './store/uiSlice';
 import { Sidebar } from './components/Sidebar';
@@ -13,6 +13,11 @@ import { WorkspaceLoading } from './features/backups/WorkspaceLoading';
 import type { RecordKind } from '../shared/schema/records';
 import { useFocusStore } from './features/focus/focusStore';
 import { useFocusPresence } from './features/focus/teamPresence';
+import { useFocusFollowsProfileZone } from './features/focus/useOneTimeZone';
+import { BreakScreen } from './features/focus/BreakScreen';
+import { MicroBreakPrompt } from './features/focus/MicroBreakPrompt';
+import { ZoneMovedPrompt } from './components/ZoneMovedPrompt';
+import { useLayoutStore } from './components/layoutStore';
 import { rememberTheme } from './platform/startupTheme';
 
 const RECORD_SECTIONS: Partial<Record<Section, RecordKind>> = {
@@ -160,6 +165,33 @@ function useFocusTimer(): void {
     if (shell) void useFocusStore.getState().connect(shell);
   }, [shell]);
   useFocusPresence();
+  useFocusFollowsProfileZone();
+}
+
+const NARROW = '(max-width: 860px)';
+const subscribeNarrow = (callback: () => void) => {
+  const media = window.matchMedia(NARROW);
+  media.addEventListener('change', callback);
+  return () => media.removeEventListener('change', callback);
+};
+const readNarrow = () => window.matchMedia(NARROW).matches;
+
+/**
+ * The shell's layout classes: the sidebar as a rail (collapsed, compact, or a window too narrow
+ * for it beside a list and a 480 px editor), the list pane hidden, compact mode.
+ */
+function useLayoutClass(): string {
+  const { sidebarCollapsed, listCollapsed, compact } = useLayoutStore();
+  const narrow = useSyncExternalStore(subscribeNarrow, readNarrow);
+  return [
+    'app',
+    (sidebarCollapsed || compact || narrow) && 'rail',
+    narrow && 'narrow',
+    listCollapsed && 'list-collapsed',
+    compact && 'compact',
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 export function App() {
@@ -173,6 +205,7 @@ export function App() {
   const section = useAppStore((state) => state.section);
   const status = useAppStore((state) => state.workspaceStatus);
   usePreloadSections(status.state === 'ready');
+  const layoutClass = useLayoutClass();
 
   if (!booted) {
     return (
@@ -194,9 +227,10 @@ export function App() {
   }
   const View = VIEWS[section];
   return (
-    <div className="app">
+    <div className={layoutClass}>
       <Sidebar />
       <main className="main" aria-busy={status.state === 'loading'}>
+        <ZoneMovedPrompt />
         {status.state === 'ready' && status.readOnly && (
           <div className="read-only-banner" role="status">
             Read-only: {status.reason}
@@ -211,6 +245,8 @@ export function App() {
         )}
       </main>
       <Notices />
+      <MicroBreakPrompt />
+      <BreakScreen />
       {status.state === 'ready' && (
         <Suspense fallback={null}>
           <CommandPalette />

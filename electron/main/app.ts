@@ -13,6 +13,7 @@ import {
   type ProtocolLike,
 } from './appProtocol';
 import { attachFocusDesktop, type FocusElectron } from './focus/focusDesktop';
+import { attachBreakWindows } from './focus/breakWindows';
 import type { FocusService } from './focus/focusService';
 import type { BackupService } from './backups/backupService';
 import { installQuitBackup } from './backups/quitBackup';
@@ -85,6 +86,8 @@ export interface AppWindow {
   loadURL(url: string): Promise<void>;
   show(): void;
   hide(): void;
+  /** Closes the window (the focus break windows close this way when a break ends). */
+  close(): unknown;
   focus(): void;
   restore(): void;
   maximize(): void;
@@ -423,10 +426,19 @@ export async function startOutpost<Image, Menu>(
     ...(options.idlePollMs === undefined ? {} : { pollMs: options.idlePollMs }),
   });
 
+  // An always-on-top break window on each display while a break runs (breakWindows.ts).
+  const breakWindows = attachBreakWindows({
+    service: focus,
+    BrowserWindow: electron.BrowserWindow,
+    screen: electron.screen,
+    log: (message) => console.warn(message),
+  });
+
   app.on('before-quit', () => {
     quitting = true;
     windowState.flushSync();
     focusDesktop.dispose();
+    breakWindows.dispose();
     // Also sends the mDNS goodbye so LAN peers drop this server at once.
     services.closeNow();
   });

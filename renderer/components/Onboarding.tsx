@@ -1,8 +1,37 @@
 import { useState } from 'react';
 import { PROFILE_COLORS } from '../../shared/schema/profile';
 import { deviceTimeZone } from '../../shared/time/zonedTime';
+import {
+  clockToMinutes,
+  DAY_NAMES,
+  SHORT_DAY_NAMES,
+  WEEKDAYS,
+  type Weekday,
+} from '../../shared/time/calendar';
 import { useAppStore } from '../store';
+import { useFocusStore } from '../features/focus/focusStore';
 import { Field, FieldError } from './Field';
+import { TimeZonePicker } from './TimeZonePicker';
+
+interface HoursDraft {
+  readonly on: boolean;
+  readonly days: ReadonlySet<Weekday>;
+  readonly start: string;
+  readonly end: string;
+}
+
+const WEEKDAYS_ONLY: ReadonlySet<Weekday> = new Set(['mon', 'tue', 'wed', 'thu', 'fri']);
+
+/** Why the hours cannot be saved as entered, or null. */
+function hoursProblem(hours: HoursDraft): string | null {
+  if (!hours.on) return null;
+  if (hours.days.size === 0) return 'Choose at least one working day, or skip working hours.';
+  if (!/^\d\d:\d\d$/.test(hours.start) || !/^\d\d:\d\d$/.test(hours.end))
+    return 'Use a 24-hour time like 09:00.';
+  if (clockToMinutes(hours.end) <= clockToMinutes(hours.start))
+    return `Working hours ${hours.start}–${hours.end} end before they start.`;
+  return null;
+}
 
 /**
  * First run: who are you? Everything else is created for you. When this device lost its profile
@@ -20,17 +49,46 @@ export function Onboarding() {
   );
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const timeZone = deviceTimeZone();
+  const [timeZone, setTimeZone] = useState(deviceTimeZone);
+  const [hours, setHours] = useState<HoursDraft>({
+    on: true,
+    days: WEEKDAYS_ONLY,
+    start: '09:00',
+    end: '17:30',
+  });
+  const hoursError = hoursProblem(hours);
 
   return (
     <main className="onboarding">
       <form
         onSubmit={(event) => {
           event.preventDefault();
+          if (hoursError) return;
           setBusy(true);
-          void completeOnboarding({ displayName: name, color, timeZone }).then((result) => {
+          void completeOnboarding({ displayName: name, color, timeZone }).then(async (result) => {
             setBusy(false);
-            if (!result.ok) setError(result.error.message);
+            if (!result.ok) {
+              setError(result.error.message);
+              return;
+            }
+            // Working hours, in the zone just chosen, go to the focus timer with it.
+            const workingHours = hours.on
+              ? Object.fromEntries(
+                  WEEKDAYS.map((day) => [
+                    day,
+                    hours.days.has(day) ? [{ start: hours.start, end: hours.end }] : [],
+                  ]),
+                )
+              : null;
+            const saved = await useFocusStore
+              .getState()
+              .updateConfig({ config: { timeZone, workingHours } });
+            const problem = !saved.ok
+              ? saved.error.message
+              : saved.value.saved
+                ? null
+                : saved.value.message;
+            if (problem) useAppStore.getState().notify('error', `Working hours: ${problem}`);
           });
         }}
       >
@@ -106,11 +164,71 @@ export function Onboarding() {
             ))}
           </div>
         </div>
-        <p className="record-meta">
-          Time zone: {timeZone.replace(/_/g, ' ')} (change it later in Settings)
-        </p>
+        <TimeZonePicker
+          id="onboarding-zone"
+          label="Your time zone"
+          value={timeZone}
+          onChoose={setTimeZone}
+        />
+        <fieldset className="onboarding-hours">
+          <legend>Working hours (optional)</legend>
+          <p className="hint">
+            In your local time. Outside them the timer never starts by itself and nudges wait; you
+            can still start focus whenever you like.
+          </p>
+          <label className="toggle-row">
+            <input
+              type="checkbox"
+              checked={hours.on}
+              onChange={(event) => setHours({ ...hours, on: event.target.checked })}
+            />
+            I keep regular working hours
+          </label>
+          {hours.on && (
+            <>
+              <div className="day-toggles" role="group" aria-label="Working days">
+                {WEEKDAYS.map((day) => (
+                  <button
+                    key={day}
+                    type="button"
+                    className="day-toggle"
+                    aria-pressed={hours.days.has(day)}
+                    aria-label={DAY_NAMES[day]}
+                    onClick={() => {
+                      const days = new Set(hours.days);
+                      if (days.has(day)) days.delete(day);
+                      else days.add(day);
+                      setHours({ ...hours, days });
+                    }}
+                  >
+                    {SHORT_DAY_NAMES[day]}
+                  </button>
+                ))}
+              </div>
+              <div className="hours-range">
+                <Field id="onboarding-hours-start" label="From" size="narrow">
+                  <input
+                    className="input"
+                    type="time"
+                    value={hours.start}
+                    onChange={(event) => setHours({ ...hours, start: event.target.value })}
+                  />
+                </Field>
+                <Field id="onboarding-hours-end" label="To" size="narrow">
+                  <input
+                    className="input"
+                    type="time"
+                    value={hours.end}
+                    onChange={(event) => setHours({ ...hours, end: event.target.value })}
+                  />
+                </Field>
+              </div>
+              <FieldError message={hoursError} />
+            </>
+          )}
+        </fieldset>
         <FieldError message={error} />
-        <button type="submit" className="button primary" disabled={busy}>
+        <button type="submit" className="button primary" disabled={busy || hoursError !== null}>
           Get started
         </button>
       </form>

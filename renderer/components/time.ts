@@ -1,6 +1,9 @@
 /** Short, human times for lists and metadata, using the platform's Intl formatting. */
+import { formatForPerson } from './personTime';
+
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
-const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const ABSOLUTE: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
+const absolute = { format: (time: number) => formatForPerson(time, ABSOLUTE) };
 
 const STEPS: ReadonlyArray<[Intl.RelativeTimeFormatUnit, number]> = [
   ['second', 60],

@@ -132,6 +132,8 @@ export const FocusConfigSchema = z
     /** Working time ranges per weekday in `timeZone`; null means "no limits". */
     workingHours: WorkingHoursSchema.nullable().default(defaultWorkingHours),
     autoStartNextPhase: z.boolean({ error: 'Auto-start must be on or off.' }).default(true),
+    /** Strict breaks: a break cannot be postponed or skipped (Stretchly's strict mode). */
+    strictBreaks: z.boolean({ error: 'Strict breaks must be on or off.' }).default(false),
   })
   .strict()
   .superRefine((config, ctx) => {

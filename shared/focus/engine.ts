@@ -15,8 +15,12 @@
  * block simply goes on). A clock that runs backwards shifts the running phase so its remaining
  * time is kept. Remaining time is never negative and `nextEventAt` is always after `now`.
  *
- * Working hours (see ./workingHours) gate everything: a running timer stops at the end of working
- * hours, waits in `outsideWorkingHours`, and starts a fresh cycle when they begin again.
+ * Working hours (see ./workingHours) govern what the timer does by itself, never what the person
+ * asks for: a cycle running at the end of working hours stops and waits in `outsideWorkingHours`
+ * (auto-start then begins a fresh cycle when they start again), but a person who starts, resumes,
+ * postpones or skips outside working hours gets exactly that — someone who changes time zones
+ * every few weeks must never be told they may not focus now. The page says once that the block
+ * started outside working hours.
  *
  * This module holds the actions a person or the system takes (start, pause, skip, idle…). The
  * states and events are declared in ./state, the cycle's building blocks are in ./phases, and
@@ -59,6 +63,9 @@ import {
   startOfNextWorkingDay,
 } from './workingHours';
 
+const STRICT_MESSAGE =
+  'Strict breaks are on: breaks cannot be postponed or skipped. Turn strict breaks off in the timer settings.';
+
 /** The state of a timer that has never been started. */
 export function initialFocusState(now: number): FocusState {
   return idleFrom({ completedFocusBlocks: 0, postponesUsed: 0, updatedAt: now }, now, null);
@@ -73,8 +80,8 @@ export function advance(config: FocusConfig, state: FocusState, now: number): Fo
 }
 
 /**
- * Starts a focus block (or, with auto-start off, the phase the timer waits for). Outside working
- * hours the timer waits for them to begin. A paused timer resumes.
+ * Starts a focus block (or, with auto-start off, the phase the timer waits for), at any hour: a
+ * person can always start focus. A paused timer resumes.
  */
 export function start(
   config: FocusConfig,
@@ -88,16 +95,19 @@ export function start(
         const due = breakAfter(config, s.completedFocusBlocks);
         const counters =
           waitingFor === 'focus' ? countRest(config, s, due, now - s.since).counters : s;
-        const next =
+        return ok(
           waitingFor === 'focus'
             ? focusFrom(config, counters, now)
-            : breakFrom(config, counters, waitingFor, now);
-        return ok(land(config, next, now));
+            : breakFrom(config, counters, waitingFor, now),
+        );
       }
       case 'paused':
         return ok(resumeFrom(config, s, now).state);
-      case 'outsideWorkingHours':
-        return ok({ ...s, armed: true });
+      case 'outsideWorkingHours': {
+        // Time spent outside working hours is rest: a long enough stretch starts a fresh cycle.
+        const due = breakAfter(config, s.completedFocusBlocks);
+        return ok(focusFrom(config, countRest(config, s, due, now - s.since).counters, now));
+      }
       default:
         return fail('already-running', 'The timer is already running.');
     }
@@ -157,8 +167,8 @@ export function pauseFor(
 
 function resumeFrom(config: FocusConfig, s: PausedState, now: number): Outcome {
   if (s.reason === 'idle') return backFromIdle(config, s, now);
-  const next = land(config, restore(config, countersOf(s, now), s.resumes, now), now);
-  return { state: next, events: [], records: [] };
+  // The person resumes: the phase goes on whatever the hour.
+  return { state: restore(config, countersOf(s, now), s.resumes, now), events: [], records: [] };
 }
 
 /** Ends a pause early, giving back the remaining time. */
@@ -196,6 +206,7 @@ export function postpone(
             ? s.waitingFor
             : null;
     if (breakDue === null) return fail('nothing-to-postpone', 'There is no break to postpone.');
+    if (config.strictBreaks) return fail('strict-breaks', STRICT_MESSAGE);
     if (s.postponesUsed >= config.maxPostpones) {
       return fail(
         'postpone-limit',
@@ -218,13 +229,7 @@ export function postpone(
     }
     const startedAt = s.phase === 'shortBreak' || s.phase === 'longBreak' ? s.startedAt : now;
     record(records, breakDue, startedAt, now, 'postponed');
-    return ok(
-      land(
-        config,
-        focusFrom(config, counters, now, { remainingMs: d.postpone, extension: true }),
-        now,
-      ),
-    );
+    return ok(focusFrom(config, counters, now, { remainingMs: d.postpone, extension: true }));
   });
 }
 
@@ -235,6 +240,12 @@ export function postpone(
  */
 export function skip(config: FocusConfig, state: FocusState, now: number): Result<FocusTransition> {
   return act(config, state, now, (s, records) => {
+    const breakAhead =
+      s.phase === 'focus' ||
+      s.phase === 'shortBreak' ||
+      s.phase === 'longBreak' ||
+      (s.phase === 'idle' && s.waitingFor !== null && s.waitingFor !== 'focus');
+    if (breakAhead && config.strictBreaks) return fail('strict-breaks', STRICT_MESSAGE);
     if (s.phase === 'focus') return ok({ ...s, skipNextBreak: true, noticeAt: null });
     const skipped =
       s.phase === 'shortBreak' || s.phase === 'longBreak'
@@ -244,7 +255,7 @@ export function skip(config: FocusConfig, state: FocusState, now: number): Resul
           : null;
     if (skipped === null) return fail('nothing-to-skip', 'There is no break to skip.');
     record(records, skipped.kind, skipped.startedAt, now, 'skipped');
-    return ok(land(config, focusFrom(config, countersOf(s, now, { postponesUsed: 0 }), now), now));
+    return ok(focusFrom(config, countersOf(s, now, { postponesUsed: 0 }), now));
   });
 }
 

@@ -9,3 +9,5 @@ export * from './state';
 export * from './messages';
 export * from './stats';
 export * from './workingHours';
+export * from './breakIdeas';
+export * from './teamDay';

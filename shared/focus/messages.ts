@@ -3,6 +3,7 @@
  * the desktop app, Web Notifications in web mode, the "last reminder" line) and the short status
  * teammates see. Times are written in the person's own time zone.
  */
+import { secondsText } from '../time/durations';
 import type { BreakKind, FocusEvent, FocusPhase, FocusStatus } from './state';
 
 /** The timer's phase as the app and the tray name it. */
@@ -72,7 +73,7 @@ export function reminderFor(event: FocusEvent, timeZone: string): Reminder | nul
     case 'microBreak':
       return {
         title: 'Micro-break',
-        body: `Look away from the screen for ${Math.round(event.durationMs / 1000)} seconds.`,
+        body: `Look away from the screen for ${secondsText(Math.round(event.durationMs / 1000))}.`,
         actions: [],
       };
     case 'pauseEnded':

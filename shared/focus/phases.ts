@@ -195,10 +195,15 @@ export function countRest(
   return { counters, takenAs: null };
 }
 
+/**
+ * When working hours end a running phase: the next end of working hours, or null when working
+ * hours are off or it is outside them now (a phase the person started outside working hours runs;
+ * the next end of working hours it meets, once they have begun, stops it as usual).
+ */
 export function hoursEndFor(config: FocusConfig, state: FocusState): number | null {
-  if (!config.workingHours) return null;
-  if (!isWithinWorkingHours(config, state.updatedAt)) return state.updatedAt;
-  return nextWorkingHoursChange(config, state.updatedAt)?.at ?? null;
+  if (!config.workingHours || !isWithinWorkingHours(config, state.updatedAt)) return null;
+  const change = nextWorkingHoursChange(config, state.updatedAt);
+  return change?.kind === 'end' ? change.at : null;
 }
 
 export function upcomingBlocks(state: FocusRunState): number {

@@ -210,6 +210,8 @@ function collapse(config: FocusConfig, state: FocusState, step: Step, now: numbe
   const running =
     state.phase === 'focus' || state.phase === 'shortBreak' || state.phase === 'longBreak';
   const hoursEnd = running ? hoursEndFor(config, state) : null;
+  // A phase the person started outside working hours is not stopped by them (see ./engine).
+  const stopsForHours = !inHours && hoursEnd !== null;
   if (hoursEnd !== null && hoursEnd <= now) {
     // The working day ended while the person was away (e.g. the laptop slept overnight): close the
     // stretch when they left; the time since is time outside working hours, not a break.
@@ -230,9 +232,9 @@ function collapse(config: FocusConfig, state: FocusState, step: Step, now: numbe
       const blocks = completed ? upcomingBlocks(state) : state.completedFocusBlocks;
       const due = upcomingBreak(config, state);
       const rest = countRest(config, { ...counters, completedFocusBlocks: blocks }, due, now - t);
-      if (!inHours || rest.takenAs) {
+      if (stopsForHours || rest.takenAs) {
         record(records, 'focus', state.startedAt, t, completed ? 'completed' : 'interrupted');
-        if (!inHours) {
+        if (stopsForHours) {
           return {
             state: outsideFrom({ ...counters, completedFocusBlocks: blocks }, now, t, false),
             events: [],
@@ -282,7 +284,7 @@ function collapse(config: FocusConfig, state: FocusState, step: Step, now: numbe
     }
     case 'shortBreak':
     case 'longBreak': {
-      if (!inHours) {
+      if (stopsForHours) {
         record(records, state.phase, state.startedAt, t, 'completed');
         return {
           state: outsideFrom(afterBreak(counters, state.phase), now, t, false),

@@ -132,10 +132,12 @@ export const FocusPreferencesSchema = z
   .object({
     /** Play the system's notification sound with each reminder. */
     sound: z.boolean({ error: 'Sound must be on or off.' }),
+    /** Cover the app window (and on the desktop every display) during a break. */
+    breakScreen: z.boolean({ error: 'The break screen must be on or off.' }).default(true),
   })
   .strict();
 export type FocusPreferences = z.infer<typeof FocusPreferencesSchema>;
-export const DEFAULT_FOCUS_PREFERENCES: FocusPreferences = { sound: true };
+export const DEFAULT_FOCUS_PREFERENCES: FocusPreferences = { sound: true, breakScreen: true };
 
 /** Everything the renderer shows about the timer, pushed on every change. */
 export const FocusSnapshotSchema = z

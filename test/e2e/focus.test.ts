@@ -114,11 +114,11 @@ describe.runIf(chromiumAvailable())('Focus timer in Chromium (web mode)', () => 
     const { page } = app;
     await expect(page.evaluate(() => Notification.permission)).resolves.toBe('granted');
 
-    await page.getByLabel(/Only during working hours/).uncheck();
+    await page.getByLabel(/^Working hours:/).uncheck();
     await page.getByRole('group', { name: 'Monday' }).waitFor({ state: 'detached' });
 
     // A 3-second block with a 60-second notice is impossible: refused, and the typed value stays.
-    const focus = page.getByLabel('Focus (minutes)');
+    const focus = page.getByLabel('Focus', { exact: true });
     await focus.fill('0.05');
     await focus.press('Tab');
     await page
@@ -127,11 +127,11 @@ describe.runIf(chromiumAvailable())('Focus timer in Chromium (web mode)', () => 
       .waitFor();
     await expect(focus.inputValue()).resolves.toBe('0.05');
 
-    const notice = page.getByLabel('Break notice (seconds before)');
+    const notice = page.getByLabel('Break notice', { exact: true });
     await notice.fill('1');
     await notice.press('Tab');
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-    const shortBreak = page.getByLabel('Short break (minutes)');
+    const shortBreak = page.getByLabel('Short break', { exact: true });
     await shortBreak.fill('0.05');
     await shortBreak.press('Tab');
     // Breaks wait for the person, so the test decides when each one starts.
@@ -140,7 +140,7 @@ describe.runIf(chromiumAvailable())('Focus timer in Chromium (web mode)', () => 
     await expect(page.locator('.focus-settings [role="alert"]').count()).resolves.toBe(0);
 
     // Bad working hours are refused too, with the day named.
-    await page.getByLabel(/Only during working hours/).check();
+    await page.getByLabel(/^Working hours:/).check();
     const end = page.getByLabel('Tuesday range 1 end');
     await end.fill('08:00');
     await end.press('Tab');
@@ -151,7 +151,7 @@ describe.runIf(chromiumAvailable())('Focus timer in Chromium (web mode)', () => 
       .getByRole('alert')
       .filter({ hasText: "Tuesday's working hours" })
       .waitFor({ state: 'detached' });
-    await page.getByLabel(/Only during working hours/).uncheck();
+    await page.getByLabel(/^Working hours:/).uncheck();
     await page.getByRole('group', { name: 'Monday' }).waitFor({ state: 'detached' });
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     await page.screenshot({
@@ -162,13 +162,15 @@ describe.runIf(chromiumAvailable())('Focus timer in Chromium (web mode)', () => 
     // The settings live in the companion: a reload shows them as saved.
     await page.reload();
     await page.keyboard.press('Control+4');
-    await expect(page.getByLabel('Focus (minutes)').inputValue()).resolves.toBe('0.05');
-    await expect(page.getByLabel('Short break (minutes)').inputValue()).resolves.toBe('0.05');
-    await expect(page.getByLabel('Break notice (seconds before)').inputValue()).resolves.toBe('1');
+    await expect(page.getByLabel('Focus', { exact: true }).inputValue()).resolves.toBe('0.05');
+    await expect(page.getByLabel('Short break', { exact: true }).inputValue()).resolves.toBe(
+      '0.05',
+    );
+    await expect(page.getByLabel('Break notice', { exact: true }).inputValue()).resolves.toBe('1');
     await expect(
       page.getByLabel('Start breaks and focus blocks by themselves').isChecked(),
     ).resolves.toBe(false);
-    await expect(page.getByLabel(/Only during working hours/).isChecked()).resolves.toBe(false);
+    await expect(page.getByLabel(/^Working hours:/).isChecked()).resolves.toBe(false);
     expect(app.errors).toEqual([]);
   });
 
@@ -179,13 +181,13 @@ describe.runIf(chromiumAvailable())('Focus timer in Chromium (web mode)', () => 
 
     // A change is on its way to the companion when the person clicks a checkbox and starts
     // typing in another field.
-    const shortBreak = page.getByLabel('Short break (minutes)');
+    const shortBreak = page.getByLabel('Short break', { exact: true });
     await shortBreak.fill('0.05');
     await shortBreak.press('Tab');
     await expect.poll(saves.count).toBe(1);
     const autoStart = page.getByLabel('Start breaks and focus blocks by themselves');
     await autoStart.click();
-    const longBreak = page.getByLabel('Long break (minutes)');
+    const longBreak = page.getByLabel('Long break', { exact: true });
     await longBreak.fill('0.1');
 
     // The first save is answered (the page also gets the new config pushed): the click and the
@@ -207,8 +209,10 @@ describe.runIf(chromiumAvailable())('Focus timer in Chromium (web mode)', () => 
     await page.unrouteAll();
     await page.reload();
     await page.keyboard.press('Control+4');
-    await expect(page.getByLabel('Short break (minutes)').inputValue()).resolves.toBe('0.05');
-    await expect(page.getByLabel('Long break (minutes)').inputValue()).resolves.toBe('0.1');
+    await expect(page.getByLabel('Short break', { exact: true }).inputValue()).resolves.toBe(
+      '0.05',
+    );
+    await expect(page.getByLabel('Long break', { exact: true }).inputValue()).resolves.toBe('0.1');
     await expect(
       page.getByLabel('Start breaks and focus blocks by themselves').isChecked(),
     ).resolves.toBe(false);
@@ -257,7 +261,11 @@ describe.runIf(chromiumAvailable())('Focus timer in Chromium (web mode)', () => 
     });
 
     await page.locator('#timer-phase', { hasText: 'Short break is due' }).waitFor();
-    await page.getByRole('button', { name: 'Start break' }).click();
+    // The due break covers the window (the break screen) and is started from there.
+    await page
+      .getByRole('dialog', { name: 'Your short break is due' })
+      .getByRole('button', { name: 'Start break' })
+      .click();
     await page.waitForFunction(
       () => (window.__shownNotifications ?? []).some((n) => n.title === 'Break is over'),
       undefined,
@@ -298,7 +306,7 @@ describe.runIf(chromiumAvailable())('Focus timer in Chromium (web mode)', () => 
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.reload();
     await page.keyboard.press('Control+4');
-    await expect(page.getByLabel('Focus (minutes)').inputValue()).resolves.toBe('0.1');
+    await expect(page.getByLabel('Focus', { exact: true }).inputValue()).resolves.toBe('0.1');
     await page
       .getByTestId('focus-breaks-today')
       .filter({ hasText: '1 taken · 0 skipped · 1 postponed' })

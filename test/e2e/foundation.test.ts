@@ -138,7 +138,7 @@ describe.runIf(chromiumAvailable())('Outpost in Chromium (web mode)', () => {
     const { page } = app;
     await page.keyboard.press('Control+4');
     await page.getByRole('heading', { name: 'Focus', exact: true }).waitFor();
-    await page.getByLabel(/Only during working hours/).uncheck();
+    await page.getByLabel(/^Working hours:/).uncheck();
     await page.getByRole('button', { name: 'Start focus' }).click();
     await expect(page.locator('#timer-phase').textContent()).resolves.toBe('Focus');
     const first = await page.getByRole('timer').textContent();

@@ -11,6 +11,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, inject } from 'vitest';
 import * as Y from 'yjs';
 import { startWebCompanion, type WebCompanion } from '../../electron/web/server';
+import type { ServiceClock } from '../../electron/main/services';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.resolve('test-results/screenshots');
@@ -43,7 +44,16 @@ export function chromiumAvailable(): boolean {
 
 /** Starts the companion and a fresh Chromium profile with one page open on the app. */
 export async function startApp(
-  options: { colorScheme?: 'light' | 'dark' } = {},
+  options: {
+    colorScheme?: 'light' | 'dark';
+    /** The companion's clock (the focus timer's), e.g. a FakeClock the test moves. */
+    clock?: ServiceClock;
+    /** The page's clock starts here (Playwright's clock; it then runs on by itself). */
+    pageTime?: number;
+    /** The browser's (the "computer's") time zone. */
+    timezoneId?: string;
+    viewport?: { width: number; height: number };
+  } = {},
 ): Promise<RunningApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'outpost-e2e-'));
   const companion = await startWebCompanion({
@@ -53,13 +63,16 @@ export async function startApp(
     log: () => {},
     // Sync's LAN server on a free loopback port, and no mDNS on the machine's real interfaces.
     syncNetwork: { host: '127.0.0.1', port: 0, discovery: false },
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
+    viewport: options.viewport ?? { width: 1280, height: 800 },
     colorScheme: options.colorScheme ?? 'light',
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
   });
   context.setDefaultTimeout(10_000);
+  if (options.pageTime !== undefined) await context.clock.install({ time: options.pageTime });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));

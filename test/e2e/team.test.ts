@@ -290,7 +290,7 @@ describe.runIf(ready)('team features between two people over real sync (Chromium
   it('shows Ana “in focus until HH:MM” in Ben’s team view', async () => {
     await nav(ana.page, 'Focus').click();
     // Outside working hours the status would be "outside working hours": test at any hour.
-    const hoursOnly = ana.page.getByLabel(/Only during working hours/);
+    const hoursOnly = ana.page.getByLabel(/^Working hours:/);
     if (await hoursOnly.isChecked()) await hoursOnly.uncheck();
     // From a stopped timer (a retry may find the block a failed attempt started).
     const reset = ana.page.getByRole('button', { name: 'Reset' });

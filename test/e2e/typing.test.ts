@@ -266,9 +266,7 @@ describe.runIf(chromiumAvailable())('Typed text survives a reload (Chromium, web
 
     await page.keyboard.press('Control+4');
     expect
-      .soft(
-        await typedThenReloaded(() => page.getByLabel('Focus (minutes)', { exact: true }), '50'),
-      )
+      .soft(await typedThenReloaded(() => page.getByLabel('Focus', { exact: true }), '50'))
       .toBe('50');
 
     // A team workspace's name, shared with the team, is renamed on the Sync page.

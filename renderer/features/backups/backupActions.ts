@@ -4,6 +4,7 @@
  * file before anything is changed, and restore a workspace file as a new workspace or in place of
  * the open one. Documents and databases stay in here; components get plain results.
  */
+import { formatForPerson } from '../../components/personTime';
 import { downloadFile } from '../../platform/download';
 import type * as Y from 'yjs';
 import { zipSync, strToU8 } from 'fflate';
@@ -109,7 +110,7 @@ async function writeAsOnlyRow(workspaceId: string, state: Uint8Array): Promise<v
 }
 
 function dateLabel(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return formatForPerson(ms, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /** Adds the file's workspace to this device as a new workspace and opens it. */

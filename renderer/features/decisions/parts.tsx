@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { Decision, Member } from '../../../shared/schema/records';
 import type { DecisionPatch } from '../../../shared/model';
 import { ok, type Result } from '../../../shared/result';
+import { formatForPerson } from '../../components/personTime';
 import { updateDecision } from './decisionActions';
 
 /** The current time, refreshed every `everyMs` so countdowns and "closed" states stay true. */
@@ -44,16 +45,14 @@ export function textSaver(id: string) {
     };
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, {
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-
 export function formatWhen(time: number): string {
-  return dateTime.format(time);
+  return formatForPerson(time, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
 
 /** "in 3 days", "in 5 h", "in 20 min" */

@@ -15,18 +15,27 @@ import { useFocusStore } from './focusStore';
 import { SAVE_DELAY_MS } from '../../components/draftField';
 import { registerPendingEdit } from '../../sync/pendingEdits';
 import { Field } from '../../components/Field';
+import { describeTimeZone } from '../../../shared/time/zoneSearch';
 
+/** Each number: its label, and the unit beside the input in the singular and the plural. */
 const NUMBER_FIELDS = [
-  ['focusMinutes', 'Focus (minutes)'],
-  ['shortBreakMinutes', 'Short break (minutes)'],
-  ['longBreakMinutes', 'Long break (minutes)'],
-  ['longBreakEvery', 'Long break every (blocks)'],
-  ['breakNoticeSeconds', 'Break notice (seconds before)'],
-  ['postponeMinutes', 'Postpone by (minutes)'],
-  ['maxPostpones', 'Postpones per break'],
-  ['idleMinutes', 'Pause when idle for (minutes)'],
+  ['focusMinutes', 'Focus', ['minute', 'minutes']],
+  ['shortBreakMinutes', 'Short break', ['minute', 'minutes']],
+  ['longBreakMinutes', 'Long break', ['minute', 'minutes']],
+  ['longBreakEvery', 'Long break every', ['focus block', 'focus blocks']],
+  ['breakNoticeSeconds', 'Break notice', ['second before', 'seconds before']],
+  ['postponeMinutes', 'Postpone by', ['minute', 'minutes']],
+  ['maxPostpones', 'Postpones per break', ['time at most', 'times at most']],
+  ['idleMinutes', 'Pause when idle for', ['minute', 'minutes']],
 ] as const;
 type NumberField = (typeof NUMBER_FIELDS)[number][0];
+
+const plural = new Intl.PluralRules('en');
+/** "1 minute" but "0.5 minutes" and "25 minutes": the unit word for what is typed. */
+function unitFor(text: string, [one, other]: readonly [string, string]): string {
+  const value = Number(text);
+  return text.trim() !== '' && plural.select(value) === 'one' ? one : other;
+}
 
 type Days = Record<Weekday, TimeRange[]>;
 
@@ -37,7 +46,8 @@ interface Draft {
   microDuration: string;
   autoStart: boolean;
   sound: boolean;
-  timeZone: string;
+  breakScreen: boolean;
+  strict: boolean;
   hoursOn: boolean;
   days: Days;
 }
@@ -57,7 +67,8 @@ function draftFrom(config: FocusConfig, preferences: FocusPreferences): Draft {
     microDuration: String(config.microBreaks?.durationSeconds ?? 20),
     autoStart: config.autoStartNextPhase,
     sound: preferences.sound,
-    timeZone: config.timeZone,
+    breakScreen: preferences.breakScreen,
+    strict: config.strictBreaks,
     hoursOn: config.workingHours !== null,
     days: config.workingHours
       ? (Object.fromEntries(
@@ -78,19 +89,14 @@ function configFrom(draft: Draft): Record<string, unknown> {
   );
   return {
     ...numbers,
-    timeZone: draft.timeZone.trim(),
+    // The zone is not the form's: it follows the profile (useOneTimeZone).
     autoStartNextPhase: draft.autoStart,
+    strictBreaks: draft.strict,
     microBreaks: draft.microOn
       ? { everyMinutes: numberOf(draft.microEvery), durationSeconds: numberOf(draft.microDuration) }
       : null,
     workingHours: draft.hoursOn ? draft.days : null,
   };
-}
-
-let zones: string[] | null = null;
-function timeZones(): string[] {
-  zones ??= typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
-  return zones;
 }
 
 export function FocusSettings() {
@@ -139,7 +145,7 @@ function SettingsForm({
       try {
         result = await updateConfig({
           config: configFrom(next),
-          preferences: { sound: next.sound },
+          preferences: { sound: next.sound, breakScreen: next.breakScreen },
         });
       } finally {
         setSaving((count) => count - 1);
@@ -203,24 +209,34 @@ function SettingsForm({
   const invalid = (...keys: string[]) => keys.some((key) => Boolean(errors[key]));
   const setDays = (days: Days) => void save({ ...draft, days });
 
-  const numberInput = (key: NumberField, label: string) => (
-    <Field id={`focus-${key}`} label={label} key={key} below={errorFor(key)}>
-      <input
-        className="input"
-        type="number"
-        step="any"
-        inputMode="decimal"
-        value={draft.numbers[key]}
-        aria-invalid={invalid(key)}
-        onChange={(event) =>
-          type({ ...draft, numbers: { ...draft.numbers, [key]: event.target.value } })
-        }
-        onBlur={() => void saveNow(draft)}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter') void saveNow(draft);
-        }}
-      />
-    </Field>
+  // One setting per row: label, the number with its unit, and its own message beside it.
+  const numberInput = (key: NumberField, label: string, unit: readonly [string, string]) => (
+    <div className="setting-row" key={key}>
+      <label htmlFor={`focus-${key}`}>{label}</label>
+      <span className="setting-value">
+        <input
+          id={`focus-${key}`}
+          className="input"
+          type="number"
+          step="any"
+          inputMode="decimal"
+          value={draft.numbers[key]}
+          aria-invalid={invalid(key)}
+          aria-describedby={`focus-${key}-unit${errors[key] ? ` focus-${key}-error` : ''}`}
+          onChange={(event) =>
+            type({ ...draft, numbers: { ...draft.numbers, [key]: event.target.value } })
+          }
+          onBlur={() => void saveNow(draft)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') void saveNow(draft);
+          }}
+        />
+        <span id={`focus-${key}-unit`}>{unitFor(draft.numbers[key], unit)}</span>
+      </span>
+      <span className="setting-message" id={`focus-${key}-error`}>
+        {errorFor(key)}
+      </span>
+    </div>
   );
 
   const dayEditors = WEEKDAYS.map((day) => {
@@ -306,8 +322,8 @@ function SettingsForm({
   return (
     <section className="card focus-settings" aria-labelledby="focus-settings">
       <h2 id="focus-settings">Timer settings</h2>
-      <div className="field-row">
-        {NUMBER_FIELDS.map(([key, label]) => numberInput(key, label))}
+      <div className="setting-rows">
+        {NUMBER_FIELDS.map(([key, label, unit]) => numberInput(key, label, unit))}
       </div>
 
       <label className="toggle-row">
@@ -370,32 +386,22 @@ function SettingsForm({
         Play a sound with reminders
       </label>
 
-      <Field
-        id="focus-timeZone"
-        label="Time zone for working hours and stats"
-        below={
-          <>
-            <datalist id="focus-time-zones">
-              {timeZones().map((zone) => (
-                <option key={zone} value={zone} />
-              ))}
-            </datalist>
-            {errorFor('timeZone')}
-          </>
-        }
-      >
+      <label className="toggle-row">
         <input
-          className="input"
-          list="focus-time-zones"
-          value={draft.timeZone}
-          aria-invalid={invalid('timeZone')}
-          onChange={(event) => type({ ...draft, timeZone: event.target.value })}
-          onBlur={() => void saveNow(draft)}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter') void save(draft);
-          }}
+          type="checkbox"
+          checked={draft.breakScreen}
+          onChange={(event) => void save({ ...draft, breakScreen: event.target.checked })}
         />
-      </Field>
+        Cover the window during breaks, with an idea for the break
+      </label>
+      <label className="toggle-row">
+        <input
+          type="checkbox"
+          checked={draft.strict}
+          onChange={(event) => void save({ ...draft, strict: event.target.checked })}
+        />
+        Strict breaks: no postponing or skipping
+      </label>
 
       <label className="toggle-row">
         <input
@@ -403,7 +409,8 @@ function SettingsForm({
           checked={draft.hoursOn}
           onChange={(event) => void save({ ...draft, hoursOn: event.target.checked })}
         />
-        Only during working hours (no reminders outside them, {draft.timeZone.replace(/_/g, ' ')})
+        Working hours: the timer starts by itself and nudges only within them (in{' '}
+        {describeTimeZone(config.timeZone)}, your time zone; change it in Settings)
       </label>
       {draft.hoursOn && <div className="focus-days">{dayEditors}</div>}
       {errorFor('workingHours', '')}

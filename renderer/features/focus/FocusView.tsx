@@ -1,10 +1,14 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import {
+  isWithinWorkingHours,
   nextWorkingHoursChange,
-  PHASE_LABELS,
   reminderFor,
   remainingMs,
 } from '../../../shared/focus';
+import { minutesText } from '../../../shared/time/durations';
+import { describeTimeZone } from '../../../shared/time/zoneSearch';
+import { describeWorkingHours } from './TeamFocus';
+import { breakDueOf, clockText, phaseText } from './timerText';
 import type { FocusAction } from '../../../shared/ipc/focusContract';
 import { useAppStore } from '../../store';
 import { useFocusStore } from './focusStore';
@@ -20,15 +24,6 @@ const PAUSES: ReadonlyArray<[string, number | 'until-tomorrow']> = [
   ['2 hours', 120 * 60_000],
   ['Until tomorrow', 'until-tomorrow'],
 ];
-
-function clockText(ms: number): string {
-  const total = Math.ceil(ms / 1000);
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  const seconds = total % 60;
-  const mmss = `${String(minutes).padStart(2, '0')}:${String(seconds).padStart(2, '0')}`;
-  return hours > 0 ? `${hours}:${mmss}` : mmss;
-}
 
 function timeIn(timeZone: string, at: number, withDay = false): string {
   return new Intl.DateTimeFormat(undefined, {
@@ -77,16 +72,26 @@ export function FocusView() {
   const { config, state } = snapshot;
   const zone = config.timeZone;
   const run = async (action: FocusAction) => {
+    const startsOutside =
+      action.type === 'start' &&
+      config.workingHours !== null &&
+      !isWithinWorkingHours(config, Date.now() + useFocusStore.getState().clockOffsetMs);
     const result = await act(action);
     if (!result.ok) notify('error', result.error.message);
+    else if (startsOutside) {
+      // Said once, when it happens: the block runs; the timer will not start by itself later.
+      notify(
+        'info',
+        `Focus started outside your working hours (${describeWorkingHours({ timeZone: zone, days: config.workingHours })}, ${describeTimeZone(zone)}).`,
+      );
+    }
   };
 
   const remaining = remainingMs(state, now);
   const running =
     state.phase === 'focus' || state.phase === 'shortBreak' || state.phase === 'longBreak';
   const onBreak = state.phase === 'shortBreak' || state.phase === 'longBreak';
-  const breakDue =
-    state.phase === 'idle' && state.waitingFor !== null && state.waitingFor !== 'focus';
+  const breakDue = breakDueOf(state) !== null;
   const change = state.phase === 'outsideWorkingHours' ? nextWorkingHoursChange(config, now) : null;
   const lastReminder = snapshot.lastEvent ? reminderFor(snapshot.lastEvent, zone) : null;
 
@@ -94,14 +99,14 @@ export function FocusView() {
     <div className="page focus-page">
       <h1>Focus</h1>
       <p className="lede">
-        {config.focusMinutes} minutes of focus, then a {config.shortBreakMinutes}-minute break; a{' '}
-        {config.longBreakMinutes}-minute break after every {config.longBreakEvery} blocks.
+        {minutesText(config.focusMinutes)} of focus, then a {config.shortBreakMinutes}-minute break;
+        a {config.longBreakMinutes}-minute break after every{' '}
+        {config.longBreakEvery === 1 ? 'block' : `${config.longBreakEvery} blocks`}. Times in{' '}
+        {describeTimeZone(zone)}.
       </p>
       <section className={`card focus-card phase-${state.phase}`} aria-labelledby="timer-phase">
         <div className="focus-phase" id="timer-phase">
-          {state.phase === 'idle' && breakDue && state.waitingFor
-            ? `${PHASE_LABELS[state.waitingFor]} is due`
-            : PHASE_LABELS[state.phase]}
+          {phaseText(state)}
         </div>
         <div className="focus-clock" role="timer" aria-live="off" aria-label="Time remaining">
           {remaining === null ? '--:--' : clockText(remaining)}
@@ -140,12 +145,12 @@ export function FocusView() {
               Resume
             </button>
           )}
-          {(state.phase === 'focus' || onBreak || breakDue) && (
+          {!config.strictBreaks && (state.phase === 'focus' || onBreak || breakDue) && (
             <button type="button" className="button" onClick={() => void run({ type: 'postpone' })}>
               Postpone break
             </button>
           )}
-          {(state.phase === 'focus' || onBreak || breakDue) && (
+          {!config.strictBreaks && (state.phase === 'focus' || onBreak || breakDue) && (
             <button type="button" className="button" onClick={() => void run({ type: 'skip' })}>
               {onBreak
                 ? 'Skip the rest of this break'

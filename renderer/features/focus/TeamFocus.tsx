@@ -9,6 +9,8 @@ import { SHORT_DAY_NAMES, WEEKDAYS, type Weekday } from '../../../shared/time/ca
 import { useAppStore } from '../../store';
 import { usePresentPeople, type PresentPerson, type SharedWorkingHours } from './teamPresence';
 import { useServiceNow } from './useServiceNow';
+import { TeamDayStrip } from './TeamDayStrip';
+import { describeTimeZone } from '../../../shared/time/zoneSearch';
 
 /** "Mon–Fri 09:00–17:30, Sat 10:00–12:00": consecutive days with the same ranges grouped. */
 export function describeWorkingHours(hours: SharedWorkingHours): string {
@@ -122,7 +124,7 @@ export function TeamFocus() {
                   {row.timeZone ? (
                     <>
                       <span className="team-clock">{clockIn(now, row.timeZone)}</span>{' '}
-                      <span className="record-meta">{row.timeZone.replace(/_/g, ' ')}</span>
+                      <span className="record-meta">{describeTimeZone(row.timeZone)}</span>
                     </>
                   ) : (
                     '—'
@@ -155,6 +157,16 @@ export function TeamFocus() {
           })}
         </tbody>
       </table>
+      <TeamDayStrip
+        viewerZone={viewerZone}
+        now={now}
+        people={rows.map((row) => ({
+          key: row.key,
+          name: row.isSelf ? `${row.name} (you)` : row.name,
+          color: row.color,
+          hours: row.person?.workingHours ?? null,
+        }))}
+      />
       {damaged && damaged.length > 0 && (
         // An entry a device wrote that cannot be read (a bug, or a hostile peer): shown, not hidden.
         <div className="damaged" role="status">

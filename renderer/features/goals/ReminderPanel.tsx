@@ -4,6 +4,7 @@ import { useAppStore } from '../../store';
 import { useFocusStore } from '../focus/focusStore';
 import { useGoalsStore } from './goalsStore';
 import { formatWhen } from './format';
+import { describeTimeZone } from '../../../shared/time/zoneSearch';
 
 /** The weekly check-in reminder: on or off, a weekday and a time in the person's time zone. */
 export function ReminderPanel({ onClose }: { readonly onClose: () => void }) {
@@ -72,7 +73,7 @@ export function ReminderPanel({ onClose }: { readonly onClose: () => void }) {
         </p>
       )}
       <p className="hint">
-        In your time zone{timeZone ? ` (${timeZone})` : ''}.{' '}
+        In your time zone{timeZone ? ` (${describeTimeZone(timeZone)})` : ''}.{' '}
         {workingHours
           ? 'Outside your working hours (Focus settings), the reminder waits until they start.'
           : 'Set working hours in Focus to keep reminders out of your free time.'}
@@ -82,9 +83,10 @@ export function ReminderPanel({ onClose }: { readonly onClose: () => void }) {
           {problem}
         </p>
       )}
-      {saved && !problem && (
+      {!problem && (saved || (reminder.enabled && dueAt)) && (
         <p className="hint" role="status">
-          {dueAt ? `Saved. Next reminder: ${formatWhen(dueAt)}.` : 'Saved. The reminder is off.'}
+          {saved ? 'Saved. ' : ''}
+          {dueAt ? `Next reminder: ${formatWhen(dueAt)}.` : 'The reminder is off.'}
         </p>
       )}
       <div className="form-actions">

@@ -1,4 +1,5 @@
 /** How goal numbers read on screen: percentages, values with units, health in words, dates. */
+import { formatForPerson } from '../../components/personTime';
 import { formatMeasure, type Health } from '../../../shared/model';
 import type { Goal, KeyResult } from '../../../shared/schema/records';
 
@@ -59,12 +60,11 @@ export function parseNumber(text: string): number | undefined {
   return Number(compact.replace(',', '.'));
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const shortDate = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
-
-export const formatWhen = (time: number) => dateTime.format(time);
-export const formatShortDate = (time: number) => shortDate.format(time);
-const shortTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-export const formatShortTime = (time: number) => shortTime.format(time);
-const clock = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
-export const formatClock = (time: number) => clock.format(time);
+// In the person's profile time zone, like every time the app shows.
+export const formatWhen = (time: number) =>
+  formatForPerson(time, { dateStyle: 'medium', timeStyle: 'short' });
+export const formatShortDate = (time: number) =>
+  formatForPerson(time, { month: 'short', day: 'numeric' });
+export const formatShortTime = (time: number) =>
+  formatForPerson(time, { hour: '2-digit', minute: '2-digit' });
+export const formatClock = (time: number) => formatForPerson(time, { timeStyle: 'medium' });

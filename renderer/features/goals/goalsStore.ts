@@ -134,10 +134,13 @@ export const useGoalsStore = create<GoalsStore>()((set, get) => {
       schedule(reminder, now);
       if (!focusSubscribed) {
         focusSubscribed = true;
-        // Working hours may arrive or change later; the next reminder follows them.
-        let hours = JSON.stringify(useFocusStore.getState().snapshot?.config.workingHours ?? null);
+        // Working hours may arrive or change later, or move to a new time zone (they follow the
+        // profile's a moment after it changes); the next reminder follows them.
+        const hoursOf = (config: { workingHours: unknown; timeZone: string } | undefined) =>
+          JSON.stringify([config?.workingHours ?? null, config?.timeZone ?? null]);
+        let hours = hoursOf(useFocusStore.getState().snapshot?.config);
         useFocusStore.subscribe((state) => {
-          const next = JSON.stringify(state.snapshot?.config.workingHours ?? null);
+          const next = hoursOf(state.snapshot?.config);
           if (next === hours) return;
           hours = next;
           schedule(get().reminder, Date.now());

@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import { useDraft } from '../../components/useDraft';
 import { useSavedField } from '../../components/useSavedField';
 import { ok } from '../../../shared/result';
 import { PROFILE_COLORS } from '../../../shared/schema/profile';
 import type { ThemePreference } from '../../../shared/ipc/contract';
 import { useAppStore } from '../../store';
 import { Field, FieldError } from '../../components/Field';
+import { TimeZonePicker } from '../../components/TimeZonePicker';
 
 const THEMES: ReadonlyArray<[ThemePreference, string]> = [
   ['system', 'System'],
@@ -36,14 +36,12 @@ function ProfileCard() {
     const result = updateProfile({ displayName: draft });
     return result.ok ? ok(result.value.displayName) : result;
   });
-  const [timeZone, setTimeZone] = useDraft(profile?.timeZone ?? '');
   const [error, setError] = useState<string | null>(null);
   if (!profile) return null;
   const save = (patch: Parameters<typeof updateProfile>[0]) => {
     const result = updateProfile(patch);
     setError(result.ok ? null : result.error.message);
   };
-  const zones = Intl.supportedValuesOf('timeZone');
   return (
     <section className="card" aria-labelledby="profile-heading">
       <h2 id="profile-heading">Your profile</h2>
@@ -69,23 +67,16 @@ function ProfileCard() {
           ))}
         </div>
       </div>
-      <Field id="profile-zone" label="Time zone">
-        <select
-          className="select"
-          value={timeZone}
-          onChange={(event) => {
-            setTimeZone(event.target.value);
-            save({ timeZone: event.target.value });
-          }}
-        >
-          {zones.includes(timeZone) ? null : <option value={timeZone}>{timeZone}</option>}
-          {zones.map((zone) => (
-            <option key={zone} value={zone}>
-              {zone.replace(/_/g, ' ')}
-            </option>
-          ))}
-        </select>
-      </Field>
+      <TimeZonePicker
+        id="profile-zone"
+        label="Time zone"
+        value={profile.timeZone}
+        onChoose={(timeZone) => save({ timeZone })}
+      />
+      <p className="hint">
+        Your one time zone: working hours, the focus timer, reminders, backups and every time
+        Outpost shows use it. Teammates see your local time from it.
+      </p>
       <FieldError message={error} />
     </section>
   );

@@ -3,6 +3,9 @@ import {
   MAX_EVENTS_PER_ADVANCE,
   STALE_EVENT_GRACE_MS,
   advance,
+  focusStatus,
+  reset,
+  type FocusState,
   initialFocusState,
   remainingMs,
   start,
@@ -155,10 +158,15 @@ describe('DST days through the engine', () => {
       workingHours: { sun: [{ start: '09:00', end: '17:00' }] },
     });
     const dayStart = Z(`${startIso}:00`);
-    // Armed the evening before; the engine wakes itself at the local 09:00.
-    const armed = must(
-      start(config, initialFocusState(dayStart - 12 * HOUR), dayStart - 12 * HOUR),
-    );
+    // Left waiting for working hours the evening before; the engine wakes itself at the local 09:00.
+    const evening = dayStart - 12 * HOUR;
+    const waiting: FocusState = {
+      ...initialFocusState(evening),
+      phase: 'outsideWorkingHours',
+      since: evening,
+      armed: true,
+    };
+    const armed = advance(config, waiting, evening);
     expect(armed.state.phase).toBe('outsideWorkingHours');
     expect(armed.nextEventAt).toBe(dayStart);
     const run = runFrom(armed, dayStart - 12 * HOUR);
@@ -186,17 +194,21 @@ describe('DST days through the engine', () => {
 });
 
 describe('time-zone change mid-day', () => {
-  it('moving from Berlin to New York re-reads working hours in the new zone, without a burst', () => {
+  it('moving from Berlin to New York keeps the running block and reads working hours in the new zone', () => {
     const berlin = makeConfig({ timeZone: 'Europe/Berlin' });
     const newYork = makeConfig({ timeZone: 'America/New_York' });
     const t = MON(14, 5); // 14:05 Berlin = 08:05 New York: before working hours there
     const running = must(start(berlin, initialFocusState(MON(14)), MON(14))).state;
     const moved = advance(newYork, running, t);
-    expect(moved.events.length).toBeLessThanOrEqual(1);
-    expect(moved.state.phase).toBe('outsideWorkingHours');
-    expect(moved.nextEventAt).toBe(Z('2024-06-10T13:00:00')); // 09:00 EDT
-    const morning = advance(newYork, moved.state, Z('2024-06-10T13:00:00'));
-    expect(morning.events).toMatchObject([{ type: 'workingHoursStarted' }]);
+    // The person's block is not cut short by the move, and nothing is replayed.
+    expect(moved.events).toEqual([]);
+    expect(moved.state).toMatchObject({ phase: 'focus', endsAt: MON(14, 25) });
+    // Reset, the timer then waits for New York's working hours to start anything by itself.
+    const stopped = reset(newYork, moved.state, t);
+    expect(focusStatus(newYork, stopped.state, t)).toEqual({
+      kind: 'outside-hours',
+      until: Z('2024-06-10T13:00:00'), // 09:00 EDT
+    });
   });
 
   it('moving to a zone where it is still working time keeps the block and moves the end of day', () => {

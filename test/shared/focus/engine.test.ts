@@ -473,12 +473,10 @@ describe('reset and status', () => {
       kind: 'paused',
       until: MON(14, 40),
     });
+    // A person can always start focus: outside working hours the block runs all the same.
     const evening = must(start(config, idle, MON(19))).state;
-    expect(evening.phase).toBe('outsideWorkingHours');
-    expect(focusStatus(config, evening, MON(19))).toEqual({
-      kind: 'outside-hours',
-      until: day(1, 9),
-    });
+    expect(evening.phase).toBe('focus');
+    expect(focusStatus(config, evening, MON(19))).toEqual({ kind: 'focus', until: MON(19, 25) });
   });
 
   it('refuses to start a running timer and resumes a paused one on start', () => {
@@ -493,5 +491,55 @@ describe('reset and status', () => {
       phase: 'focus',
       endsAt: MON(9, 28),
     });
+  });
+});
+
+describe('a person can always start focus', () => {
+  it('starts a block before working hours, runs its break, and the day ends as usual', () => {
+    const config = makeConfig(); // Mon–Fri 09:00–17:30 Berlin
+    const early = must(start(config, initialFocusState(MON(7)), MON(7)));
+    expect(early.state).toMatchObject({ phase: 'focus', endsAt: MON(7, 25) });
+    expect(early.nextEventAt).toBe(MON(7, 24)); // the break notice, not a wait for 09:00
+    const run = runFrom(early, MON(7));
+    runUntil(config, run, MON(18));
+    expect(run.events.slice(0, 3).map(describeEvent)).toEqual([
+      '07:24 breakNotice shortBreak',
+      '07:25 breakStart shortBreak',
+      '07:30 breakEnd',
+    ]);
+    expect(run.events.at(-1)).toMatchObject({ type: 'workingHoursEnded', at: MON(17, 30) });
+    expect(run.state.phase).toBe('outsideWorkingHours');
+  });
+
+  it('starts at once after the timer stopped for the evening, and after a pause', () => {
+    const config = makeConfig();
+    const day1 = runFrom(must(start(config, initialFocusState(MON(17)), MON(17))), MON(17));
+    runUntil(config, day1, MON(19));
+    expect(day1.state.phase).toBe('outsideWorkingHours');
+    const evening = must(start(config, day1.state, MON(19)));
+    expect(evening.state).toMatchObject({ phase: 'focus', startedAt: MON(19) });
+    const paused = must(pause(config, evening.state, MON(19, 10))).state;
+    const resumed = must(resume(config, paused, MON(19, 40))).state;
+    expect(resumed).toMatchObject({ phase: 'focus', endsAt: MON(19, 55) });
+    expect(must(skip(config, resumed, MON(19, 41))).state.phase).toBe('focus');
+  });
+});
+
+describe('strict breaks', () => {
+  it('refuse postpone and skip with a sentence, before and during the break', () => {
+    const config = makeConfig({ strictBreaks: true });
+    const focus = must(start(config, initialFocusState(MON(9)), MON(9))).state;
+    for (const action of [postpone, skip]) {
+      expect(action(config, focus, MON(9, 20))).toMatchObject({
+        ok: false,
+        error: { code: 'strict-breaks', message: expect.stringContaining('Strict breaks are on') },
+      });
+    }
+    const onBreak = advance(config, focus, MON(9, 26)).state;
+    expect(onBreak.phase).toBe('shortBreak');
+    expect(postpone(config, onBreak, MON(9, 27))).toMatchObject({ ok: false });
+    expect(skip(config, onBreak, MON(9, 27))).toMatchObject({ ok: false });
+    // Off again, the same break can be put off.
+    expect(postpone(makeConfig(), onBreak, MON(9, 27))).toMatchObject({ ok: true });
   });
 });

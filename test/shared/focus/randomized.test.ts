@@ -72,7 +72,18 @@ const FOCUS_OR_BREAK_EVENTS = new Set([
   'pauseEnded',
 ]);
 
-function checkStep(config: FocusConfig, t: FocusTransition, now: number, label: string): void {
+/**
+ * `personOutside`: the cycle was started or continued by the person outside working hours (or
+ * kept running across a change of zone or clock), so it may run and remind outside them; the
+ * timer itself never starts a cycle outside working hours.
+ */
+function checkStep(
+  config: FocusConfig,
+  t: FocusTransition,
+  now: number,
+  label: string,
+  personOutside: boolean,
+): void {
   const where = `${label} at ${new Date(now).toISOString()}`;
   expect(t.nextEventAt === null || t.nextEventAt > now, `nextEventAt after now (${where})`).toBe(
     true,
@@ -83,9 +94,10 @@ function checkStep(config: FocusConfig, t: FocusTransition, now: number, label: 
   const s = t.state;
   if (s.phase === 'focus' || s.phase === 'shortBreak' || s.phase === 'longBreak') {
     expect(s.endsAt, `running phase ends after now (${where})`).toBeGreaterThan(now);
-    expect(isWithinWorkingHours(config, now), `running only within working hours (${where})`).toBe(
-      true,
-    );
+    expect(
+      personOutside || isWithinWorkingHours(config, now),
+      `running outside working hours only when the person started it there (${where})`,
+    ).toBe(true);
   }
   if (s.phase === 'paused') expect(s.resumes.remainingMs).toBeGreaterThanOrEqual(0);
   expect(s.completedFocusBlocks).toBeGreaterThanOrEqual(0);
@@ -98,7 +110,7 @@ function checkStep(config: FocusConfig, t: FocusTransition, now: number, label: 
       now - STALE_EVENT_GRACE_MS,
     );
     expect(event.at, `event ${event.type} not in the future (${where})`).toBeLessThanOrEqual(now);
-    if (config.workingHours && FOCUS_OR_BREAK_EVENTS.has(event.type)) {
+    if (config.workingHours && !personOutside && FOCUS_OR_BREAK_EVENTS.has(event.type)) {
       expect(
         isWithinWorkingHours(config, event.at),
         `${event.type} inside working hours (${where})`,
@@ -130,12 +142,15 @@ function runSeed(seed: number, steps: number): void {
   let lastFocusEnd = -Infinity;
   const phases = new Set<string>();
   const eventTypes = new Set<string>();
+  let personOutside = false;
+  const keepsRunning = () => state.phase !== 'idle' && state.phase !== 'outsideWorkingHours';
   const accept = (t: FocusTransition, label: string) => {
     trace.push(
       `${label} @ ${new Date(now).toISOString()} → ${t.state.phase} events=[${t.events.map((e) => e.type).join(',')}] records=${JSON.stringify(t.records)}`,
     );
-    checkStep(config, t, now, label);
+    checkStep(config, t, now, label, personOutside);
     state = t.state;
+    if (!keepsRunning()) personOutside = false;
     for (const r of t.records.filter((record) => record.phase === 'focus')) {
       expect(r.start, `focus records do not overlap (${label})`).toBeGreaterThanOrEqual(
         lastFocusEnd,
@@ -147,6 +162,7 @@ function runSeed(seed: number, steps: number): void {
     log.push(...t.records);
   };
   const act = (result: Result<FocusTransition>, label: string) => {
+    if (result.ok && !isWithinWorkingHours(config, now)) personOutside = true;
     if (result.ok) accept(result.value, label);
     else expect(result.error.message.length, `${label} failure has a message`).toBeGreaterThan(0);
   };
@@ -174,10 +190,12 @@ function runSeed(seed: number, steps: number): void {
     } else if (roll < 52) {
       now -= prng.uint32(gen, 1, 10 * MIN);
       lastFocusEnd = -Infinity; // a clock running backwards may log over time already logged
+      if (keepsRunning()) personOutside = true;
       accept(advance(config, state, now), 'clock backwards');
     } else if (roll < 54) {
       const switched = prng.oneOf(gen, configs);
       config = switched;
+      if (keepsRunning()) personOutside = true;
       accept(advance(config, state, now), 'config change');
     } else {
       const action = prng.uint32(gen, 0, 9);
