@@ -164,7 +164,7 @@ function Toolbar({ editor }: { editor: Editor }) {
             type="button"
             className={`tool ${className ?? ''}`}
             title={title}
-            aria-label={title.replace(/ \(.*\)$/, '')}
+            aria-label={toolName(label, title)}
             aria-pressed={active}
             onMouseDown={(event) => event.preventDefault()}
             onClick={run}
@@ -247,6 +247,17 @@ function Toolbar({ editor }: { editor: Editor }) {
       )}
     </div>
   );
+}
+
+/**
+ * A toolbar button's accessible name: its title without the shortcut, led by the visible label when
+ * the name does not already hold it ("H1 Heading 1"), so speech input can say what is on screen.
+ */
+function toolName(label: string, title: string): string {
+  const name = title.replace(/ \(.*\)$/, '');
+  return /[a-z0-9]/i.test(label) && !name.toLowerCase().includes(label.toLowerCase())
+    ? `${label} ${name}`
+    : name;
 }
 
 /**
