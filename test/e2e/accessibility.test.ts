@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { mkdir, readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import type AxeApi from 'axe-core';
+import type { AxeResults, RunOptions } from 'axe-core';
 import {
   SKIP_REASON,
   chromiumAvailable,
@@ -48,7 +48,11 @@ async function seriousViolations(page: Page): Promise<Finding[]> {
   // an injected <script>, and the check must not loosen it.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: AxeApi }).axe;
+    const axe = (
+      window as unknown as {
+        axe: { run(context: Document, options: RunOptions): Promise<AxeResults> };
+      }
+    ).axe;
     const results = await axe.run(document, { resultTypes: ['violations'] });
     return results.violations
       .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
