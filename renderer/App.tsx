@@ -2,6 +2,8 @@ import { Suspense, lazy, useEffect } from 'react';
 import { useAppStore, type Section } from './store';
 import { SECTIONS, sectionFromHash } from './store/uiSlice';
 import { Sidebar } from './components/Sidebar';
+import { ShortcutSheet } from './components/ShortcutSheet';
+import { SkipLink } from './components/SkipLink';
 import { Notices } from './components/Notices';
 import { Onboarding } from './components/Onboarding';
 import { NotesView } from './features/notes/NotesView';
@@ -195,6 +197,7 @@ export function App() {
   const View = VIEWS[section];
   return (
     <div className="app">
+      <SkipLink />
       <Sidebar />
       <main className="main" aria-busy={status.state === 'loading'}>
         {status.state === 'ready' && status.readOnly && (
@@ -211,6 +214,7 @@ export function App() {
         )}
       </main>
       <Notices />
+      <ShortcutSheet />
       {status.state === 'ready' && (
         <Suspense fallback={null}>
           <CommandPalette />
