@@ -7,7 +7,7 @@
 import type * as Y from 'yjs';
 import { z } from 'zod';
 import { decisions, DECISION_BALLOTS_KEY, arrayOf } from './decisions';
-import { castsByMember, castOnTime, type MemberCasts } from './decisionsVotes';
+import { castsByMember, decisionOpenForCasting, type MemberCasts } from './decisionsVotes';
 import { newId } from '../core/ids';
 import { MODEL_ORIGIN } from './roots';
 import { fail, ok, type Result } from '../result';
@@ -35,21 +35,6 @@ export const BallotInput = z
   );
 export type BallotInput = z.input<typeof BallotInput>;
 
-function formatUtc(time: number): string {
-  return `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-function refusal(decision: Decision, now: number): string | null {
-  if (decision.deletedAt !== null) return 'This decision is in the trash.';
-  if (decision.status === 'draft')
-    return 'This decision is still a draft. Propose it to open voting.';
-  if (decision.status !== 'proposed')
-    return `Voting is closed: this decision was ${decision.status}.`;
-  if (!castOnTime(now, decision.closesAt))
-    return `Voting closed at ${formatUtc(decision.closesAt ?? now)}. Your vote was not recorded.`;
-  return null;
-}
-
 /**
  * Casts (or changes) the actor's ballot in a choose or score poll. Refused unless the decision is
  * proposed, open by this device's clock, of the matching poll type, and every option named exists.
@@ -63,14 +48,9 @@ export function castBallot(
   const input = BallotInput.safeParse(rawInput);
   if (!input.success)
     return fail('invalid-input', input.error.issues[0]?.message ?? 'That is not a ballot.');
-  const read = decisions.get(doc, id);
-  if (!read)
-    return fail('not-found', 'Decision not found. It may have been deleted on another device.');
-  if (!read.ok) return fail('damaged', 'This decision is damaged and read-only.');
-  const decision = read.value;
-  const now = (ctx.now ?? Date.now)();
-  const closed = refusal(decision, now);
-  if (closed) return fail('closed', closed);
+  const open = decisionOpenForCasting(doc, id, (ctx.now ?? Date.now)());
+  if (!open.ok) return open;
+  const { decision, now } = open.value;
   const optionIds = new Set(decision.options.map((option) => option.id));
   const missing = 'That option no longer exists. It may have been removed on another device.';
   const data = input.data;

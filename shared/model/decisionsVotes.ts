@@ -54,6 +54,34 @@ function formatUtc(time: number): string {
 }
 
 /**
+ * The decision `id` when a cast may be written now (it exists, is readable, not in the trash,
+ * proposed, and its closing date has not passed on this device's clock), or why not. Shared by
+ * consent votes and poll ballots.
+ */
+export function decisionOpenForCasting(
+  doc: Y.Doc,
+  id: string,
+  now: number,
+): Result<{ decision: Decision; now: number }> {
+  const read = decisions.get(doc, id);
+  if (!read)
+    return fail('not-found', 'Decision not found. It may have been deleted on another device.');
+  if (!read.ok) return fail('damaged', 'This decision is damaged and read-only.');
+  const decision = read.value;
+  if (decision.deletedAt !== null) return fail('closed', 'This decision is in the trash.');
+  if (decision.status === 'draft')
+    return fail('closed', 'This decision is still a draft. Propose it to open voting.');
+  if (decision.status !== 'proposed')
+    return fail('closed', `Voting is closed: this decision was ${decision.status}.`);
+  if (!castOnTime(now, decision.closesAt))
+    return fail(
+      'closed',
+      `Voting closed at ${formatUtc(decision.closesAt ?? now)}. Your vote was not recorded.`,
+    );
+  return ok({ decision, now });
+}
+
+/**
  * Casts (or changes) the actor's vote. Refused unless the decision is proposed and its closing
  * date, if any, has not passed on this device's clock.
  */
@@ -65,22 +93,9 @@ export function castVote(
 ): Result<VoteCast> {
   const input = VoteInput.safeParse(rawInput);
   if (!input.success) return fail('invalid-input', input.error.issues[0]?.message ?? 'Bad vote.');
-  const read = decisions.get(doc, id);
-  if (!read)
-    return fail('not-found', 'Decision not found. It may have been deleted on another device.');
-  if (!read.ok) return fail('damaged', 'This decision is damaged and read-only.');
-  const decision = read.value;
-  const now = (ctx.now ?? Date.now)();
-  if (decision.deletedAt !== null) return fail('closed', 'This decision is in the trash.');
-  if (decision.status === 'draft')
-    return fail('closed', 'This decision is still a draft. Propose it to open voting.');
-  if (decision.status !== 'proposed')
-    return fail('closed', `Voting is closed: this decision was ${decision.status}.`);
-  if (!castOnTime(now, decision.closesAt))
-    return fail(
-      'closed',
-      `Voting closed at ${formatUtc(decision.closesAt ?? now)}. Your vote was not recorded.`,
-    );
+  const open = decisionOpenForCasting(doc, id, (ctx.now ?? Date.now)());
+  if (!open.ok) return open;
+  const now = open.value.now;
   const record = decisions.map(doc, id);
   if (!record) return fail('not-found', 'Decision not found.');
   const cast: VoteCast = {
