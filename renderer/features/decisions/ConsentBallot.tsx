@@ -4,8 +4,7 @@ import { Ban } from 'lucide-react';
 import { VOTE_CHOICES, type Tally } from '../../../shared/model';
 import type { Decision, VoteChoice } from '../../../shared/schema/records';
 import { voteOnDecision } from './decisionActions';
-import { formatWhen } from './parts';
-import { FieldError } from '../../components/Field';
+import { CastForm } from './CastForm';
 import { CastList } from './CastList';
 
 const CHOICE_LABEL: Record<VoteChoice, string> = {
@@ -102,30 +101,18 @@ export function ConsentBallot({
               </button>
             ))}
           </div>
-          <textarea
-            className="textarea compact"
-            aria-label="Reason for your vote"
+          <CastForm
+            reason={reason}
+            setReason={setReason}
             placeholder={
               selected === 'block'
                 ? 'Why do you block? What would make it acceptable? (required)'
                 : 'Reason (optional)'
             }
-            rows={2}
-            value={reason}
-            maxLength={2000}
-            onChange={(event) => setReason(event.target.value)}
+            mine={mine ? { said: mine.choice, castAt: mine.castAt } : null}
+            onCast={cast}
+            error={error}
           />
-          <div className="row">
-            <button type="button" className="button primary" onClick={cast}>
-              {mine ? 'Change vote' : 'Cast vote'}
-            </button>
-            {mine && (
-              <span className="muted">
-                You voted <strong>{mine.choice}</strong> {formatWhen(mine.castAt)}
-              </span>
-            )}
-          </div>
-          <FieldError message={error} />
         </div>
       )}
 

@@ -7,8 +7,7 @@ import { useState } from 'react';
 import type { PollTally } from '../../../shared/model';
 import { SCORE_MAX, type Ballot, type Decision } from '../../../shared/schema/records';
 import { castPollBallot } from './decisionActions';
-import { formatWhen } from './parts';
-import { FieldError } from '../../components/Field';
+import { CastForm } from './CastForm';
 import { CastList } from './CastList';
 
 interface PollBallotProps {
@@ -147,26 +146,14 @@ export function PollBallot({ decision, tally, selfId, open, editable, name }: Po
               ))}
             </div>
           )}
-          <textarea
-            className="textarea compact"
-            aria-label="Reason for your vote"
-            placeholder="Reason (optional)"
-            rows={2}
-            value={reason}
-            maxLength={2000}
-            onChange={(event) => setReason(event.target.value)}
+          <CastForm
+            reason={reason}
+            setReason={setReason}
+            placeholder={'Reason (optional)'}
+            mine={mine ? { said: describe(mine), castAt: mine.castAt } : null}
+            onCast={cast}
+            error={error}
           />
-          <div className="row">
-            <button type="button" className="button primary" onClick={cast}>
-              {mine ? 'Change vote' : 'Cast vote'}
-            </button>
-            {mine && (
-              <span className="muted">
-                You voted <strong>{describe(mine)}</strong> {formatWhen(mine.castAt)}
-              </span>
-            )}
-          </div>
-          <FieldError message={error} />
         </div>
       )}
 
