@@ -2,6 +2,8 @@ import { Suspense, lazy, useEffect, useSyncExternalStore } from 'react';
 import { useAppStore, type Section } from './store';
 import { SECTIONS, sectionFromHash } from './store/uiSlice';
 import { Sidebar } from './components/Sidebar';
+import { ShortcutSheet } from './components/ShortcutSheet';
+import { SkipLink } from './components/SkipLink';
 import { Notices } from './components/Notices';
 import { Onboarding } from './components/Onboarding';
 import { NotesView } from './features/notes/NotesView';
@@ -228,6 +230,7 @@ export function App() {
   const View = VIEWS[section];
   return (
     <div className={layoutClass}>
+      <SkipLink />
       <Sidebar />
       <main className="main" aria-busy={status.state === 'loading'}>
         <ZoneMovedPrompt />
@@ -247,6 +250,7 @@ export function App() {
       <Notices />
       <MicroBreakPrompt />
       <BreakScreen />
+      <ShortcutSheet />
       {status.state === 'ready' && (
         <Suspense fallback={null}>
           <CommandPalette />

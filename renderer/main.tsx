@@ -8,6 +8,7 @@ import { prefetchDeviceValues } from './sync/deviceStore';
 import { applyRememberedTheme } from './platform/startupTheme';
 import { prefetchBootCalls } from './platform/outpostApi';
 import './styles.css';
+import './a11y.css';
 
 applyRememberedTheme();
 

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { colorName } from './colorNames';
 import { PROFILE_COLORS } from '../../shared/schema/profile';
 import { deviceTimeZone } from '../../shared/time/zonedTime';
 import {
@@ -157,7 +158,7 @@ export function Onboarding() {
                 role="radio"
                 className="swatch"
                 aria-checked={color === option}
-                aria-label={option}
+                aria-label={colorName(option)}
                 style={{ background: option }}
                 onClick={() => setColor(option)}
               />

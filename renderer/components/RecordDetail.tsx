@@ -22,6 +22,8 @@ interface RecordDetailProps {
   /** Focus and select the title (right after creating the record). */
   readonly autoFocusTitle?: boolean;
   readonly allowEmptyTitle?: boolean;
+  /** The record is history (a rejected or superseded decision): its title is shown, not edited. */
+  readonly titleLocked?: boolean;
 }
 
 function memberName(members: readonly Member[], id: string, selfId: string | undefined): string {
@@ -38,6 +40,7 @@ export function RecordDetail({
   children,
   autoFocusTitle,
   allowEmptyTitle,
+  titleLocked,
 }: RecordDetailProps) {
   const profile = useAppStore((state) => state.profile);
   const updateRecord = useAppStore((state) => state.updateRecord);
@@ -79,7 +82,7 @@ export function RecordDetail({
         className="detail-title"
         aria-label={`${noun} title`}
         placeholder="Untitled"
-        readOnly={readOnly || trashed}
+        readOnly={readOnly || trashed || titleLocked}
         maxLength={200}
         {...title.props}
       />

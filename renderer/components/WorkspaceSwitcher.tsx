@@ -66,13 +66,16 @@ export function WorkspaceSwitcher() {
         className="switcher-button"
         aria-haspopup="listbox"
         aria-expanded={open}
-        aria-label={`Workspace: ${active?.name ?? 'none'}. Switch workspace`}
         onClick={() => (open ? close() : setOpen(true))}
       >
         <span className="avatar" style={{ background: '#64748b' }} aria-hidden="true">
           {(active?.name ?? '?').charAt(0).toUpperCase()}
         </span>
+        {/* The name is what is on screen, with the rest for screen readers only (speech input
+            users say what they see). */}
+        <span className="visually-hidden">Workspace: </span>
         <span>{active?.name ?? 'No workspace'}</span>
+        <span className="visually-hidden">. Switch workspace</span>
         <span className="chevron" aria-hidden="true">
           ▾
         </span>

@@ -27,7 +27,13 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => {
     setSection(section) {
       if (window.location.hash !== `#/${section}`)
         window.history.replaceState(null, '', `#/${section}`);
-      set({ section });
+      // News belongs to the view it was given in: it never follows the person elsewhere.
+      // Warnings and errors stay until closed, wherever the person goes.
+      set((state) =>
+        state.section === section
+          ? {}
+          : { section, notices: state.notices.filter((notice) => notice.tone !== 'info') },
+      );
     },
     select(kind, id) {
       set((state) => ({ selected: { ...state.selected, [kind]: id ?? undefined } }));

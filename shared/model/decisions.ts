@@ -12,93 +12,30 @@ import { MODEL_ORIGIN, ROOT } from './roots';
 import { readBounded, RECORD_LIMITS } from './bounded';
 import { BODY_MAX_DEPTH, bodyTooDeep } from './notesBody';
 import {
+  Ballot,
   Decision,
-  DecisionLink,
-  DecisionOption,
   DecisionRole,
-  DecisionStatus,
-  Id,
-  IsoDate,
+  DecisionOption,
+  type DecisionStatus,
   StatusChange,
-  Tag,
-  Timestamp,
-  Title,
   VoteCast,
 } from '../schema/records';
-import { oneLine } from '../core/text';
+import { DecisionCreateInput, DecisionPatchInput } from './decisionsInput';
+import { checkDecisionPatch, DECISION_KEYS } from './decisionsLifecycle';
 
-export const DECISION_CONTEXT_KEY = 'context';
-const OPTIONS = 'options';
-const PEOPLE = 'people';
-const TAGS = 'tags';
-const LINKS = 'links';
-export const DECISION_VOTES_KEY = 'votes';
-const HISTORY = 'history';
+export { DecisionCreateInput, DecisionPatchInput, type DecisionPatch } from './decisionsInput';
+export { STATUS_TRANSITIONS, supersedeMakesCycle } from './decisionsLifecycle';
 
-const Text = (max: number, what: string) =>
-  z.string().max(max, `${what} is longer than ${max.toLocaleString('en')} characters.`);
-const OptionTitle = z
-  .string()
-  .transform(oneLine)
-  .pipe(z.string().min(1, 'An option needs a name.').max(200, 'Option name is too long.'));
+export const DECISION_CONTEXT_KEY = DECISION_KEYS.context;
+export const DECISION_VOTES_KEY = DECISION_KEYS.votes;
+export const DECISION_BALLOTS_KEY = DECISION_KEYS.ballots;
+const OPTIONS = DECISION_KEYS.options;
+const PEOPLE = DECISION_KEYS.people;
+const TAGS = DECISION_KEYS.tags;
+const LINKS = DECISION_KEYS.links;
+const HISTORY = DECISION_KEYS.history;
 
-export const DecisionCreateInput = z.object({ title: Title }).strict();
-export const DecisionPatchInput = z
-  .object({
-    title: Title,
-    status: DecisionStatus,
-    /** With `status: 'superseded'`: the decision that replaces this one. */
-    supersededBy: Id,
-    proposal: Text(20_000, 'The proposal'),
-    proposedOptionId: Id.nullable(),
-    drivers: Text(10_000, 'The drivers'),
-    outcome: Text(20_000, 'The outcome'),
-    closesAt: Timestamp.nullable(),
-    reviewOn: IsoDate.nullable(),
-    addOption: z
-      .object({
-        id: Id.optional(),
-        title: OptionTitle,
-        pros: Text(10_000, 'Pros').optional(),
-        cons: Text(10_000, 'Cons').optional(),
-      })
-      .strict(),
-    updateOption: z
-      .object({
-        id: Id,
-        title: OptionTitle.optional(),
-        pros: Text(10_000, 'Pros').optional(),
-        cons: Text(10_000, 'Cons').optional(),
-      })
-      .strict(),
-    removeOption: Id,
-    /** Member id → role, or null to take the person off the decision. */
-    people: z.record(z.string().min(1).max(64), DecisionRole.nullable()),
-    addTags: z.array(Tag).max(100),
-    removeTags: z.array(Tag).max(100),
-    addLinks: z.array(DecisionLink).max(100),
-    removeLinks: z.array(DecisionLink).max(100),
-  })
-  .partial()
-  .strict();
-export type DecisionPatch = z.input<typeof DecisionPatchInput>;
-
-/** Which statuses a decision may move to from each status. */
-export const STATUS_TRANSITIONS: Readonly<Record<DecisionStatus, readonly DecisionStatus[]>> = {
-  draft: ['proposed'],
-  proposed: ['draft', 'accepted', 'rejected'],
-  accepted: ['proposed', 'superseded'],
-  rejected: ['proposed', 'superseded'],
-  superseded: ['accepted'],
-};
-
-const STATUS_WORDS: Record<DecisionStatus, string> = {
-  draft: 'a draft',
-  proposed: 'proposed',
-  accepted: 'accepted',
-  rejected: 'rejected',
-  superseded: 'superseded',
-};
+type Patch = z.output<typeof DecisionPatchInput>;
 
 /** The nested map under `key`, created when missing (records from older builds). */
 function mapOf(record: Y.Map<unknown>, key: string): Y.Map<unknown> {
@@ -120,10 +57,6 @@ export function arrayOf(record: Y.Map<unknown>, key: string): Y.Array<unknown> {
 
 const isMap = (value: unknown): boolean => value instanceof Y.Map;
 const isArray = (value: unknown): boolean => value instanceof Y.Array;
-
-function rootMap(doc: Y.Doc): Y.Map<unknown> {
-  return doc.getMap<unknown>(ROOT.decisions);
-}
 
 /** Reads an entry list, keeping valid entries and describing the rest. */
 function readEntries<T>(
@@ -236,6 +169,16 @@ function readDecisionFields(record: Y.Map<unknown>): Record<string, unknown> {
     isArray,
     [],
   );
+  const ballots = nested(
+    record,
+    DECISION_BALLOTS_KEY,
+    (array) =>
+      readEntries((array as Y.Array<unknown>).toArray(), Ballot, 'Ballot', problems).sort(
+        (a, b) => a.castAt - b.castAt || a.id.localeCompare(b.id),
+      ),
+    isArray,
+    [],
+  );
   const history = nested(
     record,
     HISTORY,
@@ -263,81 +206,12 @@ function readDecisionFields(record: Y.Map<unknown>): Record<string, unknown> {
     people,
     tags: nested(record, TAGS, keys, isMap, []),
     links: nested(record, LINKS, keys, isMap, []),
+    pollType: field('pollType', 'consent'),
     votes,
+    ballots,
     history,
     problems,
   };
-}
-
-/**
- * True when making `id` superseded by `replacement` would close a loop (the replacement is, or is
- * replaced by, `id`). Walks with a visited set so a cycle merged in from two replicas cannot hang.
- */
-export function supersedeMakesCycle(doc: Y.Doc, id: string, replacement: string): boolean {
-  const root = rootMap(doc);
-  const seen = new Set<string>();
-  let current: string | null = replacement;
-  while (current !== null && !seen.has(current)) {
-    if (current === id) return true;
-    seen.add(current);
-    const record = root.get(current);
-    const next = record instanceof Y.Map ? record.get('supersededBy') : null;
-    current = typeof next === 'string' ? next : null;
-  }
-  return false;
-}
-
-type Patch = z.output<typeof DecisionPatchInput>;
-
-function checkPatch(
-  doc: Y.Doc,
-  id: string,
-  patch: Patch,
-  ctx: Required<ModelContext>,
-): string | null {
-  const record = rootMap(doc).get(id);
-  if (!(record instanceof Y.Map)) return null;
-  const current = record.get('status') as DecisionStatus;
-  const status = patch.status ?? current;
-  if (patch.status !== undefined && patch.status !== current) {
-    if (!STATUS_TRANSITIONS[current].includes(patch.status))
-      return `A decision that is ${STATUS_WORDS[current]} cannot become ${STATUS_WORDS[patch.status]}.`;
-  }
-  if (patch.supersededBy !== undefined && status !== 'superseded')
-    return 'Only a superseded decision names the decision that replaces it.';
-  if (patch.status === 'superseded' && current !== 'superseded') {
-    if (!patch.supersededBy) return 'Pick the decision that replaces this one.';
-  }
-  if (patch.supersededBy !== undefined) {
-    if (patch.supersededBy === id) return 'A decision cannot supersede itself.';
-    const target = rootMap(doc).get(patch.supersededBy);
-    if (!(target instanceof Y.Map)) return 'The replacing decision does not exist.';
-    if (target.get('deletedAt') !== null && target.get('deletedAt') !== undefined)
-      return 'The replacing decision is in the trash.';
-    if (supersedeMakesCycle(doc, id, patch.supersededBy))
-      return 'That would make a loop: the replacing decision is already superseded by this one, directly or through others.';
-  }
-  if (patch.closesAt !== undefined && patch.closesAt !== null) {
-    if (status !== 'draft' && status !== 'proposed')
-      return 'Voting is over for this decision; its closing date cannot change.';
-    if (patch.closesAt <= ctx.now())
-      return 'The closing date is in the past. Pick a time after now.';
-  }
-  const options = record.get(OPTIONS);
-  const hasOption = (optionId: string) =>
-    (options instanceof Y.Map && options.has(optionId)) || patch.addOption?.id === optionId;
-  if (patch.proposedOptionId && !hasOption(patch.proposedOptionId))
-    return 'The proposed option does not exist (it may have been removed on another device).';
-  if (patch.updateOption && !hasOption(patch.updateOption.id))
-    return 'That option no longer exists. It may have been removed on another device.';
-  for (const link of patch.addLinks ?? []) {
-    const [kind, target] = link.split(':') as [string, string];
-    const rootName = kind === 'note' ? ROOT.notes : ROOT.goals;
-    const targetId = kind === 'keyResult' ? target.split('/')[0]! : target;
-    if (!doc.getMap<unknown>(rootName).has(targetId))
-      return `The linked ${kind === 'note' ? 'note' : 'goal'} does not exist.`;
-  }
-  return null;
 }
 
 function applyPatch(record: Y.Map<unknown>, patch: Patch, ctx: Required<ModelContext>): void {
@@ -350,6 +224,7 @@ function applyPatch(record: Y.Map<unknown>, patch: Patch, ctx: Required<ModelCon
     'outcome',
     'closesAt',
     'reviewOn',
+    'pollType',
   ] as const) {
     if (patch[key] !== undefined) record.set(key, patch[key]);
   }
@@ -443,12 +318,14 @@ export const decisions = defineCollection({
     record.set(PEOPLE, new Y.Map<unknown>());
     record.set(TAGS, new Y.Map<unknown>());
     record.set(LINKS, new Y.Map<unknown>());
+    record.set('pollType', 'consent');
     record.set(DECISION_VOTES_KEY, new Y.Array<unknown>());
+    record.set(DECISION_BALLOTS_KEY, new Y.Array<unknown>());
     record.set(HISTORY, new Y.Array<unknown>());
   },
   apply: applyPatch,
   read: readDecisionFields,
-  check: checkPatch,
+  check: checkDecisionPatch,
 });
 
 /** The rich-text context of a decision, created on first use for records from older builds. */

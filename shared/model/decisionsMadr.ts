@@ -15,11 +15,13 @@ import {
 } from './decisionsMadrContext';
 import { parseMadr } from './decisionsMadrParse';
 import { tallyVotes } from './decisionsVotes';
+import { tallyPoll } from './decisionsPolls';
 import { newId } from '../core/ids';
 import { MODEL_ORIGIN } from './roots';
 import type { ModelContext } from './collection';
 import { fail, ok, type Result } from '../result';
 import type { Decision, DecisionRole, Member, StatusChange } from '../schema/records';
+import { SCORE_MAX } from '../schema/records';
 
 /** A file name: `0007-use-written-updates.md`. */
 export function madrFileName(decision: Pick<Decision, 'title'>, number: number): string {
@@ -122,7 +124,23 @@ export function exportMadr(
     const because = decision.outcome.trim();
     out.push(`${lead}: "${chosen.title}"${because ? `, because ${because}` : ''}`, '');
   } else out.push(decision.outcome.trim() || `(${decision.status}, no outcome yet)`, '');
-  if (decision.votes.length > 0) {
+  if (decision.pollType !== 'consent' && decision.ballots.length > 0) {
+    const poll = tallyPoll(decision);
+    out.push('## Votes', '');
+    out.push(
+      decision.pollType === 'choose'
+        ? `Choose one option; ${poll.voted} voted.`
+        : `Scores from 0 to ${SCORE_MAX}; ${poll.voted} voted.`,
+      '',
+    );
+    for (const result of poll.results)
+      out.push(
+        decision.pollType === 'choose'
+          ? `* ${result.option.title}: ${result.total}`
+          : `* ${result.option.title}: ${result.total} points (average ${result.average.toFixed(1)} from ${result.scoredBy})`,
+      );
+    out.push('');
+  } else if (decision.votes.length > 0) {
     const tally = tallyVotes(decision.votes, decision.closesAt);
     out.push('## Votes', '');
     out.push(

@@ -43,6 +43,8 @@ type ReminderDecision = Pick<
   | 'archived'
   | 'people'
   | 'votes'
+  | 'ballots'
+  | 'pollType'
 >;
 
 /** Every reminder that applies to the person now or later, due or not. */

@@ -37,7 +37,10 @@ export const VoteInput = z
 export const VOTE_CHOICES: readonly VoteChoice[] = ['agree', 'abstain', 'disagree', 'block'];
 
 /** Orders casts by cast time, then by id: the same total order on every replica. */
-export function compareCasts(a: VoteCast, b: VoteCast): number {
+export function compareCasts(
+  a: { id: string; castAt: number },
+  b: { id: string; castAt: number },
+): number {
   return a.castAt - b.castAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
@@ -48,6 +51,34 @@ export function castOnTime(castAt: number, closesAt: number | null): boolean {
 
 function formatUtc(time: number): string {
   return `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/**
+ * The decision `id` when a cast may be written now (it exists, is readable, not in the trash,
+ * proposed, and its closing date has not passed on this device's clock), or why not. Shared by
+ * consent votes and poll ballots.
+ */
+export function decisionOpenForCasting(
+  doc: Y.Doc,
+  id: string,
+  now: number,
+): Result<{ decision: Decision; now: number }> {
+  const read = decisions.get(doc, id);
+  if (!read)
+    return fail('not-found', 'Decision not found. It may have been deleted on another device.');
+  if (!read.ok) return fail('damaged', 'This decision is damaged and read-only.');
+  const decision = read.value;
+  if (decision.deletedAt !== null) return fail('closed', 'This decision is in the trash.');
+  if (decision.status === 'draft')
+    return fail('closed', 'This decision is still a draft. Propose it to open voting.');
+  if (decision.status !== 'proposed')
+    return fail('closed', `Voting is closed: this decision was ${decision.status}.`);
+  if (!castOnTime(now, decision.closesAt))
+    return fail(
+      'closed',
+      `Voting closed at ${formatUtc(decision.closesAt ?? now)}. Your vote was not recorded.`,
+    );
+  return ok({ decision, now });
 }
 
 /**
@@ -62,22 +93,9 @@ export function castVote(
 ): Result<VoteCast> {
   const input = VoteInput.safeParse(rawInput);
   if (!input.success) return fail('invalid-input', input.error.issues[0]?.message ?? 'Bad vote.');
-  const read = decisions.get(doc, id);
-  if (!read)
-    return fail('not-found', 'Decision not found. It may have been deleted on another device.');
-  if (!read.ok) return fail('damaged', 'This decision is damaged and read-only.');
-  const decision = read.value;
-  const now = (ctx.now ?? Date.now)();
-  if (decision.deletedAt !== null) return fail('closed', 'This decision is in the trash.');
-  if (decision.status === 'draft')
-    return fail('closed', 'This decision is still a draft. Propose it to open voting.');
-  if (decision.status !== 'proposed')
-    return fail('closed', `Voting is closed: this decision was ${decision.status}.`);
-  if (!castOnTime(now, decision.closesAt))
-    return fail(
-      'closed',
-      `Voting closed at ${formatUtc(decision.closesAt ?? now)}. Your vote was not recorded.`,
-    );
+  const open = decisionOpenForCasting(doc, id, (ctx.now ?? Date.now)());
+  if (!open.ok) return open;
+  const now = open.value.now;
   const record = decisions.map(doc, id);
   if (!record) return fail('not-found', 'Decision not found.');
   const cast: VoteCast = {
@@ -95,14 +113,46 @@ export function castVote(
   return ok(cast);
 }
 
-export interface MemberVote {
+/** What any cast carries, whatever the poll type: who, when, and its id for ties. */
+interface Cast {
+  readonly id: string;
+  readonly member: string;
+  readonly castAt: number;
+}
+
+/** One member's casts under the closing date. */
+export interface MemberCasts<T extends Cast> {
   readonly member: string;
   /** The cast that counts, or null when the member has no cast on time. */
-  readonly counted: VoteCast | null;
+  readonly counted: T | null;
   /** Casts after the closing date: shown as late, never counted. */
-  readonly late: readonly VoteCast[];
+  readonly late: readonly T[];
   /** Earlier on-time casts replaced by a later one (the member changed their vote). */
-  readonly changed: readonly VoteCast[];
+  readonly changed: readonly T[];
+}
+
+export type MemberVote = MemberCasts<VoteCast>;
+
+/**
+ * Per member (sorted by member id): the latest on-time cast counts, later ones are late, earlier
+ * ones changed. The rule every poll type shares; pure and order-independent.
+ */
+export function castsByMember<T extends Cast>(
+  casts: readonly T[],
+  closesAt: number | null,
+): MemberCasts<T>[] {
+  const byMember = new Map<string, T[]>();
+  for (const cast of casts) {
+    const list = byMember.get(cast.member) ?? [];
+    list.push(cast);
+    byMember.set(cast.member, list);
+  }
+  return [...byMember.keys()].sort().map((member) => {
+    const sorted = [...byMember.get(member)!].sort(compareCasts);
+    const onTime = sorted.filter((cast) => castOnTime(cast.castAt, closesAt));
+    const late = sorted.filter((cast) => !castOnTime(cast.castAt, closesAt));
+    return { member, counted: onTime.at(-1) ?? null, late, changed: onTime.slice(0, -1) };
+  });
 }
 
 export interface Tally {
@@ -117,27 +167,16 @@ export interface Tally {
 
 /** The tally of a decision's casts under its closing date. Pure; identical on every replica. */
 export function tallyVotes(votes: readonly VoteCast[], closesAt: number | null): Tally {
-  const byMember = new Map<string, VoteCast[]>();
-  for (const cast of votes) {
-    const list = byMember.get(cast.member) ?? [];
-    list.push(cast);
-    byMember.set(cast.member, list);
-  }
   const counts: Record<VoteChoice, number> = { agree: 0, abstain: 0, disagree: 0, block: 0 };
-  const members: MemberVote[] = [];
+  const members = castsByMember(votes, closesAt);
   const blocks: VoteCast[] = [];
   let lateCount = 0;
-  for (const member of [...byMember.keys()].sort()) {
-    const casts = [...byMember.get(member)!].sort(compareCasts);
-    const onTime = casts.filter((cast) => castOnTime(cast.castAt, closesAt));
-    const late = casts.filter((cast) => !castOnTime(cast.castAt, closesAt));
-    const counted = onTime.at(-1) ?? null;
+  for (const { counted, late } of members) {
     if (counted) {
       counts[counted.choice] += 1;
       if (counted.choice === 'block') blocks.push(counted);
     }
     lateCount += late.length;
-    members.push({ member, counted, late, changed: onTime.slice(0, -1) });
   }
   const voted = members.filter((entry) => entry.counted !== null).length;
   return { counts, voted, members, blocks, lateCount };
@@ -163,13 +202,18 @@ export function involves(decision: Pick<Decision, 'people'>, memberId: string): 
 
 /** True when voting is open, the decision concerns the member, and they have not voted yet. */
 export function needsVote(
-  decision: Pick<Decision, 'status' | 'closesAt' | 'deletedAt' | 'people' | 'votes' | 'archived'>,
+  decision: Pick<
+    Decision,
+    'status' | 'closesAt' | 'deletedAt' | 'people' | 'votes' | 'ballots' | 'pollType' | 'archived'
+  >,
   memberId: string,
   now: number,
 ): boolean {
   if (decision.archived || !votingOpen(decision, now) || !involves(decision, memberId))
     return false;
-  return !decision.votes.some(
+  const casts: readonly Cast[] =
+    decision.pollType === 'consent' ? decision.votes : decision.ballots;
+  return !casts.some(
     (cast) => cast.member === memberId && castOnTime(cast.castAt, decision.closesAt),
   );
 }

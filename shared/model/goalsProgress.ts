@@ -7,7 +7,7 @@
  * - an objective's progress is the weighted mean of its live key results' progress; an objective
  *   without key results rolls up the mean of its aligned sub-objectives;
  * - health comes from the latest confidence: 7–10 on track, 4–6 at risk, 1–3 off track; an
- *   objective's health is the worst of its key results';
+ *   objective's health is the worst of its key results' and of its active sub-objectives';
  * - the end-of-period score is the objective's progress as of the end of its period (0.0–1.0).
  */
 import type { CheckIn, Goal, KeyResult } from '../schema/goal';
@@ -98,6 +98,20 @@ export interface GoalTreeNode {
   readonly progress: number | null;
   /** True when the progress comes from sub-objectives. */
   readonly rolledUp: boolean;
+  /**
+   * The worst of its own key results' health and its active sub-objectives' (rolled up in turn):
+   * a parent is no healthier than the part of it that is off track. Achieved and abandoned
+   * sub-objectives no longer pull it down.
+   */
+  readonly health: Health | null;
+  /** True when a sub-objective makes the health worse than the goal's own key results do. */
+  readonly healthRolledUp: boolean;
+}
+
+function worse(a: Health | null, b: Health | null): Health | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return HEALTH_RANK[b] > HEALTH_RANK[a] ? b : a;
 }
 
 /**
@@ -129,13 +143,18 @@ export function buildGoalTree(goals: readonly Goal[]): GoalTreeNode[] {
   }
   const build = (goal: Goal): GoalTreeNode => {
     const children = (childrenOf.get(goal.id) ?? []).map(build);
+    const ownHealth = objectiveHealth(goal);
+    const health = children
+      .filter((child) => child.goal.status === 'active')
+      .reduce<Health | null>((worst, child) => worse(worst, child.health), ownHealth);
+    const healthPart = { health, healthRolledUp: health !== ownHealth };
     const own = objectiveProgress(goal);
     if (own !== null || liveKeyResults(goal).length > 0)
-      return { goal, children, progress: own, rolledUp: false };
+      return { goal, children, progress: own, rolledUp: false, ...healthPart };
     const measured = children.map((child) => child.progress).filter((p): p is number => p !== null);
     const progress =
       measured.length === 0 ? null : measured.reduce((sum, p) => sum + p, 0) / measured.length;
-    return { goal, children, progress, rolledUp: progress !== null };
+    return { goal, children, progress, rolledUp: progress !== null, ...healthPart };
   };
   return (childrenOf.get(null) ?? []).map(build);
 }
@@ -178,6 +197,37 @@ function objectiveAt(live: readonly KeyResult[], at: number): number | null {
     weights += kr.weight;
   }
   return weights === 0 ? null : weighted / weights;
+}
+
+/** A progress point with the pace expected by then (0–100): a straight line over the period. */
+export type PacePoint = ProgressPoint & { readonly expected: number | null };
+
+/**
+ * The progress series with an expected-pace line: 0% when the period starts, 100% when it ends,
+ * straight in between, clamped outside. The period's first and last instants are added as points
+ * (their progress values null, so the lines carry on from real check-ins). Without both ends of
+ * a period, or with an end before the start, there is no pace: `expected` is null throughout.
+ */
+export function paceSeries(
+  goal: Goal,
+  startsAt: number | null,
+  endsAt: number | null,
+): PacePoint[] {
+  const points: ProgressPoint[] = progressSeries(goal);
+  const period = startsAt !== null && endsAt !== null && endsAt > startsAt;
+  if (period) {
+    const times = new Set(points.map((point) => point.at));
+    for (const at of [startsAt, endsAt])
+      if (!times.has(at)) points.push({ at, objective: null } as ProgressPoint);
+    points.sort((a, b) => a.at - b.at);
+  }
+  return points.map((point) => ({
+    ...point,
+    expected: period
+      ? Math.round(Math.min(1, Math.max(0, (point.at - startsAt) / (endsAt - startsAt))) * 1000) /
+        10
+      : null,
+  }));
 }
 
 /**

@@ -25,7 +25,16 @@ export {
   VOTE_CHOICES,
   type Tally,
   type MemberVote,
+  type MemberCasts,
 } from './decisionsVotes';
+export {
+  castBallot,
+  tallyPoll,
+  type BallotInput,
+  type OptionResult,
+  type PollTally,
+} from './decisionsPolls';
+export { READ_ONLY_STATUSES } from './decisionsLifecycle';
 export { decisionReminders, dueReminders, type DecisionReminder } from './decisionsReminders';
 export { upsertMember, listMembers } from './members';
 export {

@@ -12,6 +12,17 @@ export type DecisionStatus = z.infer<typeof DecisionStatus>;
 export const VoteChoice = z.enum(['agree', 'abstain', 'disagree', 'block']);
 export type VoteChoice = z.infer<typeof VoteChoice>;
 
+/**
+ * How the decision is polled: `consent` (agree / abstain / disagree / block, the default and the
+ * only type before poll types existed), `choose` (each person picks one option) or `score` (each
+ * person scores options from 0 to SCORE_MAX).
+ */
+export const PollType = z.enum(['consent', 'choose', 'score']);
+export type PollType = z.infer<typeof PollType>;
+
+/** The top of the score scale (Loomio's score poll; 0 means "not at all"). */
+export const SCORE_MAX = 5;
+
 export const DecisionRole = z.enum(['decider', 'consulted', 'informed']);
 export type DecisionRole = z.infer<typeof DecisionRole>;
 
@@ -26,6 +37,30 @@ export const VoteCast = z.object({
   castAt: Timestamp,
 });
 export type VoteCast = z.infer<typeof VoteCast>;
+
+/**
+ * One ballot of a `choose` or `score` poll as cast on one device: exactly one of `optionId` (the
+ * chosen option) and `scores` (option id → whole score 0..SCORE_MAX, at most 200 options). Kept,
+ * like consent casts, forever; the tally picks per member.
+ */
+export const Ballot = z
+  .object({
+    id: Id,
+    member: MemberId,
+    reason: z.string().max(2_000),
+    castAt: Timestamp,
+    optionId: Id.optional(),
+    scores: z
+      .record(Id, z.number().int().min(0).max(SCORE_MAX))
+      .refine((scores) => Object.keys(scores).length <= 200, 'scores more than 200 options')
+      .optional(),
+  })
+  .strict()
+  .refine(
+    (ballot) => (ballot.optionId === undefined) !== (ballot.scores === undefined),
+    'a ballot holds either a chosen option or scores',
+  );
+export type Ballot = z.infer<typeof Ballot>;
 
 /** One change of status, appended by the device that made it. */
 export const StatusChange = z.object({
@@ -70,7 +105,10 @@ export const Decision = BaseRecord.extend({
   people: z.array(z.object({ member: MemberId, role: DecisionRole })),
   tags: z.array(z.string().max(40)).max(100),
   links: z.array(DecisionLink).max(500),
+  pollType: PollType,
   votes: z.array(VoteCast),
+  /** The casts of `choose` and `score` polls (consent casts stay in `votes`). */
+  ballots: z.array(Ballot),
   history: z.array(StatusChange),
   /** Nested entries that failed validation and were skipped (kept in the document). */
   problems: z.array(z.string()),

@@ -119,7 +119,7 @@ describe.runIf(chromiumAvailable())('Decisions in Chromium (web mode)', () => {
     await page.getByLabel('Cons of Written updates').blur();
     await page
       .getByRole('listitem', { name: 'Option Written updates' })
-      .getByRole('button', { name: 'Propose this' })
+      .getByRole('button', { name: 'Make this the proposal' })
       .click();
     await page.getByLabel('Role of Ana').selectOption('decider');
 

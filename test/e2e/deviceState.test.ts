@@ -64,6 +64,7 @@ async function openNote(page: Page, title: string): Promise<void> {
 
 async function inviteCode(page: Page): Promise<string> {
   await page.getByRole('button', { name: /^Sync: / }).click();
+  await page.getByRole('button', { name: 'Show', exact: true }).click();
   return page.getByLabel('Invite code', { exact: true }).inputValue();
 }
 
@@ -107,6 +108,7 @@ describe.runIf(chromiumAvailable())('per-device state in Chromium', () => {
     await page.getByRole('button', { name: /^Sync: / }).click();
     await page.getByLabel('New team workspace').fill('Expedition');
     await page.getByRole('button', { name: 'Create team workspace' }).click();
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
     invite = await page.getByLabel('Invite code', { exact: true }).inputValue();
     expect(invite).toMatch(/^OUTPOST-/);
     await page.keyboard.press('Control+1');

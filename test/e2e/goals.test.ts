@@ -21,6 +21,8 @@ if (!chromiumAvailable()) console.warn(SKIP_REASON);
 
 const now = new Date();
 /** The current quarter, so the period has not ended and the score is "so far". */
+/** Where the polish screenshots go (the lead's folder when OUTPOST_SHOTS is set). */
+const SHOTS = process.env.OUTPOST_SHOTS ?? SCREENSHOT_DIR;
 const QUARTER = `Q${Math.floor(now.getMonth() / 3) + 1} ${now.getFullYear()}`;
 
 async function newGoal(page: Page, title: string): Promise<void> {
@@ -103,7 +105,9 @@ describe.runIf(chromiumAvailable())('Goals in Chromium (web mode)', () => {
     await second.getByRole('button', { name: 'Add key result' }).click();
     const retention = page.getByRole('listitem', { name: 'Key result Retention' });
     await retention.waitFor();
-    await page.getByText('The chart starts with the first check-in.').waitFor();
+    // Before any check-in the chart already shows the pace the quarter needs.
+    await page.getByRole('img', { name: /expected pace over the period/ }).waitFor();
+    await page.locator('.recharts-legend-item-text', { hasText: 'Expected pace' }).waitFor();
     expect(
       await page
         .getByRole('progressbar', { name: 'Objective progress' })
@@ -145,7 +149,9 @@ describe.runIf(chromiumAvailable())('Goals in Chromium (web mode)', () => {
     await page.waitForFunction(
       () => document.querySelector('.chart')?.getAttribute('data-points') === '3',
     );
-    expect(await page.locator('.chart .recharts-line').count()).toBe(3);
+    // The objective, its two key results and the expected pace.
+    expect(await page.locator('.chart .recharts-line').count()).toBe(4);
+    await page.locator('.recharts-legend-item-text', { hasText: 'Expected pace' }).waitFor();
     expect(
       await page.getByRole('list', { name: 'Check-in history' }).getByRole('listitem').count(),
     ).toBe(2);
@@ -165,6 +171,17 @@ describe.runIf(chromiumAvailable())('Goals in Chromium (web mode)', () => {
         .getByRole('progressbar')
         .getAttribute('aria-valuenow'),
     ).toBe('38');
+    // And its health: the child is off track, so the parent is too, in the tree and its summary.
+    await tree
+      .getByRole('option', { name: /Company vision/ })
+      .getByText('Off track')
+      .waitFor();
+    await tree.getByRole('option', { name: /Company vision/ }).click();
+    await page.getByLabel('Goal summary').getByText('Off track').waitFor();
+    await page.getByLabel('Goal summary').getByText('from aligned goals').waitFor();
+    await goalRow(page, 'Grow the community').click();
+    await page.getByRole('img', { name: /Progress chart/ }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, 'goal-chart-light.png') });
 
     await page.setViewportSize({ width: 1280, height: 1700 });
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'goals-light.png') });
@@ -264,6 +281,9 @@ describe.runIf(chromiumAvailable())('Goals in Chromium (web mode)', () => {
     await page.locator('.chart .recharts-line').first().waitFor();
     await page.setViewportSize({ width: 1280, height: 1700 });
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'goals-dark.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('img', { name: /Progress chart/ }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, 'goal-chart-dark.png') });
     expect(app.errors).toEqual([]);
   });
 });

@@ -62,10 +62,19 @@ describe.runIf(ready)('two people sync a team workspace over the LAN (Chromium)'
     await ana.page.getByRole('button', { name: 'Copied ✓' }).waitFor();
     const invite = await ana.page.evaluate(() => navigator.clipboard.readText());
     expect(invite).toMatch(/^OUTPOST-[0-9A-Z]+$/);
+    // The code is a key and screens get shared: neither it nor its QR code shows until asked.
+    const card = ana.page.getByRole('region', { name: 'Invite teammates' });
+    await expect(card.innerText()).resolves.not.toContain(invite.slice(8, 24));
+    await expect(
+      ana.page.getByRole('img', { name: 'QR code of the invite code' }).count(),
+    ).resolves.toBe(0);
+    await ana.page.getByRole('button', { name: 'Show', exact: true }).click();
     await expect(ana.page.getByLabel('Invite code', { exact: true }).inputValue()).resolves.toBe(
       invite,
     );
     await ana.page.getByRole('img', { name: 'QR code of the invite code' }).waitFor();
+    await ana.page.getByRole('button', { name: 'Hide', exact: true }).click();
+    await expect(ana.page.getByLabel('Invite code', { exact: true }).count()).resolves.toBe(0);
 
     // Ben: a truncated paste is refused with a clear message, the whole code joins.
     await ben.page.getByRole('button', { name: /^Sync: / }).click();

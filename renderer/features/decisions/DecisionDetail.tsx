@@ -1,6 +1,6 @@
 import { Suspense, lazy, useState } from 'react';
 import { HistoryEntry } from '../history/HistoryEntry';
-import { STATUS_TRANSITIONS } from '../../../shared/model';
+import { READ_ONLY_STATUSES, STATUS_TRANSITIONS } from '../../../shared/model';
 import type {
   Decision,
   DecisionRole,
@@ -8,14 +8,17 @@ import type {
   Goal,
   Member,
   Note,
+  PollType,
 } from '../../../shared/schema/records';
+import { SCORE_MAX } from '../../../shared/schema/records';
 import { useAppStore } from '../../store';
 import { TagEditor } from '../notes/TagEditor';
 import { VotePanel } from './VotePanel';
 import { exportDecisions, updateDecision } from './decisionActions';
 import type { DecisionPatch } from '../../../shared/model';
 import { formatWhen, memberName, textSaver } from './parts';
-import { Field, FieldError } from '../../components/Field';
+import { Field } from '../../components/Field';
+import { SupersedeCard } from './SupersedeCard';
 import { SavedTextarea } from '../../components/SavedTextarea';
 import { OptionsCard } from './DecisionOptions';
 import { LinksCard } from './DecisionLinks';
@@ -31,6 +34,12 @@ const STATUS_LABEL: Record<DecisionStatus, string> = {
   accepted: 'Accepted',
   rejected: 'Rejected',
   superseded: 'Superseded',
+};
+
+const POLL_LABEL: Record<PollType, string> = {
+  consent: 'Consent',
+  choose: 'Choose one',
+  score: `Score 0–${SCORE_MAX}`,
 };
 
 const ROLE_LABEL: Record<DecisionRole, string> = {
@@ -55,8 +64,6 @@ export function DecisionDetail(props: DecisionDetailProps) {
   const notify = useAppStore((state) => state.notify);
   const select = useAppStore((state) => state.select);
   const [supersedeOpen, setSupersedeOpen] = useState(false);
-  const [replacement, setReplacement] = useState('');
-  const [supersedeError, setSupersedeError] = useState<string | null>(null);
 
   const patch = (change: DecisionPatch): boolean => {
     const result = updateDecision(decision.id, change);
@@ -71,16 +78,10 @@ export function DecisionDetail(props: DecisionDetailProps) {
     ? all.find((item) => item.id === decision.supersededBy)
     : undefined;
   const supersedes = all.filter((item) => item.supersededBy === decision.id);
-  const candidates = all.filter(
-    (item) => item.id !== decision.id && item.deletedAt === null && item.status !== 'superseded',
-  );
-
-  const supersede = () => {
-    if (!replacement) return setSupersedeError('Pick the decision that replaces this one.');
-    const result = updateDecision(decision.id, { status: 'superseded', supersededBy: replacement });
-    setSupersedeError(result.ok ? null : result.error.message);
-    if (result.ok) setSupersedeOpen(false);
-  };
+  // Rejected and superseded decisions are history: kept as decided, readable, not editable.
+  const contentEditable = editable && !READ_ONLY_STATUSES.includes(decision.status);
+  const pollTypeLocked =
+    decision.status !== 'draft' || decision.votes.length + decision.ballots.length > 0;
 
   return (
     <>
@@ -98,7 +99,13 @@ export function DecisionDetail(props: DecisionDetailProps) {
           ) : (
             'a decision that was deleted'
           )}
-          . This record stays readable for history.
+          . This record is kept as history: readable, no longer editable.
+        </div>
+      )}
+      {decision.status === 'rejected' && (
+        <div className="superseded-banner" role="note">
+          Rejected. This record is kept as it was decided; to change it, reopen it (Status →
+          Proposed).
         </div>
       )}
       {supersedes.length > 0 && (
@@ -148,6 +155,21 @@ export function DecisionDetail(props: DecisionDetailProps) {
             ))}
           </select>
         </Field>
+        <Field id="decision-poll-type" label="Poll">
+          <select
+            className="select"
+            value={decision.pollType}
+            disabled={!editable || pollTypeLocked}
+            title={pollTypeLocked ? 'The poll type is fixed once proposed or voted on.' : undefined}
+            onChange={(event) => patch({ pollType: event.target.value as PollType })}
+          >
+            {(Object.keys(POLL_LABEL) as PollType[]).map((type) => (
+              <option key={type} value={type}>
+                {POLL_LABEL[type]}
+              </option>
+            ))}
+          </select>
+        </Field>
         <button
           type="button"
           className="button"
@@ -162,35 +184,10 @@ export function DecisionDetail(props: DecisionDetailProps) {
       </div>
 
       {supersedeOpen && (
-        <section className="card" aria-labelledby="supersede-heading">
-          <h2 id="supersede-heading">Supersede this decision</h2>
-          <div className="decision-row">
-            <Field id="decision-replacement" label="Replaced by">
-              <select
-                className="select"
-                value={replacement}
-                onChange={(event) => setReplacement(event.target.value)}
-              >
-                <option value="">Choose a decision…</option>
-                {candidates.map((item) => (
-                  <option key={item.id} value={item.id}>
-                    {item.title || 'Untitled decision'} ({item.status})
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <button type="button" className="button primary" onClick={supersede}>
-              Supersede
-            </button>
-            <button type="button" className="button" onClick={() => setSupersedeOpen(false)}>
-              Cancel
-            </button>
-          </div>
-          <FieldError message={supersedeError} />
-        </section>
+        <SupersedeCard decision={decision} all={all} onClose={() => setSupersedeOpen(false)} />
       )}
 
-      {(decision.status !== 'draft' || decision.votes.length > 0) && (
+      {(decision.status !== 'draft' || decision.votes.length + decision.ballots.length > 0) && (
         <VotePanel
           key={`${decision.id}:${decision.status}`}
           decision={decision}
@@ -213,7 +210,7 @@ export function DecisionDetail(props: DecisionDetailProps) {
             id="decision-outcome"
             label="Outcome statement"
             value={decision.outcome}
-            disabled={!editable}
+            disabled={!contentEditable}
             placeholder="What was decided, and why."
             save={saveText(
               (outcome) => ({ outcome }),
@@ -229,7 +226,7 @@ export function DecisionDetail(props: DecisionDetailProps) {
               className="input"
               type="date"
               value={decision.reviewOn ?? ''}
-              readOnly={!editable}
+              readOnly={!contentEditable}
               onChange={(event) => patch({ reviewOn: event.target.value || null })}
             />
           </Field>
@@ -239,11 +236,11 @@ export function DecisionDetail(props: DecisionDetailProps) {
       <section className="card" aria-labelledby="context-heading">
         <h2 id="context-heading">Context and problem</h2>
         <Suspense fallback={<p className="record-meta">Loading the editor…</p>}>
-          <ContextEditor key={decision.id} decisionId={decision.id} editable={editable} />
+          <ContextEditor key={decision.id} decisionId={decision.id} editable={contentEditable} />
         </Suspense>
       </section>
 
-      <OptionsCard decision={decision} editable={editable} patch={patch} />
+      <OptionsCard decision={decision} editable={contentEditable} patch={patch} />
 
       <section className="card" aria-labelledby="proposal-heading">
         <h2 id="proposal-heading">Proposal and drivers</h2>
@@ -251,7 +248,7 @@ export function DecisionDetail(props: DecisionDetailProps) {
           id="decision-proposal"
           label="Proposal"
           value={decision.proposal}
-          disabled={!editable}
+          disabled={!contentEditable}
           placeholder="What do you propose, concretely?"
           save={saveText(
             (proposal) => ({ proposal }),
@@ -262,7 +259,7 @@ export function DecisionDetail(props: DecisionDetailProps) {
           id="decision-drivers"
           label="Decision drivers"
           value={decision.drivers}
-          disabled={!editable}
+          disabled={!contentEditable}
           placeholder="One per line: the forces and concerns that matter."
           save={saveText(
             (drivers) => ({ drivers }),
@@ -291,7 +288,7 @@ export function DecisionDetail(props: DecisionDetailProps) {
                   className="select small"
                   aria-label={`Role of ${member.name}`}
                   value={role}
-                  disabled={!editable}
+                  disabled={!contentEditable}
                   onChange={(event) =>
                     patch({
                       people: { [member.id]: (event.target.value || null) as DecisionRole | null },
@@ -313,7 +310,7 @@ export function DecisionDetail(props: DecisionDetailProps) {
           <span className="label">Tags</span>
           <TagEditor
             tags={decision.tags}
-            disabled={!editable}
+            disabled={!contentEditable}
             onAdd={(tag) => updateDecision(decision.id, { addTags: [tag] })}
             onRemove={(tag) => updateDecision(decision.id, { removeTags: [tag] })}
           />
@@ -324,7 +321,7 @@ export function DecisionDetail(props: DecisionDetailProps) {
         decision={decision}
         goals={goals}
         notes={notes}
-        editable={editable}
+        editable={contentEditable}
         patch={patch}
       />
 

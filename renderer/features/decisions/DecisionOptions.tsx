@@ -59,7 +59,7 @@ export function OptionsCard({
                       className="button small"
                       onClick={() => patch({ proposedOptionId: option.id })}
                     >
-                      Propose this
+                      Make this the proposal
                     </button>
                   )
                 )}

@@ -1,7 +1,7 @@
 import { useCallback, useRef, useState } from 'react';
 import { CircleCheck, Scale } from 'lucide-react';
 import type { Decision } from '../../../shared/schema/records';
-import { needsVote, tallyVotes } from '../../../shared/model';
+import { READ_ONLY_STATUSES, needsVote, tallyPoll, tallyVotes } from '../../../shared/model';
 import { useAppStore } from '../../store';
 import { selectMembers } from '../../store/selectors';
 import { RecordListPane } from '../../components/RecordListPane';
@@ -139,6 +139,7 @@ export function DecisionsView() {
           record={selected}
           members={members}
           autoFocusTitle={justCreated === selected.id}
+          titleLocked={READ_ONLY_STATUSES.includes(selected.status)}
         >
           <DecisionDetail
             decision={selected}
@@ -170,16 +171,21 @@ function DecisionMeta({
   readonly now: number;
 }) {
   const tally = decision.votes.length > 0 ? tallyVotes(decision.votes, decision.closesAt) : null;
+  const poll =
+    decision.pollType !== 'consent' && decision.ballots.length > 0 ? tallyPoll(decision) : null;
+  const voted = decision.pollType === 'consent' ? tally?.voted : poll?.voted;
   return (
     <>
       <span className={`badge status-${decision.status}`}>{decision.status}</span>
       {selfId && needsVote(decision, selfId, now) && (
         <span className="badge needs-vote">needs your vote</span>
       )}
-      {tally && tally.blocks.length > 0 && <span className="badge vote-block">blocked</span>}
-      {tally && (
+      {decision.pollType === 'consent' && tally && tally.blocks.length > 0 && (
+        <span className="badge vote-block">blocked</span>
+      )}
+      {voted !== undefined && (
         <span>
-          {tally.voted} vote{tally.voted === 1 ? '' : 's'}
+          {voted} vote{voted === 1 ? '' : 's'}
         </span>
       )}
       <span>{timeAgo(decision.updatedAt)}</span>

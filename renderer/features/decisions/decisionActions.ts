@@ -6,9 +6,16 @@
 import { downloadFile } from '../../platform/download';
 import * as Y from 'yjs';
 import { bodyTooDeep, copyBody } from '../../../shared/model/notesBody';
-import { castVote, decisionContext, decisions, type DecisionPatch } from '../../../shared/model';
+import {
+  castBallot,
+  castVote,
+  decisionContext,
+  decisions,
+  type BallotInput,
+  type DecisionPatch,
+} from '../../../shared/model';
 import { fail, ok, type Result } from '../../../shared/result';
-import type { Decision, VoteCast, VoteChoice } from '../../../shared/schema/records';
+import type { Ballot, Decision, VoteCast, VoteChoice } from '../../../shared/schema/records';
 import { activeSession, useAppStore, writeAsLocalPerson } from '../../store';
 
 export function updateDecision(id: string, patch: DecisionPatch): Result<Decision> {
@@ -17,6 +24,31 @@ export function updateDecision(id: string, patch: DecisionPatch): Result<Decisio
 
 export function voteOnDecision(id: string, choice: VoteChoice, reason: string): Result<VoteCast> {
   return writeAsLocalPerson((doc, ctx) => castVote(doc, ctx, id, { choice, reason }));
+}
+
+/** Casts the local person's ballot in a choose-one or score poll. */
+export function castPollBallot(id: string, input: BallotInput): Result<Ballot> {
+  return writeAsLocalPerson((doc, ctx) => castBallot(doc, ctx, id, input));
+}
+
+/**
+ * Creates a new draft decision titled `title` and supersedes decision `id` with it, in one write,
+ * so the old record never points at nothing. Resolves with the new decision.
+ */
+export function createReplacement(id: string, title: string): Result<Decision> {
+  return writeAsLocalPerson((doc, ctx) => {
+    const created = decisions.create(doc, ctx, { title });
+    if (!created.ok) return created;
+    const superseded = decisions.update(doc, ctx, id, {
+      status: 'superseded',
+      supersededBy: created.value.id,
+    });
+    if (!superseded.ok) {
+      decisions.purge(doc, ctx, created.value.id);
+      return superseded;
+    }
+    return created;
+  });
 }
 
 /**

@@ -70,3 +70,22 @@ export function toLocalInput(time: number): string {
   const pad = (value: number) => String(value).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
+
+/**
+ * What the closing-date button does with what is typed and what is stored: set a new date, change
+ * the stored one, remove it, or nothing yet (no date typed and none stored).
+ */
+export function closingAction(
+  typed: string,
+  stored: string,
+): { label: string; clears: boolean; disabled: boolean } {
+  if (typed === '' && stored === '')
+    return { label: 'Set closing date', clears: false, disabled: true };
+  if (typed === '' || typed === stored)
+    return { label: 'Remove closing date', clears: true, disabled: false };
+  return {
+    label: stored ? 'Change closing date' : 'Set closing date',
+    clears: false,
+    disabled: false,
+  };
+}

@@ -43,7 +43,7 @@ function GoalSummary({
   readonly goal: Goal;
   readonly node: GoalTreeNode | undefined;
 }) {
-  const health = objectiveHealth(goal);
+  const health = node ? node.health : objectiveHealth(goal);
   const progress = node?.progress ?? null;
   const endsAt = periodEndsAt(goal);
   const score = endsAt === null ? null : periodScore(goal, endsAt);
@@ -63,6 +63,7 @@ function GoalSummary({
       <div className="summary-cell">
         <span className="summary-label">Health</span>
         <HealthBadge health={health} />
+        {node?.healthRolledUp && <span className="muted">from aligned goals</span>}
       </div>
       <div className="summary-cell">
         <span className="summary-label">{ended ? 'Final score' : 'Score so far'}</span>

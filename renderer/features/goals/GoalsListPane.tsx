@@ -6,7 +6,7 @@ import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { AlarmClock, Archive, Search, Target, Trash2 } from 'lucide-react';
 import {
   buildGoalTree,
-  objectiveHealth,
+  type Health,
   periodContains,
   periodLabel,
   type GoalTreeNode,
@@ -39,11 +39,18 @@ interface Row {
   readonly depth: number;
   readonly progress: number | null;
   readonly rolledUp: boolean;
+  readonly health: Health | null;
 }
 
 function flatten(nodes: readonly GoalTreeNode[], depth: number, rows: Row[]): Row[] {
   for (const node of nodes) {
-    rows.push({ goal: node.goal, depth, progress: node.progress, rolledUp: node.rolledUp });
+    rows.push({
+      goal: node.goal,
+      depth,
+      progress: node.progress,
+      rolledUp: node.rolledUp,
+      health: node.health,
+    });
     flatten(node.children, depth + 1, rows);
   }
   return rows;
@@ -289,11 +296,11 @@ export function GoalsListPane({
                 <ProgressBar
                   progress={row.progress}
                   label={`Progress of ${row.goal.title}`}
-                  health={objectiveHealth(row.goal)}
+                  health={row.health}
                   size="small"
                 />
                 <div className="record-meta">
-                  <HealthBadge health={objectiveHealth(row.goal)} />
+                  <HealthBadge health={row.health} />
                   <span className={`badge status-${row.goal.status}`}>{row.goal.status}</span>
                   <span>{periodLabel(row.goal)}</span>
                   {mode === 'list' && row.goal.parentId && (

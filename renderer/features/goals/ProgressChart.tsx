@@ -1,4 +1,7 @@
-/** Progress over time (recharts): the objective as a bold line, each key result as a thin one. */
+/**
+ * Progress over time (recharts), across the goal's period when it has one: the objective as a bold
+ * line, each key result as a thin one, and the pace expected to finish on time as a grey line.
+ */
 import { useSyncExternalStore } from 'react';
 import {
   CartesianGrid,
@@ -10,15 +13,23 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { progressSeries } from '../../../shared/model';
+import { paceSeries } from '../../../shared/model';
 import type { Goal } from '../../../shared/schema/records';
-import { formatClock, formatShortDate, formatShortTime, formatWhen } from './format';
+import {
+  formatClock,
+  formatShortDate,
+  formatShortTime,
+  formatWhen,
+  periodEndsAt,
+  periodStartsAt,
+} from './format';
 
 const PALETTE = {
   light: {
     objective: '#2563eb',
     lines: ['#0f766e', '#c2410c', '#7c3aed', '#be185d', '#4d7c0f', '#0369a1'],
     grid: '#e3e3de',
+    pace: '#6b7280',
     text: '#656d76',
     tooltip: '#ffffff',
   },
@@ -26,6 +37,7 @@ const PALETTE = {
     objective: '#5b8cff',
     lines: ['#2dd4bf', '#fb923c', '#a78bfa', '#f472b6', '#a3e635', '#38bdf8'],
     grid: '#2e3137',
+    pace: '#9ca3af',
     text: '#9a9fa7',
     tooltip: '#1f2125',
   },
@@ -42,7 +54,8 @@ export function ProgressChart({ goal }: { readonly goal: Goal }) {
   const theme = useSyncExternalStore(subscribeTheme, readTheme);
   const colors = PALETTE[theme];
   const live = goal.keyResults.filter((kr) => kr.deletedAt === null);
-  const data = progressSeries(goal);
+  const data = paceSeries(goal, periodStartsAt(goal), periodEndsAt(goal));
+  const paced = data.some((point) => point.expected !== null);
   const span = (data.at(-1)?.at ?? 0) - (data[0]?.at ?? 0);
   // Within two days, dates alone would repeat on every tick; show the time of day instead.
   const tick =
@@ -51,14 +64,16 @@ export function ProgressChart({ goal }: { readonly goal: Goal }) {
   return (
     <section className="goal-section" aria-labelledby="chart-heading">
       <h2 id="chart-heading">Progress over time</h2>
-      {checkIns === 0 ? (
-        <p className="hint">The chart starts with the first check-in.</p>
+      {checkIns === 0 && !paced ? (
+        <p className="hint">
+          The chart starts with the first check-in. Give the goal a period to see the pace it needs.
+        </p>
       ) : (
         <div
           className="chart"
           role="img"
-          aria-label={`Progress chart with ${data.length} points; now ${data.at(-1)?.objective ?? 0}%`}
-          data-points={data.length}
+          aria-label={`Progress chart with ${checkIns} check-in${checkIns === 1 ? '' : 's'}${paced ? ' and the expected pace over the period' : ''}`}
+          data-points={data.filter((point) => point.objective !== null).length}
         >
           <ResponsiveContainer width="100%" height={260}>
             <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: -12 }}>
@@ -90,6 +105,19 @@ export function ProgressChart({ goal }: { readonly goal: Goal }) {
                 }}
               />
               <Legend wrapperStyle={{ fontSize: 12 }} />
+              {paced && (
+                <Line
+                  type="linear"
+                  dataKey="expected"
+                  name="Expected pace"
+                  stroke={colors.pace}
+                  strokeWidth={1.5}
+                  strokeDasharray="2 4"
+                  dot={false}
+                  isAnimationActive={false}
+                  connectNulls
+                />
+              )}
               <Line
                 type="stepAfter"
                 dataKey="objective"

@@ -43,6 +43,13 @@ export function todayKey(now: Date = new Date()): string {
 }
 
 /** The last millisecond of the goal's period end date, on this computer's clock; null if open. */
+/** The first instant (local midnight) of the goal's period, or null without a start date. */
+export function periodStartsAt(goal: Pick<Goal, 'periodStart'>): number | null {
+  if (!goal.periodStart) return null;
+  const [year, month, day] = goal.periodStart.split('-').map(Number) as [number, number, number];
+  return new Date(year, month - 1, day).getTime();
+}
+
 export function periodEndsAt(goal: Pick<Goal, 'periodEnd'>): number | null {
   if (!goal.periodEnd) return null;
   const [year, month, day] = goal.periodEnd.split('-').map(Number) as [number, number, number];

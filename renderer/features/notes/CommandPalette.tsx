@@ -34,7 +34,9 @@ export function CommandPalette() {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'k') {
+      // Ctrl+Shift+K is the editor's link shortcut, so the palette takes Ctrl+K without Shift only.
+      const mod = event.ctrlKey || event.metaKey;
+      if (mod && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'k') {
         event.preventDefault();
         event.stopPropagation();
         const opening = !useNotesStore.getState().paletteOpen;

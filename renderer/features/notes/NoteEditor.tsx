@@ -116,6 +116,19 @@ function Toolbar({ editor }: { editor: Editor }) {
   const [linkDraft, setLinkDraft] = useState<string | null>(null);
   const [linkError, setLinkError] = useState<string | null>(null);
   const chain = () => editor.chain().focus();
+  // Ctrl+Shift+K opens the link field from the text (Ctrl+K alone is the command palette).
+  useEffect(() => {
+    const dom = editor.view.dom;
+    const onKey = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || !event.shiftKey || event.altKey) return;
+      if (event.key.toLowerCase() !== 'k') return;
+      event.preventDefault();
+      setLinkDraft((editor.getAttributes('link').href as string | undefined) ?? '');
+      setLinkError(null);
+    };
+    dom.addEventListener('keydown', onKey);
+    return () => dom.removeEventListener('keydown', onKey);
+  }, [editor]);
   const buttons: Array<[string, string, boolean, () => void, string?]> = [
     ['B', 'Bold (Ctrl+B)', state.bold, () => chain().toggleBold().run(), 'bold'],
     ['I', 'Italic (Ctrl+I)', state.italic, () => chain().toggleItalic().run(), 'italic'],
@@ -169,7 +182,7 @@ function Toolbar({ editor }: { editor: Editor }) {
             type="button"
             className={`tool ${className ?? ''}`}
             title={title}
-            aria-label={title.replace(/ \(.*\)$/, '')}
+            aria-label={toolName(label, title)}
             aria-pressed={active}
             onMouseDown={(event) => event.preventDefault()}
             onClick={run}
@@ -180,7 +193,7 @@ function Toolbar({ editor }: { editor: Editor }) {
         <button
           type="button"
           className="tool"
-          title="Link (Ctrl+K in a selection opens search; use this button for web links)"
+          title="Link (Ctrl+Shift+K)"
           aria-label="Link"
           aria-pressed={state.link}
           onMouseDown={(event) => event.preventDefault()}
@@ -252,6 +265,17 @@ function Toolbar({ editor }: { editor: Editor }) {
       )}
     </div>
   );
+}
+
+/**
+ * A toolbar button's accessible name: its title without the shortcut, led by the visible label when
+ * the name does not already hold it ("H1 Heading 1"), so speech input can say what is on screen.
+ */
+function toolName(label: string, title: string): string {
+  const name = title.replace(/ \(.*\)$/, '');
+  return /[a-z0-9]/i.test(label) && !name.toLowerCase().includes(label.toLowerCase())
+    ? `${label} ${name}`
+    : name;
 }
 
 /**

@@ -278,7 +278,6 @@ export function NoteList({ items, unread, damaged, reader, header }: NoteListPro
           ref={scrollRef}
           role="listbox"
           aria-label="Notes list"
-          aria-rowcount={visible.length}
           onKeyDown={move}
         >
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { colorName } from '../../components/colorNames';
 import { useSavedField } from '../../components/useSavedField';
 import { ok } from '../../../shared/result';
 import { PROFILE_COLORS } from '../../../shared/schema/profile';
@@ -60,7 +61,7 @@ function ProfileCard() {
               role="radio"
               className="swatch"
               aria-checked={profile.color === color}
-              aria-label={color}
+              aria-label={colorName(color)}
               style={{ background: color }}
               onClick={() => save({ color })}
             />

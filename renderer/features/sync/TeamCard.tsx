@@ -107,6 +107,10 @@ export function TeamWorkspaceCard() {
   const code = invite.ok ? invite.value : null;
   const [qr, setQr] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
+  // The code is the workspace's key and screens get shared: hidden until asked for, per workspace.
+  const [revealedFor, setRevealedFor] = useState<string | null>(null);
+  const revealed = activeId !== null && revealedFor === activeId;
+  const setRevealed = (show: boolean) => setRevealedFor(show ? activeId : null);
   const rename = useSavedField(name ?? '', renameWorkspace);
   const [leaving, setLeaving] = useState(false);
 
@@ -128,8 +132,12 @@ export function TeamWorkspaceCard() {
       setCopied(true);
       setTimeout(() => setCopied(false), 2000);
     } catch {
-      const field = document.getElementById('invite-code') as HTMLTextAreaElement | null;
-      field?.select();
+      // Copying by hand needs the code on screen: show it, then select it once it is rendered.
+      setRevealed(true);
+      requestAnimationFrame(() => {
+        const field = document.getElementById('invite-code') as HTMLTextAreaElement | null;
+        field?.select();
+      });
       notify('info', 'Press Ctrl+C (⌘C) to copy the selected invite code.');
     }
   };
@@ -146,21 +154,37 @@ export function TeamWorkspaceCard() {
       {code && (
         <div className="invite-box">
           <div>
-            <textarea
-              id="invite-code"
-              className="input invite-code"
-              aria-label="Invite code"
-              readOnly
-              value={code}
-              onFocus={(event) => event.currentTarget.select()}
-            />
+            {revealed ? (
+              <textarea
+                id="invite-code"
+                className="input invite-code"
+                aria-label="Invite code"
+                readOnly
+                value={code}
+                onFocus={(event) => event.currentTarget.select()}
+              />
+            ) : (
+              <p className="input invite-code masked" aria-label="Invite code, hidden">
+                {'•'.repeat(32)}
+              </p>
+            )}
             <div className="inline-form">
               <button type="button" className="button primary" onClick={() => void copy()}>
                 {copied ? 'Copied ✓' : 'Copy invite code'}
               </button>
+              <button
+                type="button"
+                className="button"
+                aria-pressed={revealed}
+                onClick={() => setRevealed(!revealed)}
+              >
+                {revealed ? 'Hide' : 'Show'}
+              </button>
             </div>
           </div>
-          {qr && <img className="invite-qr" src={qr} alt="QR code of the invite code" />}
+          {qr && revealed && (
+            <img className="invite-qr" src={qr} alt="QR code of the invite code" />
+          )}
         </div>
       )}
       <div className="inline-form">

@@ -93,6 +93,7 @@ function randomOperation(gen: prng.PRNG, replica: Replica, clock: number): void 
       if (decision)
         decisions.update(doc, ctx, decision.id, {
           status: pick(['proposed', 'accepted', 'rejected'] as const),
+          outcome: word(),
         });
       break;
     }

@@ -135,7 +135,7 @@ describe('decisions', () => {
     const c = created(doc, 'Use files');
     for (const id of [a.id, b.id, c.id]) {
       updated(doc, id, { status: 'proposed' });
-      updated(doc, id, { status: 'accepted' });
+      updated(doc, id, { status: 'accepted', outcome: 'Chosen after a trial.' });
     }
     const missing = decisions.update(doc, ctx, a.id, { status: 'superseded' });
     expect(!missing.ok && missing.error.message).toBe('Pick the decision that replaces this one.');
@@ -158,7 +158,7 @@ describe('decisions', () => {
     const b = created(left, 'B');
     for (const id of [a.id, b.id]) {
       updated(left, id, { status: 'proposed' });
-      updated(left, id, { status: 'accepted' });
+      updated(left, id, { status: 'accepted', outcome: 'Chosen.' });
     }
     const right = new Y.Doc();
     Y.applyUpdate(right, Y.encodeStateAsUpdate(left));
@@ -184,7 +184,7 @@ describe('decisions', () => {
     const right = new Y.Doc();
     Y.applyUpdate(right, Y.encodeStateAsUpdate(left));
     clock += 10;
-    updated(left, decision.id, { status: 'accepted' });
+    updated(left, decision.id, { status: 'accepted', outcome: 'Chosen.' });
     const rejected = decisions.update(right, other, decision.id, { status: 'rejected' });
     expect(rejected.ok).toBe(true);
     Y.applyUpdate(right, Y.encodeStateAsUpdate(left));
@@ -218,7 +218,14 @@ describe('decisions', () => {
     });
     expect(decisions.get(doc, 'old-decision-1')).toMatchObject({
       ok: true,
-      value: { options: [], votes: [], history: [], proposal: '' },
+      value: {
+        options: [],
+        votes: [],
+        ballots: [],
+        pollType: 'consent',
+        history: [],
+        proposal: '',
+      },
     });
     expect(decisionContext(doc, 'old-decision-1')).toBeInstanceOf(Y.XmlFragment);
     updated(doc, 'old-decision-1', { addOption: { title: 'Keep going' } });

@@ -80,6 +80,7 @@ describe('casting votes', () => {
     expect(!late.ok && late.error.message).toMatch(/^Voting closed at 1970-01-01 00:00 UTC/);
     decisions.update(doc, { actor: 'member-lead', now: () => 500 }, decision.id, {
       status: 'accepted',
+      outcome: 'Adopted.',
     });
     const closed = castVote(doc, { actor: 'ana-member', now: () => 600 }, decision.id, {
       choice: 'agree',
@@ -103,6 +104,7 @@ describe('casting votes', () => {
     });
     decisions.update(lead, { actor: 'member-lead', now: () => 500 }, decision.id, {
       status: 'accepted',
+      outcome: 'Adopted.',
     });
     Y.applyUpdate(lead, Y.encodeStateAsUpdate(offline));
     Y.applyUpdate(offline, Y.encodeStateAsUpdate(lead));
@@ -144,6 +146,7 @@ describe('casting votes', () => {
     expect(needsVote(read(doc, decision.id), 'ben-member', 9 * day + 5)).toBe(true);
     decisions.update(doc, { actor: 'member-lead', now: () => 9 * day + 6 }, decision.id, {
       status: 'accepted',
+      outcome: 'Adopted.',
       reviewOn: '2030-06-01',
     });
     const review = dueReminders(
@@ -240,7 +243,7 @@ function runScenario(seed: number): { tally: Tally; casts: number } {
       // Move the closing date (only to a time after this device's now, as the writer requires).
       decisions.update(replica.doc, ctx, decision.id, { closesAt: now + prng.uint32(gen, 1, 600) });
     } else if (roll === 18 && prng.uint32(gen, 0, 5) === 0) {
-      decisions.update(replica.doc, ctx, decision.id, { status: 'accepted' });
+      decisions.update(replica.doc, ctx, decision.id, { status: 'accepted', outcome: 'Adopted.' });
     }
     const receiver = replicas[prng.uint32(gen, 0, replicas.length - 1)]!;
     const receiverIndex = replicas.indexOf(receiver);
