@@ -6,6 +6,7 @@
 import type { SetAsideRow } from '../../../shared/storage/recovery';
 import type { CompactionScheduleOptions } from './compactionSchedule';
 import type { SetAsideEntry } from './idb';
+import type { RowCodec } from '../../../shared/storage/sealedRows';
 
 export interface LoadProgress {
   readonly phase: 'reading' | 'applying' | 'checking' | 'done';
@@ -59,6 +60,11 @@ export interface DurableStorageOptions extends CompactionScheduleOptions {
    * setting it aside, and the document must be dropped (it may hold part of the row).
    */
   readonly applyBeforeCheck?: boolean;
+  /**
+   * How rows are sealed and opened (the workspace's at-rest key, shared/storage/sealedRows.ts);
+   * without one they are stored plain, as on a device where the person chose "not encrypted".
+   */
+  readonly codec?: RowCodec;
 }
 
 export interface DurableStorage {

@@ -12,6 +12,7 @@ import type { DurableStorage, LoadReport } from './durableTypes';
 import { startBackupScheduler, type BackupScheduler, type BackupSink } from './backupScheduler';
 import { publishStorageEvent } from './events';
 import { flushPendingEdits } from '../pendingEdits';
+import { workspaceRowCodec } from '../atRestKeys';
 
 export interface WorkspaceStorage {
   readonly durable: DurableStorage;
@@ -51,6 +52,7 @@ export function openWorkspaceStorage(
   const durable =
     options.durable ??
     openDurableStorage(WORKSPACE_DB_PREFIX + id, doc, {
+      codec: workspaceRowCodec(id),
       onProgress: (progress) =>
         publishStorageEvent({ type: 'progress', workspaceId: id, progress }),
     });
