@@ -187,9 +187,11 @@ export async function sealPlainDeviceValues(): Promise<number> {
     const value = values[index];
     const open = await current.open(key, value);
     if (!open.opened || !open.plain) continue; // sealed already, or does not open
+    // Sealed before the transaction starts: it would commit while WebCrypto works.
+    const sealedValue = await current.seal(key, value);
     const tx = db.transaction([DEVICE_STORE], 'readwrite', { durability: 'strict' });
     const done = transactionDone(tx);
-    tx.objectStore(DEVICE_STORE).put(await current.seal(key, value), key);
+    tx.objectStore(DEVICE_STORE).put(sealedValue, key);
     await done;
     sealedCount++;
   }

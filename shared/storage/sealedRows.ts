@@ -17,9 +17,10 @@ import {
   type AtRestKey,
 } from '../protocol/atRest';
 import { rowBytes } from './recovery';
+import type { FileSealer } from './workspaceFile';
 
 /** Which kind of row is being written. */
-export type RowKind = 'update' | 'state' | 'journal';
+export type RowKind = 'update' | 'state' | 'journal' | 'file';
 
 /** A stored value, opened: the value to apply, or why it cannot be. */
 export type OpenedRow =
@@ -42,12 +43,28 @@ const PURPOSE = {
   update: SEALED_PURPOSE.update,
   state: SEALED_PURPOSE.state,
   journal: SEALED_PURPOSE.journal,
+  file: SEALED_PURPOSE.file,
 } as const;
 
 function rowPurpose(bytes: Uint8Array): typeof SEALED_PURPOSE.update | typeof SEALED_PURPOSE.state {
   return sealedPurpose(bytes) === SEALED_PURPOSE.state
     ? SEALED_PURPOSE.state
     : SEALED_PURPOSE.update;
+}
+
+/**
+ * The sealer of a workspace's backup files (shared/storage/workspaceFile.ts version 2) with the
+ * same key, or undefined when `codec` stores plain (the files then stay version 1).
+ */
+export function fileSealer(codec: RowCodec): FileSealer | undefined {
+  if (!codec.sealing) return undefined;
+  return {
+    seal: (state) => codec.seal('file', state),
+    open(payload) {
+      const opened = codec.openSync('file', payload);
+      return opened.ok && !opened.plain && opened.value instanceof Uint8Array ? opened.value : null;
+    },
+  };
 }
 
 /** Rows stored as they are (no key on this device). Sealed rows it meets stay unreadable. */

@@ -6,6 +6,7 @@ import { PROFILE_COLORS } from '../../../shared/schema/profile';
 import type { ThemePreference } from '../../../shared/ipc/contract';
 import { useAppStore } from '../../store';
 import { Field, FieldError } from '../../components/Field';
+import { AtRestCard } from './AtRestCard';
 
 const THEMES: ReadonlyArray<[ThemePreference, string]> = [
   ['system', 'System'],
@@ -13,7 +14,7 @@ const THEMES: ReadonlyArray<[ThemePreference, string]> = [
   ['dark', 'Dark'],
 ];
 
-/** Settings: who you are, how Outpost looks, this workspace, and this app. */
+/** Settings: who you are, how Outpost looks, this workspace, this device's data, and this app. */
 export function SettingsView() {
   return (
     <div className="page">
@@ -24,6 +25,7 @@ export function SettingsView() {
       <ProfileCard />
       <AppearanceCard />
       <WorkspaceCard />
+      <AtRestCard />
       <AboutCard />
     </div>
   );

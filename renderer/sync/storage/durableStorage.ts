@@ -484,6 +484,7 @@ export function openDurableStorage(
   doc.on('update', onUpdate);
 
   return {
+    codec,
     origin: persistence,
     whenLoaded,
     flush,

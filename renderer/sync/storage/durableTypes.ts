@@ -68,6 +68,8 @@ export interface DurableStorageOptions extends CompactionScheduleOptions {
 }
 
 export interface DurableStorage {
+  /** How its rows are sealed (ready once loaded); backups of the workspace use the same key. */
+  readonly codec: RowCodec;
   /** The origin of transactions that apply stored data (they are not changes). */
   readonly origin: unknown;
   /** Resolves once every readable stored row is in the document. Never rejects for bad data. */

@@ -13,6 +13,7 @@ import { startBackupScheduler, type BackupScheduler, type BackupSink } from './b
 import { publishStorageEvent } from './events';
 import { flushPendingEdits } from '../pendingEdits';
 import { workspaceRowCodec } from '../atRestKeys';
+import { fileSealer } from '../../../shared/storage/sealedRows';
 
 export interface WorkspaceStorage {
   readonly durable: DurableStorage;
@@ -70,6 +71,7 @@ export function openWorkspaceStorage(
         sink: options.sink ?? ipcSink(),
         fallbackName: options.fallbackName,
         settle: flushPendingEdits,
+        sealer: fileSealer(durable.codec),
         onResult: (ok, message) =>
           publishStorageEvent({ type: 'backup', workspaceId: id, ok, message, at: Date.now() }),
       });

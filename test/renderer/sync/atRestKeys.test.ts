@@ -102,7 +102,7 @@ describe('the at-rest key at start-up', () => {
 
     installKeychain({ protection: 'keychain', key: toBase64Url(newDataKey()) });
     page = await freshPage();
-    await page.keys.startAtRest();
+    expect(await page.keys.startAtRest()).toEqual({ state: 'ready', protection: 'keychain' });
     expect(latin1(await rawValue(page.device, 'workspaces'))).not.toContain(team.secretKey);
     expect((await page.local.loadWorkspaces()).value).toEqual([team]);
   });
