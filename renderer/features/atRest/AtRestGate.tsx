@@ -60,7 +60,7 @@ export function AtRestGate(props: {
         >
           <h1>Unlock Outpost</h1>
           <p>Your notes, goals and decisions on this device are encrypted with your passphrase.</p>
-          <Field id="at-rest-passphrase" label="Passphrase">
+          <Field id="at-rest-passphrase" label="Passphrase" error={error}>
             <input
               className="input"
               type="password"
@@ -70,7 +70,6 @@ export function AtRestGate(props: {
               onChange={(event) => setPassphrase(event.target.value)}
             />
           </Field>
-          <FieldError message={error} />
           <button type="submit" className="button primary" disabled={busy || passphrase === ''}>
             {busy ? 'Unlocking…' : 'Unlock'}
           </button>
