@@ -5,8 +5,8 @@
  */
 import { useState } from 'react';
 import { Field, FieldError } from '../../components/Field';
+import { NewPassphraseFields } from './NewPassphraseFields';
 import {
-  MIN_PASSPHRASE_LENGTH,
   chooseNotEncrypted,
   choosePassphrase,
   unlockWithPassphrase,
@@ -95,29 +95,15 @@ export function AtRestGate(props: {
           it, the data on this device stays unreadable (teammates and exported files still have
           their copies).
         </p>
-        <Field
-          id="at-rest-new-passphrase"
+        <NewPassphraseFields
+          id="at-rest-passphrase"
           label="Passphrase"
-          hint={`At least ${MIN_PASSPHRASE_LENGTH} characters.`}
-        >
-          <input
-            className="input"
-            type="password"
-            autoFocus
-            autoComplete="new-password"
-            value={passphrase}
-            onChange={(event) => setPassphrase(event.target.value)}
-          />
-        </Field>
-        <Field id="at-rest-repeat-passphrase" label="Repeat the passphrase">
-          <input
-            className="input"
-            type="password"
-            autoComplete="new-password"
-            value={repeated}
-            onChange={(event) => setRepeated(event.target.value)}
-          />
-        </Field>
+          autoFocus
+          passphrase={passphrase}
+          repeated={repeated}
+          onPassphrase={setPassphrase}
+          onRepeated={setRepeated}
+        />
         <FieldError message={error} />
         <div className="at-rest-actions">
           <button type="submit" className="button primary" disabled={busy}>

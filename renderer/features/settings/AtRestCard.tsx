@@ -4,7 +4,8 @@
  * then starts again so that what is stored is opened with the new key and sealed.
  */
 import { useEffect, useState } from 'react';
-import { Field, FieldError } from '../../components/Field';
+import { FieldError } from '../../components/Field';
+import { NewPassphraseFields } from '../atRest/NewPassphraseFields';
 import {
   MIN_PASSPHRASE_LENGTH,
   atRestStatus,
@@ -78,28 +79,15 @@ export function AtRestCard() {
             });
           }}
         >
-          <Field
+          <NewPassphraseFields
             id="settings-passphrase"
             label="New passphrase"
             hint={`At least ${MIN_PASSPHRASE_LENGTH} characters. Outpost restarts and asks for it.`}
-          >
-            <input
-              className="input"
-              type="password"
-              autoComplete="new-password"
-              value={passphrase}
-              onChange={(event) => setPassphrase(event.target.value)}
-            />
-          </Field>
-          <Field id="settings-passphrase-repeat" label="Repeat the passphrase">
-            <input
-              className="input"
-              type="password"
-              autoComplete="new-password"
-              value={repeated}
-              onChange={(event) => setRepeated(event.target.value)}
-            />
-          </Field>
+            passphrase={passphrase}
+            repeated={repeated}
+            onPassphrase={setPassphrase}
+            onRepeated={setRepeated}
+          />
           <FieldError message={error} />
           <button type="submit" className="button primary" disabled={busy}>
             {busy ? 'Encrypting…' : 'Encrypt with a passphrase'}
