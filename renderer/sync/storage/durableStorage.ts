@@ -45,6 +45,7 @@ import {
 } from './idb';
 import { openUnsavedJournal } from './unsavedJournal';
 import { PLAIN_ROWS } from '../../../shared/storage/sealedRows';
+import { asStored, openRows, openRowsNow, sealSetAside } from './openedRows';
 import { createCompactionSchedule } from './compactionSchedule';
 import type {
   CompactionResult,
@@ -62,12 +63,6 @@ const JOURNAL_ORIGIN = 'outpost:journal';
 interface YIndexeddbInternals {
   _dbref: number;
   _storeUpdate: (update: Uint8Array, origin: unknown) => void;
-}
-
-/** Yjs's encoding of an empty update: y-indexeddb's start-up row of the empty stand-in. */
-function isEmptyUpdate(value: unknown): boolean {
-  const bytes = rowBytes(value);
-  return bytes !== null && bytes.length === 2 && bytes[0] === 0 && bytes[1] === 0;
 }
 
 /** SHA-256 (hex) with the platform's native digest: the same value as shared `fingerprint`. */
@@ -92,12 +87,6 @@ function yieldToPage(): Promise<void> {
 
 const CHUNK_BYTES = 256 * 1024;
 const CHUNK_ROWS = 200;
-
-/** A row `applyStoredRows` set aside, as it is stored (sealed), not as it was opened. */
-function asStored(row: SetAsideRow, stored: ReadonlyMap<number, unknown>): SetAsideRow {
-  const value = stored.get(row.key);
-  return { ...row, value, bytes: rowSize(value) };
-}
 
 /** Opens durable storage for `doc` in the IndexedDB database `name`. */
 export function openDurableStorage(
@@ -181,26 +170,15 @@ export function openDurableStorage(
     await codec.ready;
     const stored = await readRows(db);
     performance.mark('outpost:rows-read');
-    // What each row holds as stored (sealed), by key: what is set aside is always this, never
-    // the opened content.
-    const storedValues = new Map(stored.keys.map((key, index) => [key, stored.values[index]]));
     const bytesTotal = stored.values.reduce<number>((sum, value) => sum + rowSize(value), 0);
     progress('checking', 0, stored.keys.length, 0, bytesTotal);
-    const opened = await Promise.all(stored.values.map((value) => codec.open(value)));
-    const setAside: SetAsideRow[] = [];
-    const rows: StoredRow[] = [];
-    let plainRows = 0;
-    opened.forEach((row, index) => {
-      const key = stored.keys[index]!;
-      const value = stored.values[index];
-      if (!row.ok) {
-        const bytes = rowSize(value);
-        setAside.push({ key, value, bytes, problem: 'not-authentic', detail: 'sealed row' });
-        return;
-      }
-      if (row.plain && codec.sealing && !isEmptyUpdate(value)) plainRows++;
-      rows.push({ key, value: row.value });
-    });
+    // What is set aside is always the row as stored (sealed), never its opened content.
+    const {
+      rows,
+      setAside,
+      plainRows,
+      stored: storedValues,
+    } = await openRows(codec, stored.keys, stored.values);
     const rowCount = stored.keys.length;
     performance.mark('outpost:rows-opened');
 
@@ -378,25 +356,16 @@ export function openDurableStorage(
       requestDone(updates.getAll(range)),
       requestDone(updates.count()),
     ]);
-    const storedValues = new Map((keys as number[]).map((key, index) => [key, values[index]]));
-    const unseen: StoredRow[] = [];
-    const setAside: SetAsideRow[] = [];
-    (keys as number[]).forEach((key, index) => {
-      const value = values[index];
-      const row = codec.openSync('row', value);
-      if (row.ok) unseen.push({ key, value: row.value });
-      else
-        setAside.push({
-          key,
-          value,
-          bytes: rowSize(value),
-          problem: 'not-authentic',
-          detail: 'sealed row',
-        });
-    });
+    const {
+      rows: unseen,
+      setAside,
+      stored: storedValues,
+    } = openRowsNow(codec, keys as number[], values);
     const applied = applyStoredRows(doc, unseen, persistence);
     setAside.push(...applied.setAside.map((row) => asStored(row, storedValues)));
     if (setAside.length > 0) writeSetAside(tx, setAside, now());
+    // Rows set aside by an earlier version were kept plain: sealed here like everything else.
+    await sealSetAside(tx, CUSTOM_STORE, codec);
     const state = codec.seal('state', Y.encodeStateAsUpdate(doc));
     const key = (await requestDone(updates.add(state))) as number;
     updates.delete(IDBKeyRange.upperBound(key, true));

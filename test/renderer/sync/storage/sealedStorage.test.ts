@@ -125,7 +125,7 @@ describe('sealed workspace storage', () => {
     expect(aside[0]?.value).toEqual(foreign);
   });
 
-  it('seals a workspace an earlier version stored plain on its first open with a key', async () => {
+  it('seals a workspace an earlier version stored plain, set-aside rows included, on its first open with a key', async () => {
     const name = freshName();
     const plain = open(name);
     await plain.storage.whenLoaded;
@@ -134,11 +134,19 @@ describe('sealed workspace storage', () => {
     plain.doc.getMap('notes').set('later', SECRET); // … and a change after it
     await plain.storage.flush();
     await plain.storage.destroy();
+    // A damaged row holding the text: it is set aside, and the set-aside copy is sealed too.
+    const db = await openWorkspaceDb(name);
+    const tx = db.transaction([UPDATES_STORE], 'readwrite');
+    tx.objectStore(UPDATES_STORE).add(Uint8Array.of(255, ...new TextEncoder().encode(SECRET)));
+    await transactionDone(tx);
+    db.close();
     expect(holdsText(await storedValues(name), SECRET)).toBe(true);
 
     const codec = await codecFor(name);
     const sealedOpen = open(name, codec);
-    await sealedOpen.storage.whenLoaded;
+    expect((await sealedOpen.storage.whenLoaded).setAside.map((row) => row.problem)).toEqual([
+      'unreadable',
+    ]);
     expect(sealedOpen.doc.getText('body').toString()).toBe(SECRET);
     // The migration is a compaction, run at once after loading (one transaction).
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -146,6 +154,9 @@ describe('sealed workspace storage', () => {
     const stored = await storedValues(name);
     expect(holdsText(stored, SECRET)).toBe(false);
     expect(stored.updates.every((value) => looksSealed(value as Uint8Array))).toBe(true);
+    const aside = await sealedOpen.storage.setAside();
+    expect(aside).toHaveLength(1);
+    expect(looksSealed(aside[0]!.value as Uint8Array)).toBe(true);
     await sealedOpen.storage.destroy();
 
     const again = open(name, codec);
