@@ -139,14 +139,15 @@ export async function writeNote(page: Page, title: string, body?: string): Promi
 }
 
 /**
- * The first start of a fresh profile in web mode, where there is no keychain: the person chooses
- * a passphrase (when one is given) or keeps data unencrypted. Returns once onboarding shows.
+ * The first start in web mode of a profile that has not chosen yet (a fresh one, or one from
+ * before encryption at rest), where there is no keychain: the person chooses a passphrase (when
+ * one is given) or keeps data unencrypted. Returns once the app (onboarding or its sections) shows.
  */
 export async function chooseProtection(page: Page, passphrase?: string): Promise<void> {
   const gate = page.getByRole('heading', { name: 'Protect your data on this device' });
-  const onboarding = page.getByLabel('Your name');
+  const app = page.getByLabel('Your name').or(page.getByRole('navigation', { name: 'Sections' }));
   // The first screen of a fresh profile can take a while on two busy cores (or in a namespace).
-  await gate.or(onboarding).first().waitFor({ timeout: 60_000 });
+  await gate.or(app).first().waitFor({ timeout: 60_000 });
   if (await gate.isVisible()) {
     if (passphrase) {
       await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
@@ -156,7 +157,7 @@ export async function chooseProtection(page: Page, passphrase?: string): Promise
       await page.getByRole('button', { name: 'Keep data unencrypted' }).click();
     }
   }
-  await onboarding.waitFor({ timeout: 60_000 });
+  await app.first().waitFor({ timeout: 60_000 });
 }
 
 /** Types the passphrase at the start of a page on a device protected by one. */
@@ -170,6 +171,7 @@ export async function unlock(page: Page, passphrase: string): Promise<void> {
 /** Completes first-run onboarding with the given name (data kept unencrypted unless chosen). */
 export async function onboard(page: Page, name: string, passphrase?: string): Promise<void> {
   await chooseProtection(page, passphrase);
+  await page.getByLabel('Your name').waitFor();
   await page.getByLabel('Your name').fill(name);
   await page.getByRole('button', { name: 'Get started' }).click();
   await page.getByRole('navigation', { name: 'Sections' }).waitFor();
