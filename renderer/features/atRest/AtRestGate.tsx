@@ -87,8 +87,8 @@ export function AtRestGate(props: {
       >
         <h1>Protect your data on this device</h1>
         <p>
-          Outpost encrypts what it stores, so a lost laptop leaks nothing. There is no keychain to
-          keep the key here: {status.reason}
+          Outpost encrypts what it stores, so a lost laptop leaks nothing. There is no system
+          keychain to keep the key here. {status.reason}
         </p>
         <p>
           Choose a passphrase; Outpost asks for it at every start. It cannot be recovered: without

@@ -29,17 +29,17 @@ function describe(status: AtRestStatus): { title: string; detail: string } {
       return {
         title: 'Encrypted, key in the system keychain',
         detail:
-          'Workspaces, the journal of unsaved changes and this device’s state (your teams’ keys among it) are stored encrypted. The key is kept by your operating system’s keychain and opens when you sign in to this user account.',
+          'Workspaces, their automatic backups, the journal of unsaved changes and this device’s state (your teams’ keys among it) are stored encrypted. The key is kept by your operating system’s keychain and opens when you sign in to this user account.',
       };
     case 'passphrase':
       return {
         title: 'Encrypted with your passphrase',
-        detail: `Workspaces, the journal of unsaved changes and this device’s state (your teams’ keys among it) are stored encrypted; Outpost asks for your passphrase at every start. There is no keychain here: ${status.reason ?? ''}`,
+        detail: `Workspaces, their automatic backups, the journal of unsaved changes and this device’s state (your teams’ keys among it) are stored encrypted; Outpost asks for your passphrase at every start. There is no system keychain here. ${status.reason ?? ''}`,
       };
     case 'none':
       return {
         title: 'Not encrypted',
-        detail: `You chose to keep data on this device unencrypted: anyone who gets this device can read your workspaces and your teams’ keys. There is no keychain here: ${status.reason ?? ''}`,
+        detail: `You chose to keep data on this device unencrypted: anyone who gets this device can read your workspaces and your teams’ keys. There is no system keychain here. ${status.reason ?? ''}`,
       };
   }
 }
