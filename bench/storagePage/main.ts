@@ -8,8 +8,14 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { notes } from '../../shared/model';
 import { openDurableStorage } from '../../renderer/sync/storage/durableStorage';
 import { storedUpdateBytes } from '../../renderer/sync/storage/idb';
+import { deriveAtRestKey, newDataKey, workspaceKeyInfo } from '../../shared/protocol/atRest';
+import { codecWhenReady, rowScope, sealedRows } from '../../shared/storage/sealedRows';
 
-type Mode = 'outpost' | 'bare';
+/** `sealed`: Outpost's storage with encryption at rest, as the app opens a workspace with a key. */
+type Mode = 'outpost' | 'bare' | 'sealed';
+/** The device's data key (made once, as at the app's start) and the scope the rows were sealed in. */
+const DATA_KEY = newDataKey();
+const SEALED_SCOPE = rowScope('bench-load-sealed-source');
 const ctx = { actor: 'bench-member', now: () => 1_700_000_000_000 };
 let counter = 0;
 
@@ -19,9 +25,46 @@ async function open(mode: Mode, name: string, doc: Y.Doc) {
     await persistence.whenSynced;
     return { close: () => persistence.destroy() };
   }
-  const storage = openDurableStorage(name, doc);
+  // The workspace key is derived as the app derives it, when the workspace opens.
+  const codec =
+    mode === 'sealed'
+      ? codecWhenReady(
+          deriveAtRestKey(DATA_KEY, workspaceKeyInfo('bench')).then((key) =>
+            sealedRows(key, SEALED_SCOPE),
+          ),
+        )
+      : undefined;
+  const storage = openDurableStorage(name, doc, codec ? { codec } : {});
   await storage.whenLoaded;
   return { close: () => storage.destroy() };
+}
+
+/** Reads every row and custom entry of database `name`. */
+async function rowsOf(
+  name: string,
+): Promise<{ rows: Array<[IDBValidKey, unknown]>; custom: [IDBValidKey[], unknown[]] }> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(name);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const tx = db.transaction(['updates', 'custom'], 'readonly');
+  const rows = await new Promise<Array<[IDBValidKey, unknown]>>((resolve) => {
+    const keys = tx.objectStore('updates').getAllKeys();
+    keys.onsuccess = () => {
+      const values = tx.objectStore('updates').getAll();
+      values.onsuccess = () => resolve(keys.result.map((key, i) => [key, values.result[i]]));
+    };
+  });
+  const custom = await new Promise<[IDBValidKey[], unknown[]]>((resolve) => {
+    const keys = tx.objectStore('custom').getAllKeys();
+    keys.onsuccess = () => {
+      const values = tx.objectStore('custom').getAll();
+      values.onsuccess = () => resolve([keys.result, values.result]);
+    };
+  });
+  db.close();
+  return { rows, custom };
 }
 
 async function bytesOf(name: string): Promise<{ rows: number; bytes: number }> {
@@ -131,7 +174,10 @@ const bench = {
     return { loaded, settled, state, notes: notesLoaded };
   },
 
-  /** Builds the stored rows of a workspace with `noteCount` notes, kept in memory for loads. */
+  /**
+   * Builds the stored rows of a workspace with `noteCount` notes, kept in memory for loads: as
+   * stored plain, and the same document's state as stored sealed (its own compaction).
+   */
   async prepareLoad(noteCount: number) {
     const name = `bench-load-source-${counter++}`;
     const doc = new Y.Doc();
@@ -140,38 +186,26 @@ const bench = {
     seed(doc, noteCount);
     await storage.compact();
     await storage.destroy();
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open(name);
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
+    const plain = await rowsOf(name);
+    const sealedName = `bench-load-sealed-${counter++}`;
+    const sealedDoc = new Y.Doc();
+    Y.applyUpdate(sealedDoc, Y.encodeStateAsUpdate(doc));
+    const sealedStorage = openDurableStorage(sealedName, sealedDoc, {
+      codec: sealedRows(await deriveAtRestKey(DATA_KEY, workspaceKeyInfo('bench')), SEALED_SCOPE),
     });
-    const tx = db.transaction(['updates', 'custom'], 'readonly');
-    const rows = await new Promise<Array<[IDBValidKey, unknown]>>((resolve) => {
-      const keys = tx.objectStore('updates').getAllKeys();
-      keys.onsuccess = () => {
-        const values = tx.objectStore('updates').getAll();
-        values.onsuccess = () => resolve(keys.result.map((key, i) => [key, values.result[i]]));
-      };
-    });
-    const custom = await new Promise<[IDBValidKey[], unknown[]]>((resolve) => {
-      const keys = tx.objectStore('custom').getAllKeys();
-      keys.onsuccess = () => {
-        const values = tx.objectStore('custom').getAll();
-        values.onsuccess = () => resolve([keys.result, values.result]);
-      };
-    });
-    db.close();
-    (window as unknown as { loadRows: unknown }).loadRows = { rows, custom };
-    return { rows: rows.length, bytes: (rows[0]![1] as Uint8Array).length };
+    await sealedStorage.whenLoaded;
+    await sealedStorage.compact();
+    await sealedStorage.destroy();
+    const sealed = await rowsOf(sealedName);
+    (window as unknown as { loadRows: unknown }).loadRows = { plain, sealed };
+    return { rows: plain.rows.length, bytes: (plain.rows[0]![1] as Uint8Array).length };
   },
 
   /** Loads a fresh copy of the prepared rows; returns milliseconds until loaded. */
   async load(mode: Mode) {
-    const { rows, custom } = (
-      window as unknown as {
-        loadRows: { rows: Array<[IDBValidKey, unknown]>; custom: [IDBValidKey[], unknown[]] };
-      }
-    ).loadRows;
+    type Rows = { rows: Array<[IDBValidKey, unknown]>; custom: [IDBValidKey[], unknown[]] };
+    const prepared = (window as unknown as { loadRows: { plain: Rows; sealed: Rows } }).loadRows;
+    const { rows, custom } = mode === 'sealed' ? prepared.sealed : prepared.plain;
     const name = `bench-load-${mode}-${counter++}`;
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const request = indexedDB.open(name);

@@ -40,6 +40,7 @@ import {
   type SyncNetworkPlacement,
 } from './services';
 import type { SettingsStore } from './settingsStore';
+import type { SafeStorageLike } from './atRest/dataKeyStore';
 import type { SyncNetworkService } from './signaling/lanSync';
 import { createTray, type TrayDeps, type TrayLike } from './tray';
 import { createTrayNotice } from './trayNotice';
@@ -122,6 +123,8 @@ export interface ElectronSurface<Image = unknown, Menu = unknown> {
   readonly Notification: FocusElectron['Notification'];
   /** System idle time, sleep and wake, for the focus timer. */
   readonly powerMonitor: FocusElectron['powerMonitor'];
+  /** The OS keychain that keeps the device's data key (encryption at rest). */
+  readonly safeStorage?: SafeStorageLike;
   readonly dialog: {
     showMessageBox(options: {
       type: 'warning';
@@ -278,6 +281,7 @@ export async function startOutpost<Image, Menu>(
     log: (message) => console.warn(message),
     broadcast,
     openExternal: (url) => electron.shell.openExternal(url),
+    safeStorage: electron.safeStorage,
     chooseFolder: async ({ title, buttonLabel }) => {
       const picked = await electron.dialog.showOpenDialog?.({
         title,

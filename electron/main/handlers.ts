@@ -14,6 +14,7 @@ import { createSyncHandlers, type SyncHandlerDeps } from './signaling/syncHandle
 import { createMarkdownExporter, type ChooseFolder } from './notesExport';
 import { createBackupHandlers } from './backups/backupHandlers';
 import type { BackupService } from './backups/backupService';
+import type { DataKeyStore } from './atRest/dataKeyStore';
 
 export interface HandlerDeps {
   /** Name, version and platform of the running app. */
@@ -31,6 +32,8 @@ export interface HandlerDeps {
   readonly chooseFolder?: ChooseFolder;
   /** Workspace backups on disk; the backups:* channels answer "unavailable" without it. */
   readonly backups?: BackupService;
+  /** The data key the OS keychain keeps; without it the page hears that there is no keychain. */
+  readonly dataKey?: DataKeyStore;
 }
 
 function schemeOf(raw: string): string {
@@ -77,6 +80,12 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
     'notes:exportMarkdown': createMarkdownExporter(
       deps.chooseFolder ? { chooseFolder: deps.chooseFolder } : {},
     ),
+
+    'atRest:dataKey': () =>
+      deps.dataKey?.get() ?? {
+        protection: 'unavailable',
+        reason: 'This runs without a desktop keychain.',
+      },
 
     ...createBackupHandlers({
       ...(deps.backups ? { service: deps.backups } : {}),

@@ -21,6 +21,7 @@ import {
   type SyncNetworkService,
 } from './signaling/lanSync';
 import { createSyncSettingsStore, type SyncSettingsStore } from './signaling/syncSettingsStore';
+import { createDataKeyStore, type SafeStorageLike } from './atRest/dataKeyStore';
 
 /** The clock the focus timer runs on (tests pass a fake one). */
 export interface ServiceClock {
@@ -49,6 +50,8 @@ export interface ServiceEdges {
   openExternal(url: string): Promise<void>;
   /** The native folder picker; the web companion has none (the page downloads instead). */
   readonly chooseFolder?: ChooseFolder | undefined;
+  /** The OS keychain (Electron's safeStorage); the web companion has none. */
+  readonly safeStorage?: SafeStorageLike | undefined;
 }
 
 export interface MainServices {
@@ -117,6 +120,7 @@ export async function createMainServices(edges: ServiceEdges): Promise<MainServi
     sync: { network: syncNetwork, settings: syncSettings },
     backups,
     ...(edges.chooseFolder ? { chooseFolder: edges.chooseFolder } : {}),
+    dataKey: createDataKeyStore({ dataDir, safeStorage: edges.safeStorage }),
   });
 
   return {

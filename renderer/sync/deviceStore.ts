@@ -9,6 +9,11 @@
  *
  * Damaged values are never deleted: they are moved to `aside.<key>.<time>` in the same store, in
  * the same transaction that removes them from their key.
+ *
+ * Every value is sealed on its way in (encryption at rest, renderer/sync/atRestKeys.ts hands this
+ * module its sealer once the device's key is known) and opened on its way out, here at the
+ * persistence layer, so the values' schemas (and fields added to them) need not know about it.
+ * A value stored plain by an earlier version is read as it is and sealed when next written.
  */
 import { requestDone, transactionDone } from './storage/idb';
 
@@ -22,6 +27,43 @@ export const DEVICE_KEY = {
   activeWorkspace: 'activeWorkspace',
 } as const;
 export type DeviceKey = (typeof DEVICE_KEY)[keyof typeof DEVICE_KEY];
+
+/** Seals and opens stored values (see the module comment). */
+export interface DeviceValueSealer {
+  seal(key: string, value: unknown): Promise<unknown>;
+  /** The value as written (`plain`: it was not sealed); `opened: false` when it does not open. */
+  open(
+    key: string,
+    stored: unknown,
+  ): Promise<{ readonly opened: boolean; readonly plain: boolean; readonly value: unknown }>;
+}
+
+let sealer: DeviceValueSealer | null = null;
+let prefetched: Map<DeviceKey, Promise<unknown>> | null = null;
+
+/** From now on values are sealed with `next` (null: stored plain, as the person chose). */
+export function setDeviceValueSealer(next: DeviceValueSealer | null): void {
+  sealer = next;
+  prefetched = null;
+}
+
+/**
+ * A sealed value that does not open with this device's key: it fails every schema, so it is set
+ * aside as damaged, with the bytes as they were stored.
+ */
+export interface UnopenedValue {
+  readonly unopened: unknown;
+}
+
+async function opened(key: string, stored: unknown): Promise<unknown> {
+  if (!sealer || stored === undefined) return stored;
+  const result = await sealer.open(key, stored);
+  return result.opened ? result.value : ({ unopened: stored } satisfies UnopenedValue);
+}
+
+async function sealed(key: string, value: unknown): Promise<unknown> {
+  return sealer && value !== undefined ? sealer.seal(key, value) : value;
+}
 
 let opening: Promise<IDBDatabase> | null = null;
 
@@ -57,8 +99,6 @@ export function openDeviceDb(): Promise<IDBDatabase> {
   return current;
 }
 
-let prefetched: Map<DeviceKey, Promise<unknown>> | null = null;
-
 /**
  * Starts reading every value at once, first thing at start-up, so that boot (which runs once the
  * app's scripts have loaded) finds them read. Each prefetched value is handed out once, to the
@@ -87,20 +127,21 @@ export async function readDeviceValue(key: DeviceKey): Promise<unknown> {
       (result) => ({ ok: true as const, result }),
       () => ({ ok: false as const }),
     );
-    if (value.ok) return value.result;
+    if (value.ok) return opened(key, value.result);
   }
   const db = await openDeviceDb();
   const tx = db.transaction([DEVICE_STORE], 'readonly');
-  return requestDone(tx.objectStore(DEVICE_STORE).get(key));
+  return opened(key, await requestDone(tx.objectStore(DEVICE_STORE).get(key)));
 }
 
 /** Stores `value` under `key` in one durable transaction; resolves once it is on disk. */
 export async function writeDeviceValue(key: DeviceKey, value: unknown): Promise<void> {
   prefetched?.delete(key); // never hand out a value read before this write
+  const stored = await sealed(key, value);
   const db = await openDeviceDb();
   const tx = db.transaction([DEVICE_STORE], 'readwrite', { durability: 'strict' });
   const done = transactionDone(tx);
-  tx.objectStore(DEVICE_STORE).put(value, key);
+  tx.objectStore(DEVICE_STORE).put(stored, key);
   await done;
 }
 
@@ -110,13 +151,69 @@ export async function writeDeviceValue(key: DeviceKey, value: unknown): Promise<
  */
 export async function setDeviceValueAside(key: DeviceKey, value: unknown): Promise<string> {
   prefetched?.delete(key);
-  const db = await openDeviceDb();
   const aside = `aside.${key}.${Date.now()}`;
+  // A value that did not open is kept as it was stored; anything else is sealed like any value.
+  const stored =
+    typeof value === 'object' && value !== null && 'unopened' in value
+      ? (value as UnopenedValue).unopened
+      : await sealed(aside, value);
+  const db = await openDeviceDb();
   const tx = db.transaction([DEVICE_STORE], 'readwrite', { durability: 'strict' });
   const done = transactionDone(tx);
   const store = tx.objectStore(DEVICE_STORE);
-  store.put(value, aside);
+  store.put(stored, aside);
   store.delete(key);
   await done;
   return aside;
+}
+
+/**
+ * Seals every value still stored plain (an earlier version's, or from before the person chose a
+ * passphrase), each in its own durable transaction, so an interrupted run simply continues at the
+ * next start. Values that are damaged or sealed already are left as they are.
+ */
+export async function sealPlainDeviceValues(): Promise<number> {
+  const current = sealer;
+  if (!current) return 0;
+  const db = await openDeviceDb();
+  const read = db.transaction([DEVICE_STORE], 'readonly').objectStore(DEVICE_STORE);
+  const [keys, values] = await Promise.all([
+    requestDone(read.getAllKeys()),
+    requestDone(read.getAll()),
+  ]);
+  let sealedCount = 0;
+  for (const [index, key] of keys.entries()) {
+    if (typeof key !== 'string' || key === AT_REST_KEY) continue;
+    const value = values[index];
+    const open = await current.open(key, value);
+    if (!open.opened || !open.plain) continue; // sealed already, or does not open
+    // Sealed before the transaction starts: it would commit while WebCrypto works.
+    const sealedValue = await current.seal(key, value);
+    const tx = db.transaction([DEVICE_STORE], 'readwrite', { durability: 'strict' });
+    const done = transactionDone(tx);
+    tx.objectStore(DEVICE_STORE).put(sealedValue, key);
+    await done;
+    sealedCount++;
+  }
+  prefetched = null;
+  return sealedCount;
+}
+
+/** Where the device's at-rest key record lives (never sealed: it holds what opens the rest). */
+export const AT_REST_KEY = 'atRest';
+
+/** The at-rest key record as stored (validated by its reader). */
+export async function readAtRestRecord(): Promise<unknown> {
+  const db = await openDeviceDb();
+  const tx = db.transaction([DEVICE_STORE], 'readonly');
+  return requestDone(tx.objectStore(DEVICE_STORE).get(AT_REST_KEY));
+}
+
+/** Stores the at-rest key record in one durable transaction. */
+export async function writeAtRestRecord(record: unknown): Promise<void> {
+  const db = await openDeviceDb();
+  const tx = db.transaction([DEVICE_STORE], 'readwrite', { durability: 'strict' });
+  const done = transactionDone(tx);
+  tx.objectStore(DEVICE_STORE).put(record, AT_REST_KEY);
+  await done;
 }

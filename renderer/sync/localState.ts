@@ -30,6 +30,7 @@ import {
   type DeviceKey,
 } from './deviceStore';
 import { UPDATES_STORE, WORKSPACE_DB_PREFIX, readRows } from './storage/idb';
+import { workspaceRowCodec } from './atRestKeys';
 
 /** The localStorage keys of earlier versions, read as a fallback and migrated. */
 export const LEGACY_KEY = {
@@ -369,9 +370,14 @@ async function readWorkspaceMembers(
     });
     if (!db.objectStoreNames.contains(UPDATES_STORE)) return null;
     const rows = await readRows(db);
+    const codec = workspaceRowCodec(entry.id);
+    const opened = await Promise.all(rows.values.map((value) => codec.open(value)));
     applyStoredRows(
       doc,
-      rows.keys.map((key, index) => ({ key, value: rows.values[index] })),
+      rows.keys.flatMap((key, index) => {
+        const row = opened[index];
+        return row?.ok ? [{ key, value: row.value }] : [];
+      }),
       'identity-recovery',
     );
     return { name: workspaceName(doc) ?? entry.name, members: listMembers(doc).items };

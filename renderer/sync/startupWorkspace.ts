@@ -19,6 +19,7 @@ import { WORKSPACE_DB_PREFIX } from './storage/idb';
 import { openDurableStorage } from './storage/durableStorage';
 import type { DurableStorage } from './storage/durableTypes';
 import { publishStorageEvent } from './storage/events';
+import { workspaceRowCodec } from './atRestKeys';
 
 const HINT_KEY = 'outpost.startupWorkspace';
 
@@ -77,6 +78,7 @@ async function openHinted(loaded: () => void): Promise<StartupWorkspace | null> 
   const doc = new Y.Doc();
   const durable = openDurableStorage(name, doc, {
     db,
+    codec: workspaceRowCodec(id),
     // A failure there means opening the workspace again normally, not damage (see the option).
     applyBeforeCheck: true,
     onProgress: (progress) => {

@@ -20,6 +20,7 @@ export const IPC_CHANNELS = [
   'backups:read',
   'backups:saveFile',
   'backups:saveMarkdown',
+  'atRest:dataKey',
 ] as const;
 
 export const IPC_EVENTS = [

@@ -31,6 +31,7 @@ import {
   SaveMarkdownInput,
   SaveWorkspaceFileInput,
 } from './backupsContract';
+import { DataKeyAnswer } from './atRestContract';
 
 export const ThemePreference = z.enum(['system', 'light', 'dark']);
 export type ThemePreference = z.infer<typeof ThemePreference>;
@@ -78,6 +79,7 @@ export const ipcContract = {
   'backups:read': { input: BackupReadInput, output: BackupFile },
   'backups:saveFile': { input: SaveWorkspaceFileInput, output: SavedResult },
   'backups:saveMarkdown': { input: SaveMarkdownInput, output: SavedResult },
+  'atRest:dataKey': { input: NoInput, output: DataKeyAnswer },
 } satisfies Record<IpcChannel, { input: z.ZodType; output: z.ZodType }>;
 
 export const ipcEvents = {

@@ -17,12 +17,13 @@ export interface StoredRow {
 }
 
 /** Why a stored row was set aside, in words a person can read. */
-export type RowProblem = 'not-bytes' | 'unreadable' | 'failed-to-apply';
+export type RowProblem = 'not-bytes' | 'unreadable' | 'failed-to-apply' | 'not-authentic';
 
 export const ROW_PROBLEM_TEXT: Record<RowProblem, string> = {
   'not-bytes': 'is not Yjs data at all',
   unreadable: 'cannot be decoded',
   'failed-to-apply': 'could not be applied',
+  'not-authentic': "does not decrypt with this device's key",
 };
 
 export type RowOutcome =

@@ -7,6 +7,11 @@
  * The header names the format, its version, the workspace and what it holds, and carries a
  * SHA-256 checksum over the header's other fields and the payload, so a truncated, edited or
  * damaged file is recognised before anything is changed.
+ *
+ * Version 2 (automatic backups) is sealed at rest: the payload is the Yjs update sealed with the
+ * workspace's key (shared/protocol/atRest.ts, purpose `file`), and the header leaves the name
+ * out. The main process still checks its length and checksum without any key. Version 1 files
+ * (exports, and backups of earlier versions) are read as before.
  */
 import * as Y from 'yjs';
 import { z } from 'zod';
@@ -18,6 +23,8 @@ import { ID_PATTERN } from '../core/ids';
 
 export const WORKSPACE_FILE_FORMAT = 'outpost-workspace';
 export const WORKSPACE_FILE_VERSION = 1;
+/** The version of files whose payload is sealed at rest. */
+export const SEALED_WORKSPACE_FILE_VERSION = 2;
 /** The extension exports and backups use. */
 export const WORKSPACE_FILE_EXTENSION = '.outpost';
 /** A header line longer than this is not ours (ours are a few hundred bytes). */
@@ -46,12 +53,12 @@ export type RecordCounts = z.infer<typeof RecordCounts>;
 export const WorkspaceFileHeader = z
   .object({
     format: z.literal(WORKSPACE_FILE_FORMAT),
-    version: z.literal(WORKSPACE_FILE_VERSION),
+    version: z.union([z.literal(WORKSPACE_FILE_VERSION), z.literal(SEALED_WORKSPACE_FILE_VERSION)]),
     workspaceId: z.string().regex(ID_PATTERN),
     workspaceName: z.string().max(200),
     createdAt: z.number().int().nonnegative(),
     reason: BackupReason,
-    encoding: z.literal('yjs-update-v1'),
+    encoding: z.enum(['yjs-update-v1', 'sealed-yjs-update-v1']),
     counts: RecordCounts,
     payloadBytes: z.number().int().nonnegative(),
     checksum: z.string().regex(/^sha256:[0-9a-f]{64}$/),
@@ -66,6 +73,13 @@ export interface WorkspaceFileInput {
   readonly reason: BackupReason;
   readonly state: Uint8Array;
   readonly counts: RecordCounts;
+}
+
+/** Seals and opens a workspace file's payload (the workspace's at-rest key). */
+export interface FileSealer {
+  seal(state: Uint8Array): Uint8Array;
+  /** The state, or null when the payload does not open with this key. */
+  open(payload: Uint8Array): Uint8Array | null;
 }
 
 const encoder = new TextEncoder();
@@ -105,29 +119,39 @@ export function countRecords(doc: Y.Doc): RecordCounts {
   };
 }
 
-/** Builds a workspace file from a document's encoded state. */
-export function encodeWorkspaceFile(input: WorkspaceFileInput): Uint8Array {
+/**
+ * Builds a workspace file from a document's encoded state: sealed (version 2, no name in the
+ * header) when a `sealer` is given, plain (version 1) otherwise.
+ */
+export function encodeWorkspaceFile(input: WorkspaceFileInput, sealer?: FileSealer): Uint8Array {
+  const payload = sealer ? sealer.seal(input.state) : input.state;
   const partial = {
     format: WORKSPACE_FILE_FORMAT,
-    version: WORKSPACE_FILE_VERSION,
+    version: sealer ? SEALED_WORKSPACE_FILE_VERSION : WORKSPACE_FILE_VERSION,
     workspaceId: input.workspaceId,
-    workspaceName: input.workspaceName.slice(0, 200),
+    workspaceName: sealer ? '' : input.workspaceName.slice(0, 200),
     createdAt: input.createdAt,
     reason: input.reason,
-    encoding: 'yjs-update-v1',
+    encoding: sealer ? 'sealed-yjs-update-v1' : 'yjs-update-v1',
     counts: input.counts,
-    payloadBytes: input.state.length,
+    payloadBytes: payload.length,
   } as const;
-  const header: WorkspaceFileHeader = { ...partial, checksum: checksumOf(partial, input.state) };
+  const header: WorkspaceFileHeader = { ...partial, checksum: checksumOf(partial, payload) };
   const line = encoder.encode(JSON.stringify(header) + '\n');
-  const file = new Uint8Array(line.length + input.state.length);
+  const file = new Uint8Array(line.length + payload.length);
   file.set(line, 0);
-  file.set(input.state, line.length);
+  file.set(payload, line.length);
   return file;
 }
 
 export type WorkspaceFileProblem =
-  'not-outpost' | 'newer-version' | 'bad-header' | 'truncated' | 'checksum-mismatch' | 'damaged';
+  | 'not-outpost'
+  | 'newer-version'
+  | 'bad-header'
+  | 'truncated'
+  | 'checksum-mismatch'
+  | 'damaged'
+  | 'sealed-elsewhere';
 
 export interface ParsedHeader {
   readonly header: WorkspaceFileHeader;
@@ -171,10 +195,10 @@ export function readWorkspaceFileHeader(file: Uint8Array): Result<ParsedHeader> 
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return notOurs;
   const record = raw as Record<string, unknown>;
   if (record.format !== WORKSPACE_FILE_FORMAT) return notOurs;
-  if (typeof record.version === 'number' && record.version > WORKSPACE_FILE_VERSION) {
+  if (typeof record.version === 'number' && record.version > SEALED_WORKSPACE_FILE_VERSION) {
     return fail(
       'newer-version' satisfies WorkspaceFileProblem,
-      `This file was made by a newer Outpost (file format version ${record.version}; this Outpost reads version ${WORKSPACE_FILE_VERSION}). Update Outpost to open it.`,
+      `This file was made by a newer Outpost (file format version ${record.version}; this Outpost reads versions up to ${SEALED_WORKSPACE_FILE_VERSION}). Update Outpost to open it.`,
     );
   }
   const parsed = WorkspaceFileHeader.safeParse(raw);
@@ -197,7 +221,7 @@ function startsLikeOurs(file: Uint8Array): boolean {
 
 export interface WorkspaceFile {
   readonly header: WorkspaceFileHeader;
-  /** The Yjs update (v1) of the whole workspace. */
+  /** The Yjs update (v1) of the whole workspace (for a sealed file, as verified: still sealed). */
   readonly state: Uint8Array;
 }
 
@@ -237,13 +261,27 @@ export function verifyWorkspaceFile(file: Uint8Array): Result<WorkspaceFile> {
  * payload is a Yjs update this version can apply. Nothing is changed anywhere; the caller decides
  * what to do with the result.
  */
-export function decodeWorkspaceFile(file: Uint8Array): Result<WorkspaceFile> {
+export function decodeWorkspaceFile(
+  file: Uint8Array,
+  opener?: (header: WorkspaceFileHeader) => FileSealer | null,
+): Result<WorkspaceFile> {
   const verified = verifyWorkspaceFile(file);
   if (!verified.ok) return verified;
-  const check = checkWorkspaceState(verified.value.state);
+  let { state } = verified.value;
+  const { header } = verified.value;
+  if (header.version === SEALED_WORKSPACE_FILE_VERSION) {
+    const opened = opener?.(header)?.open(state) ?? null;
+    if (!opened)
+      return fail(
+        'sealed-elsewhere' satisfies WorkspaceFileProblem,
+        'This backup is encrypted with the key of the device (and workspace) that wrote it, so it opens only there.',
+      );
+    state = opened;
+  }
+  const check = checkWorkspaceState(state);
   if (!check.ok) return check;
   check.value.destroy();
-  return verified;
+  return ok({ header, state });
 }
 
 /**

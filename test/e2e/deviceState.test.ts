@@ -17,6 +17,7 @@ import {
   SKIP_REASON,
   chromiumAvailable,
   launchPersistentApp,
+  chooseProtection,
   onboard,
 } from './harness';
 
@@ -204,6 +205,8 @@ describe.runIf(chromiumAvailable())('per-device state in Chromium', () => {
       [before.profile, before.workspaces, before.activeWorkspace],
     );
     await page.reload();
+    // A device from before encryption at rest has not chosen how to protect its data yet.
+    await chooseProtection(page);
     await page.getByRole('navigation', { name: 'Sections' }).waitFor();
     await page.getByRole('button', { name: /Workspace: Expedition/ }).waitFor();
     expect(await inviteCode(page)).toBe(invite);

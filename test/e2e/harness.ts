@@ -29,6 +29,8 @@ export const CHROMIUM_ARGS = [
 
 export interface RunningApp {
   readonly companion: WebCompanion;
+  /** The companion's data folder (settings, backups). */
+  readonly dataDir: string;
   readonly browser: Browser;
   readonly context: BrowserContext;
   readonly page: Page;
@@ -83,6 +85,7 @@ export async function startApp(
   await page.goto(companion.openLink());
   return {
     companion,
+    dataDir,
     browser,
     context,
     page,
@@ -149,10 +152,40 @@ export async function writeNote(page: Page, title: string, body?: string): Promi
   await page.keyboard.type(body);
 }
 
-/** Completes first-run onboarding with the given name. */
-export async function onboard(page: Page, name: string): Promise<void> {
+/**
+ * The first start in web mode of a profile that has not chosen yet (a fresh one, or one from
+ * before encryption at rest), where there is no keychain: the person chooses a passphrase (when
+ * one is given) or keeps data unencrypted. Returns once the app (onboarding or its sections) shows.
+ */
+export async function chooseProtection(page: Page, passphrase?: string): Promise<void> {
+  const gate = page.getByRole('heading', { name: 'Protect your data on this device' });
+  const app = page.getByLabel('Your name').or(page.getByRole('navigation', { name: 'Sections' }));
   // The first screen of a fresh profile can take a while on two busy cores (or in a namespace).
-  await page.getByLabel('Your name').waitFor({ timeout: 60_000 });
+  await gate.or(app).first().waitFor({ timeout: 60_000 });
+  if (await gate.isVisible()) {
+    if (passphrase) {
+      await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+      await page.getByLabel('Repeat the passphrase').fill(passphrase);
+      await page.getByRole('button', { name: 'Encrypt with this passphrase' }).click();
+    } else {
+      await page.getByRole('button', { name: 'Keep data unencrypted' }).click();
+    }
+  }
+  await app.first().waitFor({ timeout: 60_000 });
+}
+
+/** Types the passphrase at the start of a page on a device protected by one. */
+export async function unlock(page: Page, passphrase: string): Promise<void> {
+  await page.getByRole('heading', { name: 'Unlock Outpost' }).waitFor({ timeout: 60_000 });
+  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await page.getByRole('heading', { name: 'Unlock Outpost' }).waitFor({ state: 'detached' });
+}
+
+/** Completes first-run onboarding with the given name (data kept unencrypted unless chosen). */
+export async function onboard(page: Page, name: string, passphrase?: string): Promise<void> {
+  await chooseProtection(page, passphrase);
+  await page.getByLabel('Your name').waitFor();
   await page.getByLabel('Your name').fill(name);
   await page.getByRole('button', { name: 'Get started' }).click();
   await page.getByRole('navigation', { name: 'Sections' }).waitFor();

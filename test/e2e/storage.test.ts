@@ -21,6 +21,7 @@ import {
   startApp,
   launchPersistentApp,
   storedUpdate,
+  unlock,
   type RunningApp,
   writeNote,
 } from './harness';
@@ -28,6 +29,9 @@ import * as Y from 'yjs';
 import { notes } from '../../shared/model';
 
 if (!chromiumAvailable()) console.warn(SKIP_REASON);
+
+/** The passphrase of the tests that run with encryption at rest on. */
+const PASSPHRASE = 'storage tests passphrase';
 
 /** Writes rows straight into the open workspace's y-indexeddb `updates` store. */
 async function writeDamagedRows(page: Page): Promise<number> {
@@ -193,7 +197,8 @@ describe.runIf(chromiumAvailable())('durable storage in Chromium', () => {
   it('opens a workspace with damaged stored rows: intact records, a notice, and the rows kept aside', async () => {
     app = await startApp();
     const { page } = app;
-    await onboard(page, 'Ana');
+    // With encryption at rest on: the damaged rows are plain bytes among sealed ones.
+    await onboard(page, 'Ana', PASSPHRASE);
     await writeNote(page, 'Alpha field notes');
     await writeNote(page, 'Beta packing list');
     await page.keyboard.press('Control+2');
@@ -204,6 +209,7 @@ describe.runIf(chromiumAvailable())('durable storage in Chromium', () => {
 
     expect(await writeDamagedRows(page)).toBe(3);
     await page.reload();
+    await unlock(page, PASSPHRASE);
     await page.getByRole('option', { name: /Reach 100 users/ }).waitFor();
     const notice = page.getByText(/3 saved changes .* were damaged .* set aside/);
     await notice.waitFor();
@@ -223,6 +229,7 @@ describe.runIf(chromiumAvailable())('durable storage in Chromium', () => {
 
     // A further reload finds nothing damaged: the rows were moved out of the updates store.
     await page.reload();
+    await unlock(page, PASSPHRASE);
     await page.getByRole('heading', { name: 'Backups', exact: true }).waitFor();
     await page.getByRole('heading', { name: 'Data set aside' }).waitFor();
     await page.waitForTimeout(300);
@@ -505,9 +512,9 @@ describe.runIf(chromiumAvailable())('crash safety in Chromium', () => {
     return launched.page;
   };
 
-  it('keeps an edit that was on screen when the browser was killed', async () => {
+  it('keeps an edit that was on screen when the browser was killed (data encrypted)', async () => {
     let page = await launch();
-    await onboard(page, 'Ana');
+    await onboard(page, 'Ana', PASSPHRASE);
     await writeNote(page, 'Written before the crash');
     // The browser's main process, found by this test's own profile folder, killed outright.
     const pid = Number(
@@ -523,6 +530,7 @@ describe.runIf(chromiumAvailable())('crash safety in Chromium', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
 
     page = await launch();
+    await unlock(page, PASSPHRASE);
     // localStorage (the profile) is written lazily by the browser and may be lost in a crash;
     // the workspace data is in IndexedDB and is found again.
     await page

@@ -13,7 +13,13 @@ import { createInterface } from 'node:readline';
 import type { ChildProcess } from 'node:child_process';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumAvailable, onboard } from './harness';
+import {
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  chooseProtection,
+  chromiumAvailable,
+  onboard,
+} from './harness';
 import { netnsUnavailable, NETNS_SKIP_REASON, type NetNamespace } from '../sync/netns';
 import { startScript } from '../sync/peerProcess';
 
@@ -127,7 +133,7 @@ export interface Person {
 /** First-run onboarding with a name and, when given, a color picked from the swatches. */
 export async function onboardAs(page: Page, person: Person): Promise<void> {
   // A fresh Chromium profile in the namespace can take a while to come up on two busy cores.
-  await page.getByLabel('Your name').waitFor({ timeout: 60_000 });
+  await chooseProtection(page);
   if (!person.color) return onboard(page, person.name);
   await page.getByLabel('Your name').fill(person.name);
   await page.getByRole('radio', { name: person.color, exact: true }).click();

@@ -8,6 +8,9 @@ import type { ElectronSurface } from '../../electron/main/app';
 import type { TrayMenuItem } from '../../electron/main/tray';
 import type { Rect } from '../../electron/main/windowState';
 import { FakeProtocol } from './fakeProtocol';
+import { FakeSafeStorage } from './fakeSafeStorage';
+
+export { FakeSafeStorage };
 
 type Listener = (...args: never[]) => unknown;
 
@@ -369,6 +372,7 @@ export interface FakeElectron {
   /** Every notification shown, in order. */
   readonly notifications: FakeNotification[];
   readonly powerMonitor: FakePowerMonitor;
+  readonly safeStorage: FakeSafeStorage;
 }
 
 export function createFakeElectron(options: {
@@ -381,7 +385,10 @@ export function createFakeElectron(options: {
   now?: () => number;
   /** False plays a system without notification support. */
   notificationsSupported?: boolean;
+  /** The keychain (a test may pass one to keep it across starts, as a user's keychain is). */
+  safeStorage?: FakeSafeStorage;
 }): FakeElectron {
+  const safeStorage = options.safeStorage ?? new FakeSafeStorage();
   const app = new FakeApp(options.userData, options.lock ?? true);
   const windows: FakeWindow[] = [];
   const trays: FakeTray[] = [];
@@ -451,6 +458,7 @@ export function createFakeElectron(options: {
     protocol,
     Notification,
     powerMonitor,
+    safeStorage,
     dialog: {
       showMessageBox: (box) => {
         dialogs.push({ message: box.message, detail: box.detail });
@@ -471,5 +479,6 @@ export function createFakeElectron(options: {
     nativeTheme,
     notifications,
     powerMonitor,
+    safeStorage,
   };
 }

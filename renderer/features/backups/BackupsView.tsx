@@ -319,6 +319,10 @@ export function BackupsView() {
           readable anywhere: one file per note, goal and decision
           {shell === 'electron' ? ', in a folder you choose' : ', downloaded as a zip'}.
         </p>
+        <p className="muted" role="note">
+          Exported files are not encrypted: whoever has an exported workspace file or Markdown can
+          read it.
+        </p>
         <div className="row-actions">
           <button
             type="button"

@@ -14,10 +14,15 @@ import { newId } from '../../../shared/core/ids';
 import { renameWorkspace, workspaceName } from '../../../shared/model';
 import type { BackupList } from '../../../shared/ipc/backupsContract';
 import {
+  SEALED_WORKSPACE_FILE_VERSION,
   decodeWorkspaceFile,
+  readWorkspaceFileHeader,
+  type FileSealer,
   type WorkspaceFile,
   type WorkspaceFileHeader,
 } from '../../../shared/storage/workspaceFile';
+import { fileSealer } from '../../../shared/storage/sealedRows';
+import { workspaceRowCodec } from '../../sync/atRestKeys';
 import { workspaceAsMarkdown } from '../../../shared/storage/markdownExport';
 import { fingerprint } from '../../../shared/storage/recovery';
 import { getOutpostApi } from '../../platform/outpostApi';
@@ -74,11 +79,24 @@ export async function readBackup(workspaceId: string, id: string): Promise<Resul
   return checkFile(fromBase64(read.value.file), id);
 }
 
+/**
+ * The workspace's own key for a sealed backup of it (a backup opens only on the device, and in
+ * the workspace, that wrote it).
+ */
+async function backupKeyOf(bytes: Uint8Array): Promise<FileSealer | undefined> {
+  const header = readWorkspaceFileHeader(bytes);
+  if (!header.ok || header.value.header.version !== SEALED_WORKSPACE_FILE_VERSION) return undefined;
+  const codec = workspaceRowCodec(header.value.header.workspaceId);
+  await codec.ready;
+  return fileSealer(codec);
+}
+
 /** Checks bytes as a workspace file; nothing is changed. */
-export function checkFile(bytes: Uint8Array, fileName: string): Result<CheckedFile> {
+export async function checkFile(bytes: Uint8Array, fileName: string): Promise<Result<CheckedFile>> {
   if (bytes.length > MAX_IMPORT_BYTES)
     return fail('too-large', `“${fileName}” is too large to be an Outpost workspace file.`);
-  const decoded = decodeWorkspaceFile(bytes);
+  const sealer = await backupKeyOf(bytes);
+  const decoded = decodeWorkspaceFile(bytes, () => sealer ?? null);
   if (!decoded.ok)
     return fail(decoded.error.code, `“${fileName}” was not imported: ${decoded.error.message}`);
   return ok({ header: decoded.value.header, file: decoded.value, fileName });
@@ -90,8 +108,14 @@ export async function checkPickedFile(file: File): Promise<Result<CheckedFile>> 
   return checkFile(new Uint8Array(await file.arrayBuffer()), file.name);
 }
 
-/** Writes a checked workspace file as the only stored data of a workspace database. */
-async function writeAsOnlyRow(workspaceId: string, state: Uint8Array): Promise<void> {
+/**
+ * Writes a checked workspace file as the only stored data of a workspace database, sealed with
+ * that workspace's key like any row.
+ */
+async function writeAsOnlyRow(workspaceId: string, plain: Uint8Array): Promise<void> {
+  const codec = workspaceRowCodec(workspaceId);
+  await codec.ready;
+  const state = codec.seal('state', plain);
   const db = await openWorkspaceDb(WORKSPACE_DB_PREFIX + workspaceId);
   try {
     const tx = db.transaction([UPDATES_STORE, CUSTOM_STORE], 'readwrite');
@@ -175,7 +199,15 @@ export async function backupNowFor(
 ): Promise<Result<unknown>> {
   const session = activeSession();
   if (!session) return fail('closed', 'No workspace is open.');
-  const file = workspaceFileOf(session.doc, session.id, 'Workspace', reason, Date.now());
+  const codec = workspaceStorage(session.id)?.durable.codec;
+  const file = workspaceFileOf(
+    session.doc,
+    session.id,
+    'Workspace',
+    reason,
+    Date.now(),
+    codec && fileSealer(codec),
+  );
   return getOutpostApi().invoke('backups:write', { file: toBase64(file) });
 }
 

@@ -7,6 +7,7 @@ import type { ThemePreference } from '../../../shared/ipc/contract';
 import { useAppStore } from '../../store';
 import { Field, FieldError } from '../../components/Field';
 import { TimeZonePicker } from '../../components/TimeZonePicker';
+import { AtRestCard } from './AtRestCard';
 
 const THEMES: ReadonlyArray<[ThemePreference, string]> = [
   ['system', 'System'],
@@ -14,7 +15,7 @@ const THEMES: ReadonlyArray<[ThemePreference, string]> = [
   ['dark', 'Dark'],
 ];
 
-/** Settings: who you are, how Outpost looks, this workspace, and this app. */
+/** Settings: who you are, how Outpost looks, this workspace, this device's data, and this app. */
 export function SettingsView() {
   return (
     <div className="page">
@@ -25,6 +26,7 @@ export function SettingsView() {
       <ProfileCard />
       <AppearanceCard />
       <WorkspaceCard />
+      <AtRestCard />
       <AboutCard />
     </div>
   );

@@ -80,5 +80,13 @@ export interface WireStats {
 export type WireCounters = { -readonly [K in keyof WireStats]: WireStats[K] };
 
 export function emptyWireCounters(): WireCounters {
-  return { bytesOut: 0, bytesIn: 0, framesOut: 0, framesIn: 0, rejected: 0, undecryptable: 0, unfresh: 0 };
+  return {
+    bytesOut: 0,
+    bytesIn: 0,
+    framesOut: 0,
+    framesIn: 0,
+    rejected: 0,
+    undecryptable: 0,
+    unfresh: 0,
+  };
 }

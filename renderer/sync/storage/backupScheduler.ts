@@ -12,6 +12,7 @@ import { workspaceName } from '../../../shared/model';
 import {
   countRecords,
   encodeWorkspaceFile,
+  type FileSealer,
   type BackupReason,
 } from '../../../shared/storage/workspaceFile';
 import type { Result } from '../../../shared/result';
@@ -38,6 +39,8 @@ export interface BackupSchedulerOptions {
   readonly quietMs?: number;
   readonly maxWaitMs?: number;
   readonly now?: () => number;
+  /** Seals the backups (the workspace's at-rest key); without it they are written plain. */
+  readonly sealer?: FileSealer | undefined;
 }
 
 export interface BackupScheduler {
@@ -53,15 +56,19 @@ export function workspaceFileOf(
   fallbackName: string,
   reason: BackupReason,
   createdAt: number,
+  sealer?: FileSealer,
 ): Uint8Array {
-  return encodeWorkspaceFile({
-    workspaceId,
-    workspaceName: workspaceName(doc) ?? fallbackName,
-    createdAt,
-    reason,
-    state: Y.encodeStateAsUpdate(doc),
-    counts: countRecords(doc),
-  });
+  return encodeWorkspaceFile(
+    {
+      workspaceId,
+      workspaceName: workspaceName(doc) ?? fallbackName,
+      createdAt,
+      reason,
+      state: Y.encodeStateAsUpdate(doc),
+      counts: countRecords(doc),
+    },
+    sealer,
+  );
 }
 
 export function startBackupScheduler(options: BackupSchedulerOptions): BackupScheduler {
@@ -86,6 +93,7 @@ export function startBackupScheduler(options: BackupSchedulerOptions): BackupSch
       options.fallbackName(),
       reason,
       now(),
+      options.sealer,
     );
     running = options.sink.write(toBase64(file));
     const result = await running;

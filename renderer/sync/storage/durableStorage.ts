@@ -44,6 +44,8 @@ import {
   transactionDone,
 } from './idb';
 import { openUnsavedJournal } from './unsavedJournal';
+import { PLAIN_ROWS } from '../../../shared/storage/sealedRows';
+import { asStored, openRows, openRowsNow, sealSetAside } from './openedRows';
 import { createCompactionSchedule } from './compactionSchedule';
 import type {
   CompactionResult,
@@ -60,7 +62,6 @@ const JOURNAL_ORIGIN = 'outpost:journal';
 /** The y-indexeddb 9.0.x fields this module steers (see the module comment). */
 interface YIndexeddbInternals {
   _dbref: number;
-  _dbsize: number;
   _storeUpdate: (update: Uint8Array, origin: unknown) => void;
 }
 
@@ -95,6 +96,7 @@ export function openDurableStorage(
 ): DurableStorage {
   const now = options.now ?? Date.now;
   const sliceMs = options.sliceMs ?? 40;
+  const codec = options.codec ?? PLAIN_ROWS;
 
   // y-indexeddb starts on an empty stand-in document and is moved onto `doc` at once: when its
   // database has opened it writes a copy of the document it was given as a start-up row, and the
@@ -106,7 +108,18 @@ export function openDurableStorage(
   standIn.off('update', internals._storeUpdate);
   standIn.off('destroy', persistence.destroy);
   persistence.doc = doc;
-  doc.on('update', internals._storeUpdate);
+  // Each change is written as a row here rather than by y-indexeddb's own writer, so that it is
+  // sealed first (in the same task, as y-indexeddb wrote it) and y-indexeddb's trimming, which
+  // would read and rewrite rows itself, never starts. Same connection, same store, same moment.
+  const storeRow = (update: Uint8Array, origin: unknown) => {
+    const connection = persistence.db;
+    if (!connection || origin === persistence) return;
+    connection
+      .transaction([UPDATES_STORE], 'readwrite')
+      .objectStore(UPDATES_STORE)
+      .add(codec.seal('update', update));
+  };
+  doc.on('update', storeRow);
   doc.on('destroy', persistence.destroy);
   const dbPromise = (options.db ? Promise.resolve(options.db) : openWorkspaceDb(name)).then(
     (db) => {
@@ -131,6 +144,7 @@ export function openDurableStorage(
     name,
     typeof localStorage === 'undefined' ? null : localStorage,
     typeof window === 'undefined' ? null : window,
+    codec,
   );
   let changeSeq = 0;
   let flushScheduled = false;
@@ -153,20 +167,26 @@ export function openDurableStorage(
     ) => report({ phase, rowsDone, rowsTotal, bytesDone, bytesTotal, startedAt });
     progress('reading', 0, 0, 0, 0);
     const db = await dbPromise;
+    await codec.ready;
     const stored = await readRows(db);
     performance.mark('outpost:rows-read');
-    const rows: StoredRow[] = stored.keys.map((key, index) => ({
-      key,
-      value: stored.values[index],
-    }));
-    const bytesTotal = rows.reduce((sum, row) => sum + rowSize(row.value), 0);
-    progress('checking', 0, rows.length, 0, bytesTotal);
+    const bytesTotal = stored.values.reduce<number>((sum, value) => sum + rowSize(value), 0);
+    progress('checking', 0, stored.keys.length, 0, bytesTotal);
+    // What is set aside is always the row as stored (sealed), never its opened content.
+    const {
+      rows,
+      setAside,
+      plainRows,
+      stored: storedValues,
+    } = await openRows(codec, stored.keys, stored.values);
+    const rowCount = stored.keys.length;
+    performance.mark('outpost:rows-opened');
 
     // The row compaction last wrote, when it is still there whole; its digest is computed off
     // the main thread.
     const verified = stored.verified;
     const verifiedRow = verified ? rows.find((candidate) => candidate.key === verified.key) : null;
-    const verifiedBytes = verifiedRow ? rowBytes(verifiedRow.value) : null;
+    const verifiedBytes = verifiedRow ? rowBytes(storedValues.get(verifiedRow.key)) : null;
     const recordedKey =
       verified && verifiedBytes && verifiedBytes.length === verified.bytes ? verified.key : null;
     let digested: Promise<string> | null = null;
@@ -187,7 +207,6 @@ export function openDurableStorage(
             ...rows.filter((r) => r.key !== appliedAsTrusted),
           ];
 
-    const setAside: SetAsideRow[] = [];
     let rowsDone = 0;
     let bytesDone = 0;
     // What the page has queued (IndexedDB callbacks, its first paint) goes before the long apply.
@@ -203,10 +222,10 @@ export function openDurableStorage(
       ) {
         const row = ordered[rowsDone + chunk.length]!;
         chunk.push(row);
-        chunkBytes += rowSize(row.value);
+        chunkBytes += rowSize(storedValues.get(row.key));
       }
       const applied = applyQuietly(chunk, appliedAsTrusted);
-      setAside.push(...applied.setAside);
+      setAside.push(...applied.setAside.map((row) => asStored(row, storedValues)));
       rowsDone += chunk.length;
       bytesDone += chunkBytes;
       if (rowsDone < ordered.length && performance.now() - sliceStarted > sliceMs) {
@@ -218,9 +237,9 @@ export function openDurableStorage(
     performance.mark('outpost:rows-applied');
     if (options.applyBeforeCheck && setAside.some((row) => row.key === appliedAsTrusted)) {
       // That row broke off part-way: the document may hold part of it. Nothing is written.
-      progress('done', rows.length, rows.length, bytesTotal, bytesTotal);
+      progress('done', rowCount, rowCount, bytesTotal, bytesTotal);
       return {
-        rows: rows.length,
+        rows: rowCount,
         bytes: bytesTotal,
         setAside: [],
         setAsideKept: true,
@@ -251,10 +270,10 @@ export function openDurableStorage(
     schedule.reset({
       stateBytes,
       bytesSince: Math.max(0, goodBytes - stateBytes),
-      rowsSince: Math.max(0, rows.length - setAside.length - 1),
+      rowsSince: Math.max(0, rowCount - setAside.length - 1),
     });
     const result: LoadReport = {
-      rows: rows.length,
+      rows: rowCount,
       bytes: bytesTotal,
       setAside: setAside.map(({ key, bytes, problem, detail }) => ({
         key,
@@ -265,9 +284,13 @@ export function openDurableStorage(
       setAsideKept,
       ms: performance.now() - startedAt,
     };
-    progress('done', rows.length, rows.length, bytesTotal, bytesTotal);
+    progress('done', rowCount, rowCount, bytesTotal, bytesTotal);
     applyJournalLeft();
-    if (rows.length - setAside.length > 1 || (rows.length > 0 && appliedAsTrusted === null))
+    // Rows an earlier version (or a device without a key) stored plain are rewritten sealed at
+    // once: compaction replaces every row in one transaction, so an interrupted migration is
+    // simply done again at the next open.
+    if (plainRows > 0) schedule.schedule(true);
+    else if (rowCount - setAside.length > 1 || (rowCount > 0 && appliedAsTrusted === null))
       schedule.schedule();
     else if (appliedAsTrusted !== null && options.applyBeforeCheck) {
       // Whether the row compaction recorded is still what it wrote; if not, compaction writes (and
@@ -290,13 +313,12 @@ export function openDurableStorage(
    * as much work again as decoding them. Listeners of others stay attached (and get the update).
    */
   function applyQuietly(rows: readonly StoredRow[], trusted: number | null) {
-    const storeUpdate = internals._storeUpdate;
-    doc.off('update', storeUpdate);
+    doc.off('update', storeRow);
     doc.off('update', onUpdate);
     try {
       return applyStoredRows(doc, rows, persistence, trusted);
     } finally {
-      doc.on('update', storeUpdate);
+      doc.on('update', storeRow);
       doc.on('update', onUpdate);
     }
   }
@@ -334,10 +356,17 @@ export function openDurableStorage(
       requestDone(updates.getAll(range)),
       requestDone(updates.count()),
     ]);
-    const unseen = (keys as number[]).map((key, index) => ({ key, value: values[index] }));
+    const {
+      rows: unseen,
+      setAside,
+      stored: storedValues,
+    } = openRowsNow(codec, keys as number[], values);
     const applied = applyStoredRows(doc, unseen, persistence);
-    if (applied.setAside.length > 0) writeSetAside(tx, applied.setAside, now());
-    const state = Y.encodeStateAsUpdate(doc);
+    setAside.push(...applied.setAside.map((row) => asStored(row, storedValues)));
+    if (setAside.length > 0) writeSetAside(tx, setAside, now());
+    // Rows set aside by an earlier version were kept plain: sealed here like everything else.
+    await sealSetAside(tx, CUSTOM_STORE, codec);
+    const state = codec.seal('state', Y.encodeStateAsUpdate(doc));
     const key = (await requestDone(updates.add(state))) as number;
     updates.delete(IDBKeyRange.upperBound(key, true));
     // The old record names a row that is gone; the new one is written once its digest is known
@@ -351,10 +380,7 @@ export function openDurableStorage(
     await marked;
     lastReadKey = key;
     schedule.reset({ stateBytes: state.length, bytesSince: 0, rowsSince: 0 });
-    // Keep y-indexeddb's own trimming (a full re-read past 500 rows) from starting: we trim.
-    internals._dbsize = 1;
-    internals._dbref = key + 1;
-    return { rowsBefore: count, stateBytes: state.length, setAside: applied.setAside.length };
+    return { rowsBefore: count, stateBytes: state.length, setAside: setAside.length };
   }
 
   function compact(): Promise<CompactionResult> {
@@ -427,6 +453,7 @@ export function openDurableStorage(
   doc.on('update', onUpdate);
 
   return {
+    codec,
     origin: persistence,
     whenLoaded,
     flush,
@@ -451,6 +478,7 @@ export function openDurableStorage(
       destroyed = true;
       journal.dispose();
       doc.off('update', onUpdate);
+      doc.off('update', storeRow);
       saveListeners.clear();
       await whenLoaded.catch(() => undefined);
       await persistence.destroy();

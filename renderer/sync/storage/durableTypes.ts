@@ -6,6 +6,7 @@
 import type { SetAsideRow } from '../../../shared/storage/recovery';
 import type { CompactionScheduleOptions } from './compactionSchedule';
 import type { SetAsideEntry } from './idb';
+import type { RowCodec } from '../../../shared/storage/sealedRows';
 
 export interface LoadProgress {
   readonly phase: 'reading' | 'applying' | 'checking' | 'done';
@@ -59,9 +60,16 @@ export interface DurableStorageOptions extends CompactionScheduleOptions {
    * setting it aside, and the document must be dropped (it may hold part of the row).
    */
   readonly applyBeforeCheck?: boolean;
+  /**
+   * How rows are sealed and opened (the workspace's at-rest key, shared/storage/sealedRows.ts);
+   * without one they are stored plain, as on a device where the person chose "not encrypted".
+   */
+  readonly codec?: RowCodec;
 }
 
 export interface DurableStorage {
+  /** How its rows are sealed (ready once loaded); backups of the workspace use the same key. */
+  readonly codec: RowCodec;
   /** The origin of transactions that apply stored data (they are not changes). */
   readonly origin: unknown;
   /** Resolves once every readable stored row is in the document. Never rejects for bad data. */

@@ -3,11 +3,14 @@
  * the page went away. Chromium may drop an IndexedDB write started while the page unloads (a
  * reload or a window closed a moment after typing), while a localStorage write is synchronous and
  * kept. So when the page hides for good, the unconfirmed changes are written to localStorage as one
- * Yjs update; the next load applies it, and Yjs ignores whatever of it did reach IndexedDB.
+ * Yjs update; the next load applies it, and Yjs ignores whatever of it did reach IndexedDB. It is
+ * sealed like the workspace's rows (synchronously: the page is going away), and a journal that
+ * does not open with the key is left where it is, unapplied.
  */
 import * as Y from 'yjs';
 import { fromBase64, toBase64 } from 'lib0/buffer';
 import { flushPendingEdits } from '../pendingEdits';
+import { PLAIN_ROWS, type RowCodec } from '../../../shared/storage/sealedRows';
 
 /** localStorage key of a workspace database's journal. */
 export const JOURNAL_PREFIX = 'outpost.unsaved.';
@@ -39,6 +42,7 @@ export function openUnsavedJournal(
   name: string,
   storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null,
   events: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> | null,
+  codec: RowCodec = PLAIN_ROWS,
 ): UnsavedJournal {
   const key = JOURNAL_PREFIX + name;
   let unconfirmed: Uint8Array[] = [];
@@ -47,7 +51,7 @@ export function openUnsavedJournal(
     if (!storage) return;
     try {
       if (unconfirmed.length === 0) return;
-      const text = toBase64(Y.mergeUpdates(unconfirmed));
+      const text = toBase64(codec.seal('journal', Y.mergeUpdates(unconfirmed)));
       if (text.length <= MAX_JOURNAL_CHARS) storage.setItem(key, text);
     } catch {
       // Storage full or unavailable: IndexedDB may still have the changes; nothing else to do.
@@ -73,7 +77,9 @@ export function openUnsavedJournal(
     left() {
       try {
         const text = storage?.getItem(key);
-        return text ? fromBase64(text) : null;
+        if (!text) return null;
+        const opened = codec.openSync('journal', fromBase64(text));
+        return opened.ok && opened.value instanceof Uint8Array ? opened.value : null;
       } catch {
         return null;
       }

@@ -12,6 +12,8 @@ import type { DurableStorage, LoadReport } from './durableTypes';
 import { startBackupScheduler, type BackupScheduler, type BackupSink } from './backupScheduler';
 import { publishStorageEvent } from './events';
 import { flushPendingEdits } from '../pendingEdits';
+import { workspaceRowCodec } from '../atRestKeys';
+import { fileSealer } from '../../../shared/storage/sealedRows';
 
 export interface WorkspaceStorage {
   readonly durable: DurableStorage;
@@ -51,6 +53,7 @@ export function openWorkspaceStorage(
   const durable =
     options.durable ??
     openDurableStorage(WORKSPACE_DB_PREFIX + id, doc, {
+      codec: workspaceRowCodec(id),
       onProgress: (progress) =>
         publishStorageEvent({ type: 'progress', workspaceId: id, progress }),
     });
@@ -68,6 +71,7 @@ export function openWorkspaceStorage(
         sink: options.sink ?? ipcSink(),
         fallbackName: options.fallbackName,
         settle: flushPendingEdits,
+        sealer: fileSealer(durable.codec),
         onResult: (ok, message) =>
           publishStorageEvent({ type: 'backup', workspaceId: id, ok, message, at: Date.now() }),
       });

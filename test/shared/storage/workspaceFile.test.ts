@@ -6,7 +6,10 @@ import {
   decodeWorkspaceFile,
   encodeWorkspaceFile,
   readWorkspaceFileHeader,
+  verifyWorkspaceFile,
 } from '../../../shared/storage/workspaceFile';
+import { deriveAtRestKey, newDataKey, workspaceKeyInfo } from '../../../shared/protocol/atRest';
+import { fileSealer, rowScope, sealedRows } from '../../../shared/storage/sealedRows';
 import { damage, randomBytes, seededRandom } from './seeded';
 
 const ctx = { actor: 'member-1', now: () => 1_700_000_000_000 };
@@ -134,5 +137,54 @@ describe('workspace file', () => {
         expect(result.error.message.length, `case ${i} seed ${seed}`).toBeGreaterThan(10);
       }
     }
+  });
+});
+
+describe('sealed workspace file (version 2, automatic backups)', () => {
+  async function sealerFor(dataKey: Uint8Array) {
+    const key = await deriveAtRestKey(dataKey, workspaceKeyInfo('ws-abcdefgh'));
+    return fileSealer(sealedRows(key, rowScope('outpost-ws-ws-abcdefgh')))!;
+  }
+  const input = (doc: Y.Doc) => ({
+    workspaceId: 'ws-abcdefgh',
+    workspaceName: 'Lisbon team',
+    createdAt: 1_700_000_000_000,
+    reason: 'change' as const,
+    state: Y.encodeStateAsUpdate(doc),
+    counts: countRecords(doc),
+  });
+
+  it('holds neither the name nor any text, is checked without a key, and opens with it', async () => {
+    const doc = sampleDoc();
+    const sealer = await sealerFor(newDataKey());
+    const file = encodeWorkspaceFile(input(doc), sealer);
+    const text = new TextDecoder('latin1').decode(file);
+    for (const plain of ['Lisbon team', 'Ship the beta', 'Adopt async updates', 'Note 3'])
+      expect(text).not.toContain(plain);
+    // What the main process does before it keeps a backup: header, length and checksum.
+    const verified = verifyWorkspaceFile(file);
+    expect(verified.ok && verified.value.header).toMatchObject({
+      version: 2,
+      encoding: 'sealed-yjs-update-v1',
+      workspaceName: '',
+    });
+    const decoded = decodeWorkspaceFile(file, () => sealer);
+    expect(decoded.ok).toBe(true);
+    if (!decoded.ok) return;
+    const back = new Y.Doc();
+    Y.applyUpdate(back, decoded.value.state);
+    expect(countRecords(back)).toEqual(countRecords(doc));
+  });
+
+  it('says a backup opens only where it was written, and still reads version 1 files', async () => {
+    const doc = sampleDoc();
+    const file = encodeWorkspaceFile(input(doc), await sealerFor(newDataKey()));
+    const elsewhere = await sealerFor(newDataKey());
+    for (const decoded of [decodeWorkspaceFile(file, () => elsewhere), decodeWorkspaceFile(file)])
+      expect(decoded.ok ? null : decoded.error).toMatchObject({
+        code: 'sealed-elsewhere',
+        message: expect.stringMatching(/opens only there/),
+      });
+    expect(decodeWorkspaceFile(fileOf(doc), () => elsewhere).ok).toBe(true);
   });
 });

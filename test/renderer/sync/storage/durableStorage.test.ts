@@ -2,10 +2,10 @@
 /**
  * Durable storage over IndexedDB (fake-indexeddb, the browser's database being the edge): what is
  * saved loads again, a due compaction leaves one row, and a row that cannot be read is set aside
- * and reported while the rest loads.
+ * and reported while the rest loads — each with rows stored plain and with rows sealed at rest.
  */
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { openDurableStorage } from '../../../../renderer/sync/storage/durableStorage';
 import type { DurableStorage } from '../../../../renderer/sync/storage/durableTypes';
@@ -16,12 +16,16 @@ import {
   transactionDone,
 } from '../../../../renderer/sync/storage/idb';
 import type { SaveState } from '../../../../renderer/sync/storage/durableTypes';
+import { deriveAtRestKey, newDataKey } from '../../../../shared/protocol/atRest';
+import { rowScope, sealedRows, type RowCodec } from '../../../../shared/storage/sealedRows';
 
 let dbCount = 0;
 const opened: DurableStorage[] = [];
 
+let codec: RowCodec | undefined;
+
 function open(name: string, doc = new Y.Doc(), options = {}) {
-  const storage = openDurableStorage(name, doc, options);
+  const storage = openDurableStorage(name, doc, { ...options, ...(codec ? { codec } : {}) });
   opened.push(storage);
   return { doc, storage };
 }
@@ -30,6 +34,11 @@ function open(name: string, doc = new Y.Doc(), options = {}) {
 function freshName(): string {
   dbCount += 1;
   return `outpost-ws-durable-test-${dbCount}`;
+}
+
+/** The name the test about to run will get (its rows are sealed in that scope). */
+function freshNameAhead(): string {
+  return `outpost-ws-durable-test-${dbCount + 1}`;
 }
 
 async function rowCount(name: string): Promise<number> {
@@ -46,7 +55,17 @@ afterEach(async () => {
   for (const storage of opened.splice(0)) await storage.destroy();
 });
 
-describe('durable storage', () => {
+const sealed = async (name: string) =>
+  sealedRows(await deriveAtRestKey(newDataKey(), 'workspace:test'), rowScope(name));
+
+describe.each([
+  ['stored plain', () => Promise.resolve(undefined)],
+  ['sealed at rest', sealed],
+] as const)('durable storage, %s', (_label, codecFor) => {
+  beforeEach(async () => {
+    codec = await codecFor(freshNameAhead());
+  });
+
   it('loads what an earlier session saved', async () => {
     const name = freshName();
     const first = open(name);
