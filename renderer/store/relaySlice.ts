@@ -53,7 +53,9 @@ export const createRelaySlice: StateCreator<AppState, [], [], RelaySlice> = (set
       key !== undefined &&
       urls.length > 0 &&
       session?.id === entry.id &&
-      state.workspaceStatus.state === 'ready';
+      state.workspaceStatus.state === 'ready' &&
+      // "Work offline" stops relays too: nothing leaves the device until the person goes online.
+      !state.syncPaused;
     if (!wanted) {
       if (running) stop();
       return;
@@ -93,7 +95,8 @@ export const createRelaySlice: StateCreator<AppState, [], [], RelaySlice> = (set
       state.session !== previous.session ||
       state.workspaceStatus !== previous.workspaceStatus ||
       state.workspaces !== previous.workspaces ||
-      state.activeWorkspaceId !== previous.activeWorkspaceId
+      state.activeWorkspaceId !== previous.activeWorkspaceId ||
+      state.syncPaused !== previous.syncPaused
     )
       reconcile();
     if (state.workspaces !== previous.workspaces) {

@@ -220,6 +220,7 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
     syncNetwork: null,
     syncSettings: null,
     teamSync: null,
+    syncPaused: false,
     presence: [],
 
     async startSync() {
@@ -352,6 +353,7 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
 
     setSyncOnline(online) {
       wantOnline = online;
+      set({ syncPaused: !online });
       if (!provider) return;
       if (online) provider.connect();
       else provider.disconnect();

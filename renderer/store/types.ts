@@ -131,6 +131,8 @@ export interface SyncSlice {
   syncNetwork: SyncNetwork | null;
   syncSettings: SyncSettings | null;
   teamSync: TeamSyncView | null;
+  /** The person chose to work offline: no peers and no relays until they go online again. */
+  syncPaused: boolean;
   presence: readonly PresenceEntry[];
   /** Loads the network and settings and starts following them (called once at boot). */
   startSync(): Promise<void>;

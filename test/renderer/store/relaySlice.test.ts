@@ -91,6 +91,12 @@ describe('relays in the store', () => {
     await until(() => useAppStore.getState().relayStatus[0]?.lastUpload !== null);
     await until(() => localStorage.getItem(`outpost.relay.${team.id}.${relay.url}`) !== null);
 
+    // Working offline stops the relay client; going online starts it again.
+    useAppStore.getState().setSyncOnline(false);
+    await until(() => useAppStore.getState().relayStatus.length === 0);
+    useAppStore.getState().setSyncOnline(true);
+    await until(() => useAppStore.getState().relayStatus[0]?.reachable === true);
+
     await useAppStore.getState().removeRelay(relay.url);
     await until(() => useAppStore.getState().relayStatus.length === 0);
     expect(localStorage.getItem(`outpost.relay.${team.id}.${relay.url}`)).toBeNull();
