@@ -15,7 +15,14 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { FakeClock } from '../electron/focus/fakeClock';
-import { SKIP_REASON, chromiumAvailable, startApp, writeNote, type RunningApp } from './harness';
+import {
+  SKIP_REASON,
+  chooseProtection,
+  chromiumAvailable,
+  startApp,
+  writeNote,
+  type RunningApp,
+} from './harness';
 
 if (!chromiumAvailable()) console.warn(SKIP_REASON);
 
@@ -59,6 +66,7 @@ async function nomadApp(options: { viewport?: { width: number; height: number } 
 
 /** Onboards as `name`, choosing the time zone by city when `city` is given; default hours. */
 async function onboardIn(page: Page, name: string, city?: RegExp, search?: string) {
+  await chooseProtection(page);
   await page.getByLabel('Your name').waitFor({ timeout: 60_000 });
   await page.getByLabel('Your name').fill(name);
   if (city && search) {
