@@ -158,7 +158,7 @@ describe.runIf(chromiumAvailable())('Goals in Chromium (web mode)', () => {
 
     // Align it under the parent; the tree shows it nested.
     await page.getByLabel('Aligned under').selectOption({ label: 'Company vision' });
-    await page.getByRole('button', { name: 'Tree' }).click();
+    await page.getByRole('button', { name: 'Tree', exact: true }).click();
     const tree = page.getByRole('listbox', { name: 'Goals tree' });
     await tree.waitFor();
     expect(
@@ -188,7 +188,7 @@ describe.runIf(chromiumAvailable())('Goals in Chromium (web mode)', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
 
     await page.reload();
-    await page.getByRole('button', { name: 'Tree' }).click();
+    await page.getByRole('button', { name: 'Tree', exact: true }).click();
     await goalRow(page, 'Grow the community').click();
     await page.getByRole('listitem', { name: 'Key result Members' }).waitFor();
     await page.getByRole('listitem', { name: 'Key result Retention' }).waitFor();
@@ -218,7 +218,7 @@ describe.runIf(chromiumAvailable())('Goals in Chromium (web mode)', () => {
 
   it('filters the list by owner, period and status', async () => {
     const { page } = app;
-    await page.getByRole('button', { name: 'List' }).click();
+    await page.getByRole('button', { name: 'List', exact: true }).click();
     await expectRows(page, ['Company vision', 'Grow the community']);
     await page.getByLabel('Filter by owner').selectOption('me');
     await expectRows(page, ['Grow the community']);

@@ -117,17 +117,20 @@ function Toolbar({ editor }: { editor: Editor }) {
   const [linkError, setLinkError] = useState<string | null>(null);
   const chain = () => editor.chain().focus();
   // Ctrl+Shift+K opens the link field from the text (Ctrl+K alone is the command palette).
+  // Listened for on the document, filtered to the editor's text: the editor's own element does
+  // not exist until it is mounted (TipTap throws on `editor.view.dom` before that, which blanked
+  // the page when a note opened right after a reload).
   useEffect(() => {
-    const dom = editor.view.dom;
     const onKey = (event: KeyboardEvent) => {
       if (!(event.ctrlKey || event.metaKey) || !event.shiftKey || event.altKey) return;
       if (event.key.toLowerCase() !== 'k') return;
+      if (!(event.target instanceof Element) || !event.target.closest('.note-body')) return;
       event.preventDefault();
       setLinkDraft((editor.getAttributes('link').href as string | undefined) ?? '');
       setLinkError(null);
     };
-    dom.addEventListener('keydown', onKey);
-    return () => dom.removeEventListener('keydown', onKey);
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
   }, [editor]);
   const buttons: Array<[string, string, boolean, () => void, string?]> = [
     ['B', 'Bold (Ctrl+B)', state.bold, () => chain().toggleBold().run(), 'bold'],
