@@ -112,7 +112,7 @@ function LayoutControls({ section }: { readonly section: Section }) {
         aria-pressed={layout.sidebarCollapsed}
         disabled={layout.compact}
         title={railed ? 'Show the full sidebar' : 'Collapse the sidebar to icons'}
-        aria-label={railed ? 'Show the full sidebar' : 'Collapse the sidebar'}
+        aria-label={railed ? 'Show the full sidebar' : 'Collapse sidebar'}
         onClick={layout.toggleSidebar}
       >
         {railed ? (
@@ -120,7 +120,7 @@ function LayoutControls({ section }: { readonly section: Section }) {
         ) : (
           <PanelLeftClose className="nav-icon" size={18} aria-hidden="true" />
         )}
-        <span className="nav-label">Collapse sidebar</span>
+        <span className="nav-label">{railed ? 'Show the full sidebar' : 'Collapse sidebar'}</span>
       </button>
       {LIST_SECTIONS.has(section) && (
         <button

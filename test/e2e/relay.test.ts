@@ -51,6 +51,7 @@ describe.runIf(ready)('two people never online together sync through a relay (Ch
     await ana.page.getByRole('button', { name: /^Sync: / }).click();
     await ana.page.getByLabel('New team workspace').fill('Lisbon crew');
     await ana.page.getByRole('button', { name: 'Create team workspace' }).click();
+    await ana.page.getByRole('button', { name: 'Show', exact: true }).click();
     const invite = await ana.page.getByLabel('Invite code', { exact: true }).inputValue();
     expect(invite).toMatch(/^OUTPOST-/);
     await addRelay(ana.page, relay.url);

@@ -28,6 +28,9 @@ async function openSync(page: Page): Promise<void> {
 }
 
 async function invite(page: Page) {
+  // The code is hidden until asked for (it is the workspace key).
+  const show = page.getByRole('button', { name: 'Show', exact: true });
+  if (await show.isVisible()) await show.click();
   const code = await page.getByLabel('Invite code', { exact: true }).inputValue();
   const decoded = decodeInvite(code);
   if (!decoded.ok) throw new Error(decoded.error.message);

@@ -6,6 +6,7 @@
  * laptops on one Wi-Fi would. {@link joinTeam} then takes both people into one team workspace by
  * invite code, the way a person does it.
  */
+import { colorName } from '../../renderer/components/colorNames';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -136,7 +137,8 @@ export async function onboardAs(page: Page, person: Person): Promise<void> {
   await chooseProtection(page);
   if (!person.color) return onboard(page, person.name);
   await page.getByLabel('Your name').fill(person.name);
-  await page.getByRole('radio', { name: person.color, exact: true }).click();
+  // Swatches are named by colour ("Green"), not by their code.
+  await page.getByRole('radio', { name: colorName(person.color), exact: true }).click();
   await page.getByRole('button', { name: 'Get started' }).click();
   await page.getByRole('navigation', { name: 'Sections' }).waitFor();
 }

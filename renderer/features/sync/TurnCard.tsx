@@ -17,11 +17,17 @@ export function TurnCard({ entry }: { readonly entry: WorkspaceEntry }) {
   const [error, setError] = useState<string | null>(null);
   const [reveal, setReveal] = useState(false);
   const turn = entry.turn;
+  // The box answers the click at once; the saved value (written asynchronously, sealed at rest)
+  // takes over when it arrives, and a refused write puts the box back.
+  const [relayOnlyShown, setRelayOnlyShown] = useState<boolean | null>(null);
+  const relayOnly = relayOnlyShown ?? turn?.relayOnly ?? false;
 
-  const write = (patch: TurnPatch) => {
-    void updateTeamTurn(entry.id, patch).then((result) =>
+  const written = (patch: TurnPatch): Promise<void> =>
+    updateTeamTurn(entry.id, patch).then((result) =>
       setError(result.ok ? null : result.error.message),
     );
+  const write = (patch: TurnPatch) => {
+    void written(patch);
   };
   /** A text field's save: checked at once (so a refusal shows beside it), then written. */
   const saveText =
@@ -90,8 +96,12 @@ export function TurnCard({ entry }: { readonly entry: WorkspaceEntry }) {
       <label className="toggle-row turn-relay-only">
         <input
           type="checkbox"
-          checked={turn?.relayOnly ?? false}
-          onChange={(event) => write({ relayOnly: event.target.checked })}
+          checked={relayOnly}
+          onChange={(event) => {
+            const checked = event.target.checked;
+            setRelayOnlyShown(checked);
+            void written({ relayOnly: checked }).finally(() => setRelayOnlyShown(null));
+          }}
         />
         Connect to this team only through the TURN server (teammates never learn this device’s
         network addresses; every byte goes through the server)
