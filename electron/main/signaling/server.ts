@@ -61,8 +61,11 @@ export const DEFAULT_SIGNALING_LIMITS: SignalingLimits = {
   maxConnectionsPerAddress: 32,
   messagesPerSecond: 50,
   burstMessages: 200,
-  bytesPerSecond: 64 * 1024,
-  burstBytes: 512 * 1024,
+  // y-webrtc shares one connection per server among every room of a process: six providers
+  // meeting at once publish about 700 KiB of sealed offers, answers and candidates together, so
+  // the budget must hold that (the sync bench's stock mesh never converged under 64 KiB/s).
+  bytesPerSecond: 256 * 1024,
+  burstBytes: 2 * 1024 * 1024,
   rateDropsBeforeClose: 200,
   rateDropWindowMs: 10_000,
   keepaliveIntervalMs: 30_000,
