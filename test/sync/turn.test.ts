@@ -123,8 +123,11 @@ describe.runIf(unavailable === null)('sync through a TURN server', { timeout: 90
       expect(routes).toHaveLength(1);
       const [route] = routes;
       expect(route).toMatchObject({ policy: 'relay', local: { type: 'relay' } });
-      // The relayed address is the TURN server's, on the middle's side facing this peer.
-      expect(route!.local!.address).toBe(relayAddress);
+      // The relayed address is one of the TURN server's: coturn, listening on both sides of the
+      // middle, allocates on either (it picked the far side once in CI), and forwards between its
+      // own allocations itself. This peer reaches it through the side facing it.
+      expect([net.midFromA, net.midFromB]).toContain(route!.local!.address);
+      expect(relayAddress).toMatch(/^10\.81\./);
       expect(route!.remote!.type).toBe('relay');
     }
   });
