@@ -1,23 +1,9 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  startSignalingServer,
-  type SignalingServer,
-  type SignalingServerOptions,
-} from '../../../electron/main/signaling/server';
-import { closeAllClients, connect } from './client';
+import { describe, expect, it, vi } from 'vitest';
+import { startSignalingServer } from '../../../electron/main/signaling/server';
+import { connect } from './client';
+import { useTestServers } from './testServers';
 
-const servers: SignalingServer[] = [];
-
-async function start(options: SignalingServerOptions = {}): Promise<SignalingServer> {
-  const server = await startSignalingServer({ host: '127.0.0.1', port: 0, ...options });
-  servers.push(server);
-  return server;
-}
-
-afterEach(async () => {
-  await closeAllClients();
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const start = useTestServers();
 
 describe('signaling protocol', () => {
   it('listens on a free loopback port and answers plain HTTP', async () => {

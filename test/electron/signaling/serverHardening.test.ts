@@ -4,28 +4,12 @@
  * pages only from this machine or the local network, and nothing forwarded beside what y-webrtc's
  * publish holds.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  DEFAULT_SIGNALING_LIMITS,
-  isLocalOrigin,
-  startSignalingServer,
-  type SignalingServer,
-  type SignalingServerOptions,
-} from '../../../electron/main/signaling/server';
-import { closeAllClients, connect } from './client';
+import { describe, expect, it, vi } from 'vitest';
+import { DEFAULT_SIGNALING_LIMITS, isLocalOrigin } from '../../../electron/main/signaling/server';
+import { connect } from './client';
+import { useTestServers } from './testServers';
 
-const servers: SignalingServer[] = [];
-
-async function start(options: SignalingServerOptions = {}): Promise<SignalingServer> {
-  const server = await startSignalingServer({ host: '127.0.0.1', port: 0, ...options });
-  servers.push(server);
-  return server;
-}
-
-afterEach(async () => {
-  await closeAllClients();
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const start = useTestServers();
 
 describe('signaling server hardening', () => {
   it('caps the connections one address holds, below the server-wide cap, and frees a slot on close', async () => {
