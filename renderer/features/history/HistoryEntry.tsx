@@ -16,25 +16,13 @@ interface HistoryEntryProps {
   readonly onCopied?: (noteId: string) => void;
 }
 
-/**
- * When each record's detail last went away. The detail can be mounted again a moment later without
- * the person leaving the record (a new note's detail is, while its first words are typed): that is
- * not an opening, and keeping "as it was when opened" then would store a half-typed title as a
- * version of its own.
- */
-const leftAt = new Map<string, number>();
-const REMOUNT_MS = 1000;
-
 export function HistoryEntry({ kind, recordId, editable, onCopied }: HistoryEntryProps) {
   const [open, setOpen] = useState(false);
+  // Keeping a version is idempotent (one equal to the newest is not kept), so a second mount
+  // (React's StrictMode runs effects twice in development) adds nothing.
   useEffect(() => {
-    const key = `${kind}:${recordId}`;
-    const left = leftAt.get(key);
-    if (left === undefined || Date.now() - left > REMOUNT_MS) keepOpenedVersion(kind, recordId);
-    return () => {
-      leftAt.set(key, Date.now());
-      settleVersions(kind, recordId);
-    };
+    keepOpenedVersion(kind, recordId);
+    return () => settleVersions(kind, recordId);
   }, [kind, recordId]);
   return open ? (
     <HistoryPanel

@@ -95,13 +95,17 @@ export function startVersionRecorder(options: VersionRecorderOptions): VersionRe
     return bytes ? decodeVersion(bytes) : null;
   };
 
+  /**
+   * Keeps `content` (the record as it was when the version was asked for, read then and not when
+   * the queue gets to it: the person may have typed on meanwhile) unless it is the newest already.
+   */
   const take = async (
     kind: VersionedKind,
     id: string,
+    content: VersionContent | null,
     trigger: VersionTrigger,
     authors: readonly string[],
   ): Promise<VersionEntry | null> => {
-    const content = currentVersion(doc, kind, id);
     if (!content) return null;
     const key = recordKey(kind, id);
     const previous = await newestStored(kind, id);
@@ -133,7 +137,10 @@ export function startVersionRecorder(options: VersionRecorderOptions): VersionRe
     clock.clearTimeout(item.timer);
     const by = updatedBy(item.kind, item.id);
     if (item.trigger === 'sync' && by) item.authors.add(by);
-    return serial(key, () => take(item.kind, item.id, item.trigger, [...item.authors])).then(
+    const content = currentVersion(doc, item.kind, item.id);
+    return serial(key, () =>
+      take(item.kind, item.id, content, item.trigger, [...item.authors]),
+    ).then(
       () => undefined,
       (error: unknown) => options.onError?.(error),
     );
@@ -176,11 +183,12 @@ export function startVersionRecorder(options: VersionRecorderOptions): VersionRe
   return {
     capture(kind, id, trigger) {
       const key = recordKey(kind, id);
-      // Changes waiting to go quiet become their own version first, so they keep their authors.
-      return settle(key).then(() =>
-        // Whose changes this state holds was said by the versions before it.
-        serial(key, () => take(kind, id, trigger, [])),
-      );
+      const content = currentVersion(doc, kind, id);
+      // Changes waiting to go quiet become their own version first, so they keep their authors
+      // (that version holds this same state, so the capture itself then keeps nothing).
+      void settle(key);
+      // Whose changes this state holds was said by the versions before it.
+      return serial(key, () => take(kind, id, content, trigger, []));
     },
     flush(kind, id) {
       return settle(recordKey(kind, id));

@@ -137,6 +137,23 @@ describe('the version recorder', () => {
     expect(kept).toEqual([`edit:${ME}`, `edit:${ME}`]);
   });
 
+  it('keeps the record as it was when the version was asked for, not once the store answers', async () => {
+    const { doc, store, recorder, kept } = setUp();
+    // A new note is opened (empty: nothing to keep) and its title typed at once, before the
+    // store has answered whether a version exists: the opening must not keep the typed title.
+    const created = notes.create(doc, { actor: ME }, { title: '' });
+    if (!created.ok) throw new Error(created.error.message);
+    const id = created.value.id;
+    const opening = recorder.capture('note', id, 'open');
+    notes.update(doc, { actor: ME }, id, { title: 'Tr' });
+    expect(await opening).toBeNull();
+    notes.update(doc, { actor: ME }, id, { title: 'Trip plan' });
+    typeInto(doc, id, 'Take the train.');
+    await recorder.flush('note', id);
+    expect(kept).toEqual([`edit:${ME}`]);
+    expect(await texts(store, id)).toEqual(['# Trip plan | Take the train.']);
+  });
+
   it('keeps at most the newest versions of a record the policy allows', async () => {
     const { doc, recorder, store } = setUp({ perRecord: 3, maxBytes: Infinity });
     const created = notes.create(doc, { actor: ME }, { title: 'Busy' });
