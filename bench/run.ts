@@ -29,14 +29,29 @@ if (unknown.length > 0) {
 }
 
 const results: BenchResult[] = [];
+const failed: string[] = [];
 for (const [name, suite] of suites) {
   if (only.length > 0 && !only.includes(name)) continue;
   const started = performance.now();
-  results.push(...(await suite()));
-  console.info(`suite ${name} finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  try {
+    results.push(...(await suite()));
+    console.info(
+      `suite ${name} finished in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+  } catch (error) {
+    // The other suites still run and print: one failure should not hide every figure measured.
+    failed.push(name);
+    console.error(
+      `suite ${name} FAILED after ${((performance.now() - started) / 1000).toFixed(1)} s:`,
+    );
+    console.error(error);
+  }
 }
 printTable(results);
-if (only.length === 0) {
+if (failed.length > 0) {
+  console.error(`\nFailed suites: ${failed.join(', ')}; bench/results.json left as it was.`);
+  process.exitCode = 1;
+} else if (only.length === 0) {
   await writeResults(results);
   console.info('\nWrote bench/results.json');
 } else {

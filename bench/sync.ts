@@ -277,9 +277,31 @@ async function stockMesh(signaling: string, size: number): Promise<MeshRun> {
     started,
   );
   const overBroadcast = peers.some((peer) => (peer.provider.room?.bcConns.size ?? 0) > 0);
-  for (const peer of peers) peer.provider.destroy();
+  // destroy() alone leaves the provider's signaling connection open (y-webrtc closes it only on
+  // disconnect()); an app closing a workspace disconnects first, and so do these peers, or each
+  // run would leave six sockets on the server and soon meet its per-address cap.
+  for (const peer of peers) {
+    peer.provider.disconnect();
+    peer.provider.destroy();
+  }
   if (overBroadcast) throw new Error('stock y-webrtc peers met over BroadcastChannel, not WebRTC');
   return run;
+}
+
+/** Runs one mesh; if it fails, says what the signaling server saw (a refusal explains most). */
+async function withServerState<T>(
+  server: Awaited<ReturnType<typeof startSignalingServer>>,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const { connections, rejectedConnections } = server.stats();
+    throw new Error(
+      `${(error as Error).message} (signaling server: ${connections} open, ${rejectedConnections} refused)`,
+      { cause: error },
+    );
+  }
 }
 
 async function runInside(): Promise<BenchResult[]> {
@@ -314,12 +336,14 @@ async function runInside(): Promise<BenchResult[]> {
     const stockRuns: MeshRun[] = [];
     for (let run = 0; run < MESH_RUNS; run++) {
       // Interleaved, and which goes first alternates.
+      const ours = () => withServerState(server, () => mesh(server.url, 6));
+      const stock = () => withServerState(server, () => stockMesh(server.url, 6));
       if (run % 2 === 0) {
-        meshRuns.push(await mesh(server.url, 6));
-        stockRuns.push(await stockMesh(server.url, 6));
+        meshRuns.push(await ours());
+        stockRuns.push(await stock());
       } else {
-        stockRuns.push(await stockMesh(server.url, 6));
-        meshRuns.push(await mesh(server.url, 6));
+        stockRuns.push(await stock());
+        meshRuns.push(await ours());
       }
     }
     const meshMs = median(meshRuns.map((run) => run.ms));
@@ -400,10 +424,10 @@ export async function benchSync(): Promise<BenchResult[]> {
       console.warn(`sync bench: the run in the namespace ${how} without results`);
       return null;
     };
-    // Once more if it died: the native WebRTC module has crashed a run now and then (seen once in
-    // a full bench, with nothing on stderr); a second failure stops the bench.
-    const results = runChild() ?? runChild();
-    if (!results) throw new Error('sync bench failed twice; see the messages above');
+    // No second attempt: a crash (the native WebRTC module has segfaulted a run, once) is a
+    // failure to find, not to paper over; bench/run.ts reports it and prints the other suites.
+    const results = runChild();
+    if (!results) throw new Error('sync bench failed; see the messages above');
     return results;
   } finally {
     execFileSync('ip', ['netns', 'del', name], { stdio: 'pipe' });
