@@ -7,7 +7,7 @@ import type { StateCreator } from 'zustand';
 import { fail, ok } from '../../shared/result';
 import { secretKeyFromText } from '../../shared/protocol/keys';
 import { startRelaySync, type RelaySync } from '../sync/relay/relaySync';
-import { checkRelayUrl } from '../sync/relay/relayUrl';
+import { checkRelayUrl, usableRelayUrls } from '../sync/relay/relayUrl';
 import { forgetRelayCursors, localStorageCursors } from '../sync/relay/cursorStorage';
 import type { AppState, RelaySlice } from './types';
 
@@ -43,10 +43,7 @@ export const createRelaySlice: StateCreator<AppState, [], [], RelaySlice> = (set
     const state = get();
     const entry = activeEntry(state);
     const session = state.session;
-    const urls = (entry?.relays ?? []).flatMap((url) => {
-      const checked = checkRelayUrl(url);
-      return checked.ok ? [checked.value] : [];
-    });
+    const urls = usableRelayUrls(entry?.relays ?? []);
     const key = entry?.secretKey ? secretKeyFromText(entry.secretKey) : undefined;
     const wanted =
       entry?.kind === 'team' &&

@@ -15,6 +15,7 @@ import {
   entryFromInvite,
   forgetShared,
   iceServersFor,
+  internetSignalingUrls,
   inviteFor,
   newTeamEntry,
   readInvite,
@@ -27,6 +28,7 @@ import { applyTurnPatch, checkTurnPatch } from '../sync/teamTurn';
 import { selectWorkspaceName } from './selectors';
 import { AWARENESS_LIMITS, readBounded } from '../../shared/model/bounded';
 import { writeAs } from './writeGateway';
+import { deriveIndicator } from '../sync/syncIndicator';
 import type { AppState, PeerView, PresenceEntry, SyncIndicator, SyncSlice } from './types';
 
 export type { PeerView, PresenceEntry, SyncIndicator, SyncSlice, TeamSyncView } from './types';
@@ -34,16 +36,14 @@ export type { PeerView, PresenceEntry, SyncIndicator, SyncSlice, TeamSyncView } 
 /** The indicator's state, derived from the store (also used by the sidebar). */
 export function syncIndicator(state: AppState): SyncIndicator {
   const entry = state.workspaces.find((workspace) => workspace.id === state.activeWorkspaceId);
-  if (!entry || entry.kind !== 'team') return { kind: 'local' };
   const team = state.teamSync;
-  if (!team || team.workspaceId !== entry.id) return { kind: 'starting' };
-  if (!team.online) return { kind: 'paused' };
-  const peers = team.peers.filter((peer) => peer.state !== 'connecting').length;
-  if (peers > 0) return { kind: 'peers', count: peers };
-  const open = team.signaling.filter((socket) => socket.state === 'open').map((s) => s.url);
-  if (open.length === 0) return { kind: 'offline' };
-  const internet = state.syncSettings?.signalingServers ?? [];
-  return open.some((url) => internet.includes(url)) ? { kind: 'online' } : { kind: 'lan-only' };
+  return deriveIndicator({
+    workspaceKind: entry?.kind ?? null,
+    team: team && entry && team.workspaceId === entry.id ? team : null,
+    paused: state.syncPaused,
+    relays: state.relayStatus,
+    internetServers: internetSignalingUrls(state.syncSettings, entry ?? null),
+  });
 }
 
 export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, get, api) => {
@@ -155,7 +155,7 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
     const relayOnly = relayOnlyFor(entry);
     const ice = JSON.stringify({ iceServers, relayOnly });
     if (provider && providerFor?.doc === session.doc && providerFor.ice === ice) {
-      provider.setSignaling(signalingUrls(state.syncNetwork, state.syncSettings));
+      provider.setSignaling(signalingUrls(state.syncNetwork, state.syncSettings, entry));
       return;
     }
     if (starting) return;
@@ -165,7 +165,7 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
       entry,
       doc: session.doc,
       awareness: session.awareness,
-      signaling: signalingUrls(state.syncNetwork, state.syncSettings),
+      signaling: signalingUrls(state.syncNetwork, state.syncSettings, entry),
       iceServers,
       relayOnly,
     })

@@ -118,14 +118,7 @@ export interface TeamSyncView {
   readonly unshared: { readonly items: number; readonly bytes: number };
 }
 
-export type SyncIndicator =
-  | { readonly kind: 'local' }
-  | { readonly kind: 'starting' }
-  | { readonly kind: 'paused' }
-  | { readonly kind: 'offline' }
-  | { readonly kind: 'lan-only' }
-  | { readonly kind: 'online' }
-  | { readonly kind: 'peers'; readonly count: number };
+export type { SyncIndicator } from '../sync/syncIndicator';
 
 export interface SyncSlice {
   syncNetwork: SyncNetwork | null;

@@ -1,9 +1,9 @@
 /**
  * Team workspaces on this device: creating and joining them, their invite codes, and the sync
  * provider that runs while one is open. The provider gets the derived room name and password,
- * the LAN servers found by mDNS plus this device's own server and the internet servers the person
- * added (never a public default), and only the STUN/TURN servers the person added: the team's own
- * TURN server first, then those of the device's network settings.
+ * the LAN servers found by mDNS plus this device's own server, the internet servers the person
+ * added and the team's relays (never a public default), and only the STUN/TURN servers the person
+ * added: the team's own TURN server first, then those of the device's network settings.
  */
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
@@ -22,6 +22,7 @@ import type { Result } from '../../shared/result';
 import { fail, ok } from '../../shared/result';
 import type { WorkspaceEntry } from './localState';
 import type { IceServer, PeerSync } from './peer/peerSync';
+import { usableRelayUrls } from './relay/relayUrl';
 
 const SHARED_KEY_PREFIX = 'outpost.sync.shared.';
 
@@ -95,16 +96,31 @@ export function inviteFor(entry: WorkspaceEntry, name: string): Result<string> {
   );
 }
 
-/** The signaling servers a provider uses: own LAN server, discovered ones, then the person's. */
+/**
+ * The signaling servers a team's provider uses: own LAN server, discovered ones, the person's,
+ * then the team's relays. A relay serves y-webrtc signaling at its own address (the mailbox is at
+ * its `/mailbox`), so two teammates online at once across the internet meet through any relay
+ * they share and sync directly, not only through the mailbox.
+ */
 export function signalingUrls(
   network: SyncNetwork | null,
   settings: SyncSettings | null,
+  entry: Pick<WorkspaceEntry, 'relays'> | null,
 ): string[] {
   const urls: string[] = [];
   if (network?.localServer.url) urls.push(network.localServer.url);
   for (const server of network?.lanServers ?? []) urls.push(server.url);
   for (const url of settings?.signalingServers ?? []) urls.push(url);
+  urls.push(...usableRelayUrls(entry?.relays ?? []));
   return [...new Set(urls)];
+}
+
+/** Signaling servers on the internet, not the LAN: the person's and the team's relays. */
+export function internetSignalingUrls(
+  settings: SyncSettings | null,
+  entry: Pick<WorkspaceEntry, 'relays'> | null,
+): string[] {
+  return [...(settings?.signalingServers ?? []), ...usableRelayUrls(entry?.relays ?? [])];
 }
 
 /**

@@ -56,6 +56,8 @@ export interface SideOptions {
   /** Grant Web Notifications to the page (focus and reminders). */
   readonly notifications?: boolean;
   readonly colorScheme?: 'light' | 'dark';
+  /** The companion's sync settings file instead of "LAN server on `lanPort`". */
+  readonly syncSettings?: Record<string, unknown>;
 }
 
 /** One person's machine: a companion (LAN server on `lanPort`) and a Chromium on its app. */
@@ -68,7 +70,7 @@ export async function startSide(
   // Two "machines" share one namespace here, so their LAN servers need different ports.
   await writeFile(
     path.join(dataDir, 'sync-settings.json'),
-    JSON.stringify({ lanServer: { enabled: true, port: lanPort } }),
+    JSON.stringify(options.syncSettings ?? { lanServer: { enabled: true, port: lanPort } }),
   );
   const companion = startScript('test/sync/companionProcess.ts', netns, {
     RENDERER_DIR: inject('rendererDir'),

@@ -189,8 +189,8 @@ describe.runIf(available)('sync between real peers', { timeout: 90_000 }, () => 
     ]);
     // Each "renderer" uses what its main process offers, as the app does (its own server plus
     // the discovered ones): no configuration at all.
-    await a.call('start', { invite, signaling: signalingUrls(foundA.network, null) });
-    await b.call('start', { invite, signaling: signalingUrls(foundB.network, null) });
+    await a.call('start', { invite, signaling: signalingUrls(foundA.network, null, null) });
+    await b.call('start', { invite, signaling: signalingUrls(foundB.network, null, null) });
     await a.call('addNotes', { titles: ['via discovered server'] });
     expect((await b.call<Titles>('waitTitles', { count: 1 })).titles).toEqual([
       'via discovered server',

@@ -164,4 +164,35 @@ describe('relay: teammates never online together', () => {
     await online(secretKey, b, [back.url]);
     await until(() => titles(b.doc).includes('written while the relay was down'));
   }, 60_000);
+
+  it('holds everything only once it acknowledged it: deletions and earlier sessions included', async () => {
+    const server = await relay();
+    const { secretKey } = createWorkspaceSecrets();
+    const a = device();
+    writeNote(a.doc, 'kept on the relay');
+    const syncA = await online(secretKey, a, [server.url]);
+    const holdsAll = (sync: RelaySync) => sync.status()[0]?.holdsAll === true;
+    expect(holdsAll(syncA)).toBe(false); // not uploaded yet
+    await until(() => holdsAll(syncA));
+
+    // A deletion leaves the state vector as it was: still not on the relay until acknowledged.
+    const scratch = a.doc.getText('scratch');
+    scratch.insert(0, 'typo');
+    await until(() => holdsAll(syncA));
+    scratch.delete(0, 1);
+    expect(holdsAll(syncA)).toBe(false);
+    await until(() => holdsAll(syncA));
+
+    await server.kill9();
+    await until(() => syncA.status()[0]?.reachable === false);
+    scratch.delete(0, 1); // made while the relay is down
+    expect(syncA.status()[0]).toMatchObject({ holdsAll: false, waiting: 1 });
+    syncA.destroy();
+
+    // The next session, relay still down: nothing waits in memory and the state vector is covered,
+    // yet the relay lacks the deletion (the saved cursor says the last session ended unclean).
+    const again = await online(secretKey, a, [server.url]);
+    await until(() => again.status()[0]?.state === 'offline');
+    expect(again.status()[0]).toMatchObject({ holdsAll: false, waiting: 0 });
+  }, 60_000);
 });

@@ -1,14 +1,14 @@
 import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../store';
 import type { PeerView, PresenceEntry } from '../../store/syncSlice';
 import { timeAgo } from '../../components/time';
-import { peerProgress } from './peerProgress';
+import { formatBytes } from '../../../shared/storage/recovery';
+import { peerProgress, unsharedNote } from './peerProgress';
+import { relayCounts } from '../../sync/syncIndicator';
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
+// One spelling of sizes across the app (backups show them too).
+export { formatBytes };
 
 const STATE_LABEL: Record<PeerView['state'], string> = {
   connecting: 'connecting…',
@@ -45,6 +45,7 @@ export function PeersCard() {
   const team = useAppStore((state) => state.teamSync);
   const presence = useAppStore((state) => state.presence);
   const snapshot = useAppStore((state) => state.snapshot);
+  const relays = useAppStore(useShallow((state) => relayCounts(state.relayStatus)));
   const titles = new Map<string, string>();
   for (const list of [snapshot?.notes, snapshot?.goals, snapshot?.decisions])
     for (const item of list?.items ?? []) titles.set(item.id, item.title);
@@ -110,9 +111,7 @@ export function PeersCard() {
         </ul>
       )}
       <p className="muted-note" aria-live="polite">
-        {team.unshared.items === 0
-          ? 'Everything on this device has reached at least one teammate.'
-          : `Not yet sent to anyone: ${team.unshared.items} ${team.unshared.items === 1 ? 'change' : 'changes'} (${formatBytes(team.unshared.bytes)}). They are kept here and sent when a teammate is reachable.`}
+        {unsharedNote(team.unshared, relays)}
       </p>
       <h3>Who is here</h3>
       <ul className="member-list" aria-label="People present">

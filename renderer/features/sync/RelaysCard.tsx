@@ -18,9 +18,12 @@ function describe(status: RelayStatus): string {
     status.lastDownload
       ? `last download ${timeAgo(status.lastDownload)}`
       : 'nothing downloaded yet',
-    status.waiting === 0
-      ? 'nothing waiting'
-      : `${status.waiting} ${status.waiting === 1 ? 'change' : 'changes'} waiting`,
+    status.waiting > 0
+      ? `${status.waiting} ${status.waiting === 1 ? 'change' : 'changes'} waiting`
+      : status.holdsAll
+        ? 'nothing waiting'
+        : // Made while this relay was away, before this session: sent once it answers.
+          'earlier changes waiting',
   ];
   if (status.unreadable > 0) parts.push(`${status.unreadable} unreadable, skipped`);
   return parts.join(' · ');

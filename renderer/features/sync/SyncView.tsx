@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useAppStore } from '../../store';
 import { selectMembers } from '../../store/selectors';
-import { syncIndicator } from '../../store/syncSlice';
 import { timeAgo } from '../../components/time';
 import { WORKSPACE_DB_PREFIX } from '../../sync/localState';
-import { describeIndicator } from './SyncIndicator';
+import { describeIndicator, useSyncIndicator } from './SyncIndicator';
 import { StartTeamCard, TeamWorkspaceCard } from './TeamCard';
 import { PeersCard, formatBytes } from './PeersCard';
 import { NetworkCard } from './NetworkCard';
@@ -16,16 +15,10 @@ import './sync.css';
 export function SyncView() {
   const workspaces = useAppStore((state) => state.workspaces);
   const activeId = useAppStore((state) => state.activeWorkspaceId);
-  const indicatorKind = useAppStore((state) => syncIndicator(state).kind);
-  const peerCount = useAppStore((state) => {
-    const indicator = syncIndicator(state);
-    return indicator.kind === 'peers' ? indicator.count : 0;
-  });
+  const indicator = useSyncIndicator();
   const active = workspaces.find((workspace) => workspace.id === activeId);
   const isTeam = active?.kind === 'team';
-  const { label, detail, tone } = describeIndicator(
-    indicatorKind === 'peers' ? { kind: 'peers', count: peerCount } : { kind: indicatorKind },
-  );
+  const { label, detail, tone } = describeIndicator(indicator);
 
   return (
     <div className="page">

@@ -1,4 +1,6 @@
 import type { PeerView } from '../../store/syncSlice';
+import type { RelayCounts } from '../../sync/syncIndicator';
+import { formatBytes } from '../../../shared/storage/recovery';
 
 /**
  * What is still on its way with one peer, in words. "In sync" (the peer's state) means each side
@@ -18,4 +20,31 @@ export function peerProgress(
   if (peer.weLack > 0) parts.push(`receiving ${changes(peer.weLack)}`);
   if (peer.theyLack > 0) parts.push(`${changes(peer.theyLack)} not yet confirmed by this peer`);
   return parts.length > 0 ? parts.join(', ') : null;
+}
+
+/**
+ * Where this device's changes are, in words, counting relays as well as peers: a change no
+ * teammate has confirmed is not "unsent" when a relay holds it for them.
+ */
+export function unsharedNote(
+  unshared: { readonly items: number; readonly bytes: number },
+  relays: Pick<RelayCounts, 'relaysListed' | 'relaysSaved'>,
+): string {
+  const { relaysListed: listed, relaysSaved: saved } = relays;
+  const onRelays =
+    saved === 0
+      ? ''
+      : saved === listed
+        ? `${saved === 1 ? 'the relay' : `all ${saved} relays`}`
+        : `${saved} of ${listed} relays`;
+  if (unshared.items === 0)
+    return onRelays
+      ? `Everything on this device has reached at least one teammate and is saved on ${onRelays}.`
+      : 'Everything on this device has reached at least one teammate.';
+  const changes = `${unshared.items} ${unshared.items === 1 ? 'change' : 'changes'} (${formatBytes(unshared.bytes)})`;
+  if (onRelays)
+    return `No teammate has confirmed ${changes} yet; ${unshared.items === 1 ? 'it is' : 'they are'} saved on ${onRelays}, where teammates get ${unshared.items === 1 ? 'it' : 'them'} when they come online.`;
+  return listed > 0
+    ? `Not yet sent to anyone: ${changes}. They are kept here and sent when a relay or a teammate is reachable.`
+    : `Not yet sent to anyone: ${changes}. They are kept here and sent when a teammate is reachable.`;
 }

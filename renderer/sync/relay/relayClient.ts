@@ -122,13 +122,17 @@ export class RelayClient {
   }
 
   status(): RelayStatus {
+    const waiting = this.pending.length + this.inflight.size + (this.sealing ? 1 : 0);
     return {
       url: this.options.url,
       state: this.state,
       reachable: this.state === 'online',
       lastUpload: this.lastUpload,
       lastDownload: this.lastDownload,
-      waiting: this.pending.length + this.inflight.size + (this.sealing ? 1 : 0),
+      waiting,
+      // `clean` covers deletions, which a state vector does not show; the vector covers what the
+      // document held before this client started (loaded from disk, or from a previous session).
+      holdsAll: waiting === 0 && this.clean && covers(this.acked, stateVectorOf(this.options.doc)),
       unreadable: this.unreadable,
       error: this.error,
     };

@@ -33,3 +33,15 @@ export function checkRelayUrl(text: string): Result<string> {
   const path = url.pathname.replace(/\/+$/, '');
   return ok(`${url.protocol}//${url.host}${path}`);
 }
+
+/**
+ * The usable relay addresses of a list as stored (an entry's `relays`), in one spelling each; an
+ * address that does not check out (written by an older build, or edited by hand) is left out.
+ */
+export function usableRelayUrls(relays: readonly string[]): string[] {
+  const urls = relays.flatMap((url) => {
+    const checked = checkRelayUrl(url);
+    return checked.ok ? [checked.value] : [];
+  });
+  return [...new Set(urls)];
+}

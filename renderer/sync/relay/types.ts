@@ -27,6 +27,11 @@ export interface RelayStatus {
   readonly lastDownload: number | null;
   /** Updates not yet acknowledged by this relay. */
   readonly waiting: number;
+  /**
+   * The relay has acknowledged everything this device's document holds, as far as this device
+   * knows (what it uploaded or downloaded there): a teammate can get all of it from this relay.
+   */
+  readonly holdsAll: boolean;
   /** Envelopes that did not open with this workspace's key (skipped). */
   readonly unreadable: number;
   /** The last problem, in words, or null. */

@@ -13,6 +13,7 @@ import { WebSocket } from 'ws';
 import { useAppStore } from '../../../renderer/store';
 import { loadWorkspaces } from '../../../renderer/sync/localState';
 import { newTeamEntry } from '../../../renderer/sync/teamSync';
+import { syncIndicator } from '../../../renderer/store/syncSlice';
 import { startRelay, type Relay } from '../../../electron/relay/relay';
 import { openWorkspaces, resetAppStore } from '../storeHarness';
 
@@ -89,11 +90,13 @@ describe('relays in the store', () => {
     );
     // The member entry the workspace wrote on opening went up to the relay.
     await until(() => useAppStore.getState().relayStatus[0]?.lastUpload !== null);
+    await until(() => useAppStore.getState().relayStatus[0]?.holdsAll === true);
     await until(() => localStorage.getItem(`outpost.relay.${team.id}.${relay.url}`) !== null);
 
     // Working offline stops the relay client; going online starts it again.
     useAppStore.getState().setSyncOnline(false);
     await until(() => useAppStore.getState().relayStatus.length === 0);
+    expect(syncIndicator(useAppStore.getState()).kind).toBe('paused');
     useAppStore.getState().setSyncOnline(true);
     await until(() => useAppStore.getState().relayStatus[0]?.reachable === true);
 
