@@ -9,6 +9,7 @@ import { prefetchDeviceValues } from './sync/deviceStore';
 import { applyRememberedTheme } from './platform/startupTheme';
 import { prefetchBootCalls } from './platform/outpostApi';
 import { startAtRest } from './sync/atRestKeys';
+import { loadLockSettings } from './features/lock/lockSettings';
 import './styles.css';
 import './a11y.css';
 
@@ -33,6 +34,8 @@ async function start(): Promise<void> {
   }
   // The app's boot reads the device state first thing: have it read by then.
   prefetchDeviceValues();
+  // Before the app's first render: a device set to lock starts locked (features/lock/).
+  await loadLockSettings().catch((error: unknown) => console.warn('Lock settings unread', error));
   // Why not load both at once: with 10,000 notes, fetching and running the app's scripts while
   // IndexedDB reads and Yjs applies the workspace slowed those down by more than it saved (the
   // work shares one thread, and Yjs then decodes into a bigger heap). A workspace that takes more

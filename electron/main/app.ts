@@ -41,6 +41,7 @@ import {
 } from './services';
 import type { SettingsStore } from './settingsStore';
 import type { SafeStorageLike } from './atRest/dataKeyStore';
+import { forwardSystemLocks, type TouchIdLike } from './lock/appLock';
 import type { SyncNetworkService } from './signaling/lanSync';
 import { createTray, type TrayDeps, type TrayLike } from './tray';
 import { createTrayNotice } from './trayNotice';
@@ -125,6 +126,8 @@ export interface ElectronSurface<Image = unknown, Menu = unknown> {
   readonly powerMonitor: FocusElectron['powerMonitor'];
   /** The OS keychain that keeps the device's data key (encryption at rest). */
   readonly safeStorage?: SafeStorageLike;
+  /** Touch ID for unlocking the app lock (macOS). */
+  readonly systemPreferences?: TouchIdLike;
   readonly dialog: {
     showMessageBox(options: {
       type: 'warning';
@@ -282,6 +285,7 @@ export async function startOutpost<Image, Menu>(
     broadcast,
     openExternal: (url) => electron.shell.openExternal(url),
     safeStorage: electron.safeStorage,
+    systemPreferences: electron.systemPreferences,
     chooseFolder: async ({ title, buttonLabel }) => {
       const picked = await electron.dialog.showOpenDialog?.({
         title,
@@ -427,8 +431,12 @@ export async function startOutpost<Image, Menu>(
     now: () => clock.now(),
     tray: () => tray,
     showWindow,
+    isLocked: () => services.lock.isLocked(),
     ...(options.idlePollMs === undefined ? {} : { pollMs: options.idlePollMs }),
   });
+
+  // The page locks itself when the system sleeps or locks its screen, if the person set it to.
+  forwardSystemLocks(electron.powerMonitor, broadcast);
 
   // An always-on-top break window on each display while a break runs (breakWindows.ts).
   const breakWindows = attachBreakWindows({

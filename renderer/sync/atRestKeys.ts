@@ -224,6 +224,24 @@ export async function unlockWithPassphrase(passphrase: string): Promise<Result<A
   return ok(await activate(key, 'passphrase'));
 }
 
+/**
+ * Whether `passphrase` is the one that protects this device's data (the app lock asks for it to
+ * unlock): true only when it opens the stored key, which takes the same slow KDF as at start.
+ */
+export async function isDataPassphrase(passphrase: string): Promise<boolean> {
+  if (!passphraseRecord) return false;
+  const key = await unwrapWithPassphrase(
+    {
+      kdf: 'PBKDF2-SHA-256',
+      iterations: passphraseRecord.iterations,
+      salt: fromBase64Url(passphraseRecord.salt)!,
+      sealed: fromBase64Url(passphraseRecord.sealed)!,
+    },
+    passphrase,
+  );
+  return key !== null;
+}
+
 /** Why a new passphrase cannot be used, or null. */
 export function passphraseProblem(passphrase: string, repeated: string): string | null {
   if (passphrase.length < MIN_PASSPHRASE_LENGTH)

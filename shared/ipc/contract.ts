@@ -32,6 +32,7 @@ import {
   SaveWorkspaceFileInput,
 } from './backupsContract';
 import { DataKeyAnswer } from './atRestContract';
+import { LockStateInput, OsUnlockAvailability, OsUnlockResult, SystemLocked } from './lockContract';
 
 export const ThemePreference = z.enum(['system', 'light', 'dark']);
 export type ThemePreference = z.infer<typeof ThemePreference>;
@@ -80,6 +81,9 @@ export const ipcContract = {
   'backups:saveFile': { input: SaveWorkspaceFileInput, output: SavedResult },
   'backups:saveMarkdown': { input: SaveMarkdownInput, output: SavedResult },
   'atRest:dataKey': { input: NoInput, output: DataKeyAnswer },
+  'lock:setLocked': { input: LockStateInput, output: z.null() },
+  'lock:osAvailable': { input: NoInput, output: OsUnlockAvailability },
+  'lock:osUnlock': { input: NoInput, output: OsUnlockResult },
 } satisfies Record<IpcChannel, { input: z.ZodType; output: z.ZodType }>;
 
 export const ipcEvents = {
@@ -89,6 +93,7 @@ export const ipcEvents = {
   'sync:settingsChanged': SyncSettings,
   'backups:flush': BackupFlushRequest,
   'backups:changed': BackupsChanged,
+  'lock:systemLocked': SystemLocked,
 } satisfies Record<IpcEvent, z.ZodType>;
 
 export type IpcContract = typeof ipcContract;

@@ -358,6 +358,22 @@ export class FakePowerMonitor extends FakeEmitter {
   }
 }
 
+/** systemPreferences' Touch ID: `available` and what the next prompt answers; prompts are counted. */
+export class FakeSystemPreferences {
+  available = false;
+  answer: 'match' | 'refuse' = 'match';
+  readonly prompts: string[] = [];
+  canPromptTouchID(): boolean {
+    return this.available;
+  }
+  promptTouchID(reason: string): Promise<void> {
+    this.prompts.push(reason);
+    return this.answer === 'match'
+      ? Promise.resolve()
+      : Promise.reject(new Error('Touch ID: user cancel'));
+  }
+}
+
 export interface FakeElectron {
   readonly surface: ElectronSurface<{ path: string }, TrayMenuItem[]>;
   readonly app: FakeApp;
@@ -373,6 +389,7 @@ export interface FakeElectron {
   readonly notifications: FakeNotification[];
   readonly powerMonitor: FakePowerMonitor;
   readonly safeStorage: FakeSafeStorage;
+  readonly systemPreferences: FakeSystemPreferences;
 }
 
 export function createFakeElectron(options: {
@@ -389,6 +406,7 @@ export function createFakeElectron(options: {
   safeStorage?: FakeSafeStorage;
 }): FakeElectron {
   const safeStorage = options.safeStorage ?? new FakeSafeStorage();
+  const systemPreferences = new FakeSystemPreferences();
   const app = new FakeApp(options.userData, options.lock ?? true);
   const windows: FakeWindow[] = [];
   const trays: FakeTray[] = [];
@@ -459,6 +477,7 @@ export function createFakeElectron(options: {
     Notification,
     powerMonitor,
     safeStorage,
+    systemPreferences,
     dialog: {
       showMessageBox: (box) => {
         dialogs.push({ message: box.message, detail: box.detail });
@@ -480,5 +499,6 @@ export function createFakeElectron(options: {
     notifications,
     powerMonitor,
     safeStorage,
+    systemPreferences,
   };
 }
