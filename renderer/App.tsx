@@ -22,6 +22,7 @@ import { ZoneMovedPrompt } from './components/ZoneMovedPrompt';
 import { useLayoutStore } from './components/layoutStore';
 import { rememberTheme } from './platform/startupTheme';
 import { LockScreen } from './features/lock/LockScreen';
+import { PlainExportDialog } from './components/PlainExportDialog';
 import { useLockStore } from './features/lock/lockStore';
 import { useAppLock } from './features/lock/useAppLock';
 
@@ -259,6 +260,7 @@ export function App() {
       <MicroBreakPrompt />
       <BreakScreen />
       <ShortcutSheet />
+      <PlainExportDialog />
       {status.state === 'ready' && (
         <Suspense fallback={null}>
           <CommandPalette />

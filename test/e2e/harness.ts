@@ -182,6 +182,16 @@ export async function unlock(page: Page, passphrase: string): Promise<void> {
   await page.getByRole('heading', { name: 'Unlock Outpost' }).waitFor({ state: 'detached' });
 }
 
+/**
+ * Answers the warning every unencrypted export shows first (renderer/components/plainExport.ts)
+ * with "Export unencrypted", after checking that it says the file is not encrypted.
+ */
+export async function acceptPlainExport(page: Page): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: 'This export is not encrypted' });
+  await dialog.getByText('anyone who gets a copy can read them').waitFor();
+  await dialog.getByRole('button', { name: 'Export unencrypted' }).click();
+}
+
 /** Completes first-run onboarding with the given name (data kept unencrypted unless chosen). */
 export async function onboard(page: Page, name: string, passphrase?: string): Promise<void> {
   await chooseProtection(page, passphrase);
