@@ -1,5 +1,6 @@
 /**
- * The renderer's entry: a small script that works out this device's key for encryption at rest
+ * The renderer's entry: a small script that takes over what a file:// build stored (once, on the
+ * desktop), works out this device's key for encryption at rest
  * (atRestKeys.ts; with no keychain, the person's passphrase first), then opens the workspace that
  * was open last (startupWorkspace.ts) and loads the app (React, the store, the screens), which
  * takes that workspace over already loaded.
@@ -9,6 +10,7 @@ import { prefetchDeviceValues } from './sync/deviceStore';
 import { applyRememberedTheme } from './platform/startupTheme';
 import { prefetchBootCalls } from './platform/outpostApi';
 import { startAtRest } from './sync/atRestKeys';
+import { importOldOrigin } from './platform/originImport';
 import { loadLockSettings } from './features/lock/lockSettings';
 import './styles.css';
 import './a11y.css';
@@ -26,6 +28,9 @@ function showFailure(error: unknown): void {
 }
 
 async function start(): Promise<void> {
+  // What a desktop build that loaded file:// stored is taken over first (a one-time move), so
+  // everything below reads it as this origin's own.
+  await importOldOrigin();
   // Nothing stored is read before the key is known: device values and rows are sealed with it.
   const keys = await startAtRest();
   if (keys.state !== 'ready') {

@@ -42,6 +42,7 @@ import {
 import type { SettingsStore } from './settingsStore';
 import type { SafeStorageLike } from './atRest/dataKeyStore';
 import { forwardSystemLocks, type TouchIdLike } from './lock/appLock';
+import { exportOldOrigin } from './migration/originMigration';
 import type { SyncNetworkService } from './signaling/lanSync';
 import { createTray, type TrayDeps, type TrayLike } from './tray';
 import { createTrayNotice } from './trayNotice';
@@ -76,7 +77,11 @@ export interface AppLike {
 
 /** The parts of a BrowserWindow the app uses. */
 export interface AppWindow {
-  readonly webContents: IpcWebContents & HardenableWebContents;
+  readonly webContents: IpcWebContents &
+    HardenableWebContents & {
+      /** Runs the old origin's export in a hidden window (migration/originMigration.ts). */
+      executeJavaScript?(code: string): Promise<unknown>;
+    };
   on(event: 'close', listener: (event: CancellableEvent) => void): unknown;
   on(event: 'closed', listener: () => void): unknown;
   on(event: 'session-end', listener: () => void): unknown;
@@ -459,6 +464,16 @@ export async function startOutpost<Image, Menu>(
     // tray, which keeps the window) means the person closed Outpost.
     if (platform !== 'darwin') app.quit();
   });
+
+  // Before the app's page exists: it takes what builds that loaded file:// stored over at start.
+  if (!location.devServerUrl)
+    await exportOldOrigin({
+      migration: services.migration,
+      dataDir: userData,
+      BrowserWindow: electron.BrowserWindow,
+      webPreferences: { ...SECURE_WEB_PREFERENCES },
+      log: (message) => console.warn(message),
+    });
 
   ready = true;
   createWindow();

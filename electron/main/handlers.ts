@@ -16,6 +16,7 @@ import { createBackupHandlers } from './backups/backupHandlers';
 import type { BackupService } from './backups/backupService';
 import type { DataKeyStore } from './atRest/dataKeyStore';
 import { createAppLock, type AppLock } from './lock/appLock';
+import type { OriginMigration } from './migration/originMigration';
 
 export interface HandlerDeps {
   /** Name, version and platform of the running app. */
@@ -37,6 +38,8 @@ export interface HandlerDeps {
   readonly dataKey?: DataKeyStore;
   /** The app lock's state and the OS check of its user; without it, a lock of its own. */
   readonly lock?: AppLock;
+  /** The move from the file:// origin; without it there is never anything to take over. */
+  readonly migration?: OriginMigration;
 }
 
 function schemeOf(raw: string): string {
@@ -91,6 +94,11 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
       },
 
     ...(deps.lock ?? createAppLock({ platform: deps.info.platform as NodeJS.Platform })).handlers,
+
+    ...(deps.migration?.handlers ?? {
+      'migration:pending': () => null,
+      'migration:finish': () => null,
+    }),
 
     ...createBackupHandlers({
       ...(deps.backups ? { service: deps.backups } : {}),

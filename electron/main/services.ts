@@ -23,6 +23,7 @@ import {
 import { createSyncSettingsStore, type SyncSettingsStore } from './signaling/syncSettingsStore';
 import { createDataKeyStore, type SafeStorageLike } from './atRest/dataKeyStore';
 import { createAppLock, type AppLock, type TouchIdLike } from './lock/appLock';
+import { createOriginMigration, type OriginMigration } from './migration/originMigration';
 
 /** The clock the focus timer runs on (tests pass a fake one). */
 export interface ServiceClock {
@@ -67,6 +68,8 @@ export interface MainServices {
   readonly backups: BackupService;
   /** Whether the page is locked (app lock), for notifications the main process shows. */
   readonly lock: AppLock;
+  /** The one-time move of IndexedDB from the file:// origin (desktop builds before app://). */
+  readonly migration: OriginMigration;
   /** One handler per channel of the IPC contract, over the services above. */
   readonly handlers: IpcHandlers;
   /**
@@ -116,6 +119,7 @@ export async function createMainServices(edges: ServiceEdges): Promise<MainServi
   syncNetwork.subscribe((network) => broadcast('sync:networkChanged', network));
   const backups = createBackupService({ dir: path.join(dataDir, 'backups'), log: edges.log });
   backups.subscribe((workspaceId) => broadcast('backups:changed', { workspaceId }));
+  const migration = await createOriginMigration({ dataDir, log: edges.log });
   const lock = createAppLock({
     platform: edges.info.platform as NodeJS.Platform,
     systemPreferences: edges.systemPreferences,
@@ -131,6 +135,7 @@ export async function createMainServices(edges: ServiceEdges): Promise<MainServi
     ...(edges.chooseFolder ? { chooseFolder: edges.chooseFolder } : {}),
     dataKey: createDataKeyStore({ dataDir, safeStorage: edges.safeStorage }),
     lock,
+    migration,
   });
 
   return {
@@ -140,6 +145,7 @@ export async function createMainServices(edges: ServiceEdges): Promise<MainServi
     syncNetwork,
     backups,
     lock,
+    migration,
     handlers,
     closeNow() {
       focus.close();

@@ -24,6 +24,8 @@ export const IPC_CHANNELS = [
   'lock:setLocked',
   'lock:osAvailable',
   'lock:osUnlock',
+  'migration:pending',
+  'migration:finish',
 ] as const;
 
 export const IPC_EVENTS = [

@@ -32,6 +32,7 @@ import {
   SaveWorkspaceFileInput,
 } from './backupsContract';
 import { DataKeyAnswer } from './atRestContract';
+import { MigrationFinished, PendingMigration } from './migrationContract';
 import { LockStateInput, OsUnlockAvailability, OsUnlockResult, SystemLocked } from './lockContract';
 
 export const ThemePreference = z.enum(['system', 'light', 'dark']);
@@ -84,6 +85,8 @@ export const ipcContract = {
   'lock:setLocked': { input: LockStateInput, output: z.null() },
   'lock:osAvailable': { input: NoInput, output: OsUnlockAvailability },
   'lock:osUnlock': { input: NoInput, output: OsUnlockResult },
+  'migration:pending': { input: NoInput, output: PendingMigration },
+  'migration:finish': { input: MigrationFinished, output: z.null() },
 } satisfies Record<IpcChannel, { input: z.ZodType; output: z.ZodType }>;
 
 export const ipcEvents = {

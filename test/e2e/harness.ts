@@ -55,9 +55,12 @@ export async function startApp(
     /** The browser's (the "computer's") time zone. */
     timezoneId?: string;
     viewport?: { width: number; height: number };
+    /** Runs on the companion's data folder before the companion starts. */
+    prepareDataDir?: (dataDir: string) => Promise<void>;
   } = {},
 ): Promise<RunningApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'outpost-e2e-'));
+  await options.prepareDataDir?.(dataDir);
   const companion = await startWebCompanion({
     rendererDir: inject('rendererDir'),
     dataDir,
