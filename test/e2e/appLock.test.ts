@@ -30,6 +30,7 @@ const PASSPHRASE = 'café on the Tejo';
 const NOTE_TITLE = 'Lisbon flat';
 const NOTE_TEXT = 'Rent for the Lisbon flat is 1,450 a month';
 const DECISION_TITLE = 'Move the offsite to Porto';
+const LOCK_PASSPHRASE = 'night bus to Braga';
 
 interface Shown {
   readonly title: string;
@@ -172,6 +173,35 @@ describe.runIf(chromiumAvailable())('App lock in Chromium (web mode)', () => {
         .getByRole('option', { name: new RegExp(NOTE_TITLE) })
         .getAttribute('aria-selected'),
     ).toBe('true');
+    expect(app.errors).toEqual([]);
+  });
+
+  it('asks for a lock passphrase where the data has none, and starts locked after a reload', async () => {
+    const app = await startApp();
+    apps.push(app);
+    const { page } = app;
+    await onboard(page, 'Bo');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const card = page.getByRole('region', { name: 'App lock' });
+    await card.getByLabel('Lock when idle').selectOption('1');
+    // Nothing here could check a passphrase yet: the lock asks for its own before it is on.
+    await card.getByLabel('Lock passphrase', { exact: true }).fill(LOCK_PASSPHRASE);
+    await card.getByLabel('Repeat the passphrase').fill('a different one entirely');
+    await card.getByRole('button', { name: 'Turn the lock on' }).click();
+    await card.getByRole('alert').filter({ hasText: 'The two passphrases differ.' }).waitFor();
+    await card.getByLabel('Repeat the passphrase').fill(LOCK_PASSPHRASE);
+    await card.getByRole('button', { name: 'Turn the lock on' }).click();
+    await card.getByRole('button', { name: 'Lock now' }).click();
+    await lockHeading(page).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'app-lock-own-passphrase-light.png') });
+
+    // A reload is no way around it.
+    await page.reload();
+    await lockHeading(page).waitFor({ timeout: 60_000 });
+    expect(await page.getByRole('navigation', { name: 'Sections' }).count()).toBe(0);
+    await page.getByLabel('Lock passphrase').fill(LOCK_PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).waitFor({ timeout: 30_000 });
     expect(app.errors).toEqual([]);
   });
 });
