@@ -12,13 +12,13 @@
  *
  * Read before the app loads (renderer/main.tsx), so a device set to lock starts locked.
  */
-import { fromBase64Url, toBase64Url } from '../../../shared/protocol/bytes';
+import { toBase64Url } from '../../../shared/protocol/bytes';
 import {
   PASSPHRASE_ITERATIONS,
   newDataKey,
-  unwrapWithPassphrase,
   wrapWithPassphrase,
 } from '../../../shared/protocol/atRest';
+import { isStoredWrapped, unwrapStored } from '../../sync/atRestKeys';
 import { DEVICE_KEY, readDeviceValue, writeDeviceValue } from '../../sync/deviceStore';
 
 /** The idle times the person chooses from; 0 is off. */
@@ -49,19 +49,8 @@ export const DEFAULT_LOCK_SETTINGS: LockSettings = {
 };
 
 function asVerifier(value: unknown): LockVerifier | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const record = value as Record<string, unknown>;
-  if (
-    typeof record.iterations === 'number' &&
-    Number.isInteger(record.iterations) &&
-    record.iterations >= 100_000 &&
-    typeof record.salt === 'string' &&
-    fromBase64Url(record.salt) &&
-    typeof record.sealed === 'string' &&
-    fromBase64Url(record.sealed)
-  )
-    return { iterations: record.iterations, salt: record.salt, sealed: record.sealed };
-  return null;
+  if (!isStoredWrapped(value)) return null;
+  return { iterations: value.iterations, salt: value.salt, sealed: value.sealed };
 }
 
 /**
@@ -122,14 +111,5 @@ export async function matchesLockVerifier(
   verifier: LockVerifier,
   passphrase: string,
 ): Promise<boolean> {
-  const opened = await unwrapWithPassphrase(
-    {
-      kdf: 'PBKDF2-SHA-256',
-      iterations: verifier.iterations,
-      salt: fromBase64Url(verifier.salt)!,
-      sealed: fromBase64Url(verifier.sealed)!,
-    },
-    passphrase,
-  );
-  return opened !== null;
+  return (await unwrapStored(verifier, passphrase)) !== null;
 }
