@@ -9,52 +9,10 @@ import type { TrayMenuItem } from '../../electron/main/tray';
 import type { Rect } from '../../electron/main/windowState';
 import { FakeProtocol } from './fakeProtocol';
 import { FakeSafeStorage } from './fakeSafeStorage';
+import { FakeEmitter, FakeEvent } from './fakeEmitter';
+import { FakeSystemPreferences } from './fakeSystemPreferences';
 
-export { FakeSafeStorage };
-
-type Listener = (...args: never[]) => unknown;
-
-export class FakeEmitter {
-  private readonly listeners = new Map<string, { listener: Listener; once: boolean }[]>();
-
-  on(event: string, listener: Listener): this {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), { listener, once: false }]);
-    return this;
-  }
-
-  once(event: string, listener: Listener): this {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), { listener, once: true }]);
-    return this;
-  }
-
-  removeListener(event: string, listener: Listener): this {
-    this.listeners.set(
-      event,
-      (this.listeners.get(event) ?? []).filter((entry) => entry.listener !== listener),
-    );
-    return this;
-  }
-
-  emit(event: string, ...args: unknown[]): void {
-    const entries = this.listeners.get(event) ?? [];
-    this.listeners.set(
-      event,
-      entries.filter((entry) => !entry.once),
-    );
-    for (const entry of entries) (entry.listener as (...values: unknown[]) => unknown)(...args);
-  }
-
-  listenerCount(event: string): number {
-    return this.listeners.get(event)?.length ?? 0;
-  }
-}
-
-export class FakeEvent {
-  defaultPrevented = false;
-  preventDefault(): void {
-    this.defaultPrevented = true;
-  }
-}
+export { FakeEmitter, FakeEvent, FakeSafeStorage, FakeSystemPreferences };
 
 export interface FakeFrame {
   url: string;
@@ -362,22 +320,6 @@ export class FakePowerMonitor extends FakeEmitter {
   idleSeconds = 0;
   getSystemIdleTime(): number {
     return this.idleSeconds;
-  }
-}
-
-/** systemPreferences' Touch ID: `available` and what the next prompt answers; prompts are counted. */
-export class FakeSystemPreferences {
-  available = false;
-  answer: 'match' | 'refuse' = 'match';
-  readonly prompts: string[] = [];
-  canPromptTouchID(): boolean {
-    return this.available;
-  }
-  promptTouchID(reason: string): Promise<void> {
-    this.prompts.push(reason);
-    return this.answer === 'match'
-      ? Promise.resolve()
-      : Promise.reject(new Error('Touch ID: user cancel'));
   }
 }
 
