@@ -21,6 +21,10 @@ import { MicroBreakPrompt } from './features/focus/MicroBreakPrompt';
 import { ZoneMovedPrompt } from './components/ZoneMovedPrompt';
 import { useLayoutStore } from './components/layoutStore';
 import { rememberTheme } from './platform/startupTheme';
+import { LockScreen } from './features/lock/LockScreen';
+import { PlainExportDialog } from './components/PlainExportDialog';
+import { useLockStore } from './features/lock/lockStore';
+import { useAppLock } from './features/lock/useAppLock';
 
 const RECORD_SECTIONS: Partial<Record<Section, RecordKind>> = {
   notes: 'note',
@@ -202,6 +206,8 @@ export function App() {
   useFocusTimer();
   useGoalReminders();
   useDecisionReminders();
+  useAppLock();
+  const locked = useLockStore((state) => state.locked);
   const booted = useAppStore((state) => state.booted);
   const profile = useAppStore((state) => state.profile);
   const section = useAppStore((state) => state.section);
@@ -209,6 +215,9 @@ export function App() {
   usePreloadSections(status.state === 'ready');
   const layoutClass = useLayoutClass();
 
+  // Locked, the page holds nothing of the workspace: the screens are not rendered at all (the
+  // hooks above, reminders and the focus timer among them, and sync in the store keep running).
+  if (locked) return <LockScreen />;
   if (!booted) {
     return (
       <>
@@ -251,6 +260,7 @@ export function App() {
       <MicroBreakPrompt />
       <BreakScreen />
       <ShortcutSheet />
+      <PlainExportDialog />
       {status.state === 'ready' && (
         <Suspense fallback={null}>
           <CommandPalette />

@@ -1,5 +1,6 @@
 /**
- * The renderer's entry: a small script that works out this device's key for encryption at rest
+ * The renderer's entry: a small script that takes over what a file:// build stored (once, on the
+ * desktop), works out this device's key for encryption at rest
  * (atRestKeys.ts; with no keychain, the person's passphrase first), then opens the workspace that
  * was open last (startupWorkspace.ts) and loads the app (React, the store, the screens), which
  * takes that workspace over already loaded.
@@ -9,6 +10,8 @@ import { prefetchDeviceValues } from './sync/deviceStore';
 import { applyRememberedTheme } from './platform/startupTheme';
 import { prefetchBootCalls } from './platform/outpostApi';
 import { startAtRest } from './sync/atRestKeys';
+import { importOldOrigin } from './platform/originImport';
+import { loadLockSettings } from './features/lock/lockSettings';
 import './styles.css';
 import './a11y.css';
 
@@ -25,6 +28,9 @@ function showFailure(error: unknown): void {
 }
 
 async function start(): Promise<void> {
+  // What a desktop build that loaded file:// stored is taken over first (a one-time move), so
+  // everything below reads it as this origin's own.
+  await importOldOrigin();
   // Nothing stored is read before the key is known: device values and rows are sealed with it.
   const keys = await startAtRest();
   if (keys.state !== 'ready') {
@@ -33,6 +39,8 @@ async function start(): Promise<void> {
   }
   // The app's boot reads the device state first thing: have it read by then.
   prefetchDeviceValues();
+  // Before the app's first render: a device set to lock starts locked (features/lock/).
+  await loadLockSettings().catch((error: unknown) => console.warn('Lock settings unread', error));
   // Why not load both at once: with 10,000 notes, fetching and running the app's scripts while
   // IndexedDB reads and Yjs applies the workspace slowed those down by more than it saved (the
   // work shares one thread, and Yjs then decodes into a bigger heap). A workspace that takes more

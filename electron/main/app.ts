@@ -41,6 +41,8 @@ import {
 } from './services';
 import type { SettingsStore } from './settingsStore';
 import type { SafeStorageLike } from './atRest/dataKeyStore';
+import { forwardSystemLocks, type TouchIdLike } from './lock/appLock';
+import { exportOldOrigin } from './migration/originMigration';
 import type { SyncNetworkService } from './signaling/lanSync';
 import { createTray, type TrayDeps, type TrayLike } from './tray';
 import { createTrayNotice } from './trayNotice';
@@ -75,7 +77,11 @@ export interface AppLike {
 
 /** The parts of a BrowserWindow the app uses. */
 export interface AppWindow {
-  readonly webContents: IpcWebContents & HardenableWebContents;
+  readonly webContents: IpcWebContents &
+    HardenableWebContents & {
+      /** Runs the old origin's export in a hidden window (migration/originMigration.ts). */
+      executeJavaScript?(code: string): Promise<unknown>;
+    };
   on(event: 'close', listener: (event: CancellableEvent) => void): unknown;
   on(event: 'closed', listener: () => void): unknown;
   on(event: 'session-end', listener: () => void): unknown;
@@ -125,6 +131,8 @@ export interface ElectronSurface<Image = unknown, Menu = unknown> {
   readonly powerMonitor: FocusElectron['powerMonitor'];
   /** The OS keychain that keeps the device's data key (encryption at rest). */
   readonly safeStorage?: SafeStorageLike;
+  /** Touch ID for unlocking the app lock (macOS). */
+  readonly systemPreferences?: TouchIdLike;
   readonly dialog: {
     showMessageBox(options: {
       type: 'warning';
@@ -282,6 +290,7 @@ export async function startOutpost<Image, Menu>(
     broadcast,
     openExternal: (url) => electron.shell.openExternal(url),
     safeStorage: electron.safeStorage,
+    systemPreferences: electron.systemPreferences,
     chooseFolder: async ({ title, buttonLabel }) => {
       const picked = await electron.dialog.showOpenDialog?.({
         title,
@@ -427,8 +436,12 @@ export async function startOutpost<Image, Menu>(
     now: () => clock.now(),
     tray: () => tray,
     showWindow,
+    isLocked: () => services.lock.isLocked(),
     ...(options.idlePollMs === undefined ? {} : { pollMs: options.idlePollMs }),
   });
+
+  // The page locks itself when the system sleeps or locks its screen, if the person set it to.
+  forwardSystemLocks(electron.powerMonitor, broadcast);
 
   // An always-on-top break window on each display while a break runs (breakWindows.ts).
   const breakWindows = attachBreakWindows({
@@ -451,6 +464,16 @@ export async function startOutpost<Image, Menu>(
     // tray, which keeps the window) means the person closed Outpost.
     if (platform !== 'darwin') app.quit();
   });
+
+  // Before the app's page exists: it takes what builds that loaded file:// stored over at start.
+  if (!location.devServerUrl)
+    await exportOldOrigin({
+      migration: services.migration,
+      dataDir: userData,
+      BrowserWindow: electron.BrowserWindow,
+      webPreferences: { ...SECURE_WEB_PREFERENCES },
+      log: (message) => console.warn(message),
+    });
 
   ready = true;
   createWindow();

@@ -15,6 +15,8 @@ import { createMarkdownExporter, type ChooseFolder } from './notesExport';
 import { createBackupHandlers } from './backups/backupHandlers';
 import type { BackupService } from './backups/backupService';
 import type { DataKeyStore } from './atRest/dataKeyStore';
+import { createAppLock, type AppLock } from './lock/appLock';
+import type { OriginMigration } from './migration/originMigration';
 
 export interface HandlerDeps {
   /** Name, version and platform of the running app. */
@@ -34,6 +36,10 @@ export interface HandlerDeps {
   readonly backups?: BackupService;
   /** The data key the OS keychain keeps; without it the page hears that there is no keychain. */
   readonly dataKey?: DataKeyStore;
+  /** The app lock's state and the OS check of its user; without it, a lock of its own. */
+  readonly lock?: AppLock;
+  /** The move from the file:// origin; without it there is never anything to take over. */
+  readonly migration?: OriginMigration;
 }
 
 function schemeOf(raw: string): string {
@@ -86,6 +92,13 @@ export function createHandlers(deps: HandlerDeps): IpcHandlers {
         protection: 'unavailable',
         reason: 'This runs without a desktop keychain.',
       },
+
+    ...(deps.lock ?? createAppLock({ platform: deps.info.platform as NodeJS.Platform })).handlers,
+
+    ...(deps.migration?.handlers ?? {
+      'migration:pending': () => null,
+      'migration:finish': () => null,
+    }),
 
     ...createBackupHandlers({
       ...(deps.backups ? { service: deps.backups } : {}),

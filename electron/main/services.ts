@@ -22,6 +22,8 @@ import {
 } from './signaling/lanSync';
 import { createSyncSettingsStore, type SyncSettingsStore } from './signaling/syncSettingsStore';
 import { createDataKeyStore, type SafeStorageLike } from './atRest/dataKeyStore';
+import { createAppLock, type AppLock, type TouchIdLike } from './lock/appLock';
+import { createOriginMigration, type OriginMigration } from './migration/originMigration';
 
 /** The clock the focus timer runs on (tests pass a fake one). */
 export interface ServiceClock {
@@ -52,6 +54,8 @@ export interface ServiceEdges {
   readonly chooseFolder?: ChooseFolder | undefined;
   /** The OS keychain (Electron's safeStorage); the web companion has none. */
   readonly safeStorage?: SafeStorageLike | undefined;
+  /** Electron's systemPreferences (Touch ID for the app lock on macOS); the companion has none. */
+  readonly systemPreferences?: TouchIdLike | undefined;
 }
 
 export interface MainServices {
@@ -62,6 +66,10 @@ export interface MainServices {
   readonly syncNetwork: SyncNetworkService;
   /** Workspace backups in `<dataDir>/backups`. */
   readonly backups: BackupService;
+  /** Whether the page is locked (app lock), for notifications the main process shows. */
+  readonly lock: AppLock;
+  /** The one-time move of IndexedDB from the file:// origin (desktop builds before app://). */
+  readonly migration: OriginMigration;
   /** One handler per channel of the IPC contract, over the services above. */
   readonly handlers: IpcHandlers;
   /**
@@ -111,6 +119,11 @@ export async function createMainServices(edges: ServiceEdges): Promise<MainServi
   syncNetwork.subscribe((network) => broadcast('sync:networkChanged', network));
   const backups = createBackupService({ dir: path.join(dataDir, 'backups'), log: edges.log });
   backups.subscribe((workspaceId) => broadcast('backups:changed', { workspaceId }));
+  const migration = await createOriginMigration({ dataDir, log: edges.log });
+  const lock = createAppLock({
+    platform: edges.info.platform as NodeJS.Platform,
+    systemPreferences: edges.systemPreferences,
+  });
   const handlers = createHandlers({
     info: edges.info,
     settings,
@@ -121,6 +134,8 @@ export async function createMainServices(edges: ServiceEdges): Promise<MainServi
     backups,
     ...(edges.chooseFolder ? { chooseFolder: edges.chooseFolder } : {}),
     dataKey: createDataKeyStore({ dataDir, safeStorage: edges.safeStorage }),
+    lock,
+    migration,
   });
 
   return {
@@ -129,6 +144,8 @@ export async function createMainServices(edges: ServiceEdges): Promise<MainServi
     syncSettings,
     syncNetwork,
     backups,
+    lock,
+    migration,
     handlers,
     closeNow() {
       focus.close();

@@ -3,6 +3,18 @@
  * to the operating system and browsers show natively. Every reminder in the renderer goes through
  * here, so permission handling and failures are treated the same way everywhere.
  */
+import { LOCKED_NOTICE } from '../../shared/ipc/lockContract';
+
+let privateNotices = false;
+
+/**
+ * While Outpost is locked (renderer/features/lock/) every notification says only that there is
+ * one: its title and text could name a note, a decision or a person.
+ */
+export function setNotificationsPrivate(value: boolean): void {
+  privateNotices = value;
+}
+
 export interface DesktopNotice {
   readonly title: string;
   readonly body: string;
@@ -30,9 +42,14 @@ export async function showDesktopNotice(
   if (Notification.permission === 'default' && options.ask) await Notification.requestPermission();
   if (Notification.permission !== 'granted') return false;
   try {
-    const notification = new Notification(notice.title, {
-      body: notice.body,
-      ...(notice.tag === undefined ? {} : { tag: notice.tag }),
+    const notification = new Notification(privateNotices ? LOCKED_NOTICE.title : notice.title, {
+      body: privateNotices ? LOCKED_NOTICE.body : notice.body,
+      // A tag can name what the notice is about too (a decision's reminder uses its title).
+      ...(privateNotices
+        ? { tag: 'outpost-locked' }
+        : notice.tag === undefined
+          ? {}
+          : { tag: notice.tag }),
       ...(notice.silent === undefined ? {} : { silent: notice.silent }),
     });
     notification.onclick = () => {

@@ -74,23 +74,35 @@ type KeyRecord =
   | { readonly v: 1; readonly mode: 'none' }
   | PassphraseRecord;
 
+/** A value wrapped with a passphrase (PBKDF2-SHA-256), as stored: base64url salt and value. */
+export interface StoredWrapped {
+  readonly iterations: number;
+  readonly salt: string;
+  readonly sealed: string;
+}
+
+/** Whether `value` has the stored shape of a wrapped value, with a count not below 100,000. */
+export function isStoredWrapped(value: unknown): value is StoredWrapped {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return (
+    typeof record.iterations === 'number' &&
+    Number.isInteger(record.iterations) &&
+    record.iterations >= 100_000 &&
+    typeof record.salt === 'string' &&
+    fromBase64Url(record.salt) !== undefined &&
+    typeof record.sealed === 'string' &&
+    fromBase64Url(record.sealed) !== undefined
+  );
+}
+
 function asRecord(value: unknown): KeyRecord | null | 'damaged' {
   if (value === undefined) return null;
   if (typeof value !== 'object' || value === null) return 'damaged';
   const record = value as Record<string, unknown>;
   if (record.v !== 1) return 'damaged';
   if (record.mode === 'keychain' || record.mode === 'none') return { v: 1, mode: record.mode };
-  if (
-    record.mode === 'passphrase' &&
-    record.kdf === 'PBKDF2-SHA-256' &&
-    typeof record.iterations === 'number' &&
-    Number.isInteger(record.iterations) &&
-    record.iterations >= 100_000 &&
-    typeof record.salt === 'string' &&
-    fromBase64Url(record.salt) &&
-    typeof record.sealed === 'string' &&
-    fromBase64Url(record.sealed)
-  )
+  if (record.mode === 'passphrase' && record.kdf === 'PBKDF2-SHA-256' && isStoredWrapped(record))
     return record as unknown as PassphraseRecord;
   return 'damaged';
 }
@@ -210,18 +222,38 @@ export function startAtRest(): Promise<AtRestStatus> {
   return started;
 }
 
+/** What `stored` wraps, or null when `passphrase` is not the one it was wrapped with. */
+export function unwrapStored(
+  stored: StoredWrapped,
+  passphrase: string,
+): Promise<Uint8Array | null> {
+  return unwrapWithPassphrase(
+    {
+      kdf: 'PBKDF2-SHA-256',
+      iterations: stored.iterations,
+      salt: fromBase64Url(stored.salt)!,
+      sealed: fromBase64Url(stored.sealed)!,
+    },
+    passphrase,
+  );
+}
+
 /** Opens this device's data with the passphrase the person chose. */
 export async function unlockWithPassphrase(passphrase: string): Promise<Result<AtRestStatus>> {
   if (!passphraseRecord) return fail('not-locked', 'No passphrase protects this device.');
-  const salt = fromBase64Url(passphraseRecord.salt)!;
-  const sealed = fromBase64Url(passphraseRecord.sealed)!;
-  const key = await unwrapWithPassphrase(
-    { kdf: 'PBKDF2-SHA-256', iterations: passphraseRecord.iterations, salt, sealed },
-    passphrase,
-  );
+  const key = await unwrapStored(passphraseRecord, passphrase);
   if (!key)
     return fail('wrong-passphrase', "That passphrase does not open this device's data. Try again.");
   return ok(await activate(key, 'passphrase'));
+}
+
+/**
+ * Whether `passphrase` is the one that protects this device's data (the app lock asks for it to
+ * unlock): true only when it opens the stored key, which takes the same slow KDF as at start.
+ */
+export async function isDataPassphrase(passphrase: string): Promise<boolean> {
+  if (!passphraseRecord) return false;
+  return (await unwrapStored(passphraseRecord, passphrase)) !== null;
 }
 
 /** Why a new passphrase cannot be used, or null. */

@@ -25,6 +25,8 @@ export const DEVICE_KEY = {
   profile: 'profile',
   workspaces: 'workspaces',
   activeWorkspace: 'activeWorkspace',
+  /** The app lock's settings and, where it has its own passphrase, that passphrase's verifier. */
+  lock: 'lock',
 } as const;
 export type DeviceKey = (typeof DEVICE_KEY)[keyof typeof DEVICE_KEY];
 

@@ -25,7 +25,8 @@ import {
   type NotesList,
 } from '../../shared/model/notesLive';
 import { openWorkspaceStorage } from './storage/workspaceStorage';
-import { openVersionStore, type VersionStore } from './history/versionStore';
+import { HISTORY_DOCUMENT, openVersionStore, type VersionStore } from './history/versionStore';
+import { workspaceRowCodec } from './atRestKeys';
 import { startVersionRecorder, type VersionRecorder } from './history/versionRecorder';
 import { systemClock } from './peer/handshakes';
 import type { StartupWorkspace } from './startupWorkspace';
@@ -115,7 +116,7 @@ export function openWorkspaceSession(
   let scheduled = false;
   let destroyed = false;
   let notesLive: NotesLive | null = null;
-  const versions = openVersionStore(id);
+  const versions = openVersionStore(id, undefined, workspaceRowCodec(id, HISTORY_DOCUMENT));
   let recorder: VersionRecorder | null = null;
 
   const compute = (

@@ -21,6 +21,11 @@ export const IPC_CHANNELS = [
   'backups:saveFile',
   'backups:saveMarkdown',
   'atRest:dataKey',
+  'lock:setLocked',
+  'lock:osAvailable',
+  'lock:osUnlock',
+  'migration:pending',
+  'migration:finish',
 ] as const;
 
 export const IPC_EVENTS = [
@@ -30,6 +35,7 @@ export const IPC_EVENTS = [
   'sync:settingsChanged',
   'backups:flush',
   'backups:changed',
+  'lock:systemLocked',
 ] as const;
 
 export type IpcChannel = (typeof IPC_CHANNELS)[number];

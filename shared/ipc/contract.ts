@@ -32,6 +32,8 @@ import {
   SaveWorkspaceFileInput,
 } from './backupsContract';
 import { DataKeyAnswer } from './atRestContract';
+import { MigrationFinished, PendingMigration } from './migrationContract';
+import { LockStateInput, OsUnlockAvailability, OsUnlockResult, SystemLocked } from './lockContract';
 
 export const ThemePreference = z.enum(['system', 'light', 'dark']);
 export type ThemePreference = z.infer<typeof ThemePreference>;
@@ -80,6 +82,11 @@ export const ipcContract = {
   'backups:saveFile': { input: SaveWorkspaceFileInput, output: SavedResult },
   'backups:saveMarkdown': { input: SaveMarkdownInput, output: SavedResult },
   'atRest:dataKey': { input: NoInput, output: DataKeyAnswer },
+  'lock:setLocked': { input: LockStateInput, output: z.null() },
+  'lock:osAvailable': { input: NoInput, output: OsUnlockAvailability },
+  'lock:osUnlock': { input: NoInput, output: OsUnlockResult },
+  'migration:pending': { input: NoInput, output: PendingMigration },
+  'migration:finish': { input: MigrationFinished, output: z.null() },
 } satisfies Record<IpcChannel, { input: z.ZodType; output: z.ZodType }>;
 
 export const ipcEvents = {
@@ -89,6 +96,7 @@ export const ipcEvents = {
   'sync:settingsChanged': SyncSettings,
   'backups:flush': BackupFlushRequest,
   'backups:changed': BackupsChanged,
+  'lock:systemLocked': SystemLocked,
 } satisfies Record<IpcEvent, z.ZodType>;
 
 export type IpcContract = typeof ipcContract;

@@ -4,7 +4,9 @@
  * a team workspace (whose secret key she holds) and takes a backup, every byte Outpost wrote —
  * every IndexedDB database and store of the page's origin, its localStorage, and every file in
  * the companion's data folder (backups, settings) — is read back, and none holds the text or the
- * team key in any of its spellings (raw, base64url, base64, hex, base32). At the next start
+ * team key in any of its spellings (raw, base64url, base64, hex, base32). That includes the
+ * version history's database after a version of the team note is kept: each version is sealed,
+ * and none inflates to the note's text. At the next start
  * nothing shows until the passphrase is typed; a wrong one is refused with a message.
  * Screenshots: test-results/screenshots/at-rest-*.png.
  */
@@ -24,6 +26,8 @@ import {
 import { decodeInvite } from '../../shared/protocol/invite';
 import { toBase64Url, toHex } from '../../shared/protocol/bytes';
 import { encodeBase32 } from '../../shared/protocol/base32';
+import { looksSealed } from '../../shared/protocol/atRest';
+import { inflateSync } from 'fflate';
 
 if (!chromiumAvailable()) console.warn(SKIP_REASON);
 
@@ -79,6 +83,34 @@ async function everythingStored(page: Page): Promise<{ name: string; bytes: numb
     }
     return out;
   });
+}
+
+/** The stored content (`bytes`) of every version in the page's version databases. */
+async function versionContents(page: Page): Promise<{ name: string; bytes: Uint8Array }[]> {
+  const rows = await page.evaluate(async () => {
+    const out: { name: string; bytes: number[] }[] = [];
+    for (const info of await indexedDB.databases()) {
+      if (!info.name?.startsWith('outpost-history-')) continue;
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(info.name!);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const values = await new Promise<Array<{ id: number; bytes: Uint8Array }>>(
+        (resolve, reject) => {
+          const request = db.transaction('versions').objectStore('versions').getAll();
+          request.onsuccess = () =>
+            resolve(request.result as Array<{ id: number; bytes: Uint8Array }>);
+          request.onerror = () => reject(request.error);
+        },
+      );
+      db.close();
+      for (const value of values)
+        out.push({ name: `${info.name}/versions/${value.id}`, bytes: [...value.bytes] });
+    }
+    return out;
+  });
+  return rows.map((row) => ({ name: row.name, bytes: Uint8Array.from(row.bytes) }));
 }
 
 /** Every file under `dir`. */
@@ -172,6 +204,15 @@ describe.skipIf(!chromiumAvailable())('encryption at rest in the browser', () =>
     await page.keyboard.press('Control+1');
     await page.getByRole('option', { name: /Team plans/ }).click();
     await page.getByText(TEAM_TEXT).waitFor();
+    // Opening its history keeps a version of the note (its own database, outpost-history-*).
+    await page.getByRole('button', { name: 'Version history' }).click();
+    await page
+      .getByRole('region', { name: 'Version history' })
+      .getByRole('listbox', { name: 'Versions' })
+      .getByRole('option')
+      .first()
+      .waitFor();
+    await page.getByRole('button', { name: 'Close history' }).click();
     await page.getByRole('button', { name: /^Settings/ }).click();
     await page.getByText('Encrypted with your passphrase').waitFor();
     await page
@@ -188,12 +229,21 @@ describe.skipIf(!chromiumAvailable())('encryption at rest in the browser', () =>
       'team key (hex)': text.encode(toHex(teamKey)),
       'team key (base32)': text.encode(encodeBase32(teamKey).slice(0, 40)),
     };
+    const versions = await versionContents(page);
     const stored = [
       ...(await everythingStored(page)).map((item) => ({
         name: item.name,
         bytes: Uint8Array.from(item.bytes),
       })),
       ...(await everyFile(dataDir)),
+      // A version's content is deflated: what it would hold inflated is searched too.
+      ...versions.flatMap((version) => {
+        try {
+          return [{ name: `${version.name} (inflated)`, bytes: inflateSync(version.bytes) }];
+        } catch {
+          return [];
+        }
+      }),
     ];
     // What was read is what was written: workspace rows, device state and a backup file.
     const names = stored.map((item) => item.name);
@@ -202,6 +252,8 @@ describe.skipIf(!chromiumAvailable())('encryption at rest in the browser', () =>
     );
     expect(names.some((name) => name.startsWith('outpost-device/state/workspaces'))).toBe(true);
     expect(names.some((name) => /^backups\/.*\.outpost$/.test(name))).toBe(true);
+    expect(versions.length).toBeGreaterThan(0);
+    for (const version of versions) expect(looksSealed(version.bytes), version.name).toBe(true);
     // The search finds a needle where there is one.
     expect(
       leaks([{ name: 'control', bytes: text.encode(`x${toHex(teamKey)}y`) }], needles),

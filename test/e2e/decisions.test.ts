@@ -13,6 +13,7 @@ import path from 'node:path';
 import { mkdir, readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import {
+  acceptPlainExport,
   SCREENSHOT_DIR,
   SKIP_REASON,
   chromiumAvailable,
@@ -248,7 +249,10 @@ describe.runIf(chromiumAvailable())('Decisions in Chromium (web mode)', () => {
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Export MADR' }).click(),
+      page
+        .getByRole('button', { name: 'Export MADR' })
+        .click()
+        .then(() => acceptPlainExport(page)),
     ]);
     expect(download.suggestedFilename()).toBe('0001-adopt-written-daily-updates.md');
     const markdown = await readFile((await download.path())!, 'utf8');

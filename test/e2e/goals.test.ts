@@ -9,6 +9,7 @@ import path from 'node:path';
 import { mkdir, readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import {
+  acceptPlainExport,
   SCREENSHOT_DIR,
   SKIP_REASON,
   chromiumAvailable,
@@ -237,7 +238,10 @@ describe.runIf(chromiumAvailable())('Goals in Chromium (web mode)', () => {
     await goalRow(page, 'Grow the community').click();
     const [markdown] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Download Markdown' }).click(),
+      page
+        .getByRole('button', { name: 'Download Markdown' })
+        .click()
+        .then(() => acceptPlainExport(page)),
     ]);
     expect(markdown.suggestedFilename()).toMatch(/^grow-the-community-[\w-]{6}\.md$/);
     const text = await readFile((await markdown.path())!, 'utf8');
@@ -247,7 +251,10 @@ describe.runIf(chromiumAvailable())('Goals in Chromium (web mode)', () => {
     expect(text).toContain('Churn after the price change');
     const [csv] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Download check-ins (CSV)' }).click(),
+      page
+        .getByRole('button', { name: 'Download check-ins (CSV)' })
+        .click()
+        .then(() => acceptPlainExport(page)),
     ]);
     const rows = (await readFile((await csv.path())!, 'utf8')).trim().split('\r\n');
     expect(rows).toHaveLength(3);

@@ -55,9 +55,12 @@ export async function startApp(
     /** The browser's (the "computer's") time zone. */
     timezoneId?: string;
     viewport?: { width: number; height: number };
+    /** Runs on the companion's data folder before the companion starts. */
+    prepareDataDir?: (dataDir: string) => Promise<void>;
   } = {},
 ): Promise<RunningApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'outpost-e2e-'));
+  await options.prepareDataDir?.(dataDir);
   const companion = await startWebCompanion({
     rendererDir: inject('rendererDir'),
     dataDir,
@@ -180,6 +183,16 @@ export async function unlock(page: Page, passphrase: string): Promise<void> {
   await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
   await page.getByRole('button', { name: 'Unlock' }).click();
   await page.getByRole('heading', { name: 'Unlock Outpost' }).waitFor({ state: 'detached' });
+}
+
+/**
+ * Answers the warning every unencrypted export shows first (renderer/components/plainExport.ts)
+ * with "Export unencrypted", after checking that it says the file is not encrypted.
+ */
+export async function acceptPlainExport(page: Page): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: 'This export is not encrypted' });
+  await dialog.getByText('anyone who gets a copy can read them').waitFor();
+  await dialog.getByRole('button', { name: 'Export unencrypted' }).click();
 }
 
 /** Completes first-run onboarding with the given name (data kept unencrypted unless chosen). */

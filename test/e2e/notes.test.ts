@@ -9,6 +9,7 @@ import path from 'node:path';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import {
+  acceptPlainExport,
   SCREENSHOT_DIR,
   SKIP_REASON,
   chromiumAvailable,
@@ -126,7 +127,10 @@ describe.runIf(chromiumAvailable())('Notes in Chromium (web mode)', () => {
     await page.getByRole('option', { name: /^Launch plan/ }).click();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Export as Markdown' }).click(),
+      page
+        .getByRole('button', { name: 'Export as Markdown' })
+        .click()
+        .then(() => acceptPlainExport(page)),
     ]);
     expect(download.suggestedFilename()).toBe('Launch plan.md');
     const file = path.join(SCREENSHOT_DIR, 'exported-launch-plan.md');

@@ -14,6 +14,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { startWebCompanion, type WebCompanion } from '../../electron/web/server';
 import {
+  acceptPlainExport,
   SCREENSHOT_DIR,
   SKIP_REASON,
   chromiumAvailable,
@@ -420,6 +421,7 @@ describe.runIf(chromiumAvailable())('durable storage in Chromium', () => {
     await page.getByRole('button', { name: 'Backups' }).click();
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export workspace file' }).click();
+    await acceptPlainExport(page);
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'outpost-export-')), 'export.outpost');
     await (await download).saveAs(file);
     const header = JSON.parse((await readFile(file, 'utf8')).split('\n')[0]!) as Record<
@@ -435,6 +437,7 @@ describe.runIf(chromiumAvailable())('durable storage in Chromium', () => {
 
     const markdown = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export as Markdown' }).click();
+    await acceptPlainExport(page);
     expect((await markdown).suggestedFilename()).toMatch(/^Personal .* Markdown\.zip$/);
 
     // Wipe everything this origin stored, as a new browser profile would be.

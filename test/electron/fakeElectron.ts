@@ -9,52 +9,10 @@ import type { TrayMenuItem } from '../../electron/main/tray';
 import type { Rect } from '../../electron/main/windowState';
 import { FakeProtocol } from './fakeProtocol';
 import { FakeSafeStorage } from './fakeSafeStorage';
+import { FakeEmitter, FakeEvent } from './fakeEmitter';
+import { FakeSystemPreferences } from './fakeSystemPreferences';
 
-export { FakeSafeStorage };
-
-type Listener = (...args: never[]) => unknown;
-
-export class FakeEmitter {
-  private readonly listeners = new Map<string, { listener: Listener; once: boolean }[]>();
-
-  on(event: string, listener: Listener): this {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), { listener, once: false }]);
-    return this;
-  }
-
-  once(event: string, listener: Listener): this {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), { listener, once: true }]);
-    return this;
-  }
-
-  removeListener(event: string, listener: Listener): this {
-    this.listeners.set(
-      event,
-      (this.listeners.get(event) ?? []).filter((entry) => entry.listener !== listener),
-    );
-    return this;
-  }
-
-  emit(event: string, ...args: unknown[]): void {
-    const entries = this.listeners.get(event) ?? [];
-    this.listeners.set(
-      event,
-      entries.filter((entry) => !entry.once),
-    );
-    for (const entry of entries) (entry.listener as (...values: unknown[]) => unknown)(...args);
-  }
-
-  listenerCount(event: string): number {
-    return this.listeners.get(event)?.length ?? 0;
-  }
-}
-
-export class FakeEvent {
-  defaultPrevented = false;
-  preventDefault(): void {
-    this.defaultPrevented = true;
-  }
-}
+export { FakeEmitter, FakeEvent, FakeSafeStorage, FakeSystemPreferences };
 
 export interface FakeFrame {
   url: string;
@@ -71,6 +29,9 @@ export class FakeWebContents extends FakeEmitter {
   readonly sent: { channel: string; args: unknown[] }[] = [];
   windowOpenHandler: ((details: { url: string }) => { action: 'deny' }) | null = null;
   destroyed = false;
+  /** Scripts run in this page (executeJavaScript), and what the page answers. */
+  readonly executed: string[] = [];
+  answerScript: () => Promise<unknown> = () => Promise.reject(new Error('No page script here'));
 
   constructor(url = 'about:blank') {
     super();
@@ -85,6 +46,10 @@ export class FakeWebContents extends FakeEmitter {
   }
   send(channel: string, ...args: unknown[]): void {
     this.sent.push({ channel, args });
+  }
+  executeJavaScript(code: string): Promise<unknown> {
+    this.executed.push(code);
+    return this.answerScript();
   }
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void {
     this.windowOpenHandler = handler;
@@ -373,6 +338,12 @@ export interface FakeElectron {
   readonly notifications: FakeNotification[];
   readonly powerMonitor: FakePowerMonitor;
   readonly safeStorage: FakeSafeStorage;
+  readonly systemPreferences: FakeSystemPreferences;
+  /**
+   * Windows that loaded a file:// page: the hidden window reading the old origin
+   * (electron/main/migration/). Kept apart from `windows`, which are the app's.
+   */
+  readonly oldOriginWindows: FakeWindow[];
 }
 
 export function createFakeElectron(options: {
@@ -387,10 +358,19 @@ export function createFakeElectron(options: {
   notificationsSupported?: boolean;
   /** The keychain (a test may pass one to keep it across starts, as a user's keychain is). */
   safeStorage?: FakeSafeStorage;
+  /**
+   * What the old file:// origin's export answers (electron/main/migration/exportScript.ts):
+   * by default an export with no database, as on a new install; an Error makes it fail.
+   */
+  oldOrigin?: string | Error;
 }): FakeElectron {
   const safeStorage = options.safeStorage ?? new FakeSafeStorage();
+  const systemPreferences = new FakeSystemPreferences();
   const app = new FakeApp(options.userData, options.lock ?? true);
   const windows: FakeWindow[] = [];
+  const oldOriginWindows: FakeWindow[] = [];
+  const oldOrigin =
+    options.oldOrigin ?? JSON.stringify({ format: 'outpost-origin-export', v: 1, databases: [] });
   const trays: FakeTray[] = [];
   const ipcMain = new FakeIpcMain();
   const session = new FakeSession();
@@ -413,8 +393,18 @@ export function createFakeElectron(options: {
       super(windowOptions);
       if (options.failLoad) this.loadError = new Error('ERR_FILE_NOT_FOUND (-6)');
       windows.push(this);
+      this.webContents.answerScript = () =>
+        oldOrigin instanceof Error ? Promise.reject(oldOrigin) : Promise.resolve(oldOrigin);
       // Electron announces every new WebContents on the app, as the real one does.
       app.emit('web-contents-created', new FakeEvent(), this.webContents);
+    }
+    /** A file:// page is the old origin's (the app's own page is app://): listed apart. */
+    override loadURL(url: string): Promise<void> {
+      if (url.startsWith('file:') && windows.includes(this)) {
+        windows.splice(windows.indexOf(this), 1);
+        oldOriginWindows.push(this);
+      }
+      return super.loadURL(url);
     }
   }
   class Tray extends FakeTray {
@@ -459,6 +449,7 @@ export function createFakeElectron(options: {
     Notification,
     powerMonitor,
     safeStorage,
+    systemPreferences,
     dialog: {
       showMessageBox: (box) => {
         dialogs.push({ message: box.message, detail: box.detail });
@@ -480,5 +471,7 @@ export function createFakeElectron(options: {
     notifications,
     powerMonitor,
     safeStorage,
+    systemPreferences,
+    oldOriginWindows,
   };
 }

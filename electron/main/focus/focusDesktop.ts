@@ -12,6 +12,7 @@ import {
   type ReminderAction,
 } from '../../../shared/focus';
 import type { FocusSnapshot } from '../../../shared/ipc/focusContract';
+import { LOCKED_NOTICE } from '../../../shared/ipc/lockContract';
 import type { FocusService, FocusTimers } from './focusService';
 
 export interface NotificationOptionsLike {
@@ -58,6 +59,8 @@ export interface FocusDesktopOptions {
   readonly platform: NodeJS.Platform;
   readonly timers: FocusTimers;
   readonly now: () => number;
+  /** True while the app is locked: notifications then say only that there is a reminder. */
+  readonly isLocked?: () => boolean;
   readonly tray: () => FocusTrayTarget | null;
   /** Shows the app window (a click on a notification). */
   readonly showWindow: () => void;
@@ -125,9 +128,10 @@ export function attachFocusDesktop(options: FocusDesktopOptions): FocusDesktop {
   function show(title: string, body: string, actions: readonly ReminderAction[], sound: boolean) {
     if (!electron.Notification.isSupported()) return;
     const shown = withActions ? actions : [];
+    const locked = options.isLocked?.() ?? false;
     const notification = new electron.Notification({
-      title,
-      body,
+      title: locked ? LOCKED_NOTICE.title : title,
+      body: locked ? LOCKED_NOTICE.body : body,
       silent: !sound,
       ...(shown.length > 0
         ? {

@@ -6,6 +6,7 @@
  */
 import { formatForPerson } from '../../components/personTime';
 import { downloadFile } from '../../platform/download';
+import { confirmPlainExport } from '../../components/plainExport';
 import type * as Y from 'yjs';
 import { zipSync, strToU8 } from 'fflate';
 import { fromBase64, toBase64 } from 'lib0/buffer';
@@ -226,6 +227,8 @@ const isWeb = () => useAppStore.getState().appInfo?.shell !== 'electron';
 export async function exportWorkspaceFile(): Promise<Result<string>> {
   const session = activeSession();
   if (!session) return fail('closed', 'No workspace is open.');
+  // Plain (version 1) so it opens on any device: the device's key does not travel with it.
+  if (!(await confirmPlainExport('This workspace file'))) return ok('');
   const bytes = workspaceFileOf(session.doc, session.id, 'Workspace', 'export', Date.now());
   const fileName = `${exportBaseName(session.doc)}.outpost`;
   if (isWeb()) {
@@ -244,6 +247,7 @@ export async function exportWorkspaceFile(): Promise<Result<string>> {
 export async function exportMarkdown(): Promise<Result<string>> {
   const session = activeSession();
   if (!session) return fail('closed', 'No workspace is open.');
+  if (!(await confirmPlainExport('Every note, goal and decision of this workspace'))) return ok('');
   const files = workspaceAsMarkdown(session.doc, Date.now());
   const folderName = `${exportBaseName(session.doc)} Markdown`;
   if (isWeb()) {

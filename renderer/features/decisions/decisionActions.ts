@@ -4,6 +4,7 @@
  * the browser here: downloads through a Blob link, imports through File objects from a picker.
  */
 import { downloadFile } from '../../platform/download';
+import { confirmPlainExport } from '../../components/plainExport';
 import * as Y from 'yjs';
 import { bodyTooDeep, copyBody } from '../../../shared/model/notesBody';
 import {
@@ -76,6 +77,8 @@ const madr = () => import('../../../shared/model/decisionsMadr');
 
 /** Downloads each decision as its own MADR file; resolves with how many were written. */
 export async function exportDecisions(ids: readonly string[]): Promise<Result<number>> {
+  const what = ids.length === 1 ? 'This decision (MADR)' : `These ${ids.length} decisions (MADR)`;
+  if (!(await confirmPlainExport(what))) return ok(0);
   const { exportMadr } = await madr();
   return writeAsLocalPerson(
     (doc) => {

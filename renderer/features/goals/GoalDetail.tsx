@@ -283,7 +283,7 @@ export function GoalBody({
           <button
             type="button"
             className="button"
-            onClick={() => downloadMarkdown([goal], snapshot)}
+            onClick={() => void downloadMarkdown([goal], snapshot)}
           >
             Download Markdown
           </button>
@@ -292,7 +292,7 @@ export function GoalBody({
             className="button"
             disabled={!hasCheckIns}
             onClick={() =>
-              downloadCheckInsCsv([goal], snapshot, `check-ins-${goal.id.slice(0, 6)}.csv`)
+              void downloadCheckInsCsv([goal], snapshot, `check-ins-${goal.id.slice(0, 6)}.csv`)
             }
           >
             Download check-ins (CSV)

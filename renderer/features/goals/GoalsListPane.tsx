@@ -318,7 +318,7 @@ export function GoalsListPane({
           type="button"
           className="button small"
           disabled={exportable.length === 0}
-          onClick={() => downloadMarkdown(exportable, snapshot)}
+          onClick={() => void downloadMarkdown(exportable, snapshot)}
           title="One Markdown file per objective shown"
         >
           Export Markdown
@@ -327,7 +327,7 @@ export function GoalsListPane({
           type="button"
           className="button small"
           disabled={!exportable.some((goal) => goal.keyResults.some((kr) => kr.checkIns.length))}
-          onClick={() => downloadCheckInsCsv(exportable, snapshot)}
+          onClick={() => void downloadCheckInsCsv(exportable, snapshot)}
           title="Every check-in of the objectives shown, as CSV"
         >
           Check-ins CSV

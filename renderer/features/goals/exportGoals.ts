@@ -8,6 +8,7 @@ import {
 import type { Goal } from '../../../shared/schema/records';
 import type { WorkspaceSnapshot } from '../../sync/workspaceSession';
 import { downloadFile } from '../../platform/download';
+import { confirmPlainExport } from '../../components/plainExport';
 import { todayKey } from './format';
 
 function exportNames(snapshot: WorkspaceSnapshot | null): ExportNames {
@@ -22,8 +23,13 @@ function exportNames(snapshot: WorkspaceSnapshot | null): ExportNames {
   };
 }
 
-/** Downloads one Markdown file per objective. */
-export function downloadMarkdown(goals: readonly Goal[], snapshot: WorkspaceSnapshot | null): void {
+/** Downloads one Markdown file per objective (after the unencrypted-export warning). */
+export async function downloadMarkdown(
+  goals: readonly Goal[],
+  snapshot: WorkspaceSnapshot | null,
+): Promise<void> {
+  const what = goals.length === 1 ? 'This objective' : `These ${goals.length} objectives`;
+  if (!(await confirmPlainExport(what))) return;
   const names = exportNames(snapshot);
   for (const goal of goals)
     downloadFile(
@@ -33,12 +39,13 @@ export function downloadMarkdown(goals: readonly Goal[], snapshot: WorkspaceSnap
     );
 }
 
-/** Downloads every check-in of the given objectives as one CSV file. */
-export function downloadCheckInsCsv(
+/** Downloads every check-in of the given objectives as one CSV file (after the warning). */
+export async function downloadCheckInsCsv(
   goals: readonly Goal[],
   snapshot: WorkspaceSnapshot | null,
   name = `check-ins-${todayKey()}.csv`,
-): void {
+): Promise<void> {
+  if (!(await confirmPlainExport('The check-ins (CSV)'))) return;
   // A byte-order mark lets spreadsheet apps read the UTF-8 names correctly.
   downloadFile(
     name,

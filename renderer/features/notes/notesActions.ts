@@ -4,6 +4,7 @@
  * templates kept on this device. The notes-only UI state is in notesStore.ts.
  */
 import { downloadFile } from '../../platform/download';
+import { confirmPlainExport } from '../../components/plainExport';
 import * as Y from 'yjs';
 import { newId } from '../../../shared/core/ids';
 import { notes, noteBody } from '../../../shared/model';
@@ -194,6 +195,8 @@ function download(name: string, content: string): void {
 export async function exportMarkdown(ids: readonly string[]): Promise<Result<string>> {
   const files = await markdownFiles(ids);
   if (files.length === 0) return report(fail('nothing', 'There are no notes to export.'));
+  const what = files.length === 1 ? 'This note' : `These ${files.length} notes`;
+  if (!(await confirmPlainExport(what))) return ok('');
   const { appInfo, notify } = useAppStore.getState();
   if (appInfo?.shell === 'web') {
     for (const file of files) download(file.name, file.content);

@@ -8,6 +8,7 @@ import { useAppStore } from '../../store';
 import { Field, FieldError } from '../../components/Field';
 import { TimeZonePicker } from '../../components/TimeZonePicker';
 import { AtRestCard } from './AtRestCard';
+import { LockCard } from './LockCard';
 
 const THEMES: ReadonlyArray<[ThemePreference, string]> = [
   ['system', 'System'],
@@ -27,6 +28,7 @@ export function SettingsView() {
       <AppearanceCard />
       <WorkspaceCard />
       <AtRestCard />
+      <LockCard />
       <AboutCard />
     </div>
   );

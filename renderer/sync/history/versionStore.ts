@@ -3,6 +3,13 @@
  * its own per workspace (`outpost-history-<id>`), apart from the workspace's document, because
  * versions are this device's record of what it saw and are never synced. Each row is one version
  * (shared/model/versions.ts encodes its content); retention is shared/storage/versionRetention.ts.
+ *
+ * A version's content is sealed with the workspace's at-rest key like the workspace's own rows
+ * (shared/storage/sealedRows.ts, scope `outpost-ws-<id>/history`, so a version does not open as a
+ * workspace row or the other way round). What stays plain is bookkeeping that retention and the
+ * list need without a key: record ids, times, why, author member ids, sizes. Rows an earlier
+ * version stored plain still read; on the first open with a key they are rewritten sealed, one
+ * transaction over all rows, so an interrupted run is simply done again at the next open.
  */
 import type { VersionedKind } from '../../../shared/model/versions';
 import {
@@ -11,6 +18,8 @@ import {
   type StoredVersionInfo,
   type VersionRetentionPolicy,
 } from '../../../shared/storage/versionRetention';
+import { PLAIN_ROWS, type RowCodec } from '../../../shared/storage/sealedRows';
+import { looksSealed } from '../../../shared/protocol/atRest';
 import { requestDone, transactionDone } from '../storage/idb';
 
 export const HISTORY_DB_PREFIX = 'outpost-history-';
@@ -93,13 +102,47 @@ async function allInfo(db: IDBDatabase): Promise<StoredVersionInfo[]> {
   }));
 }
 
-/** Opens the version store of a workspace (the database is created on first use). */
+/** The document name of versions in a workspace's row scope (see the module comment). */
+export const HISTORY_DOCUMENT = 'history';
+
+/** Rewrites every row whose bytes are still plain with them sealed (see the module comment). */
+async function sealPlainRows(database: IDBDatabase, codec: RowCodec): Promise<number> {
+  const tx = database.transaction(VERSIONS, 'readwrite');
+  const done = transactionDone(tx);
+  let count = 0;
+  const cursor = tx.objectStore(VERSIONS).openCursor();
+  cursor.onsuccess = () => {
+    const at = cursor.result;
+    if (!at) return;
+    const row = at.value as Row;
+    if (row.bytes instanceof Uint8Array && !looksSealed(row.bytes)) {
+      at.update({ ...row, bytes: codec.seal('state', row.bytes) });
+      count++;
+    }
+    at.continue();
+  };
+  await done;
+  return count;
+}
+
+/**
+ * Opens the version store of a workspace (the database is created on first use). `codec` seals
+ * and opens versions' content: the workspace's (renderer/sync/atRestKeys.ts `workspaceRowCodec`
+ * with {@link HISTORY_DOCUMENT}); plain when the device keeps data unencrypted.
+ */
 export function openVersionStore(
   workspaceId: string,
   policy: VersionRetentionPolicy = DEFAULT_VERSION_RETENTION,
+  codec: RowCodec = PLAIN_ROWS,
 ): VersionStore {
   let opened: Promise<IDBDatabase> | null = null;
-  const db = () => (opened ??= openHistoryDb(HISTORY_DB_PREFIX + workspaceId));
+  const db = () =>
+    (opened ??= (async () => {
+      const database = await openHistoryDb(HISTORY_DB_PREFIX + workspaceId);
+      await codec.ready;
+      if (codec.sealing) await sealPlainRows(database, codec);
+      return database;
+    })());
   // Versions are added one at a time; pruning reads every row, so it runs after each add only
   // for that record and across the workspace every so often.
   let addsSinceFullPrune = Number.POSITIVE_INFINITY;
@@ -126,10 +169,12 @@ export function openVersionStore(
     async add(entry, bytes) {
       const database = await db();
       const record = recordKey(entry.kind, entry.recordId);
+      // Size is the content's, not the sealed row's, so retention counts the same either way.
       const row: Row = { ...entry, record, bytes, size: bytes.length };
       const tx = database.transaction(VERSIONS, 'readwrite');
       const done = transactionDone(tx);
-      const id = (await requestDone(tx.objectStore(VERSIONS).add(row))) as number;
+      const stored: Row = { ...row, bytes: codec.seal('state', bytes) };
+      const id = (await requestDone(tx.objectStore(VERSIONS).add(stored))) as number;
       await done;
       addsSinceFullPrune++;
       if (addsSinceFullPrune > 50) {
@@ -154,7 +199,10 @@ export function openVersionStore(
       const row = (await requestDone(
         (await db()).transaction(VERSIONS).objectStore(VERSIONS).get(id),
       )) as Row | undefined;
-      return row?.bytes instanceof Uint8Array ? row.bytes : null;
+      if (!(row?.bytes instanceof Uint8Array)) return null;
+      // A row that does not open (damaged, or sealed with another key) reads as no version.
+      const content = await codec.open(row.bytes);
+      return content.ok && content.value instanceof Uint8Array ? content.value : null;
     },
 
     async usage() {
