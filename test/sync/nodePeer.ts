@@ -45,7 +45,14 @@ async function selectedRoutes(): Promise<Array<Record<string, unknown>>> {
   const routes: Array<Record<string, unknown>> = [];
   for (const { pc, config } of madeConnections) {
     if (pc.connectionState !== 'connected' && pc.iceConnectionState !== 'connected') continue;
-    const stats = [...(await pc.getStats()).values()] as Array<Record<string, unknown>>;
+    // A connection the peer closes while its statistics are read (one replaced by a restarted
+    // handshake) is no longer a route: getStats then rejects with "RTCPeerConnection is closed".
+    const report = await pc.getStats().catch((error: unknown) => {
+      if (pc.connectionState === 'closed') return null;
+      throw error;
+    });
+    if (!report) continue;
+    const stats = [...report.values()] as Array<Record<string, unknown>>;
     const byId = new Map(stats.map((report) => [report.id, report]));
     const transport = stats.find((report) => report.type === 'transport');
     const pair =
