@@ -24,6 +24,8 @@ import {
 import { useNotesStore } from './notesStore';
 import { useReopenNote } from './useReopenNote';
 import { HistoryEntry } from '../history/HistoryEntry';
+import { startVaultImport, type PickedFile } from './vaultImportActions';
+import { VaultImportDialog } from './VaultImportDialog';
 import './notes.css';
 
 /** The editor (TipTap/ProseMirror) loads when a note is first opened, not before the list paints. */
@@ -97,13 +99,24 @@ function toImportFiles(list: FileList | null): ImportFile[] {
   }));
 }
 
+/** A picked folder's files with their paths inside it (`webkitRelativePath`, folder name first). */
+function toPickedFiles(list: FileList | null): PickedFile[] {
+  return [...(list ?? [])].map((file) => ({
+    path: file.webkitRelativePath || file.name,
+    size: file.size,
+    bytes: async () => new Uint8Array(await file.arrayBuffer()),
+  }));
+}
+
 function ListHeader({ onCreate }: { onCreate: () => void }) {
   const saved = useNotesStore((state) => state.savedTemplates);
   const items = useAppStore((state) => state.snapshot?.notes.items);
   const filesRef = useRef<HTMLInputElement>(null);
   const folderRef = useRef<HTMLInputElement>(null);
+  const vaultRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
     folderRef.current?.setAttribute('webkitdirectory', '');
+    vaultRef.current?.setAttribute('webkitdirectory', '');
   }, []);
   return (
     <div className="pane-header">
@@ -132,6 +145,17 @@ function ListHeader({ onCreate }: { onCreate: () => void }) {
               }}
             >
               Import a folder of Markdown…
+            </button>
+            <button
+              type="button"
+              role="menuitem"
+              className="menu-item"
+              onClick={() => {
+                close();
+                vaultRef.current?.click();
+              }}
+            >
+              Import an Obsidian vault…
             </button>
             <button
               type="button"
@@ -206,6 +230,19 @@ function ListHeader({ onCreate }: { onCreate: () => void }) {
           void importMarkdown(files, true);
         }}
       />
+      <input
+        ref={vaultRef}
+        type="file"
+        multiple
+        hidden
+        aria-label="Obsidian vault to import"
+        onChange={(event) => {
+          const files = toPickedFiles(event.target.files);
+          event.target.value = '';
+          void startVaultImport(files);
+        }}
+      />
+      <VaultImportDialog />
     </div>
   );
 }

@@ -213,6 +213,13 @@ export const NoteLink = Node.create<NoteLinkOptions>({
         parseHTML: (element) => element.getAttribute('data-label') ?? element.textContent ?? '',
         renderHTML: (attributes) => ({ 'data-label': attributes.label as string }),
       },
+      // The text an Obsidian `[[Title|alias]]` shows instead of the title (imported links).
+      alias: {
+        default: null,
+        parseHTML: (element) => element.getAttribute('data-alias'),
+        renderHTML: (attributes) =>
+          typeof attributes.alias === 'string' ? { 'data-alias': attributes.alias } : {},
+      },
     };
   },
 
@@ -224,7 +231,7 @@ export const NoteLink = Node.create<NoteLinkOptions>({
     return [
       'span',
       mergeAttributes(HTMLAttributes, { 'data-note-link': '' }),
-      `[[${String(node.attrs.label)}]]`,
+      `[[${String(node.attrs.label)}${typeof node.attrs.alias === 'string' ? `|${node.attrs.alias}` : ''}]]`,
     ];
   },
 
@@ -243,10 +250,12 @@ export const NoteLink = Node.create<NoteLinkOptions>({
       const paint = () => {
         const noteId = String(current.attrs.noteId ?? '');
         const shown = describe(options.resolve(noteId), String(current.attrs.label ?? ''));
-        dom.textContent = shown.text;
+        const alias = typeof current.attrs.alias === 'string' ? current.attrs.alias.trim() : '';
+        const text = alias || shown.text;
+        dom.textContent = text;
         dom.className = shown.broken ? 'note-link broken' : 'note-link';
         dom.title = shown.broken ?? `Open “${shown.text}”`;
-        dom.setAttribute('aria-label', shown.broken ? `${shown.text} (broken link)` : shown.text);
+        dom.setAttribute('aria-label', shown.broken ? `${text} (broken link)` : text);
       };
       paint();
       const unsubscribe = options.subscribe(paint);
