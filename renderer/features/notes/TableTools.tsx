@@ -16,13 +16,7 @@ export function TableTools({ editor }: { editor: Editor }) {
         ['− Col', 'Remove this column', () => chain().deleteColumn().run()],
         ['✕ Table', 'Remove the table', () => chain().deleteTable().run()],
       ]
-    : [
-        [
-          '▦',
-          'Table',
-          () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
-        ],
-      ];
+    : [['▦', 'Table', () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run()]];
   return (
     <span className="table-tools" role="group" aria-label="Table">
       {actions.map(([label, title, run]) => (

@@ -69,7 +69,8 @@ export const AttachmentImage = Image.extend({
       const missing = document.createElement('span');
       missing.className = 'note-image-missing';
       missing.textContent = `Image not available${alt ? `: ${alt}` : ''}`;
-      missing.title = 'This image is not in the workspace, or is not a PNG, JPEG, GIF or WebP image.';
+      missing.title =
+        'This image is not in the workspace, or is not a PNG, JPEG, GIF or WebP image.';
       return { dom: missing };
     };
   },
