@@ -5,7 +5,7 @@
  * remembers where it came from in its `source` field (docs/PROTOCOL.md §1.4), which is how a
  * second import of the same file finds it.
  */
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import type { ModelContext } from './collection';
 import { MODEL_ORIGIN, ROOT } from './roots';
 import { notes, noteBody, NoteCreateInput } from './notes';
@@ -20,27 +20,8 @@ import {
   WORKSPACE_ATTACHMENTS_MAX_BYTES,
 } from './attachments';
 import type { FileReport, VaultPlan } from './obsidianVault';
+import { recordsBySource, SOURCE_FIELD, SOURCE_MAX } from './importSources';
 import { fail, ok, type Result } from '../result';
-
-/** The field of a note (or decision) that says which file it was imported from. */
-export const SOURCE_FIELD = 'source';
-/** The longest `source` Outpost writes or trusts. */
-const SOURCE_MAX = 1000;
-
-/**
- * Live records of a root by the file they were imported from. A record in the trash is not
- * offered for update (a new import brings the file back as a new record).
- */
-export function recordsBySource(doc: Y.Doc, rootName: string): Map<string, string> {
-  const found = new Map<string, string>();
-  doc.getMap<unknown>(rootName).forEach((record, id) => {
-    if (!(record instanceof Y.Map) || record.get('deletedAt') !== null) return;
-    const source = record.get(SOURCE_FIELD);
-    if (typeof source === 'string' && source.length <= SOURCE_MAX && !found.has(source))
-      found.set(source, id);
-  });
-  return found;
-}
 
 /** Notes of the plan that were imported before and are still live, by source. */
 export function previouslyImported(doc: Y.Doc, plan: VaultPlan): string[] {

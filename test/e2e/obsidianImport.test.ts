@@ -126,4 +126,42 @@ describe.runIf(chromiumAvailable())('Obsidian vault import in Chromium (web mode
       'Lisbon',
     );
   });
+
+  it('offers to update a decision when its MADR file is imported again, and duplicates nothing', async () => {
+    const { page } = app();
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: /^Decisions/ })
+      .click();
+    const madr = (title: string, context: string) => ({
+      name: '0003-offsite-city.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from(
+        `---\nstatus: proposed\n---\n\n# ${title}\n\n## Context and Problem Statement\n\n${context}\n\n## Considered Options\n\n* Lisbon\n* Tbilisi\n`,
+      ),
+    });
+    const input = page.getByLabel('MADR files to import');
+    await input.setInputFiles([madr('Pick the offsite city', 'Flights are cheap.')]);
+    await expect(page.locator('.import-report').innerText()).resolves.toContain(
+      'Imported 1 decision',
+    );
+    await page.getByRole('button', { name: 'Close import report' }).click();
+
+    await input.setInputFiles([
+      madr('Pick the offsite city in March', 'Flights are cheap in March.'),
+    ]);
+    const ask = page.getByRole('alertdialog', { name: 'This file was imported before' });
+    await ask.waitFor();
+    await ask.getByRole('button', { name: 'Update the decision' }).click();
+    await expect(page.locator('.import-report').innerText()).resolves.toContain(
+      'Updated 1 decision',
+    );
+    await expect(page.getByLabel('decision title').inputValue()).resolves.toBe(
+      'Pick the offsite city in March',
+    );
+    const list = page.getByRole('listbox', { name: 'Decisions list' }).getByRole('option');
+    await expect(list.allInnerTexts()).resolves.toEqual([
+      expect.stringContaining('Pick the offsite city in March'),
+    ]);
+  });
 });
