@@ -255,6 +255,18 @@ export function importMadr(
 
 type Madr = Extract<ReturnType<typeof parseMadr>, { ok: true }>['value'];
 
+/** The decision fields a MADR file sets, cut to the fields' limits. */
+function madrFields(madr: Madr, people: Record<string, DecisionRole>) {
+  return {
+    proposal: madr.proposal.slice(0, 20_000),
+    drivers: madr.drivers.join('\n').slice(0, 10_000),
+    outcome: madr.outcome.slice(0, 20_000),
+    reviewOn: madr.reviewOn,
+    people,
+    addTags: [...madr.tags],
+  };
+}
+
 /** A new decision from a MADR file (inside the caller's transaction), remembering the file. */
 function createFromMadr(
   doc: Y.Doc,
@@ -271,14 +283,7 @@ function createFromMadr(
   const chosenIndex = madr.chosenOption
     ? madr.options.findIndex((o) => o.title === madr.chosenOption)
     : -1;
-  const patched = decisions.update(doc, ctx, id, {
-    proposal: madr.proposal.slice(0, 20_000),
-    drivers: madr.drivers.join('\n').slice(0, 10_000),
-    outcome: madr.outcome.slice(0, 20_000),
-    reviewOn: madr.reviewOn,
-    people,
-    addTags: [...madr.tags],
-  });
+  const patched = decisions.update(doc, ctx, id, madrFields(madr, people));
   if (!patched.ok) {
     decisions.purge(doc, ctx, id);
     return fail('invalid-madr', `${fileName}: ${patched.error.message}`);
@@ -322,13 +327,8 @@ function updateFromMadr(
   warnings: string[],
 ): Result<Decision> {
   const patched = decisions.update(doc, ctx, decision.id, {
+    ...madrFields(madr, people),
     title: madr.title,
-    proposal: madr.proposal.slice(0, 20_000),
-    drivers: madr.drivers.join('\n').slice(0, 10_000),
-    outcome: madr.outcome.slice(0, 20_000),
-    reviewOn: madr.reviewOn,
-    people,
-    addTags: [...madr.tags],
     removeTags: decision.tags.filter((tag) => !madr.tags.includes(tag)),
   });
   if (!patched.ok) return patched;

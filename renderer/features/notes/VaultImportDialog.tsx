@@ -3,20 +3,12 @@
  * before — update those notes or import copies?", and after import what came over and, per file,
  * what did not and why.
  */
-import { useEffect, useRef } from 'react';
+import { useModalDialog } from '../../components/useModalDialog';
 import { closeVaultImport, finishVaultImport, useVaultImport } from './vaultImportActions';
 
 export function VaultImportDialog() {
   const current = useVaultImport((state) => state.current);
-  const dialog = useRef<HTMLDialogElement>(null);
-  const open = current.stage === 'confirm' || current.stage === 'done';
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) element.showModal();
-    if (!open && element.open) element.close();
-  }, [open]);
+  const dialog = useModalDialog(current.stage === 'confirm' || current.stage === 'done');
 
   return (
     <dialog
