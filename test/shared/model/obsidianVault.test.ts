@@ -304,3 +304,57 @@ describe('attachments read from a peer', () => {
       expect(readAttachment(doc, k)).toBeNull();
   });
 });
+
+describe('planVault on random bytes', () => {
+  it('reports or imports every file and never throws', () => {
+    // Replay a failure with VAULT_SEED=<seed>.
+    const seed = Number(process.env.VAULT_SEED) || Date.now() % 1_000_000;
+    let state = seed;
+    const random = () => {
+      state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+      return state / 2 ** 31;
+    };
+    const pieces = [
+      '---\n',
+      'tags: [a, b]\n',
+      '[[x|y]]',
+      '![[p.png]]',
+      '| a |\n| - |\n',
+      '#t ',
+      '\n',
+    ];
+    try {
+      for (let run = 0; run < 50; run++) {
+        const files: VaultFile[] = [];
+        for (let i = 0; i < 4; i++) {
+          const text = Array.from({ length: 20 }, () =>
+            random() < 0.5
+              ? pieces[Math.floor(random() * pieces.length)]!
+              : String.fromCharCode(Math.floor(random() * 0x3000)),
+          ).join('');
+          const bytes =
+            random() < 0.2
+              ? Uint8Array.from({ length: 64 }, () => Math.floor(random() * 256))
+              : new TextEncoder().encode(text);
+          files.push({
+            path: `v/${i}.${random() < 0.7 ? 'md' : 'png'}`,
+            size: bytes.length,
+            bytes,
+          });
+        }
+        const plan = planVault(files);
+        const reported = new Set(plan.report.map((file) => file.path));
+        for (const file of files)
+          expect(
+            plan.notes.some((note) => note.path === file.path) ||
+              reported.has(file.path.slice(2)) ||
+              plan.images.some((image) => image.path === file.path),
+          ).toBe(true);
+        const doc = new Y.Doc();
+        expect(applyVaultImport(doc, ctx, plan, { update: false }).ok).toBe(true);
+      }
+    } catch (error) {
+      throw new Error(`seed ${seed}: ${String(error)}`, { cause: error });
+    }
+  });
+});
