@@ -1,7 +1,8 @@
 /**
  * `[[` links between notes. A link is an inline atom node `noteLink` with the target's id and the
- * title it had when linked (docs/PROTOCOL.md §1.4.1). It always shows the target's current title; a
- * link whose target is in the trash or gone is shown struck through as broken, and kept.
+ * title it had when linked (docs/PROTOCOL.md §1.4.1). It shows the target's current title, or its
+ * `alias` when it has one (an imported Obsidian `[[Title|alias]]`); a link whose target is in the
+ * trash or gone is shown struck through as broken, and kept.
  * Typing `[[` opens suggestions by title (via @tiptap/suggestion), with "Create note …" last.
  * Following a link to a note that does not exist (an imported `[[Title]]` nothing matched, a note
  * deleted forever) offers to create it, and points the link at the new note.
