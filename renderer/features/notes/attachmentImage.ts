@@ -6,7 +6,9 @@
  * What cannot be shown says so in place of the image.
  */
 import Image from '@tiptap/extension-image';
+import type * as Y from 'yjs';
 import { readAttachment } from '../../../shared/model/attachments';
+import { ROOT } from '../../../shared/model/roots';
 import { activeSession } from '../../store';
 
 /** Blob URLs by attachment key: an attachment never changes (its key is its hash). */
@@ -57,21 +59,35 @@ export const AttachmentImage = Image.extend({
     return ({ node }) => {
       const key = text(node.attrs.attachment);
       const alt = text(node.attrs.alt) || text(node.attrs.name);
-      const url = attachmentUrl(key);
-      if (url) {
-        const img = document.createElement('img');
-        img.className = 'note-image';
-        img.src = url;
-        img.alt = alt;
-        img.draggable = false;
-        return { dom: img };
-      }
-      const missing = document.createElement('span');
-      missing.className = 'note-image-missing';
-      missing.textContent = `Image not available${alt ? `: ${alt}` : ''}`;
-      missing.title =
-        'This image is not in the workspace, or is not a PNG, JPEG, GIF or WebP image.';
-      return { dom: missing };
+      const dom = document.createElement('span');
+      dom.className = 'note-image-frame';
+      const paint = (): boolean => {
+        const url = attachmentUrl(key);
+        if (url) {
+          const img = document.createElement('img');
+          img.className = 'note-image';
+          img.src = url;
+          img.alt = alt;
+          img.draggable = false;
+          dom.replaceChildren(img);
+          return true;
+        }
+        const missing = document.createElement('span');
+        missing.className = 'note-image-missing';
+        missing.textContent = `Image not available${alt ? `: ${alt}` : ''}`;
+        missing.title =
+          'This image is not in the workspace (yet), or is not a PNG, JPEG, GIF or WebP image.';
+        dom.replaceChildren(missing);
+        return false;
+      };
+      if (paint()) return { dom };
+      // A body can arrive from a peer before the image it shows: draw it when it comes.
+      const attachments = activeSession()?.doc.getMap<unknown>(ROOT.attachments);
+      const onChange = (event: Y.YMapEvent<unknown>) => {
+        if (event.keysChanged.has(key) && paint()) attachments?.unobserve(onChange);
+      };
+      attachments?.observe(onChange);
+      return { dom, destroy: () => attachments?.unobserve(onChange) };
     };
   },
 }).configure({ inline: true });
