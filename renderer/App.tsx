@@ -19,6 +19,7 @@ import { useFocusFollowsProfileZone } from './features/focus/useOneTimeZone';
 import { BreakScreen } from './features/focus/BreakScreen';
 import { MicroBreakPrompt } from './features/focus/MicroBreakPrompt';
 import { ZoneMovedPrompt } from './components/ZoneMovedPrompt';
+import { SampleBanner } from './features/onboarding/SampleBanner';
 import { useLayoutStore } from './components/layoutStore';
 import { rememberTheme } from './platform/startupTheme';
 import { LockScreen } from './features/lock/LockScreen';
@@ -243,6 +244,7 @@ export function App() {
       <Sidebar />
       <main className="main" aria-busy={status.state === 'loading'}>
         <ZoneMovedPrompt />
+        {status.state === 'ready' && !status.readOnly && <SampleBanner />}
         {status.state === 'ready' && status.readOnly && (
           <div className="read-only-banner" role="status">
             Read-only: {status.reason}

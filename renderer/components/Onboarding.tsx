@@ -13,6 +13,8 @@ import { useAppStore } from '../store';
 import { useFocusStore } from '../features/focus/focusStore';
 import { Field, FieldError } from './Field';
 import { TimeZonePicker } from './TimeZonePicker';
+import { SectionsIntro } from '../features/onboarding/SectionsIntro';
+import { addSampleNow } from '../features/onboarding/sampleActions';
 
 interface HoursDraft {
   readonly on: boolean;
@@ -51,6 +53,7 @@ export function Onboarding() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [timeZone, setTimeZone] = useState(deviceTimeZone);
+  const [withSample, setWithSample] = useState(false);
   const [hours, setHours] = useState<HoursDraft>({
     on: true,
     days: WEEKDAYS_ONLY,
@@ -72,6 +75,7 @@ export function Onboarding() {
               setError(result.error.message);
               return;
             }
+            if (withSample) addSampleNow();
             // Working hours, in the zone just chosen, go to the focus timer with it.
             const workingHours = hours.on
               ? Object.fromEntries(
@@ -136,6 +140,7 @@ export function Onboarding() {
           Your notes, goals and decisions live on this device and work offline. Teammates see the
           name and color you choose here.
         </p>
+        <SectionsIntro />
         <Field id="onboarding-name" label="Your name">
           <input
             className="input"
@@ -228,6 +233,14 @@ export function Onboarding() {
             </>
           )}
         </fieldset>
+        <label className="toggle-row onboarding-sample">
+          <input
+            type="checkbox"
+            checked={withSample}
+            onChange={(event) => setWithSample(event.target.checked)}
+          />
+          Start with a sample: two notes, a goal and a decision, linked (removable in one click)
+        </label>
         <FieldError message={error} />
         <button type="submit" className="button primary" disabled={busy || hoursError !== null}>
           Get started

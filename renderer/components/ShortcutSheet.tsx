@@ -3,7 +3,8 @@
  * the same keys close it. A native modal <dialog>, so focus stays inside while it is open and
  * returns to where it was when it closes.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useModalDialog } from './useModalDialog';
 import { SECTIONS } from '../store/uiSlice';
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -64,7 +65,7 @@ function typingInto(target: EventTarget | null): boolean {
 
 export function ShortcutSheet() {
   const [open, setOpen] = useState(false);
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useModalDialog(open);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -78,13 +79,6 @@ export function ShortcutSheet() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) element.showModal();
-    if (!open && element.open) element.close();
-  }, [open]);
 
   return (
     <dialog

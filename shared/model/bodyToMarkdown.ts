@@ -67,15 +67,19 @@ function segmentsOf(nodes: readonly BodyNode[], titleOf: TitleOf): Segment[] {
       });
     } else if (node.type === 'hardBreak') {
       out.push({ text: '', marks: [], code: false, atom: '\\\n' });
+    } else if (node.type === 'image') {
+      out.push({ text: '', marks: [], code: false, atom: imageMarkdown(node.attrs ?? {}) });
     } else if (node.type === 'noteLink') {
       const id = typeof node.attrs?.noteId === 'string' ? node.attrs.noteId : '';
       const label = typeof node.attrs?.label === 'string' ? node.attrs.label : '';
       const title = (id ? titleOf(id) : undefined) ?? label;
+      const clean = (text: string) => text.replace(/[[\]|\n]/g, ' ').trim();
+      const alias = typeof node.attrs?.alias === 'string' ? clean(node.attrs.alias) : '';
       out.push({
         text: '',
         marks: [],
         code: false,
-        atom: `[[${title.replace(/[[\]|\n]/g, ' ').trim() || 'Untitled'}]]`,
+        atom: `[[${clean(title) || 'Untitled'}${alias ? `|${alias}` : ''}]]`,
       });
     }
   }
@@ -222,9 +226,54 @@ function serializeBlock(node: BodyNode, titleOf: TitleOf, alternate = false): st
     }
     case 'horizontalRule':
       return '---';
+    case 'table':
+      return serializeTable(content, titleOf);
     default:
       return serializeInline([node], titleOf) || null;
   }
+}
+
+/**
+ * An image kept in the workspace, as Obsidian writes an embed: `![[file name|alt]]`. The file
+ * itself is not written beside the note by this writer.
+ */
+function imageMarkdown(attrs: Readonly<Record<string, unknown>>): string {
+  const clean = (value: unknown) =>
+    typeof value === 'string' ? value.replace(/[[\]|\n]/g, ' ').trim() : '';
+  const name = clean(attrs.name) || 'image';
+  const alt = clean(attrs.alt);
+  return `![[${name}${alt && alt !== name ? `|${alt}` : ''}]]`;
+}
+
+/**
+ * A table as a GFM table: the first row is the header row (GFM has no table without one); each
+ * cell's paragraphs go on one line, apart by `<br>`, which the reader takes back as line breaks.
+ */
+function serializeTable(rows: readonly BodyNode[], titleOf: TitleOf): string | null {
+  const lines = rows.map((row) =>
+    (row.type === 'text' ? [] : (row.content ?? [])).map((cell) =>
+      (cell.type === 'text' ? [] : (cell.content ?? []))
+        .map((block) =>
+          block.type === 'text'
+            ? escapeText(block.text)
+            : serializeInline(/List$/.test(block.type) ? [] : (block.content ?? []), titleOf, true),
+        )
+        .filter((text) => text !== '')
+        .join('<br>')
+        // A cell ends at a bare `|`: the alias bar of a link or embed is escaped, as Obsidian does.
+        // (Text brackets are escaped, so an unescaped `[[` is always a link's or embed's.)
+        .replace(/(\[\[[^\]|]*)\|/g, '$1\\|'),
+    ),
+  );
+  const width = Math.max(0, ...lines.map((cells) => cells.length));
+  if (width === 0) return null;
+  const line = (cells: readonly string[]) =>
+    `| ${Array.from({ length: width }, (_, i) => cells[i] ?? '').join(' | ')} |`;
+  return [
+    line(lines[0]!),
+    line(Array.from({ length: width }, () => '---')),
+    ...lines.slice(1).map(line),
+  ].join('\n');
 }
 
 function serializeBlocks(nodes: readonly BodyNode[], titleOf: TitleOf): string {

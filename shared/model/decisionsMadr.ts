@@ -18,6 +18,7 @@ import { tallyVotes } from './decisionsVotes';
 import { tallyPoll } from './decisionsPolls';
 import { newId } from '../core/ids';
 import { MODEL_ORIGIN } from './roots';
+import { madrSource, SOURCE_FIELD } from './importSources';
 import type { ModelContext } from './collection';
 import { fail, ok, type Result } from '../result';
 import type { Decision, DecisionRole, Member, StatusChange } from '../schema/records';
@@ -176,6 +177,9 @@ export function exportMadr(
 /**
  * Imports one MADR file as a new decision in one transaction. People are matched to members by
  * name; names that match nobody are kept in the context. Returns the decision and warnings.
+ * With `updateId`, the file updates that decision (imported before from the same file) instead:
+ * its text, tags, people and context become the file's; options are matched by title (pros and
+ * cons updated, new ones added, none removed, since votes refer to them); status and votes stay.
  */
 export function importMadr(
   doc: Y.Doc,
@@ -183,6 +187,7 @@ export function importMadr(
   text: string,
   fileName: string,
   members: readonly Member[],
+  updateId?: string,
 ): Result<{ decision: Decision; warnings: string[] }> {
   const parsed = parseMadr(text, fileName);
   if (!parsed.ok) return parsed;
@@ -218,61 +223,139 @@ export function importMadr(
       `${fileName}: the context could not be read as Markdown (${String(error)}).`,
     );
   }
-  const optionIds = madr.options.map(() => newId());
   let result: Result<Decision> = fail('invalid-madr', `${fileName}: nothing was imported.`);
+  const existing = updateId ? decisions.get(doc, updateId) : undefined;
+  if (updateId && !existing?.ok)
+    return fail(
+      'not-found',
+      `${fileName}: the decision imported from it before is gone or damaged.`,
+    );
   doc.transact(() => {
-    const created = decisions.create(doc, ctx, { title: madr.title });
-    if (!created.ok) {
+    if (existing?.ok) {
+      result = updateFromMadr(doc, ctx, existing.value, madr, people, warnings);
+      if (!result.ok) return;
+    } else {
+      const created = createFromMadr(doc, ctx, madr, people, fileName, now);
+      if (!created.ok) {
+        result = created;
+        return;
+      }
       result = created;
-      return;
     }
-    const id = created.value.id;
-    const chosenIndex = madr.chosenOption
-      ? madr.options.findIndex((o) => o.title === madr.chosenOption)
-      : -1;
-    const patched = decisions.update(doc, ctx, id, {
-      proposal: madr.proposal.slice(0, 20_000),
-      drivers: madr.drivers.join('\n').slice(0, 10_000),
-      outcome: madr.outcome.slice(0, 20_000),
-      reviewOn: madr.reviewOn,
-      people,
-      addTags: [...madr.tags],
-    });
-    if (!patched.ok) {
-      decisions.purge(doc, ctx, id);
-      result = fail('invalid-madr', `${fileName}: ${patched.error.message}`);
-      return;
-    }
-    madr.options.forEach((option, index) => {
-      decisions.update(doc, { ...ctx, now: () => now + index }, id, {
-        addOption: {
-          id: optionIds[index],
-          title: option.title,
-          pros: option.pros.join('\n').slice(0, 10_000),
-          cons: option.cons.join('\n').slice(0, 10_000),
-        },
-      });
-    });
-    const record = decisions.map(doc, id)!;
-    if (chosenIndex >= 0) record.set('proposedOptionId', optionIds[chosenIndex]);
-    if (madr.status !== 'draft') {
-      record.set('status', madr.status);
-      const change: StatusChange = {
-        id: newId(),
-        from: null,
-        to: madr.status,
-        by: ctx.actor,
-        at: madr.date ? Date.parse(madr.date) : now,
-        supersededBy: null,
-      };
-      arrayOf(record, 'history').push([change]);
-      if (madr.status !== 'proposed') record.set('closesAt', change.at);
-    }
+    const id = result.value.id;
     const fragment = decisionContext(doc, id)!;
+    fragment.delete(0, fragment.length);
     writeContext(contextJson, fragment);
     const read = decisions.get(doc, id);
     result = read?.ok ? ok(read.value) : fail('damaged', `${fileName}: the import was unreadable.`);
   }, MODEL_ORIGIN);
   if (!result.ok) return result;
   return ok({ decision: result.value, warnings });
+}
+
+type Madr = Extract<ReturnType<typeof parseMadr>, { ok: true }>['value'];
+
+/** The decision fields a MADR file sets, cut to the fields' limits. */
+function madrFields(madr: Madr, people: Record<string, DecisionRole>) {
+  return {
+    proposal: madr.proposal.slice(0, 20_000),
+    drivers: madr.drivers.join('\n').slice(0, 10_000),
+    outcome: madr.outcome.slice(0, 20_000),
+    reviewOn: madr.reviewOn,
+    people,
+    addTags: [...madr.tags],
+  };
+}
+
+/** A new decision from a MADR file (inside the caller's transaction), remembering the file. */
+function createFromMadr(
+  doc: Y.Doc,
+  ctx: ModelContext,
+  madr: Madr,
+  people: Record<string, DecisionRole>,
+  fileName: string,
+  now: number,
+): Result<Decision> {
+  const created = decisions.create(doc, ctx, { title: madr.title });
+  if (!created.ok) return created;
+  const id = created.value.id;
+  const optionIds = madr.options.map(() => newId());
+  const chosenIndex = madr.chosenOption
+    ? madr.options.findIndex((o) => o.title === madr.chosenOption)
+    : -1;
+  const patched = decisions.update(doc, ctx, id, madrFields(madr, people));
+  if (!patched.ok) {
+    decisions.purge(doc, ctx, id);
+    return fail('invalid-madr', `${fileName}: ${patched.error.message}`);
+  }
+  madr.options.forEach((option, index) => {
+    decisions.update(doc, { ...ctx, now: () => now + index }, id, {
+      addOption: {
+        id: optionIds[index],
+        title: option.title,
+        pros: option.pros.join('\n').slice(0, 10_000),
+        cons: option.cons.join('\n').slice(0, 10_000),
+      },
+    });
+  });
+  const record = decisions.map(doc, id)!;
+  record.set(SOURCE_FIELD, madrSource(fileName));
+  if (chosenIndex >= 0) record.set('proposedOptionId', optionIds[chosenIndex]);
+  if (madr.status !== 'draft') {
+    record.set('status', madr.status);
+    const change: StatusChange = {
+      id: newId(),
+      from: null,
+      to: madr.status,
+      by: ctx.actor,
+      at: madr.date ? Date.parse(madr.date) : now,
+      supersededBy: null,
+    };
+    arrayOf(record, 'history').push([change]);
+    if (madr.status !== 'proposed') record.set('closesAt', change.at);
+  }
+  return created;
+}
+
+/** Updates a decision imported before from the same MADR file (inside the caller's transaction). */
+function updateFromMadr(
+  doc: Y.Doc,
+  ctx: ModelContext,
+  decision: Decision,
+  madr: Madr,
+  people: Record<string, DecisionRole>,
+  warnings: string[],
+): Result<Decision> {
+  const patched = decisions.update(doc, ctx, decision.id, {
+    ...madrFields(madr, people),
+    title: madr.title,
+    removeTags: decision.tags.filter((tag) => !madr.tags.includes(tag)),
+  });
+  if (!patched.ok) return patched;
+  for (const option of madr.options) {
+    const pros = option.pros.join('\n').slice(0, 10_000);
+    const cons = option.cons.join('\n').slice(0, 10_000);
+    const known = decision.options.find((item) => item.title === option.title);
+    const written = decisions.update(
+      doc,
+      ctx,
+      decision.id,
+      known
+        ? { updateOption: { id: known.id, pros, cons } }
+        : { addOption: { title: option.title, pros, cons } },
+    );
+    if (!written.ok) return written;
+  }
+  const gone = decision.options.filter(
+    (item) => !madr.options.some((option) => option.title === item.title),
+  );
+  if (gone.length > 0)
+    warnings.push(
+      `Options no longer in the file are kept, as votes may refer to them: ${gone.map((item) => item.title).join(', ')}.`,
+    );
+  if (madr.status !== decision.status)
+    warnings.push(
+      `The file says “${madr.status}”; the decision stays “${decision.status}” (status changes go through votes and the decision’s own buttons).`,
+    );
+  return patched;
 }

@@ -1,5 +1,6 @@
 /**
- * Reading CommonMark + GFM (task lists, strikethrough, `[[Title]]` note links) into a rich-text
+ * Reading CommonMark + GFM (task lists, strikethrough, tables, `[[Title#heading|alias]]` note links,
+ * and, when the caller resolves them, Obsidian `![[embeds]]` and images) into a rich-text
  * tree: the one Markdown reader of Outpost, used for notes and for MADR decision records;
  * bodyToMarkdown.ts is its writer. Parsing uses marked's lexer; the tokens are mapped onto the
  * note editor's schema, so anything a Markdown file can say either becomes the matching node or is
@@ -12,26 +13,81 @@ import { safeLinkUrl } from './linkUrl';
 interface WikiLinkToken {
   readonly type: 'wikilink';
   readonly raw: string;
+  /** The linked note's name (Obsidian: a file name or path without `.md`). */
   readonly text: string;
+  /** The part after `#`: a heading (or `^block`) inside the target. */
+  readonly heading: string;
+  /** The part after `|`: the text the link shows. */
+  readonly alias: string;
+}
+
+interface EmbedToken {
+  readonly type: 'embed';
+  readonly raw: string;
+  readonly target: string;
+  readonly alias: string;
+}
+
+// `[[target#heading|alias]]`; a `|` escaped as `\|` (inside a table cell) still separates the alias.
+const WIKILINK = /^\[\[([^[\]\n|#]*?)(?:#([^[\]\n|]*?))?(?:\\?\|([^[\]\n]*))?\]\]/;
+
+function startOf(marker: string) {
+  return (src: string) => {
+    const at = src.indexOf(marker);
+    return at === -1 ? undefined : at;
+  };
 }
 
 const markdown = new Marked({
   gfm: true,
   extensions: [
     {
+      // Obsidian's `![[file]]` embed: an image or attachment kept beside the note.
+      name: 'embed',
+      level: 'inline',
+      start: startOf('![['),
+      tokenizer(src: string): EmbedToken | undefined {
+        const match = /^!\[\[([^[\]\n|#]+?)(?:#[^[\]\n|]*?)?(?:\\?\|([^[\]\n]*))?\]\]/.exec(src);
+        return match
+          ? {
+              type: 'embed',
+              raw: match[0],
+              target: match[1]!.trim(),
+              alias: match[2]?.trim() ?? '',
+            }
+          : undefined;
+      },
+    },
+    {
       name: 'wikilink',
       level: 'inline',
-      start: (src: string) => {
-        const at = src.indexOf('[[');
-        return at === -1 ? undefined : at;
-      },
+      start: startOf('[['),
       tokenizer(src: string): WikiLinkToken | undefined {
-        const match = /^\[\[([^[\]\n|]+)(?:\|[^[\]\n]*)?\]\]/.exec(src);
-        return match ? { type: 'wikilink', raw: match[0], text: match[1]!.trim() } : undefined;
+        const match = WIKILINK.exec(src);
+        if (!match || !match[1]!.trim()) return undefined;
+        return {
+          type: 'wikilink',
+          raw: match[0],
+          text: match[1]!.trim(),
+          heading: match[2]?.trim() ?? '',
+          alias: match[3]?.trim() ?? '',
+        };
       },
     },
   ],
 });
+
+/**
+ * What the caller of `readMarkdown` does with an embedded file (`![[file]]`, `![alt](path)`): a
+ * node to put in its place (an image), or null to keep what was written as text.
+ */
+export type EmbedResolver = (target: string, alt: string) => BodyNode | null;
+
+interface ReadContext {
+  readonly embed: EmbedResolver | null;
+  /** Sentences about what was changed on the way in, for an import report (no repeats). */
+  readonly notices: Set<string>;
+}
 
 const ENTITIES: Record<string, string> = {
   amp: '&',
@@ -55,7 +111,11 @@ function decodeEntities(text: string): string {
   });
 }
 
-function inline(tokens: readonly Token[] | undefined, marks: BodyMarks = {}): BodyNode[] {
+function inline(
+  ctx: ReadContext,
+  tokens: readonly Token[] | undefined,
+  marks: BodyMarks = {},
+): BodyNode[] {
   const out: BodyNode[] = [];
   const text = (value: string, extra: BodyMarks = {}) => {
     const all = { ...marks, ...extra };
@@ -71,7 +131,7 @@ function inline(tokens: readonly Token[] | undefined, marks: BodyMarks = {}): Bo
     switch (token.type) {
       case 'text': {
         const t = token as Tokens.Text;
-        if (t.tokens && t.tokens.length > 0) out.push(...inline(t.tokens, marks));
+        if (t.tokens && t.tokens.length > 0) out.push(...inline(ctx, t.tokens, marks));
         else text(decodeEntities(t.text));
         break;
       }
@@ -79,13 +139,13 @@ function inline(tokens: readonly Token[] | undefined, marks: BodyMarks = {}): Bo
         text((token as Tokens.Escape).text);
         break;
       case 'strong':
-        out.push(...inline((token as Tokens.Strong).tokens, { ...marks, bold: {} }));
+        out.push(...inline(ctx, (token as Tokens.Strong).tokens, { ...marks, bold: {} }));
         break;
       case 'em':
-        out.push(...inline((token as Tokens.Em).tokens, { ...marks, italic: {} }));
+        out.push(...inline(ctx, (token as Tokens.Em).tokens, { ...marks, italic: {} }));
         break;
       case 'del':
-        out.push(...inline((token as Tokens.Del).tokens, { ...marks, strike: {} }));
+        out.push(...inline(ctx, (token as Tokens.Del).tokens, { ...marks, strike: {} }));
         break;
       case 'codespan':
         text(decodeEntities((token as Tokens.Codespan).text), { code: {} });
@@ -95,7 +155,9 @@ function inline(tokens: readonly Token[] | undefined, marks: BodyMarks = {}): Bo
         // stored as one: its text stays, as plain text (see docs/PROTOCOL.md §1.4.1).
         const link = token as Tokens.Link;
         const safe = safeLinkUrl(link.href) !== null;
-        out.push(...inline(link.tokens, safe ? { ...marks, link: { href: link.href } } : marks));
+        out.push(
+          ...inline(ctx, link.tokens, safe ? { ...marks, link: { href: link.href } } : marks),
+        );
         break;
       }
       case 'br':
@@ -110,18 +172,50 @@ function inline(tokens: readonly Token[] | undefined, marks: BodyMarks = {}): Bo
         if (HTML_BREAK.test(token.raw)) out.push({ type: 'hardBreak' });
         else text(token.raw);
         break;
-      case 'wikilink':
+      case 'wikilink': {
+        const link = token as unknown as WikiLinkToken;
+        if (link.heading)
+          ctx.notices.add(
+            `a link to a heading (“${link.text}#${link.heading}”) opens the note, not the heading`,
+          );
+        // Obsidian shows `[[Note#Heading]]` as “Note > Heading”; an alias replaces either.
+        const alias = link.alias || (link.heading ? `${link.text} › ${link.heading}` : '');
         out.push({
           type: 'noteLink',
-          attrs: { noteId: '', label: (token as unknown as WikiLinkToken).text },
+          attrs: { noteId: '', label: link.text, ...(alias ? { alias } : {}) },
         });
         break;
+      }
+      case 'embed': {
+        const embed = token as unknown as EmbedToken;
+        const node = ctx.embed?.(embed.target, /^\d+(x\d+)?$/.test(embed.alias) ? '' : embed.alias);
+        if (node) out.push(node);
+        else text(embed.raw);
+        break;
+      }
+      case 'image': {
+        const image = token as Tokens.Image;
+        const node = /^[a-z][a-z0-9+.-]*:/i.test(image.href)
+          ? null
+          : ctx.embed?.(safeDecode(image.href), image.text);
+        if (node) out.push(node);
+        else text(token.raw);
+        break;
+      }
       default:
-        // Images, inline HTML and anything else stay as the text that was written.
+        // Inline HTML and anything else stay as the text that was written.
         text(token.raw);
     }
   }
   return out;
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURI(path);
+  } catch {
+    return path;
+  }
 }
 
 /** Joins neighbouring text runs with the same marks (the lexer splits at every escape). */
@@ -154,9 +248,12 @@ function paragraph(content: BodyNode[]): BodyElement {
   return content.length ? { type: 'paragraph', content } : { type: 'paragraph' };
 }
 
-function listItems(list: Tokens.List, task: boolean): BodyElement[] {
+function listItems(ctx: ReadContext, list: Tokens.List, task: boolean): BodyElement[] {
   return list.items.map((item) => {
-    const blocks = blocksOf(item.tokens.filter((token) => token.type !== 'checkbox'));
+    const blocks = blocksOf(
+      ctx,
+      item.tokens.filter((token) => token.type !== 'checkbox'),
+    );
     if (blocks[0]?.type !== 'paragraph') blocks.unshift(paragraph([]));
     return task
       ? { type: 'taskItem', attrs: { checked: item.checked === true }, content: blocks }
@@ -164,7 +261,7 @@ function listItems(list: Tokens.List, task: boolean): BodyElement[] {
   });
 }
 
-function blocksOf(tokens: readonly Token[]): BodyElement[] {
+function blocksOf(ctx: ReadContext, tokens: readonly Token[]): BodyElement[] {
   const out: BodyElement[] = [];
   for (const token of tokens) {
     switch (token.type) {
@@ -173,7 +270,7 @@ function blocksOf(tokens: readonly Token[]): BodyElement[] {
         break;
       case 'heading': {
         const heading = token as Tokens.Heading;
-        const content = merged(inline(heading.tokens));
+        const content = merged(inline(ctx, heading.tokens));
         out.push({
           type: 'heading',
           attrs: { level: heading.depth },
@@ -186,7 +283,7 @@ function blocksOf(tokens: readonly Token[]): BodyElement[] {
           paragraph(
             isEmptyParagraph(token as Tokens.Paragraph)
               ? []
-              : inline((token as Tokens.Paragraph).tokens),
+              : inline(ctx, (token as Tokens.Paragraph).tokens),
           ),
         );
         break;
@@ -194,11 +291,15 @@ function blocksOf(tokens: readonly Token[]): BodyElement[] {
         const t = token as Tokens.Text;
         if (isEmptyParagraph(t)) out.push(paragraph([]));
         else
-          out.push(paragraph(t.tokens ? inline(t.tokens) : inline([{ ...t, tokens: undefined }])));
+          out.push(
+            paragraph(
+              t.tokens ? inline(ctx, t.tokens) : inline(ctx, [{ ...t, tokens: undefined }]),
+            ),
+          );
         break;
       }
       case 'blockquote': {
-        const content = blocksOf((token as Tokens.Blockquote).tokens);
+        const content = blocksOf(ctx, (token as Tokens.Blockquote).tokens);
         out.push({ type: 'blockquote', content: content.length ? content : [paragraph([])] });
         break;
       }
@@ -209,12 +310,12 @@ function blocksOf(tokens: readonly Token[]): BodyElement[] {
           out.push({
             type: 'orderedList',
             attrs: { start },
-            content: listItems(list, false),
+            content: listItems(ctx, list, false),
           });
         } else if (list.items.every((item) => item.task)) {
-          out.push({ type: 'taskList', content: listItems(list, true) });
+          out.push({ type: 'taskList', content: listItems(ctx, list, true) });
         } else {
-          out.push({ type: 'bulletList', content: listItems(list, false) });
+          out.push({ type: 'bulletList', content: listItems(ctx, list, false) });
         }
         break;
       }
@@ -232,17 +333,22 @@ function blocksOf(tokens: readonly Token[]): BodyElement[] {
         out.push({ type: 'horizontalRule' });
         break;
       case 'table': {
+        // A GFM table becomes the editor's table: the header row of header cells, then the rows.
         const table = token as Tokens.Table;
-        const rows = [table.header, ...table.rows];
-        for (const row of rows) {
-          const cells = merged(
-            row.flatMap((cell, index) => [
-              ...(index > 0 ? [{ type: 'text' as const, text: ' | ' }] : []),
-              ...inline(cell.tokens),
-            ]),
-          );
-          out.push(paragraph(cells));
-        }
+        const row = (cells: readonly Tokens.TableCell[], type: 'tableHeader' | 'tableCell') => ({
+          type: 'tableRow' as const,
+          content: cells.map((cell) => ({
+            type,
+            content: [paragraph(inline(ctx, cell.tokens))],
+          })),
+        });
+        out.push({
+          type: 'table',
+          content: [
+            row(table.header, 'tableHeader'),
+            ...table.rows.map((cells) => row(cells, 'tableCell')),
+          ],
+        });
         break;
       }
       default: {
@@ -263,16 +369,25 @@ export interface ReadMarkdown {
   readonly body: BodyElement[];
   /** Links to addresses Outpost would never open, kept as their text (for an import report). */
   readonly unopenableLinks: number;
+  /** Other things that did not come over as written, one sentence each (for an import report). */
+  readonly notices: readonly string[];
+}
+
+/** How `readMarkdown` treats embedded files: by default they stay as the text that was written. */
+export interface ReadMarkdownOptions {
+  readonly embed?: EmbedResolver;
 }
 
 /** Parses Markdown (without front matter) into a body tree, counting the links it left out. */
-export function readMarkdown(source: string): ReadMarkdown {
+export function readMarkdown(source: string, options: ReadMarkdownOptions = {}): ReadMarkdown {
   const tokens = markdown.lexer(source.replace(/\r\n?/g, '\n'));
   let unopenableLinks = 0;
   markdown.walkTokens(tokens, (token) => {
     if (token.type === 'link' && safeLinkUrl(token.href) === null) unopenableLinks += 1;
   });
-  return { body: blocksOf(tokens), unopenableLinks };
+  const ctx: ReadContext = { embed: options.embed ?? null, notices: new Set() };
+  const body = blocksOf(ctx, tokens);
+  return { body, unopenableLinks, notices: [...ctx.notices] };
 }
 
 /** Parses Markdown (without front matter) into a body tree that fits the editor's schema. */

@@ -26,6 +26,11 @@ export const BODY_NODE_TYPES = [
   'horizontalRule',
   'hardBreak',
   'noteLink',
+  'table',
+  'tableRow',
+  'tableHeader',
+  'tableCell',
+  'image',
 ] as const;
 export type BodyNodeType = (typeof BODY_NODE_TYPES)[number];
 
@@ -50,7 +55,14 @@ export type BodyElement = Exclude<BodyNode, { type: 'text' }>;
 
 const NODE_SET = new Set<string>(BODY_NODE_TYPES);
 const MARK_SET = new Set<string>(BODY_MARK_TYPES);
-const BLOCKS_SEPARATED = new Set(['paragraph', 'heading', 'codeBlock', 'listItem', 'taskItem']);
+const BLOCKS_SEPARATED = new Set([
+  'paragraph',
+  'heading',
+  'codeBlock',
+  'listItem',
+  'taskItem',
+  'tableRow',
+]);
 
 /** The binding names overlapping marks of one type `name--hash`; this returns `name`. */
 export function markNameOf(attribute: string): string {
@@ -115,7 +127,9 @@ export function readBodyTree(fragment: Y.XmlFragment): BodyNode[] {
 }
 
 function isLeaf(type: string): boolean {
-  return type === 'horizontalRule' || type === 'hardBreak' || type === 'noteLink';
+  return (
+    type === 'horizontalRule' || type === 'hardBreak' || type === 'noteLink' || type === 'image'
+  );
 }
 
 function writeChildren(parent: Y.XmlFragment | Y.XmlElement, nodes: readonly BodyNode[]): void {

@@ -13,6 +13,8 @@ export const ROOT = {
   notes: 'notes',
   goals: 'goals',
   decisions: 'decisions',
+  /** Images kept inside the workspace, by content hash (attachments.ts); readers before it ignore it. */
+  attachments: 'attachments',
 } as const;
 
 /** The schema version this build writes. */

@@ -9,7 +9,13 @@ import { RecordDetail } from '../../components/RecordDetail';
 import { EmptyState } from '../../components/EmptyState';
 import { timeAgo } from '../../components/time';
 import { DecisionDetail } from './DecisionDetail';
-import { exportDecisions, importDecisionFiles, type ImportReport } from './decisionActions';
+import {
+  exportDecisions,
+  importDecisionFiles,
+  madrFilesImportedBefore,
+  type ImportReport,
+} from './decisionActions';
+import { MadrUpdatePrompt } from './MadrUpdatePrompt';
 import { useNow } from './parts';
 import './decisions.css';
 
@@ -50,13 +56,22 @@ export function DecisionsView() {
     [selfId, now],
   );
 
-  const importFiles = async (files: FileList | null) => {
-    if (!files || files.length === 0) return;
-    const result = await importDecisionFiles([...files]);
+  const [asking, setAsking] = useState<{ files: File[]; known: string[] } | null>(null);
+  const runImport = async (files: File[], update: boolean) => {
+    setAsking(null);
+    const result = await importDecisionFiles(files, update);
     setReport(result);
     const first = result.imported[0];
     if (first) select('decision', first.id);
+  };
+  const importFiles = async (list: FileList | null) => {
+    if (!list || list.length === 0) return;
+    const files = [...list];
     if (fileInput.current) fileInput.current.value = '';
+    // Files imported before: ask whether to update their decisions or add copies.
+    const known = madrFilesImportedBefore(files);
+    if (known.length > 0) setAsking({ files, known });
+    else await runImport(files, false);
   };
 
   const toolbar = (
@@ -120,6 +135,14 @@ export function DecisionsView() {
         toolbar={
           <>
             {toolbar}
+            {asking && (
+              <MadrUpdatePrompt
+                known={asking.known}
+                onUpdate={() => void runImport(asking.files, true)}
+                onCopy={() => void runImport(asking.files, false)}
+                onCancel={() => setAsking(null)}
+              />
+            )}
             {report && <ImportSummary report={report} onClose={() => setReport(null)} />}
           </>
         }
@@ -193,6 +216,17 @@ function DecisionMeta({
   );
 }
 
+function importHeadline(report: ImportReport): string {
+  const added = report.imported.length - report.updated;
+  if (report.imported.length === 0) return 'Nothing was imported';
+  const parts = [
+    added > 0 ? `Imported ${added} decision${added > 1 ? 's' : ''}` : '',
+    report.updated > 0 ? `updated ${report.updated} decision${report.updated > 1 ? 's' : ''}` : '',
+  ].filter(Boolean);
+  const text = parts.join(', ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function ImportSummary({
   report,
   onClose,
@@ -206,11 +240,7 @@ function ImportSummary({
       role={report.errors.length > 0 ? 'alert' : 'status'}
     >
       <div className="import-report-head">
-        <strong>
-          {report.imported.length === 0
-            ? 'Nothing was imported'
-            : `Imported ${report.imported.length} decision${report.imported.length > 1 ? 's' : ''}`}
-        </strong>
+        <strong>{importHeadline(report)}</strong>
         <button
           type="button"
           className="icon-button"

@@ -18,6 +18,8 @@ import {
 import { fail, ok, type Result } from '../../../shared/result';
 import type { Ballot, Decision, VoteCast, VoteChoice } from '../../../shared/schema/records';
 import { activeSession, useAppStore, writeAsLocalPerson } from '../../store';
+import { madrSource, recordsBySource } from '../../../shared/model/importSources';
+import { ROOT } from '../../../shared/model/roots';
 
 export function updateDecision(id: string, patch: DecisionPatch): Result<Decision> {
   return writeAsLocalPerson((doc, ctx) => decisions.update(doc, ctx, id, patch));
@@ -101,14 +103,33 @@ export async function exportDecisions(ids: readonly string[]): Promise<Result<nu
 
 export interface ImportReport {
   readonly imported: { readonly id: string; readonly title: string }[];
+  /** How many of `imported` updated a decision imported before from the same file. */
+  updated: number;
   readonly errors: string[];
   readonly warnings: string[];
 }
 
-/** Imports MADR files one by one; a bad file is reported and skipped, the others still import. */
-export async function importDecisionFiles(files: readonly File[]): Promise<ImportReport> {
+/** Names of the files that were imported before as decisions still in the list (not trashed). */
+export function madrFilesImportedBefore(files: readonly File[]): string[] {
+  const session = activeSession();
+  if (!session) return [];
+  const known = recordsBySource(session.doc, ROOT.decisions);
+  return files.filter((file) => known.has(madrSource(file.name))).map((file) => file.name);
+}
+
+/**
+ * Imports MADR files one by one; a bad file is reported and skipped, the others still import.
+ * With `update`, a file imported before updates its decision instead of adding a copy.
+ */
+export async function importDecisionFiles(
+  files: readonly File[],
+  update = false,
+): Promise<ImportReport> {
   const { importMadr } = await madr();
-  const report: ImportReport = { imported: [], errors: [], warnings: [] };
+  const report: ImportReport = { imported: [], updated: 0, errors: [], warnings: [] };
+  const session = activeSession();
+  const known =
+    update && session ? recordsBySource(session.doc, ROOT.decisions) : new Map<string, string>();
   for (const file of files) {
     if (file.size > 1_000_000) {
       report.errors.push(`${file.name}: the file is larger than 1 MB.`);
@@ -123,9 +144,13 @@ export async function importDecisionFiles(files: readonly File[]): Promise<Impor
       continue;
     }
     const members = useAppStore.getState().snapshot?.members.items ?? [];
-    const result = writeAsLocalPerson((doc, ctx) => importMadr(doc, ctx, text, file.name, members));
+    const updateId = known.get(madrSource(file.name));
+    const result = writeAsLocalPerson((doc, ctx) =>
+      importMadr(doc, ctx, text, file.name, members, updateId),
+    );
     if (!result.ok) report.errors.push(result.error.message);
     else {
+      if (updateId) report.updated += 1;
       report.imported.push({ id: result.value.decision.id, title: result.value.decision.title });
       for (const warning of result.value.warnings) report.warnings.push(`${file.name}: ${warning}`);
     }

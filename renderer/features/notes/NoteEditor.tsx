@@ -10,6 +10,7 @@ import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/r
 import StarterKit from '@tiptap/starter-kit';
 import { TaskItem, TaskList } from '@tiptap/extension-list';
 import { Placeholder } from '@tiptap/extensions';
+import { TableKit } from '@tiptap/extension-table';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { yUndoPluginKey } from '@tiptap/y-tiptap';
@@ -21,6 +22,8 @@ import type { Note } from '../../../shared/schema/records';
 import { useAppStore } from '../../store';
 import { getOutpostApi } from '../../platform/outpostApi';
 import { NoteLink, type LinkChoice } from './noteLinkExtension';
+import { AttachmentImage } from './attachmentImage';
+import { TableTools } from './TableTools';
 import { useNotesStore } from './notesStore';
 import {
   createLinkedNote,
@@ -207,6 +210,7 @@ function Toolbar({ editor }: { editor: Editor }) {
         >
           <Link size={15} aria-hidden="true" />
         </button>
+        <TableTools editor={editor} />
         <span className="tool-gap" />
         <button
           type="button"
@@ -326,6 +330,9 @@ export function NoteEditor({ noteId, mode, editable }: NoteEditorProps) {
         }),
         TaskList,
         TaskItem.configure({ nested: true }),
+        // Tables and workspace images: imported from Markdown and Obsidian (docs/PROTOCOL.md §1.4.1).
+        TableKit.configure({ table: { resizable: false } }),
+        AttachmentImage,
         Placeholder.configure({
           placeholder:
             'Write here… Type [[ to link a note; # heading, - list, [ ] checklist, > quote',

@@ -24,6 +24,8 @@ import {
 import { useNotesStore } from './notesStore';
 import { useReopenNote } from './useReopenNote';
 import { HistoryEntry } from '../history/HistoryEntry';
+import { startVaultImport, type PickedFile } from './vaultImportActions';
+import { VaultImportDialog } from './VaultImportDialog';
 import './notes.css';
 
 /** The editor (TipTap/ProseMirror) loads when a note is first opened, not before the list paints. */
@@ -97,13 +99,52 @@ function toImportFiles(list: FileList | null): ImportFile[] {
   }));
 }
 
+/** A picked folder's files with their paths inside it (`webkitRelativePath`, folder name first). */
+function toPickedFiles(list: FileList | null): PickedFile[] {
+  return [...(list ?? [])].map((file) => ({
+    path: file.webkitRelativePath || file.name,
+    size: file.size,
+    bytes: async () => new Uint8Array(await file.arrayBuffer()),
+  }));
+}
+
+/** A hidden file input that the menu opens; hands over what was picked and clears itself. */
+function HiddenPicker({
+  inputRef,
+  label,
+  accept,
+  onFiles,
+}: {
+  inputRef: React.RefObject<HTMLInputElement | null>;
+  label: string;
+  accept?: string;
+  onFiles: (list: FileList | null) => void;
+}) {
+  return (
+    <input
+      ref={inputRef}
+      type="file"
+      multiple
+      hidden
+      aria-label={label}
+      {...(accept ? { accept } : {})}
+      onChange={(event) => {
+        onFiles(event.target.files);
+        event.target.value = '';
+      }}
+    />
+  );
+}
+
 function ListHeader({ onCreate }: { onCreate: () => void }) {
   const saved = useNotesStore((state) => state.savedTemplates);
   const items = useAppStore((state) => state.snapshot?.notes.items);
   const filesRef = useRef<HTMLInputElement>(null);
   const folderRef = useRef<HTMLInputElement>(null);
+  const vaultRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
     folderRef.current?.setAttribute('webkitdirectory', '');
+    vaultRef.current?.setAttribute('webkitdirectory', '');
   }, []);
   return (
     <div className="pane-header">
@@ -111,28 +152,26 @@ function ListHeader({ onCreate }: { onCreate: () => void }) {
       <Menu label="⋯" title="Import and export">
         {(close) => (
           <>
-            <button
-              type="button"
-              role="menuitem"
-              className="menu-item"
-              onClick={() => {
-                close();
-                filesRef.current?.click();
-              }}
-            >
-              Import Markdown files…
-            </button>
-            <button
-              type="button"
-              role="menuitem"
-              className="menu-item"
-              onClick={() => {
-                close();
-                folderRef.current?.click();
-              }}
-            >
-              Import a folder of Markdown…
-            </button>
+            {(
+              [
+                ['Import Markdown files…', filesRef],
+                ['Import a folder of Markdown…', folderRef],
+                ['Import an Obsidian vault…', vaultRef],
+              ] as const
+            ).map(([label, ref]) => (
+              <button
+                key={label}
+                type="button"
+                role="menuitem"
+                className="menu-item"
+                onClick={() => {
+                  close();
+                  ref.current?.click();
+                }}
+              >
+                {label}
+              </button>
+            ))}
             <button
               type="button"
               role="menuitem"
@@ -181,31 +220,23 @@ function ListHeader({ onCreate }: { onCreate: () => void }) {
       <button type="button" className="button primary" onClick={onCreate} title="New note (Ctrl+N)">
         + New note
       </button>
-      <input
-        ref={filesRef}
-        type="file"
-        multiple
-        hidden
-        aria-label="Markdown files to import"
+      <HiddenPicker
+        inputRef={filesRef}
+        label="Markdown files to import"
         accept=".md,.markdown,.mdown,.txt,text/markdown,text/plain"
-        onChange={(event) => {
-          const files = toImportFiles(event.target.files);
-          event.target.value = '';
-          void importMarkdown(files, false);
-        }}
+        onFiles={(list) => void importMarkdown(toImportFiles(list), false)}
       />
-      <input
-        ref={folderRef}
-        type="file"
-        multiple
-        hidden
-        aria-label="Folder to import"
-        onChange={(event) => {
-          const files = toImportFiles(event.target.files);
-          event.target.value = '';
-          void importMarkdown(files, true);
-        }}
+      <HiddenPicker
+        inputRef={folderRef}
+        label="Folder to import"
+        onFiles={(list) => void importMarkdown(toImportFiles(list), true)}
       />
+      <HiddenPicker
+        inputRef={vaultRef}
+        label="Obsidian vault to import"
+        onFiles={(list) => void startVaultImport(toPickedFiles(list))}
+      />
+      <VaultImportDialog />
     </div>
   );
 }

@@ -1,7 +1,8 @@
 /**
  * `[[` links between notes. A link is an inline atom node `noteLink` with the target's id and the
- * title it had when linked (docs/PROTOCOL.md §1.4.1). It always shows the target's current title; a
- * link whose target is in the trash or gone is shown struck through as broken, and kept.
+ * title it had when linked (docs/PROTOCOL.md §1.4.1). It shows the target's current title, or its
+ * `alias` when it has one (an imported Obsidian `[[Title|alias]]`); a link whose target is in the
+ * trash or gone is shown struck through as broken, and kept.
  * Typing `[[` opens suggestions by title (via @tiptap/suggestion), with "Create note …" last.
  * Following a link to a note that does not exist (an imported `[[Title]]` nothing matched, a note
  * deleted forever) offers to create it, and points the link at the new note.
@@ -213,6 +214,13 @@ export const NoteLink = Node.create<NoteLinkOptions>({
         parseHTML: (element) => element.getAttribute('data-label') ?? element.textContent ?? '',
         renderHTML: (attributes) => ({ 'data-label': attributes.label as string }),
       },
+      // The text an Obsidian `[[Title|alias]]` shows instead of the title (imported links).
+      alias: {
+        default: null,
+        parseHTML: (element) => element.getAttribute('data-alias'),
+        renderHTML: (attributes) =>
+          typeof attributes.alias === 'string' ? { 'data-alias': attributes.alias } : {},
+      },
     };
   },
 
@@ -224,7 +232,7 @@ export const NoteLink = Node.create<NoteLinkOptions>({
     return [
       'span',
       mergeAttributes(HTMLAttributes, { 'data-note-link': '' }),
-      `[[${String(node.attrs.label)}]]`,
+      `[[${String(node.attrs.label)}${typeof node.attrs.alias === 'string' ? `|${node.attrs.alias}` : ''}]]`,
     ];
   },
 
@@ -243,10 +251,12 @@ export const NoteLink = Node.create<NoteLinkOptions>({
       const paint = () => {
         const noteId = String(current.attrs.noteId ?? '');
         const shown = describe(options.resolve(noteId), String(current.attrs.label ?? ''));
-        dom.textContent = shown.text;
+        const alias = typeof current.attrs.alias === 'string' ? current.attrs.alias.trim() : '';
+        const text = alias || shown.text;
+        dom.textContent = text;
         dom.className = shown.broken ? 'note-link broken' : 'note-link';
         dom.title = shown.broken ?? `Open “${shown.text}”`;
-        dom.setAttribute('aria-label', shown.broken ? `${shown.text} (broken link)` : shown.text);
+        dom.setAttribute('aria-label', shown.broken ? `${text} (broken link)` : text);
       };
       paint();
       const unsubscribe = options.subscribe(paint);

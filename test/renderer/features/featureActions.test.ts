@@ -145,7 +145,7 @@ describe('decision actions', () => {
     expect(voteOnDecision(id, 'agree', '')).toEqual(refused);
     const file = new File(['# Use Postgres\n\n## Status\n\naccepted\n'], '0001-postgres.md');
     const report = await importDecisionFiles([file]);
-    expect(report).toEqual({ imported: [], errors: [READ_ONLY], warnings: [] });
+    expect(report).toEqual({ imported: [], updated: 0, errors: [READ_ONLY], warnings: [] });
   });
 });
 
