@@ -14,6 +14,8 @@ import { MODEL_ORIGIN } from './roots';
 import { fail, ok, type Result } from '../result';
 import { VoteChoice, type Decision, type VoteCast } from '../schema/records';
 import type { ModelContext } from './collection';
+import { signEntry, withSignature } from './signatures';
+import { voteFields } from './signedFields';
 
 export const VoteInput = z
   .object({
@@ -98,13 +100,14 @@ export function castVote(
   const now = open.value.now;
   const record = decisions.map(doc, id);
   if (!record) return fail('not-found', 'Decision not found.');
-  const cast: VoteCast = {
+  const unsigned: VoteCast = {
     id: newId(),
     member: ctx.actor,
     choice: input.data.choice,
     reason: input.data.reason,
     castAt: now,
   };
+  const cast = withSignature(unsigned, signEntry(ctx, 'vote', ctx.actor, voteFields(id, unsigned)));
   doc.transact(() => {
     arrayOf(record, DECISION_VOTES_KEY).push([cast]);
     record.set('updatedAt', now);
