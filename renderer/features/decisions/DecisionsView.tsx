@@ -1,9 +1,14 @@
 import { useCallback, useRef, useState } from 'react';
 import { CircleCheck, Scale } from 'lucide-react';
 import type { Decision } from '../../../shared/schema/records';
-import { READ_ONLY_STATUSES, needsVote, tallyPoll, tallyVotes } from '../../../shared/model';
+import {
+  READ_ONLY_STATUSES,
+  needsVote,
+  verifiedPollTally,
+  verifiedTally,
+} from '../../../shared/model';
 import { useAppStore } from '../../store';
-import { selectMembers } from '../../store/selectors';
+import { selectMembers, selectTrust } from '../../store/selectors';
 import { RecordListPane } from '../../components/RecordListPane';
 import { RecordDetail } from '../../components/RecordDetail';
 import { EmptyState } from '../../components/EmptyState';
@@ -170,9 +175,13 @@ function DecisionMeta({
   readonly selfId: string | undefined;
   readonly now: number;
 }) {
-  const tally = decision.votes.length > 0 ? tallyVotes(decision.votes, decision.closesAt) : null;
+  // The list counts what the decision's own panel counts: verified casts only.
+  const trust = useAppStore(selectTrust);
+  const tally = decision.votes.length > 0 ? verifiedTally(trust, decision).tally : null;
   const poll =
-    decision.pollType !== 'consent' && decision.ballots.length > 0 ? tallyPoll(decision) : null;
+    decision.pollType !== 'consent' && decision.ballots.length > 0
+      ? verifiedPollTally(trust, decision).tally
+      : null;
   const voted = decision.pollType === 'consent' ? tally?.voted : poll?.voted;
   return (
     <>
