@@ -39,6 +39,7 @@ export function DecisionsView() {
   const [report, setReport] = useState<ImportReport | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const now = useNow();
+  const trust = useAppStore(selectTrust);
   const items = list?.items ?? NO_DECISIONS;
 
   const create = () => {
@@ -48,11 +49,13 @@ export function DecisionsView() {
   };
   const selected = items.find((decision) => decision.id === selectedId);
   const waiting = selfId
-    ? items.filter((decision) => decision.deletedAt === null && needsVote(decision, selfId, now))
+    ? items.filter(
+        (decision) => decision.deletedAt === null && needsVote(decision, selfId, now, trust),
+      )
     : [];
   const filterItem = useCallback(
-    (decision: Decision) => !!selfId && needsVote(decision, selfId, now),
-    [selfId, now],
+    (decision: Decision) => !!selfId && needsVote(decision, selfId, now, trust),
+    [selfId, now, trust],
   );
 
   const importFiles = async (files: FileList | null) => {
@@ -186,7 +189,7 @@ function DecisionMeta({
   return (
     <>
       <span className={`badge status-${decision.status}`}>{decision.status}</span>
-      {selfId && needsVote(decision, selfId, now) && (
+      {selfId && needsVote(decision, selfId, now, trust) && (
         <span className="badge needs-vote">needs your vote</span>
       )}
       {decision.pollType === 'consent' && tally && tally.blocks.length > 0 && (

@@ -23,7 +23,9 @@ import {
   castBallot,
   addKeyResult,
   DEVICE_KEY_PREFIX,
+  needsVote,
 } from '../../../shared/model';
+import { exportMadr } from '../../../shared/model/decisionsMadr';
 import {
   deviceSigner,
   identityFromSeeds,
@@ -227,6 +229,30 @@ describe('votes', () => {
     const verified = verifiedPollTally(readTrust(doc, WORKSPACE), read.value);
     expect(verified.tally.voted).toBe(2);
     expect(verified.setAside).toHaveLength(1);
+  });
+});
+
+describe('what reads tallies', () => {
+  it('asks a member whose only vote is unsigned to vote again, when given the devices', () => {
+    const { doc, id, as, aliceDevice, read } = team();
+    castVote(doc, as(bob, undefined), id, { choice: 'agree' });
+    const trust = readTrust(doc, WORKSPACE);
+    expect(needsVote(read(), bob.memberId, 150)).toBe(false);
+    expect(needsVote(read(), bob.memberId, 150, trust)).toBe(true);
+    castVote(doc, as(alice, aliceDevice), id, { choice: 'agree' });
+    expect(needsVote(read(), alice.memberId, 150, trust)).toBe(false);
+  });
+
+  it('a MADR export counts only verified votes and says how many were not counted', () => {
+    const { doc, id, as, aliceDevice, bobDevice, read } = team();
+    castVote(doc, as(alice, aliceDevice), id, { choice: 'agree' });
+    castVote(doc, as(alice, bobDevice, 200), id, { choice: 'block', reason: 'forged' });
+    const members = listMembers(doc).items;
+    const { markdown } = exportMadr(doc, read(), members, [read()], readTrust(doc, WORKSPACE));
+    expect(markdown).toContain('1 agree, 0 abstain, 0 disagree, 0 block');
+    expect(markdown).toContain('* Alice: agree');
+    expect(markdown).toContain('1 more not counted: unsigned, or signatures that do not verify.');
+    expect(markdown).not.toContain('forged');
   });
 });
 
