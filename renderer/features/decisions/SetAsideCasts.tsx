@@ -6,13 +6,7 @@
 import type { SetAside } from '../../../shared/model';
 import { VerificationBadge } from '../../components/VerificationBadge';
 import { formatWhen } from './parts';
-
-interface Cast {
-  readonly id: string;
-  readonly member: string;
-  readonly reason: string;
-  readonly castAt: number;
-}
+import type { Cast } from './CastList';
 
 export function SetAsideCasts<T extends Cast>({
   setAside,
