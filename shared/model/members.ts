@@ -9,7 +9,7 @@ import { describeIssues, describeThrown, previewValue } from './damage';
 import { Member, type DamagedRecord } from '../schema/records';
 import type { Profile } from '../schema/profile';
 import { fail, ok, type Result } from '../result';
-import type { SignedValue } from '../protocol/identity';
+import { StoredSignature, verifyContent, type SignedValue } from '../protocol/identity';
 import {
   DEVICE_KEY_PREFIX,
   DeviceStatement,
@@ -73,22 +73,35 @@ export function upsertMember(
     mine?.unlisted.some((device) => device.key === signer?.key && device.intact) ?? false;
   const needsStatement = signer !== undefined && trust !== null && !listed && !pending;
   const storedAt = current?.get('updatedAt');
+  // Signed already when the stored signature verifies for this member, or is this device's own
+  // over the stored profile (a device waiting to be confirmed would otherwise sign at every open).
+  const storedSig = StoredSignature.safeParse(current?.get('sig'));
+  const stored =
+    typeof storedAt === 'number'
+      ? profileFields(profile.memberId, {
+          ...profile,
+          name: profile.displayName,
+          updatedAt: storedAt,
+        })
+      : null;
   const signedNow =
     trust !== null &&
-    current !== null &&
     changed.length === 0 &&
-    typeof storedAt === 'number' &&
-    verifyEntry(
-      trust,
-      'member',
-      profile.memberId,
-      profileFields(profile.memberId, {
-        ...profile,
-        name: profile.displayName,
-        updatedAt: storedAt,
-      }),
-      current.get('sig'),
-    ).state === 'verified';
+    stored !== null &&
+    (verifyEntry(trust, 'member', profile.memberId, stored, current?.get('sig')).state ===
+      'verified' ||
+      (storedSig.success &&
+        storedSig.data.key === signer?.key &&
+        verifyContent(
+          {
+            ...stored,
+            type: 'member',
+            workspace: workspace!,
+            author: profile.memberId,
+            key: signer.key,
+          },
+          storedSig.data,
+        )));
   if (current && changed.length === 0 && !needsStatement && (trust === null || signedNow)) return;
   doc.transact(() => {
     let record = current;

@@ -4,7 +4,9 @@
  * sides. Ana proposes a decision and votes agree, Ben votes disagree. Then Ben's device writes a
  * vote "by Ana" straight into the document (a block, signed with Ben's own device key, read from
  * his device state) — as a hostile teammate's modified client could. On both replicas it is
- * listed as unverified and not counted: the tally stays 1 agree, 1 disagree, 0 block.
+ * listed as unverified and not counted: the tally stays 1 agree, 1 disagree, 0 block. An unsigned
+ * vote by Ben, as a build from before signatures wrote it, is listed as unsigned (quietly), and
+ * not counted either.
  *
  * Screenshots (Ana light, Ben dark): test-results/screenshots/trust-*.png.
  */
@@ -143,6 +145,13 @@ describe.runIf(ready)('signed votes between two people (Chromium)', () => {
       { choice: 'block', reason: 'Forged by another device' },
     );
     expect(forged.ok).toBe(true);
+    // And an unsigned vote by Ben, as a build from before signatures wrote them.
+    const benId = listMembers(doc).items.find((member) => member.name === 'Ben')!.id;
+    const unsigned = castVote(doc, { actor: benId, workspace }, decisionId, {
+      choice: 'abstain',
+      reason: 'Cast before signatures',
+    });
+    expect(unsigned.ok).toBe(true);
     await addStoredRow(ben.page, Y.encodeStateAsUpdate(doc, before), workspace);
     await ben.page.reload();
     await nav(ben.page, 'Decisions').click({ timeout: 60_000 });
@@ -160,7 +169,13 @@ describe.runIf(ready)('signed votes between two people (Chromium)', () => {
           ? 'it is signed by a device that is not one of your devices'
           : 'it is signed by a device that is not one of Ana’s devices',
       );
+      const legacy = notCounted.getByRole('listitem').filter({ hasText: 'Cast before signatures' });
+      await expect(legacy.innerText()).resolves.toMatch(/unsigned/i);
+      await expect(legacy.innerText()).resolves.toContain(
+        'Written by an earlier version of Outpost',
+      );
       const tally = await side.page.getByLabel('Tally').innerText();
+      expect(tally).toMatch(/0\s*abstain/);
       expect(tally).toMatch(/1\s*agree/);
       expect(tally).toMatch(/1\s*disagree/);
       expect(tally).toMatch(/0\s*block/);

@@ -135,6 +135,10 @@ describe('device lists', () => {
     const laptop = device(4);
     // Alice picks herself on another device (same member id, a new key): a request.
     upsertMember(doc, alice, 90, { signer: laptop, workspace: WORKSPACE });
+    // Opening again while waiting writes nothing more.
+    const asked = Y.encodeStateVector(doc);
+    upsertMember(doc, alice, 95, { signer: laptop, workspace: WORKSPACE });
+    expect(Y.encodeStateVector(doc)).toEqual(asked);
     let mine = readTrust(doc, WORKSPACE).members.get(alice.memberId)!;
     expect(mine.devices.map((d) => d.key)).toEqual([aliceDevice.key]);
     expect(mine.unlisted).toEqual([
