@@ -165,12 +165,19 @@ const PKCS8_HEADER = {
   X25519: '302e020100300506032b656e04220420',
 };
 
+/** WebCrypto's SubtleCrypto, typed from the global so no DOM library is needed (Node too). */
+type Subtle = typeof globalThis.crypto.subtle;
+
 async function newPair(
-  subtle: SubtleCrypto,
+  subtle: Subtle,
   name: 'Ed25519' | 'X25519',
 ): Promise<{ publicKey: string; privateKey: string }> {
-  const usages: KeyUsage[] = name === 'Ed25519' ? ['sign', 'verify'] : ['deriveBits'];
-  const pair = (await subtle.generateKey({ name }, true, usages)) as CryptoKeyPair;
+  const usages: ('sign' | 'verify' | 'deriveBits')[] =
+    name === 'Ed25519' ? ['sign', 'verify'] : ['deriveBits'];
+  const pair = (await subtle.generateKey({ name }, true, usages)) as {
+    publicKey: Awaited<ReturnType<Subtle['importKey']>>;
+    privateKey: Awaited<ReturnType<Subtle['importKey']>>;
+  };
   const pub = new Uint8Array(await subtle.exportKey('raw', pair.publicKey));
   const pkcs8 = new Uint8Array(await subtle.exportKey('pkcs8', pair.privateKey));
   if (pkcs8.length !== 48 || toHex(pkcs8.slice(0, 16)) !== PKCS8_HEADER[name] || pub.length !== 32)
@@ -180,7 +187,7 @@ async function newPair(
 
 /** Creates a device identity with WebCrypto (Chromium and Node 20 have Ed25519 and X25519). */
 export async function createDeviceIdentity(
-  subtle: SubtleCrypto = globalThis.crypto.subtle,
+  subtle: Subtle = globalThis.crypto.subtle,
   now: number = Date.now(),
 ): Promise<DeviceIdentity> {
   const [signing, agreement] = await Promise.all([
