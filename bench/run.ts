@@ -6,6 +6,7 @@ import { benchStorage } from './storage';
 import { benchSignaling } from './signaling';
 import { benchHistory } from './history';
 import { benchRelay } from './relay';
+import { benchTrust } from './trust';
 import { printTable, writeResults, type BenchResult } from './report';
 
 const suites: ReadonlyArray<[string, () => BenchResult[] | Promise<BenchResult[]>]> = [
@@ -16,6 +17,7 @@ const suites: ReadonlyArray<[string, () => BenchResult[] | Promise<BenchResult[]
   ['signaling', benchSignaling],
   ['history', benchHistory],
   ['relay', benchRelay],
+  ['trust', benchTrust],
 ];
 
 // `npm run bench -- notes sync` runs only the named suites (all of them by default).

@@ -12,6 +12,8 @@ import {
   saveProfile,
 } from '../sync/localState';
 import { bootCall, getOutpostApi } from '../platform/outpostApi';
+import { loadDeviceIdentity } from '../sync/deviceIdentity';
+import { deviceSigner } from '../../shared/protocol/identity';
 import { upsertMember } from '../../shared/model';
 import { writeAs } from './writeGateway';
 import { takeStartupWorkspace } from '../sync/startupWorkspace';
@@ -20,6 +22,7 @@ import type { AppState, SessionSlice } from './types';
 export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set, get) => ({
   booted: false,
   profile: null,
+  device: null,
   identityCandidates: [],
   appInfo: null,
   settings: null,
@@ -27,13 +30,19 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
     const api = getOutpostApi();
     // Everything boot needs, asked for at once: the main process and the device database answer
     // in parallel.
-    const [info, settings, profile, workspaces, stored] = await Promise.all([
+    const [info, settings, profile, workspaces, stored, identity] = await Promise.all([
       bootCall('app:getInfo'),
       bootCall('settings:get'),
       loadProfile(),
       loadWorkspaces(),
       loadActiveWorkspaceId(),
+      loadDeviceIdentity().catch((error: unknown) => ({
+        value: null,
+        problem: `This device could not make its signing keys (${error instanceof Error ? error.message : String(error)}); your votes and check-ins will show as unsigned.`,
+      })),
     ]);
+    if (identity.problem) get().notify('warning', identity.problem);
+    if (identity.value) set({ device: deviceSigner(identity.value) });
     if (info.ok) set({ appInfo: info.value });
     if (settings.ok) set({ settings: settings.value });
     else get().notify('warning', `Settings could not be loaded: ${settings.error.message}`);
@@ -89,7 +98,9 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
     set({ profile: parsed.data });
     // Teammates see the new name and color in the open workspace and in presence right away.
     // Through the write gateway: a workspace still opening or read-only keeps the old entry.
-    const written = writeAs(get(), (doc) => ok(upsertMember(doc, parsed.data)));
+    const written = writeAs(get(), (doc, ctx) =>
+      ok(upsertMember(doc, parsed.data, Date.now(), ctx)),
+    );
     const session = get().session;
     if (written.ok && session) {
       session.awareness.setLocalStateField('user', {

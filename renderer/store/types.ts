@@ -1,5 +1,6 @@
 import type { AppInfo, AppSettings } from '../../shared/ipc/contract';
 import type { Profile } from '../../shared/schema/profile';
+import type { DeviceSigner } from '../../shared/protocol/identity';
 import type { Decision, Goal, Note, RecordKind } from '../../shared/schema/records';
 import type { Result } from '../../shared/result';
 import type { IdentityCandidate, WorkspaceEntry } from '../sync/localState';
@@ -22,6 +23,8 @@ export interface Notice {
 export interface SessionSlice {
   booted: boolean;
   profile: Profile | null;
+  /** Signs votes, status changes, check-ins and the member entry as this device (null: none). */
+  device: DeviceSigner | null;
   /** When the profile is gone but workspaces remain: the people they list, likeliest first. */
   identityCandidates: IdentityCandidate[];
   appInfo: AppInfo | null;

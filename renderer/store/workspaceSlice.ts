@@ -48,6 +48,7 @@ export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice
           if (get().session === session) set({ snapshot });
         },
         startup,
+        get().device,
       );
       set({ session });
       hintStartupWorkspace(id);

@@ -1,8 +1,9 @@
 /**
  * The one write path (docs/ARCHITECTURE.md, "One write path"): every change made to the open
  * workspace on behalf of the local person goes through `writeAs`. It refuses while the workspace
- * is opening or read-only (damaged, newer schema), names the local person as the actor, and
- * returns the model's Result unchanged, so every feature reports success and refusal alike.
+ * is opening or read-only (damaged, newer schema), names the local person as the actor and this
+ * device as the signer of what carries authorship (docs/PROTOCOL.md §8), and returns the model's
+ * Result unchanged, so every feature reports success and refusal alike.
  */
 import type * as Y from 'yjs';
 import type { ModelContext } from '../../shared/model';
@@ -10,7 +11,8 @@ import { fail, type Result } from '../../shared/result';
 import type { AppState } from './types';
 
 /** What the gateway reads from the store: who is writing, into which workspace, in what state. */
-export type WriteAccess = Pick<AppState, 'session' | 'profile' | 'workspaceStatus'>;
+export type WriteAccess = Pick<AppState, 'session' | 'profile' | 'workspaceStatus'> &
+  Partial<Pick<AppState, 'device'>>;
 
 export interface WriteOptions {
   /** Lets a read that goes through the same checks (an export) run in a read-only workspace. */
@@ -33,5 +35,9 @@ export function writeAs<T>(
   if (!session || !profile || status.state !== 'ready')
     return fail('closed', 'The workspace is still opening.');
   if (status.readOnly && !options.allowReadOnly) return fail('read-only', status.reason);
-  return run(session.doc, { actor: profile.memberId });
+  return run(session.doc, {
+    actor: profile.memberId,
+    workspace: session.id,
+    signer: access.device ?? undefined,
+  });
 }

@@ -1,6 +1,7 @@
 /**
  * The per-device database `outpost-device` (IndexedDB): one object store `state` holding this
- * device's profile, its list of workspaces and the active workspace, each under a fixed key.
+ * device's profile, its list of workspaces, the active workspace and its keys, each under a fixed
+ * key.
  *
  * Why IndexedDB and not localStorage: Chromium writes localStorage to disk lazily (seconds later),
  * so a window killed right after onboarding could lose the person's identity. Every write here is
@@ -27,6 +28,8 @@ export const DEVICE_KEY = {
   activeWorkspace: 'activeWorkspace',
   /** The app lock's settings and, where it has its own passphrase, that passphrase's verifier. */
   lock: 'lock',
+  /** This device's signing and key agreement keys (deviceIdentity.ts). */
+  identity: 'identity',
 } as const;
 export type DeviceKey = (typeof DEVICE_KEY)[keyof typeof DEVICE_KEY];
 

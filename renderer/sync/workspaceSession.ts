@@ -12,10 +12,13 @@ import {
   listMembers,
   migrateWorkspace,
   schemaVersionOf,
+  readTrust,
   upsertMember,
   workspaceName,
   type RecordList,
+  type Trust,
 } from '../../shared/model';
+import type { DeviceSigner } from '../../shared/protocol/identity';
 import type { Decision, DamagedRecord, Goal, Member } from '../../shared/schema/records';
 import type { Profile } from '../../shared/schema/profile';
 import {
@@ -44,6 +47,8 @@ export interface WorkspaceSnapshot {
     readonly items: readonly Member[];
     readonly damaged: readonly DamagedRecord[];
   };
+  /** Every member's devices: what signed votes, check-ins and profiles are verified against. */
+  readonly trust: Trust;
 }
 
 export type ReadyStatus =
@@ -98,6 +103,8 @@ export function openWorkspaceSession(
   onSnapshot: (snapshot: WorkspaceSnapshot) => void,
   /** This workspace's document and storage, opened (and maybe loaded) at start-up. */
   startup: StartupWorkspace | null = null,
+  /** Signs this person's member entry as this device (none: the entry is written unsigned). */
+  device: DeviceSigner | null = null,
 ): WorkspaceSession {
   const doc = startup?.doc ?? new Y.Doc();
   // y-indexeddb behind Outpost's loader: damaged rows set aside, compaction, backups.
@@ -132,7 +139,7 @@ export function openWorkspaceSession(
       case 'decisions':
         return { decisions: decisions.list(doc, everything) };
       case 'members':
-        return { members: listMembers(doc) };
+        return { members: listMembers(doc), trust: readTrust(doc, id) };
       case 'meta':
         return previous?.name === workspaceName(doc) &&
           previous.schemaVersion === schemaVersionOf(doc)
@@ -175,7 +182,7 @@ export function openWorkspaceSession(
     const migrated = migrateWorkspace(doc);
     if (migrated.ok) {
       try {
-        upsertMember(doc, profile);
+        upsertMember(doc, profile, Date.now(), { signer: device ?? undefined, workspace: id });
       } catch (error) {
         // Whatever a peer stored in this person's entry, the workspace still opens (with the
         // entry as it was) rather than failing here.
@@ -199,6 +206,7 @@ export function openWorkspaceSession(
       goals: goals.list(doc, everything),
       decisions: decisions.list(doc, everything),
       members: listMembers(doc),
+      trust: readTrust(doc, id),
     };
     // User Timing marks (DevTools' Performance panel; the start-up benchmark reads them too).
     performance.mark('outpost:records-read');

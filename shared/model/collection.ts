@@ -11,14 +11,19 @@ import { describeIssues, describeThrown, previewValue } from './damage';
 import { readBounded } from './bounded';
 import { MODEL_ORIGIN } from './roots';
 import { fail, ok, type Result } from '../result';
+import type { SigningContext } from './signatures';
 import type { DamagedRecord, RecordKind, RecordRead } from '../schema/records';
 import { oneLine } from '../core/text';
 
 /** Who is acting and what time it is; the clock is injectable for tests. */
-export interface ModelContext {
+/** Who writes (the member), their clock, and what signs their entries (docs/PROTOCOL.md §8). */
+export interface ModelContext extends SigningContext {
   readonly actor: string;
   readonly now?: () => number;
 }
+
+/** A ModelContext with its clock settled, as record kinds' checks and writes receive it. */
+export type WriteContext = ModelContext & { readonly now: () => number };
 
 export interface ListOptions {
   readonly includeArchived?: boolean;
@@ -39,11 +44,11 @@ interface CollectionSpec<T extends { id: string }, C, P, CIn, PIn> {
   /** Writes the record-specific fields of a new record. */
   init(record: Y.Map<unknown>, input: C): void;
   /** Writes the fields named in a patch (inside the update's transaction; `ctx` says who and when). */
-  apply(record: Y.Map<unknown>, patch: P, ctx: Required<ModelContext>): void;
+  apply(record: Y.Map<unknown>, patch: P, ctx: WriteContext, id: string): void;
   /** Reads the record-specific fields into a plain object for validation. */
   read(record: Y.Map<unknown>): Record<string, unknown>;
   /** Checks a patch against the rest of the document (e.g. alignment cycles). */
-  check?(doc: Y.Doc, id: string, patch: P, ctx: Required<ModelContext>): string | null;
+  check?(doc: Y.Doc, id: string, patch: P, ctx: WriteContext): string | null;
 }
 
 /**
@@ -217,11 +222,11 @@ export function defineCollection<
       if (!patch.success) return fail('invalid-input', describeIssues(patch.error).join(' '));
       const target = writable(doc, id, true);
       if (!target.ok) return target;
-      const full = { actor: ctx.actor, now: ctx.now ?? Date.now };
+      const full: WriteContext = { ...ctx, now: ctx.now ?? Date.now };
       const problem = spec.check?.(doc, id, patch.data, full);
       if (problem) return fail('invalid-input', problem);
       doc.transact(() => {
-        spec.apply(target.value, patch.data, full);
+        spec.apply(target.value, patch.data, full, id);
         touch(target.value, ctx);
       }, MODEL_ORIGIN);
       return readAfterWrite(doc, id);

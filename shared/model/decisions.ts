@@ -6,7 +6,9 @@
  */
 import * as Y from 'yjs';
 import { z } from 'zod';
-import { defineCollection, type ModelContext } from './collection';
+import { signEntry, withSignature } from './signatures';
+import { statusFields } from './signedFields';
+import { defineCollection, type WriteContext } from './collection';
 import { newId } from '../core/ids';
 import { MODEL_ORIGIN, ROOT } from './roots';
 import { readBounded, RECORD_LIMITS } from './bounded';
@@ -214,7 +216,7 @@ function readDecisionFields(record: Y.Map<unknown>): Record<string, unknown> {
   };
 }
 
-function applyPatch(record: Y.Map<unknown>, patch: Patch, ctx: Required<ModelContext>): void {
+function applyPatch(record: Y.Map<unknown>, patch: Patch, ctx: WriteContext, id: string): void {
   const now = ctx.now();
   for (const key of [
     'title',
@@ -245,7 +247,7 @@ function applyPatch(record: Y.Map<unknown>, patch: Patch, ctx: Required<ModelCon
       if (typeof closesAt === 'number' && closesAt <= now && patch.closesAt === undefined)
         record.set('closesAt', null);
     }
-    const change: StatusChange = {
+    const unsigned: StatusChange = {
       id: newId(),
       from,
       to,
@@ -253,6 +255,10 @@ function applyPatch(record: Y.Map<unknown>, patch: Patch, ctx: Required<ModelCon
       at: now,
       supersededBy: to === 'superseded' ? (patch.supersededBy ?? null) : null,
     };
+    const change = withSignature(
+      unsigned,
+      signEntry(ctx, 'status', ctx.actor, statusFields(id, unsigned)),
+    );
     arrayOf(record, HISTORY).push([change]);
   } else if (patch.supersededBy !== undefined) {
     record.set('supersededBy', patch.supersededBy);

@@ -5,7 +5,7 @@
  */
 import * as Y from 'yjs';
 import type { z } from 'zod';
-import type { ModelContext } from './collection';
+import type { WriteContext } from './collection';
 import { ROOT } from './roots';
 import type { DecisionStatus } from '../schema/records';
 import type { DecisionPatchInput } from './decisionsInput';
@@ -92,7 +92,7 @@ export function checkDecisionPatch(
   doc: Y.Doc,
   id: string,
   patch: Patch,
-  ctx: Required<ModelContext>,
+  ctx: WriteContext,
 ): string | null {
   const record = rootMap(doc).get(id);
   if (!(record instanceof Y.Map)) return null;

@@ -15,6 +15,9 @@ import {
 } from './decisionsMadrContext';
 import { parseMadr } from './decisionsMadrParse';
 import { tallyVotes } from './decisionsVotes';
+import { verifiedPollTally, verifiedTally } from './signedTally';
+import { signEntry, withSignature, type Trust } from './signatures';
+import { statusFields } from './signedFields';
 import { tallyPoll } from './decisionsPolls';
 import { newId } from '../core/ids';
 import { MODEL_ORIGIN } from './roots';
@@ -66,6 +69,11 @@ export function exportMadr(
   decision: Decision,
   members: readonly Member[],
   all: readonly Decision[],
+  /**
+   * The workspace's member devices: with it the Votes section counts only verified casts (§8.4)
+   * and says how many were not counted, as the app shows them.
+   */
+  trust?: Trust,
 ): { fileName: string; markdown: string } {
   const numberOf = (id: string) =>
     [...all]
@@ -125,8 +133,11 @@ export function exportMadr(
     const because = decision.outcome.trim();
     out.push(`${lead}: "${chosen.title}"${because ? `, because ${because}` : ''}`, '');
   } else out.push(decision.outcome.trim() || `(${decision.status}, no outcome yet)`, '');
+  const notCounted = (count: number) =>
+    count > 0 ? [`${count} more not counted: unsigned, or signatures that do not verify.`, ''] : [];
   if (decision.pollType !== 'consent' && decision.ballots.length > 0) {
-    const poll = tallyPoll(decision);
+    const verifiedPoll = trust ? verifiedPollTally(trust, decision) : null;
+    const poll = verifiedPoll?.tally ?? tallyPoll(decision);
     out.push('## Votes', '');
     out.push(
       decision.pollType === 'choose'
@@ -140,9 +151,10 @@ export function exportMadr(
           ? `* ${result.option.title}: ${result.total}`
           : `* ${result.option.title}: ${result.total} points (average ${result.average.toFixed(1)} from ${result.scoredBy})`,
       );
-    out.push('');
+    out.push('', ...notCounted(verifiedPoll?.setAside.length ?? 0));
   } else if (decision.votes.length > 0) {
-    const tally = tallyVotes(decision.votes, decision.closesAt);
+    const verified = trust ? verifiedTally(trust, decision) : null;
+    const tally = verified?.tally ?? tallyVotes(decision.votes, decision.closesAt);
     out.push('## Votes', '');
     out.push(
       `${tally.counts.agree} agree, ${tally.counts.abstain} abstain, ${tally.counts.disagree} disagree, ${tally.counts.block} block` +
@@ -156,7 +168,7 @@ export function exportMadr(
         `* ${who}: ${entry.counted.choice}${entry.counted.reason ? ` — ${entry.counted.reason}` : ''}`,
       );
     }
-    out.push('');
+    out.push('', ...notCounted(verified?.setAside.length ?? 0));
   }
   const withNotes = decision.options.filter((option) => option.pros.trim() || option.cons.trim());
   if (withNotes.length > 0) {
@@ -303,7 +315,7 @@ function createFromMadr(
   if (chosenIndex >= 0) record.set('proposedOptionId', optionIds[chosenIndex]);
   if (madr.status !== 'draft') {
     record.set('status', madr.status);
-    const change: StatusChange = {
+    const unsigned: StatusChange = {
       id: newId(),
       from: null,
       to: madr.status,
@@ -311,6 +323,11 @@ function createFromMadr(
       at: madr.date ? Date.parse(madr.date) : now,
       supersededBy: null,
     };
+    // The person importing vouches for the import: their device signs it as their change.
+    const change = withSignature(
+      unsigned,
+      signEntry(ctx, 'status', ctx.actor, statusFields(id, unsigned)),
+    );
     arrayOf(record, 'history').push([change]);
     if (madr.status !== 'proposed') record.set('closesAt', change.at);
   }

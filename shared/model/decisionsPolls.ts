@@ -13,6 +13,8 @@ import { MODEL_ORIGIN } from './roots';
 import { fail, ok, type Result } from '../result';
 import { Id, SCORE_MAX, type Ballot, type Decision, type DecisionOption } from '../schema/records';
 import type { ModelContext } from './collection';
+import { signEntry, withSignature } from './signatures';
+import { ballotFields } from './signedFields';
 
 const Reason = z
   .string()
@@ -71,13 +73,17 @@ export function castBallot(
   }
   const record = decisions.map(doc, id);
   if (!record) return fail('not-found', 'Decision not found.');
-  const ballot: Ballot = {
+  const unsigned: Ballot = {
     id: newId(),
     member: ctx.actor,
     reason: data.reason,
     castAt: now,
     ...choice,
   };
+  const ballot = withSignature(
+    unsigned,
+    signEntry(ctx, 'ballot', ctx.actor, ballotFields(id, unsigned)),
+  );
   doc.transact(() => {
     arrayOf(record, DECISION_BALLOTS_KEY).push([ballot]);
     record.set('updatedAt', now);

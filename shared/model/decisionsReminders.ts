@@ -5,6 +5,7 @@
  */
 import type { Decision } from '../schema/records';
 import { involves, needsVote } from './decisionsVotes';
+import type { Trust } from './signatures';
 
 export const CLOSING_REMINDER_LEAD_MS = 24 * 60 * 60 * 1000;
 /** Review reminders fire at this local hour on the review date. */
@@ -52,12 +53,14 @@ export function decisionReminders(
   items: readonly ReminderDecision[],
   memberId: string,
   now: number,
+  /** When given, only verified casts count as having voted (see needsVote). */
+  trust?: Trust,
 ): DecisionReminder[] {
   const reminders: DecisionReminder[] = [];
   for (const decision of items) {
     if (decision.deletedAt !== null || decision.archived) continue;
     const title = decision.title || 'Untitled decision';
-    if (decision.closesAt !== null && needsVote(decision, memberId, now)) {
+    if (decision.closesAt !== null && needsVote(decision, memberId, now, trust)) {
       reminders.push({
         key: `closing:${decision.id}:${decision.closesAt}`,
         decisionId: decision.id,
@@ -91,8 +94,9 @@ export function dueReminders(
   memberId: string,
   now: number,
   shown: ReadonlySet<string>,
+  trust?: Trust,
 ): { due: DecisionReminder[]; nextAt: number | null } {
-  const all = decisionReminders(items, memberId, now).filter((item) => !shown.has(item.key));
+  const all = decisionReminders(items, memberId, now, trust).filter((item) => !shown.has(item.key));
   const due = all.filter((item) => item.at <= now);
   const next = all.find((item) => item.at > now);
   return { due, nextAt: next ? next.at : null };

@@ -12,8 +12,11 @@ import { decisions, DECISION_VOTES_KEY, arrayOf } from './decisions';
 import { newId } from '../core/ids';
 import { MODEL_ORIGIN } from './roots';
 import { fail, ok, type Result } from '../result';
-import { VoteChoice, type Decision, type VoteCast } from '../schema/records';
+import { VoteChoice, type Ballot, type Decision, type VoteCast } from '../schema/records';
 import type { ModelContext } from './collection';
+import { signEntry, withSignature } from './signatures';
+import { verifyBallot, verifyVote, voteFields } from './signedFields';
+import type { Trust } from './signatures';
 
 export const VoteInput = z
   .object({
@@ -98,13 +101,14 @@ export function castVote(
   const now = open.value.now;
   const record = decisions.map(doc, id);
   if (!record) return fail('not-found', 'Decision not found.');
-  const cast: VoteCast = {
+  const unsigned: VoteCast = {
     id: newId(),
     member: ctx.actor,
     choice: input.data.choice,
     reason: input.data.reason,
     castAt: now,
   };
+  const cast = withSignature(unsigned, signEntry(ctx, 'vote', ctx.actor, voteFields(id, unsigned)));
   doc.transact(() => {
     arrayOf(record, DECISION_VOTES_KEY).push([cast]);
     record.set('updatedAt', now);
@@ -200,20 +204,42 @@ export function involves(decision: Pick<Decision, 'people'>, memberId: string): 
   return deciders.length === 0 || deciders.some((person) => person.member === memberId);
 }
 
-/** True when voting is open, the decision concerns the member, and they have not voted yet. */
+/**
+ * True when voting is open, the decision concerns the member, and they have not voted yet. With
+ * `trust`, only a verified cast counts as having voted (an unsigned vote from before signatures
+ * is not counted, so the person is asked again).
+ */
 export function needsVote(
   decision: Pick<
     Decision,
-    'status' | 'closesAt' | 'deletedAt' | 'people' | 'votes' | 'ballots' | 'pollType' | 'archived'
+    | 'id'
+    | 'status'
+    | 'closesAt'
+    | 'deletedAt'
+    | 'people'
+    | 'votes'
+    | 'ballots'
+    | 'pollType'
+    | 'archived'
   >,
   memberId: string,
   now: number,
+  trust?: Trust,
 ): boolean {
   if (decision.archived || !votingOpen(decision, now) || !involves(decision, memberId))
     return false;
-  const casts: readonly Cast[] =
+  const verified = (cast: VoteCast | Ballot): boolean => {
+    if (!trust) return true;
+    const verdict =
+      decision.pollType === 'consent'
+        ? verifyVote(trust, decision.id, cast as VoteCast)
+        : verifyBallot(trust, decision.id, cast as Ballot);
+    return verdict.state === 'verified';
+  };
+  const casts: readonly (VoteCast | Ballot)[] =
     decision.pollType === 'consent' ? decision.votes : decision.ballots;
   return !casts.some(
-    (cast) => cast.member === memberId && castOnTime(cast.castAt, decision.closesAt),
+    (cast) =>
+      cast.member === memberId && castOnTime(cast.castAt, decision.closesAt) && verified(cast),
   );
 }

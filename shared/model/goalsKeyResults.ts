@@ -23,6 +23,8 @@ import {
   linkKey,
 } from './goalsLayout';
 import type { ModelContext } from './collection';
+import { signEntry, withSignature } from './signatures';
+import { checkInFields } from './signedFields';
 import { ok, type Failure, type Result } from '../result';
 import { Title } from '../schema/common';
 import {
@@ -415,13 +417,17 @@ export function checkIn(
   }
   const id = newId();
   const now = (ctx.now ?? Date.now)();
-  const entry = {
+  const unsigned = {
     value,
     confidence: input.confidence,
     comment: input.comment,
     authorId: ctx.actor,
     at: now,
   };
+  const entry = withSignature(
+    unsigned,
+    signEntry(ctx, 'checkin', ctx.actor, checkInFields(goalId, keyResultId, { id, ...unsigned })),
+  );
   doc.transact(() => {
     (target.value.map.get(CHECK_INS_KEY) as Y.Map<unknown>).set(id, entry);
     if (kr.kind === 'milestones' && input.milestonesDone) {

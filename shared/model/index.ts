@@ -36,7 +36,20 @@ export {
 } from './decisionsPolls';
 export { READ_ONLY_STATUSES } from './decisionsLifecycle';
 export { decisionReminders, dueReminders, type DecisionReminder } from './decisionsReminders';
-export { upsertMember, listMembers } from './members';
+export { upsertMember, listMembers, verifyMember, confirmDevice } from './members';
+export {
+  readTrust,
+  verifyEntry,
+  DEVICE_KEY_PREFIX,
+  type Trust,
+  type MemberDevices,
+  type ListedDevice,
+  type UnlistedDevice,
+  type Verification,
+  type SigningContext,
+} from './signatures';
+export { verifyVote, verifyBallot, verifyStatusChange, verifyCheckIn } from './signedFields';
+export { verifiedTally, verifiedPollTally, type Verified, type SetAside } from './signedTally';
 export {
   MIGRATIONS,
   migrateWorkspace,

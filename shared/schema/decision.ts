@@ -35,6 +35,8 @@ export const VoteCast = z.object({
   choice: VoteChoice,
   reason: z.string().max(2_000),
   castAt: Timestamp,
+  /** The author's device signature (docs/PROTOCOL.md §8); absent on casts of earlier versions. */
+  sig: z.unknown().optional(),
 });
 export type VoteCast = z.infer<typeof VoteCast>;
 
@@ -54,6 +56,8 @@ export const Ballot = z
       .record(Id, z.number().int().min(0).max(SCORE_MAX))
       .refine((scores) => Object.keys(scores).length <= 200, 'scores more than 200 options')
       .optional(),
+    /** As on a VoteCast. */
+    sig: z.unknown().optional(),
   })
   .strict()
   .refine(
@@ -70,6 +74,8 @@ export const StatusChange = z.object({
   by: MemberId,
   at: Timestamp,
   supersededBy: Id.nullable().optional(),
+  /** As on a VoteCast. */
+  sig: z.unknown().optional(),
 });
 export type StatusChange = z.infer<typeof StatusChange>;
 

@@ -29,6 +29,8 @@ export const CheckIn = z.object({
   comment: z.string().max(2_000),
   authorId: MemberRef,
   at: Timestamp,
+  /** The author's device signature (docs/PROTOCOL.md §8); absent on check-ins of earlier versions. */
+  sig: z.unknown().optional(),
 });
 export type CheckIn = z.infer<typeof CheckIn>;
 

@@ -32,6 +32,8 @@ export const Member = z.object({
   color: z.string().regex(/^#[0-9a-fA-F]{6}$/),
   timeZone: z.string().min(1).max(64),
   updatedAt: Timestamp,
+  /** The signature of a device of this member over the profile (docs/PROTOCOL.md §8). */
+  sig: z.unknown().optional(),
 });
 export type Member = z.infer<typeof Member>;
 

@@ -233,13 +233,22 @@ export async function storedUpdate(page: Page, workspaceId?: string): Promise<Ui
   return Y.mergeUpdates(rows.map((row) => Uint8Array.from(row)));
 }
 
-/** Adds a row to the workspace database's y-indexeddb `updates` store, as a write would. */
-export async function addStoredRow(page: Page, update: Uint8Array): Promise<void> {
+/**
+ * Adds a row to the workspace database's y-indexeddb `updates` store, as a write would (the first
+ * workspace database, or that of `workspaceId`).
+ */
+export async function addStoredRow(
+  page: Page,
+  update: Uint8Array,
+  workspaceId?: string,
+): Promise<void> {
   await page.evaluate(
-    async (bytes) => {
+    async ([bytes, only]) => {
       const name = (await indexedDB.databases())
         .map((info) => info.name ?? '')
-        .find((candidate) => candidate.startsWith('outpost-ws-'));
+        .find((candidate) =>
+          only ? candidate === `outpost-ws-${only}` : candidate.startsWith('outpost-ws-'),
+        );
       if (!name) throw new Error('no workspace database');
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const request = indexedDB.open(name);
@@ -254,6 +263,6 @@ export async function addStoredRow(page: Page, update: Uint8Array): Promise<void
       });
       db.close();
     },
-    [...update],
+    [[...update], workspaceId] as const,
   );
 }

@@ -6,7 +6,8 @@ import type { ReactNode } from 'react';
 import type { MemberCasts } from '../../../shared/model';
 import { formatWhen } from './parts';
 
-interface Cast {
+/** What a consent vote and a poll ballot both carry, for lists of them. */
+export interface Cast {
   readonly id: string;
   readonly member: string;
   readonly reason: string;

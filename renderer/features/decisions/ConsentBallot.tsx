@@ -1,11 +1,12 @@
 /** A consent poll: the tally of agree / abstain / disagree / block, blocks, the person's vote. */
 import { useState } from 'react';
 import { Ban } from 'lucide-react';
-import { VOTE_CHOICES, type Tally } from '../../../shared/model';
-import type { Decision, VoteChoice } from '../../../shared/schema/records';
+import { VOTE_CHOICES, type SetAside, type Tally } from '../../../shared/model';
+import type { Decision, VoteCast, VoteChoice } from '../../../shared/schema/records';
 import { voteOnDecision } from './decisionActions';
 import { CastForm } from './CastForm';
 import { CastList } from './CastList';
+import { SetAsideCasts } from './SetAsideCasts';
 
 const CHOICE_LABEL: Record<VoteChoice, string> = {
   agree: 'Agree',
@@ -17,6 +18,8 @@ const CHOICE_LABEL: Record<VoteChoice, string> = {
 interface ConsentBallotProps {
   readonly decision: Decision;
   readonly tally: Tally;
+  /** Votes left out of the tally: signatures that do not verify, or none. */
+  readonly setAside: readonly SetAside<VoteCast>[];
   readonly selfId: string | undefined;
   readonly open: boolean;
   readonly editable: boolean;
@@ -26,6 +29,7 @@ interface ConsentBallotProps {
 export function ConsentBallot({
   decision,
   tally,
+  setAside,
   selfId,
   open,
   editable,
@@ -122,6 +126,7 @@ export function ConsentBallot({
         badge={(cast) => <span className={`badge vote-${cast.choice}`}>{cast.choice}</span>}
         describe={(cast) => cast.choice}
       />
+      <SetAsideCasts setAside={setAside} name={name} describe={(cast) => cast.choice} />
     </>
   );
 }

@@ -22,6 +22,9 @@ import { SupersedeCard } from './SupersedeCard';
 import { SavedTextarea } from '../../components/SavedTextarea';
 import { OptionsCard } from './DecisionOptions';
 import { LinksCard } from './DecisionLinks';
+import { VerificationBadge } from '../../components/VerificationBadge';
+import { selectTrust } from '../../store/selectors';
+import { verifyStatusChange } from '../../../shared/model';
 
 /** The rich-text editor (TipTap) loads with the first decision opened, not at start-up. */
 const ContextEditor = lazy(() =>
@@ -63,6 +66,7 @@ export function DecisionDetail(props: DecisionDetailProps) {
   const { decision, all, goals, notes, members, selfId, now, editable } = props;
   const notify = useAppStore((state) => state.notify);
   const select = useAppStore((state) => state.select);
+  const trust = useAppStore(selectTrust);
   const [supersedeOpen, setSupersedeOpen] = useState(false);
 
   const patch = (change: DecisionPatch): boolean => {
@@ -195,6 +199,7 @@ export function DecisionDetail(props: DecisionDetailProps) {
           selfId={selfId}
           now={now}
           editable={editable}
+          trust={trust}
         />
       )}
       {decision.status === 'draft' && (
@@ -336,7 +341,11 @@ export function DecisionDetail(props: DecisionDetailProps) {
                 <span className={`badge status-${change.to}`}>{change.to}</span>{' '}
                 {change.from ? `from ${change.from} ` : 'imported '}by {name(change.by)} ·{' '}
                 <span title={new Date(change.at).toISOString()}>{formatWhen(change.at)}</span>
-                {change.supersededBy && <> · replaced by “{title(change.supersededBy)}”</>}
+                {change.supersededBy && <> · replaced by “{title(change.supersededBy)}”</>}{' '}
+                <VerificationBadge
+                  verification={verifyStatusChange(trust, decision.id, change)}
+                  author={name(change.by)}
+                />
               </li>
             ))}
           </ol>

@@ -1,9 +1,14 @@
 import { useCallback, useRef, useState } from 'react';
 import { CircleCheck, Scale } from 'lucide-react';
 import type { Decision } from '../../../shared/schema/records';
-import { READ_ONLY_STATUSES, needsVote, tallyPoll, tallyVotes } from '../../../shared/model';
+import {
+  READ_ONLY_STATUSES,
+  needsVote,
+  verifiedPollTally,
+  verifiedTally,
+} from '../../../shared/model';
 import { useAppStore } from '../../store';
-import { selectMembers } from '../../store/selectors';
+import { selectMembers, selectTrust } from '../../store/selectors';
 import { RecordListPane } from '../../components/RecordListPane';
 import { RecordDetail } from '../../components/RecordDetail';
 import { EmptyState } from '../../components/EmptyState';
@@ -40,6 +45,7 @@ export function DecisionsView() {
   const [report, setReport] = useState<ImportReport | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const now = useNow();
+  const trust = useAppStore(selectTrust);
   const items = list?.items ?? NO_DECISIONS;
 
   const create = () => {
@@ -49,11 +55,13 @@ export function DecisionsView() {
   };
   const selected = items.find((decision) => decision.id === selectedId);
   const waiting = selfId
-    ? items.filter((decision) => decision.deletedAt === null && needsVote(decision, selfId, now))
+    ? items.filter(
+        (decision) => decision.deletedAt === null && needsVote(decision, selfId, now, trust),
+      )
     : [];
   const filterItem = useCallback(
-    (decision: Decision) => !!selfId && needsVote(decision, selfId, now),
-    [selfId, now],
+    (decision: Decision) => !!selfId && needsVote(decision, selfId, now, trust),
+    [selfId, now, trust],
   );
 
   const [asking, setAsking] = useState<{ files: File[]; known: string[] } | null>(null);
@@ -193,14 +201,18 @@ function DecisionMeta({
   readonly selfId: string | undefined;
   readonly now: number;
 }) {
-  const tally = decision.votes.length > 0 ? tallyVotes(decision.votes, decision.closesAt) : null;
+  // The list counts what the decision's own panel counts: verified casts only.
+  const trust = useAppStore(selectTrust);
+  const tally = decision.votes.length > 0 ? verifiedTally(trust, decision).tally : null;
   const poll =
-    decision.pollType !== 'consent' && decision.ballots.length > 0 ? tallyPoll(decision) : null;
+    decision.pollType !== 'consent' && decision.ballots.length > 0
+      ? verifiedPollTally(trust, decision).tally
+      : null;
   const voted = decision.pollType === 'consent' ? tally?.voted : poll?.voted;
   return (
     <>
       <span className={`badge status-${decision.status}`}>{decision.status}</span>
-      {selfId && needsVote(decision, selfId, now) && (
+      {selfId && needsVote(decision, selfId, now, trust) && (
         <span className="badge needs-vote">needs your vote</span>
       )}
       {decision.pollType === 'consent' && tally && tally.blocks.length > 0 && (

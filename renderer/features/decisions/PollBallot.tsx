@@ -4,15 +4,18 @@
  * (shared/model/decisionsPolls.ts); this only shows them and casts.
  */
 import { useState } from 'react';
-import type { PollTally } from '../../../shared/model';
+import type { PollTally, SetAside } from '../../../shared/model';
 import { SCORE_MAX, type Ballot, type Decision } from '../../../shared/schema/records';
 import { castPollBallot } from './decisionActions';
 import { CastForm } from './CastForm';
 import { CastList } from './CastList';
+import { SetAsideCasts } from './SetAsideCasts';
 
 interface PollBallotProps {
   readonly decision: Decision;
   readonly tally: PollTally;
+  /** Ballots left out of the tally: signatures that do not verify, or none. */
+  readonly setAside: readonly SetAside<Ballot>[];
   readonly selfId: string | undefined;
   readonly open: boolean;
   readonly editable: boolean;
@@ -21,7 +24,15 @@ interface PollBallotProps {
 
 const SCALE = Array.from({ length: SCORE_MAX + 1 }, (_, score) => score);
 
-export function PollBallot({ decision, tally, selfId, open, editable, name }: PollBallotProps) {
+export function PollBallot({
+  decision,
+  tally,
+  setAside,
+  selfId,
+  open,
+  editable,
+  name,
+}: PollBallotProps) {
   const score = decision.pollType === 'score';
   const mine = tally.members.find((entry) => entry.member === selfId)?.counted ?? null;
   const [chosen, setChosen] = useState<string | null>(null);
@@ -163,6 +174,7 @@ export function PollBallot({ decision, tally, selfId, open, editable, name }: Po
         badge={(cast) => <span className="badge">{describe(cast)}</span>}
         describe={describe}
       />
+      <SetAsideCasts setAside={setAside} name={name} describe={describe} />
     </>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { tallyPoll, tallyVotes, votingOpen } from '../../../shared/model';
+import { verifiedPollTally, verifiedTally, votingOpen, type Trust } from '../../../shared/model';
 import type { Decision, Member } from '../../../shared/schema/records';
 import { useDraft } from '../../components/useDraft';
 import { useSavedField } from '../../components/useSavedField';
@@ -16,12 +16,14 @@ interface VotePanelProps {
   readonly selfId: string | undefined;
   readonly now: number;
   readonly editable: boolean;
+  /** The members' devices, against which casts are verified. */
+  readonly trust: Trust;
 }
 
 const POLL_HEADING = { consent: 'Votes', choose: 'Votes: choose one', score: 'Votes: scores' };
 
 /** Voting on a proposed decision: closing date, the poll of its type, and deciding. */
-export function VotePanel({ decision, members, selfId, now, editable }: VotePanelProps) {
+export function VotePanel({ decision, members, selfId, now, editable, trust }: VotePanelProps) {
   const open = votingOpen(decision, now);
   const stored = decision.closesAt !== null ? toLocalInput(decision.closesAt) : '';
   const [closing, setClosing] = useDraft(stored);
@@ -39,7 +41,9 @@ export function VotePanel({ decision, members, selfId, now, editable }: VotePane
   const [decideError, setDecideError] = useState<string | null>(null);
   const name = (id: string) => memberName(members, id, selfId);
   const consent = decision.pollType === 'consent';
-  const tally = tallyVotes(decision.votes, decision.closesAt);
+  // Only votes signed by a device of their member count (docs/PROTOCOL.md §8.4).
+  const consentResult = verifiedTally(trust, decision);
+  const tally = consentResult.tally;
   const action = closingAction(closing, stored);
 
   const applyClosing = () => {
@@ -87,6 +91,7 @@ export function VotePanel({ decision, members, selfId, now, editable }: VotePane
         <ConsentBallot
           decision={decision}
           tally={tally}
+          setAside={consentResult.setAside}
           selfId={selfId}
           open={open}
           editable={editable}
@@ -95,7 +100,7 @@ export function VotePanel({ decision, members, selfId, now, editable }: VotePane
       ) : (
         <PollBallot
           decision={decision}
-          tally={tallyPoll(decision)}
+          {...verifiedPollTally(trust, decision)}
           selfId={selfId}
           open={open}
           editable={editable}

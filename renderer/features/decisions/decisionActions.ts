@@ -91,7 +91,7 @@ export async function exportDecisions(ids: readonly string[]): Promise<Result<nu
       for (const id of ids) {
         const decision = all.find((item) => item.id === id);
         if (!decision) continue;
-        const file = exportMadr(doc, decision, members, all);
+        const file = exportMadr(doc, decision, members, all, state.snapshot?.trust);
         download(file.fileName, file.markdown);
         count += 1;
       }

@@ -7,6 +7,7 @@
 import { showDesktopNotice } from '../../platform/notify';
 import { useEffect } from 'react';
 import { dueReminders } from '../../../shared/model';
+import { selectTrust } from '../../store/selectors';
 import { useAppStore } from '../../store';
 
 const SHOWN_KEY = 'outpost.decisionReminders';
@@ -31,12 +32,13 @@ function showDesktop(title: string, body: string, onClick: () => void): void {
 export function useDecisionReminders(): void {
   const items = useAppStore((state) => state.snapshot?.decisions.items);
   const memberId = useAppStore((state) => state.profile?.memberId);
+  const trust = useAppStore(selectTrust);
   useEffect(() => {
     if (!items || !memberId) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const check = () => {
       const shown = loadShown();
-      const { due, nextAt } = dueReminders(items, memberId, Date.now(), new Set(shown));
+      const { due, nextAt } = dueReminders(items, memberId, Date.now(), new Set(shown), trust);
       if (due.length > 0) {
         localStorage.setItem(
           SHOWN_KEY,
@@ -58,5 +60,5 @@ export function useDecisionReminders(): void {
     };
     check();
     return () => clearTimeout(timer);
-  }, [items, memberId]);
+  }, [items, memberId, trust]);
 }

@@ -1,5 +1,11 @@
-/** Every check-in of an objective, newest first, with who, when, value, confidence and comment. */
-import { healthOf } from '../../../shared/model';
+/**
+ * Every check-in of an objective, newest first, with who, when, value, confidence and comment, and
+ * a badge on any whose signature does not verify (docs/PROTOCOL.md §8.5).
+ */
+import { healthOf, verifyCheckIn } from '../../../shared/model';
+import { useAppStore } from '../../store';
+import { selectTrust } from '../../store/selectors';
+import { VerificationBadge } from '../../components/VerificationBadge';
 import type { Goal, Member } from '../../../shared/schema/records';
 import { timeAgo } from '../../components/time';
 import { HealthBadge } from './GoalWidgets';
@@ -17,6 +23,7 @@ export function CheckInTimeline({
   const entries = goal.keyResults
     .flatMap((kr) => kr.checkIns.map((checkIn) => ({ kr, checkIn })))
     .sort((a, b) => b.checkIn.at - a.checkIn.at || b.checkIn.id.localeCompare(a.checkIn.id));
+  const trust = useAppStore(selectTrust);
   const nameOf = (id: string) =>
     id === me ? 'You' : (members.find((member) => member.id === id)?.name ?? 'A former member');
   return (
@@ -44,6 +51,10 @@ export function CheckInTimeline({
                 </span>
                 <span>confidence {checkIn.confidence}/10</span>
                 <HealthBadge health={healthOf(checkIn.confidence)} />
+                <VerificationBadge
+                  verification={verifyCheckIn(trust, goal.id, kr.id, checkIn)}
+                  author={nameOf(checkIn.authorId)}
+                />
               </div>
               {checkIn.comment && <p className="timeline-comment">{checkIn.comment}</p>}
             </li>

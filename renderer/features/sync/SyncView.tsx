@@ -1,7 +1,5 @@
 import { useEffect, useState } from 'react';
 import { useAppStore } from '../../store';
-import { selectMembers } from '../../store/selectors';
-import { timeAgo } from '../../components/time';
 import { WORKSPACE_DB_PREFIX } from '../../sync/localState';
 import { describeIndicator, useSyncIndicator } from './SyncIndicator';
 import { StartTeamCard, TeamWorkspaceCard } from './TeamCard';
@@ -9,6 +7,7 @@ import { PeersCard, formatBytes } from './PeersCard';
 import { NetworkCard } from './NetworkCard';
 import { TurnCard } from './TurnCard';
 import { RelaysCard } from './RelaysCard';
+import { MembersCard } from './MembersCard';
 import './sync.css';
 
 /** Sync: team workspaces (create, join, invite, leave), peers and presence, network settings. */
@@ -49,13 +48,11 @@ export function SyncView() {
   );
 }
 
-/** Where this workspace lives on this device and who has written to it. */
+/** Where this workspace lives on this device and who is in it, with their device keys. */
 function DeviceCard() {
   const workspaces = useAppStore((state) => state.workspaces);
   const activeId = useAppStore((state) => state.activeWorkspaceId);
   const snapshot = useAppStore((state) => state.snapshot);
-  const members = useAppStore(selectMembers);
-  const profile = useAppStore((state) => state.profile);
   const [usage, setUsage] = useState<{ usage: number; quota: number } | null>(null);
   const active = workspaces.find((workspace) => workspace.id === activeId);
 
@@ -102,25 +99,7 @@ function DeviceCard() {
           </dd>
         </dl>
       </section>
-      <section className="card" aria-labelledby="members-heading">
-        <h2 id="members-heading">People in this workspace</h2>
-        <ul className="member-list">
-          {members.map((member) => (
-            <li key={member.id}>
-              <span className="avatar" style={{ background: member.color }} aria-hidden="true">
-                {member.name.charAt(0).toUpperCase()}
-              </span>
-              <span>
-                {member.name}
-                {member.id === profile?.memberId ? ' (you, this device)' : ''}
-              </span>
-              <span className="record-meta">
-                {member.timeZone.replace(/_/g, ' ')} · profile updated {timeAgo(member.updatedAt)}
-              </span>
-            </li>
-          ))}
-        </ul>
-      </section>
+      <MembersCard />
     </>
   );
 }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { ok } from '../../../shared/result';
+import { deviceSigner, identityFromSeeds } from '../../../shared/protocol/identity';
 import { writeAs, type WriteAccess } from '../../../renderer/store/writeGateway';
 import type { WorkspaceSession } from '../../../renderer/sync/workspaceSession';
 import { openVersionStore } from '../../../renderer/sync/history/versionStore';
@@ -41,7 +42,18 @@ describe('the write gateway', () => {
       return ok('written');
     });
     expect(result).toEqual({ ok: true, value: 'written' });
-    expect(seen).toEqual([open.doc, { actor: person.memberId }]);
+    expect(seen).toEqual([
+      open.doc,
+      { actor: person.memberId, workspace: 'gateway-test-01', signer: undefined },
+    ]);
+  });
+
+  it('names this device as the signer, in the open workspace', () => {
+    const signer = deviceSigner(identityFromSeeds(new Uint8Array(32), new Uint8Array(32)));
+    const open = { ...access({ state: 'ready', readOnly: false }), device: signer };
+    const seen: unknown[] = [];
+    writeAs(open, (_doc, ctx) => (seen.push(ctx), ok(null)));
+    expect(seen).toEqual([{ actor: person.memberId, workspace: 'gateway-test-01', signer }]);
   });
 
   it('refuses while the workspace is opening or no one is signed in, without running it', () => {

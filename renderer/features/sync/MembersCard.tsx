@@ -1,0 +1,138 @@
+/**
+ * The people in this workspace and their device keys (docs/PROTOCOL.md §8.2): each listed device
+ * by its fingerprint, which device added it, device statements that list nothing and why, and
+ * whether each profile is signed by one of its person's devices. The person confirms another of
+ * their own devices here, after comparing its fingerprint with the one that device shows.
+ */
+import { useState } from 'react';
+import { KeyRound } from 'lucide-react';
+import { confirmDevice, verifyMember, type MemberDevices } from '../../../shared/model';
+import { fingerprint } from '../../../shared/protocol/identity';
+import { fail } from '../../../shared/result';
+import { useAppStore, writeAsLocalPerson } from '../../store';
+import { selectMembers, selectTrust } from '../../store/selectors';
+import { timeAgo } from '../../components/time';
+import { VerificationBadge } from '../../components/VerificationBadge';
+import { FieldError } from '../../components/Field';
+
+function confirm(memberId: string, deviceKey: string) {
+  return writeAsLocalPerson((doc, ctx) =>
+    ctx.signer && ctx.workspace !== undefined
+      ? confirmDevice(doc, memberId, deviceKey, { signer: ctx.signer, workspace: ctx.workspace })
+      : fail('no-key', 'This device has no signing key, so it cannot confirm another one.'),
+  );
+}
+
+function DeviceList({
+  devices,
+  selfKey,
+  mine,
+  onConfirm,
+}: {
+  readonly devices: MemberDevices | undefined;
+  readonly selfKey: string | undefined;
+  /** The local person's own entry, whose pending devices this device may confirm. */
+  readonly mine: boolean;
+  readonly onConfirm: (key: string) => void;
+}) {
+  if (!devices || (devices.devices.length === 0 && devices.unlisted.length === 0))
+    return (
+      <p className="device-note">
+        No device keys yet: this person’s votes and check-ins cannot be checked until they open this
+        workspace with a version of Outpost that signs.
+      </p>
+    );
+  const iAmListed = devices.devices.some((device) => device.key === selfKey);
+  return (
+    <ul className="device-list" aria-label="Device keys">
+      {devices.disputed && (
+        <li className="device-warning">
+          Two devices claim to be this person’s first device, so none of their signatures is
+          trusted. One of them was written by someone else.
+        </li>
+      )}
+      {devices.devices.map((device) => (
+        <li key={device.key}>
+          <KeyRound size={13} aria-hidden="true" />
+          <code className="fingerprint">{fingerprint(device.key)}</code>
+          {device.key === selfKey && <span className="badge trust-verified">this device</span>}
+          <span className="muted">
+            {device.first
+              ? `first device, listed ${timeAgo(device.addedAt)}`
+              : `added ${timeAgo(device.addedAt)} by ${fingerprint(device.addedBy)}`}
+          </span>
+        </li>
+      ))}
+      {devices.unlisted.map((device) => (
+        <li key={device.key} className="device-unlisted">
+          <KeyRound size={13} aria-hidden="true" />
+          <code className="fingerprint">{fingerprint(device.key)}</code>
+          {device.key === selfKey && <span className="badge">this device</span>}
+          <span className="muted">not listed: {device.problem}</span>
+          {mine && iAmListed && device.intact && !devices.disputed && (
+            <button type="button" className="button" onClick={() => onConfirm(device.key)}>
+              This is my device
+            </button>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function MembersCard() {
+  const members = useAppStore(selectMembers);
+  const trust = useAppStore(selectTrust);
+  const profile = useAppStore((state) => state.profile);
+  const device = useAppStore((state) => state.device);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <section className="card" aria-labelledby="members-heading">
+      <h2 id="members-heading">People in this workspace</h2>
+      <p className="muted-note">
+        Votes, status changes and check-ins are signed by the device that wrote them and checked
+        against the device keys below. To be sure a key is a teammate’s, compare its fingerprint
+        with the one their device shows here.
+        {device && (
+          <>
+            {' '}
+            This device’s key: <code className="fingerprint">{fingerprint(device.key)}</code>.
+          </>
+        )}
+      </p>
+      <ul className="member-list">
+        {members.map((member) => {
+          const self = member.id === profile?.memberId;
+          const name = self ? 'You' : member.name;
+          return (
+            <li key={member.id} className="member-entry">
+              <div className="member-head">
+                <span className="avatar" style={{ background: member.color }} aria-hidden="true">
+                  {member.name.charAt(0).toUpperCase()}
+                </span>
+                <span>
+                  {member.name}
+                  {self ? ' (you)' : ''}
+                </span>
+                <span className="record-meta">
+                  {member.timeZone.replace(/_/g, ' ')} · profile updated {timeAgo(member.updatedAt)}
+                </span>
+                <VerificationBadge verification={verifyMember(trust, member)} author={name} />
+              </div>
+              <DeviceList
+                devices={trust.members.get(member.id)}
+                selfKey={device?.key}
+                mine={self}
+                onConfirm={(key) => {
+                  const result = confirm(member.id, key);
+                  setError(result.ok ? null : result.error.message);
+                }}
+              />
+            </li>
+          );
+        })}
+      </ul>
+      <FieldError message={error} />
+    </section>
+  );
+}

@@ -1,0 +1,143 @@
+/**
+ * Convergence of verified tallies (fast-check): three members' devices cast signed votes while
+ * some devices also write forged votes (for another member, signed with their own key, or
+ * unsigned), each replica receives every update in its own random order with duplicates, and
+ * after every delivery no forged vote is counted anywhere; at the end every replica holds the
+ * same verified tally, equal to the tally of the honest votes alone. fast-check prints the seed
+ * and the shrunk case on failure, for replay.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import * as Y from 'yjs';
+import {
+  castVote,
+  decisions,
+  readTrust,
+  tallyVotes,
+  upsertMember,
+  verifiedTally,
+} from '../../../shared/model';
+import { deviceSigner, identityFromSeeds } from '../../../shared/protocol/identity';
+import type { Profile } from '../../../shared/schema/profile';
+import type { Decision, VoteCast, VoteChoice } from '../../../shared/schema/records';
+
+const WORKSPACE = 'ConvergenceSpace001';
+const people: Profile[] = ['Ana', 'Bea', 'Cai'].map((name, index) => ({
+  memberId: `Member${name}000000${index}`,
+  displayName: name,
+  color: '#2563eb',
+  timeZone: 'UTC',
+}));
+const signers = people.map((_, index) =>
+  deviceSigner(identityFromSeeds(new Uint8Array(32).fill(index + 1), new Uint8Array(32).fill(9))),
+);
+const CHOICES: VoteChoice[] = ['agree', 'abstain', 'disagree'];
+
+/** The shared starting point: members listed with their devices, one proposed decision. */
+function base(): { update: Uint8Array; decisionId: string } {
+  const doc = new Y.Doc();
+  people.forEach((person, index) =>
+    upsertMember(doc, person, 1, { signer: signers[index]!, workspace: WORKSPACE }),
+  );
+  const ctx = {
+    actor: people[0]!.memberId,
+    now: () => 2,
+    signer: signers[0]!,
+    workspace: WORKSPACE,
+  };
+  const created = decisions.create(doc, ctx, { title: 'Move the stand-up' });
+  if (!created.ok) throw new Error(created.error.message);
+  decisions.update(doc, ctx, created.value.id, { status: 'proposed' });
+  return { update: Y.encodeStateAsUpdate(doc), decisionId: created.value.id };
+}
+
+const Op = fc.record({
+  replica: fc.integer({ min: 0, max: 2 }),
+  forgery: fc.constantFrom('none', 'other-device', 'unsigned'),
+  choice: fc.constantFrom(...CHOICES),
+  at: fc.integer({ min: 10, max: 40 }),
+});
+
+describe('verified tallies converge', () => {
+  const start = base();
+
+  it('every replica counts the same honest votes, whatever the order, and no forged one', () => {
+    fc.assert(
+      fc.property(
+        fc.array(Op, { minLength: 1, maxLength: 10 }).chain((ops) =>
+          fc.tuple(
+            fc.constant(ops),
+            // Per replica: which writer's next update arrives next (an exhausted writer's last one
+            // arrives again, a duplicate). Each writer's own updates stay in order, as the peer
+            // layer guarantees (updates wait for their dependencies, PROTOCOL.md §5.4).
+            fc.array(
+              fc.array(fc.integer({ min: 0, max: 2 }), {
+                minLength: ops.length,
+                maxLength: ops.length * 2,
+              }),
+              { minLength: 3, maxLength: 3 },
+            ),
+          ),
+        ),
+        ([ops, orders]) => {
+          const replicas = people.map(() => {
+            const doc = new Y.Doc();
+            Y.applyUpdate(doc, start.update);
+            return doc;
+          });
+          const updates: Uint8Array[] = [];
+          const byWriter: Uint8Array[][] = [[], [], []];
+          const honest: VoteCast[] = [];
+          const forged = new Set<string>();
+          for (const op of ops) {
+            const doc = replicas[op.replica]!;
+            // A forger votes as the next member: with its own device key, or with none.
+            const member = op.forgery === 'none' ? op.replica : (op.replica + 1) % 3;
+            const ctx = {
+              actor: people[member]!.memberId,
+              now: () => op.at,
+              signer: op.forgery === 'unsigned' ? undefined : signers[op.replica]!,
+              workspace: WORKSPACE,
+            };
+            const before = Y.encodeStateVector(doc);
+            const cast = castVote(doc, ctx, start.decisionId, { choice: op.choice });
+            if (!cast.ok) throw new Error(cast.error.message);
+            const update = Y.encodeStateAsUpdate(doc, before);
+            updates.push(update);
+            byWriter[op.replica]!.push(update);
+            if (op.forgery === 'none') honest.push(cast.value);
+            else forged.add(cast.value.id);
+          }
+          const read = (doc: Y.Doc): Decision => {
+            const result = decisions.get(doc, start.decisionId);
+            if (!result?.ok) throw new Error('decision unreadable');
+            return result.value;
+          };
+          const counted = (doc: Y.Doc) => verifiedTally(readTrust(doc, WORKSPACE), read(doc));
+          replicas.forEach((doc, index) => {
+            const sent = [0, 0, 0];
+            for (const writer of orders[index]!) {
+              const list = byWriter[writer]!;
+              if (list.length === 0) continue;
+              const next = Math.min(sent[writer]!, list.length - 1);
+              sent[writer] = next + 1;
+              Y.applyUpdate(doc, list[next]!);
+              const now = counted(doc);
+              for (const entry of now.tally.members)
+                if (entry.counted) expect(forged.has(entry.counted.id)).toBe(false);
+            }
+            // Then everything, so every replica ends with every update.
+            for (const update of updates) Y.applyUpdate(doc, update);
+          });
+          const results = replicas.map((doc) => JSON.stringify(counted(doc)));
+          expect(new Set(results).size).toBe(1);
+          const final = counted(replicas[0]!);
+          expect(final.tally).toEqual(tallyVotes(honest, null));
+          expect(new Set(final.setAside.map((entry) => entry.cast.id))).toEqual(forged);
+          expect(read(replicas[0]!).votes).toHaveLength(ops.length);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
