@@ -12,11 +12,11 @@ import { decodeInvite, encodeInvite, type Invite } from '../../shared/protocol/i
 import { fromBase64Url, toBase64Url } from '../../shared/protocol/bytes';
 import {
   createWorkspaceSecrets,
-  deriveRoomName,
   deriveSignalingPassword,
   secretKeyFromText,
   secretKeyToText,
 } from '../../shared/protocol/keys';
+import { nextRoomChangeAt, roomNamesAt } from '../../shared/protocol/roomEpoch';
 import { isTurnUsable, MAX_RELAYS } from '../../shared/protocol/teamNetwork';
 import type { Result } from '../../shared/result';
 import { fail, ok } from '../../shared/result';
@@ -148,8 +148,8 @@ export async function startTeamSync(options: {
 }): Promise<PeerSync> {
   const key = options.entry.secretKey ? secretKeyFromText(options.entry.secretKey) : undefined;
   if (!key) throw new Error('This team workspace has no valid secret key on this device.');
-  const [roomName, password, { PeerSync }] = await Promise.all([
-    deriveRoomName(key),
+  const [[roomName], password, { PeerSync }] = await Promise.all([
+    roomNamesAt(key, Date.now()),
     deriveSignalingPassword(key),
     // The provider (simple-peer, signaling crypto, framing) loads only when a team workspace
     // opens: personal workspaces never fetch it, and it stays out of the first bundle.
@@ -159,7 +159,9 @@ export async function startTeamSync(options: {
   const provider = new PeerSync({
     doc: options.doc,
     awareness: options.awareness,
-    roomName,
+    roomName: roomName ?? '',
+    // This week's room, and last week's too for the first hour of a week (roomEpoch.ts).
+    rooms: { roomsAt: (ms) => roomNamesAt(key, ms), nextChangeAt: nextRoomChangeAt },
     password,
     signaling: options.signaling,
     iceServers: options.iceServers,
