@@ -42,6 +42,7 @@ import {
 import type { SettingsStore } from './settingsStore';
 import type { SafeStorageLike } from './atRest/dataKeyStore';
 import type { SyncNetworkService } from './signaling/lanSync';
+import { processServerStarter, type ServerChild } from './signaling/serverHost';
 import { createTray, type TrayDeps, type TrayLike } from './tray';
 import { createTrayNotice } from './trayNotice';
 import {
@@ -125,6 +126,10 @@ export interface ElectronSurface<Image = unknown, Menu = unknown> {
   readonly powerMonitor: FocusElectron['powerMonitor'];
   /** The OS keychain that keeps the device's data key (encryption at rest). */
   readonly safeStorage?: SafeStorageLike;
+  /** Runs the LAN signaling server outside the main process (AppPaths.signalingServer). */
+  readonly utilityProcess: {
+    fork(modulePath: string, args?: string[], options?: { serviceName?: string }): ServerChild;
+  };
   readonly dialog: {
     showMessageBox(options: {
       type: 'warning';
@@ -147,6 +152,8 @@ export interface AppPaths {
   readonly rendererIndex: string;
   /** Folder with icon.png and the tray icons. */
   readonly iconDir: string;
+  /** The LAN signaling server's process (electron/main/signaling/serverProcess.ts, built). */
+  readonly signalingServer: string;
 }
 
 /**
@@ -157,6 +164,7 @@ export function appPathsFrom(mainDir: string, packagedResourcesDir: string | nul
   return {
     preload: path.join(mainDir, '../preload/index.cjs'),
     rendererIndex: path.join(mainDir, '../renderer/index.html'),
+    signalingServer: path.join(mainDir, 'signalingServer.js'),
     iconDir: packagedResourcesDir
       ? path.join(packagedResourcesDir, 'icons')
       : path.join(mainDir, '../../build'),
@@ -276,6 +284,13 @@ export async function startOutpost<Image, Menu>(
     info: { name: app.getName(), version: app.getVersion(), platform, shell: 'electron' },
     clock,
     syncNetwork: options.syncNetwork,
+    // A flood of connections to the LAN server keeps that process busy, not this one: IPC and
+    // the focus timer's notifications stay on time (issue 16).
+    startSignalingServer: processServerStarter(() =>
+      electron.utilityProcess.fork(options.paths.signalingServer, [], {
+        serviceName: 'Outpost LAN signaling',
+      }),
+    ),
     // Shown in one dialog once the window is up (see createWindow).
     onProblem: reportProblem,
     log: (message) => console.warn(message),
