@@ -3,6 +3,7 @@
  * sync settings, team workspaces (create, join, invite, leave), and the live status of the open
  * team workspace's provider — peers, presence, what is not yet shared — as plain values.
  */
+import { checkInviteTerms } from '../../shared/protocol/inviteTerms';
 import { deleteVersionStore } from '../sync/history/versionStore';
 import type { StateCreator } from 'zustand';
 import { WorkspaceName, renameWorkspace as renameInDoc } from '../../shared/model';
@@ -273,6 +274,9 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
     async joinTeamWorkspace(code) {
       const invite = readInvite(code);
       if (!invite.ok) return invite;
+      // An expired code is refused before anything is stored or opened.
+      const usable = checkInviteTerms(invite.value.terms, Date.now());
+      if (!usable.ok) return usable;
       const existing = get().workspaces.find((w) => w.id === invite.value.workspaceId);
       if (existing) {
         // A newer code of the same team may carry relays or a TURN server added since.
@@ -293,11 +297,11 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
       return ok(entry);
     },
 
-    inviteCode() {
+    inviteCode(terms) {
       const state = get();
       const entry = state.workspaces.find((w) => w.id === state.activeWorkspaceId);
       if (!entry) return fail('closed', 'No workspace is open.');
-      return inviteFor(entry, selectWorkspaceName(state) ?? entry.name);
+      return inviteFor(entry, selectWorkspaceName(state) ?? entry.name, terms ?? null);
     },
 
     async leaveWorkspace(id, removeData) {

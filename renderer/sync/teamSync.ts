@@ -9,6 +9,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import type { IceServerSetting, SyncNetwork, SyncSettings } from '../../shared/ipc/syncContract';
 import { decodeInvite, encodeInvite, type Invite } from '../../shared/protocol/invite';
+import type { InviteTerms } from '../../shared/protocol/inviteTerms';
 import { fromBase64Url, toBase64Url } from '../../shared/protocol/bytes';
 import {
   createWorkspaceSecrets,
@@ -80,10 +81,15 @@ export function readInvite(text: string): Result<Invite> {
 
 /**
  * The invite code of a team workspace, or a failure for other kinds. It carries the team's relays
- * and its TURN server once complete (version 2); a team with neither gets a version 1 code, which
- * builds from before version 2 can still join with.
+ * and its TURN server once complete (version 2), and an expiry when `terms` has one (version 3);
+ * a team with none of these gets a version 1 code, which builds from before version 2 can still
+ * join with.
  */
-export function inviteFor(entry: WorkspaceEntry, name: string): Result<string> {
+export function inviteFor(
+  entry: WorkspaceEntry,
+  name: string,
+  terms: InviteTerms | null = null,
+): Result<string> {
   const key = entry.secretKey ? secretKeyFromText(entry.secretKey) : undefined;
   if (entry.kind !== 'team' || !key)
     return fail('not-team', 'Only team workspaces have an invite code.');
@@ -91,7 +97,14 @@ export function inviteFor(entry: WorkspaceEntry, name: string): Result<string> {
     ? { urls: entry.turn.urls, username: entry.turn.username, credential: entry.turn.credential }
     : null;
   return ok(
-    encodeInvite({ workspaceId: entry.id, secretKey: key, name, relays: entry.relays, turn }),
+    encodeInvite({
+      workspaceId: entry.id,
+      secretKey: key,
+      name,
+      relays: entry.relays,
+      turn,
+      terms,
+    }),
   );
 }
 
