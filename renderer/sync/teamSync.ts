@@ -10,6 +10,7 @@ import type * as Y from 'yjs';
 import type { IceServerSetting, SyncNetwork, SyncSettings } from '../../shared/ipc/syncContract';
 import { decodeInvite, encodeInvite, type Invite } from '../../shared/protocol/invite';
 import type { InviteTerms } from '../../shared/protocol/inviteTerms';
+import { newJoinToken } from '../../shared/model/inviteUses';
 import { fromBase64Url, toBase64Url } from '../../shared/protocol/bytes';
 import {
   createWorkspaceSecrets,
@@ -40,9 +41,15 @@ export function newTeamEntry(name: string): WorkspaceEntry {
   };
 }
 
-/** The entry a decoded invite creates on this device, with the relays and TURN it carries. */
+/**
+ * The entry a decoded invite creates on this device, with the relays and TURN it carries, and for
+ * a single-use code the use this device is about to make of it.
+ */
 export function entryFromInvite(invite: Invite): WorkspaceEntry {
   return {
+    ...(invite.terms?.singleUse
+      ? { joinedWith: { inviteId: invite.terms.id, token: newJoinToken() } }
+      : {}),
     id: invite.workspaceId,
     name: invite.name.slice(0, 80) || 'Team workspace',
     kind: 'team',

@@ -111,6 +111,7 @@ export function TeamWorkspaceCard() {
   const notify = useAppStore((state) => state.notify);
   // The code's terms are made when the person picks an expiry: it runs from that moment.
   const [lifetime, setLifetime] = useState<InviteLifetime>('never');
+  const [singleUse, setSingleUse] = useState(false);
   const [terms, setTerms] = useState(() => newInviteTerms('never', false, 0));
   const invite = inviteCode(terms);
   const entry = useAppStore((state) => state.workspaces.find((w) => w.id === activeId));
@@ -188,7 +189,7 @@ export function TeamWorkspaceCard() {
                 onChange={(event) => {
                   const next = event.target.value as InviteLifetime;
                   setLifetime(next);
-                  setTerms(newInviteTerms(next, false, Date.now()));
+                  setTerms(newInviteTerms(next, singleUse, Date.now()));
                 }}
               >
                 {(Object.keys(LIFETIME_LABELS) as InviteLifetime[]).map((key) => (
@@ -198,6 +199,17 @@ export function TeamWorkspaceCard() {
                 ))}
               </select>
             </div>
+            <label className="toggle-row">
+              <input
+                type="checkbox"
+                checked={singleUse}
+                onChange={(event) => {
+                  setSingleUse(event.target.checked);
+                  setTerms(newInviteTerms(lifetime, event.target.checked, Date.now()));
+                }}
+              />
+              For one person only: the code stops working once someone has joined with it
+            </label>
             <p className="muted-note" role="status">
               {terms.expiresAt === null
                 ? 'This code works until the workspace key changes.'
