@@ -1,6 +1,6 @@
 /**
  * Invite codes that expire, as a person uses them (issue 16): the inviter picks "In 1 hour" and
- * the code shown carries that expiry (version 3, docs/PROTOCOL.md §5.1); pasting a code whose time
+ * "for one person only", and the code shown carries both (version 3, docs/PROTOCOL.md §5.1); pasting a code whose time
  * is up is refused with a message saying so, and nothing is joined.
  * Screenshots: test-results/screenshots/invite-expiry-{light,dark}.png (the inviter's card) and
  * invite-expired-{light,dark}.png (the refusal).
@@ -31,11 +31,13 @@ describe.runIf(available)('invite codes that expire (Chromium)', () => {
     const picked = Date.now();
     await page.getByLabel('Code expires').selectOption({ label: 'In 1 hour' });
     await page.getByText(/^This code stops working on /).waitFor();
+    await page.getByLabel(/^For one person only/).check();
     await page.getByRole('button', { name: 'Show', exact: true }).click();
     const code = await page.getByLabel('Invite code', { exact: true }).inputValue();
     const invite = decodeInvite(code);
     if (!invite.ok) throw new Error(invite.error.message);
     expect(invite.value.version).toBe(3);
+    expect(invite.value.terms?.singleUse).toBe(true);
     expect(invite.value.terms?.expiresAt).toBeGreaterThan(picked + 59 * 60_000);
     expect(invite.value.terms?.expiresAt).toBeLessThanOrEqual(Date.now() + 61 * 60_000);
     // Hidden again before the screenshot: the code is the workspace key.
