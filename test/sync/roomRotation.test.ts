@@ -1,17 +1,16 @@
 /**
  * Weekly room names between real peers (issue 16; shared/protocol/roomEpoch.ts): two devices
- * whose clocks straddle the change of week still meet, and a running device moves to the new
- * week's room by itself. Separate processes with real WebRTC in a private network namespace
+ * whose clocks straddle the change of week still meet (a running provider moving rooms by itself
+ * is in signalingRooms.test.ts, on a fake clock). Separate processes with real WebRTC in a private network namespace
  * (../shared/docs/TESTING.md); each device's clock is the real one shifted, as a laptop's would be.
  */
 import { createHmac } from 'node:crypto';
-import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeInvite, encodeInvite } from '../../shared/protocol/invite';
 import { createWorkspaceSecrets } from '../../shared/protocol/keys';
-import { ROOM_GRACE_MS, roomEpochAt } from '../../shared/protocol/roomEpoch';
-import { createNetns, netnsUnavailable, NETNS_SKIP_REASON, type NetNamespace } from './netns';
-import { rpc, startScript, type PeerProcess } from './peerProcess';
+import { roomEpochAt } from '../../shared/protocol/roomEpoch';
+import { netnsUnavailable, NETNS_SKIP_REASON } from './netns';
+import { useNetnsSignaling } from './netnsSignaling';
 
 const available = netnsUnavailable() === null;
 if (!available) console.warn(NETNS_SKIP_REASON());
@@ -29,34 +28,8 @@ function roomOf(invite: string, week: string): string {
 }
 
 describe.runIf(available)('weekly signaling rooms', { timeout: 90_000 }, () => {
-  let netns: NetNamespace;
-  let signalingUrl: string;
-  const peers: PeerProcess[] = [];
-  let closeSignaling: () => void;
-  const peer = () => {
-    const started = rpc(startScript('test/sync/nodePeer.ts', netns));
-    peers.push(started);
-    return started;
-  };
-
-  beforeAll(async () => {
-    netns = createNetns();
-    const signaling = startScript('test/sync/signalingProcess.ts', netns);
-    const port = await new Promise<number>((resolve) =>
-      createInterface({ input: signaling.stdout! }).once('line', (line) =>
-        resolve((JSON.parse(line) as { port: number }).port),
-      ),
-    );
-    signalingUrl = `ws://10.77.0.1:${port}`;
-    closeSignaling = () => signaling.stdin?.end();
-  }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all(peers.map((p) => p.call('exit', {}, 3000).catch(() => {})));
-    await Promise.all(peers.map((p) => p.close()));
-    closeSignaling?.();
-    netns?.destroy();
-  }, 60_000);
+  const network = useNetnsSignaling();
+  const peer = () => network.start();
 
   it('two devices whose clocks straddle the change of week meet and converge', async () => {
     const invite = encodeInvite({ ...createWorkspaceSecrets(), name: 'Straddling' });
@@ -68,13 +41,13 @@ describe.runIf(available)('weekly signaling rooms', { timeout: 90_000 }, () => {
     const [late, early] = [peer(), peer()];
     await late.call('start', {
       invite,
-      signaling: [signalingUrl],
+      signaling: [network.url()],
       name: 'still last week',
       clockOffsetMs: change - 10 * MINUTE - Date.now(),
     });
     await early.call('start', {
       invite,
-      signaling: [signalingUrl],
+      signaling: [network.url()],
       name: 'already next week',
       clockOffsetMs: change + 10 * MINUTE - Date.now(),
     });
@@ -90,26 +63,5 @@ describe.runIf(available)('weekly signaling rooms', { timeout: 90_000 }, () => {
     const both = ['from last week', 'from next week'];
     expect((await late.call<Titles>('waitTitles', { count: 2 })).titles).toEqual(both);
     expect((await early.call<Titles>('waitTitles', { count: 2 })).titles).toEqual(both);
-  });
-
-  it("a running device leaves last week's room when the grace period ends", async () => {
-    const invite = encodeInvite({ ...createWorkspaceSecrets(), name: 'Moving on' });
-    const change = roomEpochAt(Date.now()).end;
-    const device = peer();
-    // Two seconds before the end of the grace period of the coming week.
-    await device.call('start', {
-      invite,
-      signaling: [signalingUrl],
-      name: 'moving',
-      clockOffsetMs: change + ROOM_GRACE_MS - 2000 - Date.now(),
-    });
-    const newWeek = roomEpochAt(change).week;
-    const oldWeek = roomEpochAt(change - 1).week;
-    await expect
-      .poll(() => device.call('roomNames'))
-      .toEqual([roomOf(invite, newWeek), roomOf(invite, oldWeek)]);
-    await expect
-      .poll(() => device.call('roomNames'), { timeout: 15_000 })
-      .toEqual([roomOf(invite, newWeek)]);
   });
 });

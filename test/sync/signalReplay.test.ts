@@ -6,15 +6,14 @@
  * connection, nothing changes. Real processes and WebRTC in a private network namespace
  * (../shared/docs/TESTING.md); the stamps doing this are in renderer/sync/peer/signalFreshness.ts.
  */
-import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeInvite } from '../../shared/protocol/invite';
 import { createWorkspaceSecrets, deriveSignalingPassword } from '../../shared/protocol/keys';
 import { roomNamesAt } from '../../shared/protocol/roomEpoch';
 import { deriveSignalingKey, openSignal } from '../../shared/protocol/signalingCrypto';
 import type { PeerSyncStatus, WireStats } from '../../renderer/sync/peer/peerSync';
-import { createNetns, netnsUnavailable, NETNS_SKIP_REASON, type NetNamespace } from './netns';
-import { rpc, startScript, type PeerProcess } from './peerProcess';
+import { netnsUnavailable, NETNS_SKIP_REASON } from './netns';
+import { useNetnsSignaling } from './netnsSignaling';
 
 const available = netnsUnavailable() === null;
 if (!available) console.warn(NETNS_SKIP_REASON());
@@ -23,34 +22,8 @@ type Titles = { ok: boolean; titles: string[] };
 type Frame = { topic: string; data: unknown };
 
 describe.runIf(available)('replayed signaling', { timeout: 90_000 }, () => {
-  let netns: NetNamespace;
-  let signalingUrl: string;
-  const processes: PeerProcess[] = [];
-  let closeSignaling: () => void;
-  const start = (script: string) => {
-    const started = rpc(startScript(script, netns));
-    processes.push(started);
-    return started;
-  };
-
-  beforeAll(async () => {
-    netns = createNetns();
-    const signaling = startScript('test/sync/signalingProcess.ts', netns);
-    const port = await new Promise<number>((resolve) =>
-      createInterface({ input: signaling.stdout! }).once('line', (line) =>
-        resolve((JSON.parse(line) as { port: number }).port),
-      ),
-    );
-    signalingUrl = `ws://10.77.0.1:${port}`;
-    closeSignaling = () => signaling.stdin?.end();
-  }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all(processes.map((p) => p.call('exit', {}, 3000).catch(() => {})));
-    await Promise.all(processes.map((p) => p.close()));
-    closeSignaling?.();
-    netns?.destroy();
-  }, 60_000);
+  const network = useNetnsSignaling();
+  const start = (script: string) => network.start(script);
 
   it('messages captured from a real session and replayed after a peer left have no effect', async () => {
     const secrets = createWorkspaceSecrets();
@@ -58,11 +31,11 @@ describe.runIf(available)('replayed signaling', { timeout: 90_000 }, () => {
     // The room names are on the wire for anyone to see; the key is not.
     const rooms = await roomNamesAt(secrets.secretKey, Date.now());
     const tap = start('test/sync/signalTap.ts');
-    await tap.call('tap', { url: signalingUrl, topics: rooms });
+    await tap.call('tap', { url: network.url(), topics: rooms });
 
     const [a, b] = [start('test/sync/nodePeer.ts'), start('test/sync/nodePeer.ts')];
-    const aId = await a.call<string>('start', { invite, signaling: [signalingUrl], name: 'A' });
-    await b.call('start', { invite, signaling: [signalingUrl], name: 'B' });
+    const aId = await a.call<string>('start', { invite, signaling: [network.url()], name: 'A' });
+    await b.call('start', { invite, signaling: [network.url()], name: 'B' });
     await b.call('addNotes', { titles: ['before the replay'] });
     expect((await a.call<Titles>('waitTitles', { count: 1 })).titles).toEqual([
       'before the replay',

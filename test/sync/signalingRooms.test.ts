@@ -1,13 +1,23 @@
 /**
  * The signaling room in several rooms at once (weekly room names, shared/protocol/roomEpoch.ts):
  * it subscribes and announces in each, each sealed with that room's own key; leaving a room
- * unsubscribes from it on every server; a handshake answers in the room the peer spoke in.
+ * unsubscribes from it on every server; a handshake answers in the room the peer spoke in. And
+ * the provider moves between weekly rooms by itself as its clock passes a week's change.
  * Driven with fake WebSockets (the servers' edge); the peer connections are real (wrtc).
  */
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deriveSignalingKey, openSignal, sealSignal } from '../../shared/protocol/signalingCrypto';
 import { SignalingRoom } from '../../renderer/sync/peer/signalingRoom';
+import { PeerSync, ROOM_RECHECK_MS } from '../../renderer/sync/peer/peerSync';
+import {
+  nextRoomChangeAt,
+  ROOM_GRACE_MS,
+  roomEpochAt,
+  roomNamesAt,
+} from '../../shared/protocol/roomEpoch';
+import { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
 import { emptyWireCounters } from '../../renderer/sync/peer/types';
 import { FakeClock } from './fakeClock';
 import { FakeWebSocketConstructor, madeSockets, type FakeWebSocket } from './fakeWebSocket';
@@ -106,5 +116,49 @@ describe('a signaling room in two rooms at once', () => {
     room.setRooms([THIS_WEEK]);
     expect(frames(socket).at(-1)).toEqual({ type: 'unsubscribe', topics: [LAST_WEEK] });
     expect(room.roomNames).toEqual([THIS_WEEK]);
+  });
+});
+
+describe('the provider following the weekly rooms', () => {
+  it("joins last week's room at the change of week and leaves it when the grace period ends", async () => {
+    madeSockets.length = 0;
+    const key = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
+    const clock = new FakeClock();
+    const change = roomEpochAt(Date.UTC(2026, 11, 3)).end; // Monday 2026-12-07 00:00 UTC
+    clock.time = change - 5 * 60_000;
+    const doc = new Y.Doc();
+    const [start = ''] = await roomNamesAt(key, clock.now());
+    const sync = new PeerSync({
+      doc,
+      awareness: new Awareness(doc),
+      roomName: start,
+      rooms: { roomsAt: (ms) => roomNamesAt(key, ms), nextChangeAt: nextRoomChangeAt },
+      password: 'weekly',
+      signaling: [],
+      WebSocket: FakeWebSocketConstructor,
+      clock,
+      now: () => clock.now(),
+    });
+    try {
+      const [lastWeek, thisWeek] = [
+        await roomNamesAt(key, change - 1),
+        await roomNamesAt(key, change + ROOM_GRACE_MS),
+      ];
+      await until(() => sync.roomNames.length === 1);
+      expect(sync.roomNames).toEqual(lastWeek);
+      // The week changes: the new week's room first, last week's kept for the grace period.
+      clock.advance(5 * 60_000);
+      await until(() => sync.roomNames.length === 2);
+      expect(sync.roomNames.sort()).toEqual([...thisWeek, ...lastWeek].sort());
+      // Still both just before the grace period ends, then only this week's.
+      clock.advance(ROOM_GRACE_MS - ROOM_RECHECK_MS);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(sync.roomNames).toHaveLength(2);
+      clock.advance(ROOM_RECHECK_MS);
+      await until(() => sync.roomNames.length === 1);
+      expect(sync.roomNames).toEqual(thisWeek);
+    } finally {
+      sync.destroy();
+    }
   });
 });
