@@ -8,7 +8,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: resolve(import.meta.dirname, 'out/main'),
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'electron/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(import.meta.dirname, 'electron/main/index.ts'),
+          // The LAN signaling server's utility process (electron/main/signaling/serverHost.ts).
+          signalingServer: resolve(import.meta.dirname, 'electron/main/signaling/serverProcess.ts'),
+        },
+      },
     },
   },
   preload: {

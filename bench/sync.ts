@@ -25,11 +25,8 @@ import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import type { WebrtcProvider } from 'y-webrtc';
 import { notes } from '../shared/model';
-import {
-  createWorkspaceSecrets,
-  deriveRoomName,
-  deriveSignalingPassword,
-} from '../shared/protocol/keys';
+import { createWorkspaceSecrets, deriveSignalingPassword } from '../shared/protocol/keys';
+import { deriveRoomName } from '../shared/protocol/roomEpoch';
 import { PeerEndpoint, PeerSync, type WebSocketConstructor } from '../renderer/sync/peer/peerSync';
 import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';

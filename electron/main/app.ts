@@ -44,6 +44,7 @@ import type { SafeStorageLike } from './atRest/dataKeyStore';
 import { forwardSystemLocks, type TouchIdLike } from './lock/appLock';
 import { exportOldOrigin } from './migration/originMigration';
 import type { SyncNetworkService } from './signaling/lanSync';
+import { processServerStarter, type ServerChild } from './signaling/serverHost';
 import { createTray, type TrayDeps, type TrayLike } from './tray';
 import { createTrayNotice } from './trayNotice';
 import {
@@ -133,6 +134,10 @@ export interface ElectronSurface<Image = unknown, Menu = unknown> {
   readonly safeStorage?: SafeStorageLike;
   /** Touch ID for unlocking the app lock (macOS). */
   readonly systemPreferences?: TouchIdLike;
+  /** Runs the LAN signaling server outside the main process (AppPaths.signalingServer). */
+  readonly utilityProcess: {
+    fork(modulePath: string, args?: string[], options?: { serviceName?: string }): ServerChild;
+  };
   readonly dialog: {
     showMessageBox(options: {
       type: 'warning';
@@ -155,6 +160,8 @@ export interface AppPaths {
   readonly rendererIndex: string;
   /** Folder with icon.png and the tray icons. */
   readonly iconDir: string;
+  /** The LAN signaling server's process (electron/main/signaling/serverProcess.ts, built). */
+  readonly signalingServer: string;
 }
 
 /**
@@ -165,6 +172,7 @@ export function appPathsFrom(mainDir: string, packagedResourcesDir: string | nul
   return {
     preload: path.join(mainDir, '../preload/index.cjs'),
     rendererIndex: path.join(mainDir, '../renderer/index.html'),
+    signalingServer: path.join(mainDir, 'signalingServer.js'),
     iconDir: packagedResourcesDir
       ? path.join(packagedResourcesDir, 'icons')
       : path.join(mainDir, '../../build'),
@@ -284,6 +292,13 @@ export async function startOutpost<Image, Menu>(
     info: { name: app.getName(), version: app.getVersion(), platform, shell: 'electron' },
     clock,
     syncNetwork: options.syncNetwork,
+    // A flood of connections to the LAN server keeps that process busy, not this one: IPC and
+    // the focus timer's notifications stay on time (issue 16).
+    startSignalingServer: processServerStarter(() =>
+      electron.utilityProcess.fork(options.paths.signalingServer, [], {
+        serviceName: 'Outpost LAN signaling',
+      }),
+    ),
     // Shown in one dialog once the window is up (see createWindow).
     onProblem: reportProblem,
     log: (message) => console.warn(message),

@@ -21,6 +21,7 @@ import {
   type SyncNetworkService,
 } from './signaling/lanSync';
 import { createSyncSettingsStore, type SyncSettingsStore } from './signaling/syncSettingsStore';
+import type { StartHostedServer } from './signaling/serverHost';
 import { createDataKeyStore, type SafeStorageLike } from './atRest/dataKeyStore';
 import { createAppLock, type AppLock, type TouchIdLike } from './lock/appLock';
 import { createOriginMigration, type OriginMigration } from './migration/originMigration';
@@ -44,6 +45,11 @@ export interface ServiceEdges {
   readonly info: AppInfo;
   readonly clock?: ServiceClock | undefined;
   readonly syncNetwork?: SyncNetworkPlacement | undefined;
+  /**
+   * Where the LAN signaling server runs: the desktop app gives it a utility process of its own;
+   * the web companion (a Node process with nothing else as urgent) runs it in-process.
+   */
+  readonly startSignalingServer?: StartHostedServer | undefined;
   /** A file of the app's own was damaged and reset; the person should hear of it. */
   onProblem(message: string): void;
   /** Diagnostics of the LAN server, mDNS and backups. */
@@ -113,6 +119,7 @@ export async function createMainServices(edges: ServiceEdges): Promise<MainServi
   const syncNetwork = await startSyncNetwork({
     settings: syncSettings.get(),
     ...edges.syncNetwork,
+    ...(edges.startSignalingServer ? { startServer: edges.startSignalingServer } : {}),
     log: edges.log,
   });
   syncSettings.subscribe((next) => void syncNetwork.apply(next));

@@ -3,9 +3,17 @@
  * sync settings, team workspaces (create, join, invite, leave), and the live status of the open
  * team workspace's provider — peers, presence, what is not yet shared — as plain values.
  */
+import { checkInviteTerms } from '../../shared/protocol/inviteTerms';
 import { deleteVersionStore } from '../sync/history/versionStore';
 import type { StateCreator } from 'zustand';
-import { WorkspaceName, renameWorkspace as renameInDoc } from '../../shared/model';
+import type * as Y from 'yjs';
+import {
+  INVITE_USES_ROOT,
+  WorkspaceName,
+  firstInviteUse,
+  recordInviteUse,
+  renameWorkspace as renameInDoc,
+} from '../../shared/model';
 import { fail, ok } from '../../shared/result';
 import { getOutpostApi } from '../platform/outpostApi';
 import { WORKSPACE_DB_PREFIX } from '../sync/localState';
@@ -194,6 +202,58 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
       });
   };
 
+  /**
+   * For a workspace joined with a single-use code: records this device's use in the workspace
+   * (until it is there), and if another device's use came first, this was a second use: the
+   * workspace leaves this device, saying why (docs/ARCHITECTURE.md, "Invite terms").
+   */
+  let refusing = false;
+  const checkInviteUse = () => {
+    const state = get();
+    const session = activeSession();
+    const entry = state.workspaces.find((w) => w.id === state.activeWorkspaceId);
+    const joined = entry?.joinedWith;
+    if (!entry || !joined || !session || session.id !== entry.id || refusing) return;
+    const first = firstInviteUse(session.doc, joined.inviteId);
+    if (!first) {
+      writeAs(state, (doc) => ok(recordInviteUse(doc, { ...joined, at: Date.now() })));
+      return;
+    }
+    if (first.token === joined.token) return;
+    refusing = true;
+    void get()
+      .leaveWorkspace(entry.id, true)
+      .then((left) => {
+        refusing = false;
+        get().notify(
+          'error',
+          left.ok
+            ? `“${entry.name}” was removed from this device: its invite code was for one person, and someone else had already used it. Ask a teammate for a new code.`
+            : `This device joined “${entry.name}” with an invite code someone else had already used, and it could not be removed: ${left.error.message}`,
+        );
+      });
+  };
+
+  /** Checks the invite uses of the open workspace whenever they change (see checkInviteUse). */
+  let inviteWatch: { readonly doc: Y.Doc; readonly stop: () => void } | null = null;
+  const watchInviteUse = () => {
+    const state = get();
+    const session = activeSession();
+    const entry = state.workspaces.find((w) => w.id === state.activeWorkspaceId);
+    const doc = entry?.joinedWith && session?.id === entry.id ? session.doc : null;
+    if (inviteWatch?.doc !== doc) {
+      inviteWatch?.stop();
+      inviteWatch = null;
+      if (doc) {
+        const uses = doc.getMap(INVITE_USES_ROOT);
+        const onChange = () => checkInviteUse();
+        uses.observe(onChange);
+        inviteWatch = { doc, stop: () => uses.unobserve(onChange) };
+      }
+    }
+    checkInviteUse();
+  };
+
   /** Shares where the person is (section and open record) with peers. */
   const shareLocation = () => {
     const session = activeSession();
@@ -242,8 +302,10 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
           state.syncNetwork !== previous.syncNetwork ||
           state.syncSettings !== previous.syncSettings ||
           state.workspaces !== previous.workspaces
-        )
+        ) {
           reconcile();
+          watchInviteUse();
+        }
         if (state.section !== previous.section || state.selected !== previous.selected)
           shareLocation();
         // The workspace's shared name arrives from peers: keep the local list in step.
@@ -273,6 +335,9 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
     async joinTeamWorkspace(code) {
       const invite = readInvite(code);
       if (!invite.ok) return invite;
+      // An expired code is refused before anything is stored or opened.
+      const usable = checkInviteTerms(invite.value.terms, Date.now());
+      if (!usable.ok) return usable;
       const existing = get().workspaces.find((w) => w.id === invite.value.workspaceId);
       if (existing) {
         // A newer code of the same team may carry relays or a TURN server added since.
@@ -293,11 +358,11 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
       return ok(entry);
     },
 
-    inviteCode() {
+    inviteCode(terms) {
       const state = get();
       const entry = state.workspaces.find((w) => w.id === state.activeWorkspaceId);
       if (!entry) return fail('closed', 'No workspace is open.');
-      return inviteFor(entry, selectWorkspaceName(state) ?? entry.name);
+      return inviteFor(entry, selectWorkspaceName(state) ?? entry.name, terms ?? null);
     },
 
     async leaveWorkspace(id, removeData) {

@@ -1,3 +1,4 @@
+import type { InviteTerms } from '../../shared/protocol/inviteTerms';
 import type { AppInfo, AppSettings } from '../../shared/ipc/contract';
 import type { Profile } from '../../shared/schema/profile';
 import type { DeviceSigner } from '../../shared/protocol/identity';
@@ -134,8 +135,11 @@ export interface SyncSlice {
   startSync(): Promise<void>;
   createTeamWorkspace(name: string): Promise<Result<WorkspaceEntry>>;
   joinTeamWorkspace(code: string): Promise<Result<WorkspaceEntry>>;
-  /** The invite code of the open workspace (team workspaces only). */
-  inviteCode(): Result<string>;
+  /**
+   * The invite code of the open workspace (team workspaces only), with an expiry when `terms`
+   * has one (docs/PROTOCOL.md §5.1, version 3).
+   */
+  inviteCode(terms?: InviteTerms | null): Result<string>;
   leaveWorkspace(id: string, removeData: boolean): Promise<Result<null>>;
   setSyncOnline(online: boolean): void;
   updateSyncSettings(patch: SyncSettingsPatch): Promise<Result<SyncSettings>>;

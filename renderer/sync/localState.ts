@@ -64,6 +64,18 @@ export const WorkspaceEntry = z
     relays: z.array(z.string().max(2048)).max(32).default([]),
     /** A team's TURN server, for peers that cannot reach each other directly; none by default. */
     turn: TurnSettings.nullable().default(null),
+    /**
+     * The single-use invite this device joined with and its own token for that use
+     * (shared/model/inviteUses.ts): if another device's use of it came first, this join was a
+     * second use and the workspace leaves this device.
+     */
+    joinedWith: z
+      .object({
+        inviteId: z.string().regex(/^[0-9a-f]{16}$/),
+        token: z.string().regex(/^[0-9a-f]{32}$/),
+      })
+      .strict()
+      .optional(),
   })
   .refine((entry) => entry.kind !== 'team' || entry.secretKey !== undefined, {
     message: 'A team workspace needs its secret key.',

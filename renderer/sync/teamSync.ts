@@ -9,14 +9,16 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import type { IceServerSetting, SyncNetwork, SyncSettings } from '../../shared/ipc/syncContract';
 import { decodeInvite, encodeInvite, type Invite } from '../../shared/protocol/invite';
+import type { InviteTerms } from '../../shared/protocol/inviteTerms';
+import { newJoinToken } from '../../shared/model/inviteUses';
 import { fromBase64Url, toBase64Url } from '../../shared/protocol/bytes';
 import {
   createWorkspaceSecrets,
-  deriveRoomName,
   deriveSignalingPassword,
   secretKeyFromText,
   secretKeyToText,
 } from '../../shared/protocol/keys';
+import { nextRoomChangeAt, roomNamesAt } from '../../shared/protocol/roomEpoch';
 import { isTurnUsable, MAX_RELAYS } from '../../shared/protocol/teamNetwork';
 import type { Result } from '../../shared/result';
 import { fail, ok } from '../../shared/result';
@@ -40,9 +42,15 @@ export function newTeamEntry(name: string): WorkspaceEntry {
   };
 }
 
-/** The entry a decoded invite creates on this device, with the relays and TURN it carries. */
+/**
+ * The entry a decoded invite creates on this device, with the relays and TURN it carries, and for
+ * a single-use code the use this device is about to make of it.
+ */
 export function entryFromInvite(invite: Invite): WorkspaceEntry {
   return {
+    ...(invite.terms?.singleUse
+      ? { joinedWith: { inviteId: invite.terms.id, token: newJoinToken() } }
+      : {}),
     id: invite.workspaceId,
     name: invite.name.slice(0, 80) || 'Team workspace',
     kind: 'team',
@@ -81,10 +89,15 @@ export function readInvite(text: string): Result<Invite> {
 
 /**
  * The invite code of a team workspace, or a failure for other kinds. It carries the team's relays
- * and its TURN server once complete (version 2); a team with neither gets a version 1 code, which
- * builds from before version 2 can still join with.
+ * and its TURN server once complete (version 2), and an expiry when `terms` has one (version 3);
+ * a team with none of these gets a version 1 code, which builds from before version 2 can still
+ * join with.
  */
-export function inviteFor(entry: WorkspaceEntry, name: string): Result<string> {
+export function inviteFor(
+  entry: WorkspaceEntry,
+  name: string,
+  terms: InviteTerms | null = null,
+): Result<string> {
   const key = entry.secretKey ? secretKeyFromText(entry.secretKey) : undefined;
   if (entry.kind !== 'team' || !key)
     return fail('not-team', 'Only team workspaces have an invite code.');
@@ -92,7 +105,14 @@ export function inviteFor(entry: WorkspaceEntry, name: string): Result<string> {
     ? { urls: entry.turn.urls, username: entry.turn.username, credential: entry.turn.credential }
     : null;
   return ok(
-    encodeInvite({ workspaceId: entry.id, secretKey: key, name, relays: entry.relays, turn }),
+    encodeInvite({
+      workspaceId: entry.id,
+      secretKey: key,
+      name,
+      relays: entry.relays,
+      turn,
+      terms,
+    }),
   );
 }
 
@@ -164,8 +184,8 @@ export async function startTeamSync(options: {
 }): Promise<PeerSync> {
   const key = options.entry.secretKey ? secretKeyFromText(options.entry.secretKey) : undefined;
   if (!key) throw new Error('This team workspace has no valid secret key on this device.');
-  const [roomName, password, { PeerSync }] = await Promise.all([
-    deriveRoomName(key),
+  const [[roomName], password, { PeerSync }] = await Promise.all([
+    roomNamesAt(key, Date.now()),
     deriveSignalingPassword(key),
     // The provider (simple-peer, signaling crypto, framing) loads only when a team workspace
     // opens: personal workspaces never fetch it, and it stays out of the first bundle.
@@ -175,7 +195,9 @@ export async function startTeamSync(options: {
   const provider = new PeerSync({
     doc: options.doc,
     awareness: options.awareness,
-    roomName,
+    roomName: roomName ?? '',
+    // This week's room, and last week's too for the first hour of a week (roomEpoch.ts).
+    rooms: { roomsAt: (ms) => roomNamesAt(key, ms), nextChangeAt: nextRoomChangeAt },
     password,
     signaling: options.signaling,
     iceServers: options.iceServers,

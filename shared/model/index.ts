@@ -58,3 +58,10 @@ export {
   type MigrationReport,
 } from './migrations';
 export { workspaceName, renameWorkspace, WorkspaceName } from './workspace';
+export {
+  recordInviteUse,
+  firstInviteUse,
+  newJoinToken,
+  INVITE_USES_ROOT,
+  type InviteUse,
+} from './inviteUses';

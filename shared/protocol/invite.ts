@@ -2,7 +2,9 @@
  * Invite codes: how a team workspace's id, secret key and display name travel from one person to
  * another (copy and paste, chat, QR code). Version 2 also carries the team's relays and TURN
  * server (inviteReach.ts); it is written only when the team has either, so a team without them
- * keeps inviting with version 1 codes that older builds read.
+ * keeps inviting with version 1 codes that older builds read. Version 3 adds the invite's terms
+ * (inviteTerms.ts: an id, an expiry, single use) and is written only for a code with an expiry
+ * or single use.
  *
  * The format (binary payload, Crockford base32 text form, decoding steps), the derivations from
  * the secret key and test vectors are specified in docs/PROTOCOL.md, section 5 ("Team workspaces
@@ -14,6 +16,13 @@ import { decodeBase32, encodeBase32 } from './base32';
 import { fromHex, toHex } from './bytes';
 import { readReach, writeReach, type InviteReach } from './inviteReach';
 import {
+  INVITE_TERMS_BYTES,
+  readTerms,
+  restricts,
+  writeTerms,
+  type InviteTerms,
+} from './inviteTerms';
+import {
   SECRET_KEY_BYTES,
   WORKSPACE_ID_BYTES,
   WORKSPACE_ID_PATTERN,
@@ -21,8 +30,11 @@ import {
   type WorkspaceSecrets,
 } from './keys';
 
-/** The payload versions this build reads and writes: 1 (id, key, name) and 2 (also relays, TURN). */
-export const INVITE_VERSIONS = [1, 2] as const;
+/**
+ * The payload versions this build reads and writes: 1 (id, key, name), 2 (also relays, TURN) and
+ * 3 (also the invite's terms).
+ */
+export const INVITE_VERSIONS = [1, 2, 3] as const;
 export type InviteVersion = (typeof INVITE_VERSIONS)[number];
 /** Text prefix of every invite code (matched case-insensitively). */
 export const INVITE_PREFIX = 'OUTPOST-';
@@ -47,6 +59,8 @@ export interface Invite extends WorkspaceSecrets, InviteReach {
   readonly version: InviteVersion;
   /** Display name of the workspace; may be empty. */
   readonly name: string;
+  /** Expiry and single use (version 3); null for a code without them. */
+  readonly terms: InviteTerms | null;
 }
 
 /**
@@ -55,6 +69,8 @@ export interface Invite extends WorkspaceSecrets, InviteReach {
  */
 export interface InviteInput extends WorkspaceSecrets, Partial<InviteReach> {
   readonly name?: string;
+  /** With an expiry or single use, the code is version 3. */
+  readonly terms?: InviteTerms | null;
 }
 
 /** Failure codes of {@link decodeInvite}, one per thing the person can do about it. */
@@ -80,14 +96,17 @@ export function encodeInvite(input: InviteInput): string {
   const name = new TextEncoder().encode(cleanInviteName(input.name ?? ''));
   const relays = input.relays ?? [];
   const turn = input.turn && input.turn.urls.length > 0 ? input.turn : null;
-  const reach = relays.length > 0 || turn ? writeReach({ relays, turn }) : new Uint8Array();
-  const payload = new Uint8Array(MIN_PAYLOAD_BYTES + name.length + reach.length);
-  payload[0] = reach.length > 0 ? 2 : 1;
+  const terms = restricts(input.terms) ? writeTerms(input.terms) : new Uint8Array();
+  const reach =
+    relays.length > 0 || turn || terms.length > 0 ? writeReach({ relays, turn }) : new Uint8Array();
+  const payload = new Uint8Array(MIN_PAYLOAD_BYTES + name.length + reach.length + terms.length);
+  payload[0] = terms.length > 0 ? 3 : reach.length > 0 ? 2 : 1;
   payload.set(fromHex(input.workspaceId) ?? [], ID_OFFSET);
   payload.set(input.secretKey, KEY_OFFSET);
   payload[NAME_LENGTH_OFFSET] = name.length;
   payload.set(name, NAME_OFFSET);
   payload.set(reach, NAME_OFFSET + name.length);
+  payload.set(terms, NAME_OFFSET + name.length + reach.length);
   const body = payload.subarray(0, payload.length - CHECKSUM_BYTES);
   payload.set(checksum(body), body.length);
   return INVITE_PREFIX + encodeBase32(payload);
@@ -121,7 +140,7 @@ export function decodeInvite(text: string): Result<Invite> {
     return lostCharacters(digits) ? truncated() : corrupted();
   }
   const version = payload[0];
-  if (version !== 1 && version !== 2) {
+  if (version !== 1 && version !== 2 && version !== 3) {
     return fail(
       'invite-unsupported-version',
       `This invite code needs a newer version of Outpost (invite format ${version}). Update Outpost and try again.`,
@@ -159,10 +178,15 @@ function lostCharacters(digits: string): boolean {
   if (digits.length < MIN_PAYLOAD_CHARS) return true;
   const head = decodeBase32(digits.slice(0, HEAD_CHARS));
   const version = head?.[0];
-  if (version !== 1 && version !== 2) return false;
+  if (version !== 1 && version !== 2 && version !== 3) return false;
   const nameLength = head?.[NAME_LENGTH_OFFSET] ?? 0;
-  const least = MIN_PAYLOAD_BYTES + nameLength + (version === 2 ? MIN_REACH_BYTES : 0);
+  const least = MIN_PAYLOAD_BYTES + nameLength + afterName(version);
   return nameLength <= INVITE_NAME_MAX_BYTES && digits.length < base32Length(least);
+}
+
+/** The fewest bytes a version has between the name and the checksum. */
+function afterName(version: InviteVersion): number {
+  return version === 1 ? 0 : version === 2 ? MIN_REACH_BYTES : MIN_REACH_BYTES + INVITE_TERMS_BYTES;
 }
 
 function base32Length(bytes: number): number {
@@ -173,7 +197,7 @@ function readFields(payload: Uint8Array, version: InviteVersion): Result<Invite>
   const nameLength = payload[NAME_LENGTH_OFFSET] ?? 0;
   const nameEnd = NAME_OFFSET + nameLength;
   const bodyEnd = payload.length - CHECKSUM_BYTES;
-  const fits = version === 1 ? nameEnd === bodyEnd : nameEnd + MIN_REACH_BYTES <= bodyEnd;
+  const fits = version === 1 ? nameEnd === bodyEnd : nameEnd + afterName(version) <= bodyEnd;
   if (!fits || nameLength > INVITE_NAME_MAX_BYTES) {
     return malformed('its workspace name has the wrong length');
   }
@@ -192,9 +216,16 @@ function readFields(payload: Uint8Array, version: InviteVersion): Result<Invite>
   if (!isSecretKey(secretKey)) {
     return malformed('its secret key is empty');
   }
+  const reachEnd = version === 3 ? bodyEnd - INVITE_TERMS_BYTES : bodyEnd;
   const reach: Result<InviteReach> =
-    version === 1 ? ok({ relays: [], turn: null }) : readReach(payload.subarray(nameEnd, bodyEnd));
+    version === 1 ? ok({ relays: [], turn: null }) : readReach(payload.subarray(nameEnd, reachEnd));
   if (!reach.ok) return malformed(reach.error.message);
+  let terms: InviteTerms | null = null;
+  if (version === 3) {
+    const read = readTerms(payload.subarray(reachEnd, bodyEnd));
+    if (!read.ok) return malformed(read.error.message);
+    terms = read.value;
+  }
   return ok({
     version,
     workspaceId: toHex(payload.subarray(ID_OFFSET, ID_OFFSET + WORKSPACE_ID_BYTES)),
@@ -202,6 +233,7 @@ function readFields(payload: Uint8Array, version: InviteVersion): Result<Invite>
     name: name.normalize('NFC'),
     relays: reach.value.relays,
     turn: reach.value.turn,
+    terms,
   });
 }
 

@@ -12,8 +12,6 @@ export const WORKSPACE_ID_BYTES = 16;
 /** Length in bytes of a workspace secret key (256 bits). */
 export const SECRET_KEY_BYTES = 32;
 
-/** Domain-separation label for the signaling room name. */
-export const ROOM_LABEL = 'outpost/room/v1';
 /** Domain-separation label for the y-webrtc `password`. */
 export const PASSWORD_LABEL = 'outpost/password/v1';
 
@@ -53,25 +51,17 @@ export function secretKeyFromText(text: string): Uint8Array | undefined {
 }
 
 /**
- * The room name signaling servers see: lower-case hex of HMAC-SHA-256(secretKey, "outpost/room/v1")
- * — 64 characters. It reveals neither the workspace id nor its name, and only holders of the key
- * can compute it.
- */
-export async function deriveRoomName(secretKey: Uint8Array): Promise<string> {
-  return toHex(await hmacSha256(secretKey, ROOM_LABEL));
-}
-
-/**
  * The y-webrtc `password` option: unpadded base64url of
  * HMAC-SHA-256(secretKey, "outpost/password/v1") — 43 characters. y-webrtc stretches it with
- * PBKDF2 (salt = room name) into the AES-GCM key that encrypts every signaling message and
+ * PBKDF2 (salt = room name, roomEpoch.ts) into the AES-GCM key that encrypts every signaling message and
  * BroadcastChannel message, so signaling servers relay only ciphertext.
  */
 export async function deriveSignalingPassword(secretKey: Uint8Array): Promise<string> {
   return toBase64Url(await hmacSha256(secretKey, PASSWORD_LABEL));
 }
 
-async function hmacSha256(secretKey: Uint8Array, label: string): Promise<Uint8Array> {
+/** HMAC-SHA-256 of the UTF-8 `label` under a workspace secret key (RangeError for a bad key). */
+export async function hmacSha256(secretKey: Uint8Array, label: string): Promise<Uint8Array> {
   assertSecretKey(secretKey);
   const subtle = globalThis.crypto.subtle;
   const key = await subtle.importKey(

@@ -3,7 +3,10 @@
  * is faked: everything behind it (settings on disk, window state, IPC dispatch and validation,
  * security checks) runs for real in the tests.
  */
+import { fork } from 'node:child_process';
+import path from 'node:path';
 import type { BrowserWindowConstructorOptions } from 'electron';
+import type { ServerChild } from '../../electron/main/signaling/serverHost';
 import type { ElectronSurface } from '../../electron/main/app';
 import type { TrayMenuItem } from '../../electron/main/tray';
 import type { Rect } from '../../electron/main/windowState';
@@ -344,6 +347,47 @@ export interface FakeElectron {
    * (electron/main/migration/). Kept apart from `windows`, which are the app's.
    */
   readonly oldOriginWindows: FakeWindow[];
+  /** Every utility process started: the module the app asked for, and the Node child run. */
+  readonly utilityProcesses: FakeUtilityProcess[];
+}
+
+/** The built server module the app names, and the source a test runs in its place. */
+const UTILITY_SOURCES: Record<string, string> = {
+  'signalingServer.js': path.join(
+    import.meta.dirname,
+    '../../electron/main/signaling/serverProcess.ts',
+  ),
+};
+
+/**
+ * Electron's utilityProcess.fork, played by Node's: the module runs for real in a child process
+ * (from its TypeScript source, through tsx), and talks over Node's IPC channel instead of
+ * Electron's parentPort; serverProcess.ts speaks both.
+ */
+export class FakeUtilityProcess implements ServerChild {
+  readonly child;
+  constructor(
+    readonly modulePath: string,
+    readonly serviceName: string | undefined,
+  ) {
+    const source = UTILITY_SOURCES[path.basename(modulePath)];
+    if (!source) throw new Error(`No utility process module ${modulePath}`);
+    this.child = fork(source, [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+  }
+  postMessage(message: unknown): void {
+    if (this.child.connected) this.child.send(message as object);
+  }
+  on(event: 'message' | 'exit', listener: (value: never) => void): this {
+    if (event === 'message') this.child.on('message', listener as (message: unknown) => void);
+    else this.child.on('exit', (code) => (listener as (code: number) => void)(code ?? -1));
+    return this;
+  }
+  kill(): boolean {
+    return this.child.kill();
+  }
 }
 
 export function createFakeElectron(options: {
@@ -378,6 +422,7 @@ export function createFakeElectron(options: {
   const opened: string[] = [];
   const dialogs: { message: string; detail: string }[] = [];
   const notifications: FakeNotification[] = [];
+  const utilityProcesses: FakeUtilityProcess[] = [];
   const powerMonitor = new FakePowerMonitor();
   const notificationsSupported = options.notificationsSupported ?? true;
   const workAreas = options.workAreas ?? [{ x: 0, y: 0, width: 1920, height: 1040 }];
@@ -456,6 +501,13 @@ export function createFakeElectron(options: {
         return Promise.resolve({ response: 0 });
       },
     },
+    utilityProcess: {
+      fork: (modulePath, _args, forkOptions) => {
+        const made = new FakeUtilityProcess(modulePath, forkOptions?.serviceName);
+        utilityProcesses.push(made);
+        return made;
+      },
+    },
   };
   return {
     surface,
@@ -473,5 +525,6 @@ export function createFakeElectron(options: {
     safeStorage,
     systemPreferences,
     oldOriginWindows,
+    utilityProcesses,
   };
 }

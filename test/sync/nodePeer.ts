@@ -10,7 +10,9 @@ import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { notes } from '../../shared/model';
 import { decodeInvite } from '../../shared/protocol/invite';
-import { deriveRoomName, deriveSignalingPassword } from '../../shared/protocol/keys';
+import { deriveSignalingPassword } from '../../shared/protocol/keys';
+import { nextRoomChangeAt, roomNamesAt } from '../../shared/protocol/roomEpoch';
+import { systemClock } from '../../renderer/sync/peer/handshakes';
 import {
   PeerSync,
   type IceServer,
@@ -137,10 +139,19 @@ const handlers: Handlers = {
       name: String(command.name ?? 'node'),
       color: '#336699',
     });
+    // A device whose clock is `clockOffsetMs` off (a teammate's laptop near a week's change).
+    const offset = Number(command.clockOffsetMs ?? 0);
+    const now = () => Date.now() + offset;
+    const key = invite.value.secretKey;
+    const [roomName = ''] = await roomNamesAt(key, now());
     sync = new PeerSync({
       doc,
       awareness,
-      roomName: await deriveRoomName(invite.value.secretKey),
+      roomName,
+      // As the app does (renderer/sync/teamSync.ts).
+      rooms: { roomsAt: (ms) => roomNamesAt(key, ms), nextChangeAt: nextRoomChangeAt },
+      now,
+      clock: { ...systemClock, now },
       password:
         typeof command.password === 'string'
           ? command.password
@@ -216,6 +227,7 @@ const handlers: Handlers = {
       .map((state) => (state as { user?: { name?: string } }).user?.name)
       .filter(Boolean),
   status: () => sync?.status(),
+  roomNames: () => sync?.roomNames,
   routes: () => selectedRoutes(),
   /** The kinds of local candidate (host, srflx, relay) the connections gathered. */
   async candidateTypes() {

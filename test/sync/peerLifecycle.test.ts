@@ -9,11 +9,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeInvite } from '../../shared/protocol/invite';
-import {
-  createWorkspaceSecrets,
-  deriveRoomName,
-  deriveSignalingPassword,
-} from '../../shared/protocol/keys';
+import { createWorkspaceSecrets, deriveSignalingPassword } from '../../shared/protocol/keys';
+import { deriveRoomName } from '../../shared/protocol/roomEpoch';
 import type { PeerSyncStatus } from '../../renderer/sync/peer/peerSync';
 import { createNetns, netnsUnavailable, NETNS_SKIP_REASON, type NetNamespace } from './netns';
 import { rpc, startScript, type PeerProcess } from './peerProcess';

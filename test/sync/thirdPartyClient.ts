@@ -92,10 +92,28 @@ function writeNote(target: Y.Doc, title: string, body: string): string {
   return id;
 }
 
+/**
+ * ISO 8601 week `YYYY-Www` in UTC, from its definition: a week is numbered in the year holding its
+ * Thursday, by that Thursday's day of the year.
+ */
+function isoWeek(date: Date): string {
+  const mondayBased = (date.getUTCDay() + 6) % 7;
+  const thursday = Date.UTC(
+    date.getUTCFullYear(),
+    date.getUTCMonth(),
+    date.getUTCDate() - mondayBased + 3,
+  );
+  const year = new Date(thursday).getUTCFullYear();
+  const dayOfYear = (thursday - Date.UTC(year, 0, 1)) / 86_400_000;
+  return `${year}-W${String(Math.floor(dayOfYear / 7) + 1).padStart(2, '0')}`;
+}
+
 const handlers: Handlers = {
   start(command) {
     const invite = decodeInvite(String(command.invite));
-    const room = createHmac('sha256', invite.key).update('outpost/room/v1').digest('hex');
+    const room = createHmac('sha256', invite.key)
+      .update(`outpost/room/v2/${isoWeek(new Date())}`)
+      .digest('hex');
     const password = createHmac('sha256', invite.key)
       .update('outpost/password/v1')
       .digest('base64url');

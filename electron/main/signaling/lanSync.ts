@@ -11,7 +11,12 @@ import {
   type Discovery,
   type DiscoveryOptions,
 } from '../discovery/mdns';
-import { startSignalingServer, type SignalingServer } from './server';
+import { startSignalingServer } from './server';
+import type { HostedServer, StartHostedServer } from './serverHost';
+
+/** The server in this process: the web companion's and the tests' default. */
+const inThisProcess: StartHostedServer = (options) =>
+  startSignalingServer({ host: options.host, port: options.port, log: options.log });
 
 export interface SyncNetworkService {
   get(): SyncNetwork;
@@ -34,6 +39,11 @@ export interface SyncNetworkOptions {
   readonly discoveryOptions?: Pick<DiscoveryOptions, 'refreshMs' | 'bonjourOptions'>;
   /** Overrides the port of the settings (tests pass 0 for a free one). */
   readonly port?: number;
+  /**
+   * Where the server runs. The desktop app passes one that starts it in a utility process
+   * (serverHost.ts), so a flood cannot stall the main process; the default runs it here.
+   */
+  readonly startServer?: StartHostedServer;
   readonly log?: (message: string) => void;
 }
 
@@ -67,7 +77,7 @@ function describeFallback(error: unknown, wanted: number, got: number): string {
 export async function startSyncNetwork(options: SyncNetworkOptions): Promise<SyncNetworkService> {
   const log = options.log ?? ((message: string) => console.warn(message));
   const listeners = new Set<(network: SyncNetwork) => void>();
-  let server: SignalingServer | null = null;
+  let server: HostedServer | null = null;
   let discovery: Discovery | null = null;
   let lanServers: LanServer[] = [];
   let state: SyncNetwork = {
@@ -112,12 +122,26 @@ export async function startSyncNetwork(options: SyncNetworkOptions): Promise<Syn
     };
     if (lanServer.enabled) {
       const wanted = options.port ?? lanServer.port;
-      const listen = (port: number) =>
-        startSignalingServer({
+      const listen = (port: number): Promise<HostedServer> => {
+        const started = (options.startServer ?? inThisProcess)({
           host: options.host ?? '0.0.0.0',
           port,
           log: (event, details) => log(`[signaling] ${event} ${JSON.stringify(details ?? {})}`),
+          onCrash: (why) => {
+            if (server !== hosted) return;
+            server = null;
+            asConfigured = false;
+            const error = `The LAN server stopped unexpectedly (${why}). Turn the LAN server off and on in Sync settings to restart it.`;
+            log(error);
+            publish({
+              ...state,
+              localServer: { state: 'failed', port: null, url: null, error },
+            });
+          },
         });
+        let hosted: HostedServer | null = null;
+        return started.then((value) => (hosted = value));
+      };
       let problem: string | null = null;
       try {
         try {

@@ -5,6 +5,14 @@ import { selectWorkspaceName } from '../../store/selectors';
 import { useSavedField } from '../../components/useSavedField';
 import { FieldError } from '../../components/Field';
 import { isTurnUsable } from '../../../shared/protocol/teamNetwork';
+import { newInviteTerms, type InviteLifetime } from '../../../shared/protocol/inviteTerms';
+
+const LIFETIME_LABELS: Record<InviteLifetime, string> = {
+  '1h': 'In 1 hour',
+  '1d': 'In 1 day',
+  '7d': 'In 7 days',
+  never: 'Never',
+};
 
 /** Create or join a team workspace (shown for personal and local workspaces). */
 export function StartTeamCard() {
@@ -101,7 +109,11 @@ export function TeamWorkspaceCard() {
   const setSyncOnline = useAppStore((state) => state.setSyncOnline);
   const leaveWorkspace = useAppStore((state) => state.leaveWorkspace);
   const notify = useAppStore((state) => state.notify);
-  const invite = inviteCode();
+  // The code's terms are made when the person picks an expiry: it runs from that moment.
+  const [lifetime, setLifetime] = useState<InviteLifetime>('never');
+  const [singleUse, setSingleUse] = useState(false);
+  const [terms, setTerms] = useState(() => newInviteTerms('never', false, 0));
+  const invite = inviteCode(terms);
   const entry = useAppStore((state) => state.workspaces.find((w) => w.id === activeId));
   const carriesReach = !!entry && (entry.relays.length > 0 || isTurnUsable(entry.turn));
   const code = invite.ok ? invite.value : null;
@@ -168,6 +180,41 @@ export function TeamWorkspaceCard() {
                 {'•'.repeat(32)}
               </p>
             )}
+            <div className="field" style={{ maxWidth: 240, marginBottom: 0 }}>
+              <label htmlFor="invite-expiry">Code expires</label>
+              <select
+                id="invite-expiry"
+                className="select"
+                value={lifetime}
+                onChange={(event) => {
+                  const next = event.target.value as InviteLifetime;
+                  setLifetime(next);
+                  setTerms(newInviteTerms(next, singleUse, Date.now()));
+                }}
+              >
+                {(Object.keys(LIFETIME_LABELS) as InviteLifetime[]).map((key) => (
+                  <option key={key} value={key}>
+                    {LIFETIME_LABELS[key]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <label className="toggle-row">
+              <input
+                type="checkbox"
+                checked={singleUse}
+                onChange={(event) => {
+                  setSingleUse(event.target.checked);
+                  setTerms(newInviteTerms(lifetime, event.target.checked, Date.now()));
+                }}
+              />
+              For one person only: the code stops working once someone has joined with it
+            </label>
+            <p className="muted-note" role="status">
+              {terms.expiresAt === null
+                ? 'This code works until the workspace key changes.'
+                : `This code stops working on ${new Date(terms.expiresAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}; after that, make a new one here.`}
+            </p>
             <div className="inline-form">
               <button type="button" className="button primary" onClick={() => void copy()}>
                 {copied ? 'Copied ✓' : 'Copy invite code'}

@@ -64,11 +64,28 @@ export type {
   WireStats,
 } from './types';
 
+/**
+ * Which signaling rooms to be in over time (room names change every week: roomEpoch.ts). The
+ * provider asks again when {@link nextChangeAt} says, and at least every
+ * {@link ROOM_RECHECK_MS}, so a laptop waking from sleep in a new week moves soon.
+ */
+export interface RoomSchedule {
+  /** The room names for the time of day `ms`, the one to be in first. */
+  roomsAt(ms: number): Promise<string[]>;
+  /** When the names of {@link roomsAt} next change. */
+  nextChangeAt(ms: number): number;
+}
+
+/** Longest wait between two looks at the room schedule (timers do not run while asleep). */
+export const ROOM_RECHECK_MS = 10 * 60 * 1000;
+
 export interface PeerSyncOptions {
   readonly doc: Y.Doc;
   readonly awareness: Awareness;
-  /** The derived room name (shared/protocol/keys.ts). */
+  /** The derived room name to start in (shared/protocol/roomEpoch.ts). */
   readonly roomName: string;
+  /** Moves between rooms as time passes; without it the provider stays in {@link roomName}. */
+  readonly rooms?: RoomSchedule;
   /** The derived y-webrtc password. */
   readonly password: string;
   /** Signaling server URLs (ws:// or wss://); can be changed later with {@link PeerSync.setSignaling}. */
@@ -134,6 +151,7 @@ export class PeerSync {
   private readonly listeners = new Set<Listener>();
   private statusTimer: unknown = null;
   private antiEntropy: unknown = null;
+  private roomTimer: unknown = null;
   private destroyed = false;
 
   constructor(options: PeerSyncOptions) {
@@ -204,6 +222,28 @@ export class PeerSync {
     this.doc.on('update', this.onDocUpdate);
     this.awareness.on('update', this.onAwarenessUpdate);
     this.connect();
+    if (options.rooms) this.followRooms(options.rooms);
+  }
+
+  /** The signaling rooms this provider is in (two near a week's change). */
+  get roomNames(): string[] {
+    return this.room.roomNames;
+  }
+
+  /** Moves to the rooms `schedule` names now, and again whenever they change. */
+  private followRooms(schedule: RoomSchedule): void {
+    const now = this.now();
+    schedule.roomsAt(now).then(
+      (names) => {
+        if (!this.destroyed && names.length > 0) this.room.setRooms(names);
+      },
+      (error: unknown) => this.log(`Could not derive this week's room: ${String(error)}`),
+    );
+    const wait = Math.min(Math.max(schedule.nextChangeAt(now) - now, 0), ROOM_RECHECK_MS);
+    this.roomTimer = this.clock.setTimeout(() => {
+      this.roomTimer = null;
+      if (!this.destroyed) this.followRooms(schedule);
+    }, wait);
   }
 
   /** Starts looking for peers (the default after construction). */
@@ -296,6 +336,7 @@ export class PeerSync {
     this.awareness.off('update', this.onAwarenessUpdate);
     this.inbound.destroy();
     if (this.statusTimer !== null) this.clock.clearTimeout(this.statusTimer);
+    if (this.roomTimer !== null) this.clock.clearTimeout(this.roomTimer);
     this.shared.destroy();
     this.listeners.clear();
   }

@@ -4,6 +4,10 @@
  * room key (in order), decides who offers, settles glare the way y-webrtc does, gives up
  * handshakes that never complete and keeps the connection limit. Connections it made report back
  * through the callbacks given at construction: connected, data, to be dropped, state changed.
+ *
+ * It can be in several rooms (topics) at once, each with its own key: room names change every
+ * week, and near the change a peer is in this week's and last week's room (roomEpoch.ts). A peer
+ * is one peer whichever room it is heard in; a handshake continues in the room it started in.
  */
 import {
   deriveSignalingKey,
@@ -23,6 +27,7 @@ const MAX_SIGNALING_FRAME = 1024 * 1024;
 const ANNOUNCE_COPIES_MS = 5000;
 
 export interface SignalingRoomOptions {
+  /** The room to be in from the start; {@link SignalingRoom.setRooms} changes the set. */
   readonly roomName: string;
   readonly password: string;
   /** Our id in the room. */
@@ -54,7 +59,10 @@ export interface SignalingRoomEvents {
 
 export class SignalingRoom {
   private readonly options: SignalingRoomOptions;
-  private cryptoKey: SignalingKey | null = null;
+  /** The rooms we are in, each with its key once derived (null until then). */
+  private readonly rooms = new Map<string, SignalingKey | null>();
+  /** The room each connection's handshake runs in. */
+  private readonly connRoom = new WeakMap<PeerConn, string>();
   private readonly sockets = new Map<string, SignalingSocket>();
   private readonly conns = new Map<string, PeerConn>();
   private readonly handshakes: PendingHandshakes<PeerConn>;
@@ -86,13 +94,43 @@ export class SignalingRoom {
       options.clock,
       (conn, why) => this.onHandshakeGivenUp(conn, why),
     );
-    this.keyReady = deriveSignalingKey(options.password, options.roomName).then(
+    this.keyReady = this.enter(options.roomName);
+  }
+
+  /** The rooms we are in (see {@link setRooms}). */
+  get roomNames(): string[] {
+    return [...this.rooms.keys()];
+  }
+
+  /**
+   * Moves to another set of rooms (the week changed): joins the new ones through every server
+   * and announces there, leaves the others. Connections made stay up, whichever room they were
+   * made in; a handshake still running in a room left ends at its deadline.
+   */
+  setRooms(names: readonly string[]): void {
+    const next = new Set(names);
+    for (const name of [...this.rooms.keys()]) {
+      if (next.has(name)) continue;
+      this.rooms.delete(name);
+      if (this.shouldConnect)
+        for (const socket of this.sockets.values())
+          if (socket.state === 'open') socket.send({ type: 'unsubscribe', topics: [name] });
+    }
+    for (const name of next) if (!this.rooms.has(name)) void this.enter(name);
+  }
+
+  /** Derives a room's key, then (if online) subscribes and announces there through every server. */
+  private enter(name: string): Promise<void> {
+    this.rooms.set(name, null);
+    return deriveSignalingKey(this.options.password, name).then(
       (key) => {
-        this.cryptoKey = key;
-        if (this.shouldConnect)
-          for (const socket of this.sockets.values()) this.onSignalingOpen(socket);
+        if (!this.rooms.has(name)) return; // left before its key was ready
+        this.rooms.set(name, key);
+        if (!this.shouldConnect) return;
+        for (const socket of this.sockets.values()) this.joinRoom(socket, name);
+        this.events.changed();
       },
-      (error: unknown) => events.log(`Could not derive the signaling key: ${String(error)}`),
+      (error: unknown) => this.events.log(`Could not derive the signaling key: ${String(error)}`),
     );
   }
 
@@ -149,7 +187,7 @@ export class SignalingRoom {
   }
 
   private leave(socket: SignalingSocket): void {
-    socket.send({ type: 'unsubscribe', topics: [this.options.roomName] });
+    socket.send({ type: 'unsubscribe', topics: [...this.rooms.keys()] });
     socket.destroy();
   }
 
@@ -166,38 +204,52 @@ export class SignalingRoom {
 
   private onSignalingOpen(socket: SignalingSocket): void {
     this.events.changed();
-    if (!this.cryptoKey || socket.state !== 'open') return;
-    socket.send({ type: 'subscribe', topics: [this.options.roomName] });
-    this.announce(socket);
+    for (const name of this.rooms.keys()) this.joinRoom(socket, name);
+  }
+
+  /** Subscribes to a room whose key is ready and announces us there. */
+  private joinRoom(socket: SignalingSocket, room: string): void {
+    if (!this.rooms.get(room) || socket.state !== 'open') return;
+    socket.send({ type: 'subscribe', topics: [room] });
+    this.announce(socket, room);
   }
 
   /**
    * Announces us through `socket`. Servers that open together carry one announcement (one stamp),
    * so a peer that hears it through each of them takes the copies for what they are: had each
    * been an announce of its own, the peer would restart the handshake it had just started for
-   * the first (see onSignal), and an answer to the first offer could meet the second.
+   * the first (see onSignal), and an answer to the first offer could meet the second. The same
+   * goes for the copies in each room we are in.
    */
-  private announce(socket: SignalingSocket): void {
+  private announce(socket: SignalingSocket, room: string): void {
     if (!this.hasRoomForPeer()) return;
     const now = this.options.clock.now();
     if (!this.announcement || now - this.announcement.at > ANNOUNCE_COPIES_MS)
       this.announcement = { stamp: this.freshness.stamp(), at: now };
-    this.publish(socket, { type: 'announce', from: this.options.peerId }, this.announcement.stamp);
+    this.publish(
+      socket,
+      room,
+      { type: 'announce', from: this.options.peerId },
+      this.announcement.stamp,
+    );
   }
 
   /** A new announcement, through every server (after a connection closed or was given up). */
   private announceEverywhere(): void {
     this.announcement = null;
-    for (const socket of this.sockets.values()) this.announce(socket);
+    for (const socket of this.sockets.values())
+      for (const [room, key] of this.rooms)
+        if (key && socket.state === 'open') this.announce(socket, room);
   }
 
   /** Seals and publishes a signaling message in the room. */
   private publish(
     socket: SignalingSocket,
+    room: string,
     data: Record<string, unknown>,
     stamp: Stamped = this.freshness.stamp(),
   ): void {
-    const key = this.cryptoKey;
+    const key = this.rooms.get(room);
     if (!key) return;
     // Sealing is asynchronous and may finish out of order (WebCrypto runs on a thread pool), so
     // without this an ICE candidate could overtake its offer, or an announce the offer before it.
@@ -207,14 +259,13 @@ export class SignalingRoom {
     this.sealed = this.sealed
       .then(() => sealing)
       .then(
-        (sealed) => socket.send({ type: 'publish', topic: this.options.roomName, data: sealed }),
+        (sealed) => socket.send({ type: 'publish', topic: room, data: sealed }),
         (error: unknown) => this.events.log(`Could not seal a signaling message: ${String(error)}`),
       );
   }
 
   private onSignalingMessage(socket: SignalingSocket, raw: string): void {
-    const key = this.cryptoKey;
-    if (!key || raw.length > MAX_SIGNALING_FRAME) return;
+    if (raw.length > MAX_SIGNALING_FRAME) return;
     let frame: unknown;
     try {
       frame = JSON.parse(raw);
@@ -224,11 +275,13 @@ export class SignalingRoom {
     if (
       typeof frame !== 'object' ||
       frame === null ||
-      (frame as { type?: unknown }).type !== 'publish' ||
-      (frame as { topic?: unknown }).topic !== this.options.roomName
+      (frame as { type?: unknown }).type !== 'publish'
     ) {
       return;
     }
+    const room = (frame as { topic?: unknown }).topic;
+    const key = typeof room === 'string' ? this.rooms.get(room) : undefined;
+    if (!key || typeof room !== 'string') return;
     // Handled in the order received (opened concurrently), for the reason given in publish().
     const opening = openSignal(key, (frame as { data?: unknown }).data);
     this.opened = this.opened.then(async () => {
@@ -238,14 +291,14 @@ export class SignalingRoom {
         return;
       }
       try {
-        this.onSignal(socket, data);
+        this.onSignal(socket, room, data);
       } catch (error) {
         this.events.log(`Ignored a bad signaling message: ${String(error)}`);
       }
     });
   }
 
-  private onSignal(socket: SignalingSocket, data: unknown): void {
+  private onSignal(socket: SignalingSocket, room: string, data: unknown): void {
     const peerId = this.options.peerId;
     if (!this.shouldConnect || typeof data !== 'object' || data === null) return;
     const message = data as Record<string, unknown>;
@@ -285,7 +338,8 @@ export class SignalingRoom {
         (known.wonGlare || (!known.restartedOnAnnounce && !(known.initiator && known.answered)));
       if (known && !lost) return;
       if (known) this.forget(known);
-      if (this.hasRoomForPeer()) this.startConn(from, socket, true).restartedOnAnnounce = lost;
+      if (this.hasRoomForPeer())
+        this.startConn(from, socket, room, true).restartedOnAnnounce = lost;
       return;
     }
     if (message.type !== 'signal' || typeof message.signal !== 'object' || message.signal === null)
@@ -321,7 +375,7 @@ export class SignalingRoom {
       // Only an offer starts a connection: an answer or a candidate for a connection we no longer
       // have (given up, or replayed by someone) would only make an entry that never completes.
       if (signal.type !== 'offer' || !this.hasRoomForPeer()) return;
-      conn = this.startConn(from, socket, false);
+      conn = this.startConn(from, socket, room, false);
     }
     conn.peer.signal(signal);
   }
@@ -333,7 +387,12 @@ export class SignalingRoom {
     return working < this.options.maxConns;
   }
 
-  private startConn(id: string, socket: SignalingSocket, initiator: boolean): PeerConn {
+  private startConn(
+    id: string,
+    socket: SignalingSocket,
+    room: string,
+    initiator: boolean,
+  ): PeerConn {
     const { iceServers, relayOnly, wrtc, clock } = this.options;
     const conn = new PeerConn(
       id,
@@ -354,6 +413,7 @@ export class SignalingRoom {
         log: this.events.log,
       },
     );
+    this.connRoom.set(conn, room);
     this.conns.set(id, conn);
     this.handshakes.add(conn);
     this.events.changed();
@@ -363,7 +423,7 @@ export class SignalingRoom {
   /** Publishes what simple-peer made, with our glare token (y-webrtc's: time plus a random). */
   private relaySignal(conn: PeerConn, signal: unknown): void {
     if (conn.glareToken === undefined) conn.glareToken = this.options.clock.now() + Math.random();
-    this.publish(conn.socket, {
+    this.publish(conn.socket, this.connRoom.get(conn) ?? this.options.roomName, {
       to: conn.id,
       from: this.options.peerId,
       type: 'signal',

@@ -29,6 +29,7 @@ const paths = {
   preload: '/app/out/preload/index.cjs',
   rendererIndex: '/app/out/renderer/index.html',
   iconDir: '/app/build',
+  signalingServer: '/app/out/main/signalingServer.js',
 };
 
 /** Starts the desktop app on `userData` and asks for the data key as the page does. */

@@ -54,12 +54,13 @@ async function start(
 }
 
 describe('appPathsFrom', () => {
-  it('finds the preload and renderer beside the built main file', () => {
+  it('finds the preload, renderer and LAN server process beside the built main file', () => {
     const built = appPathsFrom(path.resolve('/x/out/main'), null);
     expect(built).toEqual({
       preload: path.resolve('/x/out/preload/index.cjs'),
       rendererIndex: path.resolve('/x/out/renderer/index.html'),
       iconDir: path.resolve('/x/build'),
+      signalingServer: path.resolve('/x/out/main/signalingServer.js'),
     });
     expect(appPathsFrom(path.resolve('/x/out/main'), path.resolve('/r')).iconDir).toBe(
       path.resolve('/r/icons'),

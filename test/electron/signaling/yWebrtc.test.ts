@@ -11,11 +11,8 @@ import { WebSocket } from 'ws';
 import type { WebrtcProvider as WebrtcProviderClass } from 'y-webrtc';
 import * as Y from 'yjs';
 import { startSignalingServer } from '../../../electron/main/signaling/server';
-import {
-  createWorkspaceSecrets,
-  deriveRoomName,
-  deriveSignalingPassword,
-} from '../../../shared/protocol/keys';
+import { createWorkspaceSecrets, deriveSignalingPassword } from '../../../shared/protocol/keys';
+import { deriveRoomName } from '../../../shared/protocol/roomEpoch';
 import { closeAllClients, connect } from './client';
 
 let WebrtcProvider: typeof WebrtcProviderClass;

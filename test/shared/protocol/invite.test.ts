@@ -61,6 +61,7 @@ describe('invite test vectors', () => {
       name: '',
       relays: [],
       turn: null,
+      terms: null,
     });
     expect(expectInvite(VECTOR_CAFE)).toEqual({
       version: 1,
@@ -69,6 +70,7 @@ describe('invite test vectors', () => {
       name: 'Café Ω',
       relays: [],
       turn: null,
+      terms: null,
     });
   });
 
@@ -87,7 +89,14 @@ describe('encodeInvite and decodeInvite', () => {
       const secrets = createWorkspaceSecrets();
       const code = encodeInvite({ ...secrets, name });
       expect(code).toMatch(/^OUTPOST-[0-9A-HJKMNP-TV-Z]+$/);
-      expect(expectInvite(code)).toEqual({ version: 1, ...secrets, name, relays: [], turn: null });
+      expect(expectInvite(code)).toEqual({
+        version: 1,
+        ...secrets,
+        name,
+        relays: [],
+        turn: null,
+        terms: null,
+      });
     }
   });
 
@@ -145,7 +154,7 @@ describe('decodeInvite failures', () => {
   });
 
   it('says when the code is from a newer version', () => {
-    const result = decodeInvite(handMade({ version: 3 }));
+    const result = decodeInvite(handMade({ version: 4 }));
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe('invite-unsupported-version');

@@ -1,0 +1,130 @@
+// @vitest-environment happy-dom
+/**
+ * Invite codes with an expiry (docs/PROTOCOL.md §5.1, version 3) in the store, against the real
+ * store and device storage: the team hands out a code with the expiry picked, and joining with an
+ * expired code is refused with a clear message, storing and opening nothing. A single-use code's
+ * use is recorded in the workspace; a device that finds someone else's use came first leaves.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { firstInviteUse, newJoinToken, recordInviteUse } from '../../../shared/model/inviteUses';
+import { DEFAULT_SYNC_SETTINGS } from '../../../shared/ipc/syncContract';
+import { getOutpostApi } from '../../../renderer/platform/outpostApi';
+import { ok } from '../../../shared/result';
+import { useAppStore } from '../../../renderer/store';
+import { loadWorkspaces } from '../../../renderer/sync/localState';
+import { decodeInvite, encodeInvite } from '../../../shared/protocol/invite';
+import { newInviteTerms } from '../../../shared/protocol/inviteTerms';
+import { createWorkspaceSecrets } from '../../../shared/protocol/keys';
+import { openWorkspaces, resetAppStore } from '../storeHarness';
+import '../../../shared/model/notesSearch';
+
+afterEach(resetAppStore);
+
+describe('invite codes that expire', () => {
+  it('the team hands out a code with the expiry picked, and one without when none is', async () => {
+    await openWorkspaces(1);
+    const created = await useAppStore.getState().createTeamWorkspace('Expiring crew');
+    if (!created.ok) throw new Error(created.error.message);
+    const terms = newInviteTerms('1d', false, Date.now());
+    const code = useAppStore.getState().inviteCode(terms);
+    if (!code.ok) throw new Error(code.error.message);
+    expect(decodeInvite(code.value)).toMatchObject({ ok: true, value: { version: 3, terms } });
+    const plain = useAppStore.getState().inviteCode(newInviteTerms('never', false, Date.now()));
+    expect(plain.ok && decodeInvite(plain.value)).toMatchObject({
+      ok: true,
+      value: { version: 1 },
+    });
+  });
+
+  it('joining with an expired code is refused and stores nothing; a valid one joins', async () => {
+    await openWorkspaces(1);
+    const before = (await loadWorkspaces()).value.map((w) => w.id);
+    const secrets = createWorkspaceSecrets();
+    const hourAgo = newInviteTerms('1h', false, Date.now() - 2 * 60 * 60 * 1000);
+    const expired = await useAppStore
+      .getState()
+      .joinTeamWorkspace(encodeInvite({ ...secrets, name: 'Too late', terms: hourAgo }));
+    expect(expired).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invite-expired',
+        message: expect.stringMatching(/^This invite code expired on .+ Ask a teammate/),
+      },
+    });
+    expect((await loadWorkspaces()).value.map((w) => w.id)).toEqual(before);
+    expect(useAppStore.getState().workspaces.some((w) => w.id === secrets.workspaceId)).toBe(false);
+
+    const fresh = newInviteTerms('1h', false, Date.now());
+    const joined = await useAppStore
+      .getState()
+      .joinTeamWorkspace(encodeInvite({ ...secrets, name: 'In time', terms: fresh }));
+    expect(joined).toMatchObject({ ok: true, value: { id: secrets.workspaceId } });
+  });
+});
+
+/** The main process as the store's sync part needs it: no LAN server, no servers found. */
+function installSyncApi(): void {
+  const network = {
+    localServer: { state: 'off', port: null, url: null, error: null },
+    discovery: 'off',
+    lanServers: [],
+  };
+  const answers: Record<string, unknown> = {
+    'sync:getNetwork': network,
+    'sync:getSettings': { ...DEFAULT_SYNC_SETTINGS, lanDiscovery: false },
+  };
+  // The store keeps the API it first found (getOutpostApi): answer through that one.
+  (getOutpostApi() as unknown as { invoke: (channel: string) => Promise<unknown> }).invoke = async (
+    channel,
+  ) => ok(answers[channel] ?? { written: true });
+}
+
+/** Another device's use of the invite, arriving as a peer's update would. */
+function useElsewhere(inviteId: string, at: number): Uint8Array {
+  const other = new Y.Doc();
+  recordInviteUse(other, { inviteId, token: newJoinToken(), at });
+  return Y.encodeStateAsUpdate(other);
+}
+
+describe('single-use invite codes', () => {
+  async function joinOnce() {
+    await openWorkspaces(1);
+    installSyncApi();
+    await useAppStore.getState().startSync();
+    const secrets = createWorkspaceSecrets();
+    const terms = newInviteTerms('never', true, Date.now());
+    const joined = await useAppStore
+      .getState()
+      .joinTeamWorkspace(encodeInvite({ ...secrets, name: 'Once', terms }));
+    if (!joined.ok) throw new Error(joined.error.message);
+    expect(joined.value.joinedWith?.inviteId).toBe(terms.id);
+    const doc = useAppStore.getState().session!.doc;
+    // This device's use is recorded in the workspace, for the team to see.
+    await expect
+      .poll(() => firstInviteUse(doc, terms.id)?.token)
+      .toBe(joined.value.joinedWith?.token);
+    return { entry: joined.value, doc, terms };
+  }
+
+  it('a later use by someone else changes nothing for the device that used it first', async () => {
+    const { entry, doc, terms } = await joinOnce();
+    const ours = firstInviteUse(doc, terms.id)!;
+    Y.applyUpdate(doc, useElsewhere(terms.id, ours.at + 60_000), 'peer');
+    expect(firstInviteUse(doc, terms.id)?.token).toBe(entry.joinedWith?.token);
+    expect(useAppStore.getState().workspaces.some((w) => w.id === entry.id)).toBe(true);
+  });
+
+  it('when someone else used the code first, the workspace leaves this device and says why', async () => {
+    const { entry, doc, terms } = await joinOnce();
+    const ours = firstInviteUse(doc, terms.id)!;
+    Y.applyUpdate(doc, useElsewhere(terms.id, ours.at - 60_000), 'peer');
+    await expect
+      .poll(() => useAppStore.getState().workspaces.some((w) => w.id === entry.id))
+      .toBe(false);
+    expect((await loadWorkspaces()).value.some((w) => w.id === entry.id)).toBe(false);
+    await expect
+      .poll(() => useAppStore.getState().notices.map((notice) => notice.message))
+      .toContainEqual(expect.stringMatching(/someone else had already used it/));
+  });
+});
