@@ -378,15 +378,17 @@ export function BackupsView() {
         open={exporting}
         busy={busy === 'export'}
         onClose={() => setExporting(false)}
-        onExport={(protection) =>
+        onExport={(protection) => {
+          // The unencrypted-export warning comes next, in place of this dialog, not on top of it.
+          if ('plain' in protection) setExporting(false);
           void run('export', async () => {
             try {
               return outcome(await exportWorkspaceFile(protection));
             } finally {
               setExporting(false);
             }
-          })
-        }
+          });
+        }}
       />
       <ImportPassphraseDialog
         locked={locked}

@@ -3,12 +3,12 @@
  * then opens on any device with it and with nothing else) or nothing (the unencrypted-export
  * warning follows). A modal dialog; Escape or "Cancel" writes nothing.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { FieldError } from '../../components/Field';
 import { NewPassphraseFields } from '../atRest/NewPassphraseFields';
 import { MIN_PASSPHRASE_LENGTH, passphraseProblem } from '../../sync/atRestKeys';
 import type { ExportProtection } from './backupActions';
-import '../../components/plainExport.css';
+import { ModalDialog } from '../../components/ModalDialog';
 
 export function ExportFileDialog(props: {
   readonly open: boolean;
@@ -16,29 +16,17 @@ export function ExportFileDialog(props: {
   onExport(protection: ExportProtection): void;
   onClose(): void;
 }) {
-  const { open, busy, onClose } = props;
-  const dialog = useRef<HTMLDialogElement>(null);
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) element.showModal();
-    if (!open && element.open) element.close();
-  }, [open]);
-
   return (
-    <dialog
-      ref={dialog}
-      className="plain-export export-file-dialog"
-      aria-labelledby="export-file-heading"
-      onCancel={(event) => {
-        event.preventDefault();
-        if (!busy) onClose();
+    <ModalDialog
+      open={props.open}
+      labelledBy="export-file-heading"
+      onCancel={() => {
+        if (!props.busy) props.onClose();
       }}
     >
       {/* Mounted only while open, so no passphrase is kept for the next export. */}
-      {open && <ExportForm {...props} />}
-    </dialog>
+      <ExportForm {...props} />
+    </ModalDialog>
   );
 }
 

@@ -3,11 +3,11 @@
  * passphrase is said so under the field and the dialog stays; Escape or "Cancel" closes it and
  * nothing is imported. Once the file opens, the usual restore question follows.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { Field } from '../../components/Field';
 import { formatBytes } from '../../../shared/storage/recovery';
 import { dateLabel, openLockedFile, type CheckedFile, type LockedFile } from './backupActions';
-import '../../components/plainExport.css';
+import { ModalDialog } from '../../components/ModalDialog';
 
 export function ImportPassphraseDialog(props: {
   readonly locked: LockedFile | null;
@@ -15,24 +15,13 @@ export function ImportPassphraseDialog(props: {
   onClose(): void;
 }) {
   const { locked, onClose } = props;
-  const dialog = useRef<HTMLDialogElement>(null);
   // Escape while the passphrase is being tried waits for the answer.
   const busy = useRef(false);
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (locked && !element.open) element.showModal();
-    if (!locked && element.open) element.close();
-  }, [locked]);
-
   return (
-    <dialog
-      ref={dialog}
-      className="plain-export"
-      aria-labelledby="import-passphrase-heading"
-      onCancel={(event) => {
-        event.preventDefault();
+    <ModalDialog
+      open={locked !== null}
+      labelledBy="import-passphrase-heading"
+      onCancel={() => {
         if (!busy.current) onClose();
       }}
     >
@@ -45,7 +34,7 @@ export function ImportPassphraseDialog(props: {
           busyRef={busy}
         />
       )}
-    </dialog>
+    </ModalDialog>
   );
 }
 
