@@ -52,9 +52,19 @@ describe.runIf(chromiumAvailable())('encrypted workspace exports in Chromium', (
     const { page } = app;
     await onboard(page, 'Ana');
     await writeNote(page, TITLE, BODY);
+    const downloads: string[] = [];
+    page.on('download', (started) => downloads.push(started.suggestedFilename()));
     await page.getByRole('button', { name: 'Backups' }).click();
-    await page.getByRole('button', { name: 'Export workspace file…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Export workspace file' });
+    // Cancel writes nothing.
+    await page.getByRole('button', { name: 'Export workspace file…' }).click();
+    await dialog.getByLabel('Passphrase for this file').fill(PASSPHRASE);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    await page.getByRole('button', { name: 'Export workspace file…' }).click();
+    // Nothing typed before is kept.
+    await expect(dialog.getByLabel('Passphrase for this file').inputValue()).resolves.toBe('');
     await expect(dialog.getByLabel('Encrypt with a passphrase').isChecked()).resolves.toBe(true);
 
     await dialog.getByLabel('Passphrase for this file').fill(PASSPHRASE);
@@ -68,6 +78,7 @@ describe.runIf(chromiumAvailable())('encrypted workspace exports in Chromium', (
     await dialog.getByRole('button', { name: 'Export encrypted' }).click();
     await (await download).saveAs(file);
     await dialog.waitFor({ state: 'hidden' });
+    expect(downloads).toHaveLength(1);
 
     const bytes = await readFile(file);
     const header = JSON.parse(bytes.subarray(0, bytes.indexOf(0x0a)).toString('utf8')) as Record<

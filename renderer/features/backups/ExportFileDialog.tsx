@@ -8,6 +8,7 @@ import { FieldError } from '../../components/Field';
 import { NewPassphraseFields } from '../atRest/NewPassphraseFields';
 import { MIN_PASSPHRASE_LENGTH, passphraseProblem } from '../../sync/atRestKeys';
 import type { ExportProtection } from './backupActions';
+import { strengthHint } from './passphraseStrength';
 import { ModalDialog } from '../../components/ModalDialog';
 
 export function ExportFileDialog(props: {
@@ -111,18 +112,4 @@ function ExportForm(props: {
       </div>
     </form>
   );
-}
-
-/**
- * A rough word on the passphrase's strength: its length and how many kinds of character it
- * mixes. Only a nudge; the one rule enforced is the minimum length.
- */
-export function strengthHint(passphrase: string): string {
-  if (passphrase.length === 0) return 'Several unrelated words are strong and easy to type.';
-  const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((kind) =>
-    kind.test(passphrase),
-  ).length;
-  if (passphrase.length < MIN_PASSPHRASE_LENGTH) return 'Too short.';
-  if (passphrase.length >= 20 || (passphrase.length >= 14 && kinds >= 3)) return 'Strong.';
-  return 'Fair: a longer one (more words) is stronger.';
 }
