@@ -3,7 +3,8 @@
  * behind is inert) that is open exactly while `open` is true. Escape asks `onCancel` rather than
  * closing by itself, so the state that opened the dialog stays the one truth about it.
  */
-import { useEffect, useRef, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import { useModalDialog } from './useModalDialog';
 import './modalDialog.css';
 
 export function ModalDialog(props: {
@@ -15,14 +16,7 @@ export function ModalDialog(props: {
   readonly children: ReactNode;
 }) {
   const { open, className, labelledBy, describedBy, onCancel, children } = props;
-  const dialog = useRef<HTMLDialogElement>(null);
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) element.showModal();
-    if (!open && element.open) element.close();
-  }, [open]);
+  const dialog = useModalDialog(open);
 
   return (
     <dialog
