@@ -130,17 +130,21 @@ export function sealSync(
   return envelope(head, nonce, gcm(key.raw, nonce, additionalData(head, scope)).encrypt(plain));
 }
 
-/** Seals `plain` with WebCrypto (for large values). */
+/**
+ * Seals `plain` with WebCrypto (for large values). `nonce` is random unless given (only test
+ * vectors give one: a nonce must never repeat under one key).
+ */
 export async function seal(
   key: AtRestKey,
   purpose: SealedPurpose,
   scope: string,
   plain: Uint8Array,
+  nonce: Uint8Array = globalThis.crypto.getRandomValues(new Uint8Array(NONCE_BYTES)),
 ): Promise<Uint8Array> {
+  if (nonce.length !== NONCE_BYTES) throw new Error('A nonce is 12 bytes.');
   const head = header(purpose);
-  const nonce = globalThis.crypto.getRandomValues(new Uint8Array(NONCE_BYTES));
   const sealed = await subtle().encrypt(
-    { name: 'AES-GCM', iv: nonce, additionalData: additionalData(head, scope) as Bytes },
+    { name: 'AES-GCM', iv: nonce as Bytes, additionalData: additionalData(head, scope) as Bytes },
     key.webKey,
     plain as Bytes,
   );
@@ -203,7 +207,15 @@ export interface PassphraseWrapped {
   readonly sealed: Uint8Array;
 }
 
-async function passphraseKey(passphrase: string, salt: Uint8Array, iterations: number) {
+/**
+ * The AES-256-GCM key stretched from `passphrase` (PBKDF2-HMAC-SHA-256, NFC-normalized UTF-8):
+ * for the data key and for passphrase-encrypted workspace files (shared/storage/passphraseFile.ts).
+ */
+export async function passphraseKey(
+  passphrase: string,
+  salt: Uint8Array,
+  iterations: number,
+): Promise<AtRestKey> {
   const material = await subtle().importKey(
     'raw',
     text.encode(passphrase.normalize('NFC')),

@@ -10,8 +10,10 @@
  *
  * Version 2 (automatic backups) is sealed at rest: the payload is the Yjs update sealed with the
  * workspace's key (shared/protocol/atRest.ts, purpose `file`), and the header leaves the name
- * out. The main process still checks its length and checksum without any key. Version 1 files
- * (exports, and backups of earlier versions) are read as before.
+ * out. The main process still checks its length and checksum without any key. Version 3
+ * (encrypted exports) is sealed with a key stretched from a passphrase the person chose; its
+ * header carries the stretching's salt and count (shared/storage/passphraseFile.ts seals and
+ * opens it). Version 1 files (unencrypted exports, backups of earlier versions) are read as before.
  */
 import * as Y from 'yjs';
 import { z } from 'zod';
@@ -25,6 +27,21 @@ export const WORKSPACE_FILE_FORMAT = 'outpost-workspace';
 export const WORKSPACE_FILE_VERSION = 1;
 /** The version of files whose payload is sealed at rest. */
 export const SEALED_WORKSPACE_FILE_VERSION = 2;
+/** The version of files sealed with a passphrase (encrypted exports). */
+export const PASSPHRASE_WORKSPACE_FILE_VERSION = 3;
+/** The newest version this build reads. */
+const NEWEST_VERSION = PASSPHRASE_WORKSPACE_FILE_VERSION;
+/**
+ * PBKDF2 counts a version-3 header may name: below is too weak to be one of ours, above would
+ * keep the app busy for minutes on a crafted file.
+ */
+export const PASSPHRASE_FILE_ITERATIONS = { min: 100_000, max: 10_000_000 } as const;
+/** What each version's payload is. */
+const ENCODING = {
+  1: 'yjs-update-v1',
+  2: 'sealed-yjs-update-v1',
+  3: 'passphrase-sealed-yjs-update-v1',
+} as const;
 /** The extension exports and backups use. */
 export const WORKSPACE_FILE_EXTENSION = '.outpost';
 /** A header line longer than this is not ours (ours are a few hundred bytes). */
@@ -53,17 +70,55 @@ export type RecordCounts = z.infer<typeof RecordCounts>;
 export const WorkspaceFileHeader = z
   .object({
     format: z.literal(WORKSPACE_FILE_FORMAT),
-    version: z.union([z.literal(WORKSPACE_FILE_VERSION), z.literal(SEALED_WORKSPACE_FILE_VERSION)]),
+    version: z.union([
+      z.literal(WORKSPACE_FILE_VERSION),
+      z.literal(SEALED_WORKSPACE_FILE_VERSION),
+      z.literal(PASSPHRASE_WORKSPACE_FILE_VERSION),
+    ]),
     workspaceId: z.string().regex(ID_PATTERN),
     workspaceName: z.string().max(200),
     createdAt: z.number().int().nonnegative(),
     reason: BackupReason,
-    encoding: z.enum(['yjs-update-v1', 'sealed-yjs-update-v1']),
+    encoding: z.enum([ENCODING[1], ENCODING[2], ENCODING[3]]),
     counts: RecordCounts,
+    /** Version 3 only: how the key is stretched from the passphrase (salt: 16 bytes, base64url). */
+    kdf: z.literal('PBKDF2-SHA-256').optional(),
+    iterations: z
+      .number()
+      .int()
+      .min(PASSPHRASE_FILE_ITERATIONS.min)
+      .max(PASSPHRASE_FILE_ITERATIONS.max)
+      .optional(),
+    salt: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{22}$/)
+      .optional(),
     payloadBytes: z.number().int().nonnegative(),
     checksum: z.string().regex(/^sha256:[0-9a-f]{64}$/),
   })
-  .strict();
+  .strict()
+  .superRefine((header, context) => {
+    if (header.encoding !== ENCODING[header.version])
+      context.addIssue({
+        code: 'custom',
+        path: ['encoding'],
+        message: `version ${header.version} files are ${ENCODING[header.version]}`,
+      });
+    const withKdf = header.version === PASSPHRASE_WORKSPACE_FILE_VERSION;
+    for (const field of ['kdf', 'iterations', 'salt'] as const)
+      if ((header[field] !== undefined) !== withKdf)
+        context.addIssue({
+          code: 'custom',
+          path: [field],
+          message: withKdf ? 'required in version 3' : 'only in version 3',
+        });
+    if (header.version !== WORKSPACE_FILE_VERSION && header.workspaceName !== '')
+      context.addIssue({
+        code: 'custom',
+        path: ['workspaceName'],
+        message: 'an encrypted file does not name its workspace',
+      });
+  });
 export type WorkspaceFileHeader = z.infer<typeof WorkspaceFileHeader>;
 
 export interface WorkspaceFileInput {
@@ -85,23 +140,36 @@ export interface FileSealer {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * The header's fields but the checksum and the payload's length, in a fixed order: what the
+ * checksum covers, and what a version-3 payload is bound to (its additional data).
+ */
+export function headerFields(
+  header: Omit<WorkspaceFileHeader, 'checksum' | 'payloadBytes'>,
+): unknown[] {
+  const fields: unknown[] = [
+    header.format,
+    header.version,
+    header.workspaceId,
+    header.workspaceName,
+    header.createdAt,
+    header.reason,
+    header.encoding,
+    header.counts.notes,
+    header.counts.goals,
+    header.counts.decisions,
+    header.counts.members,
+  ];
+  // Versions 1 and 2 keep the checksum they always had.
+  if (header.version === PASSPHRASE_WORKSPACE_FILE_VERSION)
+    fields.push(header.kdf, header.iterations, header.salt);
+  return fields;
+}
+
 /** What the checksum covers: every header field but the checksum, in a fixed order, then the payload. */
 function checksumOf(header: Omit<WorkspaceFileHeader, 'checksum'>, payload: Uint8Array): string {
   const fields = encoder.encode(
-    JSON.stringify([
-      header.format,
-      header.version,
-      header.workspaceId,
-      header.workspaceName,
-      header.createdAt,
-      header.reason,
-      header.encoding,
-      header.counts.notes,
-      header.counts.goals,
-      header.counts.decisions,
-      header.counts.members,
-      header.payloadBytes,
-    ]) + '\n',
+    JSON.stringify([...headerFields(header), header.payloadBytes]) + '\n',
   );
   const all = new Uint8Array(fields.length + payload.length);
   all.set(fields, 0);
@@ -125,17 +193,48 @@ export function countRecords(doc: Y.Doc): RecordCounts {
  */
 export function encodeWorkspaceFile(input: WorkspaceFileInput, sealer?: FileSealer): Uint8Array {
   const payload = sealer ? sealer.seal(input.state) : input.state;
-  const partial = {
+  const version = sealer ? SEALED_WORKSPACE_FILE_VERSION : WORKSPACE_FILE_VERSION;
+  return assembleWorkspaceFile(
+    {
+      format: WORKSPACE_FILE_FORMAT,
+      version,
+      workspaceId: input.workspaceId,
+      workspaceName: sealer ? '' : input.workspaceName.slice(0, 200),
+      createdAt: input.createdAt,
+      reason: input.reason,
+      encoding: ENCODING[version],
+      counts: input.counts,
+    },
+    payload,
+  );
+}
+
+/** The header fields of a version-3 file (no name: the header is readable without the key). */
+export function passphraseFileHeader(
+  input: Omit<WorkspaceFileInput, 'state'>,
+  kdf: { readonly iterations: number; readonly salt: string },
+): Omit<WorkspaceFileHeader, 'checksum' | 'payloadBytes'> {
+  return {
     format: WORKSPACE_FILE_FORMAT,
-    version: sealer ? SEALED_WORKSPACE_FILE_VERSION : WORKSPACE_FILE_VERSION,
+    version: PASSPHRASE_WORKSPACE_FILE_VERSION,
     workspaceId: input.workspaceId,
-    workspaceName: sealer ? '' : input.workspaceName.slice(0, 200),
+    workspaceName: '',
     createdAt: input.createdAt,
     reason: input.reason,
-    encoding: sealer ? 'sealed-yjs-update-v1' : 'yjs-update-v1',
+    encoding: ENCODING[PASSPHRASE_WORKSPACE_FILE_VERSION],
     counts: input.counts,
-    payloadBytes: payload.length,
-  } as const;
+    kdf: 'PBKDF2-SHA-256',
+    iterations: kdf.iterations,
+    salt: kdf.salt,
+  };
+}
+
+/** The file: the header line (with length and checksum) and then the payload. */
+export function assembleWorkspaceFile(
+  fields: Omit<WorkspaceFileHeader, 'checksum' | 'payloadBytes'>,
+  payload: Uint8Array,
+): Uint8Array {
+  const partial = { ...fields, payloadBytes: payload.length };
   const header: WorkspaceFileHeader = { ...partial, checksum: checksumOf(partial, payload) };
   const line = encoder.encode(JSON.stringify(header) + '\n');
   const file = new Uint8Array(line.length + payload.length);
@@ -151,7 +250,9 @@ export type WorkspaceFileProblem =
   | 'truncated'
   | 'checksum-mismatch'
   | 'damaged'
-  | 'sealed-elsewhere';
+  | 'sealed-elsewhere'
+  | 'needs-passphrase'
+  | 'wrong-passphrase';
 
 export interface ParsedHeader {
   readonly header: WorkspaceFileHeader;
@@ -195,10 +296,10 @@ export function readWorkspaceFileHeader(file: Uint8Array): Result<ParsedHeader> 
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return notOurs;
   const record = raw as Record<string, unknown>;
   if (record.format !== WORKSPACE_FILE_FORMAT) return notOurs;
-  if (typeof record.version === 'number' && record.version > SEALED_WORKSPACE_FILE_VERSION) {
+  if (typeof record.version === 'number' && record.version > NEWEST_VERSION) {
     return fail(
       'newer-version' satisfies WorkspaceFileProblem,
-      `This file was made by a newer Outpost (file format version ${record.version}; this Outpost reads versions up to ${SEALED_WORKSPACE_FILE_VERSION}). Update Outpost to open it.`,
+      `This file was made by a newer Outpost (file format version ${record.version}; this Outpost reads versions up to ${NEWEST_VERSION}). Update Outpost to open it.`,
     );
   }
   const parsed = WorkspaceFileHeader.safeParse(raw);
@@ -269,6 +370,11 @@ export function decodeWorkspaceFile(
   if (!verified.ok) return verified;
   let { state } = verified.value;
   const { header } = verified.value;
+  if (header.version === PASSPHRASE_WORKSPACE_FILE_VERSION)
+    return fail(
+      'needs-passphrase' satisfies WorkspaceFileProblem,
+      'This workspace file is encrypted with a passphrase; it opens with that passphrase.',
+    );
   if (header.version === SEALED_WORKSPACE_FILE_VERSION) {
     const opened = opener?.(header)?.open(state) ?? null;
     if (!opened)

@@ -2,6 +2,7 @@
  * An automated accessibility check (axe-core, run in the page) of every view — Notes, Goals,
  * Decisions, Focus, Sync, Backups, Settings — in the light and the dark theme, with a record open
  * in each record view: no serious or critical violation may be left. Each view is screenshotted.
+ * The workspace-file export and import dialogs are checked open, too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
@@ -17,6 +18,8 @@ import {
   writeNote,
   type RunningApp,
 } from './harness';
+import * as Y from 'yjs';
+import { encodePassphraseWorkspaceFile } from '../../shared/storage/passphraseFile';
 
 if (!chromiumAvailable()) console.warn(SKIP_REASON);
 
@@ -125,4 +128,42 @@ describe.runIf(chromiumAvailable())('accessibility of every view (axe-core)', ()
       expect(app.errors).toEqual([]);
     });
   }
+
+  it('finds no serious or critical violation in the export and import dialogs', async () => {
+    const { page } = app;
+    await page.keyboard.press('Control+7');
+    await page.getByRole('button', { name: 'Export workspace file…' }).click();
+    const exporting = page.getByRole('dialog', { name: 'Export workspace file' });
+    await exporting.waitFor();
+    const found: Record<string, Finding[]> = {};
+    found.export = await seriousViolations(page);
+    await page.keyboard.press('Escape');
+    await exporting.waitFor({ state: 'hidden' });
+
+    const file = await encodePassphraseWorkspaceFile(
+      {
+        workspaceId: 'ws-a11ycheck',
+        workspaceName: '',
+        createdAt: Date.now(),
+        reason: 'export',
+        state: Y.encodeStateAsUpdate(new Y.Doc()),
+        counts: { notes: 0, goals: 0, decisions: 0, members: 0 },
+      },
+      'an accessible passphrase',
+      { iterations: 100_000 },
+    );
+    await page.getByLabel('Workspace file to import').setInputFiles({
+      name: 'locked.outpost',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from(file),
+    });
+    const importing = page.getByRole('dialog', { name: 'This file is encrypted' });
+    await importing.getByLabel('Passphrase').fill('not the passphrase');
+    await importing.getByRole('button', { name: 'Open' }).click();
+    await importing.getByText('That passphrase does not open this file.').waitFor();
+    found.import = await seriousViolations(page);
+    await page.keyboard.press('Escape');
+    await importing.waitFor({ state: 'hidden' });
+    expect(found).toEqual({ export: [], import: [] });
+  });
 });

@@ -420,7 +420,10 @@ describe.runIf(chromiumAvailable())('durable storage in Chromium', () => {
 
     await page.getByRole('button', { name: 'Backups' }).click();
     const download = page.waitForEvent('download');
-    await page.getByRole('button', { name: 'Export workspace file' }).click();
+    await page.getByRole('button', { name: 'Export workspace file…' }).click();
+    // The unencrypted kind (version 1); encrypted exports are test/e2e/encryptedExport.test.ts's.
+    await page.getByLabel('Export unencrypted').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
     await acceptPlainExport(page);
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'outpost-export-')), 'export.outpost');
     await (await download).saveAs(file);

@@ -20,7 +20,10 @@ import {
   replaceCurrent,
   restoreAsNew,
   type CheckedFile,
+  type LockedFile,
 } from './backupActions';
+import { ExportFileDialog } from './ExportFileDialog';
+import { ImportPassphraseDialog } from './ImportPassphraseDialog';
 import { useStorageStore } from './storageStore';
 import type { Result } from '../../../shared/result';
 
@@ -65,6 +68,8 @@ export function BackupsView() {
   const [listError, setListError] = useState<string | null>(null);
   const [setAside, setSetAside] = useState<SetAsideEntry[]>([]);
   const [pending, setPending] = useState<CheckedFile | null>(null);
+  const [locked, setLocked] = useState<LockedFile | null>(null);
+  const [exporting, setExporting] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -116,7 +121,8 @@ export function BackupsView() {
       notify('error', checked.error.message);
       return;
     }
-    setPending(checked.value);
+    if ('locked' in checked.value) setLocked(checked.value.locked);
+    else setPending(checked.value.checked);
   };
 
   const choose = async (id: string) => {
@@ -320,17 +326,17 @@ export function BackupsView() {
           {shell === 'electron' ? ', in a folder you choose' : ', downloaded as a zip'}.
         </p>
         <p className="muted" role="note">
-          Exported files are not encrypted: whoever has an exported workspace file or Markdown can
-          read it.
+          A workspace file is encrypted with a passphrase you choose, unless you export it
+          unencrypted. Markdown is never encrypted: whoever has it can read it.
         </p>
         <div className="row-actions">
           <button
             type="button"
             className="button"
             disabled={busy !== null}
-            onClick={() => void run('export', async () => outcome(await exportWorkspaceFile()))}
+            onClick={() => setExporting(true)}
           >
-            Export workspace file
+            Export workspace file…
           </button>
           <button
             type="button"
@@ -367,6 +373,31 @@ export function BackupsView() {
           </p>
         )}
       </section>
+
+      <ExportFileDialog
+        open={exporting}
+        busy={busy === 'export'}
+        onClose={() => setExporting(false)}
+        onExport={(protection) => {
+          // The unencrypted-export warning comes next, in place of this dialog, not on top of it.
+          if ('plain' in protection) setExporting(false);
+          void run('export', async () => {
+            try {
+              return outcome(await exportWorkspaceFile(protection));
+            } finally {
+              setExporting(false);
+            }
+          });
+        }}
+      />
+      <ImportPassphraseDialog
+        locked={locked}
+        onClose={() => setLocked(null)}
+        onOpened={(checked) => {
+          setLocked(null);
+          setPending(checked);
+        }}
+      />
 
       {setAside.length > 0 && (
         <section className="card" aria-labelledby="aside-heading">

@@ -7,7 +7,7 @@
 import { formatForPerson } from '../../components/personTime';
 import { downloadFile } from '../../platform/download';
 import { confirmPlainExport } from '../../components/plainExport';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { zipSync, strToU8 } from 'fflate';
 import { fromBase64, toBase64 } from 'lib0/buffer';
 import { fail, ok, type Result } from '../../../shared/result';
@@ -16,13 +16,20 @@ import { renameWorkspace, workspaceName } from '../../../shared/model';
 import type { BackupList } from '../../../shared/ipc/backupsContract';
 import {
   SEALED_WORKSPACE_FILE_VERSION,
+  countRecords,
   decodeWorkspaceFile,
   readWorkspaceFileHeader,
+  verifyWorkspaceFile,
   type FileSealer,
   type WorkspaceFile,
   type WorkspaceFileHeader,
 } from '../../../shared/storage/workspaceFile';
 import { fileSealer } from '../../../shared/storage/sealedRows';
+import {
+  decodePassphraseWorkspaceFile,
+  encodePassphraseWorkspaceFile,
+  needsPassphrase,
+} from '../../../shared/storage/passphraseFile';
 import { workspaceRowCodec } from '../../sync/atRestKeys';
 import { workspaceAsMarkdown } from '../../../shared/storage/markdownExport';
 import { fingerprint } from '../../../shared/storage/recovery';
@@ -103,10 +110,44 @@ export async function checkFile(bytes: Uint8Array, fileName: string): Promise<Re
   return ok({ header: decoded.value.header, file: decoded.value, fileName });
 }
 
-export async function checkPickedFile(file: File): Promise<Result<CheckedFile>> {
+/** A picked workspace file that opens only with its passphrase (version 3), already checked. */
+export interface LockedFile {
+  readonly bytes: Uint8Array;
+  readonly fileName: string;
+  readonly header: WorkspaceFileHeader;
+}
+
+/**
+ * Checks a file the person picked. An encrypted export comes back locked: its length and
+ * checksum are checked now (a damaged file is reported before a passphrase is asked for) and
+ * {@link openLockedFile} reads it with the passphrase.
+ */
+export async function checkPickedFile(
+  file: File,
+): Promise<Result<{ checked: CheckedFile } | { locked: LockedFile }>> {
   if (file.size > MAX_IMPORT_BYTES)
     return fail('too-large', `“${file.name}” is too large to be an Outpost workspace file.`);
-  return checkFile(new Uint8Array(await file.arrayBuffer()), file.name);
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const verified = verifyWorkspaceFile(bytes);
+  if (verified.ok && needsPassphrase(verified.value.header))
+    return ok({ locked: { bytes, fileName: file.name, header: verified.value.header } });
+  const checked = await checkFile(bytes, file.name);
+  return checked.ok ? ok({ checked: checked.value }) : checked;
+}
+
+/** Opens an encrypted export with `passphrase`; a wrong one is reported and changes nothing. */
+export async function openLockedFile(
+  locked: LockedFile,
+  passphrase: string,
+): Promise<Result<CheckedFile>> {
+  const decoded = await decodePassphraseWorkspaceFile(locked.bytes, passphrase);
+  if (!decoded.ok) return decoded;
+  // The header names no workspace (it is readable without the passphrase); the data does.
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, decoded.value.state);
+  const header = { ...decoded.value.header, workspaceName: workspaceName(doc) ?? '' };
+  doc.destroy();
+  return ok({ header, file: decoded.value, fileName: locked.fileName });
 }
 
 /**
@@ -223,13 +264,34 @@ function exportBaseName(doc: Y.Doc): string {
 
 const isWeb = () => useAppStore.getState().appInfo?.shell !== 'electron';
 
-/** Exports the open workspace as one .outpost file. */
-export async function exportWorkspaceFile(): Promise<Result<string>> {
+/** How an exported workspace file is protected: a passphrase (version 3), or not at all. */
+export type ExportProtection = { readonly passphrase: string } | { readonly plain: true };
+
+/**
+ * Exports the open workspace as one .outpost file: sealed with the person's passphrase, or
+ * plain after the unencrypted-export warning (either opens on any device: the device's own key
+ * does not travel with it).
+ */
+export async function exportWorkspaceFile(protection: ExportProtection): Promise<Result<string>> {
   const session = activeSession();
   if (!session) return fail('closed', 'No workspace is open.');
-  // Plain (version 1) so it opens on any device: the device's key does not travel with it.
-  if (!(await confirmPlainExport('This workspace file'))) return ok('');
-  const bytes = workspaceFileOf(session.doc, session.id, 'Workspace', 'export', Date.now());
+  let bytes: Uint8Array;
+  if ('plain' in protection) {
+    if (!(await confirmPlainExport('This workspace file'))) return ok('');
+    bytes = workspaceFileOf(session.doc, session.id, 'Workspace', 'export', Date.now());
+  } else {
+    bytes = await encodePassphraseWorkspaceFile(
+      {
+        workspaceId: session.id,
+        workspaceName: '',
+        createdAt: Date.now(),
+        reason: 'export',
+        state: Y.encodeStateAsUpdate(session.doc),
+        counts: countRecords(session.doc),
+      },
+      protection.passphrase,
+    );
+  }
   const fileName = `${exportBaseName(session.doc)}.outpost`;
   if (isWeb()) {
     download(bytes, fileName, 'application/octet-stream');

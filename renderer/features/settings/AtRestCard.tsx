@@ -61,8 +61,9 @@ export function AtRestCard() {
       </dl>
       <p className="muted">{detail}</p>
       <p className="muted">
-        Exported workspace files and Markdown exports are not encrypted: whoever has such a file can
-        read it.
+        Exported workspace files are encrypted with a passphrase you choose at export, unless you
+        export one unencrypted. Markdown, CSV and MADR exports are not encrypted: whoever has such a
+        file can read it.
       </p>
       {canAdd && (
         <form
