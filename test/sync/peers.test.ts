@@ -3,14 +3,13 @@
  * WebRTC (@roamhq/wrtc), the app's own signaling server, its own sync provider, and its own main
  * process (fake Electron API) for mDNS discovery.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
 import type { SyncNetwork } from '../../shared/ipc/syncContract';
 import { encodeInvite } from '../../shared/protocol/invite';
 import { signalingUrls } from '../../renderer/sync/teamSync';
 import { createWorkspaceSecrets } from '../../shared/protocol/keys';
-import { createNetns, netnsUnavailable, NETNS_SKIP_REASON, type NetNamespace } from './netns';
-import { rpc, startScript, type PeerProcess } from './peerProcess';
+import { netnsUnavailable, NETNS_SKIP_REASON } from './netns';
+import { useNetnsSignaling } from './netnsSignaling';
 
 const available = netnsUnavailable() === null;
 if (!available) console.warn(NETNS_SKIP_REASON());
@@ -18,44 +17,16 @@ if (!available) console.warn(NETNS_SKIP_REASON());
 type Titles = { ok: boolean; titles: string[] };
 
 describe.runIf(available)('sync between real peers', { timeout: 90_000 }, () => {
-  let netns: NetNamespace;
-  let signalingUrl: string;
-  const peers: PeerProcess[] = [];
-  let closeSignaling: () => void;
-
-  const peer = (script = 'test/sync/nodePeer.ts') => {
-    const started = rpc(startScript(script, netns));
-    peers.push(started);
-    return started;
-  };
+  const net = useNetnsSignaling();
+  const peer = (script?: string) => net.start(script);
   const newInvite = (name: string) => encodeInvite({ ...createWorkspaceSecrets(), name });
-
-  beforeAll(async () => {
-    netns = createNetns();
-    const signaling = startScript('test/sync/signalingProcess.ts', netns);
-    const port = await new Promise<number>((resolve) =>
-      createInterface({ input: signaling.stdout! }).once('line', (line) =>
-        resolve((JSON.parse(line) as { port: number }).port),
-      ),
-    );
-    signalingUrl = `ws://10.77.0.1:${port}`;
-    closeSignaling = () => signaling.stdin?.end();
-  }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all(peers.map((p) => p.call('exit', {}, 3000).catch(() => {})));
-    await Promise.all(peers.map((p) => p.close()));
-    closeSignaling?.();
-    netns?.destroy();
-    // Peer processes share two cores with the rest of the suite; give their shutdown room.
-  }, 60_000);
 
   it('two Node peers converge and see each other in awareness', async () => {
     const invite = newInvite('Two peers');
     const [a, b] = [peer(), peer()];
-    await a.call('start', { invite, signaling: [signalingUrl], name: 'A' });
+    await a.call('start', { invite, signaling: [net.url()], name: 'A' });
     await a.call('addNotes', { titles: ['from A 1', 'from A 2'] });
-    await b.call('start', { invite, signaling: [signalingUrl], name: 'B' });
+    await b.call('start', { invite, signaling: [net.url()], name: 'B' });
     await b.call('addNotes', { titles: ['from B'] });
     const expected = ['from A 1', 'from A 2', 'from B'];
     expect((await a.call<Titles>('waitTitles', { count: 3 })).titles).toEqual(expected);
@@ -76,11 +47,11 @@ describe.runIf(available)('sync between real peers', { timeout: 90_000 }, () => 
     const invite = newInvite('Open protocol');
     const outpost = peer();
     const other = peer('test/sync/thirdPartyClient.ts');
-    await outpost.call('start', { invite, signaling: [signalingUrl], name: 'Outpost' });
+    await outpost.call('start', { invite, signaling: [net.url()], name: 'Outpost' });
     await outpost.call('addNotes', { titles: ['written by Outpost'] });
     const joined = await other.call<{ name: string }>('start', {
       invite,
-      signaling: [signalingUrl],
+      signaling: [net.url()],
     });
     expect(joined.name).toBe('Open protocol');
     await other.call('addNote', { title: 'written by a stock y-webrtc client' });
@@ -93,7 +64,7 @@ describe.runIf(available)('sync between real peers', { timeout: 90_000 }, () => 
     const invite = newInvite('Stock holds more');
     const outpost = peer();
     const other = peer('test/sync/thirdPartyClient.ts');
-    await outpost.call('start', { invite, signaling: [signalingUrl], name: 'Outpost' });
+    await outpost.call('start', { invite, signaling: [net.url()], name: 'Outpost' });
     // 200 KB: over the 64 KiB Outpost sends unchunked to its own peers, under what a stock
     // client takes in one message (256 KiB).
     await outpost.call('fill', { bytes: 200_000 });
@@ -104,7 +75,7 @@ describe.runIf(available)('sync between real peers', { timeout: 90_000 }, () => 
       sizes: [100_000, 120_000, 120_000, 120_000, 120_000, 120_000],
     });
     expect(size).toBeGreaterThan(700_000);
-    await other.call('start', { invite, signaling: [signalingUrl] });
+    await other.call('start', { invite, signaling: [net.url()] });
     const devices = ['device 0', 'device 1', 'device 2', 'device 3', 'device 4', 'device 5'];
     const all = [...outpostTitles, ...devices].sort();
     const got = await outpost.call<Titles>('waitTitles', { count: all.length, timeoutMs: 25_000 });
@@ -119,13 +90,13 @@ describe.runIf(available)('sync between real peers', { timeout: 90_000 }, () => 
     const invite = newInvite('Stock cannot take it');
     const outpost = peer();
     const other = peer('test/sync/thirdPartyClient.ts');
-    await outpost.call('start', { invite, signaling: [signalingUrl], name: 'Outpost' });
+    await outpost.call('start', { invite, signaling: [net.url()], name: 'Outpost' });
     // 300 KB written on one device: more than one message a stock client can take, and Yjs has
     // no smaller answer for one device's changes.
     await outpost.call('fill', { bytes: 300_000 });
     const outpostTitles = await outpost.call<string[]>('titles');
     await other.call('fillAuthors', { sizes: [1_000] });
-    await other.call('start', { invite, signaling: [signalingUrl] });
+    await other.call('start', { invite, signaling: [net.url()] });
     const got = await outpost.call<Titles>('waitTitles', { count: outpostTitles.length + 1 });
     expect(got.titles).toContain('device 0');
     // Give a wrong "in sync" the time to show (the status settles within 100 ms of a change).
@@ -140,7 +111,7 @@ describe.runIf(available)('sync between real peers', { timeout: 90_000 }, () => 
   it('a 5 MB workspace syncs whole to a fresh peer; wrong-key peers get nothing', async () => {
     const invite = newInvite('Big');
     const owner = peer();
-    await owner.call('start', { invite, signaling: [signalingUrl], name: 'Owner' });
+    await owner.call('start', { invite, signaling: [net.url()], name: 'Owner' });
     const size = await owner.call<number>('fill', { bytes: 5_200_000 });
     expect(size).toBeGreaterThan(5 * 1024 * 1024 * 0.95);
     const count = (await owner.call<string[]>('titles')).length;
@@ -148,14 +119,14 @@ describe.runIf(available)('sync between real peers', { timeout: 90_000 }, () => 
     const fresh = peer();
     const otherKey = peer();
     const wrongPassword = peer();
-    await fresh.call('start', { invite, signaling: [signalingUrl], name: 'Fresh' });
+    await fresh.call('start', { invite, signaling: [net.url()], name: 'Fresh' });
     // Another workspace's key: another room, never meets the owner.
-    await otherKey.call('start', { invite: newInvite('Big'), signaling: [signalingUrl] });
+    await otherKey.call('start', { invite: newInvite('Big'), signaling: [net.url()] });
     // The right room name (a signaling server knows it) but not the key: nothing decrypts.
     await wrongPassword.call('start', {
       invite,
       password: 'not-the-password-derived-from-the-key-0000',
-      signaling: [signalingUrl],
+      signaling: [net.url()],
     });
     const got = await fresh.call<Titles>('waitTitles', { count, timeoutMs: 40_000 }, 45_000);
     expect(got.ok).toBe(true);
