@@ -74,11 +74,14 @@ export function ShortcutSheet() {
       const question = !mod && !event.altKey && event.key === '?' && !typingInto(event.target);
       if (!slash && !question) return;
       event.preventDefault();
-      setOpen((was) => !was);
+      // From the dialog itself, not from `open`: Escape closes the dialog at once, but its close
+      // event (which sets `open` false) comes a task later, and a key pressed in between must
+      // open the sheet again, not toggle a stale `open` off.
+      setOpen(!dialog.current?.open);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [dialog]);
 
   return (
     <dialog
