@@ -154,6 +154,14 @@ export const FocusSnapshotSchema = z
     lastEvent: FocusEventSchema.nullable(),
     /** A problem met while loading the stored timer, in a sentence, until the person saw it. */
     problem: z.string().nullable(),
+    /**
+     * Which run of the service took the snapshot (a new one after a restart) and how many changes
+     * it had pushed by then. A view receives action answers and pushes on different channels (in
+     * web mode, a fetch and server-sent events), so an answer can arrive after a newer push; with
+     * these it keeps the newer of the two.
+     */
+    service: z.string().min(1).max(64),
+    revision: Count,
   })
   .strict();
 export type FocusSnapshot = z.infer<typeof FocusSnapshotSchema>;

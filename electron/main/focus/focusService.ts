@@ -8,6 +8,7 @@
  * renderer only displays what this service pushes. The clock and the timer are passed in, so
  * tests drive the service with a fake clock while everything else runs for real.
  */
+import { randomUUID } from 'node:crypto';
 import {
   advance,
   focusStatus,
@@ -105,6 +106,9 @@ export async function createFocusService(options: FocusServiceOptions): Promise<
   let handle: unknown = null;
   let closed = false;
   const listeners = new Set<(change: FocusChanged) => void>();
+  // Snapshots say which run of the service took them and after how many pushes (see the contract).
+  const service = randomUUID();
+  let revision = 0;
 
   // Saves run one after another; a save asked for while one runs writes the newest data after it.
   let saving: Promise<void> = Promise.resolve();
@@ -136,10 +140,13 @@ export async function createFocusService(options: FocusServiceOptions): Promise<
       now: at,
       lastEvent: data.lastEvent,
       problem,
+      service,
+      revision,
     };
   };
 
   const emit = (events: FocusChanged['events'] | FocusTransition['events']): void => {
+    revision += 1;
     const change: FocusChanged = { snapshot: snapshot(), events: [...events] };
     for (const listener of [...listeners]) {
       try {

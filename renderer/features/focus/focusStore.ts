@@ -133,6 +133,15 @@ export const useFocusStore = create<FocusStoreState>()((set, get) => {
   /** Whether this store follows the service's pushes already (once per store). */
   let connected = false;
   const take = (snapshot: FocusSnapshot) => {
+    // An action's answer can arrive after a push the service sent later (different channels in
+    // web mode): the older snapshot is dropped, or it would bring back a state already gone.
+    if (
+      confirmed &&
+      confirmed.service === snapshot.service &&
+      confirmed.revision > snapshot.revision
+    ) {
+      return;
+    }
     confirmed = snapshot;
     set({ snapshot, clockOffsetMs: snapshot.now - Date.now(), error: null });
   };
