@@ -220,7 +220,7 @@ export function GoalsListPane({
         <input
           className="input filter"
           type="search"
-          placeholder="Filter goals by title"
+          placeholder="Filter by title"
           aria-label="Filter goals by title"
           value={text}
           onChange={(event) => setText(event.target.value)}
