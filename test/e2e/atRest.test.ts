@@ -203,7 +203,8 @@ describe.skipIf(!chromiumAvailable())('encryption at rest in the browser', () =>
 
     await page.keyboard.press('Control+1');
     await page.getByRole('option', { name: /Team plans/ }).click();
-    await page.getByText(TEAM_TEXT).waitFor();
+    // In the editor: the list row shows the same text as its snippet once bodies are read.
+    await page.getByRole('article', { name: 'note details' }).getByText(TEAM_TEXT).waitFor();
     // Opening its history keeps a version of the note (its own database, outpost-history-*).
     await page.getByRole('button', { name: 'Version history' }).click();
     await page

@@ -312,7 +312,8 @@ export function NoteList({ items, unread, damaged, reader, header }: NoteListPro
                     {note.title || 'Untitled'}
                   </div>
                   <div className="snippet">
-                    {snippet || <span className="muted">Empty note</span>}
+                    {/* Bodies are read once the notes reader has loaded: until then, no claim. */}
+                    {snippet || (reader && <span className="muted">Empty note</span>)}
                   </div>
                   <div className="record-meta">
                     <span>{timeAgo(note.updatedAt)}</span>
