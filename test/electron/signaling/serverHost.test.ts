@@ -77,15 +77,19 @@ describe('the LAN signaling server in its own process', { timeout: 20_000 }, () 
     const { fake, instance, trusted } = await startApp();
     const first = fake.utilityProcesses[0]!;
     first.child.kill('SIGKILL');
+    // A new process takes a second or more to start on a busy machine: poll's 1 s default is a
+    // timed assertion in disguise (it failed under load), so these wait as long as a test may.
     await expect
-      .poll(() => instance.syncNetwork.get().localServer)
+      .poll(() => instance.syncNetwork.get().localServer, { timeout: 20_000 })
       .toMatchObject({ state: 'failed', error: expect.stringMatching(/stopped unexpectedly/) });
 
     for (const enabled of [false, true])
       await fake.ipcMain.invoke('sync:updateSettings', trusted, {
         lanServer: { enabled, port: 47_413 },
       });
-    await expect.poll(() => instance.syncNetwork.get().localServer.state).toBe('running');
+    await expect
+      .poll(() => instance.syncNetwork.get().localServer.state, { timeout: 20_000 })
+      .toBe('running');
     expect(fake.utilityProcesses).toHaveLength(2);
     const client = await connect(`ws://127.0.0.1:${instance.syncNetwork.get().localServer.port}`);
     await expect(client.drain()).resolves.toEqual([]);

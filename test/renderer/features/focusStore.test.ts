@@ -27,7 +27,10 @@ beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'outpost-focus-store-'));
 });
 afterEach(async () => {
+  // A save may still be writing the file (the service saves after each change): wait for it, or
+  // the folder is removed under it (ENOTEMPTY, seen under load).
   service?.close();
+  await service?.flush();
   service = undefined;
   await rm(dir, { recursive: true, force: true });
 });
