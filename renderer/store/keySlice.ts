@@ -5,14 +5,22 @@
  * key sealed to this device, the device waits until the peers it is connected to hold the removal
  * (so it reaches those still in the old room), at most {@link MOVE_WAIT_MS}, then stores the new key
  * in its (sealed) workspace entry — which restarts sync and relays on the new key's rooms and
- * mailbox — and records, signed, that it moved.
+ * mailbox — and records, signed, that it moved. It then keeps a courier in the old key's rooms
+ * (keyCourier.ts) until every remaining device has moved, for teammates who were offline.
  */
 import type { StateCreator } from 'zustand';
 import { readTrust } from '../../shared/model';
-import { recordMoved, removeAndRotate, type RemovalInput } from '../../shared/model/rotations';
+import {
+  KEY_ROTATIONS_ROOT,
+  recordMoved,
+  removeAndRotate,
+  type RemovalInput,
+} from '../../shared/model/rotations';
 import { secretKeyFromText, secretKeyToText } from '../../shared/protocol/keys';
 import { fail, ok } from '../../shared/result';
 import { nextKeyAction } from '../sync/keyMove';
+import { startKeyCourier, type KeyCourier } from '../sync/keyCourier';
+import { iceServersFor, relayOnlyFor, signalingUrls } from '../sync/teamSync';
 import { writeAs } from './writeGateway';
 import type { AppState, KeySlice } from './types';
 
@@ -23,7 +31,11 @@ export const createKeySlice: StateCreator<AppState, [], [], KeySlice> = (set, ge
   let busy = false;
   const told = new Set<string>();
 
-  /** Resolves once every connected peer holds what this device holds, or after the wait. */
+  /**
+   * Resolves once every connected peer holds what this device holds, or after the wait. Only a
+   * status published after the wait began counts: one from before the removal was written would
+   * say "in sync" about a document that did not yet hold it.
+   */
   const peersCaughtUp = () =>
     new Promise<void>((resolve) => {
       const done = () => {
@@ -31,15 +43,12 @@ export const createKeySlice: StateCreator<AppState, [], [], KeySlice> = (set, ge
         clearTimeout(timer);
         resolve();
       };
-      const check = () => {
-        const peers = get().teamSync?.peers ?? [];
-        if (peers.every((peer) => peer.state !== 'connecting' && peer.theyLack === 0)) done();
-      };
       const timer = setTimeout(done, MOVE_WAIT_MS);
       const stop = api.subscribe((state, previous) => {
-        if (state.teamSync !== previous.teamSync) check();
+        if (state.teamSync === previous.teamSync) return;
+        const peers = state.teamSync?.peers ?? [];
+        if (peers.every((peer) => peer.state === 'synced' && peer.theyLack === 0)) done();
       });
-      check();
     });
 
   const step = async () => {
@@ -85,7 +94,17 @@ export const createKeySlice: StateCreator<AppState, [], [], KeySlice> = (set, ge
       await peersCaughtUp();
       await get().setWorkspaces((current) =>
         current.map((w) =>
-          w.id === entry.id ? { ...w, secretKey: secretKeyToText(action.key) } : w,
+          w.id === entry.id
+            ? {
+                ...w,
+                secretKey: secretKeyToText(action.key),
+                // The key held until now: its rooms are where teammates who were offline return.
+                formerKeys: [...(w.secretKey ? [w.secretKey] : []), ...(w.formerKeys ?? [])].slice(
+                  0,
+                  4,
+                ),
+              }
+            : w,
         ),
       );
       writeAs(get(), (doc, ctx) => recordMoved(doc, ctx, action.rotation.keyId));
@@ -96,7 +115,79 @@ export const createKeySlice: StateCreator<AppState, [], [], KeySlice> = (set, ge
     }
   };
 
+  let courier: {
+    readonly key: string;
+    readonly doc: unknown;
+    instance: KeyCourier | null;
+    stopped: boolean;
+  } | null = null;
+  const stopCourier = () => {
+    if (!courier) return;
+    courier.stopped = true;
+    courier.instance?.destroy();
+    courier = null;
+  };
+
+  /** Runs a courier on the latest former key while some remaining device has not moved. */
+  const reconcileCourier = () => {
+    const state = get();
+    const entry = state.workspaces.find((w) => w.id === state.activeWorkspaceId);
+    const former = entry?.formerKeys?.[0];
+    const formerKey = former ? secretKeyFromText(former) : undefined;
+    const { session, snapshot } = state;
+    const current = snapshot?.keys.current;
+    const waitingFor = current
+      ? Object.keys(current.envelopes).filter((device) => !snapshot.keys.moved.has(device))
+      : [];
+    const wanted =
+      entry?.kind === 'team' &&
+      formerKey !== undefined &&
+      session?.id === entry.id &&
+      state.workspaceStatus.state === 'ready' &&
+      !state.syncPaused &&
+      state.syncNetwork !== null &&
+      waitingFor.length > 0;
+    if (!wanted) return stopCourier();
+    const signaling = signalingUrls(state.syncNetwork, state.syncSettings, entry);
+    const entries = () => [...session.doc.getMap<unknown>(KEY_ROTATIONS_ROOT).entries()];
+    if (courier && courier.key === former && courier.doc === session.doc) {
+      courier.instance?.carry(entries());
+      courier.instance?.setSignaling(signaling);
+      return;
+    }
+    stopCourier();
+    const running: NonNullable<typeof courier> = {
+      key: former!,
+      doc: session.doc,
+      instance: null,
+      stopped: false,
+    };
+    courier = running;
+    void startKeyCourier({
+      formerKey,
+      signaling,
+      iceServers: iceServersFor(entry, state.syncSettings),
+      relayOnly: relayOnlyFor(entry),
+    })
+      .then((started) => {
+        if (running.stopped) return started.destroy();
+        running.instance = started;
+        started.carry(entries());
+      })
+      .catch((error: unknown) => console.warn(`[courier] could not start: ${String(error)}`));
+  };
+
   api.subscribe((state, previous) => {
+    if (
+      state.snapshot !== previous.snapshot ||
+      state.workspaces !== previous.workspaces ||
+      state.activeWorkspaceId !== previous.activeWorkspaceId ||
+      state.workspaceStatus !== previous.workspaceStatus ||
+      state.syncPaused !== previous.syncPaused ||
+      state.syncNetwork !== previous.syncNetwork ||
+      state.syncSettings !== previous.syncSettings
+    )
+      reconcileCourier();
     if (
       state.snapshot !== previous.snapshot ||
       state.workspaces !== previous.workspaces ||

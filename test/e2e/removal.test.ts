@@ -18,32 +18,10 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { SCREENSHOT_DIR, writeNote } from './harness';
 import { createNetns, type NetNamespace } from '../sync/netns';
-import {
-  closeSide,
-  joinTeam,
-  nav,
-  onboardAs,
-  startSide,
-  twoPeopleReady,
-  type Side,
-} from './twoPeople';
+import { closeSide, joinTeam, nav, startSide, twoPeopleReady, type Side } from './twoPeople';
+import { alone, indicator, joinThird, peopleCard } from './threePeople';
 
 const ready = twoPeopleReady('removal e2e');
-
-function peopleCard(page: Page) {
-  return page.locator('section', {
-    has: page.getByRole('heading', { name: 'People in this workspace' }),
-  });
-}
-
-function indicator(page: Page, words: string) {
-  return page.getByRole('button', { name: `Sync: ${words}. Open sync` });
-}
-
-/** The sync indicator of a device that meets no peer (on a LAN without internet servers). */
-function alone(page: Page) {
-  return page.getByRole('button', { name: /^Sync: (LAN only|Online, no peers)\. Open sync$/ });
-}
 
 async function note(page: Page, title: string) {
   await nav(page, 'Notes').click();
@@ -65,14 +43,7 @@ describe.runIf(ready)('removing a member and a lost device (Chromium, three peer
       startSide(netns, 47_633),
     ]);
     await joinTeam(ana, { name: 'Ana' }, ben, { name: 'Ben' }, 'Harbour crew');
-    // Cai joins with a code from Ana, like Ben did.
-    await onboardAs(cai.page, { name: 'Cai' });
-    await ana.page.getByRole('button', { name: 'Copy invite code' }).click();
-    await ana.page.getByRole('button', { name: 'Copied ✓' }).waitFor();
-    const invite = await ana.page.evaluate(() => navigator.clipboard.readText());
-    await cai.page.getByRole('button', { name: /^Sync: / }).click();
-    await cai.page.getByLabel('Join with an invite code').fill(invite);
-    await cai.page.getByRole('button', { name: 'Join workspace' }).click();
+    await joinThird(ana, cai, { name: 'Cai' });
     for (const side of [ana, ben, cai])
       await indicator(side.page, 'Connected to 2 peers').waitFor({ timeout: 40_000 });
   }, 240_000);
@@ -147,6 +118,12 @@ describe.runIf(ready)('removing a member and a lost device (Chromium, three peer
     await benEntry.getByRole('button', { name: 'Remove this device (lost)…' }).click();
     const dialog = ana.page.getByRole('dialog', { name: /^Remove Ben’s device .* \(lost\)\?$/ });
     await dialog.getByText('seals it to each of the 1 remaining devices').waitFor();
+    // The same dialog in the dark theme (the app follows the system's scheme by default).
+    await ana.page.emulateMedia({ colorScheme: 'dark' });
+    await ana.page.screenshot({
+      path: path.join(SCREENSHOT_DIR, 'removal-lost-dialog-ana-dark.png'),
+    });
+    await ana.page.emulateMedia({ colorScheme: 'light' });
     await dialog.getByRole('button', { name: 'Remove this device' }).click();
     await peopleCard(ana.page)
       .getByText('Workspace key 2: 1 of 1 devices moved to the new key.')

@@ -63,8 +63,8 @@ export function RemovedNote(props: {
   return (
     <p className="device-warning removed-note" role="alert">
       {keys.revokedDevices.has(device) ? 'This device was' : 'You were'} removed from this team (
-      {removedLabel(rotation, names)}). It keeps what it already had, but nothing new reaches it,
-      and what you write here stays on this device.
+      {removedLabel(rotation, names).replace('Removed by', 'by')}). This device keeps what it
+      already had, but nothing new reaches it, and what you write here stays on this device.
     </p>
   );
 }
