@@ -48,7 +48,9 @@ const RotationValue = z
     removedDevices: z.array(KeyText).max(MAX_DEVICES),
     removedMembers: z.array(MemberId).max(MAX_DEVICES),
     keyId: KeyId,
-    envelopes: z.record(KeyText, z.string().max(200)),
+    envelopes: z
+      .record(KeyText, z.string().max(200))
+      .refine((envelopes) => Object.keys(envelopes).length <= MAX_DEVICES),
     sig: StoredSignature,
   })
   .strict();

@@ -117,7 +117,7 @@ describe.runIf(ready)('removing a member and a lost device (Chromium, three peer
     const benEntry = peopleCard(ana.page).locator('li.member-entry', { hasText: 'Ben' });
     await benEntry.getByRole('button', { name: 'Remove this device (lost)…' }).click();
     const dialog = ana.page.getByRole('dialog', { name: /^Remove Ben’s device .* \(lost\)\?$/ });
-    await dialog.getByText('seals it to each of the 1 remaining devices').waitFor();
+    await dialog.getByText('seals it to the one remaining device').waitFor();
     // The same dialog in the dark theme (the app follows the system's scheme by default).
     await ana.page.emulateMedia({ colorScheme: 'dark' });
     await ana.page.screenshot({

@@ -3,16 +3,11 @@
  * with an invite code copied from the host's Sync page, as a person does.
  */
 import type { Page } from 'playwright-core';
-import { onboardAs, type Person, type Side } from './twoPeople';
+import { copyInvite, joinWithInvite, onboardAs, type Person, type Side } from './twoPeople';
 
 export async function joinThird(host: Side, third: Side, person: Person): Promise<void> {
   await onboardAs(third.page, person);
-  await host.page.getByRole('button', { name: 'Copy invite code' }).click();
-  await host.page.getByRole('button', { name: 'Copied ✓' }).waitFor();
-  const invite = await host.page.evaluate(() => navigator.clipboard.readText());
-  await third.page.getByRole('button', { name: /^Sync: / }).click();
-  await third.page.getByLabel('Join with an invite code').fill(invite);
-  await third.page.getByRole('button', { name: 'Join workspace' }).click();
+  await joinWithInvite(third, await copyInvite(host));
 }
 
 /** The People card of the Sync page. */

@@ -47,10 +47,13 @@ export function RemovalDialog(props: {
               {target.kind === 'member'
                 ? `${target.label} keeps everything already on their devices, but gets nothing new: `
                 : 'Whoever has that device keeps what is already on it, but gets nothing new: '}
-              Outpost makes a new workspace key, seals it to each of the {target.remaining}{' '}
-              remaining devices, and everyone moves to it as their device comes online. What the
-              removed {target.kind === 'member' ? 'person writes' : 'device writes'} from now on
-              reaches nobody.
+              Outpost makes a new workspace key, seals it to{' '}
+              {target.remaining === 1
+                ? 'the one remaining device'
+                : `each of the ${target.remaining} remaining devices`}
+              , and everyone moves to it as their device comes online. What the removed{' '}
+              {target.kind === 'member' ? 'person writes' : 'device writes'} from now on reaches
+              nobody.
             </p>
             <p>
               Any member can remove anyone; the removal is signed by this device and everyone sees
