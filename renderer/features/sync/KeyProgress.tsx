@@ -16,7 +16,7 @@ export function removedLabel(rotation: Rotation, names: ReadonlyMap<string, stri
   return `Removed by ${names.get(rotation.by) ?? 'a former member'}, ${day}`;
 }
 
-export function KeyProgress({ keys }: { readonly keys: KeyState; readonly trust: Trust }) {
+export function KeyProgress({ keys }: { readonly keys: KeyState }) {
   const moving = useAppStore((state) => state.keyMove);
   const current = keys.current;
   if (!current) return null;

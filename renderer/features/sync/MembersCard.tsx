@@ -156,7 +156,7 @@ export function MembersCard() {
       {keys && device && selfRemoved && (
         <RemovedNote keys={keys} trust={trust} device={device.key} names={names} />
       )}
-      {keys && !selfRemoved && <KeyProgress keys={keys} trust={trust} />}
+      {keys && !selfRemoved && <KeyProgress keys={keys} />}
       <ul className="member-list">
         {members.map((member) => {
           const self = member.id === profile?.memberId;
