@@ -10,6 +10,7 @@ import { createWorkspaceSlice } from './workspaceSlice';
 import { createRecordsSlice } from './recordsSlice';
 import { createSyncSlice } from './syncSlice';
 import { createRelaySlice } from './relaySlice';
+import { createKeySlice } from './keySlice';
 import { writeAs, type ModelWrite, type WriteOptions } from './writeGateway';
 import type { Result } from '../../shared/result';
 import type { WorkspaceSession } from '../sync/workspaceSession';
@@ -25,6 +26,7 @@ export function createAppStore() {
     ...createRecordsSlice(...args),
     ...createSyncSlice(...args),
     ...createRelaySlice(...args),
+    ...createKeySlice(...args),
   }));
 }
 

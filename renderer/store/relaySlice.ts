@@ -17,7 +17,7 @@ export const MAX_RELAYS = 16;
 const STATUS_INTERVAL_MS = 250;
 
 export const createRelaySlice: StateCreator<AppState, [], [], RelaySlice> = (set, get, api) => {
-  let running: { sync: RelaySync; workspaceId: string; doc: unknown } | null = null;
+  let running: { sync: RelaySync; workspaceId: string; doc: unknown; key: string } | null = null;
   let starting = false;
   let statusTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -57,7 +57,13 @@ export const createRelaySlice: StateCreator<AppState, [], [], RelaySlice> = (set
       if (running) stop();
       return;
     }
-    if (running && running.workspaceId === entry.id && running.doc === session.doc) {
+    // A new key after a removal (docs/PROTOCOL.md §8.7) means another mailbox: start again.
+    if (
+      running &&
+      running.workspaceId === entry.id &&
+      running.doc === session.doc &&
+      running.key === entry.secretKey
+    ) {
       running.sync.setRelays(urls);
       return;
     }
@@ -76,7 +82,7 @@ export const createRelaySlice: StateCreator<AppState, [], [], RelaySlice> = (set
           sync.destroy();
           return;
         }
-        running = { sync, workspaceId: entry.id, doc: session.doc };
+        running = { sync, workspaceId: entry.id, doc: session.doc, key: entry.secretKey ?? '' };
         sync.onStatus(publish);
         set({ relayStatus: sync.status() });
       })

@@ -158,10 +158,11 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
         stopProvider();
       return;
     }
-    // The connections' ICE setup, as one comparable value: a change restarts the provider.
+    // The connections' ICE setup and the workspace key, as one comparable value: a change
+    // restarts the provider (a new key after a removal means new rooms and password, §8.7).
     const iceServers = iceServersFor(entry, state.syncSettings);
     const relayOnly = relayOnlyFor(entry);
-    const ice = JSON.stringify({ iceServers, relayOnly });
+    const ice = JSON.stringify({ iceServers, relayOnly, key: entry.secretKey });
     if (provider && providerFor?.doc === session.doc && providerFor.ice === ice) {
       provider.setSignaling(signalingUrls(state.syncNetwork, state.syncSettings, entry));
       return;

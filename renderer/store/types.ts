@@ -159,9 +159,20 @@ export interface RelaySlice {
   removeRelay(url: string): Promise<Result<null>>;
 }
 
+/** Removing members and lost devices, and moving to a new workspace key (keySlice.ts). */
+export interface KeySlice {
+  /** `moving` while this device switches to a new key; `waiting` when none was sealed to it. */
+  keyMove: 'idle' | 'moving' | 'waiting';
+  /** Removes a member and all their devices; the new key's epoch, or why not. */
+  removeMember(memberId: string): Result<number>;
+  /** Removes one device (a lost laptop); the new key's epoch, or why not. */
+  removeDevice(deviceKey: string): Result<number>;
+}
+
 export type AppState = SessionSlice &
   WorkspaceSlice &
   RecordsSlice &
   UiSlice &
   SyncSlice &
-  RelaySlice;
+  RelaySlice &
+  KeySlice;

@@ -62,6 +62,15 @@ export const WorkspaceEntry = z
      * newer version never sets the whole entry aside; the relay client skips one it cannot use.
      */
     relays: z.array(z.string().max(2048)).max(32).default([]),
+    /**
+     * The team's keys before its latest removals, newest first (docs/PROTOCOL.md §8.7): this
+     * device stays in their rooms, without syncing the document there, to hand the removal to
+     * teammates who were offline, until every remaining device has moved.
+     */
+    formerKeys: z
+      .array(z.string().regex(/^[A-Za-z0-9_-]{43}$/))
+      .max(4)
+      .optional(),
     /** A team's TURN server, for peers that cannot reach each other directly; none by default. */
     turn: TurnSettings.nullable().default(null),
     /**

@@ -32,6 +32,7 @@ import { HISTORY_DOCUMENT, openVersionStore, type VersionStore } from './history
 import { workspaceRowCodec } from './atRestKeys';
 import { startVersionRecorder, type VersionRecorder } from './history/versionRecorder';
 import { systemClock } from './peer/handshakes';
+import { KEY_ROTATIONS_ROOT, readKeyState, type KeyState } from '../../shared/model/rotations';
 import type { StartupWorkspace } from './startupWorkspace';
 
 export interface WorkspaceSnapshot {
@@ -49,6 +50,8 @@ export interface WorkspaceSnapshot {
   };
   /** Every member's devices: what signed votes, check-ins and profiles are verified against. */
   readonly trust: Trust;
+  /** Removals, the current workspace key's epoch and revoked devices (docs/PROTOCOL.md §8.7). */
+  readonly keys: KeyState;
 }
 
 export type ReadyStatus =
@@ -138,8 +141,10 @@ export function openWorkspaceSession(
         return { goals: goals.list(doc, everything) };
       case 'decisions':
         return { decisions: decisions.list(doc, everything) };
-      case 'members':
-        return { members: listMembers(doc), trust: readTrust(doc, id) };
+      case 'members': {
+        const trust = readTrust(doc, id);
+        return { members: listMembers(doc), trust, keys: readKeyState(doc, trust) };
+      }
       case 'meta':
         return previous?.name === workspaceName(doc) &&
           previous.schemaVersion === schemaVersionOf(doc)
@@ -207,6 +212,7 @@ export function openWorkspaceSession(
       decisions: decisions.list(doc, everything),
       members: listMembers(doc),
       trust: readTrust(doc, id),
+      keys: readKeyState(doc, readTrust(doc, id)),
     };
     // User Timing marks (DevTools' Performance panel; the start-up benchmark reads them too).
     performance.mark('outpost:records-read');
@@ -214,6 +220,8 @@ export function openWorkspaceSession(
     observe('goals', ROOT.goals);
     observe('decisions', ROOT.decisions);
     observe('members', ROOT.members);
+    // Removals are read against the member list's devices, so they refresh together.
+    observe('members', KEY_ROTATIONS_ROOT);
     observe('meta', ROOT.meta);
     if (!destroyed)
       recorder = startVersionRecorder({

@@ -49,6 +49,11 @@ export interface DeviceSigner {
   /** The device's X25519 public key (base64url), listed with the device in its member record. */
   readonly agreementKey: string;
   sign(message: Uint8Array): string;
+  /**
+   * X25519 of this device's agreement private key and `theirPublicKey`: opens a new workspace key
+   * sealed to this device (keyEnvelope.ts) without the private key leaving the signer.
+   */
+  agree?(theirPublicKey: Uint8Array): Uint8Array;
 }
 
 /** A plain JSON value as signed: strings, integers, booleans, null, arrays and objects of them. */
@@ -103,6 +108,7 @@ export function deviceSigner(identity: DeviceIdentity): DeviceSigner {
     key: identity.signing.publicKey,
     agreementKey: identity.agreement.publicKey,
     sign: (message) => toBase64Url(ed25519.sign(message, seed)),
+    agree: (theirs) => x25519.getSharedSecret(keyBytes(identity.agreement.privateKey), theirs),
   };
 }
 

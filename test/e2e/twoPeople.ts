@@ -160,15 +160,24 @@ export async function joinTeam(
   await host.page.getByRole('button', { name: /^Sync: / }).click();
   await host.page.getByLabel('New team workspace').fill(workspace);
   await host.page.getByRole('button', { name: 'Create team workspace' }).click();
-  await host.page.getByRole('button', { name: 'Copy invite code' }).click();
-  await host.page.getByRole('button', { name: 'Copied ✓' }).waitFor();
-  const invite = await host.page.evaluate(() => navigator.clipboard.readText());
-  await guest.page.getByRole('button', { name: /^Sync: / }).click();
-  await guest.page.getByLabel('Join with an invite code').fill(invite);
-  await guest.page.getByRole('button', { name: 'Join workspace' }).click();
+  await joinWithInvite(guest, await copyInvite(host));
   await guest.page.getByRole('button', { name: new RegExp(`Workspace: ${workspace}`) }).waitFor();
   for (const side of [host, guest])
     await side.page
       .getByRole('button', { name: 'Sync: Connected to 1 peer. Open sync' })
       .waitFor({ timeout: 30_000 });
+}
+
+/** Copies the open team workspace's invite code on the host's Sync page, as a person does. */
+export async function copyInvite(host: Side): Promise<string> {
+  await host.page.getByRole('button', { name: 'Copy invite code' }).click();
+  await host.page.getByRole('button', { name: 'Copied ✓' }).waitFor();
+  return host.page.evaluate(() => navigator.clipboard.readText());
+}
+
+/** Pastes an invite code into the guest's Sync page and joins. */
+export async function joinWithInvite(guest: Side, invite: string): Promise<void> {
+  await guest.page.getByRole('button', { name: /^Sync: / }).click();
+  await guest.page.getByLabel('Join with an invite code').fill(invite);
+  await guest.page.getByRole('button', { name: 'Join workspace' }).click();
 }

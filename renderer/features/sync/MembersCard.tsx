@@ -2,9 +2,14 @@
  * The people in this workspace and their device keys (docs/PROTOCOL.md §8.2): each listed device
  * by its fingerprint, which device added it, device statements that list nothing and why, and
  * whether each profile is signed by one of its person's devices. The person confirms another of
- * their own devices here, after comparing its fingerprint with the one that device shows.
+ * their own devices here, after comparing its fingerprint with the one that device shows, and
+ * removes a member or a lost device (docs/PROTOCOL.md §8.7): the removed state and the move to
+ * the new key show here on every device.
  */
 import { useState } from 'react';
+import { isRevoked, remainingDevices, type KeyState } from '../../../shared/model/rotations';
+import { KeyProgress, RemovedNote, removedLabel } from './KeyProgress';
+import { RemovalDialog, type RemovalTarget } from './RemovalDialog';
 import { KeyRound } from 'lucide-react';
 import { confirmDevice, verifyMember, type MemberDevices } from '../../../shared/model';
 import { fingerprint } from '../../../shared/protocol/identity';
@@ -14,6 +19,16 @@ import { selectMembers, selectTrust } from '../../store/selectors';
 import { timeAgo } from '../../components/time';
 import { VerificationBadge } from '../../components/VerificationBadge';
 import { FieldError } from '../../components/Field';
+
+const EMPTY_KEYS: KeyState = {
+  current: null,
+  counted: [],
+  refused: [],
+  revokedDevices: new Map(),
+  removedMembers: new Map(),
+  moved: new Set(),
+  needsRotation: false,
+};
 
 function confirm(memberId: string, deviceKey: string) {
   return writeAsLocalPerson((doc, ctx) =>
@@ -28,12 +43,21 @@ function DeviceList({
   selfKey,
   mine,
   onConfirm,
+  keys,
+  names,
+  canRemove,
+  onRemove,
 }: {
   readonly devices: MemberDevices | undefined;
   readonly selfKey: string | undefined;
   /** The local person's own entry, whose pending devices this device may confirm. */
   readonly mine: boolean;
   readonly onConfirm: (key: string) => void;
+  readonly keys: KeyState;
+  readonly names: ReadonlyMap<string, string>;
+  /** This device may remove others' devices (it is listed and not removed itself). */
+  readonly canRemove: boolean;
+  readonly onRemove: (key: string) => void;
 }) {
   if (!devices || (devices.devices.length === 0 && devices.unlisted.length === 0))
     return (
@@ -61,6 +85,19 @@ function DeviceList({
               ? `first device, listed ${timeAgo(device.addedAt)}`
               : `added ${timeAgo(device.addedAt)} by ${fingerprint(device.addedBy)}`}
           </span>
+          {keys.revokedDevices.has(device.key) ? (
+            <span className="badge removed-badge">
+              {removedLabel(keys.revokedDevices.get(device.key)!, names)}
+            </span>
+          ) : (
+            canRemove &&
+            device.key !== selfKey &&
+            !keys.removedMembers.has(devices.member) && (
+              <button type="button" className="button" onClick={() => onRemove(device.key)}>
+                Remove this device (lost)…
+              </button>
+            )
+          )}
         </li>
       ))}
       {devices.unlisted.map((device) => (
@@ -85,7 +122,23 @@ export function MembersCard() {
   const trust = useAppStore(selectTrust);
   const profile = useAppStore((state) => state.profile);
   const device = useAppStore((state) => state.device);
+  const keys = useAppStore((state) => state.snapshot?.keys ?? null);
+  const removeMember = useAppStore((state) => state.removeMember);
+  const removeDevice = useAppStore((state) => state.removeDevice);
   const [error, setError] = useState<string | null>(null);
+  const [removing, setRemoving] = useState<RemovalTarget | null>(null);
+  const names = new Map(members.map((member) => [member.id, member.name]));
+  const selfRemoved = keys !== null && device !== null && isRevoked(keys, trust, device.key);
+  const selfListed =
+    device !== null &&
+    profile !== null &&
+    (trust.members.get(profile.memberId)?.devices.some((d) => d.key === device.key) ?? false);
+  const canRemove = keys !== null && selfListed && !selfRemoved;
+  const ask = (kind: RemovalTarget['kind'], id: string, label: string) => {
+    if (!keys) return;
+    const input = kind === 'member' ? { members: [id] } : { devices: [id] };
+    setRemoving({ kind, id, label, remaining: remainingDevices(trust, keys, input).length });
+  };
   return (
     <section className="card" aria-labelledby="members-heading">
       <h2 id="members-heading">People in this workspace</h2>
@@ -100,10 +153,15 @@ export function MembersCard() {
           </>
         )}
       </p>
+      {keys && device && selfRemoved && (
+        <RemovedNote keys={keys} trust={trust} device={device.key} names={names} />
+      )}
+      {keys && !selfRemoved && <KeyProgress keys={keys} />}
       <ul className="member-list">
         {members.map((member) => {
           const self = member.id === profile?.memberId;
           const name = self ? 'You' : member.name;
+          const removedBy = keys?.removedMembers.get(member.id);
           return (
             <li key={member.id} className="member-entry">
               <div className="member-head">
@@ -118,6 +176,20 @@ export function MembersCard() {
                   {member.timeZone.replace(/_/g, ' ')} · profile updated {timeAgo(member.updatedAt)}
                 </span>
                 <VerificationBadge verification={verifyMember(trust, member)} author={name} />
+                {removedBy ? (
+                  <span className="badge removed-badge">{removedLabel(removedBy, names)}</span>
+                ) : (
+                  canRemove &&
+                  !self && (
+                    <button
+                      type="button"
+                      className="button"
+                      onClick={() => ask('member', member.id, member.name)}
+                    >
+                      Remove from team…
+                    </button>
+                  )
+                )}
               </div>
               <DeviceList
                 devices={trust.members.get(member.id)}
@@ -127,12 +199,31 @@ export function MembersCard() {
                   const result = confirm(member.id, key);
                   setError(result.ok ? null : result.error.message);
                 }}
+                keys={keys ?? EMPTY_KEYS}
+                names={names}
+                canRemove={canRemove}
+                onRemove={(key) =>
+                  ask(
+                    'device',
+                    key,
+                    `${self ? 'your' : `${member.name}’s`} device ${fingerprint(key)}`,
+                  )
+                }
               />
             </li>
           );
         })}
       </ul>
       <FieldError message={error} />
+      <RemovalDialog
+        target={removing}
+        onClose={() => setRemoving(null)}
+        onConfirm={(target) => {
+          const result =
+            target.kind === 'member' ? removeMember(target.id) : removeDevice(target.id);
+          return result.ok ? null : result.error.message;
+        }}
+      />
     </section>
   );
 }

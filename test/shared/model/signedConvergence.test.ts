@@ -3,8 +3,10 @@
  * some devices also write forged votes (for another member, signed with their own key, or
  * unsigned), each replica receives every update in its own random order with duplicates, and
  * after every delivery no forged vote is counted anywhere; at the end every replica holds the
- * same verified tally, equal to the tally of the honest votes alone. fast-check prints the seed
- * and the shrunk case on failure, for replay.
+ * same verified tally, equal to the tally of the honest votes alone. With removals and key
+ * rotations mixed in (members removing each other, concurrently), every replica also reaches the
+ * same removals, current key and revoked devices. fast-check prints the seed and the shrunk case
+ * on failure, for replay.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -18,6 +20,7 @@ import {
   verifiedTally,
 } from '../../../shared/model';
 import { deviceSigner, identityFromSeeds } from '../../../shared/protocol/identity';
+import { readKeyState, removeAndRotate } from '../../../shared/model/rotations';
 import type { Profile } from '../../../shared/schema/profile';
 import type { Decision, VoteCast, VoteChoice } from '../../../shared/schema/records';
 
@@ -135,6 +138,82 @@ describe('verified tallies converge', () => {
           expect(final.tally).toEqual(tallyVotes(honest, null));
           expect(new Set(final.setAside.map((entry) => entry.cast.id))).toEqual(forged);
           expect(read(replicas[0]!).votes).toHaveLength(ops.length);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('with removals and rotations mixed in, every replica reaches the same keys and tally', () => {
+    const Step = fc.oneof(
+      Op.map((op) => ({ ...op, kind: 'vote' as const })),
+      fc.record({
+        kind: fc.constant('remove' as const),
+        replica: fc.integer({ min: 0, max: 2 }),
+        // Whom to remove: the next member, the one after, or nobody (a rotation only).
+        target: fc.constantFrom(1, 2, null),
+        at: fc.integer({ min: 10, max: 40 }),
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(Step, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 8, maxLength: 16 }), {
+          minLength: 3,
+          maxLength: 3,
+        }),
+        (steps, orders) => {
+          const replicas = people.map(() => {
+            const doc = new Y.Doc();
+            Y.applyUpdate(doc, start.update);
+            return doc;
+          });
+          const byWriter: Uint8Array[][] = [[], [], []];
+          for (const step of steps) {
+            const doc = replicas[step.replica]!;
+            const ctx = {
+              actor: people[step.replica]!.memberId,
+              now: () => step.at,
+              signer: signers[step.replica]!,
+              workspace: WORKSPACE,
+            };
+            const before = Y.encodeStateVector(doc);
+            if (step.kind === 'vote') castVote(doc, ctx, start.decisionId, { choice: step.choice });
+            else
+              // Refused when this replica already knows it was removed: then nothing is written.
+              removeAndRotate(doc, ctx, readTrust(doc, WORKSPACE), {
+                members:
+                  step.target === null ? [] : [people[(step.replica + step.target) % 3]!.memberId],
+              });
+            byWriter[step.replica]!.push(Y.encodeStateAsUpdate(doc, before));
+          }
+          const summary = (doc: Y.Doc) => {
+            const trust = readTrust(doc, WORKSPACE);
+            const state = readKeyState(doc, trust);
+            const decision = decisions.get(doc, start.decisionId);
+            if (!decision?.ok) throw new Error('decision unreadable');
+            return JSON.stringify({
+              current: state.current?.id ?? null,
+              counted: state.counted.map((rotation) => rotation.id),
+              refused: state.refused.map((entry) => entry.id).sort(),
+              revoked: [...state.revokedDevices.keys()].sort(),
+              removed: [...state.removedMembers.keys()].sort(),
+              needsRotation: state.needsRotation,
+              tally: verifiedTally(trust, decision.value),
+            });
+          };
+          replicas.forEach((doc, index) => {
+            const sent = [0, 0, 0];
+            for (const writer of orders[index]!) {
+              const list = byWriter[writer]!;
+              if (sent[writer]! >= list.length) continue;
+              Y.applyUpdate(doc, list[sent[writer]!]!);
+              sent[writer]! += 1;
+              summary(doc); // readable at every step
+            }
+            for (const list of byWriter) for (const update of list) Y.applyUpdate(doc, update);
+          });
+          expect(new Set(replicas.map(summary)).size).toBe(1);
         },
       ),
       { numRuns: 25 },
