@@ -32,14 +32,19 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, KEEP_NAMES_SHIM, startChromium, type Chromium } from './chromium';
+import {
+  CHROMIUM,
+  KEEP_NAMES_SHIM,
+  onboardWorkspace,
+  startChromium,
+  type Chromium,
+} from './chromium';
 import { NOTES, generateCorpus, type Corpus } from './notesCorpus';
 import { searchBench } from './notesSearch';
 import { typingBench } from './notesTyping';
 import { median, type BenchResult } from './report';
 
 const PAINT_RUNS = 25;
-const WORKSPACE_DB_PREFIX = 'outpost-ws-';
 
 type BenchPageApi = {
   stored(name: string): Promise<string[]>;
@@ -173,49 +178,7 @@ async function firstPaintBench(env: Chromium): Promise<{ results: BenchResult[];
   const page = await context.newPage();
   page.setDefaultTimeout(120_000);
   try {
-    await page.goto(env.openLink());
-    // Web mode has no keychain: the bench keeps data unencrypted, as the app's figures always have
-    // been (storage.load10k.encrypted.ratio measures the cost of encryption).
-    await page.getByRole('button', { name: 'Keep data unencrypted' }).click();
-    await page.getByLabel('Your name').fill('Bench');
-    await page.getByRole('button', { name: 'Get started' }).click();
-    await page.getByRole('navigation', { name: 'Sections' }).waitFor();
-    // Leave only once the new workspace's first rows are on disk, or the seed would start empty.
-    await page.waitForFunction(
-      async (prefix) => {
-        for (const info of await indexedDB.databases()) {
-          if (!info.name?.startsWith(prefix)) continue;
-          const db = await new Promise<IDBDatabase>((resolve, reject) => {
-            const request = indexedDB.open(info.name!);
-            request.onsuccess = () => resolve(request.result);
-            request.onerror = () => reject(request.error);
-          });
-          try {
-            if (!db.objectStoreNames.contains('updates')) return false;
-            const count = await new Promise<number>((resolve, reject) => {
-              const request = db.transaction('updates').objectStore('updates').count();
-              request.onsuccess = () => resolve(request.result);
-              request.onerror = () => reject(request.error);
-            });
-            return count > 0;
-          } finally {
-            db.close();
-          }
-        }
-        return false;
-      },
-      WORKSPACE_DB_PREFIX,
-      { polling: 100 },
-    );
-    // The workspace onboarding created (its database is the only workspace database), with
-    // 10,000 notes added to it.
-    await page.goto(env.pageUrl);
-    const names = await page.evaluate(async () =>
-      (await indexedDB.databases()).map((db) => db.name ?? ''),
-    );
-    const workspaces = names.filter((name) => name.startsWith(WORKSPACE_DB_PREFIX));
-    if (workspaces.length !== 1) throw new Error(`expected one workspace database: ${names}`);
-    const dbName = workspaces[0]!;
+    const dbName = await onboardWorkspace(page, env);
     const stored = await callPage(page, 'stored', dbName);
     if (stored.length === 0) throw new Error(`no stored rows in ${dbName}`);
     const base = Y.mergeUpdates(stored.map((row) => new Uint8Array(Buffer.from(row, 'base64'))));
