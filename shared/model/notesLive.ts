@@ -366,6 +366,12 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
   const startIndexing = (loaded: NoteSearchIndex) => {
     index = loaded;
     if (unindexed.size > 0) sliceTimer = schedule(runSlice, 0);
+    else if (options.restored) {
+      // A stored index that needed no catching up: readers made before it came still say
+      // "still reading"; publish ones that know every note is searchable.
+      changed();
+      options.onChange();
+    }
   };
   if (indexSource instanceof Promise)
     indexSource.then(

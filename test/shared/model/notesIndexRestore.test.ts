@@ -183,4 +183,25 @@ describe('a restored notes index', () => {
     fresh.flush();
     expect(found(restored)).toEqual(found(fresh));
   });
+
+  it('tells that every note is searchable when it needed no catching up', async () => {
+    const doc = new Y.Doc();
+    for (let i = 0; i < 5; i++) apply(doc, { kind: 'create', words: [i, i + 1], link: null });
+    const first = follow(doc);
+    first.flush();
+    const saved = first.saved()!;
+    const index = await NoteSearchIndex.load(saved.index);
+    let changes = 0;
+    const restored = createNotesLive(doc, {
+      onChange: () => changes++,
+      schedule: () => 0,
+      cancel: () => {},
+      restored: Promise.resolve({ ...saved, index, snapshot: notesIndexSnapshot(doc) }),
+    });
+    // What the list shows until the stored index has been taken over.
+    expect(restored.reader().indexed).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(changes).toBe(1);
+    expect([restored.reader().indexed, restored.reader().total]).toEqual([5, 5]);
+  });
 });
