@@ -149,6 +149,53 @@ export function watchOpen(id: string): void {
   };
 }
 
+/**
+ * Seeds workspace database `dbName`, opens the app's notes list and waits for the frame that
+ * showed its first rows. Returns the first note row not open already (a reload reopens the note
+ * clicked before) and where to click it, aimed now: the rows keep their order.
+ */
+export async function openListAndAim(
+  page: Page,
+  env: Chromium,
+  dbName: string,
+): Promise<{ id: string; box: { x: number; y: number; width: number; height: number } }> {
+  await page.goto(env.pageUrl);
+  await callPage(page, 'seed', dbName);
+  await page.goto(`${env.appUrl}#/notes`, { waitUntil: 'commit' });
+  await page.waitForFunction(
+    () => {
+      const r = (window as unknown as { firstRows?: { framed: number | null } }).firstRows;
+      return typeof r?.framed === 'number';
+    },
+    null,
+    { polling: 'raf' },
+  );
+  const row = page
+    .locator('[aria-label="Notes list"] [role="option"]:not([aria-selected="true"])')
+    .first();
+  const id = (await row.getAttribute('data-id')) ?? '';
+  const box = await row.boundingBox();
+  if (!box) throw new Error('no note row to click');
+  return { id, box };
+}
+
+/** The baseline run: seeds `dbName`, then the bench page reads and decodes it with bare Yjs. */
+export async function bareDecode(page: Page, env: Chromium, dbName: string): Promise<BareRun> {
+  await page.goto(env.pageUrl);
+  await callPage(page, 'seed', dbName);
+  await page.goto(`${env.pageUrl}?bare=${encodeURIComponent(dbName)}`, { waitUntil: 'commit' });
+  await page.waitForFunction(
+    () => (window as unknown as { bareResult?: unknown }).bareResult !== undefined,
+    null,
+    { polling: 50 },
+  );
+  return page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    const result = (window as unknown as { bareResult: Omit<BareRun, 'scripts'> }).bareResult;
+    return { ...result, scripts: nav.domContentLoadedEventEnd };
+  });
+}
+
 interface PaintRun {
   readonly painted: number;
   readonly framed: number;
@@ -163,7 +210,7 @@ interface PaintRun {
   /** The app's `outpost:*` performance marks (name without the prefix → ms since navigation). */
   readonly marks: Readonly<Record<string, number>>;
 }
-interface BareRun {
+export interface BareRun {
   readonly readAt: number;
   readonly doneAt: number;
   readonly decodeMs: number;
@@ -190,27 +237,10 @@ async function firstPaintBench(env: Chromium): Promise<{ results: BenchResult[];
       (window as unknown as { expectedNotes: number }).expectedNotes = count;
     }, expected);
     const app = async (): Promise<PaintRun> => {
-      await page.goto(env.pageUrl);
-      await callPage(page, 'seed', dbName);
-      await page.goto(`${env.appUrl}#/notes`, { waitUntil: 'commit' });
-      await page.waitForFunction(
-        () => {
-          const r = (window as unknown as { firstRows?: { framed: number | null } }).firstRows;
-          return typeof r?.framed === 'number';
-        },
-        null,
-        { polling: 'raf' },
-      );
-      // What a person does next: click the first note that is not open already (a reload
-      // reopens the note the previous run clicked). Aimed now (the rows keep their order),
-      // sent as soon as a frame has shown the list holding every note (the first screen is painted
-      // before the rest is read; a list that never completes fails the bench below).
-      const row = page
-        .locator('[aria-label="Notes list"] [role="option"]:not([aria-selected="true"])')
-        .first();
-      const id = (await row.getAttribute('data-id')) ?? '';
-      const box = await row.boundingBox();
-      if (!box) throw new Error('no note row to click');
+      // What a person does next: click the first note that is not open already, sent as soon as
+      // a frame has shown the list holding every note (the first screen is painted before the
+      // rest is read; a list that never completes fails the bench below).
+      const { id, box } = await openListAndAim(page, env, dbName);
       await page.evaluate(watchOpen, id);
       await page
         .waitForFunction(
@@ -266,21 +296,7 @@ async function firstPaintBench(env: Chromium): Promise<{ results: BenchResult[];
       });
       return { ...timing, painted: timing.painted ?? Number.NaN };
     };
-    const bare = async (): Promise<BareRun> => {
-      await page.goto(env.pageUrl);
-      await callPage(page, 'seed', dbName);
-      await page.goto(`${env.pageUrl}?bare=${encodeURIComponent(dbName)}`, { waitUntil: 'commit' });
-      await page.waitForFunction(
-        () => (window as unknown as { bareResult?: unknown }).bareResult !== undefined,
-        null,
-        { polling: 50 },
-      );
-      return page.evaluate(() => {
-        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-        const result = (window as unknown as { bareResult: Omit<BareRun, 'scripts'> }).bareResult;
-        return { ...result, scripts: nav.domContentLoadedEventEnd };
-      });
-    };
+    const bare = (): Promise<BareRun> => bareDecode(page, env, dbName);
 
     await bare(); // warm-up: the HTTP server, the disk cache and the bundles
     await app();

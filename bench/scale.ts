@@ -31,12 +31,18 @@ import {
   startChromium,
   type Chromium,
 } from './chromium';
-import { callPage, watchFirstRows, watchOpen } from './notes';
+import {
+  bareDecode,
+  callPage,
+  openListAndAim,
+  watchFirstRows,
+  watchOpen,
+  type BareRun,
+} from './notes';
 import { typedQueries, type Corpus } from './notesCorpus';
 import { scaleCorpus } from './scaleCorpus';
 import { median, percentile, type BenchResult } from './report';
-import { createNotesLive } from '../shared/model/notesLive';
-import { NoteSearchIndex } from '../shared/model/notesSearch';
+import { followAll } from './notesSearch';
 
 const DEFAULT_SIZES = [10_000, 30_000, 100_000];
 /** Interleaved app and baseline runs per size: fewer where one run takes a minute. */
@@ -67,11 +73,6 @@ interface AppRun {
   readonly clicked: number;
   readonly opened: number;
 }
-interface BareRun {
-  readonly doneAt: number;
-  readonly decodeMs: number;
-  readonly notes: number;
-}
 
 function notesIn(update: Uint8Array): number {
   const doc = new Y.Doc();
@@ -83,22 +84,7 @@ function notesIn(update: Uint8Array): number {
 
 /** One app run: seed, open the notes list, click the first unselected row once rows painted. */
 async function appRun(page: Page, env: Chromium, dbName: string, expected: number) {
-  await page.goto(env.pageUrl);
-  await callPage(page, 'seed', dbName);
-  await page.goto(`${env.appUrl}#/notes`, { waitUntil: 'commit' });
-  await page.waitForFunction(
-    () =>
-      typeof (window as unknown as { firstRows?: { framed: number | null } }).firstRows?.framed ===
-      'number',
-    null,
-    { polling: 'raf' },
-  );
-  const row = page
-    .locator('[aria-label="Notes list"] [role="option"]:not([aria-selected="true"])')
-    .first();
-  const id = (await row.getAttribute('data-id')) ?? '';
-  const box = await row.boundingBox();
-  if (!box) throw new Error('no note row to click');
+  const { id, box } = await openListAndAim(page, env, dbName);
   await page.evaluate(watchOpen, id);
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   await page.waitForFunction(
@@ -136,18 +122,6 @@ async function appRun(page: Page, env: Chromium, dbName: string, expected: numbe
       opened: w.opening.opened,
     };
   });
-}
-
-async function bareRun(page: Page, env: Chromium, dbName: string): Promise<BareRun> {
-  await page.goto(env.pageUrl);
-  await callPage(page, 'seed', dbName);
-  await page.goto(`${env.pageUrl}?bare=${encodeURIComponent(dbName)}`, { waitUntil: 'commit' });
-  await page.waitForFunction(
-    () => (window as unknown as { bareResult?: unknown }).bareResult !== undefined,
-    null,
-    { polling: 50 },
-  );
-  return page.evaluate(() => (window as unknown as { bareResult: BareRun }).bareResult);
 }
 
 /** Types queries into the open app's search box once every note is indexed; the heap after GC. */
@@ -193,7 +167,7 @@ async function chromiumAtSize(
   const bares: BareRun[] = [];
   if (warmUp) {
     // The HTTP server, the disk cache and the bundles, before anything is timed.
-    await bareRun(page, env, dbName);
+    await bareDecode(page, env, dbName);
     await appRun(page, env, dbName, expected);
   }
   const loadBefore = load();
@@ -201,9 +175,9 @@ async function chromiumAtSize(
     // Alternating which goes first, so neither always runs on a warmer (or busier) machine.
     if (run % 2 === 0) {
       apps.push(await appRun(page, env, dbName, expected));
-      bares.push(await bareRun(page, env, dbName));
+      bares.push(await bareDecode(page, env, dbName));
     } else {
-      bares.push(await bareRun(page, env, dbName));
+      bares.push(await bareDecode(page, env, dbName));
       apps.push(await appRun(page, env, dbName, expected));
     }
   }
@@ -251,15 +225,7 @@ async function chromiumAtSize(
 
 /** notes.search's measure (the app's index in Node) over every note of the corpus. */
 function searchAtSize(size: number, corpus: Corpus): BenchResult {
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, corpus.state);
-  const live = createNotesLive(doc, {
-    onChange: () => {},
-    schedule: () => 0,
-    cancel: () => {},
-    searchIndex: new NoteSearchIndex(),
-  });
-  live.flush();
+  const { doc, live } = followAll(corpus.state);
   const reader = live.reader();
   const queries = typedQueries(corpus, QUERY_INTENTS);
   const times: number[] = [];
