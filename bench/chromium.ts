@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -77,4 +77,54 @@ export async function startChromium(): Promise<Chromium> {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+const WORKSPACE_DB_PREFIX = 'outpost-ws-';
+
+/**
+ * Onboards a fresh browser context (data kept unencrypted, as the app's figures always have been:
+ * storage.load10k.encrypted.ratio measures the cost of encryption), waits until the new
+ * workspace's first rows are on disk, and leaves `page` on the bench page. Returns the name of
+ * that workspace's database, the only workspace database in the context.
+ */
+export async function onboardWorkspace(page: Page, env: Chromium): Promise<string> {
+  await page.goto(env.openLink());
+  await page.getByRole('button', { name: 'Keep data unencrypted' }).click();
+  await page.getByLabel('Your name').fill('Bench');
+  await page.getByRole('button', { name: 'Get started' }).click();
+  await page.getByRole('navigation', { name: 'Sections' }).waitFor();
+  // Leave only once the new workspace's first rows are on disk, or a seed would start empty.
+  await page.waitForFunction(
+    async (prefix) => {
+      for (const info of await indexedDB.databases()) {
+        if (!info.name?.startsWith(prefix)) continue;
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          const request = indexedDB.open(info.name!);
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+        try {
+          if (!db.objectStoreNames.contains('updates')) return false;
+          const count = await new Promise<number>((resolve, reject) => {
+            const request = db.transaction('updates').objectStore('updates').count();
+            request.onsuccess = () => resolve(request.result);
+            request.onerror = () => reject(request.error);
+          });
+          return count > 0;
+        } finally {
+          db.close();
+        }
+      }
+      return false;
+    },
+    WORKSPACE_DB_PREFIX,
+    { polling: 100 },
+  );
+  await page.goto(env.pageUrl);
+  const names = await page.evaluate(async () =>
+    (await indexedDB.databases()).map((db) => db.name ?? ''),
+  );
+  const workspaces = names.filter((name) => name.startsWith(WORKSPACE_DB_PREFIX));
+  if (workspaces.length !== 1) throw new Error(`expected one workspace database: ${names}`);
+  return workspaces[0]!;
 }

@@ -32,14 +32,19 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, KEEP_NAMES_SHIM, startChromium, type Chromium } from './chromium';
+import {
+  CHROMIUM,
+  KEEP_NAMES_SHIM,
+  onboardWorkspace,
+  startChromium,
+  type Chromium,
+} from './chromium';
 import { NOTES, generateCorpus, type Corpus } from './notesCorpus';
 import { searchBench } from './notesSearch';
 import { typingBench } from './notesTyping';
 import { median, type BenchResult } from './report';
 
 const PAINT_RUNS = 25;
-const WORKSPACE_DB_PREFIX = 'outpost-ws-';
 
 type BenchPageApi = {
   stored(name: string): Promise<string[]>;
@@ -144,6 +149,53 @@ export function watchOpen(id: string): void {
   };
 }
 
+/**
+ * Seeds workspace database `dbName`, opens the app's notes list and waits for the frame that
+ * showed its first rows. Returns the first note row not open already (a reload reopens the note
+ * clicked before) and where to click it, aimed now: the rows keep their order.
+ */
+export async function openListAndAim(
+  page: Page,
+  env: Chromium,
+  dbName: string,
+): Promise<{ id: string; box: { x: number; y: number; width: number; height: number } }> {
+  await page.goto(env.pageUrl);
+  await callPage(page, 'seed', dbName);
+  await page.goto(`${env.appUrl}#/notes`, { waitUntil: 'commit' });
+  await page.waitForFunction(
+    () => {
+      const r = (window as unknown as { firstRows?: { framed: number | null } }).firstRows;
+      return typeof r?.framed === 'number';
+    },
+    null,
+    { polling: 'raf' },
+  );
+  const row = page
+    .locator('[aria-label="Notes list"] [role="option"]:not([aria-selected="true"])')
+    .first();
+  const id = (await row.getAttribute('data-id')) ?? '';
+  const box = await row.boundingBox();
+  if (!box) throw new Error('no note row to click');
+  return { id, box };
+}
+
+/** The baseline run: seeds `dbName`, then the bench page reads and decodes it with bare Yjs. */
+export async function bareDecode(page: Page, env: Chromium, dbName: string): Promise<BareRun> {
+  await page.goto(env.pageUrl);
+  await callPage(page, 'seed', dbName);
+  await page.goto(`${env.pageUrl}?bare=${encodeURIComponent(dbName)}`, { waitUntil: 'commit' });
+  await page.waitForFunction(
+    () => (window as unknown as { bareResult?: unknown }).bareResult !== undefined,
+    null,
+    { polling: 50 },
+  );
+  return page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    const result = (window as unknown as { bareResult: Omit<BareRun, 'scripts'> }).bareResult;
+    return { ...result, scripts: nav.domContentLoadedEventEnd };
+  });
+}
+
 interface PaintRun {
   readonly painted: number;
   readonly framed: number;
@@ -158,7 +210,7 @@ interface PaintRun {
   /** The app's `outpost:*` performance marks (name without the prefix → ms since navigation). */
   readonly marks: Readonly<Record<string, number>>;
 }
-interface BareRun {
+export interface BareRun {
   readonly readAt: number;
   readonly doneAt: number;
   readonly decodeMs: number;
@@ -173,49 +225,7 @@ async function firstPaintBench(env: Chromium): Promise<{ results: BenchResult[];
   const page = await context.newPage();
   page.setDefaultTimeout(120_000);
   try {
-    await page.goto(env.openLink());
-    // Web mode has no keychain: the bench keeps data unencrypted, as the app's figures always have
-    // been (storage.load10k.encrypted.ratio measures the cost of encryption).
-    await page.getByRole('button', { name: 'Keep data unencrypted' }).click();
-    await page.getByLabel('Your name').fill('Bench');
-    await page.getByRole('button', { name: 'Get started' }).click();
-    await page.getByRole('navigation', { name: 'Sections' }).waitFor();
-    // Leave only once the new workspace's first rows are on disk, or the seed would start empty.
-    await page.waitForFunction(
-      async (prefix) => {
-        for (const info of await indexedDB.databases()) {
-          if (!info.name?.startsWith(prefix)) continue;
-          const db = await new Promise<IDBDatabase>((resolve, reject) => {
-            const request = indexedDB.open(info.name!);
-            request.onsuccess = () => resolve(request.result);
-            request.onerror = () => reject(request.error);
-          });
-          try {
-            if (!db.objectStoreNames.contains('updates')) return false;
-            const count = await new Promise<number>((resolve, reject) => {
-              const request = db.transaction('updates').objectStore('updates').count();
-              request.onsuccess = () => resolve(request.result);
-              request.onerror = () => reject(request.error);
-            });
-            return count > 0;
-          } finally {
-            db.close();
-          }
-        }
-        return false;
-      },
-      WORKSPACE_DB_PREFIX,
-      { polling: 100 },
-    );
-    // The workspace onboarding created (its database is the only workspace database), with
-    // 10,000 notes added to it.
-    await page.goto(env.pageUrl);
-    const names = await page.evaluate(async () =>
-      (await indexedDB.databases()).map((db) => db.name ?? ''),
-    );
-    const workspaces = names.filter((name) => name.startsWith(WORKSPACE_DB_PREFIX));
-    if (workspaces.length !== 1) throw new Error(`expected one workspace database: ${names}`);
-    const dbName = workspaces[0]!;
+    const dbName = await onboardWorkspace(page, env);
     const stored = await callPage(page, 'stored', dbName);
     if (stored.length === 0) throw new Error(`no stored rows in ${dbName}`);
     const base = Y.mergeUpdates(stored.map((row) => new Uint8Array(Buffer.from(row, 'base64'))));
@@ -227,27 +237,10 @@ async function firstPaintBench(env: Chromium): Promise<{ results: BenchResult[];
       (window as unknown as { expectedNotes: number }).expectedNotes = count;
     }, expected);
     const app = async (): Promise<PaintRun> => {
-      await page.goto(env.pageUrl);
-      await callPage(page, 'seed', dbName);
-      await page.goto(`${env.appUrl}#/notes`, { waitUntil: 'commit' });
-      await page.waitForFunction(
-        () => {
-          const r = (window as unknown as { firstRows?: { framed: number | null } }).firstRows;
-          return typeof r?.framed === 'number';
-        },
-        null,
-        { polling: 'raf' },
-      );
-      // What a person does next: click the first note that is not open already (a reload
-      // reopens the note the previous run clicked). Aimed now (the rows keep their order),
-      // sent as soon as a frame has shown the list holding every note (the first screen is painted
-      // before the rest is read; a list that never completes fails the bench below).
-      const row = page
-        .locator('[aria-label="Notes list"] [role="option"]:not([aria-selected="true"])')
-        .first();
-      const id = (await row.getAttribute('data-id')) ?? '';
-      const box = await row.boundingBox();
-      if (!box) throw new Error('no note row to click');
+      // What a person does next: click the first note that is not open already, sent as soon as
+      // a frame has shown the list holding every note (the first screen is painted before the
+      // rest is read; a list that never completes fails the bench below).
+      const { id, box } = await openListAndAim(page, env, dbName);
       await page.evaluate(watchOpen, id);
       await page
         .waitForFunction(
@@ -303,21 +296,7 @@ async function firstPaintBench(env: Chromium): Promise<{ results: BenchResult[];
       });
       return { ...timing, painted: timing.painted ?? Number.NaN };
     };
-    const bare = async (): Promise<BareRun> => {
-      await page.goto(env.pageUrl);
-      await callPage(page, 'seed', dbName);
-      await page.goto(`${env.pageUrl}?bare=${encodeURIComponent(dbName)}`, { waitUntil: 'commit' });
-      await page.waitForFunction(
-        () => (window as unknown as { bareResult?: unknown }).bareResult !== undefined,
-        null,
-        { polling: 50 },
-      );
-      return page.evaluate(() => {
-        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-        const result = (window as unknown as { bareResult: Omit<BareRun, 'scripts'> }).bareResult;
-        return { ...result, scripts: nav.domContentLoadedEventEnd };
-      });
-    };
+    const bare = (): Promise<BareRun> => bareDecode(page, env, dbName);
 
     await bare(); // warm-up: the HTTP server, the disk cache and the bundles
     await app();

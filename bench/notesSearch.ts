@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import MiniSearch from 'minisearch';
 import vm from 'node:vm';
 import v8 from 'node:v8';
-import { createNotesLive } from '../shared/model/notesLive';
+import { createNotesLive, type NotesLive } from '../shared/model/notesLive';
 import { NOTE_SEARCH_OPTIONS, NoteSearchIndex } from '../shared/model/notesSearch';
 import { NOTES, typedQueries, type Corpus } from './notesCorpus';
 import { median, percentile, scalingResult, type BenchResult } from './report';
@@ -23,10 +23,10 @@ function heapUsed(): number {
   return process.memoryUsage().heapUsed;
 }
 
-export function searchBench(corpus: Corpus): BenchResult[] {
+/** The app's notes of a workspace state, every body read into the index. */
+export function followAll(state: Uint8Array): { doc: Y.Doc; live: NotesLive } {
   const doc = new Y.Doc();
-  Y.applyUpdate(doc, corpus.state);
-  const before = heapUsed();
+  Y.applyUpdate(doc, state);
   const live = createNotesLive(doc, {
     onChange: () => {},
     schedule: () => 0,
@@ -34,6 +34,12 @@ export function searchBench(corpus: Corpus): BenchResult[] {
     searchIndex: new NoteSearchIndex(),
   });
   live.flush();
+  return { doc, live };
+}
+
+export function searchBench(corpus: Corpus): BenchResult[] {
+  const before = heapUsed();
+  const { doc, live } = followAll(corpus.state);
   const reader = live.reader();
   const withIndex = heapUsed();
   // The baseline: MiniSearch alone over the same plain strings, with the options the app's index

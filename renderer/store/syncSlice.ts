@@ -5,6 +5,7 @@
  */
 import { checkInviteTerms } from '../../shared/protocol/inviteTerms';
 import { deleteVersionStore } from '../sync/history/versionStore';
+import { deleteNotesIndex } from '../sync/storage/notesIndexStore';
 import type { StateCreator } from 'zustand';
 import type * as Y from 'yjs';
 import {
@@ -408,6 +409,7 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
         });
         // Its version history goes with it (a device keeps versions only of its workspaces).
         await deleteVersionStore(id);
+        await deleteNotesIndex(id);
         if (!deleted)
           get().notify(
             'warning',

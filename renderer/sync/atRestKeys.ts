@@ -311,3 +311,12 @@ export function workspaceRowCodec(id: string, documentName?: string): RowCodec {
     ),
   );
 }
+
+/**
+ * The key that seals large values stored for workspace `id` outside its rows (its notes index),
+ * with WebCrypto off the page's thread; null when this device keeps data unencrypted.
+ */
+export function workspaceAtRestKey(id: string): Promise<AtRestKey> | null {
+  const key = dataKey;
+  return key ? deriveAtRestKey(key, workspaceKeyInfo(id)) : null;
+}

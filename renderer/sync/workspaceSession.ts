@@ -29,7 +29,8 @@ import {
 } from '../../shared/model/notesLive';
 import { openWorkspaceStorage } from './storage/workspaceStorage';
 import { HISTORY_DOCUMENT, openVersionStore, type VersionStore } from './history/versionStore';
-import { workspaceRowCodec } from './atRestKeys';
+import { workspaceAtRestKey, workspaceRowCodec } from './atRestKeys';
+import { keepNotesIndex } from './notesIndexKeeper';
 import { startVersionRecorder, type VersionRecorder } from './history/versionRecorder';
 import { systemClock } from './peer/handshakes';
 import { KEY_ROTATIONS_ROOT, readKeyState, type KeyState } from '../../shared/model/rotations';
@@ -128,6 +129,8 @@ export function openWorkspaceSession(
   let notesLive: NotesLive | null = null;
   const versions = openVersionStore(id, undefined, workspaceRowCodec(id, HISTORY_DOCUMENT));
   let recorder: VersionRecorder | null = null;
+  // The stored search index is read while the document loads, and kept stored as notes change.
+  const notesIndex = keepNotesIndex(id, workspaceAtRestKey(id), doc, () => notesLive);
 
   const compute = (
     key: SnapshotKey,
@@ -176,6 +179,7 @@ export function openWorkspaceSession(
   };
 
   const markNotesDirty = () => {
+    notesIndex.changed();
     dirty.add('notes');
     if (!scheduled) {
       scheduled = true;
@@ -200,9 +204,13 @@ export function openWorkspaceSession(
       onChange: markNotesDirty,
       firstScreen: FIRST_SCREEN_NOTES,
       afterFirstList: afterNextPaint,
+      restored: notesIndex.restored,
     });
     notesLive = live;
-    doc.getMap(ROOT.notes).observeDeep((events) => live.onEvents(events));
+    doc.getMap(ROOT.notes).observeDeep((events) => {
+      live.onEvents(events);
+      notesIndex.changed();
+    });
     snapshot = {
       name: workspaceName(doc),
       schemaVersion: schemaVersionOf(doc),
@@ -251,6 +259,9 @@ export function openWorkspaceSession(
       await recorder?.flushAll().catch(() => undefined);
       recorder?.destroy();
       versions.close();
+      // Stored before the document goes, so the next open need not read the bodies again.
+      await notesIndex.flush().catch(() => undefined);
+      notesIndex.close();
       notesLive?.destroy();
       awareness.destroy();
       await persistence.destroy();

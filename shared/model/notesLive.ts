@@ -9,7 +9,8 @@ import * as Y from 'yjs';
 import { notes, noteBody, NOTE_BODY_KEY } from './notes';
 import { ROOT } from './roots';
 import { bodySnippet, digestBody, inspectBody } from './notesBody';
-import type { NoteSearchHit, NoteSearchIndex } from './notesSearch';
+import type { NoteSearchHit, NoteSearchIndex, SavedNoteSearchIndex } from './notesSearch';
+import { notesChangedSince } from './notesChangedSince';
 import type { RecordList } from './collection';
 import type { DamagedRecord, Note, RecordRead } from '../schema/records';
 import { oneLine } from '../core/text';
@@ -36,6 +37,27 @@ export interface NotesList extends RecordList<Note> {
   readonly unread: number;
 }
 
+/** What is derived from every body, as plain data to store (see `NotesLive.saved`). */
+export interface SavedNotesIndex {
+  readonly index: SavedNoteSearchIndex;
+  readonly links: ReadonlyArray<readonly [id: string, links: string[]]>;
+  readonly problems: ReadonlyArray<readonly [id: string, problems: string[]]>;
+}
+
+/** A stored index, loaded, with the snapshot of the document it reflects. */
+export interface RestoredNotesIndex {
+  readonly index: NoteSearchIndex;
+  readonly links: SavedNotesIndex['links'];
+  readonly problems: SavedNotesIndex['problems'];
+  readonly snapshot: Uint8Array;
+}
+
+/**
+ * Past this many items changed since a restored index was saved, every body is read again (in
+ * the background, the restored index answering meanwhile) rather than followed change by change.
+ */
+const CATCH_UP_ITEMS = 200_000;
+
 export interface NotesLiveOptions {
   /** Called when derived data changed outside a document event (after a deferred re-read). */
   readonly onChange: () => void;
@@ -59,6 +81,12 @@ export interface NotesLiveOptions {
    */
   readonly searchIndex?: NoteSearchIndex | Promise<NoteSearchIndex>;
   /**
+   * An index stored by an earlier session (or the promise of one; null: none usable). It is used
+   * as it arrives, instead of `searchIndex`: only the notes changed since its snapshot are read
+   * again, so search answers without every body being read. With null, `searchIndex` is used.
+   */
+  readonly restored?: Promise<RestoredNotesIndex | null>;
+  /**
    * Validate only about this many notes before the first list: the newest edits (the first screen
    * of the list), every pinned note and every note whose edit time is unreadable (it will be listed
    * as damaged). What the first list holds is then exactly the start of the whole list, in order;
@@ -78,6 +106,11 @@ export interface NotesLive {
   onEvents(events: ReadonlyArray<Y.YEvent<Y.AbstractType<unknown>>>): void;
   /** Reads every pending body now (tests and benchmarks); into the index once it has loaded. */
   flush(): void;
+  /**
+   * Everything derived from bodies, to store, when it reflects the document as it is now (every
+   * body read, no change waiting to be); null while it does not.
+   */
+  saved(): SavedNotesIndex | null;
   destroy(): void;
 }
 
@@ -142,8 +175,17 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
   let destroyed = false;
 
   const readOne = (id: string): RecordRead<Note> => notes.get(doc, id)!;
-  const indexSource =
+  const freshIndex = () =>
     options.searchIndex ?? import('./notesSearch').then((module) => new module.NoteSearchIndex());
+  const indexSource = options.restored
+    ? options.restored.then(
+        (restored) => (restored && !destroyed ? restore(restored) : freshIndex()),
+        (error: unknown) => {
+          console.warn('The stored notes index was not used', error);
+          return freshIndex();
+        },
+      )
+    : freshIndex();
   /** Notes not validated yet, with what is stored for them. */
   const unread = new Map<string, unknown>();
   root.forEach((value, id) => {
@@ -183,6 +225,23 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
       changed();
       options.onChange();
     });
+  }
+
+  /**
+   * Takes a stored index over: its notes are indexed already, except those changed since it was
+   * saved (all of them, when that is too much to follow); notes it holds that are gone are dropped.
+   */
+  function restore(restored: RestoredNotesIndex): NoteSearchIndex {
+    const since = notesChangedSince(doc, restored.snapshot, CATCH_UP_ITEMS);
+    for (const [id, links] of restored.links) if (root.has(id)) setLinks(id, links);
+    for (const [id, found] of restored.problems) if (root.has(id)) problems.set(id, found);
+    for (const id of [...restored.index.ids()]) if (!root.has(id)) restored.index.remove(id);
+    if (since.kind === 'too-many') return restored.index;
+    for (const id of [...unindexed])
+      if (restored.index.has(id) && !(since.kind === 'changed' && since.notes.has(id)))
+        unindexed.delete(id);
+    // Notes without a body are never in the index: they are read again (cheap) to find that out.
+    return restored.index;
   }
 
   function setLinks(id: string, links: readonly string[]): void {
@@ -307,6 +366,12 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
   const startIndexing = (loaded: NoteSearchIndex) => {
     index = loaded;
     if (unindexed.size > 0) sliceTimer = schedule(runSlice, 0);
+    else if (options.restored) {
+      // A stored index that needed no catching up: readers made before it came still say
+      // "still reading"; publish ones that know every note is searchable.
+      changed();
+      options.onChange();
+    }
   };
   if (indexSource instanceof Promise)
     indexSource.then(
@@ -406,6 +471,16 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
       readBodiesNow();
       if (index) for (const id of [...unindexed]) digest(id);
       changed();
+    },
+    saved() {
+      if (textTimer !== null || !index) return null;
+      refreshMeta();
+      if (unread.size > 0 || unindexed.size > 0 || staleBody.size > 0) return null;
+      return {
+        index: index.save(),
+        links: [...outgoing].map(([id, links]) => [id, [...links]] as const),
+        problems: [...problems].map(([id, found]) => [id, [...found]] as const),
+      };
     },
     destroy() {
       destroyed = true;

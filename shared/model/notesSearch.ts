@@ -5,7 +5,7 @@
  * rebuilt, and keeps each note's text to cut a highlighted excerpt around the first match. Work
  * per query stays bounded on large workspaces: see `NoteSearchIndex`.
  */
-import MiniSearch from 'minisearch';
+import MiniSearch, { type AsPlainObject } from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
 import { oneLine } from '../core/text';
 
@@ -140,6 +140,25 @@ function termsOf(entry: NoteSearchEntry): Set<string> {
   return terms;
 }
 
+/**
+ * A whole index as plain data, to be stored and loaded again without reading any note: MiniSearch's
+ * own serialisation of its index (`toJSON`), each note's entry (what excerpts are cut from), and
+ * how many notes hold each term.
+ */
+export interface SavedNoteSearchIndex {
+  readonly search: AsPlainObject;
+  readonly entries: ReadonlyArray<
+    readonly [id: string, title: string, text: string, tags: string[]]
+  >;
+  readonly vocabulary: ReadonlyArray<readonly [term: string, notes: number]>;
+}
+
+const miniOptions = {
+  ...NOTE_SEARCH_OPTIONS,
+  extractField: (entry: NoteSearchEntry, field: string) =>
+    field === 'tags' ? entry.tags.join(' ') : String(entry[field as keyof NoteSearchEntry]),
+};
+
 interface QueryTree {
   readonly combineWith: 'AND';
   readonly queries: Array<Exclude<Parameters<MiniSearch['search']>[0], symbol>>;
@@ -156,18 +175,49 @@ interface QueryTree {
  * only when exact words find too little, since fuzzy matching is the expensive part.
  */
 export class NoteSearchIndex {
-  private readonly mini = new MiniSearch<NoteSearchEntry>({
-    ...NOTE_SEARCH_OPTIONS,
-    extractField: (entry, field) =>
-      field === 'tags' ? entry.tags.join(' ') : String(entry[field as keyof NoteSearchEntry]),
-  });
+  private readonly mini: MiniSearch<NoteSearchEntry>;
   private readonly entries = new Map<string, NoteSearchEntry>();
   /** Every indexed term and the number of notes holding it, searchable by prefix. */
   private readonly vocabulary = new SearchableMap<number>();
 
+  constructor(mini?: MiniSearch<NoteSearchEntry>) {
+    this.mini = mini ?? new MiniSearch<NoteSearchEntry>(miniOptions);
+  }
+
+  /** The index as plain data (see {@link SavedNoteSearchIndex}). */
+  save(): SavedNoteSearchIndex {
+    return {
+      search: this.mini.toJSON(),
+      entries: [...this.entries.values()].map((e) => [e.id, e.title, e.text, [...e.tags]] as const),
+      vocabulary: [...this.vocabulary.entries()],
+    };
+  }
+
+  /**
+   * An index saved by {@link save}, loaded without blocking the page for long (MiniSearch's
+   * `loadJSAsync`). Throws when `saved` is not such an index, or disagrees with itself.
+   */
+  static async load(saved: SavedNoteSearchIndex): Promise<NoteSearchIndex> {
+    const mini = await MiniSearch.loadJSAsync<NoteSearchEntry>(saved.search, miniOptions);
+    const index = new NoteSearchIndex(mini);
+    for (const [id, title, text, tags] of saved.entries)
+      index.entries.set(id, { id, title, text, tags });
+    for (const [term, notes] of saved.vocabulary) index.vocabulary.set(term, notes);
+    for (const id of index.entries.keys())
+      if (!mini.has(id)) throw new Error(`the saved index lacks note ${id}`);
+    if (mini.documentCount !== index.entries.size)
+      throw new Error('the saved index holds other notes than its entries');
+    return index;
+  }
+
   /** Number of notes in the index. */
   get size(): number {
     return this.entries.size;
+  }
+
+  /** The ids of the notes in the index. */
+  ids(): IterableIterator<string> {
+    return this.entries.keys();
   }
 
   has(id: string): boolean {
