@@ -4,7 +4,7 @@
  *
  * Reading starts as the workspace opens, beside the document's own load. Storing happens in the
  * background, never on the typing path: a change only marks the index out of date; once changes
- * have been quiet for `quietMs` (or at the latest `maxWaitMs` after the first one) the index is
+ * have been quiet for `quietMs` (or at the latest `maxWaitMs`, ten minutes, after the first one) the index is
  * stored if it reflects the document as it is, else looked at again after the next quiet spell.
  * A stored index that cannot be used (missing, sealed with another key, damaged, another format)
  * is left for the notes to build afresh, which then store theirs; the person sees no error.
@@ -44,7 +44,10 @@ export function keepNotesIndex(
   options: NotesIndexKeeperOptions = {},
 ): NotesIndexKeeper {
   const quietMs = options.quietMs ?? 5_000;
-  const maxWaitMs = options.maxWaitMs ?? 60_000;
+  // Storing serialises the whole index on the page's thread (about 11 MB of JSON at 10,000
+  // notes), so it waits for a pause; someone typing without one is interrupted at most every ten
+  // minutes. An index stored late costs little: the next open reads again only notes changed since.
+  const maxWaitMs = options.maxWaitMs ?? 10 * 60_000;
   const now = options.now ?? (() => Date.now());
   const schedule = options.schedule ?? ((run, ms) => setTimeout(run, ms));
   const cancel = options.cancel ?? ((handle) => clearTimeout(handle as number));
