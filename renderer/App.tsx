@@ -56,18 +56,34 @@ function useTheme(): void {
 
 /**
  * Focuses the title of a record just created, once its detail is on screen (a section opened for
- * the first time shows it only after its code has loaded).
+ * the first time shows it only after its code has loaded). What the person types before then is
+ * kept and put into the title: someone who presses Ctrl+N and types at once, on a busy machine,
+ * would otherwise lose the first letters to the page behind.
  */
-function focusNewTitle(tries = 120): void {
-  requestAnimationFrame(() => {
-    const title = document.querySelector<HTMLInputElement>('.detail-title');
-    if (!title) {
-      if (tries > 0) focusNewTitle(tries - 1);
-      return;
-    }
-    title.focus();
-    title.select();
-  });
+function focusNewTitle(): void {
+  let typed = '';
+  const keep = (event: KeyboardEvent) => {
+    if (event.key.length !== 1 || event.ctrlKey || event.metaKey || event.altKey) return;
+    event.preventDefault();
+    typed += event.key;
+  };
+  window.addEventListener('keydown', keep, true);
+  const attempt = (tries: number) =>
+    requestAnimationFrame(() => {
+      const title = document.querySelector<HTMLInputElement>('.detail-title');
+      if (!title && tries > 0) {
+        attempt(tries - 1);
+        return;
+      }
+      window.removeEventListener('keydown', keep, true);
+      if (!title) return;
+      title.focus();
+      title.select();
+      // As typing into the field would: replaces the selected default title, through the input
+      // event the field's own handler saves.
+      if (typed) document.execCommand('insertText', false, typed);
+    });
+  attempt(120);
 }
 
 /** Ctrl/Cmd+1…6 switch sections, Ctrl/Cmd+N creates in the current one; the hash follows. */

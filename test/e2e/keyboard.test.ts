@@ -3,7 +3,8 @@
  * lands on the list's current item; the shortcut sheet opens with `?` and Ctrl+/ (and `?` typed in
  * a field stays a character); the focus ring has at least 3:1 contrast against the surface around
  * it in both themes; Ctrl+Shift+K opens the editor's link field while Ctrl+K still opens the
- * palette; and news ("Duplicated the note.") does not follow the person to another view.
+ * palette; news ("Duplicated the note.") does not follow the person to another view; and what is
+ * typed right after Ctrl+N, before the new title has focus, lands in the title.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
@@ -187,5 +188,23 @@ describe.runIf(chromiumAvailable())('keyboard and focus (web mode)', () => {
     await news.waitFor({ state: 'detached' });
     await page.keyboard.press('Control+1');
     await expect(news.count()).resolves.toBe(0);
+  });
+
+  it('keeps what is typed right after Ctrl+N, before the new title has focus', async () => {
+    const { page } = app;
+    await page.keyboard.press('Control+2');
+    await page.getByRole('heading', { name: 'Goals', exact: true }).waitFor();
+    // Ctrl+N and the first letters in one task, before any frame could focus the new title: a
+    // person typing at once on a busy machine (a storage e2e lost its goal's title this way).
+    await page.evaluate(() => {
+      const press = (init: KeyboardEventInit) =>
+        (document.activeElement ?? document.body).dispatchEvent(
+          new KeyboardEvent('keydown', { bubbles: true, cancelable: true, ...init }),
+        );
+      press({ key: 'n', ctrlKey: true });
+      for (const key of 'Q3 hiring') press({ key });
+    });
+    await page.getByRole('option', { name: /Q3 hiring/ }).waitFor();
+    await expect(page.locator('.detail-title').inputValue()).resolves.toBe('Q3 hiring');
   });
 });
