@@ -33,6 +33,7 @@ import {
   withInviteReach,
 } from '../sync/teamSync';
 import { applyTurnPatch, checkTurnPatch } from '../sync/teamTurn';
+import { reviewPeersOnRemoval } from '../sync/teamPeerAuth';
 import { selectWorkspaceName } from './selectors';
 import { AWARENESS_LIMITS, readBounded } from '../../shared/model/bounded';
 import { writeAs } from './writeGateway';
@@ -62,6 +63,7 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
   let starting: Promise<void> | null = null;
   let detachStatus: (() => void) | null = null;
   let detachAwareness: (() => void) | null = null;
+  let detachReview: (() => void) | null = null;
   let pollTimer: ReturnType<typeof setInterval> | null = null;
   let wantOnline = true;
   const activeSession = () => get().session;
@@ -126,6 +128,7 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
           }),
         ),
         unshared: current.unshared(),
+        refused: status.refused,
       },
     });
   };
@@ -133,7 +136,8 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
   const stopProvider = () => {
     detachStatus?.();
     detachAwareness?.();
-    detachStatus = detachAwareness = null;
+    detachReview?.();
+    detachStatus = detachAwareness = detachReview = null;
     if (pollTimer) clearInterval(pollTimer);
     pollTimer = null;
     provider?.destroy();
@@ -177,6 +181,7 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
       signaling: signalingUrls(state.syncNetwork, state.syncSettings, entry),
       iceServers,
       relayOnly,
+      signer: state.device,
     })
       .then((started) => {
         if (activeSession() !== session) {
@@ -187,6 +192,7 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
         providerFor = { id: entry.id, doc: session.doc, ice };
         if (!wantOnline) started.disconnect();
         detachStatus = started.onStatus(publishStatus);
+        detachReview = reviewPeersOnRemoval(session.doc, started);
         const onAwareness = () => publishStatus();
         session.awareness.on('change', onAwareness);
         detachAwareness = () => session.awareness.off('change', onAwareness);

@@ -110,6 +110,22 @@ export function PeersCard() {
           })}
         </ul>
       )}
+      {team.refused.length > 0 ? (
+        <ul className="peer-list" aria-label="Refused peers">
+          {team.refused.map((peer) => (
+            <li key={peer.id}>
+              <span className="peer-main">
+                <span>Peer {peer.id.slice(0, 8)}</span>
+                <span className="record-meta">
+                  <span className="peer-state refused">{peer.reason}</span>
+                  {' · '}
+                  {timeAgo(peer.at)}
+                </span>
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <p className="muted-note" aria-live="polite">
         {unsharedNote(team.unshared, relays)}
       </p>
