@@ -253,7 +253,7 @@ describe('device proof at the handshake', () => {
     }
   });
 
-  it('drops a connected device once a removal of it arrives', async () => {
+  it('ignores a connected device once a removal of it arrives, then drops it', async () => {
     const { doc, sync } = anasDevice(false);
     const conn = await meet(sync, cai);
     expect(conn.closed).toBe(false);
@@ -265,7 +265,12 @@ describe('device proof at the handshake', () => {
     );
     expect(removed.ok).toBe(true);
     sync.reviewPeer(conn);
-    expect(conn.closed).toBe(true);
+    // From now on nothing it sends is applied; it is dropped once it had a moment to receive the
+    // removal.
+    sync.onPeerData(conn, noteUpdate('after removal'));
+    await drained(conn);
+    expect(doc.getText('proof-note').toString()).toBe(`from ${cai.key.slice(0, 6)}`);
+    await expect.poll(() => conn.closed).toBe(true);
     expect(sync.status().refused[0]?.reason).toBe(REFUSED_REMOVED);
   });
 

@@ -49,6 +49,8 @@ export abstract class PeerEndpoint {
   theirNonce: Uint8Array | null = null;
   /** The peer may exchange changes with us: it proved a key not revoked, or needs no proof. */
   admitted = false;
+  /** A removal revoked the peer while connected: it is ignored, and dropped in a moment. */
+  leaving = false;
   /** The device key the peer proved. */
   deviceKey: string | null = null;
   /** Awareness updates that arrived before the peer proved its device. */

@@ -196,7 +196,7 @@ export class InboundFlow {
     ) {
       const { conn, message: bytes } = this.inbound.shift()!;
       conn.inboundBytes -= bytes.length;
-      if (conn.closed) continue;
+      if (conn.closed || conn.leaving) continue;
       this.account(conn);
       try {
         const opened = openMessage(bytes);

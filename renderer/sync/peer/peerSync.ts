@@ -131,6 +131,8 @@ export interface PeerSyncOptions {
   readonly auth?: PeerAuth;
 }
 
+/** How long a peer revoked while connected still receives what we send before it is dropped. */
+const REVOKED_GRACE_MS = 2_000;
 /** Refused peers the status lists, newest first. */
 const MAX_REFUSED_SHOWN = 8;
 
@@ -325,7 +327,14 @@ export class PeerSync {
   /** @internal Decides again about one peer (tests call it for their own peers). */
   reviewPeer(conn: PeerEndpoint): void {
     const refusal = this.admission.review(conn);
-    if (refusal) this.refuse(conn, refusal);
+    if (!refusal || conn.leaving) return;
+    // Nothing it sends counts from now on, but it is dropped only after a moment: the removal
+    // that revoked it is being sent to it too, so that it learns it was removed (§8.7).
+    conn.admitted = false;
+    conn.leaving = true;
+    this.clock.setTimeout(() => {
+      if (!conn.closed) this.refuse(conn, refusal);
+    }, REVOKED_GRACE_MS);
   }
 
   wireStats(): WireStats {
@@ -416,7 +425,7 @@ export class PeerSync {
    */
   private connected(): PeerConn[] {
     return [...this.room.connections()].filter(
-      (conn) => conn.state !== 'connecting' && conn.admitted,
+      (conn) => conn.state !== 'connecting' && (conn.admitted || conn.leaving),
     );
   }
 
