@@ -162,11 +162,17 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
         stopProvider();
       return;
     }
-    // The connections' ICE setup and the workspace key, as one comparable value: a change
-    // restarts the provider (a new key after a removal means new rooms and password, §8.7).
+    // The connections' ICE setup, the workspace key and the device key, as one comparable
+    // value: a change restarts the provider (a new key after a removal means new rooms and
+    // password, §8.7; a device key read after sync started means peers can be asked for proofs).
     const iceServers = iceServersFor(entry, state.syncSettings);
     const relayOnly = relayOnlyFor(entry);
-    const ice = JSON.stringify({ iceServers, relayOnly, key: entry.secretKey });
+    const ice = JSON.stringify({
+      iceServers,
+      relayOnly,
+      key: entry.secretKey,
+      device: state.device?.key ?? null,
+    });
     if (provider && providerFor?.doc === session.doc && providerFor.ice === ice) {
       provider.setSignaling(signalingUrls(state.syncNetwork, state.syncSettings, entry));
       return;
@@ -308,7 +314,8 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
           state.workspaceStatus !== previous.workspaceStatus ||
           state.syncNetwork !== previous.syncNetwork ||
           state.syncSettings !== previous.syncSettings ||
-          state.workspaces !== previous.workspaces
+          state.workspaces !== previous.workspaces ||
+          state.device !== previous.device
         ) {
           reconcile();
           watchInviteUse();

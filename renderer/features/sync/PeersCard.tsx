@@ -116,7 +116,8 @@ export function PeersCard() {
             <li key={peer.id}>
               <span className="peer-main">
                 <span>Peer {peer.id.slice(0, 8)}</span>
-                <span className="record-meta">
+                {/* Wraps: the reason is a sentence, not a state word. */}
+                <span className="record-meta peer-progress">
                   <span className="peer-state refused">{peer.reason}</span>
                   {' · '}
                   {timeAgo(peer.at)}
