@@ -13,7 +13,7 @@ import type { PeerAuth, PeerSync } from './peer/peerSync';
 
 export const REFUSED_REMOVED = 'refused: removed from the team';
 export const REFUSED_UNPROVEN =
-  'refused: an earlier version of Outpost that cannot prove its device, and this team has removed someone';
+  'refused: it cannot prove which device it is (an earlier Outpost or another y-webrtc app), and this team has removed someone';
 
 export function teamPeerAuth(
   doc: Y.Doc,

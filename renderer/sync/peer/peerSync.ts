@@ -162,6 +162,8 @@ export class PeerSync {
   private readonly inbound: InboundFlow;
   private readonly admission: Admission;
   private refused: PeerSyncStatus['refused'] = [];
+  /** Every peer refused since start: the room never connects to them again. */
+  private readonly refusedIds = new Set<string>();
   private readonly listeners = new Set<Listener>();
   private statusTimer: unknown = null;
   private antiEntropy: unknown = null;
@@ -197,6 +199,7 @@ export class PeerSync {
         clock: this.clock,
         now: this.now,
         wire: this.wire,
+        ignores: (peerId) => this.refusedIds.has(peerId),
       },
       {
         connected: (conn) => this.onPeerConnected(conn),
@@ -401,6 +404,7 @@ export class PeerSync {
   private refuse(conn: PeerEndpoint, reason: string): void {
     this.log(`Refused peer ${conn.id.slice(0, 8)}: ${reason}.`);
     const entry = { id: conn.id, reason, at: this.now() };
+    this.refusedIds.add(conn.id);
     this.refused = [entry, ...this.refused.filter((old) => old.id !== conn.id)].slice(
       0,
       MAX_REFUSED_SHOWN,
