@@ -5,6 +5,7 @@
  * proof good for this connection only: one recorded on another connection, or altered, does not
  * verify. Verified with the same strict verifier as signed entries (identity.ts).
  */
+import { concatBytes } from '@noble/hashes/utils.js';
 import { fromBase64Url } from './bytes';
 import { verifyBytes, type DeviceSigner } from './identity';
 
@@ -38,15 +39,14 @@ export function peerProofBytes(context: ProofContext): Uint8Array {
   for (const nonce of [context.signerNonce, context.verifierNonce])
     if (nonce.length !== PEER_NONCE_BYTES) throw new Error('A peer nonce is 32 bytes.');
   const workspace = new TextEncoder().encode(context.workspace);
-  const parts = [PREFIX, workspace, new Uint8Array([0]), context.signerNonce];
-  parts.push(context.verifierNonce, key);
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatBytes(
+    PREFIX,
+    workspace,
+    Uint8Array.of(0),
+    context.signerNonce,
+    context.verifierNonce,
+    key,
+  );
 }
 
 /** This device's proof for a connection: its signature (base64url) over {@link peerProofBytes}. */
