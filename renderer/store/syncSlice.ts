@@ -34,6 +34,7 @@ import {
   withInviteReach,
 } from '../sync/teamSync';
 import { applyTurnPatch, checkTurnPatch } from '../sync/teamTurn';
+import { reviewPeersOnRemoval } from '../sync/teamPeerAuth';
 import { selectWorkspaceName } from './selectors';
 import { AWARENESS_LIMITS, readBounded } from '../../shared/model/bounded';
 import { writeAs } from './writeGateway';
@@ -63,6 +64,7 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
   let starting: Promise<void> | null = null;
   let detachStatus: (() => void) | null = null;
   let detachAwareness: (() => void) | null = null;
+  let detachReview: (() => void) | null = null;
   let pollTimer: ReturnType<typeof setInterval> | null = null;
   let wantOnline = true;
   const activeSession = () => get().session;
@@ -127,6 +129,7 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
           }),
         ),
         unshared: current.unshared(),
+        refused: status.refused,
       },
     });
   };
@@ -134,7 +137,8 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
   const stopProvider = () => {
     detachStatus?.();
     detachAwareness?.();
-    detachStatus = detachAwareness = null;
+    detachReview?.();
+    detachStatus = detachAwareness = detachReview = null;
     if (pollTimer) clearInterval(pollTimer);
     pollTimer = null;
     provider?.destroy();
@@ -159,11 +163,17 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
         stopProvider();
       return;
     }
-    // The connections' ICE setup and the workspace key, as one comparable value: a change
-    // restarts the provider (a new key after a removal means new rooms and password, §8.7).
+    // The connections' ICE setup, the workspace key and the device key, as one comparable
+    // value: a change restarts the provider (a new key after a removal means new rooms and
+    // password, §8.7; a device key read after sync started means peers can be asked for proofs).
     const iceServers = iceServersFor(entry, state.syncSettings);
     const relayOnly = relayOnlyFor(entry);
-    const ice = JSON.stringify({ iceServers, relayOnly, key: entry.secretKey });
+    const ice = JSON.stringify({
+      iceServers,
+      relayOnly,
+      key: entry.secretKey,
+      device: state.device?.key ?? null,
+    });
     if (provider && providerFor?.doc === session.doc && providerFor.ice === ice) {
       provider.setSignaling(signalingUrls(state.syncNetwork, state.syncSettings, entry));
       return;
@@ -178,6 +188,7 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
       signaling: signalingUrls(state.syncNetwork, state.syncSettings, entry),
       iceServers,
       relayOnly,
+      signer: state.device,
     })
       .then((started) => {
         if (activeSession() !== session) {
@@ -188,6 +199,7 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
         providerFor = { id: entry.id, doc: session.doc, ice };
         if (!wantOnline) started.disconnect();
         detachStatus = started.onStatus(publishStatus);
+        detachReview = reviewPeersOnRemoval(session.doc, started);
         const onAwareness = () => publishStatus();
         session.awareness.on('change', onAwareness);
         detachAwareness = () => session.awareness.off('change', onAwareness);
@@ -303,7 +315,8 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
           state.workspaceStatus !== previous.workspaceStatus ||
           state.syncNetwork !== previous.syncNetwork ||
           state.syncSettings !== previous.syncSettings ||
-          state.workspaces !== previous.workspaces
+          state.workspaces !== previous.workspaces ||
+          state.device !== previous.device
         ) {
           reconcile();
           watchInviteUse();

@@ -120,6 +120,8 @@ export interface TeamSyncView {
   readonly signaling: PeerSyncStatus['signaling'];
   readonly peers: readonly PeerView[];
   readonly unshared: { readonly items: number; readonly bytes: number };
+  /** Peers turned away at the handshake, newest first, with the reason. */
+  readonly refused: PeerSyncStatus['refused'];
 }
 
 export type { SyncIndicator } from '../sync/syncIndicator';

@@ -24,6 +24,8 @@ import type { Result } from '../../shared/result';
 import { fail, ok } from '../../shared/result';
 import type { WorkspaceEntry } from './localState';
 import type { IceServer, PeerSync } from './peer/peerSync';
+import { teamPeerAuth } from './teamPeerAuth';
+import type { DeviceSigner } from '../../shared/protocol/identity';
 import { usableRelayUrls } from './relay/relayUrl';
 
 const SHARED_KEY_PREFIX = 'outpost.sync.shared.';
@@ -181,6 +183,8 @@ export async function startTeamSync(options: {
   readonly signaling: readonly string[];
   readonly iceServers: readonly IceServer[];
   readonly relayOnly: boolean;
+  /** This device's signing key: peers are asked to prove theirs, and removed devices refused. */
+  readonly signer: DeviceSigner | null;
 }): Promise<PeerSync> {
   const key = options.entry.secretKey ? secretKeyFromText(options.entry.secretKey) : undefined;
   if (!key) throw new Error('This team workspace has no valid secret key on this device.');
@@ -204,6 +208,9 @@ export async function startTeamSync(options: {
     relayOnly: options.relayOnly,
     sharedStateVector: stored ? (fromBase64Url(stored) ?? null) : null,
     log: (message) => console.warn(`[sync] ${message}`),
+    ...(options.signer
+      ? { auth: teamPeerAuth(options.doc, options.entry.id, options.signer) }
+      : {}),
   });
   let timer: ReturnType<typeof setTimeout> | null = null;
   provider.onShared((stateVector) => {

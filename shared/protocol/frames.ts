@@ -30,6 +30,17 @@ export const MESSAGE_CHUNK = 100;
 export const MESSAGE_HELLO = 101;
 export const HELLO_VERSION = 1;
 /**
+ * Hello version 2 adds `varUint8Array nonce` (32 random bytes, fresh per connection): the sender
+ * proves its device key ({@link MESSAGE_PROOF}) and expects the other side's proof over it.
+ * Version 1 readers read only the version and ignore the rest.
+ */
+export const HELLO_VERSION_PROOF = 2;
+/**
+ * Device proof (`varUint 103 · varString deviceKey · varString signature`), sent right after the
+ * other side's hello v2 and before any sync message (shared/protocol/peerProof.ts).
+ */
+export const MESSAGE_PROOF = 103;
+/**
  * "This is what I hold now" (`varUint 102 · varUint8Array stateVector`), sent only to peers that
  * said hello, after applying changes; never answered. It is how a peer learns that what it sent
  * arrived, so "in sync" is known rather than assumed.

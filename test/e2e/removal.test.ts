@@ -16,9 +16,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { decodeInvite } from '../../shared/protocol/invite';
+import { deriveSignalingPassword } from '../../shared/protocol/keys';
+import { deriveRoomName } from '../../shared/protocol/roomEpoch';
+import { REFUSED_UNPROVEN } from '../../renderer/sync/teamPeerAuth';
 import { SCREENSHOT_DIR, writeNote } from './harness';
 import { createNetns, type NetNamespace } from '../sync/netns';
-import { closeSide, joinTeam, nav, startSide, twoPeopleReady, type Side } from './twoPeople';
+import { rpc, startScript, type PeerProcess } from '../sync/peerProcess';
+import {
+  closeSide,
+  copyInvite,
+  joinTeam,
+  nav,
+  startSide,
+  twoPeopleReady,
+  type Side,
+} from './twoPeople';
 import { alone, indicator, joinThird, peopleCard } from './threePeople';
 
 const ready = twoPeopleReady('removal e2e');
@@ -33,6 +46,7 @@ describe.runIf(ready)('removing a member and a lost device (Chromium, three peer
   let ana: Side;
   let ben: Side;
   let cai: Side;
+  let stock: PeerProcess | undefined;
 
   beforeAll(async () => {
     await mkdir(SCREENSHOT_DIR, { recursive: true });
@@ -49,6 +63,8 @@ describe.runIf(ready)('removing a member and a lost device (Chromium, three peer
   }, 240_000);
 
   afterAll(async () => {
+    await stock?.call('exit', {}, 3000).catch(() => {});
+    await stock?.close();
     await Promise.all([closeSide(ana), closeSide(ben), closeSide(cai)]);
     netns?.destroy();
   });
@@ -110,6 +126,40 @@ describe.runIf(ready)('removing a member and a lost device (Chromium, three peer
     expect(await (await note(cai.page, 'Ana after removal')).count()).toBe(0);
     expect(await (await note(cai.page, 'Ben after removal')).count()).toBe(0);
     for (const side of [ana, ben, cai]) expect(side.errors).toEqual([]);
+  });
+
+  it('refuses a peer that cannot prove its device, now that the team has removed someone', async () => {
+    // A stock y-webrtc client holding the current key (from an invite Ana makes now) proves no
+    // device key: it could be Cai's device with a leaked invite, so Ana refuses it and says why.
+    await nav(ana.page, 'Sync').click();
+    const invite = decodeInvite(await copyInvite(ana));
+    if (!invite.ok) throw new Error(invite.error.message);
+    stock = rpc(startScript('test/sync/stockPeer.ts', netns));
+    await stock.call('join', {
+      room: await deriveRoomName(invite.value.secretKey),
+      password: await deriveSignalingPassword(invite.value.secretKey),
+      signaling: ['ws://127.0.0.1:47631'],
+    });
+    await stock.call('addNote', { title: 'From an unproven peer' });
+    const peersCard = ana.page.locator('section', {
+      has: ana.page.getByRole('heading', { name: 'Peers', exact: true }),
+    });
+    await peersCard
+      .getByRole('list', { name: 'Refused peers' })
+      .getByText(REFUSED_UNPROVEN)
+      .waitFor({ timeout: 30_000 });
+    await peersCard.screenshot({ path: path.join(SCREENSHOT_DIR, 'removal-refused-ana.png') });
+    await ana.page.emulateMedia({ colorScheme: 'dark' });
+    await peersCard.screenshot({
+      path: path.join(SCREENSHOT_DIR, 'removal-refused-ana-dark.png'),
+    });
+    await ana.page.emulateMedia({ colorScheme: 'light' });
+    // Ben writes after the refusal and Ana receives it: the stock peer's earlier note did not come.
+    await nav(ben.page, 'Notes').click();
+    await writeNote(ben.page, 'Ben after the refusal');
+    await (await note(ana.page, 'Ben after the refusal')).waitFor({ timeout: 30_000 });
+    expect(await (await note(ana.page, 'From an unproven peer')).count()).toBe(0);
+    expect(await (await note(ben.page, 'From an unproven peer')).count()).toBe(0);
   });
 
   it('removes a lost device the same way: Ana moves alone, Ben’s device gets nothing new', async () => {

@@ -24,6 +24,18 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serveCommands, type Handlers } from './commandLoop';
+import { teamPeerAuth } from '../../renderer/sync/teamPeerAuth';
+import { PROOF_WORKSPACE, proofSigner, writeProofTeam, type ProofName } from './proofTeam';
+
+/**
+ * As a device of the proof team (proofTeam.ts): its members, Cai's removal when asked, and the
+ * app's device proofs (renderer/sync/teamPeerAuth.ts).
+ */
+function teamAuth(team: { name: ProofName; removeCai: boolean } | undefined) {
+  if (!team) return {};
+  writeProofTeam(doc, { removeCai: team.removeCai, by: team.name });
+  return { auth: teamPeerAuth(doc, PROOF_WORKSPACE, proofSigner(team.name)) };
+}
 
 const require = createRequire(import.meta.url);
 const wrtcModule = require('@roamhq/wrtc') as { RTCPeerConnection: typeof RTCPeerConnection };
@@ -164,6 +176,7 @@ const handlers: Handlers = {
       // On stderr, which a failing test shows.
       log: (message) => process.stderr.write(`${message}\n`),
       ...(typeof command.maxConns === 'number' ? { maxConns: command.maxConns } : {}),
+      ...teamAuth(command.proofTeam as { name: ProofName; removeCai: boolean } | undefined),
       ...(typeof command.handshakeTimeoutMs === 'number'
         ? { handshakeTimeoutMs: command.handshakeTimeoutMs }
         : {}),

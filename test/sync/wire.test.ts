@@ -20,6 +20,7 @@ import {
   docStep1Message,
   haveMessage,
   helloMessage,
+  proofMessage,
   openMessage,
   step1Message,
   step2Message,
@@ -73,6 +74,18 @@ describe('peer wire messages', () => {
   it("are Outpost's hello and have as docs/PROTOCOL.md gives them", () => {
     const vector = Y.encodeStateVector(docWithText('x'));
     expect(helloMessage()).toEqual(Uint8Array.of(MESSAGE_HELLO, HELLO_VERSION));
+    // Version 2 carries the connection's nonce for the device proof (§5.4).
+    const nonce = new Uint8Array(32).fill(7);
+    expect(helloMessage(nonce)).toEqual(Uint8Array.of(MESSAGE_HELLO, 2, 32, ...nonce));
+    expect(proofMessage('k', 'sig')).toEqual(
+      Uint8Array.of(
+        103,
+        1,
+        ...new TextEncoder().encode('k'),
+        3,
+        ...new TextEncoder().encode('sig'),
+      ),
+    );
     expect(haveMessage(vector)).toEqual(Uint8Array.of(MESSAGE_HAVE, vector.length, ...vector));
   });
 
@@ -80,7 +93,14 @@ describe('peer wire messages', () => {
     const doc = docWithText('read me');
     const vector = Y.encodeStateVector(doc);
     const update = Y.encodeStateAsUpdate(doc);
-    expect(openMessage(helloMessage()).read()).toEqual({ type: 'hello' });
+    expect(openMessage(helloMessage()).read()).toEqual({ type: 'hello', nonce: null });
+    const nonce = new Uint8Array(32).fill(9);
+    expect(openMessage(helloMessage(nonce)).read()).toEqual({ type: 'hello', nonce });
+    expect(openMessage(proofMessage('key', 'signature')).read()).toEqual({
+      type: 'proof',
+      key: 'key',
+      signature: 'signature',
+    });
     expect(openMessage(step1Message(vector)).read()).toEqual({
       type: 'sync',
       step: 0,

@@ -110,6 +110,26 @@ export function PeersCard() {
           })}
         </ul>
       )}
+      {team.refused.length > 0 ? (
+        <>
+          <h3>Refused</h3>
+          <ul className="peer-list" aria-label="Refused peers">
+            {team.refused.map((peer) => (
+              <li key={peer.id}>
+                <span className="peer-main">
+                  <span>
+                    Peer {peer.id.slice(0, 8)} · {timeAgo(peer.at)}
+                  </span>
+                  {/* Wraps: the reason is a sentence, not a state word. */}
+                  <span className="record-meta peer-progress peer-state refused">
+                    {peer.reason}
+                  </span>
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <p className="muted-note" aria-live="polite">
         {unsharedNote(team.unshared, relays)}
       </p>

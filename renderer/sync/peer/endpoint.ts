@@ -3,6 +3,7 @@
  * hold, and where replies go. The parts of the provider each keep their per-peer state here.
  */
 import { Reassembler } from '../../../shared/protocol/frames';
+import { peerNonce } from '../../../shared/protocol/peerProof';
 import { PendingUpdates } from './pendingUpdates';
 import type { PieceFetch } from './pieceFetch';
 import type { PeerKind, PeerState } from './types';
@@ -42,6 +43,18 @@ export abstract class PeerEndpoint {
   gapAsked = false;
   /** The state vector last announced to the peer with a have message. */
   haveSent: Uint8Array | null = null;
+  /** Our hello's nonce on this connection, which the peer's device proof signs (admission.ts). */
+  readonly nonce = peerNonce();
+  /** The nonce in the peer's hello, once it asked for our proof. */
+  theirNonce: Uint8Array | null = null;
+  /** The peer may exchange changes with us: it proved a key not revoked, or needs no proof. */
+  admitted = false;
+  /** A removal revoked the peer while connected: it is ignored, and dropped in a moment. */
+  leaving = false;
+  /** The device key the peer proved. */
+  deviceKey: string | null = null;
+  /** Awareness updates that arrived before the peer proved its device. */
+  heldAwareness: Uint8Array[] = [];
 
   constructor(readonly id: string) {}
 

@@ -11,6 +11,7 @@ import * as Y from 'yjs';
 import '../../../shared/model/yjsIterativeDelete';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Awareness } from 'y-protocols/awareness';
+import { REFUSED_EARLY_SYNC, type Admission } from './admission';
 import type { PeerEndpoint } from './endpoint';
 import type { Clock } from './handshakes';
 import { InboundBudget, type InboundLimits } from './inboundBudget';
@@ -23,7 +24,14 @@ import {
 import type { SharedState } from './sharedState';
 import { raise, stateVectorOf } from './stateVectors';
 import type { WireCounters } from './types';
-import { awarenessMessage, openMessage, SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE } from './wire';
+import {
+  awarenessMessage,
+  openMessage,
+  SYNC_STEP1,
+  SYNC_STEP2,
+  SYNC_UPDATE,
+  type PeerMessage,
+} from './wire';
 
 /** Unreadable messages tolerated from one peer before it is disconnected. */
 const MAX_BAD_MESSAGES = 20;
@@ -44,6 +52,8 @@ export interface InboundFlowOptions {
   /** The transaction origin of remote updates, so the sender of local ones can skip them. */
   readonly origin: unknown;
   readonly shared: SharedState;
+  /** Which peers may exchange changes with us (device proofs). */
+  readonly admission: Admission;
   readonly wire: WireCounters;
   readonly clock: Clock;
   /** A monotonic clock in ms for the time box (sub-millisecond where the platform has one). */
@@ -57,6 +67,8 @@ export interface InboundFlowOptions {
 export interface InboundFlowEvents {
   /** The peer must go, with everything held for it. */
   readonly drop: (conn: PeerEndpoint) => void;
+  /** The peer is refused (removed from the team, or an unproven peer in a team that removed someone). */
+  readonly refuse: (conn: PeerEndpoint, reason: string) => void;
   /** Something a status shows changed. */
   readonly changed: () => void;
   readonly log: (message: string) => void;
@@ -184,18 +196,24 @@ export class InboundFlow {
     ) {
       const { conn, message: bytes } = this.inbound.shift()!;
       conn.inboundBytes -= bytes.length;
-      if (conn.closed) continue;
+      if (conn.closed || conn.leaving) continue;
       this.account(conn);
       try {
         const opened = openMessage(bytes);
-        if (conn.kind === 'unknown') {
-          if (opened.isHello) {
-            this.shared.greetOutpost(conn);
-            continue;
-          }
+        if (conn.kind === 'unknown' && !opened.isHello) {
           this.shared.greetStock(conn);
+          if (this.refused(conn, this.options.admission.stock(conn))) continue;
         }
         const message = opened.read();
+        if (message.type === 'hello' && conn.kind === 'unknown') {
+          if (this.refused(conn, this.options.admission.hello(conn, message.nonce))) continue;
+          this.shared.greetOutpost(conn, this.options.admission.ourProof(conn));
+          continue;
+        }
+        if (!conn.admitted) {
+          this.beforeProof(conn, message);
+          continue;
+        }
         if (message.type === 'sync') {
           const { step, payload } = message;
           if (step === SYNC_STEP1) {
@@ -231,7 +249,7 @@ export class InboundFlow {
         } else if (message.type === 'have') {
           this.shared.learn(conn, Y.decodeStateVector(message.stateVector));
         }
-        // A hello from a peer already known, and other types, are ignored.
+        // A hello or proof from a peer already known, and other types, are ignored.
       } catch {
         this.reject(conn, 'unreadable message');
       }
@@ -240,6 +258,35 @@ export class InboundFlow {
     this.events.changed();
     if (this.inbound.length > 0) this.draining = this.clock.setTimeout(this.drain, 0);
   };
+
+  /** Refuses `conn` when `refusal` says so; true when it did. */
+  private refused(conn: PeerEndpoint, refusal: string | null): boolean {
+    if (refusal === null) return false;
+    this.events.refuse(conn, refusal);
+    return true;
+  }
+
+  /**
+   * A message from a peer that has not proved its device yet: its proof decides; its presence
+   * waits for it; anything about the document is refused, since a removed device must never get
+   * a change applied.
+   */
+  private beforeProof(conn: PeerEndpoint, message: PeerMessage): void {
+    const admission = this.options.admission;
+    if (message.type === 'proof') {
+      const refusal = admission.proof(conn, message.key, message.signature);
+      if (refusal === undefined || this.refused(conn, refusal)) return;
+      for (const update of conn.heldAwareness.splice(0))
+        awarenessProtocol.applyAwarenessUpdate(this.options.awareness, update, conn);
+      this.events.changed();
+    } else if (message.type === 'awareness') {
+      if (!admission.holdAwareness(conn, message.update))
+        this.reject(conn, 'sent too much presence before proving its device', true);
+    } else if (message.type === 'sync' || message.type === 'have') {
+      this.refused(conn, REFUSED_EARLY_SYNC);
+    }
+    // Awareness queries and other types wait for the proof like presence does: ignored.
+  }
 
   /**
    * Keeps an update whose dependencies have not arrived out of Yjs (whose own pending store is

@@ -32,6 +32,7 @@
 import type * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Awareness } from 'y-protocols/awareness';
+import { Admission, type PeerAuth } from './admission';
 import { PeerEndpoint } from './endpoint';
 import { systemClock, type Clock } from './handshakes';
 import { InboundFlow } from './inboundFlow';
@@ -53,6 +54,7 @@ import { awarenessMessage, updateMessage } from './wire';
 
 // What callers name together with the provider.
 export { PeerEndpoint } from './endpoint';
+export type { PeerAuth } from './admission';
 export { MAX_MESSAGES_PER_SLICE } from './inboundFlow';
 export type {
   IceServer,
@@ -122,7 +124,17 @@ export interface PeerSyncOptions {
   readonly inboundLimits?: InboundLimits;
   /** Updates waiting for changes they depend on, per peer (tests lower it). */
   readonly pendingLimits?: PendingLimits;
+  /**
+   * This device's key and who may connect: peers prove their device keys and removed devices are
+   * refused (admission.ts). Without it every peer is let in and none is asked for a proof.
+   */
+  readonly auth?: PeerAuth;
 }
+
+/** How long a peer revoked while connected still receives what we send before it is dropped. */
+const REVOKED_GRACE_MS = 2_000;
+/** Refused peers the status lists, newest first. */
+const MAX_REFUSED_SHOWN = 8;
 
 type Listener = (status: PeerSyncStatus) => void;
 
@@ -148,6 +160,10 @@ export class PeerSync {
   private readonly room: SignalingRoom;
   private readonly shared: SharedState;
   private readonly inbound: InboundFlow;
+  private readonly admission: Admission;
+  private refused: PeerSyncStatus['refused'] = [];
+  /** Every peer refused since start: the room never connects to them again. */
+  private readonly refusedIds = new Set<string>();
   private readonly listeners = new Set<Listener>();
   private statusTimer: unknown = null;
   private antiEntropy: unknown = null;
@@ -167,6 +183,7 @@ export class PeerSync {
     const log = this.log;
     const changed = () => this.scheduleStatus();
     const drop = (conn: PeerEndpoint) => this.dropConn(conn);
+    this.admission = new Admission(options.auth ?? null);
     this.room = new SignalingRoom(
       {
         roomName: options.roomName,
@@ -182,6 +199,7 @@ export class PeerSync {
         clock: this.clock,
         now: this.now,
         wire: this.wire,
+        ignores: (peerId) => this.refusedIds.has(peerId),
       },
       {
         connected: (conn) => this.onPeerConnected(conn),
@@ -197,6 +215,7 @@ export class PeerSync {
         sharedStateVector: options.sharedStateVector,
         clock: this.clock,
         now: this.now,
+        proves: this.admission.proves,
       },
       {
         peers: () => this.room.connections(),
@@ -211,13 +230,14 @@ export class PeerSync {
         awareness: this.awareness,
         origin: this,
         shared: this.shared,
+        admission: this.admission,
         wire: this.wire,
         clock: this.clock,
         now: this.now,
         inboundLimits: options.inboundLimits,
         pendingLimits: options.pendingLimits,
       },
-      { drop, changed, log },
+      { drop, refuse: (conn, reason) => this.refuse(conn, reason), changed, log },
     );
     this.doc.on('update', this.onDocUpdate);
     this.awareness.on('update', this.onAwarenessUpdate);
@@ -295,7 +315,29 @@ export class PeerSync {
         queuedBytes: conn.queuedBytes,
         via: conn.socket.url,
       })),
+      refused: this.refused,
     };
+  }
+
+  /**
+   * Decides again about every connected peer, after the document's removals changed: a peer whose
+   * device was removed since it connected is refused now.
+   */
+  reviewPeers(): void {
+    for (const conn of [...this.room.connections()]) this.reviewPeer(conn);
+  }
+
+  /** @internal Decides again about one peer (tests call it for their own peers). */
+  reviewPeer(conn: PeerEndpoint): void {
+    const refusal = this.admission.review(conn);
+    if (!refusal || conn.leaving) return;
+    // Nothing it sends counts from now on, but it is dropped only after a moment: the removal
+    // that revoked it is being sent to it too, so that it learns it was removed (§8.7).
+    conn.admitted = false;
+    conn.leaving = true;
+    this.clock.setTimeout(() => {
+      if (!conn.closed) this.refuse(conn, refusal);
+    }, REVOKED_GRACE_MS);
   }
 
   wireStats(): WireStats {
@@ -358,6 +400,18 @@ export class PeerSync {
     this.scheduleStatus();
   }
 
+  /** Drops `conn` and lists it with the reason, so the person sees who was turned away and why. */
+  private refuse(conn: PeerEndpoint, reason: string): void {
+    this.log(`Refused peer ${conn.id.slice(0, 8)}: ${reason}.`);
+    const entry = { id: conn.id, reason, at: this.now() };
+    this.refusedIds.add(conn.id);
+    this.refused = [entry, ...this.refused.filter((old) => old.id !== conn.id)].slice(
+      0,
+      MAX_REFUSED_SHOWN,
+    );
+    this.dropConn(conn);
+  }
+
   private dropConn(conn: PeerEndpoint): void {
     this.room.remove(conn);
     conn.destroy();
@@ -369,9 +423,14 @@ export class PeerSync {
     this.scheduleStatus();
   }
 
-  /** Connected peers, which local changes and awareness go to. */
+  /**
+   * Connected peers let in (admission.ts), which local changes and awareness go to. One not let
+   * in yet misses nothing: its state vector, sent after its proof, is answered in full.
+   */
   private connected(): PeerConn[] {
-    return [...this.room.connections()].filter((conn) => conn.state !== 'connecting');
+    return [...this.room.connections()].filter(
+      (conn) => conn.state !== 'connecting' && (conn.admitted || conn.leaving),
+    );
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {

@@ -37,6 +37,8 @@ export interface SharedStateOptions {
   readonly clock: Clock;
   /** Time of day for `lastSyncedAt`. */
   readonly now: () => number;
+  /** Hellos carry the connection's nonce, asking the peer for its device proof (admission.ts). */
+  readonly proves?: boolean;
 }
 
 export interface SharedStateEvents {
@@ -127,7 +129,7 @@ export class SharedState {
   beginSync(conn: PeerEndpoint): void {
     if (conn.saidHello) return;
     conn.saidHello = true;
-    conn.send(helloMessage());
+    conn.send(helloMessage(this.options.proves ? conn.nonce : null));
   }
 
   /**
@@ -136,9 +138,11 @@ export class SharedState {
    * after reading the channel's stats), so our hello goes first here too: a peer whose first
    * message from us is not a hello takes us for a stock client, for good.
    */
-  greetOutpost(conn: PeerEndpoint): void {
+  greetOutpost(conn: PeerEndpoint, proof: Uint8Array | null = null): void {
     this.beginSync(conn);
     conn.kind = 'outpost';
+    // The proof goes before anything about the document: the peer refuses sync messages first.
+    if (proof) conn.send(proof);
     conn.send(docStep1Message(this.doc));
   }
 

@@ -44,6 +44,8 @@ export interface SignalingRoomOptions {
   readonly now: () => number;
   /** Where undecryptable signaling messages are counted. */
   readonly wire: WireCounters;
+  /** Peers not to connect to again (refused at the handshake: admission.ts). */
+  readonly ignores?: (peerId: string) => boolean;
 }
 
 export interface SignalingRoomEvents {
@@ -306,6 +308,7 @@ export class SignalingRoom {
     if (typeof from !== 'string' || from.length === 0 || from.length > 128 || from === peerId)
       return;
     if (message.to !== undefined && message.to !== peerId) return;
+    if (this.options.ignores?.(from)) return;
     const verdict = this.freshness.check(message);
     if (verdict !== 'fresh' && verdict !== 'unstamped') {
       this.options.wire.unfresh++;

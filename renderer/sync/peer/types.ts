@@ -61,6 +61,12 @@ export interface PeerSyncStatus {
   readonly online: boolean;
   readonly signaling: ReadonlyArray<{ readonly url: string; readonly state: SignalingState }>;
   readonly peers: readonly PeerInfo[];
+  /** Peers turned away at the handshake (admission.ts), newest first, with the reason. */
+  readonly refused: ReadonlyArray<{
+    readonly id: string;
+    readonly reason: string;
+    readonly at: number;
+  }>;
 }
 
 export interface WireStats {

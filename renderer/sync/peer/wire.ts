@@ -12,9 +12,11 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import {
   HELLO_VERSION,
+  HELLO_VERSION_PROOF,
   MESSAGE_AWARENESS,
   MESSAGE_HAVE,
   MESSAGE_HELLO,
+  MESSAGE_PROOF,
   MESSAGE_QUERY_AWARENESS,
   MESSAGE_SYNC,
 } from '../../../shared/protocol/frames';
@@ -30,9 +32,23 @@ function message(type: number, write: (encoder: encoding.Encoder) => void): Uint
   return encoding.toUint8Array(encoder);
 }
 
-/** Outpost's first message on a new connection; a stock client ignores it. */
-export function helloMessage(): Uint8Array {
-  return message(MESSAGE_HELLO, (encoder) => encoding.writeVarUint(encoder, HELLO_VERSION));
+/**
+ * Outpost's first message on a new connection; a stock client ignores it. With a nonce (version
+ * 2) it asks the peer to prove its device key over that nonce.
+ */
+export function helloMessage(nonce: Uint8Array | null = null): Uint8Array {
+  return message(MESSAGE_HELLO, (encoder) => {
+    encoding.writeVarUint(encoder, nonce ? HELLO_VERSION_PROOF : HELLO_VERSION);
+    if (nonce) encoding.writeVarUint8Array(encoder, nonce);
+  });
+}
+
+/** This device's key and its signature over the connection's nonces (peerProof.ts). */
+export function proofMessage(key: string, signature: string): Uint8Array {
+  return message(MESSAGE_PROOF, (encoder) => {
+    encoding.writeVarString(encoder, key);
+    encoding.writeVarString(encoder, signature);
+  });
 }
 
 /** Sync step 1 with the document's own state vector: "send me what I lack". */
@@ -83,7 +99,8 @@ export function awarenessMessage(awareness: Awareness, clients: number[]): Uint8
 
 /** A message as read from a peer; `other` covers types Outpost ignores. */
 export type PeerMessage =
-  | { readonly type: 'hello' }
+  | { readonly type: 'hello'; readonly nonce: Uint8Array | null }
+  | { readonly type: 'proof'; readonly key: string; readonly signature: string }
   | { readonly type: 'sync'; readonly step: number; readonly payload: Uint8Array }
   | { readonly type: 'awareness'; readonly update: Uint8Array }
   | { readonly type: 'queryAwareness' }
@@ -108,8 +125,16 @@ export function openMessage(bytes: Uint8Array): OpenedMessage {
     isHello: type === MESSAGE_HELLO,
     read(): PeerMessage {
       switch (type) {
-        case MESSAGE_HELLO:
-          return { type: 'hello' };
+        case MESSAGE_HELLO: {
+          const version = decoding.readVarUint(decoder);
+          // Later versions keep the nonce where version 2 put it.
+          const nonce = version >= HELLO_VERSION_PROOF ? decoding.readVarUint8Array(decoder) : null;
+          return { type: 'hello', nonce };
+        }
+        case MESSAGE_PROOF: {
+          const key = decoding.readVarString(decoder);
+          return { type: 'proof', key, signature: decoding.readVarString(decoder) };
+        }
         case MESSAGE_SYNC: {
           const step = decoding.readVarUint(decoder);
           return { type: 'sync', step, payload: decoding.readVarUint8Array(decoder) };
