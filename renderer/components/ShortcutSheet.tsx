@@ -88,6 +88,10 @@ export function ShortcutSheet() {
       ref={dialog}
       className="shortcut-sheet"
       aria-labelledby="shortcut-sheet-title"
+      // Escape fires cancel before the dialog closes; its close event comes a task later. Taking
+      // the state from cancel means a key pressed in between finds the sheet closed and opens it
+      // (with only onClose, `open` was still true then and setting it again changed nothing).
+      onCancel={() => setOpen(false)}
       onClose={() => setOpen(false)}
     >
       <div className="shortcut-sheet-head">
