@@ -3,8 +3,7 @@
  * the same keys close it. A native modal <dialog>, so focus stays inside while it is open and
  * returns to where it was when it closes.
  */
-import { useEffect, useState } from 'react';
-import { useModalDialog } from './useModalDialog';
+import { useEffect, useRef } from 'react';
 import { SECTIONS } from '../store/uiSlice';
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -64,43 +63,36 @@ function typingInto(target: EventTarget | null): boolean {
 }
 
 export function ShortcutSheet() {
-  const [open, setOpen] = useState(false);
-  const dialog = useModalDialog(open);
+  // The sheet's content never changes, so the native dialog's own `open` is its only state. With a
+  // React state mirroring it, the dialog's close event (a task after Escape closed it, sometimes
+  // after the next key was handled) set that state false and closed the sheet Ctrl+/ had just
+  // opened again; the two could disagree in either direction.
+  const dialog = useRef<HTMLDialogElement>(null);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const mod = event.ctrlKey || event.metaKey;
       const slash = mod && !event.altKey && event.key === '/';
       const question = !mod && !event.altKey && event.key === '?' && !typingInto(event.target);
-      if (!slash && !question) return;
+      const element = dialog.current;
+      if ((!slash && !question) || !element) return;
       event.preventDefault();
-      // From the dialog itself, not from `open`: Escape closes the dialog at once, but its close
-      // event (which sets `open` false) comes a task later, and a key pressed in between must
-      // open the sheet again, not toggle a stale `open` off.
-      setOpen(!dialog.current?.open);
+      if (element.open) element.close();
+      else element.showModal();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [dialog]);
+  }, []);
 
   return (
-    <dialog
-      ref={dialog}
-      className="shortcut-sheet"
-      aria-labelledby="shortcut-sheet-title"
-      // Escape fires cancel before the dialog closes; its close event comes a task later. Taking
-      // the state from cancel means a key pressed in between finds the sheet closed and opens it
-      // (with only onClose, `open` was still true then and setting it again changed nothing).
-      onCancel={() => setOpen(false)}
-      onClose={() => setOpen(false)}
-    >
+    <dialog ref={dialog} className="shortcut-sheet" aria-labelledby="shortcut-sheet-title">
       <div className="shortcut-sheet-head">
         <h2 id="shortcut-sheet-title">Keyboard shortcuts</h2>
         <button
           type="button"
           className="icon-button"
           aria-label="Close keyboard shortcuts"
-          onClick={() => setOpen(false)}
+          onClick={() => dialog.current?.close()}
         >
           ✕
         </button>
