@@ -15,7 +15,11 @@ export function VaultImportDialog() {
       ref={dialog}
       className="shortcut-sheet vault-import"
       aria-labelledby="vault-import-title"
-      onClose={closeVaultImport}
+      // A close event comes a task after the dialog closed; by then the import may have finished
+      // and opened it again for its report, which a late close must not take away.
+      onClose={() => {
+        if (!dialog.current?.open) closeVaultImport();
+      }}
     >
       {current.stage === 'confirm' && (
         <>
