@@ -2,7 +2,7 @@
  * Ctrl/Cmd+K: jump to any note (full-text, ranked, highlighted), goal or decision (by title).
  * Works from anywhere in the app, including inside the editor.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import { highlight, type Highlighted } from '../../../shared/model/notesSearch';
 import type { RecordKind } from '../../../shared/schema/records';
 import { useAppStore } from '../../store';
@@ -63,6 +63,30 @@ function PaletteDialog({ onClose }: { onClose: (restoreFocus: boolean) => void }
   const snapshot = useAppStore((state) => state.snapshot);
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
+  const panel = useRef<HTMLDivElement>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const closeByEscape = useEffectEvent(() => onClose(true));
+  // Modal as it says (aria-modal): focus that moves out of it comes back to the field, and Escape
+  // closes it wherever focus is. The editor behind focuses itself a frame after a command (TipTap
+  // defers it); when that frame came after the palette opened, the editor took focus back, Escape
+  // went to the editor and the palette stayed open in front of it.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      event.preventDefault();
+      event.stopPropagation();
+      closeByEscape();
+    };
+    const onFocusIn = (event: FocusEvent) => {
+      if (!panel.current?.contains(event.target as Node)) input.current?.focus();
+    };
+    document.addEventListener('keydown', onKey, true);
+    document.addEventListener('focusin', onFocusIn);
+    return () => {
+      document.removeEventListener('keydown', onKey, true);
+      document.removeEventListener('focusin', onFocusIn);
+    };
+  }, []);
   const choices = useMemo((): Choice[] => {
     if (!snapshot) return [];
     const needle = query.trim().toLowerCase();
@@ -117,6 +141,7 @@ function PaletteDialog({ onClose }: { onClose: (restoreFocus: boolean) => void }
   return (
     <div className="palette-backdrop" onMouseDown={close}>
       <div
+        ref={panel}
         className="palette"
         role="dialog"
         aria-modal="true"
@@ -124,6 +149,7 @@ function PaletteDialog({ onClose }: { onClose: (restoreFocus: boolean) => void }
         onMouseDown={(event) => event.stopPropagation()}
       >
         <input
+          ref={input}
           autoFocus
           className="palette-input"
           placeholder="Jump to a note, goal or decision…"
@@ -137,7 +163,6 @@ function PaletteDialog({ onClose }: { onClose: (restoreFocus: boolean) => void }
             setActive(0);
           }}
           onKeyDown={(event) => {
-            if (event.key === 'Escape') close();
             if (event.key === 'ArrowDown') {
               event.preventDefault();
               setActive((index) => Math.min(choices.length - 1, index + 1));
