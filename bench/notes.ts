@@ -179,6 +179,33 @@ export async function openListAndAim(
   return { id, box };
 }
 
+/** Clicks the aimed row and waits for the frame that showed that note open (`watchOpen` set). */
+export async function clickAndWaitOpened(
+  page: Page,
+  box: { x: number; y: number; width: number; height: number },
+): Promise<void> {
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForFunction(
+    () =>
+      typeof (window as unknown as { opening: { opened: number | null } }).opening.opened ===
+      'number',
+    null,
+    { polling: 50 },
+  );
+}
+
+/** Element Timing reports a moment after the frame it timed; gives it a little while. */
+export async function waitForPaintEntry(page: Page): Promise<void> {
+  await page
+    .waitForFunction(
+      () =>
+        (window as unknown as { firstRows: { painted: number | null } }).firstRows.painted !== null,
+      null,
+      { timeout: 2_000, polling: 50 },
+    )
+    .catch(() => undefined);
+}
+
 /** The baseline run: seeds `dbName`, then the bench page reads and decodes it with bare Yjs. */
 export async function bareDecode(page: Page, env: Chromium, dbName: string): Promise<BareRun> {
   await page.goto(env.pageUrl);
@@ -251,24 +278,8 @@ async function firstPaintBench(env: Chromium): Promise<{ results: BenchResult[];
           { timeout: 20_000, polling: 'raf' },
         )
         .catch(() => undefined);
-      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-      await page.waitForFunction(
-        () =>
-          typeof (window as unknown as { opening: { opened: number | null } }).opening.opened ===
-          'number',
-        null,
-        { polling: 50 },
-      );
-      // Element Timing reports a moment after the frame; give it a little while.
-      await page
-        .waitForFunction(
-          () =>
-            (window as unknown as { firstRows: { painted: number | null } }).firstRows.painted !==
-            null,
-          null,
-          { timeout: 2_000, polling: 50 },
-        )
-        .catch(() => undefined);
+      await clickAndWaitOpened(page, box);
+      await waitForPaintEntry(page);
       const timing = await page.evaluate(() => {
         const w = window as unknown as {
           firstRows: { painted: number | null; framed: number; complete: number | null };

@@ -34,7 +34,9 @@ import {
 import {
   bareDecode,
   callPage,
+  clickAndWaitOpened,
   openListAndAim,
+  waitForPaintEntry,
   watchFirstRows,
   watchOpen,
   type BareRun,
@@ -86,14 +88,7 @@ function notesIn(update: Uint8Array): number {
 async function appRun(page: Page, env: Chromium, dbName: string, expected: number) {
   const { id, box } = await openListAndAim(page, env, dbName);
   await page.evaluate(watchOpen, id);
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-  await page.waitForFunction(
-    () =>
-      typeof (window as unknown as { opening: { opened: number | null } }).opening.opened ===
-      'number',
-    null,
-    { polling: 50 },
-  );
+  await clickAndWaitOpened(page, box);
   // The list must end up holding every note, or the run measured a list that is not there.
   await page.waitForFunction(
     (count) =>
@@ -103,14 +98,7 @@ async function appRun(page: Page, env: Chromium, dbName: string, expected: numbe
     expected,
     { polling: 250 },
   );
-  await page
-    .waitForFunction(
-      () =>
-        (window as unknown as { firstRows: { painted: number | null } }).firstRows.painted !== null,
-      null,
-      { timeout: 2_000, polling: 50 },
-    )
-    .catch(() => undefined);
+  await waitForPaintEntry(page);
   return page.evaluate((): AppRun => {
     const w = window as unknown as {
       firstRows: { painted: number | null; framed: number };
