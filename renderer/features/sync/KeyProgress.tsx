@@ -5,6 +5,7 @@
  */
 import type { Trust } from '../../../shared/model';
 import type { KeyState, Rotation } from '../../../shared/model/rotations';
+import { countOf } from '../../../shared/core/text';
 import { useAppStore } from '../../store';
 
 /** "Removed by Ana, Dec 3". */
@@ -25,7 +26,8 @@ export function KeyProgress({ keys }: { readonly keys: KeyState }) {
   return (
     <div className="key-progress" role="status">
       <p>
-        Workspace key {current.epoch}: {moved} of {recipients.length} devices moved to the new key.
+        Workspace key {current.epoch}: {moved} of {countOf(recipients.length, 'device')} moved to
+        the new key.
         {moved < recipients.length &&
           ' The others move when they next come online while a teammate who moved is online.'}
       </p>
@@ -38,7 +40,7 @@ export function KeyProgress({ keys }: { readonly keys: KeyState }) {
       )}
       {keys.refused.length > 0 && (
         <p className="muted">
-          {keys.refused.length} removal statement{keys.refused.length === 1 ? '' : 's'} not counted:{' '}
+          {countOf(keys.refused.length, 'removal statement')} not counted:{' '}
           {[...new Set(keys.refused.map((entry) => entry.reason))].join('; ')}.
         </p>
       )}
