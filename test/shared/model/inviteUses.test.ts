@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import {
   INVITE_USES_ROOT,
   inviteRefusal,
+  inviteUseText,
   recordInviteUse,
   signInviteUse,
   verifiedUse,
@@ -183,6 +184,11 @@ describe('uses of a restricted invite', () => {
     expect(signed.sig.value).toBe(
       'nzLpfkdBxWCGQwzlX9-ua3foWSplLFXA-4MfnspP1FqxVJd9XZS15bm02SIvuczFtipbIgVYuHx7_Dvdu3KnBg',
     );
+    // As it travels in a device proof and in message 104 (§5.4): canonical JSON.
+    expect(inviteUseText(signed)).toBe(
+      '{"at":1765368000000,"device":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","expiresAt":1765454400000,"invite":"0102030405060708","sig":{"key":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","v":1,"value":"nzLpfkdBxWCGQwzlX9-ua3foWSplLFXA-4MfnspP1FqxVJd9XZS15bm02SIvuczFtipbIgVYuHx7_Dvdu3KnBg"},"singleUse":true}',
+    );
+    expect(new TextEncoder().encode(inviteUseText(signed)).length).toBe(309);
     const publicKey = await crypto.subtle.importKey(
       'raw',
       fromBase64Url(vector.key)! as Uint8Array<ArrayBuffer>,
