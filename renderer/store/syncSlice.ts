@@ -40,6 +40,7 @@ import {
   withInviteReach,
 } from '../sync/teamSync';
 import { applyTurnPatch, checkTurnPatch } from '../sync/teamTurn';
+import { rejoinedEntry } from '../sync/rejoin';
 import { reviewPeersOnChange } from '../sync/teamPeerAuth';
 import { selectWorkspaceName } from './selectors';
 import { AWARENESS_LIMITS, readBounded } from '../../shared/model/bounded';
@@ -371,6 +372,20 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
             current.map((w) => (w.id === existing.id ? updated : w)),
           );
         await get().openWorkspace(existing.id);
+        // This device was removed from it: it comes back with the code's key (rejoin.ts).
+        const session = activeSession();
+        const device = get().device;
+        const open = get().workspaces.find((w) => w.id === existing.id);
+        const back =
+          open && device && session?.id === existing.id
+            ? rejoinedEntry(open, invite.value, session.doc, device.key)
+            : null;
+        if (back) {
+          await get().setWorkspaces((current) =>
+            current.map((w) => (w.id === back.id ? { ...w, secretKey: back.secretKey } : w)),
+          );
+          return ok(back);
+        }
         return fail(
           'already-joined',
           `You are already in “${existing.name}” on this device; it is open now.${updated ? ' The relays and TURN server this code carries were added to it.' : ''}`,

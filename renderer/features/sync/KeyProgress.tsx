@@ -4,17 +4,21 @@
  * on a device that was removed — a plain statement of that.
  */
 import type { Trust } from '../../../shared/model';
-import type { KeyState, Rotation } from '../../../shared/model/rotations';
+import type { KeyState, Readmission, Rotation } from '../../../shared/model/rotations';
 import { countOf } from '../../../shared/core/text';
 import { useAppStore } from '../../store';
 
+const shortDay = (at: number) =>
+  new Date(at).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+
 /** "Removed by Ana, Dec 3". */
 export function removedLabel(rotation: Rotation, names: ReadonlyMap<string, string>): string {
-  const day = new Date(rotation.at).toLocaleDateString(undefined, {
-    month: 'short',
-    day: 'numeric',
-  });
-  return `Removed by ${names.get(rotation.by) ?? 'a former member'}, ${day}`;
+  return `Removed by ${names.get(rotation.by) ?? 'a former member'}, ${shortDay(rotation.at)}`;
+}
+
+/** "Let back in by Ana, Dec 4". */
+export function letBackInLabel(entry: Readmission, names: ReadonlyMap<string, string>): string {
+  return `Let back in by ${names.get(entry.by) ?? 'a former member'}, ${shortDay(entry.at)}`;
 }
 
 export function KeyProgress({ keys }: { readonly keys: KeyState }) {
@@ -66,7 +70,9 @@ export function RemovedNote(props: {
     <p className="device-warning removed-note" role="alert">
       {keys.revokedDevices.has(device) ? 'This device was' : 'You were'} removed from this team (
       {removedLabel(rotation, names).replace('Removed by', 'by')}). This device keeps what it
-      already had, but nothing new reaches it, and what you write here stays on this device.
+      already had, but nothing new reaches it, and what you write here stays on this device until
+      you come back: a teammate lets you back in (People card) and gives you a new invite code,
+      which you paste under “Join with an invite code”.
     </p>
   );
 }
