@@ -180,7 +180,9 @@ export function MembersCard() {
                 </span>
                 <VerificationBadge verification={verifyMember(trust, member)} author={name} />
                 {readmittedBy && !removedBy && (
-                  <span className="badge">{letBackInLabel(readmittedBy, names)}</span>
+                  <span className="badge readmitted-badge">
+                    {letBackInLabel(readmittedBy, names)}
+                  </span>
                 )}
                 {removedBy ? (
                   <>
