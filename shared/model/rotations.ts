@@ -342,6 +342,28 @@ export function remainingDevices(
   return out;
 }
 
+/**
+ * Why `device`, signing for `actor`, may not write a removal or readmission (`what` it cannot do,
+ * for the message), or null when it may: a removed device, or one its person has not listed, would
+ * write a statement no replica counts.
+ */
+function barredFrom(
+  state: KeyState,
+  trust: Trust,
+  actor: string,
+  device: string,
+  what: string,
+): Result<never> | null {
+  if (isRevoked(state, trust, device) || state.removedMembers.has(actor))
+    return fail('removed', `This device was removed from the team, so it cannot ${what}.`);
+  if (!trust.members.get(actor)?.devices.some((listed) => listed.key === device))
+    return fail(
+      'unlisted',
+      `This device is not yet one of your listed devices, so it cannot ${what}.`,
+    );
+  return null;
+}
+
 export interface RemovalInput {
   /** Devices to revoke (a lost laptop). */
   readonly devices?: readonly string[];
@@ -366,13 +388,8 @@ export function removeAndRotate(
   if (!signer || workspace === undefined)
     return fail('no-key', 'This device has no signing key, so it cannot remove anyone.');
   const state = readKeyState(doc, trust);
-  if (isRevoked(state, trust, signer.key) || state.removedMembers.has(ctx.actor))
-    return fail('removed', 'This device was removed from the team, so it cannot remove anyone.');
-  if (!trust.members.get(ctx.actor)?.devices.some((device) => device.key === signer.key))
-    return fail(
-      'unlisted',
-      'This device is not yet one of your listed devices, so it cannot remove anyone.',
-    );
+  const barred = barredFrom(state, trust, ctx.actor, signer.key, 'remove anyone');
+  if (barred) return barred;
   const devices = [...new Set(input.devices ?? [])];
   const members = [...new Set(input.members ?? [])];
   if (devices.includes(signer.key) || members.includes(ctx.actor))
@@ -419,13 +436,8 @@ export function letBackIn(
   const { signer } = ctx;
   if (!signer) return fail('no-key', 'This device has no signing key, so it cannot let anyone in.');
   const state = readKeyState(doc, trust);
-  if (isRevoked(state, trust, signer.key) || state.removedMembers.has(ctx.actor))
-    return fail('removed', 'This device was removed from the team, so it cannot let anyone in.');
-  if (!trust.members.get(ctx.actor)?.devices.some((device) => device.key === signer.key))
-    return fail(
-      'unlisted',
-      'This device is not yet one of your listed devices, so it cannot let anyone in.',
-    );
+  const barred = barredFrom(state, trust, ctx.actor, signer.key, 'let anyone in');
+  if (barred) return barred;
   const removal =
     'member' in subject
       ? state.removedMembers.get(subject.member)
