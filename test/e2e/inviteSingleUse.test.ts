@@ -56,7 +56,7 @@ describe.runIf(ready)('a single-use invite used by a second device (Chromium, th
     netns?.destroy();
   });
 
-  it('lets the first device in, refuses the second at every teammate, and tells it why', async () => {
+  it('lets the first device in, refuses the second at the handshake, and tells it why', async () => {
     await ana.page.getByRole('button', { name: /^Sync: / }).click();
     await ana.page.getByLabel('New team workspace').fill('Lighthouse');
     await ana.page.getByRole('button', { name: 'Create team workspace' }).click();

@@ -44,7 +44,7 @@ export function KeyProgress({ keys }: { readonly keys: KeyState }) {
       )}
       {keys.refused.length > 0 && (
         <p className="muted">
-          {countOf(keys.refused.length, 'removal statement')} not counted:{' '}
+          {countOf(keys.refused.length, 'removal or readmission statement')} not counted:{' '}
           {[...new Set(keys.refused.map((entry) => entry.reason))].join('; ')}.
         </p>
       )}
