@@ -356,6 +356,13 @@ function barredFrom(
 ): Result<never> | null {
   if (isRevoked(state, trust, device) || state.removedMembers.has(actor))
     return fail('removed', `This device was removed from the team, so it cannot ${what}.`);
+  // Let back in after a removal: rule 2 still places it after that removal, so nothing it signs
+  // of this kind would count (readKeyState).
+  if (state.readmitted.has(actor) || state.readmitted.has(device))
+    return fail(
+      'readmitted',
+      `You were let back in after a removal, and what you sign then does not count, so this device cannot ${what}; ask a teammate.`,
+    );
   if (!trust.members.get(actor)?.devices.some((listed) => listed.key === device))
     return fail(
       'unlisted',

@@ -135,7 +135,12 @@ export function MembersCard() {
     device !== null &&
     profile !== null &&
     (trust.members.get(profile.memberId)?.devices.some((d) => d.key === device.key) ?? false);
-  const canRemove = keys !== null && selfListed && !selfRemoved;
+  // One let back in after a removal signs removals that do not count (rotations.ts, barredFrom).
+  const selfReadmitted =
+    keys !== null &&
+    ((profile !== null && keys.readmitted.has(profile.memberId)) ||
+      (device !== null && keys.readmitted.has(device.key)));
+  const canRemove = keys !== null && selfListed && !selfRemoved && !selfReadmitted;
   const ask = (kind: RemovalTarget['kind'], id: string, label: string) => {
     if (!keys) return;
     const input = kind === 'member' ? { members: [id] } : { devices: [id] };

@@ -72,6 +72,15 @@ describe('letting a removed member back in', () => {
     ).toContain(signers[2]!.key);
   });
 
+  it('one let back in cannot remove or let in others: it would not count', () => {
+    const doc = teamWithoutCai();
+    letBackIn(doc, ctx(1, 200), readTrust(doc, WORKSPACE), { member: cai });
+    const bea = people[1]!.memberId;
+    expect(
+      removeAndRotate(doc, ctx(2, 300), readTrust(doc, WORKSPACE), { members: [bea] }),
+    ).toMatchObject({ ok: false, error: { code: 'readmitted' } });
+  });
+
   it('a later removal removes them again', () => {
     const doc = teamWithoutCai();
     letBackIn(doc, ctx(1, 200), readTrust(doc, WORKSPACE), { member: cai });
