@@ -1,19 +1,21 @@
 /**
- * Coming back after removal (docs/PROTOCOL.md §8.7): a removed device keeps its copy and its old
- * key, and its teammates moved on to a key it never received. When the person pastes a new invite
- * code of that workspace, the device takes the code's key (the current one: an invite carries the
- * key its maker holds) and so meets the team again; teammates let it in once one of them has let
- * it back in (a signed readmission). Only a removed device does this: for any other device a code
- * of a workspace it is in only adds relays, since its own key follows removals by itself.
+ * Taking the workspace key from an invite code of a workspace this device already has
+ * (docs/PROTOCOL.md §8.7, "Coming back"). Two devices need it: one that was removed (it keeps its
+ * copy and its old key, and its teammates moved on to a key it never received; once a teammate
+ * lets it back in, the code's key, which is the key its maker holds, lets it meet the team again),
+ * and one waiting for a key that was never sealed to it (it was not a confirmed device when
+ * someone was removed, or it was let back in after that). Any other device keeps its own key,
+ * which follows removals by itself: a code of a workspace it is in only adds relays.
  */
 import type * as Y from 'yjs';
 import { readTrust } from '../../shared/model';
 import { isRevoked, readKeyState } from '../../shared/model/rotations';
 import type { Invite } from '../../shared/protocol/invite';
-import { secretKeyToText } from '../../shared/protocol/keys';
+import { keyIdOf } from '../../shared/protocol/keyEnvelope';
+import { secretKeyFromText, secretKeyToText } from '../../shared/protocol/keys';
 import type { WorkspaceEntry } from './localState';
 
-/** `entry` with the invite's key when this device (`device`) was removed from it; else null. */
+/** `entry` with the invite's key when this device (`device`) needs it (see above); else null. */
 export function rejoinedEntry(
   entry: WorkspaceEntry,
   invite: Invite,
@@ -23,6 +25,13 @@ export function rejoinedEntry(
   const key = secretKeyToText(invite.secretKey);
   if (entry.kind !== 'team' || entry.secretKey === key) return null;
   const trust = readTrust(doc, entry.id);
-  if (!isRevoked(readKeyState(doc, trust), trust, device)) return null;
-  return { ...entry, secretKey: key };
+  const keys = readKeyState(doc, trust);
+  // Removed: this device cannot know which keys came later, so it takes the one it is given.
+  if (isRevoked(keys, trust, device)) return { ...entry, secretKey: key };
+  // Otherwise only the key the document says is current, and only when it does not hold it yet.
+  const held = entry.secretKey ? secretKeyFromText(entry.secretKey) : undefined;
+  const current = keys.current?.keyId;
+  if (current && keyIdOf(invite.secretKey) === current && (!held || keyIdOf(held) !== current))
+    return { ...entry, secretKey: key };
+  return null;
 }

@@ -39,7 +39,7 @@ export function KeyProgress({ keys }: { readonly keys: KeyState }) {
       {moving === 'waiting' && (
         <p>
           A newer key exists but was not sealed to this device (it was not a confirmed device then).
-          Ask a teammate for a new invite code.
+          Ask a teammate for a new invite code and paste it under “Join with an invite code”.
         </p>
       )}
       {keys.refused.length > 0 && (
