@@ -384,6 +384,10 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
           await get().setWorkspaces((current) =>
             current.map((w) => (w.id === back.id ? { ...w, secretKey: back.secretKey } : w)),
           );
+          get().notify(
+            'info',
+            `“${back.name}” now uses the workspace key from this code. Teammates let this device in once one of them has let you back in.`,
+          );
           return ok(back);
         }
         return fail(

@@ -83,6 +83,10 @@ describe.runIf(ready)('coming back after removal (Chromium, two peers)', () => {
     await expect(caiEntry.getByText(/^Removed by/).count()).resolves.toBe(0);
     const code = await copyInvite(ana);
     await joinWithInvite(cai, code);
+    await cai.page
+      .getByRole('status')
+      .filter({ hasText: '“Harbour crew” now uses the workspace key from this code.' })
+      .waitFor();
     for (const side of [ana, cai])
       await indicator(side.page, 'Connected to 1 peer').waitFor({ timeout: 40_000 });
     await removedNote.waitFor({ state: 'detached', timeout: 30_000 });
