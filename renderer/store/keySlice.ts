@@ -12,6 +12,7 @@ import type { StateCreator } from 'zustand';
 import { readTrust } from '../../shared/model';
 import {
   KEY_ROTATIONS_ROOT,
+  letBackIn,
   recordMoved,
   removeAndRotate,
   type RemovalInput,
@@ -211,5 +212,14 @@ export const createKeySlice: StateCreator<AppState, [], [], KeySlice> = (set, ge
     keyMove: 'idle',
     removeMember: (memberId) => remove({ members: [memberId] }),
     removeDevice: (deviceKey) => remove({ devices: [deviceKey] }),
+    letBackIn(memberId) {
+      const entry = get().workspaces.find((w) => w.id === get().activeWorkspaceId);
+      if (entry?.kind !== 'team')
+        return fail('not-team', 'Only a team workspace has members to let back in.');
+      const result = writeAs(get(), (doc, ctx) =>
+        letBackIn(doc, ctx, readTrust(doc, entry.id), { member: memberId }),
+      );
+      return result.ok ? ok(null) : result;
+    },
   };
 };

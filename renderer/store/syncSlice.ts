@@ -3,7 +3,11 @@
  * sync settings, team workspaces (create, join, invite, leave), and the live status of the open
  * team workspace's provider — peers, presence, what is not yet shared — as plain values.
  */
-import { checkInviteTerms } from '../../shared/protocol/inviteTerms';
+import {
+  checkInviteTerms,
+  INVITE_USED_TEXT,
+  inviteExpiredText,
+} from '../../shared/protocol/inviteTerms';
 import { deleteVersionStore } from '../sync/history/versionStore';
 import { deleteNotesIndex } from '../sync/storage/notesIndexStore';
 import type { StateCreator } from 'zustand';
@@ -11,8 +15,9 @@ import type * as Y from 'yjs';
 import {
   INVITE_USES_ROOT,
   WorkspaceName,
-  firstInviteUse,
+  inviteRefusal,
   recordInviteUse,
+  signInviteUse,
   renameWorkspace as renameInDoc,
 } from '../../shared/model';
 import { fail, ok } from '../../shared/result';
@@ -26,6 +31,7 @@ import {
   iceServersFor,
   internetSignalingUrls,
   inviteFor,
+  inviteUseTerms,
   newTeamEntry,
   readInvite,
   relayOnlyFor,
@@ -34,7 +40,8 @@ import {
   withInviteReach,
 } from '../sync/teamSync';
 import { applyTurnPatch, checkTurnPatch } from '../sync/teamTurn';
-import { reviewPeersOnRemoval } from '../sync/teamPeerAuth';
+import { rejoinedEntry } from '../sync/rejoin';
+import { reviewPeersOnChange } from '../sync/teamPeerAuth';
 import { selectWorkspaceName } from './selectors';
 import { AWARENESS_LIMITS, readBounded } from '../../shared/model/bounded';
 import { writeAs } from './writeGateway';
@@ -199,7 +206,7 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
         providerFor = { id: entry.id, doc: session.doc, ice };
         if (!wantOnline) started.disconnect();
         detachStatus = started.onStatus(publishStatus);
-        detachReview = reviewPeersOnRemoval(session.doc, started);
+        detachReview = reviewPeersOnChange(session.doc, started);
         const onAwareness = () => publishStatus();
         session.awareness.on('change', onAwareness);
         detachAwareness = () => session.awareness.off('change', onAwareness);
@@ -217,24 +224,27 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
   };
 
   /**
-   * For a workspace joined with a single-use code: records this device's use in the workspace
-   * (until it is there), and if another device's use came first, this was a second use: the
-   * workspace leaves this device, saying why (docs/ARCHITECTURE.md, "Invite terms").
+   * For a workspace joined with a code that expires or is for one person: records this device's
+   * signed use in the workspace (until it is there), and if the uses say the code did not let this
+   * device in — another device used it first, or it had expired — the workspace leaves this
+   * device, saying why. Teammates refuse it by the same rule (docs/PROTOCOL.md §1.9), and a
+   * teammate refusing it sends the use that came first, which arrives here through the document.
    */
   let refusing = false;
   const checkInviteUse = () => {
     const state = get();
     const session = activeSession();
     const entry = state.workspaces.find((w) => w.id === state.activeWorkspaceId);
-    const joined = entry?.joinedWith;
-    if (!entry || !joined || !session || session.id !== entry.id || refusing) return;
-    const first = firstInviteUse(session.doc, joined.inviteId);
-    if (!first) {
-      writeAs(state, (doc) => ok(recordInviteUse(doc, { ...joined, at: Date.now() })));
-      return;
-    }
-    if (first.token === joined.token) return;
+    const joined = entry ? inviteUseTerms(entry) : null;
+    const signer = state.device;
+    if (!entry || !joined || !signer || !session || session.id !== entry.id || refusing) return;
+    const own = signInviteUse(signer, entry.id, joined);
+    if (!session.doc.getMap(INVITE_USES_ROOT).has(`${own.invite}.${own.device}`))
+      writeAs(state, (doc) => ok(recordInviteUse(doc, own)));
+    const refused = inviteRefusal(session.doc, entry.id, signer.key);
+    if (!refused) return;
     refusing = true;
+    const why = refused.reason === 'used' ? INVITE_USED_TEXT : inviteExpiredText(refused.expiresAt);
     void get()
       .leaveWorkspace(entry.id, true)
       .then((left) => {
@@ -242,8 +252,8 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
         get().notify(
           'error',
           left.ok
-            ? `“${entry.name}” was removed from this device: its invite code was for one person, and someone else had already used it. Ask a teammate for a new code.`
-            : `This device joined “${entry.name}” with an invite code someone else had already used, and it could not be removed: ${left.error.message}`,
+            ? `${why} “${entry.name}” was removed from this device.`
+            : `${why} “${entry.name}” could not be removed from this device: ${left.error.message}`,
         );
       });
   };
@@ -362,6 +372,24 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
             current.map((w) => (w.id === existing.id ? updated : w)),
           );
         await get().openWorkspace(existing.id);
+        // This device was removed from it: it comes back with the code's key (rejoin.ts).
+        const session = activeSession();
+        const device = get().device;
+        const open = get().workspaces.find((w) => w.id === existing.id);
+        const back =
+          open && device && session?.id === existing.id
+            ? rejoinedEntry(open, invite.value, session.doc, device.key)
+            : null;
+        if (back) {
+          await get().setWorkspaces((current) =>
+            current.map((w) => (w.id === back.id ? { ...w, secretKey: back.secretKey } : w)),
+          );
+          get().notify(
+            'info',
+            `“${back.name}” now uses the workspace key from this code. Teammates let this device in once one of them has let you back in.`,
+          );
+          return ok(back);
+        }
         return fail(
           'already-joined',
           `You are already in “${existing.name}” on this device; it is open now.${updated ? ' The relays and TURN server this code carries were added to it.' : ''}`,

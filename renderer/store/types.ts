@@ -169,6 +169,8 @@ export interface KeySlice {
   removeMember(memberId: string): Result<number>;
   /** Removes one device (a lost laptop); the new key's epoch, or why not. */
   removeDevice(deviceKey: string): Result<number>;
+  /** Lets a removed member back in (a signed readmission, §8.7); they rejoin with a new invite. */
+  letBackIn(memberId: string): Result<null>;
 }
 
 export type AppState = SessionSlice &

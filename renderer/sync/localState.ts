@@ -74,14 +74,21 @@ export const WorkspaceEntry = z
     /** A team's TURN server, for peers that cannot reach each other directly; none by default. */
     turn: TurnSettings.nullable().default(null),
     /**
-     * The single-use invite this device joined with and its own token for that use
-     * (shared/model/inviteUses.ts): if another device's use of it came first, this join was a
-     * second use and the workspace leaves this device.
+     * The restricted invite (single use or expiring) this device joined with, its terms and when
+     * it joined (shared/model/inviteUses.ts): the use it signs, writes into the workspace and
+     * shows teammates at the handshake. Builds before teammates checked uses stored a random
+     * token instead and no terms: such an entry was single use, joined when it was created.
      */
     joinedWith: z
       .object({
         inviteId: z.string().regex(/^[0-9a-f]{16}$/),
-        token: z.string().regex(/^[0-9a-f]{32}$/),
+        at: z.number().int().nonnegative().optional(),
+        expiresAt: z.number().int().nonnegative().nullable().default(null),
+        singleUse: z.boolean().default(true),
+        token: z
+          .string()
+          .regex(/^[0-9a-f]{32}$/)
+          .optional(),
       })
       .strict()
       .optional(),

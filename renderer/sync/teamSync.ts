@@ -9,8 +9,8 @@ import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import type { IceServerSetting, SyncNetwork, SyncSettings } from '../../shared/ipc/syncContract';
 import { decodeInvite, encodeInvite, type Invite } from '../../shared/protocol/invite';
-import type { InviteTerms } from '../../shared/protocol/inviteTerms';
-import { newJoinToken } from '../../shared/model/inviteUses';
+import { restricts, type InviteTerms } from '../../shared/protocol/inviteTerms';
+import type { InviteUseTerms } from '../../shared/model/inviteUses';
 import { fromBase64Url, toBase64Url } from '../../shared/protocol/bytes';
 import {
   createWorkspaceSecrets,
@@ -45,21 +45,46 @@ export function newTeamEntry(name: string): WorkspaceEntry {
 }
 
 /**
- * The entry a decoded invite creates on this device, with the relays and TURN it carries, and for
- * a single-use code the use this device is about to make of it.
+ * The entry a decoded invite creates on this device at `now`, with the relays and TURN it carries,
+ * and for a code that expires or is for one person the use this device makes of it (its terms and
+ * the time, which the device signs for its teammates, §1.9).
  */
-export function entryFromInvite(invite: Invite): WorkspaceEntry {
+export function entryFromInvite(invite: Invite, now = Date.now()): WorkspaceEntry {
+  const terms = invite.terms;
   return {
-    ...(invite.terms?.singleUse
-      ? { joinedWith: { inviteId: invite.terms.id, token: newJoinToken() } }
+    ...(restricts(terms)
+      ? {
+          joinedWith: {
+            inviteId: terms.id,
+            at: now,
+            expiresAt: terms.expiresAt,
+            singleUse: terms.singleUse,
+          },
+        }
       : {}),
     id: invite.workspaceId,
     name: invite.name.slice(0, 80) || 'Team workspace',
     kind: 'team',
-    createdAt: Date.now(),
+    createdAt: now,
     secretKey: secretKeyToText(invite.secretKey),
     relays: [...invite.relays],
     turn: invite.turn ? { ...invite.turn, urls: [...invite.turn.urls], relayOnly: false } : null,
+  };
+}
+
+/**
+ * The use of a restricted invite this device made to join `entry`, or null when it joined (or
+ * made the workspace) otherwise. An entry from before uses carried terms was a single-use join
+ * made when the entry was.
+ */
+export function inviteUseTerms(entry: WorkspaceEntry): InviteUseTerms | null {
+  const joined = entry.joinedWith;
+  if (!joined) return null;
+  return {
+    invite: joined.inviteId,
+    at: joined.at ?? entry.createdAt,
+    expiresAt: joined.expiresAt,
+    singleUse: joined.singleUse,
   };
 }
 
@@ -209,7 +234,14 @@ export async function startTeamSync(options: {
     sharedStateVector: stored ? (fromBase64Url(stored) ?? null) : null,
     log: (message) => console.warn(`[sync] ${message}`),
     ...(options.signer
-      ? { auth: teamPeerAuth(options.doc, options.entry.id, options.signer) }
+      ? {
+          auth: teamPeerAuth(
+            options.doc,
+            options.entry.id,
+            options.signer,
+            inviteUseTerms(options.entry),
+          ),
+        }
       : {}),
   });
   let timer: ReturnType<typeof setTimeout> | null = null;

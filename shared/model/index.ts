@@ -60,8 +60,12 @@ export {
 export { workspaceName, renameWorkspace, WorkspaceName } from './workspace';
 export {
   recordInviteUse,
-  firstInviteUse,
-  newJoinToken,
+  inviteRefusal,
+  inviteUseText,
+  signInviteUse,
+  verifiedUse,
   INVITE_USES_ROOT,
+  type InviteRefusal,
   type InviteUse,
+  type InviteUseTerms,
 } from './inviteUses';

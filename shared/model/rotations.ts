@@ -18,6 +18,13 @@
  *
  * Any member may remove anyone (there are no admins: who would appoint them is the same problem
  * again). A removal is therefore signed and shown to everyone with its author and time.
+ *
+ * A removed member (or device) comes back when a member lets them back in: a signed
+ * **readmission** (`a.<id>`) names one counted removal and the members or devices of it that it
+ * lifts. It does not take part in the order above (which removals count is decided without
+ * readmissions, so letting someone back in never changes which key is current); it counts when
+ * verified and made by a device that no counted removal revoked, and a lifted member or device is
+ * revoked only by the removals that name it and are not lifted for it.
  */
 import type * as Y from 'yjs';
 import { z } from 'zod';
@@ -27,7 +34,10 @@ import { keyIdOf, sealKeyEnvelope } from '../protocol/keyEnvelope';
 import { MODEL_ORIGIN } from './roots';
 import { signEntry, verifyEntry, type SigningContext, type Trust } from './signatures';
 
-/** Root Y.Map of removal statements (`r.<id>`) and moved acknowledgements (`m.<key id>.<device>`). */
+/**
+ * Root Y.Map of removal statements (`r.<id>`), readmissions (`a.<id>`) and moved acknowledgements
+ * (`m.<key id>.<device>`).
+ */
 export const KEY_ROTATIONS_ROOT = 'keyRotations';
 /** Statements read at most; past this the rest is ignored (a peer cannot make reading unbounded). */
 export const MAX_ROTATIONS_READ = 1_000;
@@ -55,6 +65,18 @@ const RotationValue = z
   })
   .strict();
 
+const ReadmissionValue = z
+  .object({
+    by: MemberId,
+    at: z.number().int().nonnegative(),
+    /** The removal it lifts (its key in this map). */
+    lifts: z.string().regex(/^r\.[A-Za-z0-9_-]{22}$/),
+    members: z.array(MemberId).max(MAX_DEVICES),
+    devices: z.array(KeyText).max(MAX_DEVICES),
+    sig: StoredSignature,
+  })
+  .strict();
+
 const MovedValue = z.object({
   by: MemberId,
   at: z.number().int().nonnegative(),
@@ -78,6 +100,16 @@ export interface Rotation {
   readonly envelopes: Readonly<Record<string, string>>;
 }
 
+/** One counted readmission: members or devices of one removal, let back in. */
+export interface Readmission {
+  readonly id: string;
+  readonly by: string;
+  readonly at: number;
+  readonly lifts: string;
+  readonly members: readonly string[];
+  readonly devices: readonly string[];
+}
+
 /** What every replica concludes from the statements. */
 export interface KeyState {
   /** The key everyone should be using: null while no removal ever happened (the invite's key). */
@@ -89,6 +121,8 @@ export interface KeyState {
   readonly revokedDevices: ReadonlyMap<string, Rotation>;
   /** Removed members, with the removal that removed them. */
   readonly removedMembers: ReadonlyMap<string, Rotation>;
+  /** Members and devices let back in, with the readmission that did (shown with its author). */
+  readonly readmitted: ReadonlyMap<string, Readmission>;
   /** Devices that acknowledged holding the current key (verified), the remover's included. */
   readonly moved: ReadonlySet<string>;
   /** The current key was sealed to a revoked device (concurrent removals): rotate again. */
@@ -125,9 +159,14 @@ export function readKeyState(doc: Y.Doc, trust: Trust): KeyState {
   const refused: { id: string; reason: string }[] = [];
   const candidates: { rotation: Rotation; sig: string }[] = [];
   const acks: { keyId: string; device: string; value: unknown }[] = [];
+  const readmissionEntries: [string, unknown][] = [];
   let read = 0;
   for (const [key, value] of root.entries()) {
     if (++read > MAX_ROTATIONS_READ) break;
+    if (key.startsWith('a.')) {
+      readmissionEntries.push([key, value]);
+      continue;
+    }
     if (key.startsWith('m.')) {
       const [, keyId, device] = key.split('.');
       if (keyId && device) acks.push({ keyId, device, value });
@@ -174,12 +213,39 @@ export function readKeyState(doc: Y.Doc, trust: Trust): KeyState {
       if (!removedMembers.has(member)) removedMembers.set(member, rotation);
   }
   const current = counted.at(-1) ?? null;
+  const readmissions = countedReadmissions(readmissionEntries, trust, counted, {
+    revokedDevices,
+    removedMembers,
+  });
+  refused.push(...readmissions.refused);
+  const lifted = (rotation: Rotation, subject: string) =>
+    readmissions.counted.find(
+      (entry) =>
+        entry.lifts === rotation.id &&
+        (entry.members.includes(subject) || entry.devices.includes(subject)),
+    );
+  const readmitted = new Map<string, Readmission>();
+  const stillRevoked = new Map<string, Rotation>();
+  const stillRemoved = new Map<string, Rotation>();
+  for (const rotation of counted)
+    for (const [subjects, out] of [
+      [rotation.removedDevices, stillRevoked],
+      [rotation.removedMembers, stillRemoved],
+    ] as const)
+      for (const subject of subjects) {
+        const by = lifted(rotation, subject);
+        if (by) readmitted.set(subject, by);
+        else if (!out.has(subject)) out.set(subject, rotation);
+      }
+  for (const subject of [...stillRevoked.keys(), ...stillRemoved.keys()])
+    readmitted.delete(subject);
   const partial: KeyState = {
     current,
     counted,
     refused,
-    revokedDevices,
-    removedMembers,
+    revokedDevices: stillRevoked,
+    removedMembers: stillRemoved,
+    readmitted,
     moved: new Set(),
     needsRotation: false,
   };
@@ -201,6 +267,63 @@ export function readKeyState(doc: Y.Doc, trust: Trust): KeyState {
   return { ...partial, moved, needsRotation };
 }
 
+/**
+ * The readmissions that count: verified against a listed device of their author, made by a device
+ * and member no counted removal revoked (`revoked`, before any readmission: a removed member
+ * cannot let themselves back in), and naming a counted removal and only what it removed.
+ */
+function countedReadmissions(
+  entries: readonly [string, unknown][],
+  trust: Trust,
+  counted: readonly Rotation[],
+  revoked: {
+    readonly revokedDevices: ReadonlyMap<string, Rotation>;
+    readonly removedMembers: ReadonlyMap<string, Rotation>;
+  },
+): { counted: Readmission[]; refused: { id: string; reason: string }[] } {
+  const out: Readmission[] = [];
+  const refused: { id: string; reason: string }[] = [];
+  for (const [id, value] of entries) {
+    const parsed = ReadmissionValue.safeParse(value);
+    if (!parsed.success) {
+      refused.push({ id, reason: 'the readmission is malformed' });
+      continue;
+    }
+    const { sig, ...entry } = parsed.data;
+    const fields = {
+      at: entry.at,
+      lifts: entry.lifts,
+      members: entry.members,
+      devices: entry.devices,
+    };
+    const verdict = verifyEntry(trust, 'readmission', entry.by, fields, sig);
+    if (verdict.state !== 'verified') {
+      refused.push({ id, reason: 'the readmission is not verified' });
+      continue;
+    }
+    const owner = ownerOf(trust, sig.key);
+    if (
+      revoked.revokedDevices.has(sig.key) ||
+      revoked.removedMembers.has(entry.by) ||
+      (owner !== undefined && revoked.removedMembers.has(owner))
+    ) {
+      refused.push({ id, reason: 'it was made by a device that had been removed' });
+      continue;
+    }
+    const removal = counted.find((rotation) => rotation.id === entry.lifts);
+    if (
+      !removal ||
+      !entry.members.every((member) => removal.removedMembers.includes(member)) ||
+      !entry.devices.every((device) => removal.removedDevices.includes(device))
+    ) {
+      refused.push({ id, reason: 'it lets in someone its removal did not remove' });
+      continue;
+    }
+    out.push({ ...entry, id });
+  }
+  return { counted: out, refused };
+}
+
 /** The devices a new key goes to: every listed device of every member, less the revoked. */
 export function remainingDevices(
   trust: Trust,
@@ -217,6 +340,35 @@ export function remainingDevices(
     }
   }
   return out;
+}
+
+/**
+ * Why `device`, signing for `actor`, may not write a removal or readmission (`what` it cannot do,
+ * for the message), or null when it may: a removed device, or one its person has not listed, would
+ * write a statement no replica counts.
+ */
+function barredFrom(
+  state: KeyState,
+  trust: Trust,
+  actor: string,
+  device: string,
+  what: string,
+): Result<never> | null {
+  if (isRevoked(state, trust, device) || state.removedMembers.has(actor))
+    return fail('removed', `This device was removed from the team, so it cannot ${what}.`);
+  // Let back in after a removal: rule 2 still places it after that removal, so nothing it signs
+  // of this kind would count (readKeyState).
+  if (state.readmitted.has(actor) || state.readmitted.has(device))
+    return fail(
+      'readmitted',
+      `You were let back in after a removal, and what you sign then does not count, so this device cannot ${what}; ask a teammate.`,
+    );
+  if (!trust.members.get(actor)?.devices.some((listed) => listed.key === device))
+    return fail(
+      'unlisted',
+      `This device is not yet one of your listed devices, so it cannot ${what}.`,
+    );
+  return null;
 }
 
 export interface RemovalInput {
@@ -243,13 +395,8 @@ export function removeAndRotate(
   if (!signer || workspace === undefined)
     return fail('no-key', 'This device has no signing key, so it cannot remove anyone.');
   const state = readKeyState(doc, trust);
-  if (isRevoked(state, trust, signer.key) || state.removedMembers.has(ctx.actor))
-    return fail('removed', 'This device was removed from the team, so it cannot remove anyone.');
-  if (!trust.members.get(ctx.actor)?.devices.some((device) => device.key === signer.key))
-    return fail(
-      'unlisted',
-      'This device is not yet one of your listed devices, so it cannot remove anyone.',
-    );
+  const barred = barredFrom(state, trust, ctx.actor, signer.key, 'remove anyone');
+  if (barred) return barred;
   const devices = [...new Set(input.devices ?? [])];
   const members = [...new Set(input.members ?? [])];
   if (devices.includes(signer.key) || members.includes(ctx.actor))
@@ -281,6 +428,41 @@ export function removeAndRotate(
     key: newKey,
     rotation: { ...fields, id, by: ctx.actor, device: signer.key },
   });
+}
+
+/**
+ * Lets a removed member (or a removed device) back in: a signed readmission lifting the counted
+ * removal that removes them now. They still need the current key, which a new invite code carries.
+ */
+export function letBackIn(
+  doc: Y.Doc,
+  ctx: SigningContext & { readonly actor: string; readonly now?: () => number },
+  trust: Trust,
+  subject: { readonly member: string } | { readonly device: string },
+): Result<Readmission> {
+  const { signer } = ctx;
+  if (!signer) return fail('no-key', 'This device has no signing key, so it cannot let anyone in.');
+  const state = readKeyState(doc, trust);
+  const barred = barredFrom(state, trust, ctx.actor, signer.key, 'let anyone in');
+  if (barred) return barred;
+  const removal =
+    'member' in subject
+      ? state.removedMembers.get(subject.member)
+      : state.revokedDevices.get(subject.device);
+  if (!removal) return fail('not-removed', 'They are not removed from the team.');
+  const fields = {
+    at: (ctx.now ?? Date.now)(),
+    lifts: removal.id,
+    members: 'member' in subject ? [subject.member] : [],
+    devices: 'device' in subject ? [subject.device] : [],
+  };
+  const sig = signEntry(ctx, 'readmission', ctx.actor, fields);
+  if (!sig) return fail('no-key', 'This device has no signing key, so it cannot let anyone in.');
+  const id = `a.${sig.value.slice(0, 22)}`;
+  doc.transact(() => {
+    doc.getMap<unknown>(KEY_ROTATIONS_ROOT).set(id, { ...fields, by: ctx.actor, sig });
+  }, MODEL_ORIGIN);
+  return ok({ ...fields, id, by: ctx.actor });
 }
 
 /** Records, signed, that this device now holds the key `keyId` (progress for everyone). */

@@ -37,9 +37,17 @@ export const HELLO_VERSION = 1;
 export const HELLO_VERSION_PROOF = 2;
 /**
  * Device proof (`varUint 103 · varString deviceKey · varString signature`), sent right after the
- * other side's hello v2 and before any sync message (shared/protocol/peerProof.ts).
+ * other side's hello v2 and before any sync message (shared/protocol/peerProof.ts). A device that
+ * joined with a restricted invite adds `varString use`, its signed use of it as JSON
+ * (shared/model/inviteUses.ts); readers before that read the first two fields only.
  */
 export const MESSAGE_PROOF = 103;
+/**
+ * Why an invite does not let the receiver in (`varUint 104 · varString use`): the use that came
+ * first, as JSON, sent just before the sender drops the connection. Signed by its own device, so
+ * the receiver checks it like any use and draws its own conclusion.
+ */
+export const MESSAGE_INVITE_REFUSAL = 104;
 /**
  * "This is what I hold now" (`varUint 102 · varUint8Array stateVector`), sent only to peers that
  * said hello, after applying changes; never answered. It is how a peer learns that what it sent

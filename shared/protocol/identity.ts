@@ -67,7 +67,7 @@ export type SignedValue =
 
 /** What every signed content names, besides its own fields. */
 export interface SignedContent {
-  /** What kind of statement: `vote`, `ballot`, `status`, `checkin`, `member` or `device`. */
+  /** What kind of statement: `vote`, `ballot`, `status`, `checkin`, `member`, `device` or `invite`. */
   readonly type: string;
   /** The workspace id, so a statement cannot be carried into another workspace. */
   readonly workspace: string;

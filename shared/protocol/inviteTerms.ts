@@ -76,21 +76,26 @@ export function readTerms(bytes: Uint8Array): Result<InviteTerms> {
   });
 }
 
+/** "This invite expired on Dec 4, 2026, 3:00 AM. Ask for a new one.", in the person's locale. */
+export function inviteExpiredText(expiresAt: number): string {
+  const when = new Date(expiresAt).toLocaleString(undefined, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
+  return `This invite expired on ${when}. Ask for a new one.`;
+}
+
+/** What a device that used a single-use invite after someone else is told. */
+export const INVITE_USED_TEXT =
+  'This invite was already used by another device. Ask for a new one.';
+
 /**
  * Whether a code with these terms may be used at `now`: a failure says when it expired, in the
  * person's words, and what to do.
  */
 export function checkInviteTerms(terms: InviteTerms | null, now: number): Result<void> {
   const expiresAt = terms?.expiresAt ?? null;
-  if (expiresAt !== null && now >= expiresAt) {
-    const when = new Date(expiresAt).toLocaleString(undefined, {
-      dateStyle: 'medium',
-      timeStyle: 'short',
-    });
-    return fail(
-      'invite-expired',
-      `This invite code expired on ${when}. Ask a teammate for a new one.`,
-    );
-  }
+  if (expiresAt !== null && now >= expiresAt)
+    return fail('invite-expired', inviteExpiredText(expiresAt));
   return ok(undefined);
 }

@@ -53,7 +53,7 @@ describe.runIf(available)('invite codes that expire (Chromium)', () => {
     await page.getByRole('button', { name: 'Join workspace' }).click();
     const alert = page.getByRole('alert').filter({ hasText: 'expired' });
     await expect(alert.textContent()).resolves.toMatch(
-      /^This invite code expired on .+\. Ask a teammate for a new one\.$/,
+      /^This invite expired on .+\. Ask for a new one\.$/,
     );
     await expect(page.getByRole('button', { name: /Workspace: Too late/ }).count()).resolves.toBe(
       0,

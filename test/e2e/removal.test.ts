@@ -176,7 +176,7 @@ describe.runIf(ready)('removing a member and a lost device (Chromium, three peer
     await ana.page.emulateMedia({ colorScheme: 'light' });
     await dialog.getByRole('button', { name: 'Remove this device' }).click();
     await peopleCard(ana.page)
-      .getByText('Workspace key 2: 1 of 1 devices moved to the new key.')
+      .getByText('Workspace key 2: 1 of 1 device moved to the new key.')
       .waitFor({ timeout: 30_000 });
     await nav(ben.page, 'Sync').click();
     await peopleCard(ben.page)

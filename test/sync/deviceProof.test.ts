@@ -11,7 +11,15 @@ import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
-import { readTrust, upsertMember } from '../../shared/model';
+import {
+  INVITE_USES_ROOT,
+  inviteUseText,
+  readTrust,
+  recordInviteUse,
+  signInviteUse,
+  upsertMember,
+  type InviteUseTerms,
+} from '../../shared/model';
 import { removeAndRotate } from '../../shared/model/rotations';
 import { deviceSigner, identityFromSeeds } from '../../shared/protocol/identity';
 import { HELLO_VERSION, MESSAGE_HELLO, MESSAGE_SYNC } from '../../shared/protocol/frames';
@@ -21,9 +29,21 @@ import {
   PeerSync,
   type WebSocketConstructor,
 } from '../../renderer/sync/peer/peerSync';
-import { helloMessage, openMessage, proofMessage } from '../../renderer/sync/peer/wire';
+import {
+  helloMessage,
+  inviteRefusalMessage,
+  openMessage,
+  proofMessage,
+} from '../../renderer/sync/peer/wire';
 import { REFUSED_BAD_PROOF, REFUSED_EARLY_SYNC } from '../../renderer/sync/peer/admission';
-import { REFUSED_REMOVED, REFUSED_UNPROVEN, teamPeerAuth } from '../../renderer/sync/teamPeerAuth';
+import {
+  REFUSED_BAD_USE,
+  REFUSED_INVITE_EXPIRED,
+  REFUSED_INVITE_USED,
+  REFUSED_REMOVED,
+  REFUSED_UNPROVEN,
+  teamPeerAuth,
+} from '../../renderer/sync/teamPeerAuth';
 import type { Profile } from '../../shared/schema/profile';
 
 const WORKSPACE = 'ProofSpace000000001';
@@ -70,7 +90,10 @@ afterEach(() => {
 });
 
 /** Ana's device in a team of three, after Ana removed Cai when `removeCai`. */
-function anasDevice(removeCai: boolean): { doc: Y.Doc; sync: PeerSync } {
+function anasDevice(
+  removeCai: boolean,
+  joined: InviteUseTerms | null = null,
+): { doc: Y.Doc; sync: PeerSync } {
   const doc = new Y.Doc();
   for (const [index, person] of people.entries())
     upsertMember(doc, person, 1, { signer: signers[index]!, workspace: WORKSPACE });
@@ -91,7 +114,7 @@ function anasDevice(removeCai: boolean): { doc: Y.Doc; sync: PeerSync } {
     signaling: [],
     iceServers: [],
     WebSocket: WebSocket as unknown as WebSocketConstructor,
-    auth: teamPeerAuth(doc, WORKSPACE, ana),
+    auth: teamPeerAuth(doc, WORKSPACE, ana, joined),
   });
   open.push(sync);
   return { doc, sync };
@@ -121,13 +144,14 @@ async function meet(
   as: typeof ana,
   sign = (theirs: Uint8Array, ours: Uint8Array) =>
     signPeerProof(as, { workspace: WORKSPACE, signerNonce: theirs, verifierNonce: ours }),
+  inviteUse: string | null = null,
 ): Promise<RecordingPeer> {
   const conn = new RecordingPeer(`peer-${as.key.slice(0, 6)}`);
   conn.state = 'connected';
   const theirs = peerNonce();
   sync.onPeerData(conn, helloMessage(theirs));
   await drained(conn);
-  sync.onPeerData(conn, proofMessage(as.key, sign(theirs, conn.helloNonce())));
+  sync.onPeerData(conn, proofMessage(as.key, sign(theirs, conn.helloNonce()), inviteUse));
   sync.onPeerData(conn, noteUpdate(`from ${as.key.slice(0, 6)}`));
   await drained(conn);
   return conn;
@@ -289,5 +313,98 @@ describe('device proof at the handshake', () => {
     ).toBe(false);
     expect(verifyPeerProof({ ...context, key: dee.key }, signature)).toBe(false);
     expect(verifyPeerProof({ ...context, signerNonce: new Uint8Array(5) }, signature)).toBe(false);
+  });
+});
+
+describe('restricted invites at the handshake', () => {
+  const INVITE = '00112233aabbccdd';
+  const once = (at: number, extra: Partial<InviteUseTerms> = {}): InviteUseTerms => ({
+    invite: INVITE,
+    at,
+    expiresAt: null,
+    singleUse: true,
+    ...extra,
+  });
+  const used = (who: typeof ana, at: number, extra: Partial<InviteUseTerms> = {}) =>
+    signInviteUse(who, WORKSPACE, once(at, extra));
+
+  it('refuses a second device using a single-use invite, tells it which use came first, applies nothing', async () => {
+    const { doc, sync } = anasDevice(false);
+    recordInviteUse(doc, used(bea, 1000));
+    const conn = await meet(sync, dee, undefined, JSON.stringify(used(dee, 5000)));
+    expect(doc.getText('proof-note').toString()).toBe('');
+    expect(sync.status().refused.map((entry) => entry.reason)).toEqual([REFUSED_INVITE_USED]);
+    // Its last message from us says why: Bea's signed use. No change of the document went to it
+    const messages = conn.sent.map((message) => openMessage(message).read());
+    expect(messages.at(-1)).toEqual({
+      type: 'inviteRefusal',
+      use: inviteUseText(used(bea, 1000)),
+    });
+    // (Only our state vector, sent at hello as to any Outpost peer: no change of the document.)
+    expect(messages.filter((message) => message.type === 'sync').map((m) => m.step)).toEqual([0]);
+    sync.onPeerData(conn, noteUpdate('still trying'));
+    await drained(conn);
+    expect(doc.getText('proof-note').toString()).toBe('');
+    await expect.poll(() => conn.closed).toBe(true);
+  });
+
+  it('lets in the device whose use came first, and one whose use verifies but names another invite', async () => {
+    const { doc, sync } = anasDevice(false);
+    recordInviteUse(doc, used(bea, 9000));
+    // Dee presents an earlier use than the one in the document: Dee's is the first.
+    const conn = await meet(sync, dee, undefined, JSON.stringify(used(dee, 5000)));
+    expect(conn.closed).toBe(false);
+    expect(doc.getText('proof-note').toString()).toBe(`from ${dee.key.slice(0, 6)}`);
+  });
+
+  it('refuses a use past the expiry, and a use that does not verify or is not its own', async () => {
+    const expired = anasDevice(false);
+    const terms = { singleUse: false, expiresAt: 10_000 };
+    recordInviteUse(expired.doc, used(bea, 1000, terms));
+    await meet(expired.sync, dee, undefined, JSON.stringify(used(dee, 10_000, terms)));
+    expect(expired.sync.status().refused[0]?.reason).toBe(REFUSED_INVITE_EXPIRED);
+
+    for (const bad of [{ ...used(dee, 1), at: 0 }, used(bea, 1), 'not json']) {
+      const { doc, sync } = anasDevice(false);
+      const text = typeof bad === 'string' ? bad : JSON.stringify(bad);
+      const conn = await meet(sync, dee, undefined, text);
+      expect(conn.closed).toBe(true);
+      expect(doc.getText('proof-note').toString()).toBe('');
+      expect(sync.status().refused[0]?.reason).toBe(REFUSED_BAD_USE);
+    }
+  });
+
+  it('drops a device let in once an earlier use of its invite arrives', async () => {
+    const { doc, sync } = anasDevice(false);
+    const conn = await meet(sync, dee, undefined, JSON.stringify(used(dee, 5000)));
+    expect(conn.closed).toBe(false);
+    recordInviteUse(doc, used(bea, 1000));
+    sync.reviewPeer(conn);
+    sync.onPeerData(conn, noteUpdate(' later'));
+    await drained(conn);
+    expect(doc.getText('proof-note').toString()).toBe(`from ${dee.key.slice(0, 6)}`);
+    await expect.poll(() => conn.closed).toBe(true);
+    expect(sync.status().refused[0]?.reason).toBe(REFUSED_INVITE_USED);
+  });
+
+  it('the joining side shows its use in its proof, and records the first use a refusing peer sends', async () => {
+    // Ana joined with the invite here; Bea's device refuses her and sends Bea's own use.
+    const { doc, sync } = anasDevice(false, once(5000));
+    const conn = await meet(sync, bea);
+    const proof = conn.sent
+      .map((message) => openMessage(message).read())
+      .find((m) => m.type === 'proof');
+    expect(proof).toMatchObject({ key: ana.key, use: inviteUseText(used(ana, 5000)) });
+    // A use of another invite, or a forged one, is not written into the document.
+    sync.onPeerData(
+      conn,
+      inviteRefusalMessage(JSON.stringify({ ...used(bea, 1), invite: 'ffffffffffffffff' })),
+    );
+    sync.onPeerData(conn, inviteRefusalMessage(JSON.stringify({ ...used(bea, 1000), at: 1 })));
+    await drained(conn);
+    expect(doc.getMap(INVITE_USES_ROOT).size).toBe(0);
+    sync.onPeerData(conn, inviteRefusalMessage(JSON.stringify(used(bea, 1000))));
+    await drained(conn);
+    expect([...doc.getMap(INVITE_USES_ROOT).keys()]).toEqual([`${INVITE}.${bea.key}`]);
   });
 });

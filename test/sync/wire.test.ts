@@ -21,6 +21,7 @@ import {
   haveMessage,
   helloMessage,
   proofMessage,
+  inviteRefusalMessage,
   openMessage,
   step1Message,
   step2Message,
@@ -86,6 +87,11 @@ describe('peer wire messages', () => {
         ...new TextEncoder().encode('sig'),
       ),
     );
+    // A device that joined with a restricted invite adds its use (JSON) after the signature.
+    expect(proofMessage('k', 'sig', '{}')).toEqual(
+      Uint8Array.of(103, 1, 107, 3, ...new TextEncoder().encode('sig'), 2, 123, 125),
+    );
+    expect(inviteRefusalMessage('{}')).toEqual(Uint8Array.of(104, 2, 123, 125));
     expect(haveMessage(vector)).toEqual(Uint8Array.of(MESSAGE_HAVE, vector.length, ...vector));
   });
 
@@ -100,6 +106,17 @@ describe('peer wire messages', () => {
       type: 'proof',
       key: 'key',
       signature: 'signature',
+      use: null,
+    });
+    expect(openMessage(proofMessage('key', 'signature', '{"at":1}')).read()).toEqual({
+      type: 'proof',
+      key: 'key',
+      signature: 'signature',
+      use: '{"at":1}',
+    });
+    expect(openMessage(inviteRefusalMessage('{"at":1}')).read()).toEqual({
+      type: 'inviteRefusal',
+      use: '{"at":1}',
     });
     expect(openMessage(step1Message(vector)).read()).toEqual({
       type: 'sync',

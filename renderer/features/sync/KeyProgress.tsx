@@ -4,16 +4,21 @@
  * on a device that was removed — a plain statement of that.
  */
 import type { Trust } from '../../../shared/model';
-import type { KeyState, Rotation } from '../../../shared/model/rotations';
+import type { KeyState, Readmission, Rotation } from '../../../shared/model/rotations';
+import { countOf } from '../../../shared/core/text';
 import { useAppStore } from '../../store';
+
+const shortDay = (at: number) =>
+  new Date(at).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
 
 /** "Removed by Ana, Dec 3". */
 export function removedLabel(rotation: Rotation, names: ReadonlyMap<string, string>): string {
-  const day = new Date(rotation.at).toLocaleDateString(undefined, {
-    month: 'short',
-    day: 'numeric',
-  });
-  return `Removed by ${names.get(rotation.by) ?? 'a former member'}, ${day}`;
+  return `Removed by ${names.get(rotation.by) ?? 'a former member'}, ${shortDay(rotation.at)}`;
+}
+
+/** "Let back in by Ana, Dec 4". */
+export function letBackInLabel(entry: Readmission, names: ReadonlyMap<string, string>): string {
+  return `Let back in by ${names.get(entry.by) ?? 'a former member'}, ${shortDay(entry.at)}`;
 }
 
 export function KeyProgress({ keys }: { readonly keys: KeyState }) {
@@ -25,7 +30,8 @@ export function KeyProgress({ keys }: { readonly keys: KeyState }) {
   return (
     <div className="key-progress" role="status">
       <p>
-        Workspace key {current.epoch}: {moved} of {recipients.length} devices moved to the new key.
+        Workspace key {current.epoch}: {moved} of {countOf(recipients.length, 'device')} moved to
+        the new key.
         {moved < recipients.length &&
           ' The others move when they next come online while a teammate who moved is online.'}
       </p>
@@ -33,12 +39,12 @@ export function KeyProgress({ keys }: { readonly keys: KeyState }) {
       {moving === 'waiting' && (
         <p>
           A newer key exists but was not sealed to this device (it was not a confirmed device then).
-          Ask a teammate for a new invite code.
+          Ask a teammate for a new invite code and paste it under “Join with an invite code”.
         </p>
       )}
       {keys.refused.length > 0 && (
         <p className="muted">
-          {keys.refused.length} removal statement{keys.refused.length === 1 ? '' : 's'} not counted:{' '}
+          {countOf(keys.refused.length, 'removal or readmission statement')} not counted:{' '}
           {[...new Set(keys.refused.map((entry) => entry.reason))].join('; ')}.
         </p>
       )}
@@ -64,7 +70,9 @@ export function RemovedNote(props: {
     <p className="device-warning removed-note" role="alert">
       {keys.revokedDevices.has(device) ? 'This device was' : 'You were'} removed from this team (
       {removedLabel(rotation, names).replace('Removed by', 'by')}). This device keeps what it
-      already had, but nothing new reaches it, and what you write here stays on this device.
+      already had, but nothing new reaches it, and what you write here stays on this device until
+      you come back: a teammate lets you back in (People card) and gives you a new invite code,
+      which you paste under “Join with an invite code”.
     </p>
   );
 }

@@ -8,7 +8,7 @@
  */
 import { useState } from 'react';
 import { isRevoked, remainingDevices, type KeyState } from '../../../shared/model/rotations';
-import { KeyProgress, RemovedNote, removedLabel } from './KeyProgress';
+import { KeyProgress, letBackInLabel, RemovedNote, removedLabel } from './KeyProgress';
 import { RemovalDialog, type RemovalTarget } from './RemovalDialog';
 import { KeyRound } from 'lucide-react';
 import { confirmDevice, verifyMember, type MemberDevices } from '../../../shared/model';
@@ -26,6 +26,7 @@ const EMPTY_KEYS: KeyState = {
   refused: [],
   revokedDevices: new Map(),
   removedMembers: new Map(),
+  readmitted: new Map(),
   moved: new Set(),
   needsRotation: false,
 };
@@ -125,6 +126,7 @@ export function MembersCard() {
   const keys = useAppStore((state) => state.snapshot?.keys ?? null);
   const removeMember = useAppStore((state) => state.removeMember);
   const removeDevice = useAppStore((state) => state.removeDevice);
+  const letBackIn = useAppStore((state) => state.letBackIn);
   const [error, setError] = useState<string | null>(null);
   const [removing, setRemoving] = useState<RemovalTarget | null>(null);
   const names = new Map(members.map((member) => [member.id, member.name]));
@@ -133,7 +135,12 @@ export function MembersCard() {
     device !== null &&
     profile !== null &&
     (trust.members.get(profile.memberId)?.devices.some((d) => d.key === device.key) ?? false);
-  const canRemove = keys !== null && selfListed && !selfRemoved;
+  // One let back in after a removal signs removals that do not count (rotations.ts, barredFrom).
+  const selfReadmitted =
+    keys !== null &&
+    ((profile !== null && keys.readmitted.has(profile.memberId)) ||
+      (device !== null && keys.readmitted.has(device.key)));
+  const canRemove = keys !== null && selfListed && !selfRemoved && !selfReadmitted;
   const ask = (kind: RemovalTarget['kind'], id: string, label: string) => {
     if (!keys) return;
     const input = kind === 'member' ? { members: [id] } : { devices: [id] };
@@ -162,6 +169,7 @@ export function MembersCard() {
           const self = member.id === profile?.memberId;
           const name = self ? 'You' : member.name;
           const removedBy = keys?.removedMembers.get(member.id);
+          const readmittedBy = keys?.readmitted.get(member.id);
           return (
             <li key={member.id} className="member-entry">
               <div className="member-head">
@@ -176,8 +184,27 @@ export function MembersCard() {
                   {member.timeZone.replace(/_/g, ' ')} · profile updated {timeAgo(member.updatedAt)}
                 </span>
                 <VerificationBadge verification={verifyMember(trust, member)} author={name} />
+                {readmittedBy && !removedBy && (
+                  <span className="badge readmitted-badge">
+                    {letBackInLabel(readmittedBy, names)}
+                  </span>
+                )}
                 {removedBy ? (
-                  <span className="badge removed-badge">{removedLabel(removedBy, names)}</span>
+                  <>
+                    <span className="badge removed-badge">{removedLabel(removedBy, names)}</span>
+                    {canRemove && (
+                      <button
+                        type="button"
+                        className="button"
+                        onClick={() => {
+                          const result = letBackIn(member.id);
+                          setError(result.ok ? null : result.error.message);
+                        }}
+                      >
+                        Let back in
+                      </button>
+                    )}
+                  </>
                 ) : (
                   canRemove &&
                   !self && (

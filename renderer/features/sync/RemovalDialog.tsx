@@ -57,7 +57,8 @@ export function RemovalDialog(props: {
             </p>
             <p>
               Any member can remove anyone; the removal is signed by this device and everyone sees
-              who did it and when. It cannot be undone: to come back, they need a new invite.
+              who did it and when. To come back, someone lets them back in here and gives them a new
+              invite code.
             </p>
           </div>
           <FieldError message={error} />

@@ -14,16 +14,30 @@ import {
   verifyPeerProof,
 } from '../../../shared/protocol/peerProof';
 import type { PeerEndpoint } from './endpoint';
-import { proofMessage } from './wire';
+import { inviteRefusalMessage, proofMessage } from './wire';
+
+/** Why a device is refused, and what it is told first (the invite use that came before its own). */
+export interface PeerRefusal {
+  readonly reason: string;
+  /** A use of an invite as JSON, sent to the peer before it is dropped; null: nothing to say. */
+  readonly firstUse: string | null;
+}
 
 export interface PeerAuth {
   /** The workspace id the proofs are bound to. */
   readonly workspace: string;
   readonly signer: Pick<DeviceSigner, 'key' | 'sign'>;
-  /** Why the device with this key is refused (it was removed), or null when it may connect. */
-  refusal(deviceKey: string): string | null;
+  /** This device's signed use of the restricted invite it joined with (JSON), shown in its proof. */
+  readonly inviteUse: string | null;
+  /**
+   * Why the device with this key is refused (it was removed, or joined with an invite someone
+   * used first or that had expired, judged with the use it presented), or null when it may connect.
+   */
+  refusal(deviceKey: string, presentedUse: string | null): PeerRefusal | null;
   /** Why a peer that proves no device key is refused, or null while such peers are let in. */
   unprovenRefusal(): string | null;
+  /** A peer refusing us sent the use of our invite that came first (JSON). */
+  inviteRefused(use: string): void;
 }
 
 export const REFUSED_BAD_PROOF = 'refused: its device proof does not verify';
@@ -66,11 +80,16 @@ export class Admission {
       signerNonce: conn.nonce,
       verifierNonce: conn.theirNonce,
     });
-    return proofMessage(signer.key, signature);
+    return proofMessage(signer.key, signature, this.auth.inviteUse);
   }
 
   /** The peer's proof arrived; `undefined` when it was not expected (ignored). */
-  proof(conn: PeerEndpoint, key: string, signature: string): Refusal | undefined {
+  proof(
+    conn: PeerEndpoint,
+    key: string,
+    signature: string,
+    use: string | null,
+  ): Refusal | undefined {
     if (!this.auth || conn.admitted || !conn.theirNonce) return undefined;
     const context = {
       workspace: this.auth.workspace,
@@ -79,9 +98,15 @@ export class Admission {
       key,
     };
     if (!verifyPeerProof(context, signature)) return REFUSED_BAD_PROOF;
-    const refusal = this.auth.refusal(key);
-    if (refusal) return refusal;
+    const refusal = this.auth.refusal(key, use);
+    if (refusal) {
+      // It learns why before it is dropped: it receives nothing of the document, but can check
+      // the signed use that came first and tell its person (docs/PROTOCOL.md §5.4).
+      if (refusal.firstUse !== null) conn.parting = inviteRefusalMessage(refusal.firstUse);
+      return refusal.reason;
+    }
     conn.deviceKey = key;
+    conn.inviteUse = use;
     conn.admitted = true;
     return null;
   }
@@ -93,12 +118,20 @@ export class Admission {
     return true;
   }
 
-  /** Decides again for a peer already let in (a removal arrived since). */
+  /**
+   * Decides again for a peer already let in (a removal, or an earlier use of its invite, arrived
+   * since). It is told through the document, which it goes on receiving for a moment.
+   */
   review(conn: PeerEndpoint): Refusal {
     if (!this.auth || !conn.admitted) return null;
     return conn.deviceKey !== null
-      ? this.auth.refusal(conn.deviceKey)
+      ? (this.auth.refusal(conn.deviceKey, conn.inviteUse)?.reason ?? null)
       : this.auth.unprovenRefusal();
+  }
+
+  /** A peer says our invite was used first by another device; the document decides. */
+  inviteRefused(use: string): void {
+    this.auth?.inviteRefused(use);
   }
 
   private unproven(conn: PeerEndpoint): Refusal {

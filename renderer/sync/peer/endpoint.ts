@@ -53,6 +53,12 @@ export abstract class PeerEndpoint {
   leaving = false;
   /** The device key the peer proved. */
   deviceKey: string | null = null;
+  /** The use of a restricted invite the peer presented with its proof (JSON), if any. */
+  inviteUse: string | null = null;
+  /** Refused at its proof: what it is sent before it is dropped (why, admission.ts). */
+  parting: Uint8Array | null = null;
+  /** Refused, and dropped in a moment: nothing it sends is read, nothing is sent to it. */
+  ignored = false;
   /** Awareness updates that arrived before the peer proved its device. */
   heldAwareness: Uint8Array[] = [];
 

@@ -196,7 +196,7 @@ export class InboundFlow {
     ) {
       const { conn, message: bytes } = this.inbound.shift()!;
       conn.inboundBytes -= bytes.length;
-      if (conn.closed || conn.leaving) continue;
+      if (conn.closed || conn.leaving || conn.ignored) continue;
       this.account(conn);
       try {
         const opened = openMessage(bytes);
@@ -208,6 +208,11 @@ export class InboundFlow {
         if (message.type === 'hello' && conn.kind === 'unknown') {
           if (this.refused(conn, this.options.admission.hello(conn, message.nonce))) continue;
           this.shared.greetOutpost(conn, this.options.admission.ourProof(conn));
+          continue;
+        }
+        if (message.type === 'inviteRefusal') {
+          // Self-contained (a use signed by its device): it counts whoever sends it.
+          this.options.admission.inviteRefused(message.use);
           continue;
         }
         if (!conn.admitted) {
@@ -274,7 +279,7 @@ export class InboundFlow {
   private beforeProof(conn: PeerEndpoint, message: PeerMessage): void {
     const admission = this.options.admission;
     if (message.type === 'proof') {
-      const refusal = admission.proof(conn, message.key, message.signature);
+      const refusal = admission.proof(conn, message.key, message.signature, message.use);
       if (refusal === undefined || this.refused(conn, refusal)) return;
       for (const update of conn.heldAwareness.splice(0))
         awarenessProtocol.applyAwarenessUpdate(this.options.awareness, update, conn);

@@ -409,6 +409,20 @@ export class PeerSync {
       0,
       MAX_REFUSED_SHOWN,
     );
+    const parting = conn.parting;
+    if (parting && !conn.closed) {
+      // Told why, then dropped after a moment: closing the connection at once could lose the
+      // message. Meanwhile it is not let in, so it gets nothing else and nothing of it is read.
+      conn.parting = null;
+      conn.ignored = true;
+      conn.admitted = false;
+      conn.send(parting);
+      this.clock.setTimeout(() => {
+        if (!conn.closed) this.dropConn(conn);
+      }, REVOKED_GRACE_MS);
+      this.scheduleStatus();
+      return;
+    }
     this.dropConn(conn);
   }
 

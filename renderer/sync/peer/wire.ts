@@ -16,6 +16,7 @@ import {
   MESSAGE_AWARENESS,
   MESSAGE_HAVE,
   MESSAGE_HELLO,
+  MESSAGE_INVITE_REFUSAL,
   MESSAGE_PROOF,
   MESSAGE_QUERY_AWARENESS,
   MESSAGE_SYNC,
@@ -43,12 +44,25 @@ export function helloMessage(nonce: Uint8Array | null = null): Uint8Array {
   });
 }
 
-/** This device's key and its signature over the connection's nonces (peerProof.ts). */
-export function proofMessage(key: string, signature: string): Uint8Array {
+/**
+ * This device's key and its signature over the connection's nonces (peerProof.ts), and the use of
+ * a restricted invite it joined with, as JSON, when it joined with one (inviteUses.ts).
+ */
+export function proofMessage(
+  key: string,
+  signature: string,
+  use: string | null = null,
+): Uint8Array {
   return message(MESSAGE_PROOF, (encoder) => {
     encoding.writeVarString(encoder, key);
     encoding.writeVarString(encoder, signature);
+    if (use !== null) encoding.writeVarString(encoder, use);
   });
+}
+
+/** The use of an invite that came before the receiver's (JSON), sent before refusing it. */
+export function inviteRefusalMessage(use: string): Uint8Array {
+  return message(MESSAGE_INVITE_REFUSAL, (encoder) => encoding.writeVarString(encoder, use));
 }
 
 /** Sync step 1 with the document's own state vector: "send me what I lack". */
@@ -100,7 +114,13 @@ export function awarenessMessage(awareness: Awareness, clients: number[]): Uint8
 /** A message as read from a peer; `other` covers types Outpost ignores. */
 export type PeerMessage =
   | { readonly type: 'hello'; readonly nonce: Uint8Array | null }
-  | { readonly type: 'proof'; readonly key: string; readonly signature: string }
+  | {
+      readonly type: 'proof';
+      readonly key: string;
+      readonly signature: string;
+      readonly use: string | null;
+    }
+  | { readonly type: 'inviteRefusal'; readonly use: string }
   | { readonly type: 'sync'; readonly step: number; readonly payload: Uint8Array }
   | { readonly type: 'awareness'; readonly update: Uint8Array }
   | { readonly type: 'queryAwareness' }
@@ -133,7 +153,12 @@ export function openMessage(bytes: Uint8Array): OpenedMessage {
         }
         case MESSAGE_PROOF: {
           const key = decoding.readVarString(decoder);
-          return { type: 'proof', key, signature: decoding.readVarString(decoder) };
+          const signature = decoding.readVarString(decoder);
+          const use = decoding.hasContent(decoder) ? decoding.readVarString(decoder) : null;
+          return { type: 'proof', key, signature, use };
+        }
+        case MESSAGE_INVITE_REFUSAL: {
+          return { type: 'inviteRefusal', use: decoding.readVarString(decoder) };
         }
         case MESSAGE_SYNC: {
           const step = decoding.readVarUint(decoder);

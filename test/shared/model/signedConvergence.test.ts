@@ -3,7 +3,7 @@
  * some devices also write forged votes (for another member, signed with their own key, or
  * unsigned), each replica receives every update in its own random order with duplicates, and
  * after every delivery no forged vote is counted anywhere; at the end every replica holds the
- * same verified tally, equal to the tally of the honest votes alone. With removals and key
+ * same verified tally, equal to the tally of the honest votes alone. With removals, readmissions and key
  * rotations mixed in (members removing each other, concurrently), every replica also reaches the
  * same removals, current key and revoked devices. fast-check prints the seed and the shrunk case
  * on failure, for replay.
@@ -20,7 +20,7 @@ import {
   verifiedTally,
 } from '../../../shared/model';
 import { deviceSigner, identityFromSeeds } from '../../../shared/protocol/identity';
-import { readKeyState, removeAndRotate } from '../../../shared/model/rotations';
+import { letBackIn, readKeyState, removeAndRotate } from '../../../shared/model/rotations';
 import type { Profile } from '../../../shared/schema/profile';
 import type { Decision, VoteCast, VoteChoice } from '../../../shared/schema/records';
 
@@ -144,7 +144,7 @@ describe('verified tallies converge', () => {
     );
   });
 
-  it('with removals and rotations mixed in, every replica reaches the same keys and tally', () => {
+  it('with removals, readmissions and rotations mixed in, every replica reaches the same keys and tally', () => {
     const Step = fc.oneof(
       Op.map((op) => ({ ...op, kind: 'vote' as const })),
       fc.record({
@@ -152,6 +152,12 @@ describe('verified tallies converge', () => {
         replica: fc.integer({ min: 0, max: 2 }),
         // Whom to remove: the next member, the one after, or nobody (a rotation only).
         target: fc.constantFrom(1, 2, null),
+        at: fc.integer({ min: 10, max: 40 }),
+      }),
+      fc.record({
+        kind: fc.constant('readmit' as const),
+        replica: fc.integer({ min: 0, max: 2 }),
+        target: fc.constantFrom(1, 2),
         at: fc.integer({ min: 10, max: 40 }),
       }),
     );
@@ -179,6 +185,11 @@ describe('verified tallies converge', () => {
             };
             const before = Y.encodeStateVector(doc);
             if (step.kind === 'vote') castVote(doc, ctx, start.decisionId, { choice: step.choice });
+            else if (step.kind === 'readmit')
+              // Written only when this replica sees that member removed and may let them in.
+              letBackIn(doc, ctx, readTrust(doc, WORKSPACE), {
+                member: people[(step.replica + step.target) % 3]!.memberId,
+              });
             else
               // Refused when this replica already knows it was removed: then nothing is written.
               removeAndRotate(doc, ctx, readTrust(doc, WORKSPACE), {
@@ -198,6 +209,7 @@ describe('verified tallies converge', () => {
               refused: state.refused.map((entry) => entry.id).sort(),
               revoked: [...state.revokedDevices.keys()].sort(),
               removed: [...state.removedMembers.keys()].sort(),
+              readmitted: [...state.readmitted.keys()].sort(),
               needsRotation: state.needsRotation,
               tally: verifiedTally(trust, decision.value),
             });

@@ -127,7 +127,9 @@ describe('using a version 3 code', () => {
     expect(expired.ok).toBe(false);
     if (expired.ok) return;
     expect(expired.error.code).toBe('invite-expired');
-    expect(expired.error.message).toMatch(/^This invite code expired on .+2026.+ Ask a teammate/);
+    expect(expired.error.message).toMatch(
+      /^This invite expired on .+2026.+\. Ask for a new one\.$/,
+    );
     expect(checkInviteTerms(FOREVER_ONCE, Date.UTC(2100, 0, 1)).ok).toBe(true);
     expect(checkInviteTerms(null, Date.now()).ok).toBe(true);
   });
