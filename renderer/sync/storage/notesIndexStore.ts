@@ -28,7 +28,8 @@ import { WORKSPACE_DB_PREFIX, requestDone, transactionDone } from './idb';
 export const NOTES_INDEX_DB_PREFIX = 'outpost-index-';
 /** The document name in the sealing scope: a row sealed for anything else does not open. */
 export const NOTES_INDEX_DOCUMENT = 'notes-index';
-const ROWS = 'rows';
+export const INDEX_ROWS_STORE = 'rows';
+const ROWS = INDEX_ROWS_STORE;
 const NOTES_INDEX_KEY = 'notes-index';
 /** Bumped whenever what is stored changes meaning: rows of any other format are rebuilt. */
 export const NOTES_INDEX_FORMAT = 1;
@@ -67,7 +68,8 @@ const StoredShape = z.object({
   problems: z.array(z.tuple([z.string(), idList])),
 });
 
-function openIndexDb(name: string): Promise<IDBDatabase> {
+/** Opens (creating if new) a workspace's index database, which also holds its first screen. */
+export function openIndexDb(name: string): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const request = indexedDB.open(name, 1);
     request.onupgradeneeded = () => request.result.createObjectStore(ROWS);

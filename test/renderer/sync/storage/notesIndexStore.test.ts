@@ -203,6 +203,9 @@ describe('the notes index keeper', () => {
     let settled = true;
     let looked = 0;
     const notesNow = {
+      // The list itself, for the first screen kept beside the index.
+      list: () => live.list(),
+      reader: () => live.reader(),
       saved: () => {
         looked++;
         return settled ? live.saved() : null;
