@@ -26,6 +26,7 @@ import { useReopenNote } from './useReopenNote';
 import { HistoryEntry } from '../history/HistoryEntry';
 import { startVaultImport, type PickedFile } from './vaultImportActions';
 import { VaultImportDialog } from './VaultImportDialog';
+import { WorkspaceLoading } from '../backups/WorkspaceLoading';
 import './notes.css';
 
 /** The editor (TipTap/ProseMirror) loads when a note is first opened, not before the list paints. */
@@ -136,7 +137,11 @@ function HiddenPicker({
   );
 }
 
-function ListHeader({ onCreate }: { onCreate: () => void }) {
+/**
+ * The list's header. While the workspace opens (the list a stored preview) it offers only
+ * "+ New note", which says the workspace is still opening: import and export need the notes.
+ */
+function ListHeader({ onCreate, opening }: { onCreate: () => void; opening: boolean }) {
   const saved = useNotesStore((state) => state.savedTemplates);
   const items = useAppStore((state) => state.snapshot?.notes.items);
   const filesRef = useRef<HTMLInputElement>(null);
@@ -145,7 +150,19 @@ function ListHeader({ onCreate }: { onCreate: () => void }) {
   useEffect(() => {
     folderRef.current?.setAttribute('webkitdirectory', '');
     vaultRef.current?.setAttribute('webkitdirectory', '');
-  }, []);
+  }, [opening]);
+  const create = (
+    <button type="button" className="button primary" onClick={onCreate} title="New note (Ctrl+N)">
+      + New note
+    </button>
+  );
+  if (opening)
+    return (
+      <div className="pane-header">
+        <h1>Notes</h1>
+        {create}
+      </div>
+    );
   return (
     <div className="pane-header">
       <h1>Notes</h1>
@@ -217,9 +234,7 @@ function ListHeader({ onCreate }: { onCreate: () => void }) {
           ))
         }
       </Menu>
-      <button type="button" className="button primary" onClick={onCreate} title="New note (Ctrl+N)">
-        + New note
-      </button>
+      {create}
       <HiddenPicker
         inputRef={filesRef}
         label="Markdown files to import"
@@ -341,6 +356,8 @@ function DamagedNote({ record }: { record: DamagedRecord }) {
 /** Notes: the team's written knowledge. */
 export function NotesView() {
   const list = useAppStore((state) => state.snapshot?.notes);
+  // Until the document is read, the list as stored last time (App shows it only then).
+  const preview = useAppStore((state) => (state.snapshot ? null : state.firstScreen));
   const reader = useAppStore((state) => state.snapshot?.noteIndex);
   const members = useAppStore(selectMembers);
   const selectedId = useAppStore((state) => state.selected.note);
@@ -369,7 +386,7 @@ export function NotesView() {
     if (result.ok) {
       setJustCreated(result.value.id);
       useAppStore.getState().setRecordView('note', 'active');
-    } else notify('error', result.error.message);
+    } else notify(result.error.code === 'closed' ? 'info' : 'error', result.error.message);
   };
   const selected = list?.items.find((note) => note.id === selectedId);
   const damaged = selected ? undefined : list?.damaged.find((record) => record.id === selectedId);
@@ -382,9 +399,12 @@ export function NotesView() {
         unread={list?.unread ?? 0}
         damaged={list?.damaged ?? []}
         reader={reader}
-        header={<ListHeader onCreate={create} />}
+        header={<ListHeader onCreate={create} opening={!list} />}
+        preview={preview}
       />
-      {selected ? (
+      {!list ? (
+        <WorkspaceLoading title="Opening…" />
+      ) : selected ? (
         <RecordDetail
           key={selected.id}
           kind="note"
