@@ -138,8 +138,9 @@ function HiddenPicker({
 }
 
 /**
- * The list's header. While the workspace opens (the list a stored preview) it offers only
- * "+ New note", which says the workspace is still opening: import and export need the notes.
+ * The list's header. While the workspace opens (the list a stored preview) "+ New note" waits,
+ * disabled and saying why (a click there would create nothing, and what was typed after it would
+ * go nowhere), and import and export, which need the notes, are not offered yet.
  */
 function ListHeader({ onCreate, opening }: { onCreate: () => void; opening: boolean }) {
   const saved = useNotesStore((state) => state.savedTemplates);
@@ -152,7 +153,13 @@ function ListHeader({ onCreate, opening }: { onCreate: () => void; opening: bool
     vaultRef.current?.setAttribute('webkitdirectory', '');
   }, [opening]);
   const create = (
-    <button type="button" className="button primary" onClick={onCreate} title="New note (Ctrl+N)">
+    <button
+      type="button"
+      className="button primary"
+      onClick={onCreate}
+      disabled={opening}
+      title={opening ? 'The notes are still opening' : 'New note (Ctrl+N)'}
+    >
       + New note
     </button>
   );
@@ -386,7 +393,7 @@ export function NotesView() {
     if (result.ok) {
       setJustCreated(result.value.id);
       useAppStore.getState().setRecordView('note', 'active');
-    } else notify(result.error.code === 'closed' ? 'info' : 'error', result.error.message);
+    } else notify('error', result.error.message);
   };
   const selected = list?.items.find((note) => note.id === selectedId);
   const damaged = selected ? undefined : list?.damaged.find((record) => record.id === selectedId);
