@@ -5,7 +5,7 @@
  * was open last (startupWorkspace.ts) and loads the app (React, the store, the screens), which
  * takes that workspace over already loaded.
  */
-import { openStartupWorkspace } from './sync/startupWorkspace';
+import { openStartupWorkspace, startupFirstScreenStored } from './sync/startupWorkspace';
 import { prefetchDeviceValues } from './sync/deviceStore';
 import { applyRememberedTheme } from './platform/startupTheme';
 import { prefetchBootCalls } from './platform/outpostApi';
@@ -44,10 +44,14 @@ async function start(): Promise<void> {
   // Why not load both at once: with 10,000 notes, fetching and running the app's scripts while
   // IndexedDB reads and Yjs applies the workspace slowed those down by more than it saved (the
   // work shares one thread, and Yjs then decodes into a bigger heap). A workspace that takes more
-  // than a second to load does not hold the app, and its progress display, back.
+  // than a second to load does not hold the app, and its progress display, back. Nor does one
+  // whose notes list has its first screen stored: the app paints the list from it meanwhile.
   const loaded = openStartupWorkspace();
   const waited = new Promise((resolve) => setTimeout(resolve, 1000));
-  await Promise.race([loaded, waited]);
+  const preview = startupFirstScreenStored().then(
+    (stored) => new Promise<void>((resolve) => stored && resolve()),
+  );
+  await Promise.race([loaded, waited, preview]);
   await import('./start');
 }
 

@@ -21,11 +21,12 @@ import {
 import type { FirstScreen } from '../../../shared/model/notesFirstScreen';
 import { rowScope } from '../../../shared/storage/sealedRows';
 import { WORKSPACE_DB_PREFIX, requestDone, transactionDone } from './idb';
-import { INDEX_ROWS_STORE, NOTES_INDEX_DB_PREFIX, openIndexDb } from './notesIndexStore';
+import { FIRST_SCREEN_KEY, INDEX_ROWS_STORE, NOTES_INDEX_DB_PREFIX, openIndexDb } from './indexDb';
+
+export { FIRST_SCREEN_KEY };
 
 /** The document name in the sealing scope: a row sealed for anything else does not open. */
 export const FIRST_SCREEN_DOCUMENT = 'first-screen';
-export const FIRST_SCREEN_KEY = 'first-screen';
 /** Bumped whenever what is stored changes meaning: rows of any other format are not used. */
 export const FIRST_SCREEN_FORMAT = 1;
 

@@ -24,11 +24,11 @@ import { fromBase64Url, toBase64Url } from '../../../shared/protocol/bytes';
 import type { SavedNotesIndex } from '../../../shared/model/notesLive';
 import { rowScope } from '../../../shared/storage/sealedRows';
 import { WORKSPACE_DB_PREFIX, requestDone, transactionDone } from './idb';
+import { INDEX_ROWS_STORE, NOTES_INDEX_DB_PREFIX, openIndexDb } from './indexDb';
 
-export const NOTES_INDEX_DB_PREFIX = 'outpost-index-';
+export { NOTES_INDEX_DB_PREFIX };
 /** The document name in the sealing scope: a row sealed for anything else does not open. */
 export const NOTES_INDEX_DOCUMENT = 'notes-index';
-export const INDEX_ROWS_STORE = 'rows';
 const ROWS = INDEX_ROWS_STORE;
 const NOTES_INDEX_KEY = 'notes-index';
 /** Bumped whenever what is stored changes meaning: rows of any other format are rebuilt. */
@@ -67,17 +67,6 @@ const StoredShape = z.object({
   links: z.array(z.tuple([z.string(), idList])),
   problems: z.array(z.tuple([z.string(), idList])),
 });
-
-/** Opens (creating if new) a workspace's index database, which also holds its first screen. */
-export function openIndexDb(name: string): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(name, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(ROWS);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error ?? new Error(`Could not open ${name}`));
-    request.onblocked = () => reject(new Error(`Opening ${name} was blocked by another tab.`));
-  });
-}
 
 /**
  * The notes index store of workspace `workspaceId`. `key` seals and opens its row (null: this
