@@ -3,8 +3,9 @@
  * open paints the notes list at once. The row is small (sixty rows of a title, a snippet and a
  * few tags), so it is taken again a second after the list last changed, or at the latest every
  * ten seconds while it keeps changing, and written only when it differs from what was written.
- * It is looked at once after the open too: a workspace nobody changes still gets its row, once
- * the whole list has been read.
+ * After the open, it is written as soon as the whole list has been read (looked at every
+ * `firstLookMs` until then), not after a quiet spell: the reading of every body that follows
+ * reports changes for seconds, and a short session must still leave its row for the next open.
  */
 import type { AtRestKey } from '../../shared/protocol/atRest';
 import { firstScreenOf } from '../../shared/model/notesFirstScreen';
@@ -24,6 +25,8 @@ export interface FirstScreenKeeper {
 
 export interface FirstScreenKeeperOptions {
   readonly quietMs?: number;
+  /** Until the first write, how often to look whether the list is whole yet. */
+  readonly firstLookMs?: number;
   readonly maxWaitMs?: number;
   readonly now?: () => number;
   readonly schedule?: (run: () => void, delayMs: number) => unknown;
@@ -39,6 +42,7 @@ export function keepFirstScreen(
   options: FirstScreenKeeperOptions = {},
 ): FirstScreenKeeper {
   const quietMs = options.quietMs ?? 1_000;
+  const firstLookMs = options.firstLookMs ?? 200;
   const maxWaitMs = options.maxWaitMs ?? 10_000;
   const now = options.now ?? (() => performance.now());
   const schedule = options.schedule ?? ((run, ms) => setTimeout(run, ms));
@@ -51,6 +55,7 @@ export function keepFirstScreen(
   let lastChange = 0;
   let timer: unknown = null;
   let written: string | null = null;
+  let taken = false;
   let writing: Promise<void> = Promise.resolve();
 
   /** Takes the first screen and writes it if it changed; false while the list is not whole. */
@@ -60,6 +65,7 @@ export function keepFirstScreen(
     const screen = notes ? firstScreenOf(notes.list(), notes.reader()) : null;
     if (!screen) return false;
     dirtySince = null;
+    taken = true;
     const json = JSON.stringify(screen);
     if (json === written) return true;
     written = json;
@@ -80,14 +86,14 @@ export function keepFirstScreen(
     timer = null;
     if (closed || dirtySince === null) return;
     const at = now();
-    const due = Math.min(lastChange + quietMs, dirtySince + maxWaitMs);
+    const due = taken ? Math.min(lastChange + quietMs, dirtySince + maxWaitMs) : at;
     if (at < due) {
       timer = schedule(tick, due - at);
       return;
     }
     try {
       // The document or the rest of the list is still being read: look again in a moment.
-      if (!takeNow()) timer = schedule(tick, quietMs);
+      if (!takeNow()) timer = schedule(tick, taken ? quietMs : firstLookMs);
     } catch (error) {
       // A list that cannot be taken is not stored; the next change tries again.
       dirtySince = null;
@@ -99,7 +105,7 @@ export function keepFirstScreen(
     if (closed) return;
     lastChange = now();
     dirtySince ??= lastChange;
-    timer ??= schedule(tick, quietMs);
+    timer ??= schedule(tick, taken ? quietMs : firstLookMs);
   }
 
   changed();
