@@ -17,6 +17,11 @@ import { workspaceAtRestKey } from '../sync/atRestKeys';
 export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice> = (set, get) => {
   /** The list changes still being written, in order (per store, like the list itself). */
   let listWrites: Promise<void> = Promise.resolve();
+  /**
+   * A workspace opened again after its stored data was replaced (a restore): its stored first
+   * screen is a picture of the data before, so it is not shown.
+   */
+  let replaced: string | null = null;
   return {
     workspaces: [],
     activeWorkspaceId: null,
@@ -40,11 +45,14 @@ export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice
       });
       // Read beside the workspace's own rows: when it comes first, the notes list shows it while
       // the document is still being read (a picture of the list, replaced once the list is read).
-      void readFirstScreen(id, workspaceAtRestKey(id)).then((screen) => {
-        const state = get();
-        if (screen && state.activeWorkspaceId === id && state.workspaceStatus.state === 'loading')
-          set({ firstScreen: screen });
-      });
+      const stale = replaced === id;
+      replaced = null;
+      if (!stale)
+        void readFirstScreen(id, workspaceAtRestKey(id)).then((screen) => {
+          const state = get();
+          if (screen && state.activeWorkspaceId === id && state.workspaceStatus.state === 'loading')
+            set({ firstScreen: screen });
+        });
       await previous?.destroy();
       const startup = await takeStartupWorkspace(id);
       if (get().activeWorkspaceId !== id || get().session) {
@@ -86,6 +94,7 @@ export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice
       });
       await previous?.destroy();
       try {
+        if (work) replaced = id;
         await work?.();
       } finally {
         await get().openWorkspace(id);

@@ -3,8 +3,8 @@
  * (localStorage), and when the notes screen first shows a workspace with no note selected, that
  * note is selected again if it still exists. While the list is the stored first screen (the
  * workspace still being read), that note's row is selected already if the preview shows it, so
- * the person sees where they were; it opens once the document is read. Which note was open is a convenience, not data, so
- * localStorage's lazy writes (see deviceStore.ts) are good enough here.
+ * the person sees where they were; it opens once the document is read. Which note was open is a
+ * convenience, not data, so localStorage's lazy writes (see deviceStore.ts) are good enough here.
  */
 import { useEffect, useRef } from 'react';
 import { useAppStore } from '../../store';
