@@ -11,17 +11,10 @@
  * replaces it the moment the document is read.
  */
 import { z } from 'zod';
-import {
-  SEALED_PURPOSE,
-  looksSealed,
-  open,
-  seal,
-  type AtRestKey,
-} from '../../../shared/protocol/atRest';
+import type { AtRestKey } from '../../../shared/protocol/atRest';
 import type { FirstScreen } from '../../../shared/model/notesFirstScreen';
-import { rowScope } from '../../../shared/storage/sealedRows';
-import { WORKSPACE_DB_PREFIX, requestDone, transactionDone } from './idb';
-import { FIRST_SCREEN_KEY, INDEX_ROWS_STORE, NOTES_INDEX_DB_PREFIX, openIndexDb } from './indexDb';
+import { FIRST_SCREEN_KEY } from './indexDb';
+import { openSealedJsonRow, type RowRead } from './sealedJsonRow';
 
 export { FIRST_SCREEN_KEY };
 
@@ -30,13 +23,7 @@ export const FIRST_SCREEN_DOCUMENT = 'first-screen';
 /** Bumped whenever what is stored changes meaning: rows of any other format are not used. */
 export const FIRST_SCREEN_FORMAT = 1;
 
-export type FirstScreenRead =
-  | { readonly ok: true; readonly value: FirstScreen }
-  | {
-      readonly ok: false;
-      readonly problem: 'missing' | 'unreadable' | 'damaged' | 'other-format';
-      readonly detail?: string;
-    };
+export type FirstScreenRead = RowRead<FirstScreen>;
 
 export interface FirstScreenStore {
   read(): Promise<FirstScreenRead>;
@@ -70,39 +57,16 @@ export function openFirstScreenStore(
   workspaceId: string,
   key: Promise<AtRestKey> | null,
 ): FirstScreenStore {
-  const scope = rowScope(WORKSPACE_DB_PREFIX + workspaceId, FIRST_SCREEN_DOCUMENT);
-  const db = openIndexDb(NOTES_INDEX_DB_PREFIX + workspaceId);
-  // Kept from failing unobserved: every use below awaits it and reports its error there.
-  db.catch(() => undefined);
-  let closed = false;
-
-  async function unseal(value: unknown): Promise<Uint8Array | null> {
-    if (!(value instanceof Uint8Array)) return null;
-    // A plain row on a device that seals is not what this device wrote: it is not trusted.
-    if (!key) return looksSealed(value) ? null : value;
-    return open(await key, SEALED_PURPOSE.state, scope, value);
-  }
-
+  const row = openSealedJsonRow(workspaceId, key, {
+    key: FIRST_SCREEN_KEY,
+    document: FIRST_SCREEN_DOCUMENT,
+    format: FIRST_SCREEN_FORMAT,
+  });
   return {
     async read() {
-      const database = await db;
-      const tx = database.transaction(INDEX_ROWS_STORE, 'readonly');
-      const value: unknown = await requestDone(
-        tx.objectStore(INDEX_ROWS_STORE).get(FIRST_SCREEN_KEY),
-      );
-      if (value === undefined) return { ok: false, problem: 'missing' };
-      const bytes = await unseal(value);
-      if (!bytes) return { ok: false, problem: 'unreadable' };
-      let json: unknown;
-      try {
-        json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-      } catch (error) {
-        return { ok: false, problem: 'damaged', detail: String(error) };
-      }
-      const format = (json as { format?: unknown } | null)?.format;
-      if (format !== FIRST_SCREEN_FORMAT)
-        return { ok: false, problem: 'other-format', detail: `format ${String(format)}` };
-      const parsed = StoredShape.safeParse(json);
+      const read = await row.read();
+      if (!read.ok) return read;
+      const parsed = StoredShape.safeParse(read.value);
       if (!parsed.success)
         return { ok: false, problem: 'damaged', detail: parsed.error.issues[0]?.message };
       const { total, rows } = parsed.data;
@@ -110,26 +74,8 @@ export function openFirstScreenStore(
         return { ok: false, problem: 'damaged', detail: 'fewer notes than rows' };
       return { ok: true, value: { total, rows } };
     },
-    async write(screen) {
-      if (closed) return;
-      const json = JSON.stringify({
-        format: FIRST_SCREEN_FORMAT,
-        total: screen.total,
-        rows: screen.rows,
-      });
-      const plain = new TextEncoder().encode(json);
-      const value = key ? await seal(await key, SEALED_PURPOSE.state, scope, plain) : plain;
-      const database = await db;
-      if (closed) return;
-      const tx = database.transaction(INDEX_ROWS_STORE, 'readwrite');
-      const done = transactionDone(tx);
-      tx.objectStore(INDEX_ROWS_STORE).put(value, FIRST_SCREEN_KEY);
-      await done;
-    },
-    close() {
-      closed = true;
-      void db.then((database) => database.close()).catch(() => undefined);
-    },
+    write: (screen) => row.write({ total: screen.total, rows: screen.rows }),
+    close: () => row.close(),
   };
 }
 
