@@ -39,6 +39,7 @@ import {
   type FirstScreenKeeper,
 } from '../../../../renderer/sync/firstScreenKeeper';
 import { keepNotesIndex } from '../../../../renderer/sync/notesIndexKeeper';
+import { manualTime } from './manualTime';
 
 let at = 1_760_000_000_000;
 const ctx = { actor: 'member-1', now: () => at };
@@ -118,32 +119,6 @@ const putRow = (workspaceId: string, value: unknown) =>
   withRows<void>(workspaceId, (rows) => rows.put(value, FIRST_SCREEN_KEY));
 const storedRow = (workspaceId: string) =>
   withRows<unknown>(workspaceId, (rows) => rows.get(FIRST_SCREEN_KEY));
-
-function manualTime() {
-  let now = 0;
-  let next = 1;
-  const tasks: Array<{ at: number; run: () => void; handle: number }> = [];
-  return {
-    now: () => now,
-    schedule: (run: () => void, ms: number) => {
-      tasks.push({ at: now + ms, run, handle: next });
-      return next++;
-    },
-    cancel: (handle: unknown) => {
-      const i = tasks.findIndex((task) => task.handle === handle);
-      if (i >= 0) tasks.splice(i, 1);
-    },
-    advance(ms: number) {
-      now += ms;
-      for (;;) {
-        const due = tasks.filter((task) => task.at <= now).sort((a, b) => a.at - b.at)[0];
-        if (!due) return;
-        tasks.splice(tasks.indexOf(due), 1);
-        due.run();
-      }
-    },
-  };
-}
 
 describe('the first screen of the notes list', () => {
   it('holds the rows the list shows first, pinned first, with what a row shows', () => {
