@@ -229,6 +229,8 @@ export function App() {
   const profile = useAppStore((state) => state.profile);
   const section = useAppStore((state) => state.section);
   const status = useAppStore((state) => state.workspaceStatus);
+  // The notes list as stored last time, shown by the notes section while the workspace loads.
+  const preview = useAppStore((state) => state.firstScreen !== null);
   usePreloadSections(status.state === 'ready');
   const layoutClass = useLayoutClass();
 
@@ -266,7 +268,7 @@ export function App() {
             Read-only: {status.reason}
           </div>
         )}
-        {status.state === 'loading' ? (
+        {status.state === 'loading' && !(preview && section === 'notes') ? (
           <WorkspaceLoading />
         ) : (
           <Suspense fallback={<SectionLoading />}>

@@ -5,7 +5,7 @@
  * was open last (startupWorkspace.ts) and loads the app (React, the store, the screens), which
  * takes that workspace over already loaded.
  */
-import { openStartupWorkspace } from './sync/startupWorkspace';
+import { openStartupWorkspace, startupFirstScreenStored } from './sync/startupWorkspace';
 import { prefetchDeviceValues } from './sync/deviceStore';
 import { applyRememberedTheme } from './platform/startupTheme';
 import { prefetchBootCalls } from './platform/outpostApi';
@@ -44,10 +44,14 @@ async function start(): Promise<void> {
   // Why not load both at once: with 10,000 notes, fetching and running the app's scripts while
   // IndexedDB reads and Yjs applies the workspace slowed those down by more than it saved (the
   // work shares one thread, and Yjs then decodes into a bigger heap). A workspace that takes more
-  // than a second to load does not hold the app, and its progress display, back.
-  const loaded = openStartupWorkspace();
-  const waited = new Promise((resolve) => setTimeout(resolve, 1000));
-  await Promise.race([loaded, waited]);
+  // than a second to load does not hold the app, and its progress display, back. One whose notes
+  // list has its first screen stored is not opened here at all: the app paints the list from
+  // that row, which it must get to before Yjs takes the thread, and then opens the workspace.
+  if (!(await startupFirstScreenStored())) {
+    const loaded = openStartupWorkspace();
+    const waited = new Promise((resolve) => setTimeout(resolve, 1000));
+    await Promise.race([loaded, waited]);
+  }
   await import('./start');
 }
 

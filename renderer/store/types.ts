@@ -11,6 +11,7 @@ import type { PeerInfo, PeerSyncStatus } from '../sync/peer/types';
 import type { TurnPatch } from '../sync/teamTurn';
 import type { TurnSettings } from '../../shared/protocol/teamNetwork';
 import type { RelayStatus } from '../sync/relay/types';
+import type { FirstScreen } from '../../shared/model/notesFirstScreen';
 
 export type Section = 'notes' | 'goals' | 'decisions' | 'focus' | 'sync' | 'settings' | 'backups';
 export type RecordView = 'active' | 'archived' | 'trash';
@@ -47,6 +48,11 @@ export interface WorkspaceSlice {
   activeWorkspaceId: string | null;
   workspaceStatus: SessionStatus | { readonly state: 'closed' };
   snapshot: WorkspaceSnapshot | null;
+  /**
+   * While the workspace loads, its notes list's first screen as this device stored it last time
+   * (null: none usable, or the workspace is ready). Only ever shown, never read as records.
+   */
+  firstScreen: FirstScreen | null;
   /**
    * The open workspace session. Held in the store so a reset or a workspace switch reaches it;
    * only actions and the write gateway use it, components never see Y types.

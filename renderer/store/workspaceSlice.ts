@@ -11,15 +11,23 @@ import {
 } from '../sync/startupWorkspace';
 import type { AppState, WorkspaceSlice } from './types';
 import { writeAs } from './writeGateway';
+import { readFirstScreen } from '../sync/storage/firstScreenStore';
+import { workspaceAtRestKey } from '../sync/atRestKeys';
 
 export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice> = (set, get) => {
   /** The list changes still being written, in order (per store, like the list itself). */
   let listWrites: Promise<void> = Promise.resolve();
+  /**
+   * A workspace opened again after its stored data was replaced (a restore): its stored first
+   * screen is a picture of the data before, so it is not shown.
+   */
+  let replaced: string | null = null;
   return {
     workspaces: [],
     activeWorkspaceId: null,
     workspaceStatus: { state: 'closed' },
     snapshot: null,
+    firstScreen: null,
     session: null,
     async openWorkspace(id) {
       const profile = get().profile;
@@ -32,8 +40,19 @@ export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice
         activeWorkspaceId: id,
         workspaceStatus: { state: 'loading' },
         snapshot: null,
+        firstScreen: null,
         selected: {},
       });
+      // Read beside the workspace's own rows: when it comes first, the notes list shows it while
+      // the document is still being read (a picture of the list, replaced once the list is read).
+      const stale = replaced === id;
+      replaced = null;
+      if (!stale)
+        void readFirstScreen(id, workspaceAtRestKey(id)).then((screen) => {
+          const state = get();
+          if (screen && state.activeWorkspaceId === id && state.workspaceStatus.state === 'loading')
+            set({ firstScreen: screen });
+        });
       await previous?.destroy();
       const startup = await takeStartupWorkspace(id);
       if (get().activeWorkspaceId !== id || get().session) {
@@ -55,7 +74,7 @@ export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice
       saveActiveWorkspaceId(id).catch((error: unknown) => get().notify('warning', message(error)));
       const status = await session.ready;
       if (get().session !== session) return;
-      set({ workspaceStatus: status });
+      set({ workspaceStatus: status, firstScreen: null });
       if (status.readOnly) get().notify('warning', status.reason);
       const docName = workspaceName(session.doc);
       if (entry.kind === 'personal' && docName === null && !status.readOnly)
@@ -66,9 +85,16 @@ export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice
       const id = get().activeWorkspaceId;
       if (!id) return;
       const previous = get().session;
-      set({ session: null, workspaceStatus: { state: 'loading' }, snapshot: null, selected: {} });
+      set({
+        session: null,
+        workspaceStatus: { state: 'loading' },
+        snapshot: null,
+        firstScreen: null,
+        selected: {},
+      });
       await previous?.destroy();
       try {
+        if (work) replaced = id;
         await work?.();
       } finally {
         await get().openWorkspace(id);

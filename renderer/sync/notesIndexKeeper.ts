@@ -8,6 +8,9 @@
  * stored if it reflects the document as it is, else looked at again after the next quiet spell.
  * A stored index that cannot be used (missing, sealed with another key, damaged, another format)
  * is left for the notes to build afresh, which then store theirs; the person sees no error.
+ *
+ * The list's first screen, which lives beside the index, is kept by the same calls
+ * (firstScreenKeeper.ts): it is small and stored a second after the list changes, not minutes.
  */
 import type * as Y from 'yjs';
 import type { AtRestKey } from '../../shared/protocol/atRest';
@@ -15,6 +18,7 @@ import { NoteSearchIndex } from '../../shared/model/notesSearch';
 import { notesIndexSnapshot } from '../../shared/model/notesChangedSince';
 import type { NotesLive, RestoredNotesIndex } from '../../shared/model/notesLive';
 import { openNotesIndexStore } from './storage/notesIndexStore';
+import { keepFirstScreen, type FirstScreenKeeper } from './firstScreenKeeper';
 
 export interface NotesIndexKeeper {
   /** The stored index, loaded; null when there is none that can be used. */
@@ -34,6 +38,8 @@ export interface NotesIndexKeeperOptions {
   readonly cancel?: (handle: unknown) => void;
   /** Told of a store that failed (the index stays out of date and is tried again). */
   readonly onError?: (error: unknown) => void;
+  /** Keeps the list's first screen (default: stored beside the index). */
+  readonly firstScreen?: FirstScreenKeeper;
 }
 
 export function keepNotesIndex(
@@ -54,6 +60,13 @@ export function keepNotesIndex(
   const onError =
     options.onError ?? ((error) => console.warn('The notes index was not stored', error));
   const store = openNotesIndexStore(workspaceId, key);
+  const firstScreen =
+    options.firstScreen ??
+    keepFirstScreen(workspaceId, key, live, {
+      now: options.now,
+      schedule: options.schedule,
+      cancel: options.cancel,
+    });
   let closed = false;
   let dirtySince: number | null = null;
   let lastChange = 0;
@@ -117,16 +130,18 @@ export function keepNotesIndex(
     restored: usable,
     changed() {
       if (closed) return;
+      firstScreen.changed();
       lastChange = now();
       dirtySince ??= lastChange;
       timer ??= schedule(tick, quietMs);
     },
     async flush() {
       if (dirtySince !== null && !closed) storeNow();
-      await writing;
+      await Promise.all([writing, firstScreen.flush()]);
     },
     close() {
       closed = true;
+      firstScreen.close();
       if (timer !== null) cancel(timer);
       timer = null;
       void writing.finally(() => store.close());

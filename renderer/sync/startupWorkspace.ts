@@ -15,7 +15,8 @@
  * session opens the workspace again with the usual careful load, which sets that row aside.
  */
 import * as Y from 'yjs';
-import { WORKSPACE_DB_PREFIX } from './storage/idb';
+import { WORKSPACE_DB_PREFIX, requestDone } from './storage/idb';
+import { FIRST_SCREEN_KEY, INDEX_ROWS_STORE, NOTES_INDEX_DB_PREFIX } from './storage/indexDb';
 import { openDurableStorage } from './storage/durableStorage';
 import type { DurableStorage } from './storage/durableTypes';
 import { publishStorageEvent } from './storage/events';
@@ -106,6 +107,28 @@ export function openStartupWorkspace(): Promise<void> {
     if (!opened) loaded();
   });
   return done;
+}
+
+/**
+ * Whether the workspace to open at start-up has its notes list's first screen stored
+ * (storage/firstScreenStore.ts): the app then paints the list from it while the workspace loads,
+ * so it need not wait for the load. Only looks for the row (the app reads and checks it); false
+ * on any doubt, and never creates the database.
+ */
+export async function startupFirstScreenStored(): Promise<boolean> {
+  const id = hintedId();
+  if (id === null || typeof indexedDB === 'undefined') return false;
+  const db = await openExistingDb(NOTES_INDEX_DB_PREFIX + id).catch(() => null);
+  if (!db) return false;
+  try {
+    if (!db.objectStoreNames.contains(INDEX_ROWS_STORE)) return false;
+    const store = db.transaction(INDEX_ROWS_STORE).objectStore(INDEX_ROWS_STORE);
+    return (await requestDone(store.count(FIRST_SCREEN_KEY))) > 0;
+  } catch {
+    return false;
+  } finally {
+    db.close();
+  }
 }
 
 /** Closes a start-up workspace nobody takes over. */

@@ -6,8 +6,11 @@ import { useStorageStore } from './storageStore';
 
 const SHOW_DETAIL_AFTER_MS = 400;
 
-/** "Loading workspace…", and for a load that takes a while, what it is doing and how far it is. */
-export function WorkspaceLoading() {
+/**
+ * "Loading workspace…" (or `title`), and for a load that takes a while, what it is doing and how
+ * far it is. The notes section shows it where the editor goes while its list is a stored preview.
+ */
+export function WorkspaceLoading({ title }: { title?: string } = {}) {
   const id = useAppStore((state) => state.activeWorkspaceId);
   const name = useAppStore(
     (state) => state.workspaces.find((workspace) => workspace.id === id)?.name,
@@ -31,7 +34,7 @@ export function WorkspaceLoading() {
   return (
     <div className="loading" role="status" aria-live="polite">
       <div className="workspace-loading">
-        <p>{name ? `Loading ${name}…` : 'Loading workspace…'}</p>
+        <p>{title ?? (name ? `Loading ${name}…` : 'Loading workspace…')}</p>
         {detailed && (
           <>
             <progress

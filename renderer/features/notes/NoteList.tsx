@@ -2,6 +2,10 @@
  * The notes list: view tabs, full-text search with highlighted hits, a tag filter, and a list
  * virtualized with @tanstack/react-virtual (only the rows on screen exist), so 10,000 notes scroll
  * smoothly. Pinned notes come first, then the most recently edited.
+ *
+ * While the workspace is still being read, the list can show its first screen as this device
+ * stored it (`preview`): the same rows, marked as a preview (`data-preview`, `aria-busy`), which
+ * can be selected (the note opens once the document is read); search waits and says so.
  */
 import { useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { Archive, NotebookPen, Pin, Search, Trash2 } from 'lucide-react';
@@ -9,6 +13,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { DamagedRecord, Note } from '../../../shared/schema/records';
 import type { Highlighted, NoteSearchHit } from '../../../shared/model/notesSearch';
 import type { NotesIndexReader } from '../../../shared/model/notesLive';
+import { pinnedFirst, type FirstScreen } from '../../../shared/model/notesFirstScreen';
 import { useAppStore } from '../../store';
 import { EmptyState } from '../../components/EmptyState';
 import { timeAgo } from '../../components/time';
@@ -40,9 +45,17 @@ interface NoteListProps {
   readonly damaged: readonly DamagedRecord[];
   readonly reader: NotesIndexReader | undefined;
   readonly header: ReactNode;
+  /** The first screen stored last time, shown while the workspace is read (null: the real list). */
+  readonly preview?: FirstScreen | null;
 }
 
-export function NoteList({ items, unread, damaged, reader, header }: NoteListProps) {
+/** What a row shows: a note, or a stored row of the first screen (which carries its snippet). */
+type ListRow = Pick<Note, 'id' | 'title' | 'pinned' | 'updatedAt'> & {
+  readonly tags: readonly string[];
+  readonly snippet?: string;
+};
+
+export function NoteList({ items, unread, damaged, reader, header, preview }: NoteListProps) {
   const view = useAppStore((state) => state.recordView.note);
   const setView = useAppStore((state) => state.setRecordView);
   const selectedId = useAppStore((state) => state.selected.note);
@@ -68,11 +81,12 @@ export function NoteList({ items, unread, damaged, reader, header }: NoteListPro
       ? inThisView.filter((note) => note.tags.includes(tagFilter))
       : inThisView;
     // Pinned first, each part keeping the snapshot's newest-first order.
-    const pinned: Note[] = [];
-    const rest: Note[] = [];
-    for (const note of shown) (note.pinned ? pinned : rest).push(note);
-    return pinned.length === 0 ? rest : [...pinned, ...rest];
+    return pinnedFirst(shown);
   }, [inThisView, tagFilter]);
+  // The stored rows are those of the default view (active, no tag filter); other views wait.
+  const previewShown = preview ? (view === 'active' && !tagFilter ? preview.rows : []) : null;
+  const rows: readonly ListRow[] = previewShown ?? visible;
+  const setSize = preview && previewShown ? preview.total : visible.length;
 
   const hits: NoteSearchHit[] | null = useMemo(
     () => (query.trim() && reader ? reader.search(query, HITS_SHOWN) : null),
@@ -82,23 +96,22 @@ export function NoteList({ items, unread, damaged, reader, header }: NoteListPro
   // The virtualizer re-renders this component itself; nothing it returns is memoized below.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
-    count: visible.length,
+    count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 10,
   });
 
   const move = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (!['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(event.key) || visible.length === 0)
-      return;
+    if (!['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(event.key) || rows.length === 0) return;
     event.preventDefault();
-    const index = visible.findIndex((note) => note.id === selectedId);
+    const index = rows.findIndex((note) => note.id === selectedId);
     let next = index;
-    if (event.key === 'ArrowDown') next = Math.min(visible.length - 1, index + 1);
+    if (event.key === 'ArrowDown') next = Math.min(rows.length - 1, index + 1);
     if (event.key === 'ArrowUp') next = Math.max(0, index - 1);
     if (event.key === 'Home') next = 0;
-    if (event.key === 'End') next = visible.length - 1;
-    const target = visible[next];
+    if (event.key === 'End') next = rows.length - 1;
+    const target = rows[next];
     if (!target) return;
     select('note', target.id);
     virtualizer.scrollToIndex(next);
@@ -215,6 +228,11 @@ export function NoteList({ items, unread, damaged, reader, header }: NoteListPro
           </ul>
         </div>
       )}
+      {preview && query.trim() && (
+        <p className="search-count" role="status">
+          Search answers as soon as the notes are open…
+        </p>
+      )}
       {hits ? (
         hits.length === 0 ? (
           <EmptyState glyph={Search} title={`Nothing found for “${query}”`}>
@@ -252,8 +270,8 @@ export function NoteList({ items, unread, damaged, reader, header }: NoteListPro
             </ul>
           </>
         )
-      ) : visible.length === 0 ? (
-        unread > 0 ? null : view === 'active' && !tagFilter ? (
+      ) : rows.length === 0 ? (
+        unread > 0 || preview ? null : view === 'active' && !tagFilter ? (
           <EmptyState glyph={NotebookPen} title="No notes yet">
             Write things down instead of calling a meeting: plans, updates, how-tos. Start with a
             template, or press Ctrl+N.
@@ -278,12 +296,13 @@ export function NoteList({ items, unread, damaged, reader, header }: NoteListPro
           ref={scrollRef}
           role="listbox"
           aria-label="Notes list"
+          {...(preview ? { 'data-preview': '', 'aria-busy': true } : {})}
           onKeyDown={move}
         >
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((row) => {
-              const note = visible[row.index]!;
-              const snippet = reader?.snippet(note.id) ?? '';
+              const note = rows[row.index]!;
+              const snippet = note.snippet ?? reader?.snippet(note.id) ?? '';
               return (
                 <button
                   key={note.id}
@@ -293,7 +312,7 @@ export function NoteList({ items, unread, damaged, reader, header }: NoteListPro
                   data-id={note.id}
                   aria-selected={note.id === selectedId}
                   aria-posinset={row.index + 1}
-                  aria-setsize={visible.length}
+                  aria-setsize={setSize}
                   tabIndex={note.id === selectedId || (!selectedId && row.index === 0) ? 0 : -1}
                   style={{
                     position: 'absolute',
@@ -313,7 +332,7 @@ export function NoteList({ items, unread, damaged, reader, header }: NoteListPro
                   </div>
                   <div className="snippet">
                     {/* Bodies are read once the notes reader has loaded: until then, no claim. */}
-                    {snippet || (reader && <span className="muted">Empty note</span>)}
+                    {snippet || ((reader || preview) && <span className="muted">Empty note</span>)}
                   </div>
                   <div className="record-meta">
                     <span>{timeAgo(note.updatedAt)}</span>

@@ -26,6 +26,7 @@ import { useReopenNote } from './useReopenNote';
 import { HistoryEntry } from '../history/HistoryEntry';
 import { startVaultImport, type PickedFile } from './vaultImportActions';
 import { VaultImportDialog } from './VaultImportDialog';
+import { WorkspaceLoading } from '../backups/WorkspaceLoading';
 import './notes.css';
 
 /** The editor (TipTap/ProseMirror) loads when a note is first opened, not before the list paints. */
@@ -136,7 +137,12 @@ function HiddenPicker({
   );
 }
 
-function ListHeader({ onCreate }: { onCreate: () => void }) {
+/**
+ * The list's header. While the workspace opens (the list a stored preview) "+ New note" waits,
+ * disabled and saying why (a click there would create nothing, and what was typed after it would
+ * go nowhere), and import and export, which need the notes, are not offered yet.
+ */
+function ListHeader({ onCreate, opening }: { onCreate: () => void; opening: boolean }) {
   const saved = useNotesStore((state) => state.savedTemplates);
   const items = useAppStore((state) => state.snapshot?.notes.items);
   const filesRef = useRef<HTMLInputElement>(null);
@@ -145,7 +151,25 @@ function ListHeader({ onCreate }: { onCreate: () => void }) {
   useEffect(() => {
     folderRef.current?.setAttribute('webkitdirectory', '');
     vaultRef.current?.setAttribute('webkitdirectory', '');
-  }, []);
+  }, [opening]);
+  const create = (
+    <button
+      type="button"
+      className="button primary"
+      onClick={onCreate}
+      disabled={opening}
+      title={opening ? 'The notes are still opening' : 'New note (Ctrl+N)'}
+    >
+      + New note
+    </button>
+  );
+  if (opening)
+    return (
+      <div className="pane-header">
+        <h1>Notes</h1>
+        {create}
+      </div>
+    );
   return (
     <div className="pane-header">
       <h1>Notes</h1>
@@ -217,9 +241,7 @@ function ListHeader({ onCreate }: { onCreate: () => void }) {
           ))
         }
       </Menu>
-      <button type="button" className="button primary" onClick={onCreate} title="New note (Ctrl+N)">
-        + New note
-      </button>
+      {create}
       <HiddenPicker
         inputRef={filesRef}
         label="Markdown files to import"
@@ -341,6 +363,8 @@ function DamagedNote({ record }: { record: DamagedRecord }) {
 /** Notes: the team's written knowledge. */
 export function NotesView() {
   const list = useAppStore((state) => state.snapshot?.notes);
+  // Until the document is read, the list as stored last time (App shows it only then).
+  const preview = useAppStore((state) => (state.snapshot ? null : state.firstScreen));
   const reader = useAppStore((state) => state.snapshot?.noteIndex);
   const members = useAppStore(selectMembers);
   const selectedId = useAppStore((state) => state.selected.note);
@@ -382,9 +406,12 @@ export function NotesView() {
         unread={list?.unread ?? 0}
         damaged={list?.damaged ?? []}
         reader={reader}
-        header={<ListHeader onCreate={create} />}
+        header={<ListHeader onCreate={create} opening={!list} />}
+        preview={preview}
       />
-      {selected ? (
+      {!list ? (
+        <WorkspaceLoading title="Opening…" />
+      ) : selected ? (
         <RecordDetail
           key={selected.id}
           kind="note"

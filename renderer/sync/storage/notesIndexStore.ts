@@ -13,22 +13,15 @@
  * builds the index again from the document. Nothing here is ever shown to the person as an error.
  */
 import { z } from 'zod';
-import {
-  SEALED_PURPOSE,
-  looksSealed,
-  open,
-  seal,
-  type AtRestKey,
-} from '../../../shared/protocol/atRest';
+import type { AtRestKey } from '../../../shared/protocol/atRest';
 import { fromBase64Url, toBase64Url } from '../../../shared/protocol/bytes';
 import type { SavedNotesIndex } from '../../../shared/model/notesLive';
-import { rowScope } from '../../../shared/storage/sealedRows';
-import { WORKSPACE_DB_PREFIX, requestDone, transactionDone } from './idb';
+import { NOTES_INDEX_DB_PREFIX } from './indexDb';
+import { openSealedJsonRow, type RowRead } from './sealedJsonRow';
 
-export const NOTES_INDEX_DB_PREFIX = 'outpost-index-';
+export { NOTES_INDEX_DB_PREFIX };
 /** The document name in the sealing scope: a row sealed for anything else does not open. */
 export const NOTES_INDEX_DOCUMENT = 'notes-index';
-const ROWS = 'rows';
 const NOTES_INDEX_KEY = 'notes-index';
 /** Bumped whenever what is stored changes meaning: rows of any other format are rebuilt. */
 export const NOTES_INDEX_FORMAT = 1;
@@ -39,13 +32,7 @@ export interface StoredNotesIndex {
   readonly saved: SavedNotesIndex;
 }
 
-export type NotesIndexRead =
-  | { readonly ok: true; readonly value: StoredNotesIndex }
-  | {
-      readonly ok: false;
-      readonly problem: 'missing' | 'unreadable' | 'damaged' | 'other-format';
-      readonly detail?: string;
-    };
+export type NotesIndexRead = RowRead<StoredNotesIndex>;
 
 export interface NotesIndexStore {
   read(): Promise<NotesIndexRead>;
@@ -67,16 +54,6 @@ const StoredShape = z.object({
   problems: z.array(z.tuple([z.string(), idList])),
 });
 
-function openIndexDb(name: string): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(name, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(ROWS);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error ?? new Error(`Could not open ${name}`));
-    request.onblocked = () => reject(new Error(`Opening ${name} was blocked by another tab.`));
-  });
-}
-
 /**
  * The notes index store of workspace `workspaceId`. `key` seals and opens its row (null: this
  * device keeps data unencrypted, and the row is stored plain).
@@ -85,37 +62,16 @@ export function openNotesIndexStore(
   workspaceId: string,
   key: Promise<AtRestKey> | null,
 ): NotesIndexStore {
-  const scope = rowScope(WORKSPACE_DB_PREFIX + workspaceId, NOTES_INDEX_DOCUMENT);
-  const db = openIndexDb(NOTES_INDEX_DB_PREFIX + workspaceId);
-  // Kept from failing unobserved: every use below awaits it and reports its error there.
-  db.catch(() => undefined);
-  let closed = false;
-
-  async function unseal(value: unknown): Promise<Uint8Array | null> {
-    if (!(value instanceof Uint8Array)) return null;
-    // A plain row on a device that seals is not what this device wrote: it is not trusted.
-    if (!key) return looksSealed(value) ? null : value;
-    return open(await key, SEALED_PURPOSE.state, scope, value);
-  }
-
+  const row = openSealedJsonRow(workspaceId, key, {
+    key: NOTES_INDEX_KEY,
+    document: NOTES_INDEX_DOCUMENT,
+    format: NOTES_INDEX_FORMAT,
+  });
   return {
     async read() {
-      const database = await db;
-      const tx = database.transaction(ROWS, 'readonly');
-      const value: unknown = await requestDone(tx.objectStore(ROWS).get(NOTES_INDEX_KEY));
-      if (value === undefined) return { ok: false, problem: 'missing' };
-      const bytes = await unseal(value);
-      if (!bytes) return { ok: false, problem: 'unreadable' };
-      let json: unknown;
-      try {
-        json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-      } catch (error) {
-        return { ok: false, problem: 'damaged', detail: String(error) };
-      }
-      const format = (json as { format?: unknown } | null)?.format;
-      if (format !== NOTES_INDEX_FORMAT)
-        return { ok: false, problem: 'other-format', detail: `format ${String(format)}` };
-      const parsed = StoredShape.safeParse(json);
+      const read = await row.read();
+      if (!read.ok) return read;
+      const parsed = StoredShape.safeParse(read.value);
       if (!parsed.success)
         return { ok: false, problem: 'damaged', detail: parsed.error.issues[0]?.message };
       const snapshot = fromBase64Url(parsed.data.snapshot);
@@ -128,26 +84,8 @@ export function openNotesIndexStore(
         value: { snapshot, saved: { index: { ...index, search }, links, problems } },
       };
     },
-    async write(stored) {
-      if (closed) return;
-      const json = JSON.stringify({
-        format: NOTES_INDEX_FORMAT,
-        snapshot: toBase64Url(stored.snapshot),
-        ...stored.saved,
-      });
-      const plain = new TextEncoder().encode(json);
-      const value = key ? await seal(await key, SEALED_PURPOSE.state, scope, plain) : plain;
-      const database = await db;
-      if (closed) return;
-      const tx = database.transaction(ROWS, 'readwrite');
-      const done = transactionDone(tx);
-      tx.objectStore(ROWS).put(value, NOTES_INDEX_KEY);
-      await done;
-    },
-    close() {
-      closed = true;
-      void db.then((database) => database.close()).catch(() => undefined);
-    },
+    write: (stored) => row.write({ snapshot: toBase64Url(stored.snapshot), ...stored.saved }),
+    close: () => row.close(),
   };
 }
 

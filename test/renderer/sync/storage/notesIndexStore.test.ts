@@ -33,6 +33,7 @@ import {
 } from '../../../../renderer/sync/storage/notesIndexStore';
 import { WORKSPACE_DB_PREFIX } from '../../../../renderer/sync/storage/idb';
 import { keepNotesIndex } from '../../../../renderer/sync/notesIndexKeeper';
+import { manualTime } from './manualTime';
 
 const ctx = { actor: 'member-1', now: () => 1_760_000_000_000 };
 let stores: NotesIndexStore[] = [];
@@ -167,33 +168,6 @@ describe('the notes index store', () => {
   });
 });
 
-/** A scheduler and clock the test moves by hand. */
-function manualTime() {
-  let at = 0;
-  const tasks: Array<{ at: number; run: () => void; handle: number }> = [];
-  let next = 1;
-  return {
-    now: () => at,
-    schedule: (run: () => void, ms: number) => {
-      tasks.push({ at: at + ms, run, handle: next });
-      return next++;
-    },
-    cancel: (handle: unknown) => {
-      const i = tasks.findIndex((task) => task.handle === handle);
-      if (i >= 0) tasks.splice(i, 1);
-    },
-    advance(ms: number) {
-      at += ms;
-      for (;;) {
-        const due = tasks.filter((task) => task.at <= at).sort((a, b) => a.at - b.at)[0];
-        if (!due) return;
-        tasks.splice(tasks.indexOf(due), 1);
-        due.run();
-      }
-    },
-  };
-}
-
 describe('the notes index keeper', () => {
   it('stores once changes are quiet, and only an index that reflects the document', async () => {
     const id = newId();
@@ -203,6 +177,9 @@ describe('the notes index keeper', () => {
     let settled = true;
     let looked = 0;
     const notesNow = {
+      // The list itself, for the first screen kept beside the index.
+      list: () => live.list(),
+      reader: () => live.reader(),
       saved: () => {
         looked++;
         return settled ? live.saved() : null;
