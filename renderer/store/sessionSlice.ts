@@ -67,7 +67,7 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
         workspaces.value.find((entry) => entry.id === stored.value) ?? workspaces.value[0]!;
       await get().openWorkspace(active.id);
     } else if (profile.value) {
-      await createPersonalWorkspace(get);
+      await get().openWorkspace(await addPersonalWorkspace(get));
     } else {
       // Onboarding or picking an identity first: nothing opens yet, so close what start-up opened.
       await takeStartupWorkspace(null);
@@ -129,24 +129,29 @@ async function startAs(
   } catch (error) {
     return fail('not-saved', error instanceof Error ? error.message : String(error));
   }
-  set({ profile, identityCandidates: [] });
   const workspaces = get().workspaces;
+  let open: string;
   if (workspaces.length === 0) {
-    await createPersonalWorkspace(get);
-    return ok(profile);
+    open = await addPersonalWorkspace(get);
+  } else {
+    // A person picking themselves after losing the profile lands where they left off.
+    const stored = (await loadActiveWorkspaceId()).value;
+    open = (
+      workspaces.find((entry) => entry.id === stored) ??
+      workspaces.find((entry) => entry.kind === 'personal') ??
+      workspaces[0]!
+    ).id;
   }
-  // A person picking themselves after losing the profile lands where they left off.
-  const stored = (await loadActiveWorkspaceId()).value;
-  const open =
-    workspaces.find((entry) => entry.id === stored) ??
-    workspaces.find((entry) => entry.kind === 'personal') ??
-    workspaces[0]!;
-  await get().openWorkspace(open.id);
+  // The profile brings up the app's sections, so it is set in the same step as the workspace to
+  // open: set before the list write or the stored choice was read, the sidebar showed "No
+  // workspace" for a moment after "Get started".
+  set({ profile, identityCandidates: [] });
+  await get().openWorkspace(open);
   return ok(profile);
 }
 
-/** The personal workspace every person has, created on first run. */
-async function createPersonalWorkspace(get: () => AppState): Promise<void> {
+/** Adds the personal workspace every person has (created on first run) to the list. */
+async function addPersonalWorkspace(get: () => AppState): Promise<string> {
   const entry = {
     id: newId(),
     name: 'Personal',
@@ -156,5 +161,5 @@ async function createPersonalWorkspace(get: () => AppState): Promise<void> {
     turn: null,
   };
   await get().setWorkspaces(() => [entry]);
-  await get().openWorkspace(entry.id);
+  return entry.id;
 }

@@ -32,10 +32,26 @@ describe.runIf(chromiumAvailable())('Outpost in Chromium (web mode)', () => {
 
   it('onboards, creates a note, a goal and a decision, and finds them all after a reload', async () => {
     const { page } = app;
+    // Every name the workspace switcher shows from the first moment the sections appear.
+    await page.evaluate(() => {
+      const shown: string[] = [];
+      (window as unknown as { switcherNames: string[] }).switcherNames = shown;
+      const record = () => {
+        const name = document.querySelector('.switcher-button')?.textContent;
+        if (name && shown.at(-1) !== name) shown.push(name);
+      };
+      new MutationObserver(record).observe(document.body, {
+        childList: true,
+        subtree: true,
+        characterData: true,
+      });
+    });
     await onboard(page, 'Ana');
+    await page.getByRole('button', { name: /Workspace: Personal/ }).waitFor();
+    // The sections come with the workspace they open: never "No workspace" after "Get started".
     await expect(
-      page.getByRole('button', { name: /Workspace: Personal/ }).isVisible(),
-    ).resolves.toBe(true);
+      page.evaluate(() => (window as unknown as { switcherNames: string[] }).switcherNames),
+    ).resolves.toEqual(['PWorkspace: Personal. Switch workspace▾']);
     await page.getByText('No notes yet').waitFor();
 
     // A note, named by typing right after creating it.
