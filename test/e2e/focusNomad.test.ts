@@ -276,7 +276,26 @@ describe.runIf(chromiumAvailable())('Focus for people who move (Chromium, fake c
           const layout = await page.evaluate(() => {
             const main = document.querySelector('main')!;
             const detail = document.querySelector<HTMLElement>('.split > :last-child');
+            // A select narrower than its chosen option cuts it ("Any statu"): each is measured
+            // against a copy holding only that option, laid out at its natural width beside it.
+            const cutSelects = [...main.querySelectorAll('select')]
+              .filter((select) => select.offsetParent !== null)
+              .filter((select) => {
+                const probe = select.cloneNode(false) as HTMLSelectElement;
+                const chosen = select.selectedOptions[0];
+                if (chosen) probe.append(chosen.cloneNode(true));
+                probe.style.cssText = 'width:auto;flex:none;position:absolute;visibility:hidden';
+                select.parentElement!.append(probe);
+                const cut =
+                  select.getBoundingClientRect().width < probe.getBoundingClientRect().width - 1;
+                probe.remove();
+                return cut;
+              })
+              .map(
+                (select) => select.getAttribute('aria-label') ?? select.selectedOptions[0]?.text,
+              );
             return {
+              cutSelects,
               pageOverflow: document.documentElement.scrollWidth - window.innerWidth,
               mainOverflow: main.scrollWidth - main.clientWidth,
               detailWidth: detail ? detail.getBoundingClientRect().width : null,
@@ -289,6 +308,7 @@ describe.runIf(chromiumAvailable())('Focus for people who move (Chromium, fake c
             0,
           );
           expect(layout.mainOverflow, `${where}: content cut at the side`).toBeLessThanOrEqual(0);
+          expect(layout.cutSelects, `${where}: choices cut`).toEqual([]);
           if (section !== 'focus') {
             expect(layout.detailWidth, `${where}: editor width`).toBeGreaterThanOrEqual(480);
           }
