@@ -186,8 +186,19 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
   origin = `http://${host}:${port}`;
   allowedHosts = [`${host}:${port}`, `localhost:${port}`];
 
+  const frameOf = (event: IpcEvent, payload: unknown) =>
+    `data: ${JSON.stringify({ event, payload })}\n\n`;
+  // The last push of each event that carries state (not a signal) goes again to a page whose event
+  // stream connects: after a dropped stream the browser reconnects by itself, and the page would
+  // otherwise keep what it showed before the drop. The focus timer's due events were notified once
+  // already, so only its snapshot is repeated.
+  const latestState = new Map<IpcEvent, string>();
   const broadcast = (event: IpcEvent, payload: unknown): void => {
-    const frame = `data: ${JSON.stringify({ event, payload })}\n\n`;
+    const frame = frameOf(event, payload);
+    if (event === 'settings:changed' || event === 'sync:networkChanged')
+      latestState.set(event, frame);
+    if (event === 'focus:changed')
+      latestState.set(event, frameOf(event, { ...(payload as object), events: [] }));
     for (const client of eventClients) client.write(frame);
   };
   // The page shows Web Notifications for the focus events pushed to it over /events.
@@ -279,7 +290,7 @@ export async function startWebCompanion(options: WebCompanionOptions): Promise<W
         'cache-control': 'no-store',
         connection: 'keep-alive',
       });
-      response.write(': connected\n\n');
+      response.write(`: connected\n\n${[...latestState.values()].join('')}`);
       eventClients.add(response);
       request.on('close', () => eventClients.delete(response));
       return;

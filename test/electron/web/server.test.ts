@@ -167,4 +167,55 @@ describe('web companion', () => {
     controller.abort();
     expect((await fetch(`${origin}/events`)).status).toBe(403);
   });
+
+  interface Frame {
+    theme?: string;
+    snapshot?: { state: { phase: string } };
+    events?: unknown[];
+  }
+  it('sends the settings and the timer pushed while a page was away when its stream reconnects', async () => {
+    const events = async () => {
+      const controller = new AbortController();
+      const response = await fetch(`${origin}/events`, {
+        headers: { cookie },
+        signal: controller.signal,
+      });
+      const reader = response.body!.getReader();
+      let text = '';
+      return {
+        /** Reads until `pattern` shows in the stream. */
+        async until(pattern: RegExp) {
+          while (!pattern.test(text)) {
+            const { value, done } = await reader.read();
+            if (done) throw new Error(`The stream ended without ${String(pattern)}: ${text}`);
+            text += new TextDecoder().decode(value);
+          }
+          return text;
+        },
+        close: () => controller.abort(),
+      };
+    };
+    const first = await events();
+    await first.until(/: connected/);
+    first.close();
+    // While no page listens: a theme change and a focus block started (by another tab, say).
+    await call('settings:update', { theme: 'dark' });
+    expect((await call('focus:act', { type: 'start' })).body.ok).toBe(true);
+
+    const again = await events();
+    const text = await again.until(/"event":"focus:changed"/);
+    again.close();
+    const frames = text
+      .split('\n\n')
+      .filter((frame) => frame.startsWith('data: '))
+      .map(
+        (frame) => JSON.parse(frame.slice('data: '.length)) as { event: string; payload: Frame },
+      );
+    const settings = frames.find((frame) => frame.event === 'settings:changed');
+    expect(settings?.payload.theme).toBe('dark');
+    const focus = frames.find((frame) => frame.event === 'focus:changed');
+    expect(focus?.payload.snapshot?.state.phase).toBe('focus');
+    // Its break notices were for the page that was there: not repeated.
+    expect(focus?.payload.events).toEqual([]);
+  });
 });
