@@ -32,9 +32,36 @@ describe.runIf(available)('replayed signaling', { timeout: 90_000 }, () => {
     const rooms = await roomNamesAt(secrets.secretKey, Date.now());
     const tap = start('test/sync/signalTap.ts');
     await tap.call('tap', { url: network.url(), topics: rooms });
+    // The test opens what the neighbour records with the key, only to know what A should hear;
+    // the neighbour cannot.
+    const password = await deriveSignalingPassword(secrets.secretKey);
+    const keys = new Map(
+      await Promise.all(
+        rooms.map(async (room) => [room, await deriveSignalingKey(password, room)] as const),
+      ),
+    );
+    const recordedSoFar = async () => {
+      const recorded = await tap.call<Frame[]>('recorded');
+      const opened = await Promise.all(
+        recorded.map((frame) => openSignal(keys.get(frame.topic)!, frame.data)),
+      );
+      return { recorded, opened: opened as Array<{ from?: unknown; type?: string } | undefined> };
+    };
 
     const [a, b] = [start('test/sync/nodePeer.ts'), start('test/sync/nodePeer.ts')];
     const aId = await a.call<string>('start', { invite, signaling: [network.url()], name: 'A' });
+    // B starts once A is in every room (A announces in a room after subscribing there): else on a
+    // busy machine B's announce could pass A's subscription, and the recording would hold a
+    // message of B's that A never heard, which A would take as new when replayed.
+    await expect
+      .poll(async () => {
+        const { recorded, opened } = await recordedSoFar();
+        const announced = recorded.filter(
+          (_, index) => opened[index]?.from === aId && opened[index]?.type === 'announce',
+        );
+        return new Set(announced.map((frame) => frame.topic)).size;
+      })
+      .toBe(rooms.length);
     await b.call('start', { invite, signaling: [network.url()], name: 'B' });
     await b.call('addNotes', { titles: ['before the replay'] });
     expect((await a.call<Titles>('waitTitles', { count: 1 })).titles).toEqual([
@@ -46,18 +73,8 @@ describe.runIf(available)('replayed signaling', { timeout: 90_000 }, () => {
     await b.call('exit', {}, 3000).catch(() => {});
     await expect.poll(async () => (await a.call<PeerSyncStatus>('status')).peers).toEqual([]);
 
-    // What the neighbour recorded: B's announce, offer or answer, and candidates (the test opens
-    // them with the key only to know how many A should hear; the neighbour cannot).
-    const recorded = await tap.call<Frame[]>('recorded');
-    const password = await deriveSignalingPassword(secrets.secretKey);
-    const keys = new Map(
-      await Promise.all(
-        rooms.map(async (room) => [room, await deriveSignalingKey(password, room)] as const),
-      ),
-    );
-    const opened = await Promise.all(
-      recorded.map((frame) => openSignal(keys.get(frame.topic)!, frame.data)),
-    );
+    // What the neighbour recorded: B's announce, offer or answer, and candidates.
+    const { recorded, opened } = await recordedSoFar();
     const fromB = opened.filter(
       (value) => (value as { from?: unknown } | undefined)?.from !== aId,
     ) as Array<{ type: string }>;
