@@ -21,6 +21,10 @@
  *   search index and a few queries were typed into the list's search box.
  * - scale.search<size>.p95: what a person types (see notes.search) through the app's index
  *   (createNotesLive + NoteSearchIndex, ranked, top 100 highlighted) over every note, in Node.
+ * - scale.join<size>.titles.ms: a fresh peer joins a peer holding the workspace over real WebRTC
+ *   with the app's provider, until its notes list holds every title, ÷ bare Y.applyUpdate of the
+ *   same state (bench/join.ts; needs root for its network namespace). A join that fails is
+ *   reported with what stopped it.
  */
 import * as Y from 'yjs';
 import { existsSync } from 'node:fs';
@@ -49,6 +53,7 @@ import { typedQueries, type Corpus } from './notesCorpus';
 import { scaleCorpus } from './scaleCorpus';
 import { median, percentile, type BenchResult } from './report';
 import { followAll } from './notesSearch';
+import { benchJoin } from './join';
 
 const DEFAULT_SIZES = [10_000, 30_000, 100_000];
 /** Interleaved app and baseline runs per size: fewer where one run takes a minute. */
@@ -280,6 +285,7 @@ export async function benchScale(): Promise<BenchResult[]> {
           )),
         );
       results.push(searchAtSize(size, corpus));
+      results.push(...benchJoin(size));
     }
     return results;
   } finally {
