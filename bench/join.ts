@@ -26,7 +26,7 @@ import { deriveRoomName } from '../shared/protocol/roomEpoch';
 import { PeerSync, type WebSocketConstructor } from '../renderer/sync/peer/peerSync';
 import { startSignalingServer } from '../electron/main/signaling/server';
 import { insideNamespace, printResults, runInNamespace } from './namespace';
-import { median, type BenchResult } from './report';
+import { loadAverage, median, type BenchResult } from './report';
 import { scaleCorpus } from './scaleCorpus';
 
 /** One join per size at 100,000 notes (minutes each under load); a median of three below. */
@@ -204,9 +204,10 @@ async function joinOnce(
     const join = await waitFor(allListed, dropped);
     if ('ms' in join) return join;
     const received = (sync.wireStats().bytesIn / 1024 / 1024).toFixed(1);
+    const others = lines().filter((line) => line !== join.failed);
     return {
       ...join,
-      failed: `${join.failed} (the joiner then held ${notesRoot.size} of ${expected.size} notes, ${received} MiB received; log: ${lines().join(' | ') || 'empty'})`,
+      failed: `${join.failed} (the joiner then held ${notesRoot.size} of ${expected.size} notes, ${received} MiB received${others.length > 0 ? `; log: ${others.join(' | ')}` : ''})`,
     };
   } finally {
     live.destroy();
@@ -236,6 +237,7 @@ async function measureInside(): Promise<BenchResult[]> {
     password: await deriveSignalingPassword(secretKey),
   };
   const server = await startSignalingServer({ host: '127.0.0.1', port: 0 });
+  const loadBefore = loadAverage();
   const holder = startHolder(size, room, server.url);
   const joins: Join[] = [];
   const bares: number[] = [];
@@ -250,11 +252,14 @@ async function measureInside(): Promise<BenchResult[]> {
     holder.stop();
     await server.close();
   }
-  return [joinResult(size, state.byteLength, expected.size, joins, bares)];
+  const load = `load average ${loadBefore} before, ${loadAverage()} after`;
+  return [joinResult(size, state.byteLength, expected.size, joins, bares, load)];
 }
 
 function describe(join: Join): string {
-  return 'ms' in join ? seconds(join.ms) : `FAILED after ${seconds(join.afterMs)}: ${join.failed}`;
+  return 'ms' in join
+    ? seconds(join.ms)
+    : `not done after ${seconds(join.afterMs)}: ${join.failed}`;
 }
 
 function joinResult(
@@ -263,6 +268,7 @@ function joinResult(
   notes: number,
   joins: readonly Join[],
   bares: readonly number[],
+  load: string,
 ): BenchResult {
   const baseline = median(bares);
   const mb = (bytes / 1024 / 1024).toFixed(1);
@@ -278,7 +284,7 @@ function joinResult(
       unit: 'ms',
       baseline,
       ...target,
-      note: `FAILED in ${failures.length} of ${joins.length} runs: ${failures.map(describe).join('; ')}. ${what}`,
+      note: `FAILED in ${failures.length} of ${joins.length} runs, ${failures.map(describe).join('; ')}. What is timed: ${what}; ${load}`,
     };
   const value = median(done);
   return {
@@ -288,7 +294,7 @@ function joinResult(
     baseline,
     ratio: value / baseline,
     ...target,
-    note: `${what}; medians of ${joins.length} runs`,
+    note: `${what}; medians of ${joins.length} runs; ${load}`,
   };
 }
 
@@ -305,7 +311,12 @@ export function benchJoin(size: number): BenchResult[] {
     timeoutMs: SETUP_MS + RUNS(size) * (JOIN_TIMEOUT_MS + 30_000),
     env: { [ENV.size]: String(size) },
   });
-  if (run.ok) return run.results;
+  if (run.ok) {
+    for (const result of run.results)
+      if (Number.isNaN(result.value))
+        console.warn(`${result.id}: the join did not finish (see its note)`);
+    return run.results;
+  }
   console.warn(`scale.join${label(size)}.titles.ms not measured: ${run.why}`);
   if (run.unavailable) return [];
   return [

@@ -22,6 +22,10 @@ export async function printResults(run: () => Promise<BenchResult[]>): Promise<n
   process.exit(0);
 }
 
+/** JSON has no NaN: a figure the child could not measure (NaN) arrives as null. */
+const notMeasured = (key: string, value: unknown) =>
+  key === 'value' && value === null ? Number.NaN : value;
+
 export type NamespaceRun =
   | { readonly ok: true; readonly results: BenchResult[] }
   /** `why` says what a person reads: no namespace could be made, or how the child ended. */
@@ -73,7 +77,7 @@ export function runInNamespace(options: NamespaceOptions): NamespaceRun {
     );
     const line = child.stdout.trim().split('\n').pop() ?? '';
     if (child.status === 0 && line.startsWith('['))
-      return { ok: true, results: JSON.parse(line) as BenchResult[] };
+      return { ok: true, results: JSON.parse(line, notMeasured) as BenchResult[] };
     const how = child.signal
       ? `was killed by ${child.signal}${child.error ? ` (${child.error.message})` : ''}`
       : `exited with ${child.status}`;

@@ -29,7 +29,6 @@
 import * as Y from 'yjs';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
@@ -51,7 +50,7 @@ import {
 } from './notes';
 import { typedQueries, type Corpus } from './notesCorpus';
 import { scaleCorpus } from './scaleCorpus';
-import { median, percentile, type BenchResult } from './report';
+import { loadAverage as load, median, percentile, type BenchResult } from './report';
 import { followAll } from './notesSearch';
 import { benchJoin } from './join';
 
@@ -65,10 +64,6 @@ const HITS_SHOWN = 100;
 const TYPED_IN_APP = ['roadmap', 'lisbon retro', 'budget'];
 
 const label = (size: number) => `${Math.round(size / 1000)}k`;
-const load = () =>
-  loadavg()
-    .map((value) => value.toFixed(2))
-    .join(' ');
 
 function sizes(): number[] {
   const chosen = process.env.OUTPOST_SCALE_SIZES;
