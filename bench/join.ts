@@ -294,7 +294,7 @@ function joinResult(
     baseline,
     ratio: value / baseline,
     ...target,
-    note: `${what}; medians of ${joins.length} runs; ${load}`,
+    note: `${what}; ${joins.length === 1 ? 'one run' : `median of ${joins.length} runs`}; ${load}`,
   };
 }
 
