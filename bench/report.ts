@@ -1,5 +1,6 @@
 /** Bench results: the table a person reads and bench/results.json that tools read. */
 import { writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 
 export interface BenchResult {
@@ -10,6 +11,13 @@ export interface BenchResult {
   readonly ratio?: number;
   readonly target?: string;
   readonly note?: string;
+}
+
+/** The machine's load averages (1, 5, 15 min), for notes: figures taken under load are rough. */
+export function loadAverage(): string {
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
 }
 
 /** Median of a non-empty list. */

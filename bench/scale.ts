@@ -21,11 +21,14 @@
  *   search index and a few queries were typed into the list's search box.
  * - scale.search<size>.p95: what a person types (see notes.search) through the app's index
  *   (createNotesLive + NoteSearchIndex, ranked, top 100 highlighted) over every note, in Node.
+ * - scale.join<size>.titles.ms: a fresh peer joins a peer holding the workspace over real WebRTC
+ *   with the app's provider, until its notes list holds every title, ÷ bare Y.applyUpdate of the
+ *   same state (bench/join.ts; needs root for its network namespace). A join that fails is
+ *   reported with what stopped it.
  */
 import * as Y from 'yjs';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
@@ -47,8 +50,9 @@ import {
 } from './notes';
 import { typedQueries, type Corpus } from './notesCorpus';
 import { scaleCorpus } from './scaleCorpus';
-import { median, percentile, type BenchResult } from './report';
+import { loadAverage as load, median, percentile, type BenchResult } from './report';
 import { followAll } from './notesSearch';
+import { benchJoin } from './join';
 
 const DEFAULT_SIZES = [10_000, 30_000, 100_000];
 /** Interleaved app and baseline runs per size: fewer where one run takes a minute. */
@@ -60,10 +64,6 @@ const HITS_SHOWN = 100;
 const TYPED_IN_APP = ['roadmap', 'lisbon retro', 'budget'];
 
 const label = (size: number) => `${Math.round(size / 1000)}k`;
-const load = () =>
-  loadavg()
-    .map((value) => value.toFixed(2))
-    .join(' ');
 
 function sizes(): number[] {
   const chosen = process.env.OUTPOST_SCALE_SIZES;
@@ -280,6 +280,7 @@ export async function benchScale(): Promise<BenchResult[]> {
           )),
         );
       results.push(searchAtSize(size, corpus));
+      results.push(...benchJoin(size));
     }
     return results;
   } finally {

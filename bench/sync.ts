@@ -16,7 +16,6 @@
  * WebRTC needs an interface with a default route: run as root and the suite re-runs itself in a
  * private network namespace (../shared/docs/TESTING.md); otherwise it reports why it was skipped.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -32,6 +31,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
 import { startSignalingServer } from '../electron/main/signaling/server';
 import { median, type BenchResult } from './report';
+import { insideNamespace, printResults, runInNamespace } from './namespace';
 
 const RUNS = 3;
 /** More runs for the mesh: its two sides are close and each run is short. */
@@ -384,55 +384,17 @@ const SELF = fileURLToPath(import.meta.url);
 
 /** Runs the suite in a private network namespace (root), or explains why it cannot. */
 export async function benchSync(): Promise<BenchResult[]> {
-  if (process.env.OUTPOST_BENCH_INSIDE === '1') return runInside();
-  const name = `outpost-bench-${process.pid}`;
-  try {
-    execFileSync('ip', ['netns', 'add', name], { stdio: 'pipe' });
-  } catch {
-    console.warn(
-      'sync bench skipped: creating a network namespace needs root and iproute2 (WebRTC needs an interface with a default route).',
-    );
+  if (insideNamespace()) return runInside();
+  const run = runInNamespace({ tag: 'bench', script: SELF, timeoutMs: 10 * 60_000 });
+  if (run.ok) return run.results;
+  if (run.unavailable) {
+    console.warn(`sync bench skipped: ${run.why}.`);
     return [];
   }
-  try {
-    const ip = (...args: string[]) => execFileSync('ip', ['-n', name, ...args], { stdio: 'pipe' });
-    ip('link', 'set', 'lo', 'up');
-    ip('link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1');
-    ip('addr', 'add', '10.77.0.1/24', 'dev', 'v0');
-    ip('addr', 'add', '10.77.0.2/24', 'dev', 'v1');
-    ip('link', 'set', 'v0', 'up');
-    ip('link', 'set', 'v1', 'up');
-    ip('route', 'add', 'default', 'via', '10.77.0.2', 'dev', 'v0');
-    const runChild = () => {
-      const child = spawnSync(
-        'ip',
-        ['netns', 'exec', name, process.execPath, '--import', 'tsx', SELF],
-        {
-          env: { ...process.env, OUTPOST_BENCH_INSIDE: '1' },
-          encoding: 'utf8',
-          stdio: ['ignore', 'pipe', 'inherit'],
-          cwd: path.resolve(path.dirname(SELF), '..'),
-          timeout: 10 * 60_000,
-        },
-      );
-      const line = child.stdout.trim().split('\n').pop() ?? '';
-      if (child.status === 0 && line.startsWith('[')) return JSON.parse(line) as BenchResult[];
-      const how = child.signal ? `was killed by ${child.signal}` : `exited with ${child.status}`;
-      console.warn(`sync bench: the run in the namespace ${how} without results`);
-      return null;
-    };
-    // No second attempt: a crash (the native WebRTC module has segfaulted a run, once) is a
-    // failure to find, not to paper over; bench/run.ts reports it and prints the other suites.
-    const results = runChild();
-    if (!results) throw new Error('sync bench failed; see the messages above');
-    return results;
-  } finally {
-    execFileSync('ip', ['netns', 'del', name], { stdio: 'pipe' });
-  }
+  // No second attempt: a crash (the native WebRTC module has segfaulted a run, once) is a
+  // failure to find, not to paper over; bench/run.ts reports it and prints the other suites.
+  console.warn(`sync bench: ${run.why}`);
+  throw new Error('sync bench failed; see the messages above');
 }
 
-if (process.env.OUTPOST_BENCH_INSIDE === '1' && process.argv[1] === SELF) {
-  const results = await runInside();
-  process.stdout.write(`${JSON.stringify(results)}\n`);
-  process.exit(0);
-}
+if (insideNamespace() && process.argv[1] === SELF) await printResults(runInside);
