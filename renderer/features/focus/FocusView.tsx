@@ -72,13 +72,15 @@ export function FocusView() {
   const { config, state } = snapshot;
   const zone = config.timeZone;
   const run = async (action: FocusAction) => {
-    const startsOutside =
-      action.type === 'start' &&
-      config.workingHours !== null &&
-      !isWithinWorkingHours(config, Date.now() + useFocusStore.getState().clockOffsetMs);
     const result = await act(action);
     if (!result.ok) notify('error', result.error.message);
-    else if (startsOutside) {
+    else if (
+      // Judged at the time the timer started the block, by its answer: the page's own estimate of
+      // the timer's clock is only as fresh as the last snapshot it saw.
+      action.type === 'start' &&
+      result.value.config.workingHours !== null &&
+      !isWithinWorkingHours(result.value.config, result.value.now)
+    ) {
       // Said once, when it happens: the block runs; the timer will not start by itself later.
       notify(
         'info',
