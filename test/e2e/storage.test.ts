@@ -398,11 +398,13 @@ describe.runIf(chromiumAvailable())('durable storage in Chromium', () => {
     await page.getByRole('button', { name: /Workspace: Lisbon crew/ }).waitFor();
     await page.getByRole('option', { name: /Lisbon flat keys/ }).waitFor();
     await expect(page.getByRole('option', { name: /Alpha field notes/ }).count()).resolves.toBe(0);
-    expect(await hint()).toBe(lisbon);
+    await expect.poll(hint).toBe(lisbon);
     await page.getByRole('button', { name: /Switch workspace/ }).click();
     await page.getByRole('option', { name: /Personal/ }).click();
     await page.getByRole('option', { name: /Alpha field notes/ }).waitFor();
-    expect(await hint()).toBe(personal);
+    // The rows may be the stored first screen, shown before the workspace is open, and the hint
+    // is written once it is (run 6 of the series on 8a43af7 read it before then): polled.
+    await expect.poll(hint).toBe(personal);
     expect(app.errors).toEqual([]);
   });
 
