@@ -27,7 +27,7 @@ import { PeerSync, type WebSocketConstructor } from '../renderer/sync/peer/peerS
 import { startSignalingServer } from '../electron/main/signaling/server';
 import { insideNamespace, printResults, runInNamespace } from './namespace';
 import { loadAverage, median, type BenchResult } from './report';
-import { scaleCorpus } from './scaleCorpus';
+import { scaleCorpus, sizeLabel as label } from './scaleCorpus';
 
 /** One join per size at 100,000 notes (minutes each under load); a median of three below. */
 const RUNS = (size: number) => (size >= 100_000 ? 1 : 3);
@@ -48,7 +48,6 @@ const ENV = {
 const READY = 'ready';
 const LOG = 'log ';
 
-const label = (size: number) => `${Math.round(size / 1000)}k`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 interface Room {

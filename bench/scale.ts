@@ -42,14 +42,15 @@ import {
   bareDecode,
   callPage,
   clickAndWaitOpened,
-  openListAndAim,
+  aimFirstClosed,
+  openList,
   waitForPaintEntry,
   watchFirstRows,
   watchOpen,
   type BareRun,
 } from './notes';
 import { typedQueries, type Corpus } from './notesCorpus';
-import { scaleCorpus } from './scaleCorpus';
+import { scaleCorpus, sizeLabel as label } from './scaleCorpus';
 import { loadAverage as load, median, percentile, type BenchResult } from './report';
 import { followAll } from './notesSearch';
 import { benchJoin } from './join';
@@ -62,8 +63,6 @@ const QUERY_INTENTS = 150;
 const HITS_SHOWN = 100;
 /** Queries typed into the app's search box before its heap is measured. */
 const TYPED_IN_APP = ['roadmap', 'lisbon retro', 'budget'];
-
-const label = (size: number) => `${Math.round(size / 1000)}k`;
 
 function sizes(): number[] {
   const chosen = process.env.OUTPOST_SCALE_SIZES;
@@ -90,7 +89,8 @@ function notesIn(update: Uint8Array): number {
 
 /** One app run: seed, open the notes list, click the first unselected row once rows painted. */
 async function appRun(page: Page, env: Chromium, dbName: string, expected: number) {
-  const { id, box } = await openListAndAim(page, env, dbName);
+  await openList(page, env, dbName);
+  const { id, box } = await aimFirstClosed(page);
   await page.evaluate(watchOpen, id);
   await clickAndWaitOpened(page, box);
   // The list must end up holding every note, or the run measured a list that is not there.

@@ -34,6 +34,9 @@ async function writeAtomically(file: string, data: string | Uint8Array): Promise
   await rename(`${file}.tmp`, file);
 }
 
+/** A size as the scale figures' ids name it: 10000 → "10k". */
+export const sizeLabel = (size: number) => `${Math.round(size / 1000)}k`;
+
 /**
  * The corpus of `count` notes generated into an empty workspace, from the cache when it holds
  * this version, else generated and cached. `cached` says which.
