@@ -75,9 +75,7 @@ describe.runIf(available)('replayed signaling', { timeout: 90_000 }, () => {
 
     // What the neighbour recorded: B's announce, offer or answer, and candidates.
     const { recorded, opened } = await recordedSoFar();
-    const fromB = opened.filter(
-      (value) => (value as { from?: unknown } | undefined)?.from !== aId,
-    ) as Array<{ type: string }>;
+    const fromB = opened.filter((value) => value?.from !== aId) as Array<{ type: string }>;
     expect(fromB.map((value) => value.type)).toContain('announce');
     expect(fromB.filter((value) => value.type === 'signal').length).toBeGreaterThan(0);
 
