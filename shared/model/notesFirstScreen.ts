@@ -12,6 +12,8 @@ import type { NotesIndexReader, NotesList } from './notesLive';
 export const FIRST_SCREEN_ROWS = 60;
 /** Tags a row shows (the list shows the first four of a note's tags). */
 export const FIRST_SCREEN_TAGS = 4;
+/** Tags the list's tag bar offers: the most used ones of the view. */
+export const TAG_BAR_TAGS = 30;
 
 /** One row of the list as it is shown. */
 export interface FirstScreenRow {
@@ -24,10 +26,28 @@ export interface FirstScreenRow {
   readonly snippet: string;
 }
 
+/** A tag of the tag bar and how many notes of the view carry it. */
+export type TagCount = readonly [tag: string, notes: number];
+
 export interface FirstScreen {
   /** Notes in the list's default view: the list's length once it is whole. */
   readonly total: number;
   readonly rows: readonly FirstScreenRow[];
+  /**
+   * The tag bar above the rows ({@link tagBar} of the default view), so that the preview's rows
+   * sit where the list's will: without it they jump down when the list is read.
+   */
+  readonly tags: readonly TagCount[];
+}
+
+/** The tag bar of `notes`: their most used tags, most used first, then by name. */
+export function tagBar(notes: readonly Pick<Note, 'tags'>[], limit = TAG_BAR_TAGS): TagCount[] {
+  const counts = new Map<string, number>();
+  for (const note of notes)
+    for (const tag of note.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, limit);
 }
 
 /** Pinned notes first, each part keeping the order it was given in (the list's order). */
@@ -64,5 +84,6 @@ export function firstScreenOf(
       tags: note.tags.slice(0, FIRST_SCREEN_TAGS),
       snippet: reader.snippet(note.id),
     })),
+    tags: tagBar(active),
   };
 }

@@ -119,12 +119,20 @@ describe.runIf(chromiumAvailable())('The notes list before the workspace is read
     await writeNote(page, 'Alpha plan', 'Budget for the Lisbon offsite');
     await writeNote(page, 'Beta roadmap', 'Ships in May');
     await writeNote(page, 'Gamma retro');
+    await page.getByLabel('Add a tag').fill('offsite');
+    await page.keyboard.press('Enter');
+    await page.locator('.tag-filter').getByRole('button', { name: '#offsite' }).waitFor();
     await storedSince(page, await pageNow(page));
 
     await page.addInitScript(holdWorkspaceOpens);
     await reloadHeld(page);
     expect(await titles(page)).toEqual(['Gamma retro', 'Beta roadmap', 'Alpha plan']);
     await expect(list(page).getAttribute('aria-busy')).resolves.toBe('true');
+    // The tag bar is there too, so the rows sit where the list read will put them.
+    await page.locator('.tag-filter').getByRole('button', { name: '#offsite' }).waitFor();
+    const rowTop = async () => (await list(page).getByRole('option').first().boundingBox())?.y;
+    const previewTop = await rowTop();
+    expect(previewTop).toBeGreaterThan(0);
     await expect(list(page).getByRole('option').first().getAttribute('aria-setsize')).resolves.toBe(
       '3',
     );
@@ -178,6 +186,7 @@ describe.runIf(chromiumAvailable())('The notes list before the workspace is read
     await search.fill('');
     await list(page).and(page.locator(':not([data-preview])')).waitFor();
     await expect(list(page).getAttribute('aria-busy')).resolves.toBeNull();
+    expect(await rowTop()).toBe(previewTop);
     await expect(page.getByRole('button', { name: '+ New note' }).isDisabled()).resolves.toBe(
       false,
     );

@@ -13,7 +13,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { DamagedRecord, Note } from '../../../shared/schema/records';
 import type { Highlighted, NoteSearchHit } from '../../../shared/model/notesSearch';
 import type { NotesIndexReader } from '../../../shared/model/notesLive';
-import { pinnedFirst, type FirstScreen } from '../../../shared/model/notesFirstScreen';
+import { pinnedFirst, tagBar, type FirstScreen } from '../../../shared/model/notesFirstScreen';
 import { useAppStore } from '../../store';
 import { EmptyState } from '../../components/EmptyState';
 import { timeAgo } from '../../components/time';
@@ -68,14 +68,10 @@ export function NoteList({ items, unread, damaged, reader, header, preview }: No
   const scrollRef = useRef<HTMLDivElement>(null);
 
   const inThisView = useMemo(() => items.filter((note) => inView(note, view)), [items, view]);
-  const tags = useMemo(() => {
-    const counts = new Map<string, number>();
-    for (const note of inThisView)
-      for (const tag of note.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
-    return [...counts.entries()]
-      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-      .slice(0, 30);
-  }, [inThisView]);
+  const listTags = useMemo(() => tagBar(inThisView), [inThisView]);
+  // The preview's tag bar is the default view's, as its rows are: the rows then sit where the
+  // list's will, rather than jumping down under the bar when the list is read.
+  const tags = preview ? (view === 'active' ? preview.tags : []) : listTags;
   const visible = useMemo(() => {
     const shown = tagFilter
       ? inThisView.filter((note) => note.tags.includes(tagFilter))

@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import type { AtRestKey } from '../../../shared/protocol/atRest';
-import type { FirstScreen } from '../../../shared/model/notesFirstScreen';
+import { TAG_BAR_TAGS, type FirstScreen } from '../../../shared/model/notesFirstScreen';
 import { FIRST_SCREEN_KEY } from './indexDb';
 import { openSealedJsonRow, type RowRead } from './sealedJsonRow';
 
@@ -47,6 +47,11 @@ const StoredShape = z.object({
       }),
     )
     .max(200),
+  // Rows stored before the tag bar was have none; the preview then shows no bar.
+  tags: z
+    .array(z.tuple([z.string().min(1).max(40), z.number().int().positive()]))
+    .max(TAG_BAR_TAGS)
+    .default([]),
 });
 
 /**
@@ -69,12 +74,12 @@ export function openFirstScreenStore(
       const parsed = StoredShape.safeParse(read.value);
       if (!parsed.success)
         return { ok: false, problem: 'damaged', detail: parsed.error.issues[0]?.message };
-      const { total, rows } = parsed.data;
+      const { total, rows, tags } = parsed.data;
       if (total < rows.length)
         return { ok: false, problem: 'damaged', detail: 'fewer notes than rows' };
-      return { ok: true, value: { total, rows } };
+      return { ok: true, value: { total, rows, tags } };
     },
-    write: (screen) => row.write({ total: screen.total, rows: screen.rows }),
+    write: (screen) => row.write({ total: screen.total, rows: screen.rows, tags: screen.tags }),
     close: () => row.close(),
   };
 }

@@ -75,10 +75,10 @@ function workspace(options: { deferRest?: (run: () => void) => void } = {}) {
   const ids = {
     offsite: addNote(doc, 'Lisbon offsite', 'Budget for the Lisbon retro', ['plan', 'travel']),
     roadmap: addNote(doc, 'Roadmap', 'Beta ships after the retro', ['a', 'b', 'c', 'd', 'e']),
-    archived: addNote(doc, 'Old plan', 'Archived'),
+    archived: addNote(doc, 'Old plan', 'Archived', ['plan']),
     trashed: addNote(doc, 'Scratch', 'Trashed'),
     pinned: addNote(doc, 'Handbook', 'How we work'),
-    newest: addNote(doc, 'Standup', ''),
+    newest: addNote(doc, 'Standup', '', ['travel']),
   };
   at += 1_000;
   notes.archive(doc, ctx, ids.archived);
@@ -140,6 +140,16 @@ describe('the first screen of the notes list', () => {
     expect(roadmap.tags).toEqual(['a', 'b', 'c', 'd']);
     expect(screen.rows[1]!.snippet).toBe('');
     expect(firstScreenOf(live.list(), live.reader(), 2)!.rows).toHaveLength(2);
+    // The tag bar above the rows is the view's: the archived note's "plan" does not count.
+    expect(screen.tags).toEqual([
+      ['travel', 2],
+      ['a', 1],
+      ['b', 1],
+      ['c', 1],
+      ['d', 1],
+      ['e', 1],
+      ['plan', 1],
+    ]);
   });
 
   it('is not taken while the list is not whole yet', () => {
@@ -220,6 +230,11 @@ describe('the first-screen store', () => {
         'damaged',
       ],
       [
+        'a tag bar tag counted for no note',
+        await sealedFor(FIRST_SCREEN_DOCUMENT, { ...good, tags: [['travel', 0]] }),
+        'damaged',
+      ],
+      [
         'more rows than notes',
         await sealedFor(FIRST_SCREEN_DOCUMENT, { ...good, total: 1 }),
         'damaged',
@@ -242,6 +257,9 @@ describe('the first-screen store', () => {
     }
     expect(await readFirstScreen(newId(), key)).toBeNull();
     expect(await store(newId(), key).read()).toEqual({ ok: false, problem: 'missing' });
+    // A row stored before the tag bar was kept reads with none.
+    await putRow(id, await sealedFor(FIRST_SCREEN_DOCUMENT, { ...good, tags: undefined }));
+    expect(await readFirstScreen(id, key)).toEqual({ ...screen, tags: [] });
     // The row of this workspace does not open as another workspace's, even under the same key.
     await putRow(id, await sealedFor(FIRST_SCREEN_DOCUMENT, good));
     expect(await readFirstScreen(id, key)).toEqual(screen);
