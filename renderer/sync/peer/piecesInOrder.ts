@@ -80,7 +80,7 @@ export function* piecesInOrder(
   for (const client of clients) {
     const stack: Need[] = [{ client, clock: target.get(client)! - 1 }];
     /** Clients with a need on the stack: needing one of them again would be a cycle. */
-    const stacked = new Map<number, number>([[client, 1]]);
+    const stacked = new Set<number>([client]);
     while (stack.length > 0) {
       const need = stack.at(-1)!;
       const clock = reached.get(need.client) ?? 0;
@@ -89,17 +89,22 @@ export function* piecesInOrder(
       if (clock > need.clock || clock >= end) {
         // Done, or beyond what we hold (never in a document Yjs integrated: nothing to wait for).
         stack.pop();
-        const count = stacked.get(need.client)! - 1;
-        if (count === 0) stacked.delete(need.client);
-        else stacked.set(need.client, count);
+        stacked.delete(need.client);
         continue;
       }
       const struct = structs![Y.findIndexSS(structs!, clock)]!;
       const offset = clock - struct.id.clock;
       const missing = missingDependency(struct, offset, reached);
-      if (missing && !stacked.has(missing.client)) {
+      // Needing a client already on the stack would be a cycle, and needing a change we do not
+      // hold could not be met: neither happens in a document Yjs integrated, and either would
+      // loop, so the struct goes as it is (the peer's Yjs then waits for the rest).
+      if (
+        missing &&
+        !stacked.has(missing.client) &&
+        missing.clock < Y.getState(doc.store, missing.client)
+      ) {
         stack.push(missing);
-        stacked.set(missing.client, 1);
+        stacked.add(missing.client);
         continue;
       }
       let run = runs.get(need.client);
