@@ -195,7 +195,9 @@ describe('a fresh Outpost peer joining a state larger than its limit per peer', 
     expect(holderAtJoiner.closed).toBe(false);
     expect(sameState(joinerDoc, holderDoc)).toBe(true);
     expect(contentOf(joinerDoc) === contentOf(holderDoc)).toBe(true);
-    expect(held).toBeLessThanOrEqual(inboundLimits.perPeerBytes);
+    // Never more than the pieces out at once (a window and a piece), far under its limit.
+    expect(held).toBeLessThanOrEqual(answerLimits.windowBytes + 2 * answerLimits.pieceBytes);
+    expect(held).toBeLessThan(inboundLimits.perPeerBytes);
     expect(waiting).toBe(0);
     expect(yjsPending).toBe(false);
     // Many pieces, and never the whole answer queued at the holder either.
