@@ -3,7 +3,8 @@
  * of the scale corpus (bench/scaleCorpus.ts) over real WebRTC (@roamhq/wrtc), through the app's
  * signaling server, with the app's own provider (PeerSync) on both sides, until its notes list
  * holds every note's title. Today's design is measured as it is: one Y.Doc per workspace, so the
- * joining peer receives the whole workspace, bodies included, as one sync step 2.
+ * joining peer receives the whole workspace, bodies included, as sync step 2 pieces of about
+ * 2 MiB, paced by its have messages (renderer/sync/peer/answerStream.ts).
  *
  * The holder runs in a process of its own, as it would on its own device (two copies of a
  * 100,000-note document also do not fit one Node heap); the joiner, the signaling server and the

@@ -4,6 +4,7 @@
  */
 import { Reassembler } from '../../../shared/protocol/frames';
 import { peerNonce } from '../../../shared/protocol/peerProof';
+import type { AnswerStream } from './answerStream';
 import { PendingUpdates } from './pendingUpdates';
 import type { PieceFetch } from './pieceFetch';
 import type { PeerKind, PeerState } from './types';
@@ -24,6 +25,8 @@ export abstract class PeerEndpoint {
   /** A state vector that arrived while the answer to the previous one was still queued. */
   pendingStep1: Uint8Array | null = null;
   answeringStep1 = false;
+  /** Our answer to an Outpost peer's state vector while pieces of it are still to go. */
+  answer: AnswerStream | null = null;
   readonly clients = new Set<number>();
   readonly reassembler = new Reassembler();
   /**

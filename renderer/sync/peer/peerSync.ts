@@ -9,6 +9,9 @@
  * - a stock y-webrtc peer, which can neither send nor receive a message over 256 KiB nor
  *   reassemble chunks, is asked for its state in pieces (pieceFetch.ts) and answered in pieces
  *   (pieceAnswer.ts);
+ * - an Outpost peer is answered in pieces too, each applicable on arrival and paced by what the
+ *   peer says it applied, so a fresh peer joining a large workspace never holds more than a few
+ *   MiB of it unapplied (answerStream.ts, piecesInOrder.ts);
  * - "in sync" is known, not assumed: from what each peer says it holds (state vectors, have
  *   messages, the updates it sends), never from what was handed to a channel (sharedState.ts);
  * - updates whose dependencies are missing wait in bounded per-peer buffers (pendingUpdates.ts)
@@ -33,6 +36,7 @@ import type * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Awareness } from 'y-protocols/awareness';
 import { Admission, type PeerAuth } from './admission';
+import type { AnswerLimits } from './answerStream';
 import { PeerEndpoint } from './endpoint';
 import { systemClock, type Clock } from './handshakes';
 import { InboundFlow } from './inboundFlow';
@@ -124,6 +128,8 @@ export interface PeerSyncOptions {
   readonly inboundLimits?: InboundLimits;
   /** Updates waiting for changes they depend on, per peer (tests lower it). */
   readonly pendingLimits?: PendingLimits;
+  /** The pieces Outpost peers are answered in, and how many bytes of them are out at once (tests lower it). */
+  readonly answerLimits?: AnswerLimits;
   /**
    * This device's key and who may connect: peers prove their device keys and removed devices are
    * refused (admission.ts). Without it every peer is let in and none is asked for a proof.
@@ -216,6 +222,7 @@ export class PeerSync {
         clock: this.clock,
         now: this.now,
         proves: this.admission.proves,
+        answerLimits: options.answerLimits,
       },
       {
         peers: () => this.room.connections(),

@@ -2,10 +2,12 @@
  * What each peer is known to hold and what at least one peer holds of ours ("shared"), learned
  * only from what peers say (state vectors, have messages, the updates they send), never from what
  * was handed to a channel. From that it asks peers for what we lack (everything from an Outpost
- * peer, pieces from a stock one), answers their state vectors (in pieces for a stock peer), tells
+ * peer, pieces from a stock one), answers their state vectors (in pieces either way: for a stock
+ * peer pieces it can take whole, for an Outpost peer pieces paced by what it applied), tells
  * Outpost peers what we hold now, and says where each peer stands.
  */
 import * as Y from 'yjs';
+import { AnswerStream, type AnswerLimits } from './answerStream';
 import { answerInPieces } from './pieceAnswer';
 import {
   PieceFetch,
@@ -39,6 +41,8 @@ export interface SharedStateOptions {
   readonly now: () => number;
   /** Hellos carry the connection's nonce, asking the peer for its device proof (admission.ts). */
   readonly proves?: boolean;
+  /** How Outpost peers are answered in pieces (answerStream.ts); tests make them small. */
+  readonly answerLimits?: AnswerLimits | undefined;
 }
 
 export interface SharedStateEvents {
@@ -155,7 +159,10 @@ export class SharedState {
 
   /** The peer holds `stateVector`: so at least one peer holds what it covers of ours. */
   learn(conn: PeerEndpoint, stateVector: StateVector): void {
-    if (raise(conn.known, stateVector)) this.markShared(conn.known);
+    if (!raise(conn.known, stateVector)) return;
+    this.markShared(conn.known);
+    // It applied some of our answer: more of it may go.
+    if (conn.answer) this.continueAnswer(conn);
   }
 
   /** Updates from peers raised our document to `received` (per client, where it rose). */
@@ -203,41 +210,64 @@ export class SharedState {
       conn.pendingStep1 = stateVector;
       return;
     }
-    let updates: readonly Uint8Array[];
-    if (conn.kind === 'stock') {
-      // Pieces it can take whole; the message header is at most 7 bytes.
-      const answer = answerInPieces(
-        this.doc,
-        Y.decodeStateVector(stateVector),
-        STOCK_MAX_MESSAGE_BYTES - 8,
-      );
-      if (answer.unsendable.length > 0)
-        this.events.log(
-          `Peer ${conn.id.slice(0, 8)} (a y-webrtc client) cannot receive the changes of ${answer.unsendable.length} device(s): each is over 256 KiB.`,
-        );
-      updates = answer.updates;
-    } else {
-      updates = [Y.encodeStateAsUpdate(this.doc, stateVector)];
+    if (conn.kind !== 'stock') {
+      // Pieces it applies as they arrive, paced by what it says it holds (answerStream.ts). What
+      // it is known to hold beyond this state vector (a later have) need not go again.
+      const theirs = Y.decodeStateVector(stateVector);
+      raise(theirs, conn.known);
+      conn.answeringStep1 = true;
+      conn.answer = new AnswerStream(this.doc, theirs, this.options.answerLimits);
+      this.continueAnswer(conn);
+      return;
     }
+    // A stock peer: pieces it can take whole; the message header is at most 7 bytes.
+    const answer = answerInPieces(
+      this.doc,
+      Y.decodeStateVector(stateVector),
+      STOCK_MAX_MESSAGE_BYTES - 8,
+    );
+    if (answer.unsendable.length > 0)
+      this.events.log(
+        `Peer ${conn.id.slice(0, 8)} (a y-webrtc client) cannot receive the changes of ${answer.unsendable.length} device(s): each is over 256 KiB.`,
+      );
+    const updates = answer.updates;
     conn.answeringStep1 = true;
     updates.forEach((update, index) => {
       if (index < updates.length - 1) conn.send(step2Message(update));
     });
-    // Handing the answer to the channel says nothing about its arrival (a stock peer ignores the
-    // chunk frames of a large one): what the peer holds is learned only from the peer.
-    conn.send(step2Message(updates.at(-1)!), () => {
-      conn.answeringStep1 = false;
-      conn.lastSyncedAt = this.options.now();
-      const next = conn.pendingStep1;
-      conn.pendingStep1 = null;
-      if (next && !conn.closed && !this.destroyed) {
-        try {
-          this.answerStep1(conn, next);
-        } catch {
-          this.events.reject(conn, 'an unreadable state vector');
-        }
+    conn.send(step2Message(updates.at(-1)!), () => this.answered(conn));
+  }
+
+  /** Sends an Outpost peer the pieces of our answer that may go now. */
+  private continueAnswer(conn: PeerEndpoint): void {
+    const answer = conn.answer;
+    if (!answer || conn.closed || this.destroyed) return;
+    for (const piece of answer.take(conn.known)) {
+      if (!piece.last) conn.send(step2Message(piece.update));
+      else {
+        conn.answer = null;
+        conn.send(step2Message(piece.update), () => this.answered(conn));
       }
-    });
+    }
+  }
+
+  /**
+   * The last of an answer was handed to the channel, which says nothing about its arrival (a
+   * stock peer ignores the chunk frames of a large one): what the peer holds is learned only from
+   * the peer. A state vector that came meanwhile is answered now.
+   */
+  private answered(conn: PeerEndpoint): void {
+    conn.answeringStep1 = false;
+    conn.lastSyncedAt = this.options.now();
+    const next = conn.pendingStep1;
+    conn.pendingStep1 = null;
+    if (next && !conn.closed && !this.destroyed) {
+      try {
+        this.answerStep1(conn, next);
+      } catch {
+        this.events.reject(conn, 'an unreadable state vector');
+      }
+    }
   }
 
   /**
