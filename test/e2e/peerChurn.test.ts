@@ -25,6 +25,10 @@ import { closeSide, nav, onboardAs, startSide, twoPeopleReady, type Side } from 
 const ready = twoPeopleReady('peer churn e2e');
 
 type Titles = { ok: boolean; titles: string[] };
+/** Cycles left at each stage, and the trace of the first cycle that never reached its stage. */
+type ChurnResult = Record<string, number> & {
+  failed?: { cycle: number; stage: string; trace: string[] };
+};
 
 const LAN_PORT = 47_521;
 
@@ -89,6 +93,11 @@ describe.runIf(ready)('peer churn against the app in Chromium', () => {
     async () => {
       side = await startSide(netns, LAN_PORT);
       const { page } = side;
+      // The app's sync log, to set beside the stock peer's trace of a cycle that fails.
+      const syncLog: string[] = [];
+      page.on('console', (message) => {
+        if (message.text().startsWith('[sync]')) syncLog.push(`${Date.now()} ${message.text()}`);
+      });
       await onboardAs(page, { name: 'Ana' });
 
       // Ana makes a team workspace in the app and copies its invite, as she would to share it.
@@ -116,14 +125,24 @@ describe.runIf(ready)('peer churn against the app in Chromium', () => {
       // candidates, announces), and its server rightly drops a client's messages beyond 50 a
       // second, which would test the server's rate limit instead.
       const churn = stockPeer();
-      const left = await churn.call<Record<string, number>>(
+      const left = await churn.call<ChurnResult>(
         'cycles',
         { ...workspace, count: 100, minCycleMs: 400 },
         480_000,
       );
       // slowestMs: the longest any cycle took to reach its stage, for the log.
-      console.info(`peer churn: ${JSON.stringify(left)}`);
-      expect(left).toMatchObject({ announced: 34, offered: 33, synced: 33, timedOut: 0 });
+      const { failed, ...counts } = left;
+      console.info(`peer churn: ${JSON.stringify(counts)}`);
+      if (failed)
+        console.error(
+          [
+            `Cycle ${failed.cycle} never reached "${failed.stage}". The stock peer's trace:`,
+            ...failed.trace,
+            "The app's sync log during the churn:",
+            ...syncLog,
+          ].join('\n'),
+        );
+      expect(counts).toMatchObject({ announced: 34, offered: 33, synced: 33, timedOut: 0 });
 
       const newcomer = stockPeer();
       await newcomer.call('join', workspace);

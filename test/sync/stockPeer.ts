@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
+import { deriveSignalingKey, openSignal } from '../../shared/protocol/signalingCrypto';
 import { serveCommands, type Handlers } from './commandLoop';
 
 // y-webrtc handles signaling messages in promise callbacks and throws in one of them on an answer
@@ -45,6 +46,62 @@ interface Room {
 let doc = new Y.Doc();
 let provider: Provider | null = null;
 
+/**
+ * What happened since the last join, for a cycle that never reaches its stage: every signaling
+ * message this peer sent or received (opened with the room's key, as y-webrtc does), its socket's
+ * state and y-webrtc's peer changes, each with its time. The app's side of the same moments is in
+ * its sync log, so a test can say why a cycle failed.
+ */
+let trace: string[] = [];
+
+/** A signaling message in one line: its type, its ends, the signal's kind and the glare token. */
+function describeSignal(data: unknown): string {
+  if (typeof data !== 'object' || data === null) return 'unreadable';
+  const message = data as Record<string, unknown>;
+  const signal = message.signal as { type?: unknown } | undefined;
+  const kind = signal ? ` ${typeof signal.type === 'string' ? signal.type : 'candidate'}` : '';
+  const ends = `${String(message.from).slice(0, 8)}→${message.to === undefined ? 'all' : String(message.to).slice(0, 8)}`;
+  return `${String(message.type)}${kind} ${ends}${message.token === undefined ? '' : ` token ${String(message.token)}`}`;
+}
+
+/** Records `provider`'s signaling traffic and peer changes into {@link trace}. */
+function traceProvider(watched: Provider, options: JoinOptions): void {
+  const note = (what: string) => trace.push(`${Date.now()} ${what}`);
+  const key = deriveSignalingKey(options.password, options.room);
+  const opened = (direction: string, at: number, sealed: unknown) =>
+    key
+      .then((k) => openSignal(k, sealed))
+      .then(
+        (data) => trace.push(`${at} ${direction} ${describeSignal(data)}`),
+        (error: unknown) => trace.push(`${at} ${direction} unopenable: ${String(error)}`),
+      );
+  type Socket = {
+    on(event: string, listener: (message: unknown) => void): void;
+    send(message: unknown): void;
+  };
+  const internals = watched as unknown as {
+    signalingConns: Socket[];
+    on(event: string, listener: (change: unknown) => void): void;
+  };
+  internals.on('peers', (change) => note(`peers ${JSON.stringify(change)}`));
+  for (const socket of internals.signalingConns) {
+    socket.on('connect', () => note('signaling connected'));
+    socket.on('disconnect', () => note('signaling disconnected'));
+    socket.on('message', (message) => {
+      const frame = message as { type?: unknown; data?: unknown };
+      if (frame.type === 'publish') void opened('in', Date.now(), frame.data);
+      else note(`in ${String(frame.type)}`);
+    });
+    const send = socket.send.bind(socket);
+    socket.send = (message: unknown) => {
+      const frame = message as { type?: unknown; data?: unknown };
+      if (frame.type === 'publish') void opened('out', Date.now(), frame.data);
+      else note(`out ${String(frame.type)}`);
+      send(message);
+    };
+  }
+}
+
 function room(): Room | null {
   return (provider as unknown as { room: Room | null } | null)?.room ?? null;
 }
@@ -76,12 +133,15 @@ interface JoinOptions {
 /** Joins the room; resolves with y-webrtc's peer id once the room exists (key derived). */
 async function join(options: JoinOptions): Promise<string> {
   doc = new Y.Doc();
+  trace = [`${Date.now()} join`];
   provider = new WebrtcProvider(options.room, doc, {
     signaling: options.signaling,
     password: options.password,
     peerOpts: { wrtc, config: { iceServers: [] } },
   });
+  traceProvider(provider, options);
   await provider.key;
+  trace.push(`${Date.now()} in the room as ${room()!.peerId.slice(0, 8)}`);
   return room()!.peerId;
 }
 
@@ -168,6 +228,7 @@ const handlers: Handlers = {
       /** Shortest time from one join to the next. */
       minCycleMs?: number;
     };
+    let failed: { cycle: number; stage: string; trace: string[] } | null = null;
     const left: Record<string, number> = {
       announced: 0,
       offered: 0,
@@ -192,6 +253,15 @@ const handlers: Handlers = {
               options.stageTimeoutMs ?? 15_000,
             );
       left[reached ? stage : 'timedOut']!++;
+      if (!reached) {
+        const conns = [...(room()?.webrtcConns.entries() ?? [])].map(
+          ([id, conn]) => `${id.slice(0, 8)} ${conn.connected ? 'connected' : 'not connected'}`,
+        );
+        trace.push(
+          `${Date.now()} cycle ${i} did not reach "${stage}"; connections: ${conns.join(', ') || 'none'}; notes held: ${titles().length}`,
+        );
+        failed = { cycle: i, stage, trace };
+      }
       left.slowestMs = Math.max(left.slowestMs!, Date.now() - joined);
       // Leaving the very moment the sync completes, while the Outpost peer may still be sending
       // on the channel, sometimes crashes the Outpost peer's process inside @roamhq/wrtc
@@ -202,7 +272,7 @@ const handlers: Handlers = {
       await leave();
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - Date.now())));
     }
-    return left;
+    return failed ? { ...left, failed } : left;
   },
   exit() {
     provider?.disconnect();
