@@ -80,7 +80,9 @@ function DeviceList({
         <li key={device.key}>
           <KeyRound size={13} aria-hidden="true" />
           <code className="fingerprint">{fingerprint(device.key)}</code>
-          {device.key === selfKey && <span className="badge trust-verified">this device</span>}
+          {device.key === selfKey && (
+            <span className="badge trust-verified as-written">This device</span>
+          )}
           <span className="muted">
             {device.first
               ? `first device, listed ${timeAgo(device.addedAt)}`
@@ -105,7 +107,7 @@ function DeviceList({
         <li key={device.key} className="device-unlisted">
           <KeyRound size={13} aria-hidden="true" />
           <code className="fingerprint">{fingerprint(device.key)}</code>
-          {device.key === selfKey && <span className="badge">this device</span>}
+          {device.key === selfKey && <span className="badge as-written">This device</span>}
           <span className="muted">not listed: {device.problem}</span>
           {mine && iAmListed && device.intact && !devices.disputed && (
             <button type="button" className="button" onClick={() => onConfirm(device.key)}>
