@@ -122,17 +122,29 @@ function excerpt(flat: string, length: number, pattern: RegExp | null): Highligh
  * The completions of a word being typed share the same budget of notes.
  */
 const COMMON_NOTES = 2_000;
+/**
+ * When every word of a query is common, the least common one is still scored to find the
+ * candidates if at most this many notes hold it: scoring a word costs about a microsecond per note
+ * holding it, checking every note of a large workspace for the words costs far more.
+ */
+const CANDIDATE_NOTES = 6_000;
 /** At most this many completions of the word being typed are searched. */
 const MAX_COMPLETIONS = 40;
 /** MiniSearch's default weight of a prefix match, kept so ranking stays as before. */
 const PREFIX_WEIGHT = 0.375;
 
+/** MiniSearch's weight of a prefix match: lower the more of the word is left to type. */
+function prefixWeight(term: string, prefix: string): number {
+  const distance = term.length - prefix.length;
+  return (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * distance);
+}
+
 const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[];
 
-/** The distinct index terms of an entry, as MiniSearch indexes them. */
-function termsOf(entry: NoteSearchEntry): Set<string> {
+/** The distinct index terms of texts, as MiniSearch indexes them. */
+function termsOf(texts: readonly string[]): Set<string> {
   const terms = new Set<string>();
-  for (const text of [entry.title, entry.text, entry.tags.join(' ')])
+  for (const text of texts)
     for (const token of tokenize(text)) {
       const term = fold(token);
       if (term) terms.add(term);
@@ -179,6 +191,11 @@ export class NoteSearchIndex {
   private readonly entries = new Map<string, NoteSearchEntry>();
   /** Every indexed term and the number of notes holding it, searchable by prefix. */
   private readonly vocabulary = new SearchableMap<number>();
+  /**
+   * The number of notes holding each term in their title or tags (derived from the entries, so
+   * not saved), to know what scoring a word in titles and tags costs.
+   */
+  private readonly titled = new Map<string, number>();
 
   constructor(mini?: MiniSearch<NoteSearchEntry>) {
     this.mini = mini ?? new MiniSearch<NoteSearchEntry>(miniOptions);
@@ -200,8 +217,11 @@ export class NoteSearchIndex {
   static async load(saved: SavedNoteSearchIndex): Promise<NoteSearchIndex> {
     const mini = await MiniSearch.loadJSAsync<NoteSearchEntry>(saved.search, miniOptions);
     const index = new NoteSearchIndex(mini);
-    for (const [id, title, text, tags] of saved.entries)
-      index.entries.set(id, { id, title, text, tags });
+    for (const [id, title, text, tags] of saved.entries) {
+      const entry = { id, title, text, tags };
+      index.entries.set(id, entry);
+      index.countTitled(entry, 1);
+    }
     for (const [term, notes] of saved.vocabulary) index.vocabulary.set(term, notes);
     for (const id of index.entries.keys())
       if (!mini.has(id)) throw new Error(`the saved index lacks note ${id}`);
@@ -260,11 +280,46 @@ export class NoteSearchIndex {
   }
 
   private count(entry: NoteSearchEntry, delta: 1 | -1): void {
-    for (const term of termsOf(entry)) {
+    this.countTitled(entry, delta);
+    for (const term of termsOf([entry.title, entry.text, entry.tags.join(' ')])) {
       const next = (this.vocabulary.get(term) ?? 0) + delta;
       if (next > 0) this.vocabulary.set(term, next);
       else this.vocabulary.delete(term);
     }
+  }
+
+  private countTitled(entry: NoteSearchEntry, delta: 1 | -1): void {
+    for (const term of termsOf([entry.title, entry.tags.join(' ')])) {
+      const next = (this.titled.get(term) ?? 0) + delta;
+      if (next > 0) this.titled.set(term, next);
+      else this.titled.delete(term);
+    }
+  }
+
+  /**
+   * The common completions of the word being typed (those not in `scored`) to score in titles and
+   * tags, each with its ranking weight: the word itself when it is a word of its own, and the
+   * completions most common in titles and tags while they fit the budget.
+   */
+  private titleCompletions(
+    prefix: string,
+    scored: ReadonlyMap<string, number>,
+  ): Map<string, number> {
+    const found: Array<[string, number]> = [];
+    for (const [term] of this.vocabulary.atPrefix(prefix)) {
+      const notes = this.titled.get(term) ?? 0;
+      if (notes > 0 && term !== prefix && !scored.has(term)) found.push([term, notes]);
+    }
+    found.sort((a, b) => b[1] - a[1] || a[0].length - b[0].length);
+    const weights = new Map<string, number>();
+    if (this.notesWith(prefix) > 0 && !scored.has(prefix)) weights.set(prefix, 1);
+    let budget = CANDIDATE_NOTES;
+    for (const [term, notes] of found) {
+      if (notes > budget || weights.size >= MAX_COMPLETIONS) continue;
+      weights.set(term, prefixWeight(term, prefix));
+      budget -= notes;
+    }
+    return weights;
   }
 
   private notesWith(term: string): number {
@@ -287,8 +342,7 @@ export class NoteSearchIndex {
         all = false;
         continue;
       }
-      const distance = term.length - prefix.length;
-      weights.set(term, (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * distance));
+      weights.set(term, prefixWeight(term, prefix));
       budget -= notes;
     }
     if (weights.has(prefix)) weights.set(prefix, 1);
@@ -304,13 +358,30 @@ export class NoteSearchIndex {
     // A query ending in a space has no word being typed.
     const typing = /\S$/.test(query) ? queryTerms[queryTerms.length - 1]! : null;
     const complete = typing === null ? queryTerms : queryTerms.slice(0, -1);
-    const rare = complete.filter((term) => this.notesWith(term) <= COMMON_NOTES);
-    const common = complete.filter((term) => this.notesWith(term) > COMMON_NOTES);
     const typed = typing === null ? null : this.completions(typing);
+    let rare = complete.filter((term) => this.notesWith(term) <= COMMON_NOTES);
+    // No rare word, yet other words to check: the least common whole word finds the candidates
+    // when it is not too common, rather than every note being checked for all the words (that
+    // check was most of a keystroke on large workspaces when few notes hold every word).
+    if (
+      rare.length === 0 &&
+      complete.length > 0 &&
+      (complete.length > 1 || (typed !== null && !typed.all))
+    ) {
+      const least = complete.reduce((a, b) => (this.notesWith(b) < this.notesWith(a) ? b : a));
+      if (this.notesWith(least) <= CANDIDATE_NOTES) rare = [least];
+    }
+    const common = complete.filter((term) => !rare.includes(term));
+    // Every word the one being typed completes to is common ("a", "quarter" at 100,000 notes):
+    // it is handled as a common word, checked rather than scored. Scoring it in every field was
+    // most of the time of a keystroke on large workspaces, for a weight near zero.
+    const onlyCommon = typed !== null && !typed.all && typed.weights.size === 0;
     // The word being typed is scored through its completions when they are all of them, or when
     // no rarer word finds candidates; otherwise it is checked in the candidates.
-    const scoreTyping = typed !== null && (typed.all || rare.length === 0);
+    const scoreTyping = typed !== null && !onlyCommon && (typed.all || rare.length === 0);
     const checkTyping = typing !== null && !scoreTyping ? typing : null;
+    // A word held by that many notes is no typo: it is never searched again as one.
+    const forgivable = typing !== null && this.notesWith(typing) <= COMMON_NOTES;
     const tree = (forgiving: boolean): QueryTree => ({
       combineWith: 'AND',
       queries: [
@@ -325,7 +396,9 @@ export class NoteSearchIndex {
                 combineWith: 'OR' as const,
                 queries: [
                   ...typed!.weights.keys(),
-                  ...(forgiving ? [{ queries: [typing!], fuzzy: fuzzy(typing!) }] : []),
+                  ...(forgiving && forgivable
+                    ? [{ queries: [typing!], fuzzy: fuzzy(typing!) }]
+                    : []),
                 ],
                 prefix: false,
                 fuzzy: false,
@@ -336,15 +409,19 @@ export class NoteSearchIndex {
       ],
     });
     const scored = new Map<string, { score: number; terms: readonly string[] }>();
-    const collect = (results: ReturnType<MiniSearch['search']>) => {
+    const collect = (results: ReturnType<MiniSearch['search']>, onlyKnown = false) => {
       for (const result of results) {
         const id = String(result.id);
         const known = scored.get(id);
         if (known) known.score += result.score;
-        else scored.set(id, { score: result.score, terms: result.terms });
+        else if (!onlyKnown) scored.set(id, { score: result.score, terms: result.terms });
       }
     };
-    if (rare.length > 0 || scoreTyping) {
+    // When rarer words or the word being typed are scored, they find the candidates; common words
+    // in titles and tags only add to those candidates' scores (else a title holding a common word
+    // would be a hit without the query's other words).
+    const candidatesScored = rare.length > 0 || scoreTyping;
+    if (candidatesScored) {
       const exact = tree(false);
       let results = exact.queries.length > 0 ? this.mini.search(exact) : [];
       // Typos are forgiven only when exact words and completions find too little.
@@ -354,14 +431,31 @@ export class NoteSearchIndex {
       }
       collect(results);
     }
+    // Common words are scored where it is cheap and means most: in titles and tags. So are the
+    // common completions of a word being typed when it is the whole query (within a budget of
+    // titles): every note they find holds the start of the word.
     if (common.length > 0) {
-      // Common words are scored where it is cheap and means most: in titles and tags.
       collect(
         this.mini.search(
           { combineWith: 'AND', queries: complete.map((term) => ({ queries: [term] })) },
           { fields: ['title', 'tags'], prefix: false, fuzzy: false },
         ),
+        candidatesScored,
       );
+    } else if (complete.length === 0 && typed !== null && !typed.all) {
+      const weights = this.titleCompletions(typing!, typed.weights);
+      if (weights.size > 0)
+        collect(
+          this.mini.search(
+            { combineWith: 'OR', queries: [...weights.keys()] },
+            {
+              fields: ['title', 'tags'],
+              prefix: false,
+              fuzzy: false,
+              boostTerm: (term: string) => weights.get(term) ?? 1,
+            },
+          ),
+        );
     }
     const ranked = [...scored.entries()].sort((a, b) => b[1].score - a[1].score);
     // Checks run on the folded text with the highlighter's notion of a word start.
@@ -395,9 +489,11 @@ export class NoteSearchIndex {
     }
     // Only common words (or the start of one) left out of scoring: the ranked notes hold them in
     // a title or tag, or hold a rarer completion; the other notes holding them follow, unranked.
+    // (Not when every completion of the word being typed was scored: no other note holds one.)
     if (
       chosen.length < limit &&
       rare.length === 0 &&
+      !(scoreTyping && typed!.all) &&
       (common.length > 0 || (typed !== null && !typed.all))
     ) {
       const prefix = startOf(typing);
