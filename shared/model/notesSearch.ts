@@ -297,23 +297,24 @@ export class NoteSearchIndex {
   }
 
   /**
-   * The common completions of the word being typed (those not in `scored`) to score in titles and
-   * tags, each with its ranking weight: the word itself when it is a word of its own, and the
-   * completions most common in titles and tags while they fit the budget.
+   * The completions of the word being typed to score in titles and tags when every completion is
+   * common, each with its ranking weight: the word itself when it is a word of its own, then the
+   * completions most common in titles and tags, while they fit the budget of notes.
    */
-  private titleCompletions(
-    prefix: string,
-    scored: ReadonlyMap<string, number>,
-  ): Map<string, number> {
+  private titleCompletions(prefix: string): Map<string, number> {
     const found: Array<[string, number]> = [];
     for (const [term] of this.vocabulary.atPrefix(prefix)) {
       const notes = this.titled.get(term) ?? 0;
-      if (notes > 0 && term !== prefix && !scored.has(term)) found.push([term, notes]);
+      if (notes > 0 && term !== prefix) found.push([term, notes]);
     }
     found.sort((a, b) => b[1] - a[1] || a[0].length - b[0].length);
     const weights = new Map<string, number>();
-    if (this.notesWith(prefix) > 0 && !scored.has(prefix)) weights.set(prefix, 1);
-    let budget = CANDIDATE_NOTES;
+    let budget = COMMON_NOTES;
+    const whole = this.titled.get(prefix) ?? 0;
+    if (whole > 0 && whole <= budget) {
+      weights.set(prefix, 1);
+      budget -= whole;
+    }
     for (const [term, notes] of found) {
       if (notes > budget || weights.size >= MAX_COMPLETIONS) continue;
       weights.set(term, prefixWeight(term, prefix));
@@ -431,10 +432,14 @@ export class NoteSearchIndex {
       }
       collect(results);
     }
-    // Common words are scored where it is cheap and means most: in titles and tags. So are the
-    // common completions of a word being typed when it is the whole query (within a budget of
-    // titles): every note they find holds the start of the word.
-    if (common.length > 0) {
+    // Common words are scored where it is cheap and means most: in titles and tags, unless they
+    // are in so many titles that this is not cheap either (and says little). So are the
+    // completions of a word being typed that is the whole query, when all are common (within a
+    // budget of notes): every note they find holds the start of the word.
+    if (
+      common.length > 0 &&
+      complete.reduce((notes, term) => notes + (this.titled.get(term) ?? 0), 0) <= CANDIDATE_NOTES
+    ) {
       collect(
         this.mini.search(
           { combineWith: 'AND', queries: complete.map((term) => ({ queries: [term] })) },
@@ -442,8 +447,8 @@ export class NoteSearchIndex {
         ),
         candidatesScored,
       );
-    } else if (complete.length === 0 && typed !== null && !typed.all) {
-      const weights = this.titleCompletions(typing!, typed.weights);
+    } else if (onlyCommon && complete.length === 0) {
+      const weights = this.titleCompletions(typing!);
       if (weights.size > 0)
         collect(
           this.mini.search(
