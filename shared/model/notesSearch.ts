@@ -183,7 +183,9 @@ interface QueryTree {
  * exactly; the last word is still being typed, so it also matches its completions (the most
  * common ones that fit a budget of notes), ranked a little below exact words. Words found in most
  * notes ("the", or the completions of "t") are not scored over thousands of notes: the other words
- * find the candidates and those words are checked in them. Typos are forgiven (fuzzy matching)
+ * find the candidates and those words are checked in them. When every word is that common, the
+ * least common one still finds the candidates if it is not held by too many notes; only when none
+ * is, the notes are checked in order until enough hold every word. Typos are forgiven (fuzzy matching)
  * only when exact words find too little, since fuzzy matching is the expensive part.
  */
 export class NoteSearchIndex {
@@ -331,12 +333,15 @@ export class NoteSearchIndex {
    * The word being typed and its completions that are not common words, most common first, while
    * they fit the budget, each with its ranking weight; `all` tells whether every one was taken.
    */
-  private completions(prefix: string): { weights: Map<string, number>; all: boolean } {
+  private completions(
+    prefix: string,
+    budget = COMMON_NOTES,
+  ): { weights: Map<string, number>; all: boolean; notes: number } {
     const found: Array<[string, number]> = [];
     for (const [term, notes] of this.vocabulary.atPrefix(prefix)) found.push([term, notes]);
     found.sort((a, b) => b[1] - a[1] || a[0].length - b[0].length);
     const weights = new Map<string, number>();
-    let budget = COMMON_NOTES;
+    const budgeted = budget;
     let all = true;
     for (const [term, notes] of found) {
       if (notes > budget || weights.size >= MAX_COMPLETIONS) {
@@ -347,7 +352,7 @@ export class NoteSearchIndex {
       budget -= notes;
     }
     if (weights.has(prefix)) weights.set(prefix, 1);
-    return { weights, all };
+    return { weights, all, notes: budgeted - budget };
   }
 
   /** Ranked hits for a query, best first; `accept` filters ids (e.g. out of the trash). */
@@ -359,18 +364,21 @@ export class NoteSearchIndex {
     // A query ending in a space has no word being typed.
     const typing = /\S$/.test(query) ? queryTerms[queryTerms.length - 1]! : null;
     const complete = typing === null ? queryTerms : queryTerms.slice(0, -1);
-    const typed = typing === null ? null : this.completions(typing);
+    let typed = typing === null ? null : this.completions(typing);
     let rare = complete.filter((term) => this.notesWith(term) <= COMMON_NOTES);
-    // No rare word, yet other words to check: the least common whole word finds the candidates
-    // when it is not too common, rather than every note being checked for all the words (that
-    // check was most of a keystroke on large workspaces when few notes hold every word).
+    // No rare word, yet other words to check: the least common whole word, or the word being
+    // typed through all its completions, finds the candidates when not too common, rather than
+    // every note being checked for all the words (that check was most of a keystroke on large
+    // workspaces when few notes hold every word).
     if (
       rare.length === 0 &&
       complete.length > 0 &&
       (complete.length > 1 || (typed !== null && !typed.all))
     ) {
       const least = complete.reduce((a, b) => (this.notesWith(b) < this.notesWith(a) ? b : a));
-      if (this.notesWith(least) <= CANDIDATE_NOTES) rare = [least];
+      const wide = typing === null ? null : this.completions(typing, CANDIDATE_NOTES);
+      if (wide?.all && wide.weights.size > 0 && wide.notes < this.notesWith(least)) typed = wide;
+      else if (this.notesWith(least) <= CANDIDATE_NOTES) rare = [least];
     }
     const common = complete.filter((term) => !rare.includes(term));
     // Every word the one being typed completes to is common ("a", "quarter" at 100,000 notes):
