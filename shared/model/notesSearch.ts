@@ -48,6 +48,12 @@ export function fold(text: string): string {
   return out;
 }
 
+/** Text as the search checks it: folded, unless it is ASCII (a case-insensitive pattern suffices). */
+function checkable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- the ASCII range is the fast path
+  return /^[\u0000-\u007f]*$/.test(text) ? text : fold(text);
+}
+
 /** The options used by the notes index; the bench uses the same ones for its baseline. */
 export const NOTE_SEARCH_OPTIONS = {
   fields: ['title', 'text', 'tags'],
@@ -122,17 +128,29 @@ function excerpt(flat: string, length: number, pattern: RegExp | null): Highligh
  * The completions of a word being typed share the same budget of notes.
  */
 const COMMON_NOTES = 2_000;
+/**
+ * When every word of a query is common, the least common one is still scored to find the
+ * candidates if at most this many notes hold it: scoring a word costs about a microsecond per note
+ * holding it, checking every note of a large workspace for the words costs far more.
+ */
+const CANDIDATE_NOTES = 6_000;
 /** At most this many completions of the word being typed are searched. */
 const MAX_COMPLETIONS = 40;
 /** MiniSearch's default weight of a prefix match, kept so ranking stays as before. */
 const PREFIX_WEIGHT = 0.375;
 
+/** MiniSearch's weight of a prefix match: lower the more of the word is left to type. */
+function prefixWeight(term: string, prefix: string): number {
+  const distance = term.length - prefix.length;
+  return (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * distance);
+}
+
 const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[];
 
-/** The distinct index terms of an entry, as MiniSearch indexes them. */
-function termsOf(entry: NoteSearchEntry): Set<string> {
+/** The distinct index terms of texts, as MiniSearch indexes them. */
+function termsOf(texts: readonly string[]): Set<string> {
   const terms = new Set<string>();
-  for (const text of [entry.title, entry.text, entry.tags.join(' ')])
+  for (const text of texts)
     for (const token of tokenize(text)) {
       const term = fold(token);
       if (term) terms.add(term);
@@ -171,7 +189,9 @@ interface QueryTree {
  * exactly; the last word is still being typed, so it also matches its completions (the most
  * common ones that fit a budget of notes), ranked a little below exact words. Words found in most
  * notes ("the", or the completions of "t") are not scored over thousands of notes: the other words
- * find the candidates and those words are checked in them. Typos are forgiven (fuzzy matching)
+ * find the candidates and those words are checked in them. When every word is that common, the
+ * least common one still finds the candidates if it is not held by too many notes; only when none
+ * is, the notes are checked in order until enough hold every word. Typos are forgiven (fuzzy matching)
  * only when exact words find too little, since fuzzy matching is the expensive part.
  */
 export class NoteSearchIndex {
@@ -179,6 +199,11 @@ export class NoteSearchIndex {
   private readonly entries = new Map<string, NoteSearchEntry>();
   /** Every indexed term and the number of notes holding it, searchable by prefix. */
   private readonly vocabulary = new SearchableMap<number>();
+  /**
+   * The number of notes holding each term in their title or tags (derived from the entries, so
+   * not saved), to know what scoring a word in titles and tags costs.
+   */
+  private readonly titled = new Map<string, number>();
 
   constructor(mini?: MiniSearch<NoteSearchEntry>) {
     this.mini = mini ?? new MiniSearch<NoteSearchEntry>(miniOptions);
@@ -200,8 +225,11 @@ export class NoteSearchIndex {
   static async load(saved: SavedNoteSearchIndex): Promise<NoteSearchIndex> {
     const mini = await MiniSearch.loadJSAsync<NoteSearchEntry>(saved.search, miniOptions);
     const index = new NoteSearchIndex(mini);
-    for (const [id, title, text, tags] of saved.entries)
-      index.entries.set(id, { id, title, text, tags });
+    for (const [id, title, text, tags] of saved.entries) {
+      const entry = { id, title, text, tags };
+      index.entries.set(id, entry);
+      index.countTitled(entry, 1);
+    }
     for (const [term, notes] of saved.vocabulary) index.vocabulary.set(term, notes);
     for (const id of index.entries.keys())
       if (!mini.has(id)) throw new Error(`the saved index lacks note ${id}`);
@@ -260,11 +288,47 @@ export class NoteSearchIndex {
   }
 
   private count(entry: NoteSearchEntry, delta: 1 | -1): void {
-    for (const term of termsOf(entry)) {
+    this.countTitled(entry, delta);
+    for (const term of termsOf([entry.title, entry.text, entry.tags.join(' ')])) {
       const next = (this.vocabulary.get(term) ?? 0) + delta;
       if (next > 0) this.vocabulary.set(term, next);
       else this.vocabulary.delete(term);
     }
+  }
+
+  private countTitled(entry: NoteSearchEntry, delta: 1 | -1): void {
+    for (const term of termsOf([entry.title, entry.tags.join(' ')])) {
+      const next = (this.titled.get(term) ?? 0) + delta;
+      if (next > 0) this.titled.set(term, next);
+      else this.titled.delete(term);
+    }
+  }
+
+  /**
+   * The completions of the word being typed to score in titles and tags when every completion is
+   * common, each with its ranking weight: the word itself when it is a word of its own, then the
+   * completions most common in titles and tags, while they fit the budget of notes.
+   */
+  private titleCompletions(prefix: string): Map<string, number> {
+    const found: Array<[string, number]> = [];
+    for (const [term] of this.vocabulary.atPrefix(prefix)) {
+      const notes = this.titled.get(term) ?? 0;
+      if (notes > 0 && term !== prefix) found.push([term, notes]);
+    }
+    found.sort((a, b) => b[1] - a[1] || a[0].length - b[0].length);
+    const weights = new Map<string, number>();
+    let budget = COMMON_NOTES;
+    const whole = this.titled.get(prefix) ?? 0;
+    if (whole > 0 && whole <= budget) {
+      weights.set(prefix, 1);
+      budget -= whole;
+    }
+    for (const [term, notes] of found) {
+      if (notes > budget || weights.size >= MAX_COMPLETIONS) continue;
+      weights.set(term, prefixWeight(term, prefix));
+      budget -= notes;
+    }
+    return weights;
   }
 
   private notesWith(term: string): number {
@@ -275,24 +339,26 @@ export class NoteSearchIndex {
    * The word being typed and its completions that are not common words, most common first, while
    * they fit the budget, each with its ranking weight; `all` tells whether every one was taken.
    */
-  private completions(prefix: string): { weights: Map<string, number>; all: boolean } {
+  private completions(
+    prefix: string,
+    budget = COMMON_NOTES,
+  ): { weights: Map<string, number>; all: boolean; notes: number } {
     const found: Array<[string, number]> = [];
     for (const [term, notes] of this.vocabulary.atPrefix(prefix)) found.push([term, notes]);
     found.sort((a, b) => b[1] - a[1] || a[0].length - b[0].length);
     const weights = new Map<string, number>();
-    let budget = COMMON_NOTES;
+    const budgeted = budget;
     let all = true;
     for (const [term, notes] of found) {
       if (notes > budget || weights.size >= MAX_COMPLETIONS) {
         all = false;
         continue;
       }
-      const distance = term.length - prefix.length;
-      weights.set(term, (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * distance));
+      weights.set(term, prefixWeight(term, prefix));
       budget -= notes;
     }
     if (weights.has(prefix)) weights.set(prefix, 1);
-    return { weights, all };
+    return { weights, all, notes: budgeted - budget };
   }
 
   /** Ranked hits for a query, best first; `accept` filters ids (e.g. out of the trash). */
@@ -304,13 +370,33 @@ export class NoteSearchIndex {
     // A query ending in a space has no word being typed.
     const typing = /\S$/.test(query) ? queryTerms[queryTerms.length - 1]! : null;
     const complete = typing === null ? queryTerms : queryTerms.slice(0, -1);
-    const rare = complete.filter((term) => this.notesWith(term) <= COMMON_NOTES);
-    const common = complete.filter((term) => this.notesWith(term) > COMMON_NOTES);
-    const typed = typing === null ? null : this.completions(typing);
+    let typed = typing === null ? null : this.completions(typing);
+    let rare = complete.filter((term) => this.notesWith(term) <= COMMON_NOTES);
+    // No rare word, yet other words to check: the least common whole word, or the word being
+    // typed through all its completions, finds the candidates when not too common, rather than
+    // every note being checked for all the words (that check was most of a keystroke on large
+    // workspaces when few notes hold every word).
+    if (
+      rare.length === 0 &&
+      complete.length > 0 &&
+      (complete.length > 1 || (typed !== null && !typed.all))
+    ) {
+      const least = complete.reduce((a, b) => (this.notesWith(b) < this.notesWith(a) ? b : a));
+      const wide = typing === null ? null : this.completions(typing, CANDIDATE_NOTES);
+      if (wide?.all && wide.weights.size > 0 && wide.notes < this.notesWith(least)) typed = wide;
+      else if (this.notesWith(least) <= CANDIDATE_NOTES) rare = [least];
+    }
+    const common = complete.filter((term) => !rare.includes(term));
+    // Every word the one being typed completes to is common ("a", "quarter" at 100,000 notes):
+    // it is handled as a common word, checked rather than scored. Scoring it in every field was
+    // most of the time of a keystroke on large workspaces, for a weight near zero.
+    const onlyCommon = typed !== null && !typed.all && typed.weights.size === 0;
     // The word being typed is scored through its completions when they are all of them, or when
     // no rarer word finds candidates; otherwise it is checked in the candidates.
-    const scoreTyping = typed !== null && (typed.all || rare.length === 0);
+    const scoreTyping = typed !== null && !onlyCommon && (typed.all || rare.length === 0);
     const checkTyping = typing !== null && !scoreTyping ? typing : null;
+    // A word held by that many notes is no typo: it is never searched again as one.
+    const forgivable = typing !== null && this.notesWith(typing) <= COMMON_NOTES;
     const tree = (forgiving: boolean): QueryTree => ({
       combineWith: 'AND',
       queries: [
@@ -325,7 +411,9 @@ export class NoteSearchIndex {
                 combineWith: 'OR' as const,
                 queries: [
                   ...typed!.weights.keys(),
-                  ...(forgiving ? [{ queries: [typing!], fuzzy: fuzzy(typing!) }] : []),
+                  ...(forgiving && forgivable
+                    ? [{ queries: [typing!], fuzzy: fuzzy(typing!) }]
+                    : []),
                 ],
                 prefix: false,
                 fuzzy: false,
@@ -336,15 +424,19 @@ export class NoteSearchIndex {
       ],
     });
     const scored = new Map<string, { score: number; terms: readonly string[] }>();
-    const collect = (results: ReturnType<MiniSearch['search']>) => {
+    const collect = (results: ReturnType<MiniSearch['search']>, onlyKnown = false) => {
       for (const result of results) {
         const id = String(result.id);
         const known = scored.get(id);
         if (known) known.score += result.score;
-        else scored.set(id, { score: result.score, terms: result.terms });
+        else if (!onlyKnown) scored.set(id, { score: result.score, terms: result.terms });
       }
     };
-    if (rare.length > 0 || scoreTyping) {
+    // When rarer words or the word being typed are scored, they find the candidates; common words
+    // in titles and tags only add to those candidates' scores (else a title holding a common word
+    // would be a hit without the query's other words).
+    const candidatesScored = rare.length > 0 || scoreTyping;
+    if (candidatesScored) {
       const exact = tree(false);
       let results = exact.queries.length > 0 ? this.mini.search(exact) : [];
       // Typos are forgiven only when exact words and completions find too little.
@@ -354,14 +446,35 @@ export class NoteSearchIndex {
       }
       collect(results);
     }
-    if (common.length > 0) {
-      // Common words are scored where it is cheap and means most: in titles and tags.
+    // Common words are scored where it is cheap and means most: in titles and tags, unless they
+    // are in so many titles that this is not cheap either (and says little). So are the
+    // completions of a word being typed that is the whole query, when all are common (within a
+    // budget of notes): every note they find holds the start of the word.
+    if (
+      common.length > 0 &&
+      complete.reduce((notes, term) => notes + (this.titled.get(term) ?? 0), 0) <= CANDIDATE_NOTES
+    ) {
       collect(
         this.mini.search(
           { combineWith: 'AND', queries: complete.map((term) => ({ queries: [term] })) },
           { fields: ['title', 'tags'], prefix: false, fuzzy: false },
         ),
+        candidatesScored,
       );
+    } else if (onlyCommon && complete.length === 0) {
+      const weights = this.titleCompletions(typing!);
+      if (weights.size > 0)
+        collect(
+          this.mini.search(
+            { combineWith: 'OR', queries: [...weights.keys()] },
+            {
+              fields: ['title', 'tags'],
+              prefix: false,
+              fuzzy: false,
+              boostTerm: (term: string) => weights.get(term) ?? 1,
+            },
+          ),
+        );
     }
     const ranked = [...scored.entries()].sort((a, b) => b[1].score - a[1].score);
     // Checks run on the folded text with the highlighter's notion of a word start.
@@ -371,13 +484,14 @@ export class NoteSearchIndex {
     );
     const startOf = (prefix: string | null) =>
       prefix === null ? null : new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(prefix)}`, 'iu');
-    const matches = (entry: NoteSearchEntry, prefix: RegExp | null): boolean => {
-      if (wholeWords.length === 0 && prefix === null) return true;
-      const raw = `${entry.title}\n${entry.text}\n${entry.tags.join(' ')}`;
-      // eslint-disable-next-line no-control-regex -- the ASCII range is the fast path
-      const text = /^[\u0000-\u007f]*$/.test(raw) ? raw : fold(raw);
-      return wholeWords.every((word) => word.test(text)) && (prefix === null || prefix.test(text));
-    };
+    // Each field is checked on its own, as no word spans two: copying a note's text to check it
+    // made most of a keystroke's garbage when thousands of notes were checked.
+    const holds = (entry: NoteSearchEntry, pattern: RegExp): boolean =>
+      pattern.test(checkable(entry.title)) ||
+      pattern.test(checkable(entry.text)) ||
+      (entry.tags.length > 0 && pattern.test(checkable(entry.tags.join(' '))));
+    const matches = (entry: NoteSearchEntry, prefix: RegExp | null): boolean =>
+      wholeWords.every((word) => holds(entry, word)) && (prefix === null || holds(entry, prefix));
     const checked = startOf(checkTyping);
 
     const chosen: Array<{ entry: NoteSearchEntry; score: number }> = [];
@@ -395,9 +509,11 @@ export class NoteSearchIndex {
     }
     // Only common words (or the start of one) left out of scoring: the ranked notes hold them in
     // a title or tag, or hold a rarer completion; the other notes holding them follow, unranked.
+    // (Not when every completion of the word being typed was scored: no other note holds one.)
     if (
       chosen.length < limit &&
       rare.length === 0 &&
+      !(scoreTyping && typed!.all) &&
       (common.length > 0 || (typed !== null && !typed.all))
     ) {
       const prefix = startOf(typing);

@@ -50,6 +50,22 @@ describe('searching words most notes hold', () => {
     expect(ids(index.search('zoo platy', 100))).toEqual(['p1']);
   });
 
+  it('finds only notes holding every word when a common word is in titles', () => {
+    // "plan" is in five titles; those notes hold no completion of "zeb", so they are no hits.
+    expect(ids(index.search('plan zeb', 100))).toEqual(
+      ids(Array.from({ length: 21 }, (_, i) => ({ id: `n${i * 100}` }))),
+    );
+    expect(ids(index.search('plan platy', 100))).toEqual([]);
+  });
+
+  it('ranks titles first for a common word being typed, then every other note holding it', () => {
+    // "the" completes to no rarer word: it is checked in every note, titles ranked first.
+    const hits = index.search('the', 3000);
+    expect(hits).toHaveLength(COMMON + 1);
+    expect(ids(hits.slice(0, 5))).toEqual(['n0', 'n1000', 'n1500', 'n2000', 'n500']);
+    expect(hits[0]!.title.find((part) => part.match)?.text).toBe('The');
+  });
+
   it('still forgives a typo when exact words find nothing', () => {
     expect(ids(index.search('platipus', 10))).toEqual(['p1']);
   });
@@ -76,5 +92,29 @@ describe('highlighting what each hit matched', () => {
     expect(marked(hits.get('b')!.excerpt)).toEqual(['plans', 'planet']);
     const typo = index.search('planing', 10).find((hit) => hit.id === 'a');
     expect(marked(typo!.excerpt)).toEqual(['planning']);
+  });
+});
+
+describe('searching two common words few notes hold together', () => {
+  // "alpha" and "beta" are each in 2,100 notes (more than the index scores a word over), both in
+  // only three of them: the rarer one finds the candidates, the other is checked in them.
+  const index = new NoteSearchIndex();
+  for (let i = 0; i < COMMON; i++) {
+    index.set({
+      id: `a${i}`,
+      title: `Note ${i}`,
+      text: `alpha ${i % 700 === 0 ? 'beta' : ''}`,
+      tags: [],
+    });
+    if (i % 700 !== 0) index.set({ id: `b${i}`, title: `Note ${i}`, text: 'beta gamma', tags: [] });
+  }
+  index.set({ id: 'b-extra', title: 'Beta', text: 'beta', tags: [] });
+  const both = ['a0', 'a1400', 'a700'];
+
+  it('finds exactly the notes holding both, whole or being typed', () => {
+    expect(ids(index.search('alpha beta ', 100))).toEqual(both);
+    expect(ids(index.search('beta alpha ', 100))).toEqual(both);
+    expect(ids(index.search('alpha bet', 100))).toEqual(both);
+    expect(ids(index.search('beta alp', 100))).toEqual(both);
   });
 });
