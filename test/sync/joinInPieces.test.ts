@@ -16,6 +16,7 @@ import {
   type WebSocketConstructor,
 } from '../../renderer/sync/peer/peerSync';
 import { haveMessage, helloMessage, updateMessage } from '../../renderer/sync/peer/wire';
+import { seededRandom as random } from './seededRandom';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -95,17 +96,6 @@ function provider(
   });
   open.push(sync);
   return sync;
-}
-
-/** Seeded xorshift, so a failing run can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
 }
 
 /**

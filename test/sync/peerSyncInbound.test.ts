@@ -29,6 +29,7 @@ import {
 } from '../../shared/protocol/frames';
 import { DEFAULT_PENDING_LIMITS } from '../../renderer/sync/peer/pendingUpdates';
 import { STOCK_MAX_MESSAGE_BYTES } from '../../renderer/sync/peer/pieceFetch';
+import { seededRandom as random } from './seededRandom';
 
 /** The peer's side of a data channel: what we sent it, and the "sent" callbacks it still holds. */
 class RecordingPeer extends PeerEndpoint {
@@ -112,17 +113,6 @@ function floodOf(count: number, clientID = 4242): { messages: Uint8Array[]; auth
 
 /** Resolves on the next turn of the event loop after timers (Node's check phase). */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Seeded xorshift, so a failing garbage run can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
-}
 
 const hello = () => Uint8Array.of(MESSAGE_HELLO, HELLO_VERSION);
 

@@ -8,17 +8,7 @@ import * as Y from 'yjs';
 import { dependenciesMet, readUpdateMeta } from '../../renderer/sync/peer/pendingUpdates';
 import { piecesInOrder, type Piece } from '../../renderer/sync/peer/piecesInOrder';
 import { stateVectorOf } from '../../renderer/sync/peer/stateVectors';
-
-/** Seeded xorshift, so a failing run can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
-}
+import { seededRandom as random } from './seededRandom';
 
 function words(next: () => number, length: number): string {
   let text = '';
