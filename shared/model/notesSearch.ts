@@ -310,12 +310,9 @@ export class NoteSearchIndex {
    * completions most common in titles and tags, while they fit the budget of notes.
    */
   private titleCompletions(prefix: string): Map<string, number> {
-    const found: Array<[string, number]> = [];
-    for (const [term] of this.vocabulary.atPrefix(prefix)) {
-      const notes = this.titled.get(term) ?? 0;
-      if (notes > 0 && term !== prefix) found.push([term, notes]);
-    }
-    found.sort((a, b) => b[1] - a[1] || a[0].length - b[0].length);
+    const found = this.completionsBy(prefix, (term) =>
+      term === prefix ? 0 : (this.titled.get(term) ?? 0),
+    );
     const weights = new Map<string, number>();
     let budget = COMMON_NOTES;
     const whole = this.titled.get(prefix) ?? 0;
@@ -331,6 +328,22 @@ export class NoteSearchIndex {
     return weights;
   }
 
+  /**
+   * The indexed terms starting with `prefix`, each with the notes `notesOf` counts for it (given
+   * the notes holding it anywhere; 0 leaves it out), most notes first, then shortest.
+   */
+  private completionsBy(
+    prefix: string,
+    notesOf: (term: string, notes: number) => number,
+  ): Array<[string, number]> {
+    const found: Array<[string, number]> = [];
+    for (const [term, anywhere] of this.vocabulary.atPrefix(prefix)) {
+      const notes = notesOf(term, anywhere);
+      if (notes > 0) found.push([term, notes]);
+    }
+    return found.sort((a, b) => b[1] - a[1] || a[0].length - b[0].length);
+  }
+
   private notesWith(term: string): number {
     return this.vocabulary.get(term) ?? 0;
   }
@@ -343,9 +356,7 @@ export class NoteSearchIndex {
     prefix: string,
     budget = COMMON_NOTES,
   ): { weights: Map<string, number>; all: boolean; notes: number } {
-    const found: Array<[string, number]> = [];
-    for (const [term, notes] of this.vocabulary.atPrefix(prefix)) found.push([term, notes]);
-    found.sort((a, b) => b[1] - a[1] || a[0].length - b[0].length);
+    const found = this.completionsBy(prefix, (_, notes) => notes);
     const weights = new Map<string, number>();
     const budgeted = budget;
     let all = true;
