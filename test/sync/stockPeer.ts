@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { deriveSignalingKey, openSignal } from '../../shared/protocol/signalingCrypto';
+import { openSignal } from '../../shared/protocol/signalingCrypto';
 import { serveCommands, type Handlers } from './commandLoop';
 
 // y-webrtc handles signaling messages in promise callbacks and throws in one of them on an answer
@@ -65,12 +65,12 @@ function describeSignal(data: unknown): string {
 }
 
 /** Records `provider`'s signaling traffic and peer changes into {@link trace}. */
-function traceProvider(watched: Provider, options: JoinOptions): void {
+function traceProvider(watched: Provider): void {
   const note = (what: string) => trace.push(`${Date.now()} ${what}`);
-  const key = deriveSignalingKey(options.password, options.room);
   const opened = (direction: string, at: number, sealed: unknown) =>
-    key
-      .then((k) => openSignal(k, sealed))
+    // y-webrtc's own room key (derived from the password once per join, as openSignal expects).
+    watched.key
+      .then((key) => openSignal(key!, sealed))
       .then(
         (data) => trace.push(`${at} ${direction} ${describeSignal(data)}`),
         (error: unknown) => trace.push(`${at} ${direction} unopenable: ${String(error)}`),
@@ -139,7 +139,7 @@ async function join(options: JoinOptions): Promise<string> {
     password: options.password,
     peerOpts: { wrtc, config: { iceServers: [] } },
   });
-  traceProvider(provider, options);
+  traceProvider(provider);
   await provider.key;
   trace.push(`${Date.now()} in the room as ${room()!.peerId.slice(0, 8)}`);
   return room()!.peerId;
