@@ -1,0 +1,52 @@
+/**
+ * A workspace's lazy documents, as sync sees them (issue 18: a 100,000-note workspace opens as
+ * fast as an empty one). Each note body becomes a Yjs document of its own, named by its note's id;
+ * the workspace document (the root) keeps the small records. Lazy documents live in storage and
+ * are loaded only when opened, searched or synced, so sync works on their stored updates and
+ * state vectors and never needs every one of them in memory.
+ *
+ * The provider (peerSync.ts) is the consumer of this port; storage implements it
+ * (renderer/sync/storage/lazyDocStore.ts). Sync exchanges them, after the root, with Outpost
+ * peers whose hello says they speak lazy documents (docs/PROTOCOL.md §5.4).
+ */
+
+/** A lazy document's id: a record id (docs/PROTOCOL.md §1.2), 8–64 URL-safe characters. */
+export const LAZY_DOC_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+export function isLazyDocId(value: unknown): value is string {
+  return typeof value === 'string' && LAZY_DOC_ID.test(value);
+}
+
+/** One lazy document and its Yjs state vector (v1 encoding), as listed to a peer. */
+export interface LazyDocVector {
+  readonly id: string;
+  readonly vector: Uint8Array;
+}
+
+export interface LazyDocs {
+  /**
+   * Every lazy document this device holds, with its state vector, in pages (each at most a few
+   * thousand entries, so a peer can be answered while the rest is still being read).
+   */
+  vectors(): AsyncIterable<readonly LazyDocVector[]>;
+  /**
+   * What this device holds of `id` beyond `vector` (a Yjs v1 update), or null when it holds
+   * nothing the vector lacks (or does not hold `id` at all).
+   */
+  diff(id: string, vector: Uint8Array): Promise<Uint8Array | null>;
+  /**
+   * Whether a peer may write `id`: a note of the root that has not been deleted forever. Updates
+   * for any other id are not stored (a peer cannot fill the disk with documents nobody reads).
+   */
+  accepts(id: string): boolean;
+  /**
+   * Stores an update a peer sent for `id` (and applies it when that document is loaded). Rejects
+   * an update that does not decode; nothing is stored then.
+   */
+  receive(id: string, update: Uint8Array, origin: unknown): Promise<void>;
+  /**
+   * Hears every update made to a lazy document on this device or received (`origin` is the
+   * receiving side's origin for received ones, so sync does not echo them to their sender).
+   */
+  onUpdate(listener: (id: string, update: Uint8Array, origin: unknown) => void): () => void;
+}
