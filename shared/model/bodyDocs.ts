@@ -115,8 +115,14 @@ function writeItem(encoder: Y.UpdateEncoderV1, item: Y.Item, topLevel: boolean):
   item.content.write(encoder, 0);
 }
 
-/** The update of one body document: each client's items from clock 0, gaps as GC, and deletions. */
-function encodeBody(runs: ReadonlyMap<number, ClientRun>, top: ReadonlySet<Y.Item>): Uint8Array {
+/**
+ * An update holding, per client, the given items from clock 0 with every clock between them as
+ * GC, and the deletions among them.
+ */
+function encodeCut(
+  runs: ReadonlyMap<number, ClientRun>,
+  write: (encoder: Y.UpdateEncoderV1, item: Y.Item) => void,
+): Uint8Array {
   const encoder = new Y.UpdateEncoderV1();
   const clients = [...runs.keys()].sort((a, b) => b - a);
   encoding.writeVarUint(encoder.restEncoder, clients.length);
@@ -132,7 +138,7 @@ function encodeBody(runs: ReadonlyMap<number, ClientRun>, top: ReadonlySet<Y.Ite
         structs.writeLen(item.id.clock - clock);
         count++;
       }
-      writeItem(structs, item, top.has(item));
+      write(structs, item);
       count++;
       clock = item.id.clock + item.length;
       if (item.deleted) {
@@ -203,7 +209,11 @@ export function cutBodies(root: Y.Doc, options: BodyCutOptions = {}): Map<string
     }
   }
   const updates = new Map<string, Uint8Array>();
-  for (const [note, body] of bodies) updates.set(note, encodeBody(body.runs, body.top));
+  for (const [note, body] of bodies)
+    updates.set(
+      note,
+      encodeCut(body.runs, (encoder, item) => writeItem(encoder, item, body.top.has(item))),
+    );
   return updates;
 }
 
@@ -217,6 +227,36 @@ export function clientsTouchedBy(transaction: Y.Transaction): Set<number> {
     if ((transaction.beforeState.get(client) ?? 0) < clock) touched.add(client);
   for (const client of transaction.deleteSet.clients.keys()) touched.add(client);
   return touched;
+}
+
+/**
+ * The workspace document without its note bodies (the root of a workspace whose bodies are
+ * documents of their own): every struct as it is, except each note body's structs and the
+ * record entry that held it, which become GC of the same length. Like the bodies, any device
+ * cutting any state writes the same structs under the same ids, so roots cut by different devices
+ * at different times, or from later edits (`clients`), merge into one.
+ */
+export function cutRoot(root: Y.Doc, options: Pick<BodyCutOptions, 'clients'> = {}): Uint8Array {
+  const notesRoot = root.share.get(ROOT.notes);
+  const find = placeFinder(notesRoot);
+  const runs = new Map<number, ClientRun>();
+  for (const [client, structs] of root.store.clients) {
+    if (options.clients && !options.clients.has(client)) continue;
+    const items: Y.Item[] = [];
+    for (const struct of structs) {
+      if (!(struct instanceof Y.Item)) continue;
+      if (notesRoot && struct.parent instanceof Y.AbstractType && find(struct.parent)) continue;
+      if (
+        notesRoot &&
+        struct.content instanceof Y.ContentType &&
+        find(struct.content.type)?.fragment
+      )
+        continue;
+      items.push(struct);
+    }
+    if (items.length > 0) runs.set(client, { items });
+  }
+  return encodeCut(runs, (encoder, item) => item.write(encoder, 0));
 }
 
 /** The rich text of a body document. */

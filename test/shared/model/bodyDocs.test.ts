@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { notes, noteBody } from '../../../shared/model';
-import { bodyFragment, clientsTouchedBy, cutBodies } from '../../../shared/model/bodyDocs';
+import { bodyFragment, clientsTouchedBy, cutBodies, cutRoot } from '../../../shared/model/bodyDocs';
 import { readBodyTree, writeBodyTree, type BodyNode } from '../../../shared/model/notesBody';
 import { ROOT } from '../../../shared/model/roots';
 import { seededRandom } from '../storage/seeded';
@@ -37,8 +37,24 @@ function sync(a: Y.Doc, b: Y.Doc): void {
   Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
 }
 
-/** Applies every cut of `root` to the body documents of `into`, creating those it lacks. */
-function migrate(root: Y.Doc, into: Map<string, Y.Doc>, options = {}): void {
+/** Records as plain values, bodies aside (what a root without bodies must keep of each note). */
+function recordsOf(doc: Y.Doc): unknown {
+  const records = doc.getMap(ROOT.notes).toJSON() as Record<string, Record<string, unknown>>;
+  for (const record of Object.values(records)) delete record.body;
+  return records;
+}
+
+/**
+ * Applies every cut of `root` to the body documents of `into`, creating those it lacks, and the
+ * root's own cut to `rootInto` when given.
+ */
+function migrate(
+  root: Y.Doc,
+  into: Map<string, Y.Doc>,
+  options: { clients?: ReadonlySet<number> } = {},
+  rootInto?: Y.Doc,
+): void {
+  if (rootInto) Y.applyUpdate(rootInto, cutRoot(root, options), 'migration');
   for (const [id, update] of cutBodies(root, options)) {
     let doc = into.get(id);
     if (!doc) {
@@ -159,6 +175,51 @@ describe('cutting note bodies into documents of their own', () => {
     );
   });
 
+  it('leaves the workspace document its records, without their bodies', () => {
+    const root = new Y.Doc();
+    const id = createNote(root, 'Lisbon', [paragraph('Offsite in Lisbon')]);
+    createNote(root, 'Hiring', [paragraph('Two engineers '.repeat(200))]);
+    root.getMap(ROOT.meta).set('name', 'Team');
+    notes.update(root, ctx, id, { addTags: ['travel'], pinned: true });
+    const lean = new Y.Doc();
+    Y.applyUpdate(lean, cutRoot(root));
+    expect(recordsOf(lean)).toEqual(recordsOf(root));
+    expect(lean.getMap(ROOT.meta).toJSON()).toEqual({ name: 'Team' });
+    expect(notes.map(lean, id)!.has('body')).toBe(false);
+    expect(notes.get(lean, id)).toEqual(notes.get(root, id));
+    expect(JSON.stringify(lean.toJSON())).not.toMatch(/engineers/);
+    expect(Y.encodeStateAsUpdate(lean).length).toBeLessThan(Y.encodeStateAsUpdate(root).length / 4);
+  });
+
+  it('merges roots cut at different times with later edits from a device that has not upgraded', () => {
+    const upgraded = new Y.Doc();
+    const old = new Y.Doc();
+    const id = createNote(upgraded, 'Draft', [paragraph('Body')]);
+    sync(upgraded, old);
+    const lean = new Y.Doc();
+    const bodies = new Map<string, Y.Doc>();
+    migrate(upgraded, bodies, {}, lean);
+    // The upgraded device renames in the lean root; the old one tags and types in its own.
+    notes.update(lean, ctx, id, { title: 'Plan' });
+    notes.update(old, { actor: 'ben-000001' }, id, { addTags: ['q3'] });
+    old.transact(() =>
+      ((noteBody(old, id)!.get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(4, ' text'),
+    );
+    let touched = new Set<number>();
+    upgraded.once('afterTransaction', (transaction: Y.Transaction) => {
+      touched = clientsTouchedBy(transaction);
+    });
+    Y.applyUpdate(upgraded, Y.encodeStateAsUpdate(old, Y.encodeStateVector(upgraded)));
+    migrate(upgraded, bodies, { clients: touched }, lean);
+    expect(notes.get(lean, id)).toMatchObject({ ok: true, value: { title: 'Plan', tags: ['q3'] } });
+    expect(bodyFragment(bodies.get(id)!).toString()).toBe('<paragraph>Body text</paragraph>');
+    // A second device cutting the same state merges into the same root.
+    const other = new Y.Doc();
+    Y.applyUpdate(other, cutRoot(old));
+    sync(other, lean);
+    expect(recordsOf(other)).toEqual(recordsOf(lean));
+  });
+
   const seeds = [3, 11, 99, 4242, Date.now() % 100_000];
   for (const [seed, typedInBodies] of seeds.flatMap((seed) => [
     [seed, false],
@@ -169,6 +230,7 @@ describe('cutting note bodies into documents of their own', () => {
       try {
         const replicas = [new Y.Doc(), new Y.Doc(), new Y.Doc()];
         const bodies = replicas.map(() => new Map<string, Y.Doc>());
+        const leanRoots = replicas.map(() => new Y.Doc());
         const ids = ['Lisbon', 'Hiring', 'Roadmap', 'Retro'].map((title) =>
           createNote(replicas[0]!, title, [paragraph(`${title} notes. `)]),
         );
@@ -181,16 +243,19 @@ describe('cutting note bodies into documents of their own', () => {
           const roll = next();
           if (roll < 0.55) {
             randomBodyEdit(replica, noteBody(replica, id)!, next);
+            if (next() < 0.1) notes.update(replica, ctx, id, { title: `Old ${step}` });
           } else if (roll < 0.7 && typedInBodies && upgraded.has(at) && bodies[at]!.has(id)) {
             // An upgraded device types in the body document itself.
             const doc = bodies[at]!.get(id)!;
             randomBodyEdit(doc, bodyFragment(doc), next);
+            // ...and renames notes in its root without bodies.
+            if (next() < 0.2) notes.update(leanRoots[at]!, ctx, id, { title: `T${step}` });
           } else if (roll < 0.8) {
             const other = Math.floor(next() * replicas.length);
             if (other !== at) sync(replica, replicas[other]!);
           } else if (roll < 0.9) {
             upgraded.add(at);
-            migrate(replica, bodies[at]!);
+            migrate(replica, bodies[at]!, {}, leanRoots[at]);
           } else {
             // Body documents travel between upgraded devices.
             const other = Math.floor(next() * replicas.length);
@@ -202,12 +267,17 @@ describe('cutting note bodies into documents of their own', () => {
               }
               sync(doc, theirs);
             }
+            sync(leanRoots[at]!, leanRoots[other]!);
           }
         }
         // Everyone meets, upgrades and exchanges everything.
         for (let round = 0; round < 2; round++)
           for (const a of replicas) for (const b of replicas) if (a !== b) sync(a, b);
-        replicas.forEach((replica, at) => migrate(replica, bodies[at]!));
+        replicas.forEach((replica, at) => migrate(replica, bodies[at]!, {}, leanRoots[at]));
+        for (const a of leanRoots) for (const b of leanRoots) if (a !== b) sync(a, b);
+        expect(recordsOf(leanRoots[1]!)).toEqual(recordsOf(leanRoots[0]!));
+        expect(recordsOf(leanRoots[2]!)).toEqual(recordsOf(leanRoots[0]!));
+        if (!typedInBodies) expect(recordsOf(leanRoots[0]!)).toEqual(recordsOf(replicas[0]!));
         for (const id of ids) {
           const docs = bodies.map((held) => held.get(id)!);
           for (const a of docs) for (const b of docs) if (a !== b) sync(a, b);
