@@ -263,3 +263,41 @@ export function cutRoot(root: Y.Doc, options: Pick<BodyCutOptions, 'clients'> = 
 export function bodyFragment(bodyDoc: Y.Doc): Y.XmlFragment {
   return bodyDoc.getXmlFragment(BODY_FRAGMENT);
 }
+
+/** What a change of the workspace document in its former layout becomes in the new one. */
+export interface CarriedChange {
+  /** An update of the root without bodies, or null when the change left it as it was. */
+  readonly root: Uint8Array | null;
+  /** An update of each body document the change touched, by note id. */
+  readonly bodies: ReadonlyMap<string, Uint8Array>;
+}
+
+/**
+ * Applies `update` to `legacy` (a workspace document in the layout with bodies inside, kept for
+ * the devices that still write it: an Outpost that has not upgraded, a stock y-webrtc client) and
+ * returns what it changed, cut into the root without bodies and the body documents. Each cut
+ * carries the touched clients' structs from clock 0, so it applies to any copy, however far
+ * behind; such changes are rare (devices that have not upgraded open the workspace read-only once
+ * they hear of the new layout), so simplicity is worth more here than the bytes.
+ */
+export function carryLegacyUpdate(
+  legacy: Y.Doc,
+  update: Uint8Array,
+  origin?: unknown,
+): CarriedChange {
+  let touched = new Set<number>();
+  const hear = (transaction: Y.Transaction) => {
+    touched = clientsTouchedBy(transaction);
+  };
+  legacy.on('afterTransaction', hear);
+  try {
+    Y.applyUpdate(legacy, update, origin);
+  } finally {
+    legacy.off('afterTransaction', hear);
+  }
+  if (touched.size === 0) return { root: null, bodies: new Map() };
+  return {
+    root: cutRoot(legacy, { clients: touched }),
+    bodies: cutBodies(legacy, { clients: touched }),
+  };
+}

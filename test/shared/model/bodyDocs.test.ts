@@ -7,7 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { notes, noteBody } from '../../../shared/model';
-import { bodyFragment, clientsTouchedBy, cutBodies, cutRoot } from '../../../shared/model/bodyDocs';
+import {
+  bodyFragment,
+  carryLegacyUpdate,
+  clientsTouchedBy,
+  cutBodies,
+  cutRoot,
+} from '../../../shared/model/bodyDocs';
 import { readBodyTree, writeBodyTree, type BodyNode } from '../../../shared/model/notesBody';
 import { ROOT } from '../../../shared/model/roots';
 import { seededRandom } from '../storage/seeded';
@@ -97,6 +103,13 @@ describe('cutting note bodies into documents of their own', () => {
     expect(cuts.get(ids[0]!)!.length).toBeLessThan(Y.encodeStateAsUpdate(root).length);
   });
 
+  it('carries nothing for an update that changes nothing', () => {
+    const root = new Y.Doc();
+    createNote(root, 'One', [paragraph('one')]);
+    const carried = carryLegacyUpdate(root, Y.encodeStateAsUpdate(root));
+    expect(carried).toEqual({ root: null, bodies: new Map() });
+  });
+
   it('cuts only the notes and clients asked for', () => {
     const root = new Y.Doc();
     const first = createNote(root, 'One', [paragraph('one')]);
@@ -165,10 +178,15 @@ describe('cutting note bodies into documents of their own', () => {
     upgraded.once('afterTransaction', (transaction: Y.Transaction) => {
       touched = clientsTouchedBy(transaction);
     });
-    Y.applyUpdate(upgraded, Y.encodeStateAsUpdate(old, Y.encodeStateVector(upgraded)));
+    const carried = carryLegacyUpdate(
+      upgraded,
+      Y.encodeStateAsUpdate(old, Y.encodeStateVector(upgraded)),
+    );
     // The old device's new text, and the upgraded device's 'H' it deleted.
     expect([...touched!].sort()).toEqual([old.clientID, upgraded.clientID].sort());
-    migrate(upgraded, bodies, { clients: touched! });
+    expect([...carried.bodies.keys()].sort()).toEqual([id, other].sort());
+    for (const [note, update] of carried.bodies) Y.applyUpdate(bodies.get(note)!, update);
+    expect(carried.root).not.toBeNull();
     expect(bodyFragment(bodies.get(id)!).toString()).toBe('<paragraph>Oh, ello world</paragraph>');
     expect(bodyFragment(bodies.get(other)!).toString()).toBe(
       '<paragraph>Far Elsewhere</paragraph>',
@@ -205,12 +223,12 @@ describe('cutting note bodies into documents of their own', () => {
     old.transact(() =>
       ((noteBody(old, id)!.get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(4, ' text'),
     );
-    let touched = new Set<number>();
-    upgraded.once('afterTransaction', (transaction: Y.Transaction) => {
-      touched = clientsTouchedBy(transaction);
-    });
-    Y.applyUpdate(upgraded, Y.encodeStateAsUpdate(old, Y.encodeStateVector(upgraded)));
-    migrate(upgraded, bodies, { clients: touched }, lean);
+    const carried = carryLegacyUpdate(
+      upgraded,
+      Y.encodeStateAsUpdate(old, Y.encodeStateVector(upgraded)),
+    );
+    Y.applyUpdate(lean, carried.root!);
+    for (const [note, update] of carried.bodies) Y.applyUpdate(bodies.get(note)!, update);
     expect(notes.get(lean, id)).toMatchObject({ ok: true, value: { title: 'Plan', tags: ['q3'] } });
     expect(bodyFragment(bodies.get(id)!).toString()).toBe('<paragraph>Body text</paragraph>');
     // A second device cutting the same state merges into the same root.
