@@ -278,7 +278,8 @@ describe.runIf(chromiumAvailable())('A 2,000-note workspace written by an earlie
     for (const note of manifest.notes.filter((entry) => entry.versions > 0)) {
       await openNote(page, note.title);
       await page.getByRole('button', { name: 'Version history' }).click();
-      await versions.nth(note.versions - 1).waitFor();
+      // The panel lists every version at once, when it has read them.
+      await versions.first().waitFor();
       await expect(versions.count(), note.title).resolves.toBe(note.versions);
       await expect(versions.last().textContent()).resolves.toContain('As it was when opened');
       await page.getByRole('button', { name: 'Close history' }).click();
