@@ -10,15 +10,17 @@
  * from the rows loaded here. What is read goes through the app: the notes list (every live and
  * trashed title), the whole-workspace Markdown export (every note's title, tags, pin, trash state,
  * body text and links, hence every note's backlinks), and for a sample the editor (body text, its
- * links), the Backlinks panel and the history panel.
+ * links), the Backlinks panel and the history panel. Screenshot:
+ * test-results/screenshots/workspace-fixture-opened.png.
  */
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
+  SCREENSHOT_DIR,
   SKIP_REASON,
   acceptPlainExport,
   chromiumAvailable,
@@ -54,15 +56,16 @@ interface Exported {
 
 /**
  * The titles in a notes list, read row by row while scrolling it from top to bottom (it draws
- * only the rows on screen; each is 72 px high), with the size the list says it has.
+ * only the rows on screen, all of one height), with the size the list says it has.
  */
 async function listedTitles(page: Page): Promise<{ size: number; titles: string[] }> {
   return inPage(
     page,
-    async (rowHeight: number) => {
-      const list = document.querySelector<HTMLElement>('[aria-label="Notes list"]')!;
+    async (listName: string) => {
+      const list = document.querySelector<HTMLElement>(`[aria-label="${listName}"]`)!;
       const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
       const rows = () => [...list.querySelectorAll<HTMLElement>('[role="option"]')];
+      const rowHeight = rows()[0]?.offsetHeight ?? 1;
       const titles = new Map<number, string>();
       let size = 0;
       const shown = (at: number) =>
@@ -85,7 +88,7 @@ async function listedTitles(page: Page): Promise<{ size: number; titles: string[
       list.scrollTop = 0;
       return { size, titles: [...titles.values()] };
     },
-    72,
+    'Notes list',
   );
 }
 
@@ -147,7 +150,7 @@ async function shownBacklinks(page: Page): Promise<string[]> {
 
 /**
  * Notes to open in the editor: the most linked-to, two pinned, one linking to a note in the trash,
- * the notes with versions, and a few from across the list.
+ * the notes with versions, and about 25 from across the workspace.
  */
 function sampleNotes(): ManifestNote[] {
   const mostLinked = [...live].sort((a, b) => b.backlinks.length - a.backlinks.length)[0]!;
@@ -157,7 +160,7 @@ function sampleNotes(): ManifestNote[] {
     ...live.filter((note) => note.pinned).slice(0, 2),
     linksToTrash,
     ...live.filter((note) => note.versions > 0),
-    ...[7, 777, 1999].map((n) => manifest.notes[n]!).filter((note) => !note.trashed),
+    ...live.filter((_, index) => index % 80 === 7),
   ];
   return [...new Map(picked.map((note) => [note.n, note])).values()];
 }
@@ -193,6 +196,8 @@ describe.runIf(chromiumAvailable())('A 2,000-note workspace written by an earlie
       .getByRole('button', { name: new RegExp(`Workspace: ${manifest.workspaceName} \\(restored`) })
       .waitFor({ timeout: 60_000 });
     await page.locator('[aria-label="Notes list"]:not([data-preview])').waitFor();
+    await mkdir(SCREENSHOT_DIR, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'workspace-fixture-opened.png') });
     const active = await listedTitles(page);
     expect(active.size).toBe(manifest.summary.live);
     expect(active.titles.sort()).toEqual(live.map((note) => note.title).sort());
