@@ -301,8 +301,14 @@ describe.runIf(chromiumAvailable())('Focus for people who move (Chromium, fake c
               .map(
                 (select) => select.getAttribute('aria-label') ?? select.selectedOptions[0]?.text,
               );
+            // A heading squeezed by the buttons beside it ("Note" under "···" at 1280 px).
+            const cutHeadings = [...main.querySelectorAll('h1, h2')]
+              .filter((heading) => (heading as HTMLElement).offsetParent !== null)
+              .filter((heading) => heading.scrollWidth > heading.clientWidth + 1)
+              .map((heading) => heading.textContent);
             return {
               cutSelects,
+              cutHeadings,
               pageOverflow: document.documentElement.scrollWidth - window.innerWidth,
               mainOverflow: main.scrollWidth - main.clientWidth,
               detailWidth: detail ? detail.getBoundingClientRect().width : null,
@@ -316,6 +322,7 @@ describe.runIf(chromiumAvailable())('Focus for people who move (Chromium, fake c
           );
           expect(layout.mainOverflow, `${where}: content cut at the side`).toBeLessThanOrEqual(0);
           expect(layout.cutSelects, `${where}: choices cut`).toEqual([]);
+          expect(layout.cutHeadings, `${where}: headings cut`).toEqual([]);
           if (section !== 'focus') {
             expect(layout.detailWidth, `${where}: editor width`).toBeGreaterThanOrEqual(480);
           }

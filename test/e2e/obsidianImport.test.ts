@@ -17,7 +17,7 @@ if (!chromiumAvailable()) console.warn(SKIP_REASON);
 const VAULT = path.resolve('test/fixtures/obsidian-vault');
 
 async function pickVault(page: Page): Promise<void> {
-  await page.getByRole('button', { name: '⋯' }).click();
+  await page.getByRole('button', { name: 'Import and export' }).click();
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('menuitem', { name: 'Import an Obsidian vault…' }).click();
   await (await chooser).setFiles(VAULT);

@@ -1,5 +1,5 @@
 import { Suspense, lazy, useEffect, useRef, useState } from 'react';
-import { FileText } from 'lucide-react';
+import { Ellipsis, FileText, LayoutTemplate } from 'lucide-react';
 import type { DamagedRecord, Note } from '../../../shared/schema/records';
 import type { NotesIndexReader } from '../../../shared/model/notesLive';
 import { useAppStore } from '../../store';
@@ -46,14 +46,19 @@ function NoteEditor(props: React.ComponentProps<typeof LazyNoteEditor>) {
   );
 }
 
-/** A small popover menu that closes on Escape or a click outside. */
+/**
+ * A small popover menu that closes on Escape or a click outside. Its button shows `icon` when
+ * given (named by `label` for assistive technology; `title` says more on hover), else `label`.
+ */
 function Menu({
   label,
   title,
+  icon,
   children,
 }: {
   label: string;
   title: string;
+  icon?: React.ReactNode;
   children: (close: () => void) => React.ReactNode;
 }) {
   const [open, setOpen] = useState(false);
@@ -78,10 +83,11 @@ function Menu({
         className="button"
         aria-haspopup="menu"
         aria-expanded={open}
+        aria-label={icon ? label : undefined}
         title={title}
         onClick={() => setOpen(!open)}
       >
-        {label}
+        {icon ?? label}
       </button>
       {open && (
         <div className="popover-menu" role="menu">
@@ -173,7 +179,11 @@ function ListHeader({ onCreate, opening }: { onCreate: () => void; opening: bool
   return (
     <div className="pane-header">
       <h1>Notes</h1>
-      <Menu label="⋯" title="Import and export">
+      <Menu
+        label="Import and export"
+        title="Import and export"
+        icon={<Ellipsis size={16} aria-hidden />}
+      >
         {(close) => (
           <>
             {(
@@ -211,7 +221,11 @@ function ListHeader({ onCreate, opening }: { onCreate: () => void; opening: bool
           </>
         )}
       </Menu>
-      <Menu label="Templates" title="New note from a template">
+      <Menu
+        label="Templates"
+        title="New note from a template"
+        icon={<LayoutTemplate size={16} aria-hidden />}
+      >
         {(close) =>
           allTemplates(saved).map((template) => (
             <div key={template.id} className="menu-row">
