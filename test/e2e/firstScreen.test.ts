@@ -125,6 +125,9 @@ describe.runIf(chromiumAvailable())('The notes list before the workspace is read
     await storedSince(page, await pageNow(page));
 
     await page.addInitScript(holdWorkspaceOpens);
+    // At 1024 px the list's header is two lines once the notes are read (its buttons wrap): the
+    // preview's must be too.
+    await page.setViewportSize({ width: 1024, height: 800 });
     await reloadHeld(page);
     expect(await titles(page)).toEqual(['Gamma retro', 'Beta roadmap', 'Alpha plan']);
     await expect(list(page).getAttribute('aria-busy')).resolves.toBe('true');

@@ -54,11 +54,13 @@ function Menu({
   label,
   title,
   icon,
+  disabled = false,
   children,
 }: {
   label: string;
   title: string;
   icon?: React.ReactNode;
+  disabled?: boolean;
   children: (close: () => void) => React.ReactNode;
 }) {
   const [open, setOpen] = useState(false);
@@ -84,12 +86,13 @@ function Menu({
         aria-haspopup="menu"
         aria-expanded={open}
         aria-label={icon ? label : undefined}
-        title={title}
+        disabled={disabled}
+        title={disabled ? 'The notes are still opening' : title}
         onClick={() => setOpen(!open)}
       >
         {icon ?? label}
       </button>
-      {open && (
+      {open && !disabled && (
         <div className="popover-menu" role="menu">
           {children(() => setOpen(false))}
         </div>
@@ -146,7 +149,8 @@ function HiddenPicker({
 /**
  * The list's header. While the workspace opens (the list a stored preview) "+ New note" waits,
  * disabled and saying why (a click there would create nothing, and what was typed after it would
- * go nowhere), and import and export, which need the notes, are not offered yet.
+ * go nowhere), and so do import, export and templates, which need the notes. They are there,
+ * disabled, so the header is laid out as it will be and the rows below do not move.
  */
 function ListHeader({ onCreate, opening }: { onCreate: () => void; opening: boolean }) {
   const saved = useNotesStore((state) => state.savedTemplates);
@@ -169,13 +173,6 @@ function ListHeader({ onCreate, opening }: { onCreate: () => void; opening: bool
       + New note
     </button>
   );
-  if (opening)
-    return (
-      <div className="pane-header">
-        <h1>Notes</h1>
-        {create}
-      </div>
-    );
   return (
     <div className="pane-header">
       <h1>Notes</h1>
@@ -183,6 +180,7 @@ function ListHeader({ onCreate, opening }: { onCreate: () => void; opening: bool
         label="Import and export"
         title="Import and export"
         icon={<Ellipsis size={16} aria-hidden />}
+        disabled={opening}
       >
         {(close) => (
           <>
@@ -225,6 +223,7 @@ function ListHeader({ onCreate, opening }: { onCreate: () => void; opening: bool
         label="Templates"
         title="New note from a template"
         icon={<LayoutTemplate size={16} aria-hidden />}
+        disabled={opening}
       >
         {(close) =>
           allTemplates(saved).map((template) => (
