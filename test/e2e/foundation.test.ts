@@ -167,6 +167,8 @@ describe.runIf(chromiumAvailable())('Outpost in Chromium (web mode)', () => {
     await expect(page.locator('#timer-phase').textContent()).resolves.toBe('Focus');
     await page.getByRole('button', { name: 'Reset' }).click();
     await expect(page.locator('#timer-phase').textContent()).resolves.toBe('Ready');
+    // Under the workspace's name, the idle timer says what it means.
+    await expect(page.getByTestId('sidebar-timer').textContent()).resolves.toBe('Not focusing');
   });
 
   it('creates and switches workspaces, each with its own records', async () => {

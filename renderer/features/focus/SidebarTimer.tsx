@@ -5,7 +5,7 @@
 import { useEffect } from 'react';
 import { useAppStore } from '../../store';
 import { useFocusStore } from './focusStore';
-import { timerSummary } from './timerText';
+import { breakDueOf, timerSummary } from './timerText';
 import { useServiceNow } from './useServiceNow';
 
 const APP_TITLE = 'Outpost';
@@ -29,6 +29,12 @@ export function SidebarTimer() {
 
   if (!snapshot || !summary) return null;
   const phase = snapshot.state.phase;
+  // Under the workspace's name, "Ready" read as the workspace's state; the Focus page's own
+  // "Ready" sits on its timer.
+  const label =
+    phase === 'idle' && summary.left === null && !breakDueOf(snapshot.state)
+      ? 'Not focusing'
+      : summary.phase;
   return (
     <button
       type="button"
@@ -37,7 +43,7 @@ export function SidebarTimer() {
       title="Open Focus"
       onClick={() => setSection('focus')}
     >
-      <span className="sidebar-timer-phase">{summary.phase}</span>
+      <span className="sidebar-timer-phase">{label}</span>
       {summary.left && <span className="sidebar-timer-left">{summary.left}</span>}
     </button>
   );
