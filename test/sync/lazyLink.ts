@@ -35,6 +35,11 @@ export class Link extends PeerEndpoint {
     this.state = 'connected';
   }
 
+  /** Nothing sent on this end is waiting to be delivered. */
+  get idle(): boolean {
+    return this.queue.length === 0 && !this.scheduled;
+  }
+
   override send(message: Uint8Array, onSent?: () => void): void {
     if (this.closed) return;
     if (this.recording) this.sent.push(message);
