@@ -52,6 +52,38 @@ describe.runIf(available)('lazy documents between real peers', { timeout: 90_000
     });
   });
 
+  it('a third-party client built from docs/PROTOCOL.md exchanges root and lazy documents', async () => {
+    const invite = newInvite('Lazy third party');
+    const outpost = net.start();
+    const other = net.start('test/sync/thirdPartyLazyClient.ts');
+    await outpost.call('lazyWrite', { ids: ids('o', 60), text: 'on Outpost '.repeat(30) });
+    await outpost.call('start', { invite, signaling: [net.url()], name: 'Outpost', lazy: true });
+    await outpost.call('addNotes', { titles: ['root note from Outpost'] });
+    const theirs = await other.call<string>('addNote', { title: 'from the client', body: 'hi' });
+    await other.call('start', { invite, signaling: [net.url()] });
+    const all = ['from the client', 'root note from Outpost'];
+    expect((await other.call<Titles>('waitTitles', { count: 2 })).titles).toEqual(all);
+    expect((await outpost.call<Titles>('waitTitles', { count: 2 })).titles).toEqual(all);
+    await expect(other.call('waitDone')).resolves.toEqual({ ok: true });
+    await expect(outpost.call('waitLazyDone', { count: 1 })).resolves.toMatchObject({ ok: true });
+    const snapshot = await outpost.call<Record<string, string>>('lazySnapshot');
+    expect(Object.keys(snapshot)).toHaveLength(61);
+    expect(await other.call('lazySnapshot')).toEqual(snapshot);
+
+    // Live edits both ways.
+    await other.call('editBody', { doc: theirs, text: 'edited: ' });
+    await expect(
+      outpost.call('waitLazyText', { doc: theirs, text: 'edited: hi' }),
+    ).resolves.toEqual({ ok: true, text: 'edited: hi' });
+    const [ours] = ids('o', 1);
+    await outpost.call('lazyWrite', { ids: [ours], text: 'live ' });
+    const expected = `live ${'on Outpost '.repeat(30)}`;
+    await expect(other.call('waitLazyText', { doc: ours, text: expected })).resolves.toEqual({
+      ok: true,
+      text: expected,
+    });
+  });
+
   it('an Outpost without lazy documents syncs the root with one that has them, as before', async () => {
     const invite = newInvite('Lazy and plain');
     const [lazy, plain] = [net.start(), net.start()];
