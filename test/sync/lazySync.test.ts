@@ -97,6 +97,43 @@ describe('two providers with lazy documents', () => {
     expect(sideB.logs).toEqual([]);
   });
 
+  it('bring a fresh device 10,000 documents, never encoding or holding more than a window ahead', async () => {
+    const holder = new MemoryLazyDocs(undefined, 2000);
+    for (let i = 0; i < 10_000; i++) write(holder, idOf('f', i), `note ${i} `.repeat(10), 1);
+    const fresh = new MemoryLazyDocs();
+    const lazyLimits = { batchBytes: 16 * 1024, windowBytes: 64 * 1024, maxListed: 20_000 };
+    // How far the holder's encoding runs ahead of what the fresh device stored, at most.
+    let encoded = 0;
+    let mostAhead = 0;
+    const diff = holder.diff.bind(holder);
+    holder.diff = async (id, vector) => {
+      const update = await diff(id, vector);
+      if (update) mostAhead = Math.max(mostAhead, ++encoded - fresh.docs.size);
+      return update;
+    };
+    const sideH = side(holder, { lazyLimits });
+    const sideF = side(fresh, { lazyLimits });
+    let mostUnstored = 0;
+    // The holder as the fresh device sees it.
+    let holderAtFresh: Link | null = null;
+    const receive = fresh.receive.bind(fresh);
+    fresh.receive = (id, update, origin) => {
+      mostUnstored = Math.max(mostUnstored, holderAtFresh?.lazy?.storingBytes ?? 0);
+      return receive(id, update, origin);
+    };
+    const link = connect(sideH, sideF, ['holder', 'fresh']);
+    holderAtFresh = link.atB;
+    const done = () => link.atA.lazy?.phase === 'done' && link.atB.lazy?.phase === 'done';
+    expect(await until(done, 60_000)).toBe(true);
+    expect(fresh.docs.size).toBe(10_000);
+    expect(fresh.snapshot()).toEqual(holder.snapshot());
+    // Each update is about 100 bytes, plus 64 counted per entry: a window and a batch hold some
+    // 80 KiB, about 500 documents; the whole answer is 10,000.
+    expect(mostUnstored).toBeLessThanOrEqual(2 * (64 + 16) * 1024);
+    expect(mostAhead).toBeLessThan(1_500);
+    expect(sideH.sync.lazyProgress(link.atA)).toMatchObject({ phase: 'done', sent: 10_000 });
+  }, 90_000);
+
   it('send live edits to each other, and never echo one back to its sender', async () => {
     const a = new MemoryLazyDocs();
     const b = new MemoryLazyDocs();

@@ -168,7 +168,7 @@ export class LazySync {
 
   /**
    * Asks every lazy peer for document `id` now, ahead of the exchange (a note being opened on a
-   * fresh device); peers connecting in the next moments are asked too, right after the root.
+   * fresh device); a peer connecting later is asked for the latest few, right after the root.
    */
   want(id: string): void {
     if (!isLazyDocId(id)) return;

@@ -412,8 +412,8 @@ export class PeerSync {
 
   /**
    * Asks every Outpost peer that speaks lazy documents for document `id` now, ahead of the
-   * background exchange (a note opened on a fresh device arrives first); peers connecting in the
-   * next moments are asked for it right after the root.
+   * background exchange (a note opened on a fresh device arrives first); a peer connecting later
+   * is asked for the 16 latest right after the root.
    */
   wantLazyDoc(id: string): void {
     this.lazy?.want(id);
