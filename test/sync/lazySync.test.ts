@@ -284,6 +284,25 @@ describe('a hostile lazy peer', () => {
     );
   });
 
+  it('is ignored unread by a provider without lazy documents, as every unknown type was', async () => {
+    const made = side(undefined);
+    const peer = new Link('hostile', () => {});
+    made.sync.onPeerData(peer, helloMessage(null, true));
+    // Truncated, and over the bound: either would count against a provider that reads them.
+    made.sync.onPeerData(
+      peer,
+      lazyBatchMessage(1, [{ id: idOf('ok', 1), bytes: update('x') }]).subarray(0, 5),
+    );
+    made.sync.onPeerData(
+      peer,
+      Uint8Array.from([110, 8, ...Buffer.from('abcdefgh'), 0xff, 0xff, 0xff, 0x7f]),
+    );
+    await until(() => peer.inboundBytes === 0);
+    expect(made.sync.wireStats().rejected).toBe(0);
+    expect(peer.closed).toBe(false);
+    expect(made.logs).toEqual([]);
+  });
+
   it('is ignored when its hello did not say it speaks lazy documents', async () => {
     const docs = new MemoryLazyDocs();
     const made = side(docs);

@@ -221,6 +221,8 @@ export class InboundFlow {
           this.shared.greetStock(conn);
           if (this.refused(conn, this.options.admission.stock(conn))) continue;
         }
+        // Without lazy documents their messages are other types, ignored unread, as before them.
+        if (opened.isLazy && !this.options.lazy) continue;
         const message = opened.read();
         if (message.type === 'hello' && conn.kind === 'unknown') {
           if (this.refused(conn, this.options.admission.hello(conn, message.nonce))) continue;

@@ -136,6 +136,8 @@ export type PeerMessage =
 export interface OpenedMessage {
   /** The message's type: it alone tells an Outpost peer from a stock one, whatever follows. */
   readonly isHello: boolean;
+  /** A message of the lazy-document exchange (lazyWire.ts), which only its speakers read. */
+  readonly isLazy: boolean;
   /** Reads the rest; throws when it does not decode. */
   read(): PeerMessage;
 }
@@ -149,6 +151,7 @@ export function openMessage(bytes: Uint8Array): OpenedMessage {
   const type = decoding.readVarUint(decoder);
   return {
     isHello: type === MESSAGE_HELLO,
+    isLazy: isLazyType(type),
     read(): PeerMessage {
       switch (type) {
         case MESSAGE_HELLO: {
