@@ -26,6 +26,7 @@ import path from 'node:path';
 import { serveCommands, type Handlers } from './commandLoop';
 import { teamPeerAuth } from '../../renderer/sync/teamPeerAuth';
 import { PROOF_WORKSPACE, proofSigner, writeProofTeam, type ProofName } from './proofTeam';
+import { MemoryLazyDocs } from './memoryLazyDocs';
 
 /**
  * As a device of the proof team (proofTeam.ts): its members, Cai's removal when asked, and the
@@ -91,6 +92,8 @@ let main: OutpostInstance | null = null;
 let doc = new Y.Doc();
 let awareness = new Awareness(doc);
 let sync: PeerSync | null = null;
+/** Lazy documents, when started with `lazy: true` (in memory: memoryLazyDocs.ts). */
+let lazyDocs: MemoryLazyDocs | null = null;
 
 /** JSON with sorted keys, so two replicas with the same content give the same text. */
 function canonical(value: unknown): string {
@@ -180,6 +183,7 @@ const handlers: Handlers = {
       ...(typeof command.handshakeTimeoutMs === 'number'
         ? { handshakeTimeoutMs: command.handshakeTimeoutMs }
         : {}),
+      ...(command.lazy === true ? { lazyDocs: (lazyDocs ??= new MemoryLazyDocs()) } : {}),
     });
     return sync.peerId;
   },
@@ -211,6 +215,41 @@ const handlers: Handlers = {
     return Y.encodeStateAsUpdate(doc).length;
   },
   titles: () => noteTitles(),
+  /** Writes `text` at the start of each lazy document of `ids` (created when new). */
+  lazyWrite(command) {
+    const docs = (lazyDocs ??= new MemoryLazyDocs());
+    const ids = command.ids as string[];
+    for (const id of ids)
+      docs.edit(id, (doc) => doc.getText('body').insert(0, String(command.text)));
+    return ids.length;
+  },
+  lazySnapshot: () => lazyDocs?.snapshot() ?? {},
+  async waitLazy(command) {
+    const want = Number(command.count);
+    const ok = await waitFor(
+      () => (lazyDocs?.docs.size ?? 0) >= want,
+      Number(command.timeoutMs ?? 20_000),
+    );
+    return { ok, count: lazyDocs?.docs.size ?? 0 };
+  },
+  /** Waits until lazy document `doc`'s text is `text` (`id` is the command's own). */
+  async waitLazyText(command) {
+    const id = String(command.doc);
+    const text = () =>
+      lazyDocs?.docs.has(id) ? lazyDocs.load(id).getText('body').toString() : null;
+    const ok = await waitFor(() => text() === command.text, Number(command.timeoutMs ?? 20_000));
+    return { ok, text: text() };
+  },
+  /** Waits until the lazy exchange with `count` peers is done. */
+  async waitLazyDone(command) {
+    const done = () =>
+      sync?.status().peers.filter((peer) => peer.lazyDocs?.phase === 'done').length ?? 0;
+    const ok = await waitFor(
+      () => done() >= Number(command.count),
+      Number(command.timeoutMs ?? 20_000),
+    );
+    return { ok, status: sync?.status() };
+  },
   stateSize: () => Y.encodeStateAsUpdate(doc).length,
   digest: () => Buffer.from(Y.encodeStateVector(doc)).toString('base64'),
   contentDigest() {

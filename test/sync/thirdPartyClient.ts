@@ -4,54 +4,17 @@
  * the room name and password with HMAC-SHA-256, joins with y-webrtc's WebrtcProvider, and reads
  * and writes notes in the documented layout. Driven like nodePeer.ts (JSON lines on stdin).
  */
-import { createHmac, createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { serveCommands, type Handlers } from './commandLoop';
+import { decodeInvite, roomAndPassword } from './thirdPartyInvite';
 
 // y-webrtc's signaling client uses the global WebSocket.
 (globalThis as { WebSocket?: unknown }).WebSocket = WebSocket;
 const { WebrtcProvider } = await import('y-webrtc');
 const wrtc: unknown = createRequire(import.meta.url)('@roamhq/wrtc');
-
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-function decodeInvite(code: string): { id: string; key: Buffer; name: string } {
-  const compact = code.replace(/\s+/g, '');
-  if (!compact.toUpperCase().startsWith('OUTPOST-')) throw new Error('not an invite');
-  const digits = compact
-    .slice(8)
-    .replace(/-/g, '')
-    .toUpperCase()
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
-  let bits = 0;
-  let value = 0;
-  const bytes: number[] = [];
-  for (const char of digits) {
-    const index = ALPHABET.indexOf(char);
-    if (index < 0) throw new Error('bad character');
-    value = (value << 5) | index;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes.push((value >> bits) & 0xff);
-    }
-    value &= (1 << bits) - 1;
-  }
-  const payload = Buffer.from(bytes);
-  const body = payload.subarray(0, payload.length - 4);
-  const sum = createHash('sha256').update(body).digest().subarray(0, 4);
-  if (!sum.equals(payload.subarray(payload.length - 4))) throw new Error('bad checksum');
-  if (payload[0] !== 1) throw new Error('unknown version');
-  const nameLength = payload[49]!;
-  return {
-    id: payload.subarray(1, 17).toString('hex'),
-    key: payload.subarray(17, 49),
-    name: payload.subarray(50, 50 + nameLength).toString('utf8'),
-  };
-}
 
 const doc = new Y.Doc();
 let provider: InstanceType<typeof WebrtcProvider> | null = null;
@@ -92,31 +55,10 @@ function writeNote(target: Y.Doc, title: string, body: string): string {
   return id;
 }
 
-/**
- * ISO 8601 week `YYYY-Www` in UTC, from its definition: a week is numbered in the year holding its
- * Thursday, by that Thursday's day of the year.
- */
-function isoWeek(date: Date): string {
-  const mondayBased = (date.getUTCDay() + 6) % 7;
-  const thursday = Date.UTC(
-    date.getUTCFullYear(),
-    date.getUTCMonth(),
-    date.getUTCDate() - mondayBased + 3,
-  );
-  const year = new Date(thursday).getUTCFullYear();
-  const dayOfYear = (thursday - Date.UTC(year, 0, 1)) / 86_400_000;
-  return `${year}-W${String(Math.floor(dayOfYear / 7) + 1).padStart(2, '0')}`;
-}
-
 const handlers: Handlers = {
   start(command) {
     const invite = decodeInvite(String(command.invite));
-    const room = createHmac('sha256', invite.key)
-      .update(`outpost/room/v2/${isoWeek(new Date())}`)
-      .digest('hex');
-    const password = createHmac('sha256', invite.key)
-      .update('outpost/password/v1')
-      .digest('base64url');
+    const { room, password } = roomAndPassword(invite.key, new Date());
     provider = new WebrtcProvider(room, doc, {
       signaling: command.signaling as string[],
       password,

@@ -5,6 +5,7 @@
 import { Reassembler } from '../../../shared/protocol/frames';
 import { peerNonce } from '../../../shared/protocol/peerProof';
 import type { AnswerStream } from './answerStream';
+import type { LazyPeer } from './lazyPeer';
 import { PendingUpdates } from './pendingUpdates';
 import type { PieceFetch } from './pieceFetch';
 import type { PeerKind, PeerState } from './types';
@@ -64,6 +65,10 @@ export abstract class PeerEndpoint {
   ignored = false;
   /** Awareness updates that arrived before the peer proved its device. */
   heldAwareness: Uint8Array[] = [];
+  /** Our answer to the peer's first state vector has gone (the root reached it, as far as we send). */
+  rootAnswered = false;
+  /** The lazy-document exchange with the peer, when both hellos said they speak it (lazySync.ts). */
+  lazy: LazyPeer | null = null;
 
   constructor(readonly id: string) {}
 

@@ -15,6 +15,8 @@ import { REFUSED_EARLY_SYNC, type Admission } from './admission';
 import type { PeerEndpoint } from './endpoint';
 import type { Clock } from './handshakes';
 import { InboundBudget, type InboundLimits } from './inboundBudget';
+import { LazyLimitError, type LazyMessage } from './lazyWire';
+import type { LazySync } from './lazySync';
 import {
   dependenciesMet,
   readUpdateMeta,
@@ -32,6 +34,10 @@ import {
   SYNC_UPDATE,
   type PeerMessage,
 } from './wire';
+
+function isLazy(message: PeerMessage): message is LazyMessage {
+  return message.type.startsWith('lazy');
+}
 
 /** Unreadable messages tolerated from one peer before it is disconnected. */
 const MAX_BAD_MESSAGES = 20;
@@ -62,6 +68,8 @@ export interface InboundFlowOptions {
   readonly now: () => number;
   readonly inboundLimits?: InboundLimits | undefined;
   readonly pendingLimits?: PendingLimits | undefined;
+  /** The lazy-document exchange, when this device speaks it (lazySync.ts). */
+  readonly lazy?: LazySync | null;
 }
 
 export interface InboundFlowEvents {
@@ -136,6 +144,14 @@ export class InboundFlow {
     }
   }
 
+  /**
+   * Records again what `conn` makes us hold (the lazy exchange's share changed) and drops
+   * whichever peer the budget says must go.
+   */
+  recount(conn: PeerEndpoint): void {
+    if (!conn.closed) this.account(conn);
+  }
+
   /** Forgets what `conn` made us hold (it is being dropped). */
   release(conn: PeerEndpoint): void {
     this.budget.forget(conn);
@@ -160,7 +176,8 @@ export class InboundFlow {
   private account(conn: PeerEndpoint): boolean {
     const over = this.budget.update(conn, {
       reassembling: conn.reassembler.pendingBytes,
-      queued: conn.inboundBytes,
+      // Listed lazy documents not answered yet, and lazy updates not stored yet, are held too.
+      queued: conn.inboundBytes + (conn.lazy?.heldBytes ?? 0),
       pending: conn.pending.bytes,
     });
     if (!over) return true;
@@ -204,9 +221,12 @@ export class InboundFlow {
           this.shared.greetStock(conn);
           if (this.refused(conn, this.options.admission.stock(conn))) continue;
         }
+        // Without lazy documents their messages are other types, ignored unread, as before them.
+        if (opened.isLazy && !this.options.lazy) continue;
         const message = opened.read();
         if (message.type === 'hello' && conn.kind === 'unknown') {
           if (this.refused(conn, this.options.admission.hello(conn, message.nonce))) continue;
+          if (message.lazy && this.options.lazy) this.options.lazy.greet(conn);
           this.shared.greetOutpost(conn, this.options.admission.ourProof(conn));
           continue;
         }
@@ -253,10 +273,16 @@ export class InboundFlow {
           conn.send(awarenessMessage(awareness, [...awareness.getStates().keys()]));
         } else if (message.type === 'have') {
           this.shared.learn(conn, Y.decodeStateVector(message.stateVector));
+        } else if (isLazy(message)) {
+          // Root updates read before it are applied first: a body is stored only for a note the
+          // root holds.
+          flush();
+          this.options.lazy?.handle(conn, message);
         }
         // A hello or proof from a peer already known, and other types, are ignored.
-      } catch {
-        this.reject(conn, 'unreadable message');
+      } catch (error) {
+        if (error instanceof LazyLimitError) this.reject(conn, error.message, true);
+        else this.reject(conn, 'unreadable message');
       }
     }
     flush();
@@ -287,7 +313,7 @@ export class InboundFlow {
     } else if (message.type === 'awareness') {
       if (!admission.holdAwareness(conn, message.update))
         this.reject(conn, 'sent too much presence before proving its device', true);
-    } else if (message.type === 'sync' || message.type === 'have') {
+    } else if (message.type === 'sync' || message.type === 'have' || isLazy(message)) {
       this.refused(conn, REFUSED_EARLY_SYNC);
     }
     // Awareness queries and other types wait for the proof like presence does: ignored.

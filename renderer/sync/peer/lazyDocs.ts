@@ -49,4 +49,10 @@ export interface LazyDocs {
    * receiving side's origin for received ones, so sync does not echo them to their sender).
    */
   onUpdate(listener: (id: string, update: Uint8Array, origin: unknown) => void): () => void;
+  /**
+   * The state vector of what this device holds of `id` (null when it holds nothing), so a note
+   * being opened is asked for with what is already here (`PeerSync.wantLazyDoc`). Optional:
+   * without it the note is asked for whole.
+   */
+  vector?(id: string): Promise<Uint8Array | null>;
 }

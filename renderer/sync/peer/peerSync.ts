@@ -26,7 +26,9 @@
  *   can reach a signaling server) are given up after a deadline, and the connection limit counts
  *   only working connections, so such leftovers cannot lock new peers out (signalingRoom.ts);
  * - per-peer state (connected, synced, what each side still lacks, what cannot be received, last
- *   synced, bytes) and what this device has not yet shared with anyone.
+ *   synced, bytes) and what this device has not yet shared with anyone;
+ * - with a `lazyDocs` port, a workspace's lazy documents (note bodies stored apart from the root)
+ *   are exchanged with Outpost peers that speak them, after the root, paced (lazySync.ts).
  *
  * This file is the facade: it builds the parts, wires their callbacks, sends local changes and
  * reports the status. Runs in the renderer and, for tests and benchmarks, in Node (pass
@@ -41,6 +43,8 @@ import { PeerEndpoint } from './endpoint';
 import { systemClock, type Clock } from './handshakes';
 import { InboundFlow } from './inboundFlow';
 import type { InboundLimits } from './inboundBudget';
+import type { LazyDocs } from './lazyDocs';
+import { LazySync, type LazyLimits } from './lazySync';
 import type { PendingLimits } from './pendingUpdates';
 import type { PeerConn } from './peerConnection';
 import { SharedState } from './sharedState';
@@ -49,6 +53,7 @@ import { stateVectorOf, type StateVector } from './stateVectors';
 import {
   emptyWireCounters,
   type IceServer,
+  type LazyProgress,
   type PeerSyncState,
   type PeerSyncStatus,
   type WebSocketConstructor,
@@ -60,8 +65,11 @@ import { awarenessMessage, updateMessage } from './wire';
 export { PeerEndpoint } from './endpoint';
 export type { PeerAuth } from './admission';
 export { MAX_MESSAGES_PER_SLICE } from './inboundFlow';
+export type { LazyDocs, LazyDocVector } from './lazyDocs';
+export type { LazyLimits } from './lazySync';
 export type {
   IceServer,
+  LazyProgress,
   PeerInfo,
   PeerState,
   PeerSyncStatus,
@@ -135,6 +143,13 @@ export interface PeerSyncOptions {
    * refused (admission.ts). Without it every peer is let in and none is asked for a proof.
    */
   readonly auth?: PeerAuth;
+  /**
+   * The workspace's lazy documents (lazyDocs.ts): exchanged with Outpost peers whose hello says
+   * they speak them. Without it the provider exchanges the root only, as before.
+   */
+  readonly lazyDocs?: LazyDocs;
+  /** How lazy-document answers are batched and paced (tests lower it). */
+  readonly lazyLimits?: LazyLimits;
 }
 
 /** How long a peer revoked while connected still receives what we send before it is dropped. */
@@ -167,6 +182,7 @@ export class PeerSync {
   private readonly shared: SharedState;
   private readonly inbound: InboundFlow;
   private readonly admission: Admission;
+  private readonly lazy: LazySync | null;
   private refused: PeerSyncStatus['refused'] = [];
   /** Every peer refused since start: the room never connects to them again. */
   private readonly refusedIds = new Set<string>();
@@ -187,7 +203,10 @@ export class PeerSync {
     this.antiEntropyMs = options.antiEntropyMs ?? 60_000;
     this.log = options.log ?? (() => {});
     const log = this.log;
-    const changed = () => this.scheduleStatus();
+    const changed = () => {
+      this.lazy?.checkReady(() => stateVectorOf(this.doc));
+      this.scheduleStatus();
+    };
     const drop = (conn: PeerEndpoint) => this.dropConn(conn);
     this.admission = new Admission(options.auth ?? null);
     this.room = new SignalingRoom(
@@ -223,6 +242,7 @@ export class PeerSync {
         now: this.now,
         proves: this.admission.proves,
         answerLimits: options.answerLimits,
+        lazy: options.lazyDocs !== undefined,
       },
       {
         peers: () => this.room.connections(),
@@ -231,6 +251,17 @@ export class PeerSync {
         log,
       },
     );
+    this.lazy = options.lazyDocs
+      ? new LazySync(
+          { lazyDocs: options.lazyDocs, limits: options.lazyLimits },
+          {
+            reject: (conn, reason, immediately) => this.inbound.reject(conn, reason, immediately),
+            account: (conn) => this.inbound.recount(conn),
+            changed,
+            log,
+          },
+        )
+      : null;
     this.inbound = new InboundFlow(
       {
         doc: this.doc,
@@ -243,6 +274,7 @@ export class PeerSync {
         now: this.now,
         inboundLimits: options.inboundLimits,
         pendingLimits: options.pendingLimits,
+        lazy: this.lazy,
       },
       { drop, refuse: (conn, reason) => this.refuse(conn, reason), changed, log },
     );
@@ -321,6 +353,7 @@ export class PeerSync {
         bytesOut: conn.bytesOut,
         queuedBytes: conn.queuedBytes,
         via: conn.socket.url,
+        ...(this.lazy ? { lazyDocs: this.lazy.progress(conn) } : {}),
       })),
       refused: this.refused,
     };
@@ -377,10 +410,20 @@ export class PeerSync {
     return this.shared.unshared();
   }
 
+  /**
+   * Asks every Outpost peer that speaks lazy documents for document `id` now, ahead of the
+   * background exchange (a note opened on a fresh device arrives first); a peer connecting later
+   * is asked for the 16 latest right after the root.
+   */
+  wantLazyDoc(id: string): void {
+    this.lazy?.want(id);
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     this.disconnect();
     this.destroyed = true;
+    this.lazy?.destroy();
     this.doc.off('update', this.onDocUpdate);
     this.awareness.off('update', this.onAwarenessUpdate);
     this.inbound.destroy();
@@ -393,6 +436,16 @@ export class PeerSync {
   /** @internal Handles one data-channel message from `conn` (tests call it directly). */
   onPeerData(conn: PeerEndpoint, data: Uint8Array): void {
     this.inbound.receive(conn, data);
+  }
+
+  /** @internal The peer's channel closed: it is dropped everywhere (tests call it for their own peers). */
+  onPeerClosed(conn: PeerEndpoint): void {
+    this.dropConn(conn);
+  }
+
+  /** @internal How the lazy-document exchange with a peer stands (tests read it for their own peers). */
+  lazyProgress(conn: PeerEndpoint): LazyProgress | null {
+    return this.lazy?.progress(conn) ?? null;
   }
 
   /** @internal Where a peer stands: see {@link PeerInfo} (tests read it for their own peers). */
@@ -436,6 +489,7 @@ export class PeerSync {
   private dropConn(conn: PeerEndpoint): void {
     this.room.remove(conn);
     conn.destroy();
+    this.lazy?.release(conn);
     this.inbound.release(conn);
     const clients = [...conn.clients].filter((client) => client !== this.doc.clientID);
     if (clients.length > 0) {

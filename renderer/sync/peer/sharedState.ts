@@ -43,6 +43,8 @@ export interface SharedStateOptions {
   readonly proves?: boolean;
   /** How Outpost peers are answered in pieces (answerStream.ts); tests make them small. */
   readonly answerLimits?: AnswerLimits | undefined;
+  /** Hellos say this device speaks lazy documents (lazySync.ts). */
+  readonly lazy?: boolean;
 }
 
 export interface SharedStateEvents {
@@ -133,7 +135,7 @@ export class SharedState {
   beginSync(conn: PeerEndpoint): void {
     if (conn.saidHello) return;
     conn.saidHello = true;
-    conn.send(helloMessage(this.options.proves ? conn.nonce : null));
+    conn.send(helloMessage(this.options.proves ? conn.nonce : null, this.options.lazy === true));
   }
 
   /**
@@ -258,6 +260,11 @@ export class SharedState {
    */
   private answered(conn: PeerEndpoint): void {
     conn.answeringStep1 = false;
+    // The root has gone to the peer as far as we send it: the lazy exchange may start (lazySync.ts).
+    if (!conn.rootAnswered) {
+      conn.rootAnswered = true;
+      this.events.changed();
+    }
     conn.lastSyncedAt = this.options.now();
     const next = conn.pendingStep1;
     conn.pendingStep1 = null;

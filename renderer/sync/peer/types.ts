@@ -48,6 +48,27 @@ export interface PeerInfo {
   readonly queuedBytes: number;
   /** The signaling server through which the connection was negotiated. */
   readonly via: string;
+  /**
+   * How the lazy-document exchange with this peer stands (lazySync.ts); present only when the
+   * provider has lazy documents, null for a peer that does not speak them.
+   */
+  readonly lazyDocs?: LazyProgress | null;
+}
+
+/** Where the exchange with one peer stands, for the status. */
+export interface LazyProgress {
+  /** `waiting` for the root to reach us, `exchanging`, or `done` (both sides answered all). */
+  readonly phase: 'waiting' | 'exchanging' | 'done';
+  /** Documents the peer holds, by its listing; null until its listing ended. */
+  readonly peerHolds: number | null;
+  /** Documents this device listed to the peer; null until its listing ended. */
+  readonly weHold: number | null;
+  /** Documents (answers and live updates) received from the peer and stored. */
+  readonly received: number;
+  /** Documents sent to the peer in answers. */
+  readonly sent: number;
+  /** Bytes received from the peer and not yet stored. */
+  readonly storing: number;
 }
 
 /** Where a peer stands in the sync, as the shared-state bookkeeping works it out. */

@@ -21,6 +21,7 @@ import {
   MESSAGE_QUERY_AWARENESS,
   MESSAGE_SYNC,
 } from '../../../shared/protocol/frames';
+import { HELLO_FEATURE_LAZY, isLazyType, readLazyMessage, type LazyMessage } from './lazyWire';
 
 export const SYNC_STEP1 = syncProtocol.messageYjsSyncStep1;
 export const SYNC_STEP2 = syncProtocol.messageYjsSyncStep2;
@@ -35,12 +36,15 @@ function message(type: number, write: (encoder: encoding.Encoder) => void): Uint
 
 /**
  * Outpost's first message on a new connection; a stock client ignores it. With a nonce (version
- * 2) it asks the peer to prove its device key over that nonce.
+ * 2) it asks the peer to prove its device key over that nonce. A peer that speaks lazy documents
+ * appends a varUint of feature bits (lazyWire.ts); readers from before it stop after the version
+ * (version 1) or the nonce (version 2), so they read it as before.
  */
-export function helloMessage(nonce: Uint8Array | null = null): Uint8Array {
+export function helloMessage(nonce: Uint8Array | null = null, lazy = false): Uint8Array {
   return message(MESSAGE_HELLO, (encoder) => {
     encoding.writeVarUint(encoder, nonce ? HELLO_VERSION_PROOF : HELLO_VERSION);
     if (nonce) encoding.writeVarUint8Array(encoder, nonce);
+    if (lazy) encoding.writeVarUint(encoder, HELLO_FEATURE_LAZY);
   });
 }
 
@@ -113,7 +117,8 @@ export function awarenessMessage(awareness: Awareness, clients: number[]): Uint8
 
 /** A message as read from a peer; `other` covers types Outpost ignores. */
 export type PeerMessage =
-  | { readonly type: 'hello'; readonly nonce: Uint8Array | null }
+  /** `lazy` is present (true) only when the hello said it speaks lazy documents. */
+  | { readonly type: 'hello'; readonly nonce: Uint8Array | null; readonly lazy?: true }
   | {
       readonly type: 'proof';
       readonly key: string;
@@ -125,11 +130,14 @@ export type PeerMessage =
   | { readonly type: 'awareness'; readonly update: Uint8Array }
   | { readonly type: 'queryAwareness' }
   | { readonly type: 'have'; readonly stateVector: Uint8Array }
+  | LazyMessage
   | { readonly type: 'other' };
 
 export interface OpenedMessage {
   /** The message's type: it alone tells an Outpost peer from a stock one, whatever follows. */
   readonly isHello: boolean;
+  /** A message of the lazy-document exchange (lazyWire.ts), which only its speakers read. */
+  readonly isLazy: boolean;
   /** Reads the rest; throws when it does not decode. */
   read(): PeerMessage;
 }
@@ -143,13 +151,17 @@ export function openMessage(bytes: Uint8Array): OpenedMessage {
   const type = decoding.readVarUint(decoder);
   return {
     isHello: type === MESSAGE_HELLO,
+    isLazy: isLazyType(type),
     read(): PeerMessage {
       switch (type) {
         case MESSAGE_HELLO: {
           const version = decoding.readVarUint(decoder);
           // Later versions keep the nonce where version 2 put it.
           const nonce = version >= HELLO_VERSION_PROOF ? decoding.readVarUint8Array(decoder) : null;
-          return { type: 'hello', nonce };
+          const features = decoding.hasContent(decoder) ? decoding.readVarUint(decoder) : 0;
+          return (features & HELLO_FEATURE_LAZY) !== 0
+            ? { type: 'hello', nonce, lazy: true }
+            : { type: 'hello', nonce };
         }
         case MESSAGE_PROOF: {
           const key = decoding.readVarString(decoder);
@@ -171,8 +183,9 @@ export function openMessage(bytes: Uint8Array): OpenedMessage {
         case MESSAGE_HAVE:
           return { type: 'have', stateVector: decoding.readVarUint8Array(decoder) };
         default:
-          // y-webrtc's BroadcastChannel types, future extensions.
-          return { type: 'other' };
+          // The lazy-document exchange's own types; y-webrtc's BroadcastChannel types and future
+          // extensions are other.
+          return isLazyType(type) ? readLazyMessage(type, decoder) : { type: 'other' };
       }
     },
   };
