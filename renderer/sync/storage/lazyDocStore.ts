@@ -1,0 +1,544 @@
+/**
+ * A workspace's lazy documents on this device (issue 18): each note body is a Yjs document of its
+ * own, named by its note's id, stored as rows in the workspace's lazy document database
+ * (lazyDocDb.ts) and loaded only while something holds it. A workspace of 100,000 notes then costs
+ * memory for the notes open, not for every body.
+ *
+ * - Sync works on stored rows and metadata, never on loaded documents (the `LazyDocs` port,
+ *   renderer/sync/peer/lazyDocs.ts): vectors are listed from metadata, a diff merges one
+ *   document's rows, and a peer's update is checked, appended as a row and folded into the
+ *   metadata without a Y.Doc (applied too when that document is loaded).
+ * - The app loads a document (reference counted), reads one briefly for indexing, creates and
+ *   deletes them. A change to a loaded document is written as a row, sealed, in the task it
+ *   happened in, as the workspace's durable storage writes its own: a crash a second later keeps
+ *   it. A document nobody holds stays loaded a short while (reopening a note is instant), and at
+ *   most `maxLoaded` of those are kept, so memory is bounded by what is open.
+ * - Rows are sealed with the workspace's at-rest key in a scope per document
+ *   (`outpost-docs-<workspace id>/<document id>`), so a row moved from one document to another
+ *   does not open. A row that cannot be opened or applied is set aside (kept, still sealed, and
+ *   reported) and the rest loads; rows stored plain while the device seals are rewritten sealed.
+ * - A document with many rows is compacted: one transaction replaces its rows by one merged row.
+ *
+ * It stores Yjs documents by id and knows nothing of notes: what it accepts from peers is the
+ * opener's `accepts` predicate.
+ */
+import * as Y from 'yjs';
+import type { AtRestKey } from '../../../shared/protocol/atRest';
+import {
+  PLAIN_ROWS,
+  rowScope,
+  sealedRows,
+  type RowCodec,
+} from '../../../shared/storage/sealedRows';
+import { applyStoredRows, rowBytes, type SetAsideRow } from '../../../shared/storage/recovery';
+import { isLazyDocId, type LazyDocs, type LazyDocVector } from '../peer/lazyDocs';
+import { requestDone, transactionDone } from './idb';
+import {
+  ASIDE_STORE,
+  DOC_INDEX,
+  LAZY_DOCS_DB_PREFIX,
+  META_STORE,
+  ROWS_STORE,
+  deleteDocEntries,
+  openLazyDocsDb,
+  readDocRows,
+  type LazyAsideEntry,
+} from './lazyDocDb';
+import {
+  EMPTY_META,
+  asLazyDocMeta,
+  decodeLazyUpdate,
+  holdsNothing,
+  type ClientRuns,
+  type LazyDocMeta,
+} from './lazyDocMeta';
+import {
+  appendRow,
+  compactRows,
+  compactionDue,
+  metaFromRows,
+  readMeta,
+  setAside,
+} from './lazyDocRows';
+import { asStored, openRows } from './openedRows';
+
+/** How many vectors one page of `vectors()` lists. */
+export const VECTOR_PAGE = 2000;
+/** The largest update a peer may send for one document (a note body of 10 M characters fits). */
+export const MAX_LAZY_UPDATE_BYTES = 32 * 1024 * 1024;
+
+/** Something the person's data went through that is worth a line in the log or a notice. */
+export type LazyDocProblem =
+  | {
+      readonly type: 'set-aside';
+      readonly id: string;
+      readonly rows: readonly Omit<SetAsideRow, 'value'>[];
+    }
+  | { readonly type: 'write-failed'; readonly id: string; readonly message: string };
+
+export interface LazyDocStoreOptions {
+  /** The workspace's at-rest key (rows sealed per document); null: this device stores plain. */
+  readonly key: AtRestKey | Promise<AtRestKey> | null;
+  /** Whether a peer may write `id` (the app: a note of the root not deleted forever). */
+  readonly accepts: (id: string) => boolean;
+  /** Documents nobody holds that are kept loaded at most (default 32). */
+  readonly maxLoaded?: number;
+  /** How long a document nobody holds stays loaded (default 10 s). */
+  readonly graceMs?: number;
+  /** How long after a document's compaction fell due it runs (default 2 s). */
+  readonly compactDelayMs?: number;
+  readonly maxUpdateBytes?: number;
+  readonly onProblem?: (problem: LazyDocProblem) => void;
+  readonly schedule?: (run: () => void, delayMs: number) => unknown;
+  readonly cancel?: (handle: unknown) => void;
+  readonly now?: () => number;
+}
+
+export interface LazyDocStore extends LazyDocs {
+  /** The database's name. */
+  readonly name: string;
+  /** The origin of transactions that apply stored rows to a loaded document (not changes). */
+  readonly origin: unknown;
+  /** Document `id`, loaded; each call must be matched by one `release(id)`. */
+  load(id: string): Promise<Y.Doc>;
+  release(id: string): void;
+  /** Runs `fn` on document `id` loaded, unloading it after unless someone else holds it. */
+  read<T>(id: string, fn: (doc: Y.Doc) => T | Promise<T>): Promise<T>;
+  /** Stores a new document (listed to peers from now on), with its first content if given. */
+  create(id: string, initialUpdate?: Uint8Array): Promise<void>;
+  /** Deletes document `id` forever: its rows, set-aside rows and metadata; unloads it. */
+  delete(id: string): Promise<void>;
+  /** Compacts document `id` now (normally automatic). */
+  compact(id: string): Promise<void>;
+  /** Document `id`'s stored metadata, null when nothing is stored. */
+  stored(id: string): Promise<LazyDocMeta | null>;
+  /** Rows set aside (of `id`, or of every document). */
+  setAside(id?: string): Promise<LazyAsideEntry[]>;
+  /** Resolves once every change made so far is committed. */
+  flush(): Promise<void>;
+  /** How many documents are loaded now. */
+  loadedCount(): number;
+  close(): Promise<void>;
+}
+
+interface Loaded {
+  readonly id: string;
+  readonly doc: Y.Doc;
+  holders: number;
+  ready: Promise<Y.Doc>;
+  /** Set while stored or received data is applied: not a change to write. */
+  quiet: boolean;
+  timer: unknown;
+  onUpdate: ((update: Uint8Array, origin: unknown) => void) | null;
+}
+
+/** Opens the lazy documents of workspace `workspaceId`. */
+export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptions): LazyDocStore {
+  const name = LAZY_DOCS_DB_PREFIX + workspaceId;
+  const maxLoaded = options.maxLoaded ?? 32;
+  const graceMs = options.graceMs ?? 10_000;
+  const compactDelayMs = options.compactDelayMs ?? 2000;
+  const maxUpdateBytes = options.maxUpdateBytes ?? MAX_LAZY_UPDATE_BYTES;
+  const schedule = options.schedule ?? ((run, ms) => setTimeout(run, ms));
+  const cancel = options.cancel ?? ((handle) => clearTimeout(handle as number));
+  const now = options.now ?? Date.now;
+  const origin = { lazyDocStore: name };
+  const report =
+    options.onProblem ??
+    ((problem: LazyDocProblem) => console.error(`Lazy document ${problem.id}:`, problem));
+
+  let key: AtRestKey | null = null;
+  let db: IDBDatabase | null = null;
+  const ready = Promise.all([openLazyDocsDb(name), Promise.resolve(options.key)]).then(
+    ([opened, resolved]) => {
+      key = resolved;
+      db = opened;
+      return opened;
+    },
+  );
+  // Kept from failing unobserved: every use awaits it and reports its error there.
+  ready.catch(() => undefined);
+
+  const loaded = new Map<string, Loaded>();
+  /** Loaded documents nobody holds, oldest release first. */
+  const idle = new Map<string, Loaded>();
+  const listeners = new Set<(id: string, update: Uint8Array, origin: unknown) => void>();
+  const due = new Set<string>();
+  let compactTimer: unknown = null;
+  let compacting: Promise<void> = Promise.resolve();
+  const writes = new Set<Promise<unknown>>();
+  let closed = false;
+
+  const codecOf = (id: string): RowCodec =>
+    key ? sealedRows(key, rowScope(name, id)) : PLAIN_ROWS;
+
+  function emit(id: string, update: Uint8Array, from: unknown): void {
+    for (const listener of listeners) listener(id, update, from);
+  }
+
+  function connection(): IDBDatabase {
+    if (!db || closed) throw new Error(`The lazy documents of ${workspaceId} are closed.`);
+    return db;
+  }
+
+  /** Writes `update` of `id` as a row now (in the caller's task) and moves its metadata on. */
+  function write(id: string, update: Uint8Array, runs: ClientRuns | null): Promise<void> {
+    const codec = codecOf(id);
+    const tx = connection().transaction([ROWS_STORE, META_STORE], 'readwrite');
+    const done = transactionDone(tx);
+    const meta = appendRow(tx, id, codec.seal('update', update), runs, codec);
+    const written = Promise.all([done, meta]).then(([, next]) => {
+      if (compactionDue(next)) compactSoon(id);
+    });
+    writes.add(written);
+    void written.finally(() => writes.delete(written)).catch(() => undefined);
+    return written;
+  }
+
+  /** Applies data that is already stored, or stored by its receiver, without writing it again. */
+  function applyQuietly(entry: Loaded, apply: () => void): void {
+    entry.quiet = true;
+    try {
+      apply();
+    } finally {
+      entry.quiet = false;
+    }
+  }
+
+  function localChange(entry: Loaded, update: Uint8Array, from: unknown): void {
+    if (entry.quiet || from === origin || closed) return;
+    const decoded = decodeLazyUpdate(update);
+    write(entry.id, update, decoded.ok ? decoded.runs : null).catch((error: unknown) =>
+      report({ type: 'write-failed', id: entry.id, message: messageOf(error) }),
+    );
+    emit(entry.id, update, from);
+  }
+
+  async function loadRows(entry: Loaded): Promise<Y.Doc> {
+    const database = await ready;
+    const codec = codecOf(entry.id);
+    const { keys, values } = await readDocRows(
+      database.transaction([ROWS_STORE], 'readonly'),
+      entry.id,
+    );
+    const opened = await openRows(codec, keys, values);
+    if (loaded.get(entry.id) !== entry) return entry.doc;
+    let aside: SetAsideRow[] = [...opened.setAside];
+    applyQuietly(entry, () => {
+      const applied = applyStoredRows(entry.doc, opened.rows, origin);
+      aside = aside.concat(applied.setAside.map((row) => asStored(row, opened.stored)));
+    });
+    entry.onUpdate = (update, from) => localChange(entry, update, from);
+    entry.doc.on('update', entry.onUpdate);
+    if (aside.length > 0) await moveAside(entry.id, aside);
+    if (opened.plainRows > 0) compactSoon(entry.id);
+    return entry.doc;
+  }
+
+  async function moveAside(id: string, rows: readonly SetAsideRow[]): Promise<void> {
+    report({ type: 'set-aside', id, rows: rows.map(({ value: _value, ...row }) => row) });
+    const tx = connection().transaction([ROWS_STORE, META_STORE, ASIDE_STORE], 'readwrite');
+    const done = transactionDone(tx);
+    setAside(tx, id, rows, now());
+    const stored = await readMeta(tx, id);
+    tx.objectStore(META_STORE).put(
+      await metaFromRows(tx, id, codecOf(id), stored?.stateBytes ?? 0),
+      id,
+    );
+    await done;
+  }
+
+  function unload(entry: Loaded): void {
+    if (entry.holders > 0 || loaded.get(entry.id) !== entry) return;
+    if (entry.timer !== null) cancel(entry.timer);
+    entry.timer = null;
+    idle.delete(entry.id);
+    loaded.delete(entry.id);
+    if (entry.onUpdate) entry.doc.off('update', entry.onUpdate);
+    entry.doc.destroy();
+  }
+
+  /** Unloads documents nobody holds, oldest first, until `room` more fit under the cap. */
+  function makeRoom(room: number): void {
+    for (const entry of idle.values()) {
+      if (loaded.size + room <= maxLoaded) return;
+      unload(entry);
+    }
+  }
+
+  function compactSoon(id: string): void {
+    due.add(id);
+    if (compactTimer !== null || closed) return;
+    compactTimer = schedule(() => {
+      compactTimer = null;
+      void compactDue();
+    }, compactDelayMs);
+  }
+
+  async function compactDue(): Promise<void> {
+    for (const id of [...due]) await compact(id).catch(() => undefined);
+  }
+
+  function compact(id: string): Promise<void> {
+    due.delete(id);
+    compacting = compacting
+      .then(() => compactNow(id))
+      .catch((error: unknown) => {
+        console.error(`Compacting lazy document ${id} failed`, error);
+      });
+    return compacting;
+  }
+
+  async function compactNow(id: string): Promise<void> {
+    if (!db) await ready;
+    const tx = connection().transaction([ROWS_STORE, META_STORE, ASIDE_STORE], 'readwrite');
+    const done = transactionDone(tx);
+    const result = await compactRows(tx, id, codecOf(id), origin, now());
+    await done;
+    if (result.setAside.length > 0)
+      report({ type: 'set-aside', id, rows: result.setAside.map(({ value: _v, ...row }) => row) });
+    // Rows another tab wrote reach this tab's copy too.
+    const entry = loaded.get(id);
+    const state = result.state;
+    if (entry && state) applyQuietly(entry, () => Y.applyUpdate(entry.doc, state, origin));
+  }
+
+  function refuse(id: unknown, reason: string): never {
+    const named = JSON.stringify(String(id).slice(0, 80));
+    const message = `Refused an update for lazy document ${named}: ${reason}.`;
+    console.warn(message);
+    throw new Error(message);
+  }
+
+  async function receive(id: string, update: Uint8Array, from: unknown): Promise<void> {
+    if (!isLazyDocId(id)) refuse(id, 'not a document id');
+    if (!(update instanceof Uint8Array)) refuse(id, 'not bytes');
+    if (update.length > maxUpdateBytes)
+      refuse(id, `${update.length} bytes, more than ${maxUpdateBytes}`);
+    if (!options.accepts(id)) refuse(id, 'not a document of this workspace');
+    const decoded = decodeLazyUpdate(update);
+    if (!decoded.ok) refuse(id, `it does not decode (${decoded.detail})`);
+    if (decoded.empty) return;
+    await ready;
+    if (closed) throw new Error(`The lazy documents of ${workspaceId} are closed.`);
+    const entry = loaded.get(id);
+    if (entry) {
+      try {
+        applyQuietly(entry, () => Y.applyUpdate(entry.doc, update, from));
+      } catch (error) {
+        refuse(id, `it could not be applied (${messageOf(error)})`);
+      }
+    }
+    await write(id, update, decoded.runs);
+    emit(id, update, from);
+  }
+
+  async function* vectors(): AsyncGenerator<readonly LazyDocVector[]> {
+    const database = await ready;
+    let after: string | null = null;
+    for (;;) {
+      const tx = database.transaction([META_STORE], 'readonly');
+      const store = tx.objectStore(META_STORE);
+      const range: IDBKeyRange | undefined =
+        after === null ? undefined : IDBKeyRange.lowerBound(after, true);
+      const [keys, values]: [IDBValidKey[], unknown[]] = await Promise.all([
+        requestDone(store.getAllKeys(range, VECTOR_PAGE)),
+        requestDone(store.getAll(range, VECTOR_PAGE)),
+      ]);
+      const page: LazyDocVector[] = [];
+      for (let i = 0; i < keys.length; i++) {
+        const id = keys[i];
+        if (!isLazyDocId(id)) continue;
+        const meta = asLazyDocMeta(values[i]) ?? (await rebuildMeta(id));
+        page.push({ id, vector: meta.vector });
+      }
+      if (page.length > 0) yield page;
+      if (keys.length < VECTOR_PAGE) return;
+      after = String(keys[keys.length - 1]);
+    }
+  }
+
+  /** Metadata that is not readable, worked out again from the rows. */
+  async function rebuildMeta(id: string): Promise<LazyDocMeta> {
+    const tx = connection().transaction([ROWS_STORE, META_STORE], 'readwrite');
+    const done = transactionDone(tx);
+    const meta = await metaFromRows(tx, id, codecOf(id), 0);
+    tx.objectStore(META_STORE).put(meta, id);
+    await done;
+    return meta;
+  }
+
+  async function diff(id: string, vector: Uint8Array): Promise<Uint8Array | null> {
+    if (!isLazyDocId(id)) return null;
+    try {
+      Y.decodeStateVector(vector);
+    } catch {
+      throw new Error(`A state vector for lazy document ${id} does not decode.`);
+    }
+    const database = await ready;
+    const { keys, values } = await readDocRows(database.transaction([ROWS_STORE], 'readonly'), id);
+    if (keys.length === 0) return null;
+    const opened = await openRows(codecOf(id), keys, values);
+    const updates = opened.rows.map((row) => rowBytes(row.value)).filter(isUpdate);
+    if (updates.length === 0) return null;
+    const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+    const missing = Y.diffUpdate(merged, vector);
+    return holdsNothing(missing) ? null : missing;
+  }
+
+  async function create(id: string, initialUpdate?: Uint8Array): Promise<void> {
+    if (!isLazyDocId(id)) throw new Error(`Not a lazy document id: ${JSON.stringify(id)}`);
+    const decoded = initialUpdate ? decodeLazyUpdate(initialUpdate) : null;
+    if (decoded && !decoded.ok) throw new Error(`The first content of ${id} does not decode.`);
+    const database = await ready;
+    if (initialUpdate && decoded?.ok && !decoded.empty) {
+      const entry = loaded.get(id);
+      if (entry) applyQuietly(entry, () => Y.applyUpdate(entry.doc, initialUpdate, origin));
+      await write(id, initialUpdate, decoded.runs);
+      emit(id, initialUpdate, null);
+      return;
+    }
+    const tx = database.transaction([META_STORE], 'readwrite');
+    const done = transactionDone(tx);
+    const meta = tx.objectStore(META_STORE);
+    const stored: unknown = await requestDone(meta.get(id));
+    if (stored === undefined) meta.put(EMPTY_META, id);
+    await done;
+  }
+
+  async function remove(id: string): Promise<void> {
+    const entry = loaded.get(id);
+    if (entry) {
+      entry.holders = 0;
+      unload(entry);
+    }
+    due.delete(id);
+    const database = await ready;
+    const tx = database.transaction([ROWS_STORE, META_STORE, ASIDE_STORE], 'readwrite');
+    const done = transactionDone(tx);
+    tx.objectStore(META_STORE).delete(id);
+    await Promise.all([
+      deleteDocEntries(tx, ROWS_STORE, id),
+      deleteDocEntries(tx, ASIDE_STORE, id),
+    ]);
+    await done;
+  }
+
+  function load(id: string): Promise<Y.Doc> {
+    if (closed)
+      return Promise.reject(new Error(`The lazy documents of ${workspaceId} are closed.`));
+    if (!isLazyDocId(id)) return Promise.reject(new Error(`Not a lazy document id: ${id}`));
+    let entry = loaded.get(id);
+    if (!entry) {
+      makeRoom(1);
+      const created: Loaded = {
+        id,
+        doc: new Y.Doc({ guid: id }),
+        holders: 0,
+        ready: Promise.resolve().then(() => loadRows(created)),
+        quiet: false,
+        timer: null,
+        onUpdate: null,
+      };
+      created.ready.catch(() => {
+        created.holders = 0;
+        unload(created);
+      });
+      loaded.set(id, created);
+      entry = created;
+    }
+    entry.holders++;
+    idle.delete(id);
+    if (entry.timer !== null) cancel(entry.timer);
+    entry.timer = null;
+    return entry.ready;
+  }
+
+  function release(id: string, immediately = false): void {
+    const entry = loaded.get(id);
+    if (!entry || entry.holders === 0) return;
+    entry.holders--;
+    if (entry.holders > 0) return;
+    if (immediately) return unload(entry);
+    idle.set(id, entry);
+    entry.timer = schedule(() => unload(entry), graceMs);
+    makeRoom(0);
+  }
+
+  return {
+    name,
+    origin,
+    vectors,
+    diff,
+    accepts: (id) => isLazyDocId(id) && options.accepts(id),
+    receive,
+    onUpdate(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    load,
+    release: (id) => release(id),
+    async read(id, fn) {
+      const wasLoaded = loaded.has(id);
+      const doc = await load(id);
+      try {
+        return await fn(doc);
+      } finally {
+        release(id, !wasLoaded);
+      }
+    },
+    create,
+    delete: remove,
+    compact,
+    async stored(id) {
+      const database = await ready;
+      const tx = database.transaction([META_STORE], 'readonly');
+      return asLazyDocMeta(await requestDone(tx.objectStore(META_STORE).get(id)));
+    },
+    async setAside(id) {
+      const database = await ready;
+      const store = database.transaction([ASIDE_STORE], 'readonly').objectStore(ASIDE_STORE);
+      const values: unknown[] = await requestDone(
+        id === undefined ? store.getAll() : store.index(DOC_INDEX).getAll(IDBKeyRange.only(id)),
+      );
+      return values as LazyAsideEntry[];
+    },
+    async flush() {
+      const database = await ready;
+      await Promise.allSettled([...writes]);
+      await transactionDone(database.transaction([ROWS_STORE, META_STORE], 'readonly'));
+    },
+    loadedCount: () => loaded.size,
+    async close() {
+      if (closed) return;
+      if (compactTimer !== null) cancel(compactTimer);
+      compactTimer = null;
+      // Compactions that fell due run before closing, so storage stays bounded however often
+      // the workspace is opened and closed.
+      await compactDue().catch(() => undefined);
+      await compacting;
+      await Promise.allSettled([...writes]);
+      closed = true;
+      for (const entry of [...loaded.values()]) {
+        entry.holders = 0;
+        unload(entry);
+      }
+      listeners.clear();
+      (await ready.catch(() => null))?.close();
+    },
+  };
+}
+
+function isUpdate(bytes: Uint8Array | null): bytes is Uint8Array {
+  if (!bytes) return false;
+  try {
+    Y.decodeUpdate(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).slice(0, 200);
+}
