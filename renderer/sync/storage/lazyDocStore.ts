@@ -381,8 +381,17 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
     const opened = await openRows(codecOf(id), keys, values);
     const updates = opened.rows.map((row) => rowBytes(row.value)).filter(isUpdate);
     if (updates.length === 0) return null;
-    const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
-    const missing = Y.diffUpdate(merged, vector);
+    let missing: Uint8Array;
+    try {
+      missing = Y.diffUpdate(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), vector);
+    } catch (error) {
+      throw new Error(
+        `The stored rows of lazy document ${id} do not merge (${messageOf(error)}).`,
+        {
+          cause: error,
+        },
+      );
+    }
     return holdsNothing(missing) ? null : missing;
   }
 

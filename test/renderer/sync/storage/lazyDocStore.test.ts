@@ -381,6 +381,25 @@ describe.each([
   });
 });
 
+describe('lazy document store, metadata', () => {
+  it('works a damaged metadata entry out again from the rows when listing vectors', async () => {
+    const workspace = freshWorkspace();
+    const store = open(workspace, null);
+    const writer = new Y.Doc();
+    await store.receive(noteId(1), bodyUpdate('listed', writer), 'peer');
+    const db = await openLazyDocsDb(LAZY_DOCS_DB_PREFIX + workspace);
+    const tx = db.transaction([META_STORE], 'readwrite');
+    tx.objectStore(META_STORE).put({ vector: 'not bytes' }, noteId(1));
+    await transactionDone(tx);
+    db.close();
+    const listed: Array<[string, Uint8Array]> = [];
+    for await (const page of store.vectors())
+      for (const entry of page) listed.push([entry.id, entry.vector]);
+    expect(listed).toEqual([[noteId(1), Y.encodeStateVector(writer)]]);
+    expect(await store.stored(noteId(1))).toMatchObject({ rows: 1, gaps: false });
+  });
+});
+
 describe('lazy document store, sealed rows', () => {
   it('does not open a row copied from one document into another', async () => {
     const workspace = freshWorkspace();
