@@ -230,7 +230,12 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
     });
     entry.onUpdate = (update, from) => localChange(entry, update, from);
     entry.doc.on('update', entry.onUpdate);
-    if (aside.length > 0) await moveAside(entry.id, aside);
+    // The document opens with what could be read even when moving the rest aside fails (those
+    // rows then stay where they are, and the next load tries again).
+    if (aside.length > 0)
+      await moveAside(entry.id, aside).catch((error: unknown) =>
+        report({ type: 'write-failed', id: entry.id, message: messageOf(error) }),
+      );
     if (opened.plainRows > 0) compactSoon(entry.id);
     return entry.doc;
   }

@@ -28,6 +28,7 @@ import {
   type LazyDocStore,
   type LazyDocStoreOptions,
 } from '../../../../renderer/sync/storage/lazyDocStore';
+import { seededRandom } from '../../../sync/seededRandom';
 import { manualTime } from './manualTime';
 
 let workspaceCount = 0;
@@ -378,6 +379,62 @@ describe.each([
       vector: Y.encodeStateVector(writer),
     });
     expect(await store.read(id, (doc) => doc.getText('body').toString())).toBe('one two');
+  });
+});
+
+describe('lazy document store, many peers at once', () => {
+  it('ends with every document whole, however updates arrive', async () => {
+    for (const seed of [11, 12, 13]) {
+      const random = seededRandom(seed);
+      const workspace = freshWorkspace();
+      const store = open(workspace, await deriveAtRestKey(newDataKey(), 'workspace:lazy'));
+      const sources = [1, 2, 3, 4].map(() => [new Y.Doc(), new Y.Doc()]);
+      const sent: Array<[string, Uint8Array]> = [];
+      sources.forEach((writers, d) => {
+        for (const writer of writers)
+          writer.on('update', (update: Uint8Array) => sent.push([noteId(d), update]));
+      });
+      for (let i = 0; i < 120; i++) {
+        const writers = sources[Math.floor(random() * sources.length)]!;
+        const writer = writers[Math.floor(random() * 2)]!;
+        const text = writer.getText('body');
+        if (text.length > 2 && random() < 0.25) text.delete(Math.floor(random() * text.length), 1);
+        else text.insert(Math.floor(random() * (text.length + 1)), String(i % 10));
+        if (random() < 0.2) Y.applyUpdate(writers[0]!, Y.encodeStateAsUpdate(writers[1]!));
+        if (random() < 0.2) Y.applyUpdate(writers[1]!, Y.encodeStateAsUpdate(writers[0]!));
+      }
+      // Shuffled, some twice, all in flight at once.
+      const delivery = sent.concat(sent.filter(() => random() < 0.2));
+      for (let i = delivery.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [delivery[i], delivery[j]] = [delivery[j]!, delivery[i]!];
+      }
+      const loadedEarly = await store.load(noteId(0));
+      await Promise.all(delivery.map(([id, update]) => store.receive(id, update, 'peer')));
+      for (const [d, writers] of sources.entries()) {
+        const whole = new Y.Doc();
+        for (const writer of writers) Y.applyUpdate(whole, Y.encodeStateAsUpdate(writer));
+        const id = noteId(d);
+        expect(await store.stored(id), `seed ${seed}`).toMatchObject({
+          gaps: false,
+          vector: Y.encodeStateVector(whole),
+        });
+        const copy = new Y.Doc();
+        const missing = await store.diff(id, Y.encodeStateVector(copy));
+        if (missing) Y.applyUpdate(copy, missing);
+        expect(copy.getText('body').toString(), `seed ${seed}`).toBe(
+          whole.getText('body').toString(),
+        );
+        expect(await store.read(id, (doc) => doc.getText('body').toString())).toBe(
+          whole.getText('body').toString(),
+        );
+      }
+      // The one loaded while they arrived got each of them too.
+      const first = new Y.Doc();
+      for (const writer of sources[0]!) Y.applyUpdate(first, Y.encodeStateAsUpdate(writer));
+      expect(loadedEarly.getText('body').toString()).toBe(first.getText('body').toString());
+      store.release(noteId(0));
+    }
   });
 });
 
