@@ -30,8 +30,8 @@ import {
   sealedRows,
   type RowCodec,
 } from '../../../shared/storage/sealedRows';
-import { applyStoredRows, rowBytes, type SetAsideRow } from '../../../shared/storage/recovery';
-import { isLazyDocId, type LazyDocs, type LazyDocVector } from '../peer/lazyDocs';
+import { applyStoredRows, type SetAsideRow } from '../../../shared/storage/recovery';
+import { isLazyDocId, type LazyDocVector } from '../peer/lazyDocs';
 import { requestDone, transactionDone } from './idb';
 import {
   ASIDE_STORE,
@@ -48,7 +48,6 @@ import {
   EMPTY_META,
   asLazyDocMeta,
   decodeLazyUpdate,
-  holdsNothing,
   type ClientRuns,
   type LazyDocMeta,
 } from './lazyDocMeta';
@@ -61,82 +60,19 @@ import {
   setAside,
 } from './lazyDocRows';
 import { asStored, openRows } from './openedRows';
+import { createResidency, type Resident } from './lazyDocResidency';
+import { diffRows, listVectors } from './lazyDocReads';
+import type { LazyDocProblem, LazyDocStore, LazyDocStoreOptions } from './lazyDocTypes';
 
-/** How many vectors one page of `vectors()` lists. */
-export const VECTOR_PAGE = 2000;
+export { VECTOR_PAGE } from './lazyDocReads';
+export type { LazyDocProblem, LazyDocStore, LazyDocStoreOptions } from './lazyDocTypes';
+
 /** The largest update a peer may send for one document (a note body of 10 M characters fits). */
 export const MAX_LAZY_UPDATE_BYTES = 32 * 1024 * 1024;
-
-/** Something the person's data went through that is worth a line in the log or a notice. */
-export type LazyDocProblem =
-  | {
-      readonly type: 'set-aside';
-      readonly id: string;
-      readonly rows: readonly Omit<SetAsideRow, 'value'>[];
-    }
-  | { readonly type: 'write-failed'; readonly id: string; readonly message: string };
-
-export interface LazyDocStoreOptions {
-  /** The workspace's at-rest key (rows sealed per document); null: this device stores plain. */
-  readonly key: AtRestKey | Promise<AtRestKey> | null;
-  /** Whether a peer may write `id` (the app: a note of the root not deleted forever). */
-  readonly accepts: (id: string) => boolean;
-  /** Documents nobody holds that are kept loaded at most (default 32). */
-  readonly maxLoaded?: number;
-  /** How long a document nobody holds stays loaded (default 10 s). */
-  readonly graceMs?: number;
-  /** How long after a document's compaction fell due it runs (default 2 s). */
-  readonly compactDelayMs?: number;
-  readonly maxUpdateBytes?: number;
-  readonly onProblem?: (problem: LazyDocProblem) => void;
-  readonly schedule?: (run: () => void, delayMs: number) => unknown;
-  readonly cancel?: (handle: unknown) => void;
-  readonly now?: () => number;
-}
-
-export interface LazyDocStore extends LazyDocs {
-  /** The database's name. */
-  readonly name: string;
-  /** The origin of transactions that apply stored rows to a loaded document (not changes). */
-  readonly origin: unknown;
-  /** Document `id`, loaded; each call must be matched by one `release(id)`. */
-  load(id: string): Promise<Y.Doc>;
-  release(id: string): void;
-  /** Runs `fn` on document `id` loaded, unloading it after unless someone else holds it. */
-  read<T>(id: string, fn: (doc: Y.Doc) => T | Promise<T>): Promise<T>;
-  /** Stores a new document (listed to peers from now on), with its first content if given. */
-  create(id: string, initialUpdate?: Uint8Array): Promise<void>;
-  /** Deletes document `id` forever: its rows, set-aside rows and metadata; unloads it. */
-  delete(id: string): Promise<void>;
-  /** Compacts document `id` now (normally automatic). */
-  compact(id: string): Promise<void>;
-  /** Document `id`'s stored metadata, null when nothing is stored. */
-  stored(id: string): Promise<LazyDocMeta | null>;
-  /** Rows set aside (of `id`, or of every document). */
-  setAside(id?: string): Promise<LazyAsideEntry[]>;
-  /** Resolves once every change made so far is committed. */
-  flush(): Promise<void>;
-  /** How many documents are loaded now. */
-  loadedCount(): number;
-  close(): Promise<void>;
-}
-
-interface Loaded {
-  readonly id: string;
-  readonly doc: Y.Doc;
-  holders: number;
-  ready: Promise<Y.Doc>;
-  /** Set while stored or received data is applied: not a change to write. */
-  quiet: boolean;
-  timer: unknown;
-  onUpdate: ((update: Uint8Array, origin: unknown) => void) | null;
-}
 
 /** Opens the lazy documents of workspace `workspaceId`. */
 export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptions): LazyDocStore {
   const name = LAZY_DOCS_DB_PREFIX + workspaceId;
-  const maxLoaded = options.maxLoaded ?? 32;
-  const graceMs = options.graceMs ?? 10_000;
   const compactDelayMs = options.compactDelayMs ?? 2000;
   const maxUpdateBytes = options.maxUpdateBytes ?? MAX_LAZY_UPDATE_BYTES;
   const schedule = options.schedule ?? ((run, ms) => setTimeout(run, ms));
@@ -159,9 +95,13 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
   // Kept from failing unobserved: every use awaits it and reports its error there.
   ready.catch(() => undefined);
 
-  const loaded = new Map<string, Loaded>();
-  /** Loaded documents nobody holds, oldest release first. */
-  const idle = new Map<string, Loaded>();
+  const loaded = createResidency({
+    maxLoaded: options.maxLoaded ?? 32,
+    graceMs: options.graceMs ?? 10_000,
+    fill: loadRows,
+    schedule,
+    cancel,
+  });
   const listeners = new Set<(id: string, update: Uint8Array, origin: unknown) => void>();
   const due = new Set<string>();
   let compactTimer: unknown = null;
@@ -196,7 +136,7 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
   }
 
   /** Applies data that is already stored, or stored by its receiver, without writing it again. */
-  function applyQuietly(entry: Loaded, apply: () => void): void {
+  function applyQuietly(entry: Resident, apply: () => void): void {
     entry.quiet = true;
     try {
       apply();
@@ -205,7 +145,7 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
     }
   }
 
-  function localChange(entry: Loaded, update: Uint8Array, from: unknown): void {
+  function localChange(entry: Resident, update: Uint8Array, from: unknown): void {
     if (entry.quiet || from === origin || closed) return;
     const decoded = decodeLazyUpdate(update);
     write(entry.id, update, decoded.ok ? decoded.runs : null).catch((error: unknown) =>
@@ -214,7 +154,7 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
     emit(entry.id, update, from);
   }
 
-  async function loadRows(entry: Loaded): Promise<Y.Doc> {
+  async function loadRows(entry: Resident): Promise<void> {
     const database = await ready;
     const codec = codecOf(entry.id);
     const { keys, values } = await readDocRows(
@@ -222,14 +162,15 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
       entry.id,
     );
     const opened = await openRows(codec, keys, values);
-    if (loaded.get(entry.id) !== entry) return entry.doc;
+    if (loaded.get(entry.id) !== entry) return;
     let aside: SetAsideRow[] = [...opened.setAside];
     applyQuietly(entry, () => {
       const applied = applyStoredRows(entry.doc, opened.rows, origin);
       aside = aside.concat(applied.setAside.map((row) => asStored(row, opened.stored)));
     });
-    entry.onUpdate = (update, from) => localChange(entry, update, from);
-    entry.doc.on('update', entry.onUpdate);
+    const onUpdate = (update: Uint8Array, from: unknown) => localChange(entry, update, from);
+    entry.doc.on('update', onUpdate);
+    entry.detach = () => entry.doc.off('update', onUpdate);
     // The document opens with what could be read even when moving the rest aside fails (those
     // rows then stay where they are, and the next load tries again).
     if (aside.length > 0)
@@ -237,7 +178,6 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
         report({ type: 'write-failed', id: entry.id, message: messageOf(error) }),
       );
     if (opened.plainRows > 0) compactSoon(entry.id);
-    return entry.doc;
   }
 
   async function moveAside(id: string, rows: readonly SetAsideRow[]): Promise<void> {
@@ -251,24 +191,6 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
       id,
     );
     await done;
-  }
-
-  function unload(entry: Loaded): void {
-    if (entry.holders > 0 || loaded.get(entry.id) !== entry) return;
-    if (entry.timer !== null) cancel(entry.timer);
-    entry.timer = null;
-    idle.delete(entry.id);
-    loaded.delete(entry.id);
-    if (entry.onUpdate) entry.doc.off('update', entry.onUpdate);
-    entry.doc.destroy();
-  }
-
-  /** Unloads documents nobody holds, oldest first, until `room` more fit under the cap. */
-  function makeRoom(room: number): void {
-    for (const entry of idle.values()) {
-      if (loaded.size + room <= maxLoaded) return;
-      unload(entry);
-    }
   }
 
   function compactSoon(id: string): void {
@@ -339,28 +261,7 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
   }
 
   async function* vectors(): AsyncGenerator<readonly LazyDocVector[]> {
-    const database = await ready;
-    let after: string | null = null;
-    for (;;) {
-      const tx = database.transaction([META_STORE], 'readonly');
-      const store = tx.objectStore(META_STORE);
-      const range: IDBKeyRange | undefined =
-        after === null ? undefined : IDBKeyRange.lowerBound(after, true);
-      const [keys, values]: [IDBValidKey[], unknown[]] = await Promise.all([
-        requestDone(store.getAllKeys(range, VECTOR_PAGE)),
-        requestDone(store.getAll(range, VECTOR_PAGE)),
-      ]);
-      const page: LazyDocVector[] = [];
-      for (let i = 0; i < keys.length; i++) {
-        const id = keys[i];
-        if (!isLazyDocId(id)) continue;
-        const meta = asLazyDocMeta(values[i]) ?? (await rebuildMeta(id));
-        page.push({ id, vector: meta.vector });
-      }
-      if (page.length > 0) yield page;
-      if (keys.length < VECTOR_PAGE) return;
-      after = String(keys[keys.length - 1]);
-    }
+    yield* listVectors(await ready, rebuildMeta);
   }
 
   /** Metadata that is not readable, worked out again from the rows. */
@@ -375,29 +276,7 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
 
   async function diff(id: string, vector: Uint8Array): Promise<Uint8Array | null> {
     if (!isLazyDocId(id)) return null;
-    try {
-      Y.decodeStateVector(vector);
-    } catch {
-      throw new Error(`A state vector for lazy document ${id} does not decode.`);
-    }
-    const database = await ready;
-    const { keys, values } = await readDocRows(database.transaction([ROWS_STORE], 'readonly'), id);
-    if (keys.length === 0) return null;
-    const opened = await openRows(codecOf(id), keys, values);
-    const updates = opened.rows.map((row) => rowBytes(row.value)).filter(isUpdate);
-    if (updates.length === 0) return null;
-    let missing: Uint8Array;
-    try {
-      missing = Y.diffUpdate(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), vector);
-    } catch (error) {
-      throw new Error(
-        `The stored rows of lazy document ${id} do not merge (${messageOf(error)}).`,
-        {
-          cause: error,
-        },
-      );
-    }
-    return holdsNothing(missing) ? null : missing;
+    return diffRows(await ready, codecOf(id), id, vector);
   }
 
   async function create(id: string, initialUpdate?: Uint8Array): Promise<void> {
@@ -421,11 +300,7 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
   }
 
   async function remove(id: string): Promise<void> {
-    const entry = loaded.get(id);
-    if (entry) {
-      entry.holders = 0;
-      unload(entry);
-    }
+    loaded.evict(id);
     due.delete(id);
     const database = await ready;
     const tx = database.transaction([ROWS_STORE, META_STORE, ASIDE_STORE], 'readwrite');
@@ -442,41 +317,7 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
     if (closed)
       return Promise.reject(new Error(`The lazy documents of ${workspaceId} are closed.`));
     if (!isLazyDocId(id)) return Promise.reject(new Error(`Not a lazy document id: ${id}`));
-    let entry = loaded.get(id);
-    if (!entry) {
-      makeRoom(1);
-      const created: Loaded = {
-        id,
-        doc: new Y.Doc({ guid: id }),
-        holders: 0,
-        ready: Promise.resolve().then(() => loadRows(created)),
-        quiet: false,
-        timer: null,
-        onUpdate: null,
-      };
-      created.ready.catch(() => {
-        created.holders = 0;
-        unload(created);
-      });
-      loaded.set(id, created);
-      entry = created;
-    }
-    entry.holders++;
-    idle.delete(id);
-    if (entry.timer !== null) cancel(entry.timer);
-    entry.timer = null;
-    return entry.ready;
-  }
-
-  function release(id: string, immediately = false): void {
-    const entry = loaded.get(id);
-    if (!entry || entry.holders === 0) return;
-    entry.holders--;
-    if (entry.holders > 0) return;
-    if (immediately) return unload(entry);
-    idle.set(id, entry);
-    entry.timer = schedule(() => unload(entry), graceMs);
-    makeRoom(0);
+    return loaded.acquire(id);
   }
 
   return {
@@ -491,14 +332,14 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
       return () => listeners.delete(listener);
     },
     load,
-    release: (id) => release(id),
+    release: (id) => loaded.release(id),
     async read(id, fn) {
-      const wasLoaded = loaded.has(id);
+      const wasLoaded = loaded.get(id) !== undefined;
       const doc = await load(id);
       try {
         return await fn(doc);
       } finally {
-        release(id, !wasLoaded);
+        loaded.release(id, !wasLoaded);
       }
     },
     create,
@@ -522,7 +363,7 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
       await Promise.allSettled([...writes]);
       await transactionDone(database.transaction([ROWS_STORE, META_STORE], 'readonly'));
     },
-    loadedCount: () => loaded.size,
+    loadedCount: () => loaded.count(),
     async close() {
       if (closed) return;
       if (compactTimer !== null) cancel(compactTimer);
@@ -533,24 +374,11 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
       await compacting;
       await Promise.allSettled([...writes]);
       closed = true;
-      for (const entry of [...loaded.values()]) {
-        entry.holders = 0;
-        unload(entry);
-      }
+      loaded.evictAll();
       listeners.clear();
       (await ready.catch(() => null))?.close();
     },
   };
-}
-
-function isUpdate(bytes: Uint8Array | null): bytes is Uint8Array {
-  if (!bytes) return false;
-  try {
-    Y.decodeUpdate(bytes);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function messageOf(error: unknown): string {
