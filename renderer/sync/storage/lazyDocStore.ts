@@ -121,14 +121,26 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
     return db;
   }
 
-  /** Writes `update` of `id` as a row now (in the caller's task) and moves its metadata on. */
-  function write(id: string, update: Uint8Array, runs: ClientRuns | null): Promise<void> {
-    const codec = codecOf(id);
+  /**
+   * Writes each update as a row of its document now (in the caller's task), all in one
+   * transaction, and moves their metadata on; documents in `created` get an empty entry if they
+   * have none. One update per document: two metadata updates of one document in one transaction
+   * would each read the entry before the other wrote it.
+   */
+  function write(rows: readonly RowToWrite[], created: readonly string[] = []): Promise<void> {
     const tx = connection().transaction([ROWS_STORE, META_STORE], 'readwrite');
     const done = transactionDone(tx);
-    const meta = appendRow(tx, id, codec.seal('update', update), runs, codec);
-    const written = Promise.all([done, meta]).then(([, next]) => {
-      if (compactionDue(next)) compactSoon(id);
+    const metas = rows.map(async ({ id, update, runs }) => {
+      const codec = codecOf(id);
+      return [id, await appendRow(tx, id, codec.seal('update', update), runs, codec)] as const;
+    });
+    const meta = tx.objectStore(META_STORE);
+    for (const id of created)
+      void requestDone(meta.get(id)).then((stored: unknown) => {
+        if (stored === undefined) meta.put(EMPTY_META, id);
+      });
+    const written = Promise.all([done, Promise.all(metas)]).then(([, nexts]) => {
+      for (const [id, next] of nexts) if (compactionDue(next)) compactSoon(id);
     });
     writes.add(written);
     void written.finally(() => writes.delete(written)).catch(() => undefined);
@@ -148,8 +160,8 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
   function localChange(entry: Resident, update: Uint8Array, from: unknown): void {
     if (entry.quiet || from === origin || closed) return;
     const decoded = decodeLazyUpdate(update);
-    write(entry.id, update, decoded.ok ? decoded.runs : null).catch((error: unknown) =>
-      report({ type: 'write-failed', id: entry.id, message: messageOf(error) }),
+    write([{ id: entry.id, update, runs: decoded.ok ? decoded.runs : null }]).catch(
+      (error: unknown) => report({ type: 'write-failed', id: entry.id, message: messageOf(error) }),
     );
     emit(entry.id, update, from);
   }
@@ -256,7 +268,7 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
         refuse(id, `it could not be applied (${messageOf(error)})`);
       }
     }
-    await write(id, update, decoded.runs);
+    await write([{ id, update, runs: decoded.runs }]);
     emit(id, update, from);
   }
 
@@ -279,24 +291,38 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
     return diffRows(await ready, codecOf(id), id, vector);
   }
 
-  async function create(id: string, initialUpdate?: Uint8Array): Promise<void> {
-    if (!isLazyDocId(id)) throw new Error(`Not a lazy document id: ${JSON.stringify(id)}`);
-    const decoded = initialUpdate ? decodeLazyUpdate(initialUpdate) : null;
-    if (decoded && !decoded.ok) throw new Error(`The first content of ${id} does not decode.`);
-    const database = await ready;
-    if (initialUpdate && decoded?.ok && !decoded.empty) {
-      const entry = loaded.get(id);
-      if (entry) applyQuietly(entry, () => Y.applyUpdate(entry.doc, initialUpdate, origin));
-      await write(id, initialUpdate, decoded.runs);
-      emit(id, initialUpdate, null);
-      return;
+  async function createMany(
+    docs: Iterable<readonly [string, Uint8Array | undefined]>,
+  ): Promise<void> {
+    // Everything is checked before anything is written: a batch is stored whole or not at all.
+    const byId = new Map<string, Uint8Array[]>();
+    for (const [id, update] of docs) {
+      if (!isLazyDocId(id)) throw new Error(`Not a lazy document id: ${JSON.stringify(id)}`);
+      const updates = byId.get(id) ?? [];
+      byId.set(id, updates);
+      if (!update) continue;
+      const decoded = decodeLazyUpdate(update);
+      if (!decoded.ok) throw new Error(`The first content of ${id} does not decode.`);
+      if (!decoded.empty) updates.push(update);
     }
-    const tx = database.transaction([META_STORE], 'readwrite');
-    const done = transactionDone(tx);
-    const meta = tx.objectStore(META_STORE);
-    const stored: unknown = await requestDone(meta.get(id));
-    if (stored === undefined) meta.put(EMPTY_META, id);
-    await done;
+    const rows: RowToWrite[] = [];
+    const created: string[] = [];
+    for (const [id, updates] of byId) {
+      if (updates.length === 0) {
+        created.push(id);
+        continue;
+      }
+      const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+      const decoded = decodeLazyUpdate(update);
+      rows.push({ id, update, runs: decoded.ok ? decoded.runs : null });
+    }
+    await ready;
+    for (const { id, update } of rows) {
+      const entry = loaded.get(id);
+      if (entry) applyQuietly(entry, () => Y.applyUpdate(entry.doc, update, origin));
+    }
+    await write(rows, created);
+    for (const { id, update } of rows) emit(id, update, null);
   }
 
   async function remove(id: string): Promise<void> {
@@ -342,7 +368,8 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
         loaded.release(id, !wasLoaded);
       }
     },
-    create,
+    create: (id, initialUpdate) => createMany([[id, initialUpdate]]),
+    createMany,
     delete: remove,
     compact,
     async stored(id) {
@@ -379,6 +406,13 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
       (await ready.catch(() => null))?.close();
     },
   };
+}
+
+/** An update to write as a row of document `id`, with its runs (lazyDocMeta.ts). */
+interface RowToWrite {
+  readonly id: string;
+  readonly update: Uint8Array;
+  readonly runs: ClientRuns | null;
 }
 
 function messageOf(error: unknown): string {

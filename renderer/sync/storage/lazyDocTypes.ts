@@ -49,6 +49,11 @@ export interface LazyDocStore extends LazyDocs {
   read<T>(id: string, fn: (doc: Y.Doc) => T | Promise<T>): Promise<T>;
   /** Stores a new document (listed to peers from now on), with its first content if given. */
   create(id: string, initialUpdate?: Uint8Array): Promise<void>;
+  /**
+   * {@link create} for many documents in one transaction (moving a workspace's bodies out of its
+   * document): all are checked first and stored together, or none is.
+   */
+  createMany(docs: Iterable<readonly [string, Uint8Array | undefined]>): Promise<void>;
   /** Deletes document `id` forever: its rows, set-aside rows and metadata; unloads it. */
   delete(id: string): Promise<void>;
   /** Compacts document `id` now (normally automatic). */

@@ -359,6 +359,42 @@ describe.each([
     expect(await store.stored(noteId(1))).not.toBeNull();
   });
 
+  it('creates many documents in one go, or none when one of them is not an update', async () => {
+    const workspace = freshWorkspace();
+    const store = open(workspace, await keyFor());
+    await expect(
+      store.createMany([
+        [noteId(1), bodyUpdate('fine')],
+        [noteId(2), Uint8Array.of(1, 2, 3, 250, 250)],
+      ]),
+    ).rejects.toThrow(/does not decode/);
+    expect(await raw(workspace, ROWS_STORE)).toEqual([]);
+    expect(await raw(workspace, META_STORE)).toEqual([]);
+
+    const heard: string[] = [];
+    store.onUpdate((id) => heard.push(id));
+    const writer = new Y.Doc();
+    const first = bodyUpdate('one', writer);
+    const before = Y.encodeStateVector(writer);
+    writer.getText('body').insert(3, ' and more');
+    await store.createMany([
+      [noteId(1), first],
+      [noteId(2), undefined],
+      [noteId(1), Y.encodeStateAsUpdate(writer, before)],
+      [noteId(3), bodyUpdate('three')],
+    ]);
+    expect(heard.sort()).toEqual([noteId(1), noteId(3)]);
+    expect(await store.stored(noteId(1))).toMatchObject({
+      rows: 1,
+      vector: Y.encodeStateVector(writer),
+    });
+    expect(await store.stored(noteId(2))).toMatchObject({ rows: 0 });
+    expect(await store.read(noteId(1), (doc) => doc.getText('body').toString())).toBe(
+      'one and more',
+    );
+    expect(await store.read(noteId(3), (doc) => doc.getText('body').toString())).toBe('three');
+  });
+
   it('stores changes that arrive past a hole and lists the vector without them until it fills', async () => {
     const workspace = freshWorkspace();
     const store = open(workspace, await keyFor());
