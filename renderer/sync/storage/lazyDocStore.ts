@@ -128,7 +128,13 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
    * would each read the entry before the other wrote it.
    */
   function write(rows: readonly RowToWrite[], created: readonly string[] = []): Promise<void> {
-    const tx = connection().transaction([ROWS_STORE, META_STORE], 'readwrite');
+    let tx: IDBTransaction;
+    try {
+      tx = connection().transaction([ROWS_STORE, META_STORE], 'readwrite');
+    } catch (error) {
+      // Never thrown into the editor's transaction (the database closed under it, say).
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     const done = transactionDone(tx);
     const metas = rows.map(async ({ id, update, runs }) => {
       const codec = codecOf(id);

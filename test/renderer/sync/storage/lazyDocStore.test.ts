@@ -18,6 +18,7 @@ import {
   LAZY_DOCS_DB_PREFIX,
   META_STORE,
   ROWS_STORE,
+  deleteLazyDocsDb,
   openLazyDocsDb,
   type LazyRow,
 } from '../../../../renderer/sync/storage/lazyDocDb';
@@ -471,6 +472,20 @@ describe('lazy document store, many peers at once', () => {
       expect(loadedEarly.getText('body').toString()).toBe(first.getText('body').toString());
       store.release(noteId(0));
     }
+  });
+});
+
+describe('lazy document store, database gone', () => {
+  it('reports an edit it cannot store instead of throwing into the edit', async () => {
+    const workspace = freshWorkspace();
+    const problems: LazyDocProblem[] = [];
+    const store = open(workspace, null, { onProblem: (p) => problems.push(p) });
+    const doc = await store.load(noteId(1));
+    // The workspace deleted in another tab: the store lets its connection go.
+    expect(await deleteLazyDocsDb(workspace)).toBe(true);
+    expect(() => doc.getText('body').insert(0, 'too late')).not.toThrow();
+    await expect.poll(() => problems.map((p) => p.type)).toEqual(['write-failed']);
+    store.release(noteId(1));
   });
 });
 
