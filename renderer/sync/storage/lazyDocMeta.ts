@@ -9,8 +9,15 @@
  * are none, an update that starts at or before each of its clients' clocks and runs without a
  * hole moves the vector on by itself (the common case: local edits, and what a peer sends in reply
  * to our vector); any other update has the vector worked out again from the merged rows.
+ *
+ * A deletion does not move a state vector (Yjs deletes without new changes), so two devices can
+ * hold equal vectors and still differ. Each entry therefore also keeps a fingerprint of the
+ * document's delete set (`deletes`), equal wherever the same deletions are held, so sync can tell
+ * without a diff; an update that deletes anything has it worked out again from the merged rows.
  */
 import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import { digest } from 'lib0/hash/sha256';
 // A received update may delete a value nested thousands of levels deep.
 import '../../../shared/model/yjsIterativeDelete';
 
@@ -20,6 +27,8 @@ export interface LazyDocMeta {
   readonly vector: Uint8Array;
   /** Whether the rows hold changes past a hole (beyond `vector`). */
   readonly gaps: boolean;
+  /** The fingerprint of the merged rows' delete set ({@link deletesFingerprint}). */
+  readonly deletes: Uint8Array;
   /** How many rows are stored. */
   readonly rows: number;
   /** Their stored (sealed) size. */
@@ -28,10 +37,41 @@ export interface LazyDocMeta {
   readonly stateBytes: number;
 }
 
+type DeleteSet = ReturnType<typeof Y.decodeUpdate>['ds'];
+
+/**
+ * 16 bytes of SHA-256 over a delete set written in one canonical way (clients in ascending order,
+ * each one's ranges sorted and merged), so equal sets give equal bytes however they were split
+ * across updates or compacted.
+ */
+export function deletesFingerprint(ds: DeleteSet): Uint8Array {
+  const merged = Y.mergeDeleteSets([ds]);
+  const encoder = encoding.createEncoder();
+  const clients = [...merged.clients.keys()].sort((a, b) => a - b);
+  for (const client of clients) {
+    const ranges = merged.clients.get(client) ?? [];
+    if (ranges.length === 0) continue;
+    encoding.writeVarUint(encoder, client);
+    encoding.writeVarUint(encoder, ranges.length);
+    for (const range of ranges) {
+      encoding.writeVarUint(encoder, range.clock);
+      encoding.writeVarUint(encoder, range.len);
+    }
+  }
+  // A plain Uint8Array (lib0 answers with a Buffer in Node), so it compares equal once stored.
+  return Uint8Array.from(digest(encoding.toUint8Array(encoder)).subarray(0, 16));
+}
+
+/** A fingerprint that matches no delete set: what is held is not known (sync then diffs). */
+export function unknownDeletes(): Uint8Array {
+  return globalThis.crypto.getRandomValues(new Uint8Array(16));
+}
+
 /** A document nothing is stored of yet. */
 export const EMPTY_META: LazyDocMeta = {
   vector: Y.encodeStateVector(new Map()),
   gaps: false,
+  deletes: deletesFingerprint(Y.decodeUpdate(Y.mergeUpdates([])).ds),
   rows: 0,
   bytes: 0,
   stateBytes: 0,
@@ -46,7 +86,8 @@ export type DecodedUpdate =
 
 /**
  * Decodes `update` (the check a stored row or a peer's update has to pass) and notes its runs:
- * null when a client's changes have a hole, come out of order or come twice.
+ * null when it cannot move the metadata on by itself (a client's changes have a hole, come out of
+ * order or come twice, or it deletes anything).
  */
 export function decodeLazyUpdate(update: Uint8Array): DecodedUpdate {
   let decoded: ReturnType<typeof Y.decodeUpdate>;
@@ -72,8 +113,9 @@ export function decodeLazyUpdate(update: Uint8Array): DecodedUpdate {
     else runs.set(client, { from: clock, to: clock + struct.length });
     last = client;
   }
-  const empty = decoded.structs.length === 0 && decoded.ds.clients.size === 0;
-  return { ok: true, runs: contiguous ? runs : null, empty };
+  const deletes = decoded.ds.clients.size > 0;
+  const empty = decoded.structs.length === 0 && !deletes;
+  return { ok: true, runs: contiguous && !deletes ? runs : null, empty };
 }
 
 /**
@@ -91,14 +133,17 @@ export function advanceVector(meta: LazyDocMeta, runs: ClientRuns | null): Uint8
   return Y.encodeStateVector(vector);
 }
 
-/** The vector and gaps of a document whose rows merge into `merged`. */
-export function vectorOfMerged(merged: Uint8Array): Pick<LazyDocMeta, 'vector' | 'gaps'> {
+/** What the metadata says of a document whose rows merge into `merged`. */
+export type MergedShape = Pick<LazyDocMeta, 'vector' | 'gaps' | 'deletes'>;
+
+/** The vector, gaps and deletions of a document whose rows merge into `merged`. */
+export function vectorOfMerged(merged: Uint8Array): MergedShape {
   const vector = Y.encodeStateVectorFromUpdate(merged);
   const held = Y.decodeStateVector(vector);
   const { to } = Y.parseUpdateMeta(merged);
   let gaps = false;
   for (const [client, end] of to) if (end > (held.get(client) ?? 0)) gaps = true;
-  return { vector, gaps };
+  return { vector, gaps, deletes: deletesFingerprint(Y.decodeUpdate(merged).ds) };
 }
 
 /** Whether an update holds nothing at all (no change and no deletion). */
@@ -116,6 +161,7 @@ export function asLazyDocMeta(value: unknown): LazyDocMeta | null {
   if (
     !(record.vector instanceof Uint8Array) ||
     typeof record.gaps !== 'boolean' ||
+    !(record.deletes instanceof Uint8Array) ||
     !count(record.rows) ||
     !count(record.bytes) ||
     !count(record.stateBytes)

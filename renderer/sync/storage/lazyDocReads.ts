@@ -13,6 +13,14 @@ import { META_STORE, ROWS_STORE, readDocRows } from './lazyDocDb';
 import { asLazyDocMeta, holdsNothing, type LazyDocMeta } from './lazyDocMeta';
 import { openRows } from './openedRows';
 
+/**
+ * A stored document's vector and the fingerprint of its deletions (lazyDocMeta.ts): documents
+ * whose vectors are equal may still differ in what they deleted.
+ */
+export interface StoredLazyDocVector extends LazyDocVector {
+  readonly deletes: Uint8Array;
+}
+
 /** How many vectors one page of `vectors()` lists. */
 export const VECTOR_PAGE = 2000;
 
@@ -23,7 +31,7 @@ export const VECTOR_PAGE = 2000;
 export async function* listVectors(
   database: IDBDatabase,
   rebuild: (id: string) => Promise<LazyDocMeta>,
-): AsyncGenerator<readonly LazyDocVector[]> {
+): AsyncGenerator<readonly StoredLazyDocVector[]> {
   let after: string | null = null;
   for (;;) {
     const tx = database.transaction([META_STORE], 'readonly');
@@ -34,13 +42,13 @@ export async function* listVectors(
       requestDone(store.getAllKeys(range, VECTOR_PAGE)),
       requestDone(store.getAll(range, VECTOR_PAGE)),
     ]);
-    const page: LazyDocVector[] = [];
+    const page: StoredLazyDocVector[] = [];
     for (let i = 0; i < keys.length; i++) {
       const id = keys[i];
       // Keys another program wrote that are no document id are not listed to anyone.
       if (!isLazyDocId(id)) continue;
       const meta = asLazyDocMeta(values[i]) ?? (await rebuild(id));
-      page.push({ id, vector: meta.vector });
+      page.push({ id, vector: meta.vector, deletes: meta.deletes });
     }
     if (page.length > 0) yield page;
     if (keys.length < VECTOR_PAGE) return;

@@ -14,7 +14,9 @@ import {
   EMPTY_META,
   advanceVector,
   asLazyDocMeta,
+  unknownDeletes,
   vectorOfMerged,
+  type MergedShape,
   type ClientRuns,
   type LazyDocMeta,
 } from './lazyDocMeta';
@@ -62,12 +64,12 @@ export async function metaFromRows(
       // Not counted: loading or compaction sets it aside and reports it.
     }
   }
-  let shape: Pick<LazyDocMeta, 'vector' | 'gaps'>;
+  let shape: MergedShape;
   try {
     shape = updates.length === 0 ? EMPTY_META : vectorOfMerged(Y.mergeUpdates(updates));
   } catch {
     // Rows that each decode but do not merge: the vector claims nothing, so peers send it all.
-    shape = { vector: EMPTY_META.vector, gaps: true };
+    shape = { vector: EMPTY_META.vector, gaps: true, deletes: unknownDeletes() };
   }
   const bytes = values.reduce<number>((sum, value) => sum + (rowBytes(value)?.length ?? 0), 0);
   return { ...shape, rows: keys.length, bytes, stateBytes };
@@ -95,6 +97,7 @@ export async function appendRow(
         ? {
             vector,
             gaps: false,
+            deletes: stored.deletes,
             rows: stored.rows + 1,
             bytes: stored.bytes + sealed.length,
             stateBytes: stored.stateBytes,
@@ -105,6 +108,7 @@ export async function appendRow(
     next = {
       vector: stored?.vector ?? EMPTY_META.vector,
       gaps: true,
+      deletes: unknownDeletes(),
       rows: (stored?.rows ?? 0) + 1,
       bytes: (stored?.bytes ?? 0) + sealed.length,
       stateBytes: stored?.stateBytes ?? 0,

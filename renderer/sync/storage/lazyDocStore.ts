@@ -31,7 +31,7 @@ import {
   type RowCodec,
 } from '../../../shared/storage/sealedRows';
 import { applyStoredRows, type SetAsideRow } from '../../../shared/storage/recovery';
-import { isLazyDocId, type LazyDocVector } from '../peer/lazyDocs';
+import { isLazyDocId } from '../peer/lazyDocs';
 import { requestDone, transactionDone } from './idb';
 import {
   ASIDE_STORE,
@@ -61,10 +61,10 @@ import {
 } from './lazyDocRows';
 import { asStored, openRows } from './openedRows';
 import { createResidency, type Resident } from './lazyDocResidency';
-import { diffRows, listVectors } from './lazyDocReads';
+import { diffRows, listVectors, type StoredLazyDocVector } from './lazyDocReads';
 import type { LazyDocProblem, LazyDocStore, LazyDocStoreOptions } from './lazyDocTypes';
 
-export { VECTOR_PAGE } from './lazyDocReads';
+export { VECTOR_PAGE, type StoredLazyDocVector } from './lazyDocReads';
 export type { LazyDocProblem, LazyDocStore, LazyDocStoreOptions } from './lazyDocTypes';
 
 /** The largest update a peer may send for one document (a note body of 10 M characters fits). */
@@ -278,7 +278,7 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
     emit(id, update, from);
   }
 
-  async function* vectors(): AsyncGenerator<readonly LazyDocVector[]> {
+  async function* vectors(): AsyncGenerator<readonly StoredLazyDocVector[]> {
     yield* listVectors(await ready, rebuildMeta);
   }
 

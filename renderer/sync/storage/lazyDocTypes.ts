@@ -9,6 +9,7 @@ import type { SetAsideRow } from '../../../shared/storage/recovery';
 import type { LazyDocs } from '../peer/lazyDocs';
 import type { LazyAsideEntry } from './lazyDocDb';
 import type { LazyDocMeta } from './lazyDocMeta';
+import type { StoredLazyDocVector } from './lazyDocReads';
 
 /** Something the person's data went through that is worth a line in the log or a notice. */
 export type LazyDocProblem =
@@ -38,6 +39,8 @@ export interface LazyDocStoreOptions {
 }
 
 export interface LazyDocStore extends LazyDocs {
+  /** {@link LazyDocs.vectors}, each with the fingerprint of its document's deletions. */
+  vectors(): AsyncIterable<readonly StoredLazyDocVector[]>;
   /** The database's name. */
   readonly name: string;
   /** The origin of transactions that apply stored rows to a loaded document (not changes). */

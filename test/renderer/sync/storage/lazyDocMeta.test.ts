@@ -9,6 +9,7 @@ import {
   EMPTY_META,
   advanceVector,
   decodeLazyUpdate,
+  deletesFingerprint,
   holdsNothing,
   vectorOfMerged,
   type LazyDocMeta,
@@ -73,12 +74,30 @@ describe('lazy document metadata', () => {
       expect(Y.decodeStateVector(meta.vector), `seed ${seed}`).toEqual(
         Y.decodeStateVector(Y.encodeStateVector(replica)),
       );
+      // The same deletions, whether merged from updates or read from a document (compaction).
+      expect(meta.deletes, `seed ${seed}`).toEqual(whole.deletes);
+      expect(meta.deletes, `seed ${seed}`).toEqual(
+        deletesFingerprint(Y.decodeUpdate(Y.encodeStateAsUpdate(replica)).ds),
+      );
     }
   });
 
-  it('takes the fast path for updates in the order they were made', () => {
+  it('takes the fast path for updates in the order they were made that delete nothing', () => {
     const updates = randomUpdates(seededRandom(7), 50);
-    expect(stored(updates).fast).toBe(updates.length);
+    const deleting = updates.filter((update) => Y.decodeUpdate(update).ds.clients.size > 0);
+    expect(deleting.length).toBeGreaterThan(0);
+    expect(stored(updates).fast).toBe(updates.length - deleting.length);
+  });
+
+  it('tells documents with equal vectors apart by what they deleted', () => {
+    const doc = new Y.Doc();
+    doc.getText('body').insert(0, 'hello world');
+    const before = vectorOfMerged(Y.encodeStateAsUpdate(doc));
+    doc.getText('body').delete(0, 6);
+    const after = vectorOfMerged(Y.encodeStateAsUpdate(doc));
+    expect(after.vector).toEqual(before.vector);
+    expect(after.deletes).not.toEqual(before.deletes);
+    expect(before.deletes).toEqual(EMPTY_META.deletes);
   });
 
   it('notes changes held past a hole, and settles once the hole is filled', () => {

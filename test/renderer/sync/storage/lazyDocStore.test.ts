@@ -28,7 +28,9 @@ import {
   type LazyDocProblem,
   type LazyDocStore,
   type LazyDocStoreOptions,
+  type StoredLazyDocVector,
 } from '../../../../renderer/sync/storage/lazyDocStore';
+import { deletesFingerprint } from '../../../../renderer/sync/storage/lazyDocMeta';
 import { seededRandom } from '../../../sync/seededRandom';
 import { manualTime } from './manualTime';
 
@@ -396,6 +398,29 @@ describe.each([
     expect(await store.read(noteId(3), (doc) => doc.getText('body').toString())).toBe('three');
   });
 
+  it('lists a document again when only a deletion arrives, with the same vector', async () => {
+    const workspace = freshWorkspace();
+    const store = open(workspace, await keyFor());
+    const id = noteId(1);
+    const writer = new Y.Doc();
+    const first = bodyUpdate('hello world', writer);
+    await store.receive(id, first, 'peer');
+    const before = (await store.stored(id))!;
+    const at = Y.encodeStateVector(writer);
+    writer.getText('body').delete(0, 6);
+    await store.receive(id, Y.encodeStateAsUpdate(writer, at), 'peer');
+    const after = (await store.stored(id))!;
+    expect(after.vector).toEqual(before.vector);
+    expect(after.deletes).not.toEqual(before.deletes);
+    // A peer at the same vector that lacks the deletion gets it from a diff.
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, first);
+    expect(Y.encodeStateVector(copy)).toEqual(after.vector);
+    Y.applyUpdate(copy, (await store.diff(id, Y.encodeStateVector(copy)))!);
+    expect(copy.getText('body').toString()).toBe('world');
+    expect(await store.read(id, (doc) => doc.getText('body').toString())).toBe('world');
+  });
+
   it('stores changes that arrive past a hole and lists the vector without them until it fills', async () => {
     const workspace = freshWorkspace();
     const store = open(workspace, await keyFor());
@@ -452,9 +477,11 @@ describe('lazy document store, many peers at once', () => {
         const whole = new Y.Doc();
         for (const writer of writers) Y.applyUpdate(whole, Y.encodeStateAsUpdate(writer));
         const id = noteId(d);
+        const deletes = deletesFingerprint(Y.decodeUpdate(Y.encodeStateAsUpdate(whole)).ds);
         expect(await store.stored(id), `seed ${seed}`).toMatchObject({
           gaps: false,
           vector: Y.encodeStateVector(whole),
+          deletes,
         });
         const copy = new Y.Doc();
         const missing = await store.diff(id, Y.encodeStateVector(copy));
@@ -465,6 +492,20 @@ describe('lazy document store, many peers at once', () => {
         expect(await store.read(id, (doc) => doc.getText('body').toString())).toBe(
           whole.getText('body').toString(),
         );
+      }
+      // Compacted, each document still lists what it held.
+      for (const [d] of sources.entries()) await store.compact(noteId(d));
+      const listed = new Map<string, StoredLazyDocVector>();
+      for await (const page of store.vectors())
+        for (const entry of page) listed.set(entry.id, entry);
+      for (const [d, writers] of sources.entries()) {
+        const whole = new Y.Doc();
+        for (const writer of writers) Y.applyUpdate(whole, Y.encodeStateAsUpdate(writer));
+        expect(listed.get(noteId(d)), `seed ${seed}`).toEqual({
+          id: noteId(d),
+          vector: Y.encodeStateVector(whole),
+          deletes: deletesFingerprint(Y.decodeUpdate(Y.encodeStateAsUpdate(whole)).ds),
+        });
       }
       // The one loaded while they arrived got each of them too.
       const first = new Y.Doc();
