@@ -80,14 +80,21 @@ export const EMPTY_META: LazyDocMeta = {
 /** Each client's changes in an update, when each is one run without a hole. */
 export type ClientRuns = ReadonlyMap<number, { readonly from: number; readonly to: number }>;
 
+/** What an update does to the metadata. */
+export interface UpdateShape {
+  /** Each client's run, or null when they cannot move the vector on by themselves. */
+  readonly runs: ClientRuns | null;
+  /** Whether it deletes anything (the fingerprint of deletions then changes). */
+  readonly deletes: boolean;
+}
+
 export type DecodedUpdate =
-  | { readonly ok: true; readonly runs: ClientRuns | null; readonly empty: boolean }
+  | ({ readonly ok: true; readonly empty: boolean } & UpdateShape)
   | { readonly ok: false; readonly detail: string };
 
 /**
- * Decodes `update` (the check a stored row or a peer's update has to pass) and notes its runs:
- * null when it cannot move the metadata on by itself (a client's changes have a hole, come out of
- * order or come twice, or it deletes anything).
+ * Decodes `update` (the check a stored row or a peer's update has to pass) and notes its shape:
+ * runs are null when a client's changes have a hole, come out of order or come twice.
  */
 export function decodeLazyUpdate(update: Uint8Array): DecodedUpdate {
   let decoded: ReturnType<typeof Y.decodeUpdate>;
@@ -115,7 +122,7 @@ export function decodeLazyUpdate(update: Uint8Array): DecodedUpdate {
   }
   const deletes = decoded.ds.clients.size > 0;
   const empty = decoded.structs.length === 0 && !deletes;
-  return { ok: true, runs: contiguous && !deletes ? runs : null, empty };
+  return { ok: true, runs: contiguous ? runs : null, deletes, empty };
 }
 
 /**

@@ -17,7 +17,7 @@ import {
   unknownDeletes,
   vectorOfMerged,
   type MergedShape,
-  type ClientRuns,
+  type UpdateShape,
   type LazyDocMeta,
 } from './lazyDocMeta';
 import { asStored, openRowsNow } from './openedRows';
@@ -76,28 +76,32 @@ export async function metaFromRows(
 }
 
 /**
- * Appends `sealed` (an update of `id`, whose runs are `runs`) as a row and moves its metadata on,
- * within `tx` (read-write over rows and meta). The row is added before anything is read, so it is
- * part of the transaction however the rest goes. Resolves with the metadata written.
+ * Appends `sealed` (an update of `id` of shape `shape`) as a row and moves its metadata on, within
+ * `tx` (read-write over rows and meta). The row is added before anything is read, so it is part of
+ * the transaction however the rest goes. A deletion makes the fingerprint of deletions unknown
+ * until the next compaction, unless `exactDeletes` asks for it to be worked out from the rows now
+ * (for a peer's update; a local one is written on the typing path). Resolves with the metadata.
  */
 export async function appendRow(
   tx: IDBTransaction,
   id: string,
   sealed: Uint8Array,
-  runs: ClientRuns | null,
+  shape: UpdateShape,
+  exactDeletes: boolean,
   codec: RowCodec,
 ): Promise<LazyDocMeta> {
   tx.objectStore(ROWS_STORE).add({ doc: id, row: sealed });
   const stored = await readMeta(tx, id);
   let next: LazyDocMeta;
   try {
-    const vector = stored ? advanceVector(stored, runs) : null;
+    const vector =
+      stored && !(shape.deletes && exactDeletes) ? advanceVector(stored, shape.runs) : null;
     next =
       stored && vector
         ? {
             vector,
             gaps: false,
-            deletes: stored.deletes,
+            deletes: shape.deletes ? unknownDeletes() : stored.deletes,
             rows: stored.rows + 1,
             bytes: stored.bytes + sealed.length,
             stateBytes: stored.stateBytes,

@@ -48,7 +48,7 @@ import {
   EMPTY_META,
   asLazyDocMeta,
   decodeLazyUpdate,
-  type ClientRuns,
+  type UpdateShape,
   type LazyDocMeta,
 } from './lazyDocMeta';
 import {
@@ -136,9 +136,12 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     const done = transactionDone(tx);
-    const metas = rows.map(async ({ id, update, runs }) => {
+    const metas = rows.map(async ({ id, update, shape, exactDeletes }) => {
       const codec = codecOf(id);
-      return [id, await appendRow(tx, id, codec.seal('update', update), runs, codec)] as const;
+      const sealed = codec.seal('update', update);
+      const next = await appendRow(tx, id, sealed, shape, exactDeletes, codec);
+      // Compaction works the fingerprint of deletions out exactly again.
+      return [id, next, shape.deletes && !exactDeletes] as const;
     });
     const meta = tx.objectStore(META_STORE);
     for (const id of created)
@@ -146,7 +149,7 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
         if (stored === undefined) meta.put(EMPTY_META, id);
       });
     const written = Promise.all([done, Promise.all(metas)]).then(([, nexts]) => {
-      for (const [id, next] of nexts) if (compactionDue(next)) compactSoon(id);
+      for (const [id, next, unknown] of nexts) if (unknown || compactionDue(next)) compactSoon(id);
     });
     writes.add(written);
     void written.finally(() => writes.delete(written)).catch(() => undefined);
@@ -166,8 +169,9 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
   function localChange(entry: Resident, update: Uint8Array, from: unknown): void {
     if (entry.quiet || from === origin || closed) return;
     const decoded = decodeLazyUpdate(update);
-    write([{ id: entry.id, update, runs: decoded.ok ? decoded.runs : null }]).catch(
-      (error: unknown) => report({ type: 'write-failed', id: entry.id, message: messageOf(error) }),
+    const shape = decoded.ok ? decoded : { runs: null, deletes: true };
+    write([{ id: entry.id, update, shape, exactDeletes: false }]).catch((error: unknown) =>
+      report({ type: 'write-failed', id: entry.id, message: messageOf(error) }),
     );
     emit(entry.id, update, from);
   }
@@ -274,7 +278,7 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
         refuse(id, `it could not be applied (${messageOf(error)})`);
       }
     }
-    await write([{ id, update, runs: decoded.runs }]);
+    await write([{ id, update, shape: decoded, exactDeletes: true }]);
     emit(id, update, from);
   }
 
@@ -320,7 +324,8 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
       }
       const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
       const decoded = decodeLazyUpdate(update);
-      rows.push({ id, update, runs: decoded.ok ? decoded.runs : null });
+      const shape = decoded.ok ? decoded : { runs: null, deletes: true };
+      rows.push({ id, update, shape, exactDeletes: true });
     }
     await ready;
     for (const { id, update } of rows) {
@@ -414,11 +419,13 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
   };
 }
 
-/** An update to write as a row of document `id`, with its runs (lazyDocMeta.ts). */
+/** An update to write as a row of document `id`, with its shape (lazyDocMeta.ts). */
 interface RowToWrite {
   readonly id: string;
   readonly update: Uint8Array;
-  readonly runs: ClientRuns | null;
+  readonly shape: UpdateShape;
+  /** Whether the fingerprint of deletions is worked out now (see `appendRow`). */
+  readonly exactDeletes: boolean;
 }
 
 function messageOf(error: unknown): string {

@@ -35,7 +35,10 @@ function randomUpdates(random: () => number, count: number): Uint8Array[] {
   return updates;
 }
 
-/** The metadata after storing `updates` in turn, the fast path taken wherever it applies. */
+/**
+ * The metadata after storing `updates` in turn, the fast path taken wherever it applies (as for a
+ * peer's updates, whose deletions are worked out exactly).
+ */
 function stored(updates: readonly Uint8Array[]): { meta: LazyDocMeta; fast: number } {
   let meta = EMPTY_META;
   let fast = 0;
@@ -44,7 +47,7 @@ function stored(updates: readonly Uint8Array[]): { meta: LazyDocMeta; fast: numb
     held.push(update);
     const decoded = decodeLazyUpdate(update);
     if (!decoded.ok) throw new Error(decoded.detail);
-    const vector = advanceVector(meta, decoded.runs);
+    const vector = decoded.deletes ? null : advanceVector(meta, decoded.runs);
     if (vector) fast++;
     meta = vector
       ? { ...meta, vector, rows: meta.rows + 1 }
