@@ -10,7 +10,7 @@ import type { RowCodec } from '../../../shared/storage/sealedRows';
 import { isLazyDocId, type LazyDocVector } from '../peer/lazyDocs';
 import { requestDone } from './idb';
 import { META_STORE, ROWS_STORE, readDocRows } from './lazyDocDb';
-import { asLazyDocMeta, holdsNothing, type LazyDocMeta } from './lazyDocMeta';
+import { EMPTY_META, asLazyDocMeta, holdsNothing, type LazyDocMeta } from './lazyDocMeta';
 import { openRows } from './openedRows';
 
 /**
@@ -59,8 +59,10 @@ export async function* listVectors(
 /**
  * What document `id` holds beyond `vector` (a v1 update), or null when nothing: no change past
  * the vector and no deletion (a vector cannot say which deletions a peer has seen, so a document
- * with any deletion always answers with them). Rows that do not open or decode are left out;
- * loading or compaction sets them aside.
+ * with any deletion always answers with them). Rejects only for a vector that does not decode
+ * (the asker's fault). A document whose metadata shows nothing beyond `vector` and no deletion is
+ * answered from the metadata alone; otherwise its rows are merged, leaving out rows that do not
+ * open or decode (loading or compaction sets them aside).
  */
 export async function diffRows(
   database: IDBDatabase,
@@ -68,12 +70,16 @@ export async function diffRows(
   id: string,
   vector: Uint8Array,
 ): Promise<Uint8Array | null> {
+  let theirs: Map<number, number>;
   try {
-    Y.decodeStateVector(vector);
+    theirs = Y.decodeStateVector(vector);
   } catch {
     throw new Error(`A state vector for lazy document ${id} does not decode.`);
   }
-  const { keys, values } = await readDocRows(database.transaction([ROWS_STORE], 'readonly'), id);
+  const tx = database.transaction([ROWS_STORE, META_STORE], 'readonly');
+  const meta = asLazyDocMeta(await requestDone(tx.objectStore(META_STORE).get(id)));
+  if (meta && holdsNoMore(meta, theirs)) return null;
+  const { keys, values } = await readDocRows(tx, id);
   if (keys.length === 0) return null;
   const opened = await openRows(codec, keys, values);
   const updates = opened.rows.map((row) => rowBytes(row.value)).filter(isUpdate);
@@ -82,12 +88,23 @@ export async function diffRows(
   try {
     missing = Y.diffUpdate(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), vector);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new Error(`The stored rows of lazy document ${id} do not merge (${detail}).`, {
-      cause: error,
-    });
+    // Our own damage, not the asker's: nothing is answered for it, and loading sets it aside.
+    console.error(`The stored rows of lazy document ${id} do not merge`, error);
+    return null;
   }
   return holdsNothing(missing) ? null : missing;
+}
+
+/** Whether `meta` shows nothing a holder of `theirs` lacks: no change past it, no deletion. */
+function holdsNoMore(meta: LazyDocMeta, theirs: ReadonlyMap<number, number>): boolean {
+  if (meta.gaps || !equalBytes(meta.deletes, EMPTY_META.deletes)) return false;
+  for (const [client, clock] of Y.decodeStateVector(meta.vector))
+    if (clock > (theirs.get(client) ?? 0)) return false;
+  return true;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, index) => byte === b[index]);
 }
 
 function isUpdate(bytes: Uint8Array | null): bytes is Uint8Array {

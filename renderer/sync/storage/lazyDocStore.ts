@@ -383,6 +383,13 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
     createMany,
     delete: remove,
     compact,
+    async vector(id) {
+      if (!isLazyDocId(id)) return null;
+      const database = await ready;
+      const tx = database.transaction([META_STORE], 'readonly');
+      const meta = asLazyDocMeta(await requestDone(tx.objectStore(META_STORE).get(id)));
+      return meta ? meta.vector : null;
+    },
     async stored(id) {
       const database = await ready;
       const tx = database.transaction([META_STORE], 'readonly');

@@ -39,6 +39,8 @@ export interface LazyDocStoreOptions {
 }
 
 export interface LazyDocStore extends LazyDocs {
+  /** {@link LazyDocs.vector}, from the metadata alone. */
+  vector(id: string): Promise<Uint8Array | null>;
   /** {@link LazyDocs.vectors}, each with the fingerprint of its document's deletions. */
   vectors(): AsyncIterable<readonly StoredLazyDocVector[]>;
   /** The database's name. */

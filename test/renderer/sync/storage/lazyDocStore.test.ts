@@ -162,6 +162,8 @@ describe.each([
     expect(copy.getText('body').toDelta()).toEqual(source.getText('body').toDelta());
     expect(Y.encodeStateVector(copy)).toEqual(Y.encodeStateVector(source));
     expect(await store.diff(id, Y.encodeStateVector(source))).toBeNull();
+    expect(await store.vector(id)).toEqual(Y.encodeStateVector(source));
+    expect(await store.vector(noteId(2))).toBeNull();
 
     const empty = new Y.Doc();
     Y.applyUpdate(empty, (await store.diff(id, Y.encodeStateVector(new Y.Doc())))!);
