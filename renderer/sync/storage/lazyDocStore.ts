@@ -67,8 +67,8 @@ import type { LazyDocProblem, LazyDocStore, LazyDocStoreOptions } from './lazyDo
 export { VECTOR_PAGE, type StoredLazyDocVector } from './lazyDocReads';
 export type { LazyDocProblem, LazyDocStore, LazyDocStoreOptions } from './lazyDocTypes';
 
-/** The largest update a peer may send for one document (a note body of 10 M characters fits). */
-export const MAX_LAZY_UPDATE_BYTES = 32 * 1024 * 1024;
+/** The largest update a peer may send for one document: the wire's bound (peer/lazyWire.ts). */
+export const MAX_LAZY_UPDATE_BYTES = 16 * 1024 * 1024;
 
 /** Opens the lazy documents of workspace `workspaceId`. */
 export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptions): LazyDocStore {
