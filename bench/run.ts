@@ -8,6 +8,7 @@ import { benchHistory } from './history';
 import { benchRelay } from './relay';
 import { benchTrust } from './trust';
 import { benchScale } from './scale';
+import { benchLazyDocs } from './lazyDocs';
 import { printTable, writeResults, type BenchResult } from './report';
 
 type Suite = () => BenchResult[] | Promise<BenchResult[]>;
@@ -23,8 +24,10 @@ const suites: ReadonlyArray<[string, Suite]> = [
   // Only when named (`npm run bench -- scale`): its 100,000-note runs alone take many minutes,
   // and the default run must stay within about 20 minutes.
   ['scale', benchScale],
+  // Only when named (`npm run bench -- lazy`): storing 100,000 documents takes minutes.
+  ['lazy', benchLazyDocs],
 ];
-const OPT_IN = new Set(['scale']);
+const OPT_IN = new Set(['scale', 'lazy']);
 
 // `npm run bench -- notes sync` runs only the named suites (all but the opt-in ones by default).
 const only = process.argv.slice(2);
