@@ -8,16 +8,13 @@
  *   the one-document heap as baseline; the figure should not grow with the number stored.
  * - lazy.list<n>.ms: listing every vector (sync's first step), from the metadata alone.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { build } from 'vite';
 import { chromium, type Page } from 'playwright-core';
 import { loadAverage, type BenchResult } from './report';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
+import { serveBenchPage } from './benchPage';
 
 const DOCS = Number(process.env.LAZY_BENCH_DOCS ?? 100_000);
 /** Notes open at once in a session: a few tabs' worth. */
@@ -51,38 +48,14 @@ export async function benchLazyDocs(): Promise<BenchResult[]> {
     console.warn(`lazy bench skipped: no Chromium at ${CHROMIUM}`);
     return [];
   }
-  const outDir = await mkdtemp(path.join(tmpdir(), 'outpost-bench-lazy-'));
-  await build({
-    root: path.resolve(import.meta.dirname, 'lazyDocsPage'),
-    base: './',
-    configFile: false,
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true, target: 'chrome130' },
-  });
-  const server = createServer((request, response) => {
-    const relative = (request.url ?? '/').split('?')[0]!.replace(/^\/+/, '') || 'index.html';
-    const file = path.resolve(outDir, relative);
-    if (!file.startsWith(outDir)) return void response.writeHead(403).end();
-    readFile(file).then(
-      (content) => {
-        response.writeHead(200, {
-          'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/html',
-        });
-        response.end(content);
-      },
-      () => response.writeHead(404).end(),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const served = await serveBenchPage(path.resolve(import.meta.dirname, 'lazyDocsPage'));
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const context = await browser.newContext();
     const openPage = async (): Promise<Page> => {
       const page = await context.newPage();
       page.setDefaultTimeout(1_800_000);
-      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.goto(served.url);
       await page.waitForFunction(() => document.title === 'ready');
       return page;
     };
@@ -136,7 +109,6 @@ export async function benchLazyDocs(): Promise<BenchResult[]> {
     ];
   } finally {
     await browser.close();
-    server.close();
-    await rm(outDir, { recursive: true, force: true });
+    await served.close();
   }
 }

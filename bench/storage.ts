@@ -14,15 +14,12 @@
  *   sealed, the workspace key derived at open) against bare y-indexeddb loading the same
  *   plaintext (target at most 1.3×).
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { build } from 'vite';
 import { chromium, type Page } from 'playwright-core';
 import { growthExponent, median, scalingResult, type BenchResult } from './report';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium';
+import { serveBenchPage } from './benchPage';
 
 const NOTES = 200;
 const SESSION_EDITS = 10_000;
@@ -67,38 +64,14 @@ export async function benchStorage(): Promise<BenchResult[]> {
     console.warn(`storage bench skipped: no Chromium at ${CHROMIUM}`);
     return [];
   }
-  const outDir = await mkdtemp(path.join(tmpdir(), 'outpost-bench-storage-'));
-  await build({
-    root: path.resolve(import.meta.dirname, 'storagePage'),
-    base: './',
-    configFile: false,
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true, target: 'chrome130' },
-  });
-  const server = createServer((request, response) => {
-    const relative = (request.url ?? '/').split('?')[0]!.replace(/^\/+/, '') || 'index.html';
-    const file = path.resolve(outDir, relative);
-    if (!file.startsWith(outDir)) return void response.writeHead(403).end();
-    readFile(file).then(
-      (content) => {
-        response.writeHead(200, {
-          'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/html',
-        });
-        response.end(content);
-      },
-      () => response.writeHead(404).end(),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const served = await serveBenchPage(path.resolve(import.meta.dirname, 'storagePage'));
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,
   });
   try {
     const context = await browser.newContext();
-    const url = `http://127.0.0.1:${port}/`;
+    const url = served.url;
     const openPage = async (): Promise<Page> => {
       const page = await context.newPage();
       page.setDefaultTimeout(600_000);
@@ -249,7 +222,6 @@ export async function benchStorage(): Promise<BenchResult[]> {
     ];
   } finally {
     await browser.close();
-    server.close();
-    await rm(outDir, { recursive: true, force: true });
+    await served.close();
   }
 }
