@@ -8,7 +8,7 @@
  * "Never" without waiting for time to pass: Cai writes first and is refused by Ana; Bea writes
  * after and Ana receives Bea's note — anything Cai's device could deliver would have come first.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFailed } from 'vitest';
 import { encodeInvite } from '../../shared/protocol/invite';
 import { createWorkspaceSecrets } from '../../shared/protocol/keys';
 import type { PeerSyncStatus } from '../../renderer/sync/peer/types';
@@ -27,6 +27,15 @@ describe.runIf(available)('device proof between real peers', { timeout: 90_000 }
   it('refuses a removed device still running, and its note never arrives', async () => {
     const invite = encodeInvite({ ...createWorkspaceSecrets(), name: 'Proof crew' });
     const [ana, bea, cai] = [network.start(), network.start(), network.start()];
+    // A failure prints what each device's provider logged (refusals, stock peers, handshakes).
+    onTestFailed(() => {
+      for (const [name, peer] of [
+        ['Ana', ana],
+        ['Bea', bea],
+        ['Cai', cai],
+      ] as const)
+        console.error(`--- ${name}'s log:\n${peer.stderr.join('')}`);
+    });
     const start = (name: string, removeCai: boolean) => ({
       invite,
       signaling: [network.url()],

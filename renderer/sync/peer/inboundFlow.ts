@@ -218,6 +218,9 @@ export class InboundFlow {
       try {
         const opened = openMessage(bytes);
         if (conn.kind === 'unknown' && !opened.isHello) {
+          this.events.log(
+            `Peer ${conn.id.slice(0, 8)} spoke first with a message of type ${opened.type}, not a hello: taken for a stock y-webrtc client.`,
+          );
           this.shared.greetStock(conn);
           if (this.refused(conn, this.options.admission.stock(conn))) continue;
         }

@@ -340,7 +340,12 @@ export class SignalingRoom {
         known?.state === 'connecting' &&
         (known.wonGlare || (!known.restartedOnAnnounce && !(known.initiator && known.answered)));
       if (known && !lost) return;
-      if (known) this.forget(known);
+      if (known) {
+        this.events.log(
+          `Peer ${from.slice(0, 8)} announced while our handshake with it was in progress: starting a new one.`,
+        );
+        this.forget(known);
+      }
       if (this.hasRoomForPeer())
         this.startConn(from, socket, room, true).restartedOnAnnounce = lost;
       return;

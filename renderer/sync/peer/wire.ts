@@ -134,6 +134,8 @@ export type PeerMessage =
   | { readonly type: 'other' };
 
 export interface OpenedMessage {
+  /** The message's type number (§5.4's table). */
+  readonly type: number;
   /** The message's type: it alone tells an Outpost peer from a stock one, whatever follows. */
   readonly isHello: boolean;
   /** A message of the lazy-document exchange (lazyWire.ts), which only its speakers read. */
@@ -150,6 +152,7 @@ export function openMessage(bytes: Uint8Array): OpenedMessage {
   const decoder = decoding.createDecoder(bytes);
   const type = decoding.readVarUint(decoder);
   return {
+    type,
     isHello: type === MESSAGE_HELLO,
     isLazy: isLazyType(type),
     read(): PeerMessage {
