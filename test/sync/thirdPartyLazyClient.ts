@@ -582,6 +582,17 @@ const handlers: Handlers = {
       .insert(0, String(command.body ?? ''));
     return id;
   },
+  /** Holds the given updates (base64, by id) as lazy documents, as if synced earlier. */
+  holdBodies(command) {
+    const updates = command.updates as Record<string, string>;
+    for (const [id, update] of Object.entries(updates))
+      Y.applyUpdate(body(id), Buffer.from(update, 'base64'), 'held');
+    return Object.keys(updates).length;
+  },
+  deleteInBody(command) {
+    body(String(command.doc)).getText('body').delete(0, Number(command.count));
+    return true;
+  },
   editBody(command) {
     body(String(command.doc)).getText('body').insert(0, String(command.text));
     return true;
