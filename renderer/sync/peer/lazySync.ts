@@ -491,7 +491,7 @@ export class LazySync {
       this.events.log(
         `Refused lazy document ${entry.id} from peer ${short(conn)}: ${error.message}`,
       );
-      this.events.reject(conn, 'a lazy document update that does not decode');
+      this.events.reject(conn, 'a lazy document update storage refused');
       return true;
     }
   }
