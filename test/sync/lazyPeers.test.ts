@@ -2,8 +2,9 @@
  * Lazy documents between real peers (../shared/docs/TESTING.md): separate processes in a private
  * network namespace, real WebRTC (@roamhq/wrtc), the app's signaling server and sync provider,
  * with in-memory storage for the lazy documents (memoryLazyDocs.ts). Two Outpost peers exchange
- * them after the root and send live edits; a stock y-webrtc client still syncs the root with a
- * provider that has them.
+ * them after the root and send live edits; a third-party client lists the same fingerprints of
+ * deletions as Outpost, so only a document whose deletions differ goes; a stock y-webrtc client
+ * still syncs the root with a provider that has them.
  */
 import { describe, expect, it } from 'vitest';
 import { encodeInvite } from '../../shared/protocol/invite';
@@ -82,6 +83,33 @@ describe.runIf(available)('lazy documents between real peers', { timeout: 90_000
       ok: true,
       text: expected,
     });
+  });
+
+  it('a third-party client lists the same fingerprints of deletions as Outpost, so only what differs goes', async () => {
+    const invite = newInvite('Lazy deletions');
+    const outpost = net.start();
+    const other = net.start('test/sync/thirdPartyLazyClient.ts');
+    const held = ids('del', 40);
+    await outpost.call('lazyWrite', { ids: held, text: 'a body written on Outpost' });
+    await outpost.call('lazyDelete', { ids: held, count: 4 });
+    // The client holds the same documents (as if synced before), then deletes more of one.
+    const updates = await outpost.call<Record<string, string>>('lazyUpdates', { ids: held });
+    await other.call('holdBodies', { updates });
+    const [changed] = held;
+    await other.call('deleteInBody', { doc: changed, count: 2 });
+    await outpost.call('start', { invite, signaling: [net.url()], name: 'Outpost', lazy: true });
+    await other.call('start', { invite, signaling: [net.url()] });
+    await expect(other.call('waitDone')).resolves.toEqual({ ok: true });
+    const { ok, status } = await outpost.call<{
+      ok: boolean;
+      status: { peers: Array<{ lazyDocs?: { sent: number; received: number } }> };
+    }>('waitLazyDone', { count: 1 });
+    expect(ok).toBe(true);
+    // Only the document whose deletions differ went, each way; the other 39 matched.
+    expect(status.peers[0]?.lazyDocs).toMatchObject({ sent: 1, received: 1 });
+    const snapshot = await outpost.call<Record<string, string>>('lazySnapshot');
+    expect(await other.call('lazySnapshot')).toEqual(snapshot);
+    expect(snapshot[changed!]).toMatch(/^ written on Outpost @/);
   });
 
   it('an Outpost without lazy documents syncs the root with one that has them, as before', async () => {

@@ -60,13 +60,18 @@ describe('hello with the lazy documents feature', () => {
 describe('the lazy messages', () => {
   const id = 'abcdefgh';
   const bytes = Uint8Array.of(0, 0);
+  const deletes = Uint8Array.from({ length: 16 }, (_, i) => i * 0x11);
 
   it('are written as PROTOCOL.md gives them', () => {
     // The spec's example: the lazy update of `abcdefgh` with the update 00 00.
     expect(hex(lazyUpdateMessage(id, bytes))).toBe('6e086162636465666768020000');
     expect(hex(lazyWantMessage(id, Uint8Array.of(0)))).toBe('6f0861626364656667680100');
+    // A listed entry's fingerprint of deletions: empty when not known, else 16 bytes.
     expect(hex(lazyListMessage([{ id, bytes: Uint8Array.of(0) }]))).toBe(
-      '69010861626364656667680100',
+      '6901086162636465666768010000',
+    );
+    expect(hex(lazyListMessage([{ id, bytes: Uint8Array.of(0), deletes }]))).toBe(
+      '690108616263646566676801001000112233445566778899aabbccddeeff',
     );
     expect(hex(lazyListEndMessage(300))).toBe('6aac02');
     expect(hex(lazyBatchMessage(7, [{ id, bytes }]))).toBe('6b0701086162636465666768020000');
@@ -79,6 +84,10 @@ describe('the lazy messages', () => {
     expect(openMessage(lazyListMessage([entry])).read()).toEqual({
       type: 'lazyList',
       entries: [entry],
+    });
+    expect(openMessage(lazyListMessage([{ ...entry, deletes }])).read()).toEqual({
+      type: 'lazyList',
+      entries: [{ ...entry, deletes }],
     });
     expect(openMessage(lazyListEndMessage(300)).read()).toEqual({
       type: 'lazyListEnd',
@@ -113,6 +122,14 @@ describe('the lazy messages', () => {
     expect(() => openMessage(lazyWantMessage(id, wide)).read()).toThrow(
       'sent 65537 bytes for one document',
     );
+    // A fingerprint of deletions is 16 bytes: a longer one is a limit, a shorter one unreadable.
+    const long = lazyListMessage([{ id, bytes, deletes: new Uint8Array(17) }]);
+    expect(() => openMessage(long).read()).toThrow(
+      new LazyLimitError('sent a fingerprint of deletions of 17 bytes'),
+    );
+    const short = lazyListMessage([{ id, bytes, deletes: new Uint8Array(15) }]);
+    expect(() => openMessage(short).read()).toThrow('a fingerprint of deletions of 15 bytes');
+    expect(() => openMessage(short).read()).not.toThrow(LazyLimitError);
     // A truncated message is unreadable, not a limit.
     const cut = lazyBatchMessage(1, [{ id, bytes }]).subarray(0, 6);
     expect(() => openMessage(cut).read()).toThrow();

@@ -3,10 +3,20 @@
  * storage edge, holding each lazy document as one merged Yjs update and answering from raw
  * updates without loading a Y.Doc (Y.mergeUpdates, Y.diffUpdate, Y.encodeStateVectorFromUpdate),
  * as storage does. Local edits load the document, change it, and report the update like storage
- * reports an edit of a loaded document.
+ * reports an edit of a loaded document. Each document is listed with the fingerprint of its
+ * deletions, worked out as storage works it out (lazyDocMeta.ts), and a peer's update that does
+ * not decode is refused as storage refuses it (`LazyUpdateRefused`).
  */
 import * as Y from 'yjs';
-import type { LazyDocs, LazyDocVector } from '../../renderer/sync/peer/lazyDocs';
+import {
+  LazyUpdateRefused,
+  type LazyDocs,
+  type LazyDocVector,
+} from '../../renderer/sync/peer/lazyDocs';
+import { deletesFingerprint } from '../../renderer/sync/storage/lazyDocMeta';
+
+const equalBytes = (a: Uint8Array, b: Uint8Array) =>
+  a.length === b.length && a.every((byte, index) => byte === b[index]);
 
 type Listener = (id: string, update: Uint8Array, origin: unknown) => void;
 
@@ -40,17 +50,23 @@ export class MemoryLazyDocs implements LazyDocs {
       await Promise.resolve();
       yield ids.slice(start, start + this.pageSize).flatMap((id) => {
         const update = this.docs.get(id);
-        return update ? [{ id, vector: Y.encodeStateVectorFromUpdate(update) }] : [];
+        if (!update) return [];
+        const deletes = deletesFingerprint(Y.decodeUpdate(update).ds);
+        return [{ id, vector: Y.encodeStateVectorFromUpdate(update), deletes }];
       });
     }
   }
 
-  async diff(id: string, vector: Uint8Array): Promise<Uint8Array | null> {
+  async diff(id: string, vector: Uint8Array, deletes?: Uint8Array): Promise<Uint8Array | null> {
     await Promise.resolve();
     const held = this.docs.get(id);
     if (!held) return null;
     const diff = Y.diffUpdate(held, vector);
-    return isEmptyUpdate(diff) ? null : diff;
+    if (isEmptyUpdate(diff)) return null;
+    // Only the delete set goes beyond the vector, and the asker holds the same deletions.
+    const { structs, ds } = Y.decodeUpdate(diff);
+    const sameDeletes = deletes && equalBytes(deletesFingerprint(ds), deletes);
+    return structs.length === 0 && sameDeletes ? null : diff;
   }
 
   async vector(id: string): Promise<Uint8Array | null> {
@@ -66,7 +82,11 @@ export class MemoryLazyDocs implements LazyDocs {
   async receive(id: string, update: Uint8Array, origin: unknown): Promise<void> {
     await Promise.resolve();
     // Refuse what does not decode before it is merged into anything.
-    Y.decodeUpdate(update);
+    try {
+      Y.decodeUpdate(update);
+    } catch (error) {
+      throw new LazyUpdateRefused(`The update for ${id} does not decode: ${String(error)}`);
+    }
     const held = this.docs.get(id);
     this.docs.set(id, held ? Y.mergeUpdates([held, update]) : update);
     this.received.push(id);

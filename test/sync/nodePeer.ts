@@ -223,6 +223,23 @@ const handlers: Handlers = {
       docs.edit(id, (doc) => doc.getText('body').insert(0, String(command.text)));
     return ids.length;
   },
+  /** Deletes the first `count` characters of each lazy document of `ids` (a delete set). */
+  lazyDelete(command) {
+    const docs = (lazyDocs ??= new MemoryLazyDocs());
+    const ids = command.ids as string[];
+    for (const id of ids)
+      docs.edit(id, (doc) => doc.getText('body').delete(0, Number(command.count)));
+    return ids.length;
+  },
+  /** Each lazy document of `ids` as held: one update, base64. */
+  lazyUpdates(command) {
+    const out: Record<string, string> = {};
+    for (const id of command.ids as string[]) {
+      const held = lazyDocs?.docs.get(id);
+      if (held) out[id] = Buffer.from(held).toString('base64');
+    }
+    return out;
+  },
   lazySnapshot: () => lazyDocs?.snapshot() ?? {},
   async waitLazy(command) {
     const want = Number(command.count);

@@ -4,11 +4,11 @@
  * of Outpost's (thirdPartyInvite.ts is this client's own reading of §5.1–5.2). Unlike
  * thirdPartyClient.ts it does not use y-webrtc, whose data channel cannot carry other messages:
  * it does signaling itself (sealed announces and signals, §5.3), says hello with the lazy
- * documents feature, syncs the root, lists and answers lazy documents in acknowledged batches,
- * and sends and applies live edits. Its lazy documents live in memory, one Y.Doc each, the body a
+ * documents feature, syncs the root, lists lazy documents with their fingerprints of deletions
+ * and answers them in acknowledged batches, and sends and applies live edits. Its lazy documents live in memory, one Y.Doc each, the body a
  * Y.Text named `body`. Driven like nodePeer.ts (JSON lines on stdin).
  */
-import { randomBytes, webcrypto } from 'node:crypto';
+import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
@@ -137,7 +137,7 @@ interface Remote {
   chunks: Uint8Array[];
   // Their listing, and our answers.
   readonly listed: Set<string>;
-  readonly toAnswer: Array<{ id: string; vector: Uint8Array }>;
+  readonly toAnswer: Array<{ id: string; vector: Uint8Array; deletes: Uint8Array }>;
   theirListEnded: boolean;
   answering: boolean;
   answersSent: boolean;
@@ -302,6 +302,51 @@ function readEntries(decoder: decoding.Decoder): Array<{ id: string; bytes: Uint
   }));
 }
 
+/** A list's entries: id, state vector and fingerprint of deletions (empty when not known). */
+function readListEntries(
+  decoder: decoding.Decoder,
+): Array<{ id: string; bytes: Uint8Array; deletes: Uint8Array }> {
+  const count = decoding.readVarUint(decoder);
+  return Array.from({ length: count }, () => ({
+    id: decoding.readVarString(decoder),
+    bytes: decoding.readVarUint8Array(decoder),
+    deletes: decoding.readVarUint8Array(decoder),
+  }));
+}
+
+/**
+ * The fingerprint of a document's deletions (§5.4, "Deletions"): its delete set (what
+ * `Y.encodeStateAsUpdate` carries), each client's ranges sorted by clock with overlapping or
+ * touching ones joined; then for each client in ascending order with a range, varUint client,
+ * varUint count and each range's varUint clock and varUint length; the first 16 bytes of SHA-256.
+ */
+function deletesOf(doc: Y.Doc): Uint8Array {
+  const { ds } = Y.decodeUpdate(Y.encodeStateAsUpdate(doc));
+  const encoder = encoding.createEncoder();
+  for (const client of [...ds.clients.keys()].sort((a, b) => a - b)) {
+    const joined: Array<{ clock: number; len: number }> = [];
+    const sorted = [...(ds.clients.get(client) ?? [])].sort((a, b) => a.clock - b.clock);
+    for (const { clock, len } of sorted) {
+      const last = joined[joined.length - 1];
+      if (last && clock <= last.clock + last.len)
+        last.len = Math.max(last.len, clock + len - last.clock);
+      else joined.push({ clock, len });
+    }
+    if (joined.length === 0) continue;
+    encoding.writeVarUint(encoder, client);
+    encoding.writeVarUint(encoder, joined.length);
+    for (const { clock, len } of joined) {
+      encoding.writeVarUint(encoder, clock);
+      encoding.writeVarUint(encoder, len);
+    }
+  }
+  const hash = createHash('sha256').update(encoding.toUint8Array(encoder)).digest();
+  return Uint8Array.from(hash.subarray(0, 16));
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) =>
+  a.length === b.length && a.every((byte, index) => byte === b[index]);
+
 function body(id: string): Y.Doc {
   let doc = bodies.get(id);
   if (!doc) {
@@ -326,12 +371,17 @@ function writeEntry(encoder: encoding.Encoder, id: string, bytes: Uint8Array): v
   encoding.writeVarUint8Array(encoder, bytes);
 }
 
-/** What we hold of `id` beyond `vector`, or null when that has no struct and no deletion. */
-function diff(id: string, vector: Uint8Array): Uint8Array | null {
+/**
+ * What we hold of `id` beyond `vector`, or null when that has no struct and no deletion, or
+ * when it has no struct and the asker listed the same fingerprint of deletions as ours.
+ */
+function diff(id: string, vector: Uint8Array, deletes?: Uint8Array): Uint8Array | null {
   const doc = bodies.get(id);
   if (!doc) return null;
   const update = Y.encodeStateAsUpdate(doc, vector);
-  return update.length === 2 && update[0] === 0 && update[1] === 0 ? null : update;
+  if (update.length === 2 && update[0] === 0 && update[1] === 0) return null;
+  const noStruct = Y.decodeUpdate(update).structs.length === 0;
+  return noStruct && deletes && sameBytes(deletes, deletesOf(doc)) ? null : update;
 }
 
 function apply(remote: Remote, id: string, update: Uint8Array): void {
@@ -358,7 +408,11 @@ function maybeList(remote: Remote): void {
       remote,
       message(LIST, (e) => {
         encoding.writeVarUint(e, page.length);
-        for (const id of page) writeEntry(e, id, Y.encodeStateVector(bodies.get(id)!));
+        for (const id of page) {
+          const doc = bodies.get(id)!;
+          writeEntry(e, id, Y.encodeStateVector(doc));
+          encoding.writeVarUint8Array(e, deletesOf(doc));
+        }
       }),
     );
   }
@@ -370,10 +424,10 @@ function maybeList(remote: Remote): void {
 
 function handleLazy(remote: Remote, type: number, decoder: decoding.Decoder): void {
   if (type === LIST) {
-    for (const { id, bytes } of readEntries(decoder)) {
+    for (const { id, bytes, deletes } of readListEntries(decoder)) {
       if (!ID.test(id) || remote.listed.has(id)) continue;
       remote.listed.add(id);
-      remote.toAnswer.push({ id, vector: bytes });
+      remote.toAnswer.push({ id, vector: bytes, deletes });
     }
     void answer(remote);
   } else if (type === LIST_END) {
@@ -438,7 +492,7 @@ async function answer(remote: Remote): Promise<void> {
   for (;;) {
     const next = remote.toAnswer.shift();
     if (next) {
-      const update = diff(next.id, next.vector);
+      const update = diff(next.id, next.vector, next.deletes);
       if (update) await queue(next.id, update);
       continue;
     }
@@ -527,6 +581,17 @@ const handlers: Handlers = {
       .getText('body')
       .insert(0, String(command.body ?? ''));
     return id;
+  },
+  /** Holds the given updates (base64, by id) as lazy documents, as if synced earlier. */
+  holdBodies(command) {
+    const updates = command.updates as Record<string, string>;
+    for (const [id, update] of Object.entries(updates))
+      Y.applyUpdate(body(id), Buffer.from(update, 'base64'), 'held');
+    return Object.keys(updates).length;
+  },
+  deleteInBody(command) {
+    body(String(command.doc)).getText('body').delete(0, Number(command.count));
+    return true;
   },
   editBody(command) {
     body(String(command.doc)).getText('body').insert(0, String(command.text));

@@ -17,10 +17,29 @@ export function isLazyDocId(value: unknown): value is string {
   return typeof value === 'string' && LAZY_DOC_ID.test(value);
 }
 
+/** Bytes of a fingerprint of deletions (docs/PROTOCOL.md §5.4, "Deletions"). */
+export const LAZY_DELETES_BYTES = 16;
+
 /** One lazy document and its Yjs state vector (v1 encoding), as listed to a peer. */
 export interface LazyDocVector {
   readonly id: string;
   readonly vector: Uint8Array;
+  /**
+   * The fingerprint of the document's delete set ({@link LAZY_DELETES_BYTES} bytes, PROTOCOL.md
+   * §5.4): a deletion does not move a state vector, so without it a peer holding the same
+   * document answers it (its delete set) at every connection. Absent when not known: the peer
+   * then answers it whenever it has any deletion.
+   */
+  readonly deletes?: Uint8Array | undefined;
+}
+
+/**
+ * What `LazyDocs.receive` rejects with when the update is the peer's fault: a malformed id, too
+ * large, does not decode, a document this workspace does not take. Sync counts only this against
+ * the peer; any other rejection is this device's own failure (storage closed, a write failed).
+ */
+export class LazyUpdateRefused extends Error {
+  override readonly name = 'LazyUpdateRefused';
 }
 
 export interface LazyDocs {
@@ -31,9 +50,13 @@ export interface LazyDocs {
   vectors(): AsyncIterable<readonly LazyDocVector[]>;
   /**
    * What this device holds of `id` beyond `vector` (a Yjs v1 update), or null when it holds
-   * nothing the vector lacks (or does not hold `id` at all).
+   * nothing the vector lacks (or does not hold `id` at all). `deletes` is the asker's fingerprint
+   * of deletions when it listed one: when it equals this device's and the vector lacks no change,
+   * the answer is null too (otherwise a document with any deletion is always answered, since a
+   * diff carries the whole delete set). Rejects only for this device's own failure: sync checks
+   * the vector decodes before asking.
    */
-  diff(id: string, vector: Uint8Array): Promise<Uint8Array | null>;
+  diff(id: string, vector: Uint8Array, deletes?: Uint8Array): Promise<Uint8Array | null>;
   /**
    * Whether a peer may write `id`: a note of the root that has not been deleted forever. Updates
    * for any other id are not stored (a peer cannot fill the disk with documents nobody reads).
@@ -41,7 +64,9 @@ export interface LazyDocs {
   accepts(id: string): boolean;
   /**
    * Stores an update a peer sent for `id` (and applies it when that document is loaded). Rejects
-   * an update that does not decode; nothing is stored then.
+   * with {@link LazyUpdateRefused} an update that is the peer's fault (malformed id, too large,
+   * does not decode, not accepted), with anything else when this device could not store it;
+   * nothing is stored then.
    */
   receive(id: string, update: Uint8Array, origin: unknown): Promise<void>;
   /**

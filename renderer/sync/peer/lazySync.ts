@@ -15,11 +15,17 @@
  * - Live edits go to every lazy peer as they happen; what peers send is never forwarded (every
  *   peer connects to every other, as for the root, and a forwarded update would come back).
  * - A note being opened is asked for at once ({@link LazySync.want}), ahead of the exchange.
- * - A peer is not trusted: ids are checked, documents not accepted are not stored, updates that
- *   do not decode are counted against it, and what it makes us hold (listed entries, batches not
- *   yet stored) counts in the inbound budget (inboundBudget.ts) through `account`.
+ * - A deletion moves no state vector, so each listed entry carries the fingerprint of its
+ *   document's deletions too: a document is answered only when the peer's vector lacks a change
+ *   we hold or the fingerprints differ, so a reconnect does not send every body with a deletion.
+ * - A peer is not trusted: ids are checked, documents not accepted are not stored, updates
+ *   storage refuses (`LazyUpdateRefused`) are counted against it, and what it makes us hold
+ *   (listed entries, batches not yet stored) counts in the inbound budget (inboundBudget.ts)
+ *   through `account`. Storage failing for reasons of its own is not the peer's fault: the
+ *   exchange with it stops, unacknowledged, until the next connection.
  */
-import { isLazyDocId, type LazyDocs } from './lazyDocs';
+import * as Y from 'yjs';
+import { isLazyDocId, LazyUpdateRefused, type LazyDocs } from './lazyDocs';
 import type { PeerEndpoint } from './endpoint';
 import {
   lazyAckMessage,
@@ -254,9 +260,9 @@ export class LazySync {
     };
     for await (const vectors of this.docs.vectors()) {
       if (!this.live(conn)) return;
-      for (const { id, vector } of vectors) {
-        page.push({ id, bytes: vector });
-        pageBytes += id.length + vector.length + 4;
+      for (const { id, vector, deletes } of vectors) {
+        page.push({ id, bytes: vector, deletes });
+        pageBytes += id.length + vector.length + (deletes?.length ?? 0) + 6;
         listed++;
         if (page.length >= MAX_ENTRIES_PER_MESSAGE || pageBytes >= LIST_PAGE_BYTES) send();
       }
@@ -319,7 +325,7 @@ export class LazySync {
       if (!entry || peer.stopped) break;
       peer.toAnswerBytes -= entryCost(entry);
       this.events.account(conn);
-      const update = await this.diff(conn, entry.id, entry.bytes);
+      const update = await this.diff(conn, peer, entry);
       if (update) await this.queueAnswer(conn, peer, entry.id, update);
       // A partial batch goes while the next page is on its way.
       if (peer.toAnswer.length === 0) this.flush(conn, peer);
@@ -329,7 +335,7 @@ export class LazySync {
       for (const { id } of vectors) {
         if (peer.stopped || !this.live(conn)) return;
         if (peer.listed.has(id)) continue;
-        const update = await this.diff(conn, id, EMPTY_VECTOR);
+        const update = await this.diff(conn, peer, { id, bytes: EMPTY_VECTOR });
         if (update) await this.queueAnswer(conn, peer, id, update);
       }
     }
@@ -343,21 +349,57 @@ export class LazySync {
     this.settle(peer);
   }
 
-  /** What we hold of `id` beyond `vector`; null (and the peer counted) when that fails. */
-  private async diff(conn: PeerEndpoint, id: string, vector: Uint8Array) {
+  /**
+   * What we hold of the entry's document beyond its vector and deletions; null when nothing,
+   * when the vector does not decode (the peer counted) or when storage fails (the exchange with
+   * the peer stopped: our own failure).
+   */
+  private async diff(conn: PeerEndpoint, peer: LazyPeer, entry: LazyEntry) {
+    if (!this.vectorDecodes(conn, entry)) return null;
     try {
-      return await this.docs.diff(id, vector);
+      return await this.docs.diff(entry.id, entry.bytes, entry.deletes);
     } catch (error) {
-      this.events.log(`Lazy document ${id} for peer ${short(conn)}: ${String(error)}`);
-      this.events.reject(conn, 'an unreadable lazy document state vector');
+      this.fail(conn, peer, `read lazy document ${entry.id}`, error);
       return null;
     }
+  }
+
+  /** Whether the entry's state vector decodes; the peer is counted when it does not. */
+  private vectorDecodes(conn: PeerEndpoint, entry: LazyEntry): boolean {
+    try {
+      Y.decodeStateVector(entry.bytes);
+      return true;
+    } catch {
+      this.events.log(
+        `Peer ${short(conn)} sent a state vector for ${entry.id} that does not decode.`,
+      );
+      this.events.reject(conn, 'an unreadable lazy document state vector');
+      return false;
+    }
+  }
+
+  /**
+   * This device could not read or store its lazy documents (storage closed, a write failed): not
+   * the peer's fault, so it is not counted, but what it sent is not acknowledged either (an ack
+   * says "stored"). The exchange with it stops until the next connection, which lists again.
+   */
+  private fail(conn: PeerEndpoint, peer: LazyPeer, what: string, error: unknown): void {
+    if (peer.stopped) return;
+    this.events.log(
+      `Stopped exchanging lazy documents with peer ${short(conn)}: could not ${what} on this device (${String(error)}).`,
+    );
+    peer.stop();
+    peer.phase = 'stopped';
+    this.events.account(conn);
+    this.events.changed();
   }
 
   private async queueAnswer(conn: PeerEndpoint, peer: LazyPeer, id: string, update: Uint8Array) {
     peer.batch.push({ id, bytes: update });
     peer.batchBytes += id.length + update.length;
-    if (peer.batchBytes >= this.limits.batchBytes) this.flush(conn, peer);
+    // Small answers (a delete set alone is a few dozen bytes) reach the entry bound first.
+    if (peer.batchBytes >= this.limits.batchBytes || peer.batch.length >= MAX_ENTRIES_PER_MESSAGE)
+      this.flush(conn, peer);
     await peer.until(() => peer.outBytes < this.limits.windowBytes);
   }
 
@@ -420,7 +462,7 @@ export class LazySync {
     for (const entry of entries) {
       if (!this.live(conn)) return;
       if (!this.docs.accepts(entry.id)) refused.push(entry.id);
-      else await this.receive(conn, peer, entry);
+      else if (!(await this.receive(conn, peer, entry))) return;
     }
     if (refused.length > 0)
       this.events.log(
@@ -431,26 +473,41 @@ export class LazySync {
     this.events.changed();
   }
 
-  private async receive(conn: PeerEndpoint, peer: LazyPeer, entry: LazyEntry): Promise<void> {
+  /**
+   * Stores one update of the peer's. False when this device failed to (the exchange stopped, and
+   * nothing after it is stored or acknowledged); an update storage refuses counts against the
+   * peer and the rest goes on.
+   */
+  private async receive(conn: PeerEndpoint, peer: LazyPeer, entry: LazyEntry): Promise<boolean> {
     try {
       await this.docs.receive(entry.id, entry.bytes, peer.origin);
       peer.received++;
+      return true;
     } catch (error) {
+      if (!(error instanceof LazyUpdateRefused)) {
+        this.fail(conn, peer, `store lazy document ${entry.id}`, error);
+        return false;
+      }
       this.events.log(
-        `Refused lazy document ${entry.id} from peer ${short(conn)}: ${String(error)}.`,
+        `Refused lazy document ${entry.id} from peer ${short(conn)}: ${error.message}`,
       );
-      this.events.reject(conn, 'a lazy document update that does not decode');
+      this.events.reject(conn, 'a lazy document update storage refused');
+      return true;
     }
   }
 
   /** The peer asked for one document now: it goes as a live update. */
   private wantedBy(conn: PeerEndpoint, entry: LazyEntry): void {
     if (!isLazyDocId(entry.id)) return this.badIds(conn, 1);
-    void this.diff(conn, entry.id, entry.bytes).then(
+    if (!this.vectorDecodes(conn, entry)) return;
+    void this.docs.diff(entry.id, entry.bytes).then(
       (update) => {
         if (update && this.live(conn)) conn.send(lazyUpdateMessage(entry.id, update));
       },
-      (error: unknown) => this.events.log(`Could not answer ${entry.id}: ${String(error)}`),
+      (error: unknown) =>
+        this.events.log(
+          `Could not answer peer ${short(conn)}'s want of ${entry.id}: ${String(error)}`,
+        ),
     );
   }
 

@@ -10,8 +10,13 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { LAZY_DELETES_BYTES } from './lazyDocs';
 
-/** `varUint count · count × (varString id · varUint8Array stateVector)`: a page of what the sender holds. */
+/**
+ * `varUint count · count × (varString id · varUint8Array stateVector · varUint8Array deletes)`: a
+ * page of what the sender holds; `deletes` is the fingerprint of the document's deletions (16
+ * bytes), or empty when the sender does not know it.
+ */
 export const MESSAGE_LAZY_LIST = 105;
 /** `varUint listed`: the sender's listing is complete, `listed` entries in all. */
 export const MESSAGE_LAZY_LIST_END = 106;
@@ -39,7 +44,11 @@ export const MAX_LAZY_VECTOR_BYTES = 64 * 1024;
 export interface LazyEntry {
   readonly id: string;
   readonly bytes: Uint8Array;
+  /** In a list (105) only: the fingerprint of the document's deletions, when known. */
+  readonly deletes?: Uint8Array | undefined;
 }
+
+const NO_DELETES = new Uint8Array(0);
 
 export type LazyMessage =
   | { readonly type: 'lazyList'; readonly entries: readonly LazyEntry[] }
@@ -70,7 +79,14 @@ function writeEntries(encoder: encoding.Encoder, entries: readonly LazyEntry[]):
 }
 
 export function lazyListMessage(entries: readonly LazyEntry[]): Uint8Array {
-  return message(MESSAGE_LAZY_LIST, (encoder) => writeEntries(encoder, entries));
+  return message(MESSAGE_LAZY_LIST, (encoder) => {
+    encoding.writeVarUint(encoder, entries.length);
+    for (const { id, bytes, deletes } of entries) {
+      encoding.writeVarString(encoder, id);
+      encoding.writeVarUint8Array(encoder, bytes);
+      encoding.writeVarUint8Array(encoder, deletes ?? NO_DELETES);
+    }
+  });
 }
 
 export function lazyListEndMessage(listed: number): Uint8Array {
@@ -114,12 +130,27 @@ function readEntry(decoder: decoding.Decoder, maxBytes: number): LazyEntry {
   return { id, bytes: decoding.readVarUint8Array(decoder) };
 }
 
-function readEntries(decoder: decoding.Decoder, maxBytes: number): LazyEntry[] {
+/** Reads a listed entry's fingerprint of deletions: none, or exactly 16 bytes. */
+function readDeletes(decoder: decoding.Decoder): Uint8Array | undefined {
+  const length = decoding.peekVarUint(decoder);
+  if (length > LAZY_DELETES_BYTES)
+    throw new LazyLimitError(`sent a fingerprint of deletions of ${length} bytes`);
+  const deletes = decoding.readVarUint8Array(decoder);
+  if (deletes.length === 0) return undefined;
+  if (deletes.length !== LAZY_DELETES_BYTES)
+    throw new Error(`a fingerprint of deletions of ${deletes.length} bytes`);
+  return deletes;
+}
+
+function readEntries(decoder: decoding.Decoder, maxBytes: number, listed = false): LazyEntry[] {
   const count = decoding.readVarUint(decoder);
   if (count > MAX_ENTRIES_PER_MESSAGE)
     throw new LazyLimitError(`sent ${count} documents in one message`);
   const entries: LazyEntry[] = [];
-  for (let i = 0; i < count; i++) entries.push(readEntry(decoder, maxBytes));
+  for (let i = 0; i < count; i++) {
+    const entry = readEntry(decoder, maxBytes);
+    entries.push(listed ? { ...entry, deletes: readDeletes(decoder) } : entry);
+  }
   return entries;
 }
 
@@ -133,7 +164,7 @@ export class LazyLimitError extends Error {}
 export function readLazyMessage(type: number, decoder: decoding.Decoder): LazyMessage {
   switch (type) {
     case MESSAGE_LAZY_LIST:
-      return { type: 'lazyList', entries: readEntries(decoder, MAX_LAZY_VECTOR_BYTES) };
+      return { type: 'lazyList', entries: readEntries(decoder, MAX_LAZY_VECTOR_BYTES, true) };
     case MESSAGE_LAZY_LIST_END:
       return { type: 'lazyListEnd', listed: decoding.readVarUint(decoder) };
     case MESSAGE_LAZY_BATCH: {

@@ -57,8 +57,12 @@ export interface PeerInfo {
 
 /** Where the exchange with one peer stands, for the status. */
 export interface LazyProgress {
-  /** `waiting` for the root to reach us, `exchanging`, or `done` (both sides answered all). */
-  readonly phase: 'waiting' | 'exchanging' | 'done';
+  /**
+   * `waiting` for the root to reach us, `exchanging`, `done` (both sides answered all), or
+   * `stopped`: this device could not store or read its lazy documents (its own failure, logged),
+   * so the exchange with this peer waits for the next connection.
+   */
+  readonly phase: 'waiting' | 'exchanging' | 'done' | 'stopped';
   /** Documents the peer holds, by its listing; null until its listing ended. */
   readonly peerHolds: number | null;
   /** Documents this device listed to the peer; null until its listing ended. */

@@ -58,17 +58,19 @@ export async function* listVectors(
 
 /**
  * What document `id` holds beyond `vector` (a v1 update), or null when nothing: no change past
- * the vector and no deletion (a vector cannot say which deletions a peer has seen, so a document
- * with any deletion always answers with them). Rejects only for a vector that does not decode
- * (the asker's fault). A document whose metadata shows nothing beyond `vector` and no deletion is
- * answered from the metadata alone; otherwise its rows are merged, leaving out rows that do not
- * open or decode (loading or compaction sets them aside).
+ * the vector, and no deletion or the same deletions as the asker's fingerprint `deletes` (a
+ * vector cannot say which deletions a peer has seen; without a fingerprint, or with another, a
+ * document with any deletion answers with its delete set). Rejects for a vector that does not
+ * decode (sync checks it before asking). A document whose metadata shows nothing beyond `vector`
+ * and no other deletions is answered from the metadata alone; otherwise its rows are merged,
+ * leaving out rows that do not open or decode (loading or compaction sets them aside).
  */
 export async function diffRows(
   database: IDBDatabase,
   codec: RowCodec,
   id: string,
   vector: Uint8Array,
+  deletes?: Uint8Array,
 ): Promise<Uint8Array | null> {
   let theirs: Map<number, number>;
   try {
@@ -78,7 +80,7 @@ export async function diffRows(
   }
   const tx = database.transaction([ROWS_STORE, META_STORE], 'readonly');
   const meta = asLazyDocMeta(await requestDone(tx.objectStore(META_STORE).get(id)));
-  if (meta && holdsNoMore(meta, theirs)) return null;
+  if (meta && holdsNoMore(meta, theirs, deletes)) return null;
   const { keys, values } = await readDocRows(tx, id);
   if (keys.length === 0) return null;
   const opened = await openRows(codec, keys, values);
@@ -95,9 +97,21 @@ export async function diffRows(
   return holdsNothing(missing) ? null : missing;
 }
 
-/** Whether `meta` shows nothing a holder of `theirs` lacks: no change past it, no deletion. */
-function holdsNoMore(meta: LazyDocMeta, theirs: ReadonlyMap<number, number>): boolean {
-  if (meta.gaps || !equalBytes(meta.deletes, EMPTY_META.deletes)) return false;
+/**
+ * Whether `meta` shows nothing a holder of `theirs` and `deletes` lacks: no change past the
+ * vector, and no deletion or the same ones (a local deletion leaves a fingerprint that matches
+ * nothing until compaction, so it is answered).
+ */
+function holdsNoMore(
+  meta: LazyDocMeta,
+  theirs: ReadonlyMap<number, number>,
+  deletes: Uint8Array | undefined,
+): boolean {
+  if (meta.gaps) return false;
+  const sameDeletes =
+    equalBytes(meta.deletes, EMPTY_META.deletes) ||
+    (deletes !== undefined && equalBytes(meta.deletes, deletes));
+  if (!sameDeletes) return false;
   for (const [client, clock] of Y.decodeStateVector(meta.vector))
     if (clock > (theirs.get(client) ?? 0)) return false;
   return true;

@@ -31,7 +31,7 @@ import {
   type RowCodec,
 } from '../../../shared/storage/sealedRows';
 import { applyStoredRows, type SetAsideRow } from '../../../shared/storage/recovery';
-import { isLazyDocId } from '../peer/lazyDocs';
+import { isLazyDocId, LazyUpdateRefused } from '../peer/lazyDocs';
 import { requestDone, transactionDone } from './idb';
 import {
   ASIDE_STORE,
@@ -256,7 +256,8 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
     const named = JSON.stringify(String(id).slice(0, 80));
     const message = `Refused an update for lazy document ${named}: ${reason}.`;
     console.warn(message);
-    throw new Error(message);
+    // The peer's fault (sync counts it against the peer); every other rejection is this device's.
+    throw new LazyUpdateRefused(message);
   }
 
   async function receive(id: string, update: Uint8Array, from: unknown): Promise<void> {
@@ -296,9 +297,13 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
     return meta;
   }
 
-  async function diff(id: string, vector: Uint8Array): Promise<Uint8Array | null> {
+  async function diff(
+    id: string,
+    vector: Uint8Array,
+    deletes?: Uint8Array,
+  ): Promise<Uint8Array | null> {
     if (!isLazyDocId(id)) return null;
-    return diffRows(await ready, codecOf(id), id, vector);
+    return diffRows(await ready, codecOf(id), id, vector, deletes);
   }
 
   async function createMany(

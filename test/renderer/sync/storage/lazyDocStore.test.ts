@@ -31,6 +31,7 @@ import {
   type StoredLazyDocVector,
 } from '../../../../renderer/sync/storage/lazyDocStore';
 import { deletesFingerprint } from '../../../../renderer/sync/storage/lazyDocMeta';
+import { LazyUpdateRefused } from '../../../../renderer/sync/peer/lazyDocs';
 import { seededRandom } from '../../../sync/seededRandom';
 import { manualTime } from './manualTime';
 
@@ -172,6 +173,55 @@ describe.each([
     await expect(store.diff(id, Uint8Array.of(200, 200, 200))).rejects.toThrow(/does not decode/);
   });
 
+  it('answers nothing to an asker listing the same deletions, and the diff to any other', async () => {
+    const workspace = freshWorkspace();
+    const store = open(workspace, await keyFor());
+    const id = noteId(1);
+    const writer = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    writer.on('update', (update: Uint8Array) => updates.push(update));
+    writer.getText('body').insert(0, 'a body with deletions');
+    writer.getText('body').delete(0, 2);
+    for (const update of updates) await store.receive(id, update, 'peer');
+    const vector = Y.encodeStateVector(writer);
+    const listed = async () => {
+      const entries: StoredLazyDocVector[] = [];
+      for await (const page of store.vectors()) entries.push(...page);
+      return entries[0]!.deletes;
+    };
+    const ours = await listed();
+    expect(ours).toEqual(deletesFingerprint(Y.decodeUpdate(Y.encodeStateAsUpdate(writer)).ds));
+    // Without a fingerprint, or with another, the delete set goes; with ours, nothing.
+    expect(await store.diff(id, vector)).not.toBeNull();
+    expect(await store.diff(id, vector, new Uint8Array(16))).not.toBeNull();
+    expect(await store.diff(id, vector, ours)).toBeNull();
+    // A change past the vector goes whatever the fingerprint.
+    expect(await store.diff(id, Y.encodeStateVector(new Y.Doc()), ours)).not.toBeNull();
+
+    // A deletion made here: the asker lacks it, and is answered with it.
+    const doc = await store.load(id);
+    doc.getText('body').delete(0, 1);
+    await store.flush();
+    const missing = await store.diff(id, vector, ours);
+    expect(missing).not.toBeNull();
+    Y.applyUpdate(writer, missing!);
+    expect(writer.getText('body').toString()).toBe(doc.getText('body').toString());
+    store.release(id);
+    // Once compacted the fingerprint is worked out again, and matches the asker's.
+    await store.compact(id);
+    const now = await listed();
+    expect(now).toEqual(deletesFingerprint(Y.decodeUpdate(Y.encodeStateAsUpdate(writer)).ds));
+    expect(await store.diff(id, Y.encodeStateVector(writer), now)).toBeNull();
+  });
+
+  it('rejects an update it cannot store for its own reasons as its own failure', async () => {
+    const store = open(freshWorkspace(), await keyFor());
+    await store.close();
+    const refusal = store.receive(noteId(1), bodyUpdate('fine'), 'peer');
+    await expect(refusal).rejects.toThrow(/closed/);
+    await expect(refusal).rejects.not.toThrow(LazyUpdateRefused);
+  });
+
   it('stores what a peer sends without loading, and a load then holds it', async () => {
     const workspace = freshWorkspace();
     const store = open(workspace, await keyFor());
@@ -212,6 +262,8 @@ describe.each([
         maxUpdateBytes: 1000,
       });
       const good = bodyUpdate('fine');
+      // Each the peer's fault, so sync counts it against the peer.
+      await expect(store.receive('short', good, 'peer')).rejects.toThrow(LazyUpdateRefused);
       await expect(store.receive('short', good, 'peer')).rejects.toThrow(/not a document id/);
       await expect(store.receive('../../etc/passwd', good, 'peer')).rejects.toThrow(/id/);
       await expect(store.receive(noteId(2), good, 'peer')).rejects.toThrow(/not a document of/);
@@ -221,7 +273,14 @@ describe.each([
       await expect(store.receive(noteId(1), new Uint8Array(1001), 'peer')).rejects.toThrow(
         /more than 1000/,
       );
-      expect(warn).toHaveBeenCalledTimes(5);
+      await expect(store.receive(noteId(2), good, 'peer')).rejects.toThrow(LazyUpdateRefused);
+      await expect(
+        store.receive(noteId(1), Uint8Array.of(1, 2, 3, 250, 250), 'peer'),
+      ).rejects.toThrow(LazyUpdateRefused);
+      await expect(store.receive(noteId(1), new Uint8Array(1001), 'peer')).rejects.toThrow(
+        LazyUpdateRefused,
+      );
+      expect(warn).toHaveBeenCalledTimes(9);
       expect(store.accepts(noteId(2))).toBe(false);
       expect(store.accepts(noteId(1))).toBe(true);
       expect(await raw(workspace, ROWS_STORE)).toEqual([]);
