@@ -29,6 +29,7 @@ import {
 import { openDurableStorage } from '../../../../renderer/sync/storage/durableStorage';
 import {
   CUSTOM_STORE,
+  SET_ASIDE_PREFIX,
   UPDATES_STORE,
   VERIFIED_KEY,
   WORKSPACE_DB_PREFIX,
@@ -36,6 +37,10 @@ import {
   requestDone,
   transactionDone,
 } from '../../../../renderer/sync/storage/idb';
+import {
+  JOURNAL_PREFIX,
+  openUnsavedJournal,
+} from '../../../../renderer/sync/storage/unsavedJournal';
 import { openLazyDocStore } from '../../../../renderer/sync/storage/lazyDocStore';
 import type { LazyDocStore } from '../../../../renderer/sync/storage/lazyDocTypes';
 import {
@@ -275,6 +280,84 @@ describe.each(CODECS)('moving note bodies into documents of their own (%s)', (_,
     });
     await expectMigrated(id, key, original);
   });
+});
+
+describe('what else the rows hold', () => {
+  it('stops at the swap when the rows changed meanwhile (another tab), and finishes when run again', async () => {
+    const id = freshWorkspace();
+    const original = buildWorkspace(30, 9);
+    await storeWorkspace(id, null, original);
+    const name = WORKSPACE_DB_PREFIX + id;
+    let edited = false;
+    const run = migrateToBodyDocuments(id, {
+      key: null,
+      batchNotes: 8,
+      afterStep: async (step) => {
+        if (step !== 'batch-stored' || edited) return;
+        edited = true;
+        const doc = new Y.Doc();
+        const durable = openDurableStorage(name, doc, { codec: codecOf(null, name) });
+        await durable.whenLoaded;
+        const note = liveIds(doc).find((candidate) => noteBody(doc, candidate)!.length > 0)!;
+        doc.transact(() => writeBodyTree(noteBody(doc, note)!, richBody(77, null)));
+        Y.applyUpdate(original, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(original)));
+        await durable.flush();
+        await durable.destroy();
+      },
+    });
+    await expect(run).rejects.toThrow(/changed while its notes were being moved/);
+    await expectSchema1(id, null, original);
+    expect(await migrateToBodyDocuments(id, { key: null, batchNotes: 8 })).toMatchObject({
+      status: 'migrated',
+      resumedAt: 0,
+    });
+    await expectMigrated(id, null, original);
+  });
+
+  it('moves what could be read and keeps a damaged row aside', async () => {
+    const id = freshWorkspace();
+    const original = buildWorkspace(20, 10);
+    await storeWorkspace(id, null, original);
+    const db = await openWorkspaceDb(WORKSPACE_DB_PREFIX + id);
+    const tx = db.transaction([UPDATES_STORE], 'readwrite');
+    const done = transactionDone(tx);
+    tx.objectStore(UPDATES_STORE).add(new Uint8Array([9, 9, 9, 9]));
+    await done;
+    db.close();
+
+    const result = await migrateToBodyDocuments(id, { key: null });
+    expect(result).toMatchObject({ status: 'migrated', setAside: [{ bytes: 4 }] });
+    await expectMigrated(id, null, original);
+    const [customKeys] = await raw(WORKSPACE_DB_PREFIX + id, CUSTOM_STORE);
+    expect(customKeys.filter((key) => String(key).startsWith(SET_ASIDE_PREFIX))).toHaveLength(1);
+  });
+
+  it.each(CODECS)(
+    'carries the journal a closed page left into every copy, and forgets it (%s)',
+    async (_, makeKey) => {
+      const key = await makeKey();
+      const id = freshWorkspace();
+      const original = buildWorkspace(20, 11);
+      await storeWorkspace(id, key, original);
+      const name = WORKSPACE_DB_PREFIX + id;
+      // A change whose row never reached IndexedDB, only the journal.
+      const edit = new Y.Doc();
+      Y.applyUpdate(edit, Y.encodeStateAsUpdate(original));
+      const changes: Uint8Array[] = [];
+      edit.on('update', (update: Uint8Array) => changes.push(update));
+      const note = liveIds(edit).find((candidate) => noteBody(edit, candidate)!.length > 0)!;
+      edit.transact(() => writeBodyTree(noteBody(edit, note)!, richBody(55, null)));
+      const journal = openUnsavedJournal(name, localStorage, null, codecOf(key, name));
+      for (const change of changes) journal.add(change);
+      journal.write();
+      expect(localStorage.getItem(JOURNAL_PREFIX + name)).not.toBeNull();
+      Y.applyUpdate(original, Y.encodeStateAsUpdate(edit));
+
+      expect(await migrateToBodyDocuments(id, { key })).toMatchObject({ status: 'migrated' });
+      await expectMigrated(id, key, original);
+      expect(localStorage.getItem(JOURNAL_PREFIX + name)).toBeNull();
+    },
+  );
 });
 
 describe('which workspaces are moved', () => {
