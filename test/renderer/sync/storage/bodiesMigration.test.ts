@@ -385,6 +385,25 @@ describe('which workspaces are moved', () => {
     await expectMigrated(id, null, original);
   });
 
+  it('stops, naming it, at a note whose id cannot name a document, and changes nothing', async () => {
+    // A peer may write a record under any key; a body document's id is LAZY_DOC_ID.
+    const id = freshWorkspace();
+    const original = buildWorkspace(10, 12);
+    const record = new Y.Map<unknown>();
+    original.transact(() => {
+      original.getMap(ROOT.notes).set('odd', record);
+      record.set('title', 'From a peer');
+      const body = new Y.XmlFragment();
+      record.set('body', body);
+      writeBodyTree(body, richBody(3, null));
+    });
+    await storeWorkspace(id, null, original);
+    const run = migrateToBodyDocuments(id, { key: null });
+    await expect(run).rejects.toBeInstanceOf(BodiesMigrationError);
+    await expect(run).rejects.toThrow(/"odd"/);
+    await expectSchema1(id, null, original);
+  });
+
   it('refuses a workspace of a newer schema and changes nothing', async () => {
     const id = freshWorkspace();
     const original = buildWorkspace(5, 7);
