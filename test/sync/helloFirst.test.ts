@@ -86,3 +86,27 @@ it('says hello first to a peer whose first message was not one (a stock client) 
   expect(conn.kind).toBe('stock');
   expect(openMessage(conn.sent[0]!).isHello).toBe(true);
 });
+
+it('waits for the hello that arrives after presence (the first two messages swapped)', async () => {
+  // @roamhq/wrtc can hand a channel's first message over after its second when the receiving
+  // side is slow to take the channel: an Outpost peer's presence then comes before its hello.
+  const doc = new Y.Doc();
+  const sync = provider(doc);
+  const conn = new RecordingPeer('late-hello-peer');
+  const theirs = new Awareness(new Y.Doc());
+  theirs.setLocalState({ name: 'Ana' });
+  const { encodeAwarenessUpdate } = await import('y-protocols/awareness');
+  const encoding = await import('lib0/encoding');
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 1);
+  encoding.writeVarUint8Array(encoder, encodeAwarenessUpdate(theirs, [theirs.clientID]));
+  sync.onPeerData(conn, encoding.toUint8Array(encoder));
+  await drained(conn);
+  expect(conn.kind).toBe('unknown');
+  sync.onPeerData(conn, Uint8Array.of(MESSAGE_HELLO, HELLO_VERSION));
+  await drained(conn);
+  expect(conn.kind).toBe('outpost');
+  // The presence it sent first is read once its hello decided who it is.
+  expect(sync.awareness.getStates().get(theirs.clientID)).toEqual({ name: 'Ana' });
+  expect(openMessage(conn.sent[0]!).isHello).toBe(true);
+});

@@ -65,6 +65,11 @@ export abstract class PeerEndpoint {
   ignored = false;
   /** Awareness updates that arrived before the peer proved its device. */
   heldAwareness: Uint8Array[] = [];
+  /**
+   * Presence that arrived before the message telling whether the peer is Outpost or stock (a
+   * hello, or a stock client's state vector): read once that message has been (inboundFlow.ts).
+   */
+  beforeHello: Uint8Array[] = [];
   /** Our answer to the peer's first state vector has gone (the root reached it, as far as we send). */
   rootAnswered = false;
   /** The lazy-document exchange with the peer, when both hellos said they speak it (lazySync.ts). */

@@ -17,6 +17,7 @@ import type { Clock } from './handshakes';
 import { InboundBudget, type InboundLimits } from './inboundBudget';
 import { LazyLimitError, type LazyMessage } from './lazyWire';
 import type { LazySync } from './lazySync';
+import { MESSAGE_AWARENESS } from '../../../shared/protocol/frames';
 import {
   dependenciesMet,
   readUpdateMeta,
@@ -39,6 +40,9 @@ function isLazy(message: PeerMessage): message is LazyMessage {
   return message.type.startsWith('lazy');
 }
 
+/** Presence held while waiting for the message that tells Outpost from stock (more: stock). */
+const MAX_BEFORE_HELLO = 8;
+const MAX_BEFORE_HELLO_BYTES = 256 * 1024;
 /** Unreadable messages tolerated from one peer before it is disconnected. */
 const MAX_BAD_MESSAGES = 20;
 /** Longest a batch of incoming messages may hold the thread before yielding. */
@@ -134,6 +138,13 @@ export class InboundFlow {
     this.draining ??= this.clock.setTimeout(this.drain, 0);
   }
 
+  /** Presence `conn` sent before the message that decided its kind goes first in line now. */
+  private readBeforeHello(conn: PeerEndpoint): void {
+    const early = conn.beforeHello.splice(0);
+    for (const message of early) conn.inboundBytes += message.length;
+    this.inbound.unshift(...early.map((message) => ({ conn, message })));
+  }
+
   /** Counts a bad message from `conn`, and drops it past the tolerance (or `immediately`). */
   reject(conn: PeerEndpoint, reason: string, immediately = false): void {
     this.options.wire.rejected++;
@@ -217,12 +228,29 @@ export class InboundFlow {
       this.account(conn);
       try {
         const opened = openMessage(bytes);
+        if (
+          conn.kind === 'unknown' &&
+          opened.type === MESSAGE_AWARENESS &&
+          conn.beforeHello.length < MAX_BEFORE_HELLO &&
+          conn.beforeHello.reduce((sum, held) => sum + held.length, bytes.length) <=
+            MAX_BEFORE_HELLO_BYTES
+        ) {
+          // A stock y-webrtc client opens with its state vector, never with presence; an Outpost
+          // peer opens with its hello and then presence, but @roamhq/wrtc (Node) can hand a
+          // channel's first message over after its second when the receiving side is slow to
+          // take the channel: seen in test/sync/deviceProofNetns.test.ts under load, where the
+          // peer was then taken for a stock client and refused. So presence waits for the
+          // message that decides, and is read right after it.
+          conn.beforeHello.push(bytes);
+          continue;
+        }
         if (conn.kind === 'unknown' && !opened.isHello) {
           this.events.log(
             `Peer ${conn.id.slice(0, 8)} spoke first with a message of type ${opened.type}, not a hello: taken for a stock y-webrtc client.`,
           );
           this.shared.greetStock(conn);
           if (this.refused(conn, this.options.admission.stock(conn))) continue;
+          this.readBeforeHello(conn);
         }
         // Without lazy documents their messages are other types, ignored unread, as before them.
         if (opened.isLazy && !this.options.lazy) continue;
@@ -231,6 +259,7 @@ export class InboundFlow {
           if (this.refused(conn, this.options.admission.hello(conn, message.nonce))) continue;
           if (message.lazy && this.options.lazy) this.options.lazy.greet(conn);
           this.shared.greetOutpost(conn, this.options.admission.ourProof(conn));
+          this.readBeforeHello(conn);
           continue;
         }
         if (message.type === 'inviteRefusal') {
