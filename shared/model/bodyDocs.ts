@@ -184,37 +184,59 @@ export interface BodyCutOptions {
  * gives the text the note has in `root`. One pass over the document's structs.
  */
 export function cutBodies(root: Y.Doc, options: BodyCutOptions = {}): Map<string, Uint8Array> {
+  return bodyCutter(root, options).cut(options.notes);
+}
+
+/** What one walk over a document found of each note's body, ready to be written note by note. */
+export interface BodyCutter {
+  /** The cuts of `notes` (default: every note with a body), as {@link cutBodies} gives them. */
+  cut(notes?: ReadonlySet<string>): Map<string, Uint8Array>;
+}
+
+/**
+ * Walks `root`'s structs once and sorts them by note, so that notes can then be cut batch by
+ * batch without walking the whole document again for each batch (the migration cuts 100,000
+ * notes in batches). The document must not change while the cutter is used.
+ */
+export function bodyCutter(root: Y.Doc, options: Pick<BodyCutOptions, 'clients'> = {}): BodyCutter {
   const notesRoot = root.share.get(ROOT.notes);
   const bodies = new Map<string, { runs: Map<number, ClientRun>; top: Set<Y.Item> }>();
-  if (!notesRoot) return new Map();
-  const find = placeFinder(notesRoot);
-  for (const [client, structs] of root.store.clients) {
-    if (options.clients && !options.clients.has(client)) continue;
-    for (const struct of structs) {
-      if (!(struct instanceof Y.Item) || !(struct.parent instanceof Y.AbstractType)) continue;
-      const place = find(struct.parent);
-      if (!place || (options.notes && !options.notes.has(place.note))) continue;
-      let body = bodies.get(place.note);
-      if (!body) {
-        body = { runs: new Map(), top: new Set() };
-        bodies.set(place.note, body);
+  if (notesRoot) {
+    const find = placeFinder(notesRoot);
+    for (const [client, structs] of root.store.clients) {
+      if (options.clients && !options.clients.has(client)) continue;
+      for (const struct of structs) {
+        if (!(struct instanceof Y.Item) || !(struct.parent instanceof Y.AbstractType)) continue;
+        const place = find(struct.parent);
+        if (!place) continue;
+        let body = bodies.get(place.note);
+        if (!body) {
+          body = { runs: new Map(), top: new Set() };
+          bodies.set(place.note, body);
+        }
+        let run = body.runs.get(client);
+        if (!run) {
+          run = { items: [] };
+          body.runs.set(client, run);
+        }
+        run.items.push(struct);
+        if (place.fragment) body.top.add(struct);
       }
-      let run = body.runs.get(client);
-      if (!run) {
-        run = { items: [] };
-        body.runs.set(client, run);
-      }
-      run.items.push(struct);
-      if (place.fragment) body.top.add(struct);
     }
   }
-  const updates = new Map<string, Uint8Array>();
-  for (const [note, body] of bodies)
-    updates.set(
-      note,
-      encodeCut(body.runs, (encoder, item) => writeItem(encoder, item, body.top.has(item))),
-    );
-  return updates;
+  return {
+    cut(notes) {
+      const updates = new Map<string, Uint8Array>();
+      for (const [note, body] of bodies) {
+        if (notes && !notes.has(note)) continue;
+        updates.set(
+          note,
+          encodeCut(body.runs, (encoder, item) => writeItem(encoder, item, body.top.has(item))),
+        );
+      }
+      return updates;
+    },
+  };
 }
 
 /**

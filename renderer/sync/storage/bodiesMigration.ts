@@ -11,11 +11,11 @@
  *    laid out like the workspace's so durable storage opens it, sealed in a scope of its own):
  *    devices that have not upgraded still send that layout, and carrying their changes into the
  *    new one (`carryLegacyUpdate`) needs it. Written before anything else changes.
- * 3. Every body is cut (`cutBodies`, which keeps every Yjs id) into the lazy document store, a
- *    batch of notes at a time so no more than a batch of cuts is held; after each batch is
- *    committed, the legacy database records how far the cutting got, so a second run continues
- *    there. Cuts keep ids, so a batch written twice (the page closed before its record) merges
- *    into the same text.
+ * 3. Every body is cut (`bodyCutter`: one walk over the document, every Yjs id kept) into the
+ *    lazy document store, a batch of notes at a time so no more than a batch of cuts is held;
+ *    after each batch is committed, the legacy database records how far the cutting got, so a
+ *    second run continues there. Cuts keep ids, so a batch written twice (the page closed before
+ *    its record) merges into the same text.
  * 4. `meta.schemaVersion` 2 is set in the document (origin {@link BODIES_MIGRATION_ORIGIN}) and
  *    its lean root (`cutRoot`) replaces every workspace row in one IndexedDB transaction, which
  *    also records the row's digest (VERIFIED_KEY, so the next load trusts it, as after a
@@ -28,7 +28,7 @@
  */
 import * as Y from 'yjs';
 import type { AtRestKey } from '../../../shared/protocol/atRest';
-import { cutBodies, cutRoot } from '../../../shared/model/bodyDocs';
+import { bodyCutter, cutRoot, type BodyCutter } from '../../../shared/model/bodyDocs';
 import { schemaVersionOf } from '../../../shared/model/migrations';
 import { ROOT } from '../../../shared/model/roots';
 import { applyStoredRows } from '../../../shared/storage/recovery';
@@ -68,10 +68,10 @@ export const LAYOUT_KEY = 'outpost.layout';
 /** Key (in the legacy database's `custom` store) of how far cutting bodies got. */
 export const PROGRESS_KEY = 'outpost.bodiesMigration';
 /**
- * Notes cut per batch, unless told: each batch is one pass over the whole document (`cutBodies`
- * walks every struct; ~0.1 s at 10,000 notes) and holds its cuts (~1 KB a body) until stored, so
- * a batch is a twentieth of the notes, at least {@link MIN_BATCH_NOTES} and at most
- * {@link MAX_BATCH_NOTES}: twenty passes and a few MB of cuts at 100,000 notes.
+ * Notes cut per batch, unless told: the document's structs are sorted by note in one walk
+ * (`bodyCutter`), and each batch holds its cuts (~1 KB a body) until stored and records its
+ * progress once, so a batch is a twentieth of the notes, at least {@link MIN_BATCH_NOTES} and at
+ * most {@link MAX_BATCH_NOTES}: a few MB of cuts at a time at 100,000 notes.
  */
 export const MIN_BATCH_NOTES = 1000;
 export const MAX_BATCH_NOTES = 5000;
@@ -320,13 +320,13 @@ function noteIds(doc: Y.Doc): string[] {
 }
 
 /** A batch's cuts; when the batch fails, each note alone, so the one that fails is named. */
-function cutBatch(doc: Y.Doc, batch: readonly string[]): Map<string, Uint8Array> {
+function cutBatch(cutter: BodyCutter, batch: readonly string[]): Map<string, Uint8Array> {
   try {
-    return cutBodies(doc, { notes: new Set(batch) });
+    return cutter.cut(new Set(batch));
   } catch (error) {
     for (const id of batch) {
       try {
-        cutBodies(doc, { notes: new Set([id]) });
+        cutter.cut(new Set([id]));
       } catch (single) {
         throw new BodiesMigrationError(
           `The body of note ${id} could not be moved (${messageOf(single)}); nothing was changed.`,
@@ -336,6 +336,17 @@ function cutBatch(doc: Y.Doc, batch: readonly string[]): Map<string, Uint8Array>
     }
     throw new BodiesMigrationError(
       `The bodies of notes ${batch[0]}…${batch.at(-1)} could not be moved (${messageOf(error)}); nothing was changed.`,
+    );
+  }
+}
+
+/** One walk over the document's structs for every batch (see {@link bodyCutter}). */
+function cutterOf(doc: Y.Doc): BodyCutter {
+  try {
+    return bodyCutter(doc);
+  } catch (error) {
+    throw new BodiesMigrationError(
+      `The note bodies could not be moved (${messageOf(error)}); nothing was changed.`,
     );
   }
 }
@@ -357,9 +368,10 @@ async function cutAll(
   const resumedAt = done;
   let bodies = 0;
   options.onProgress?.({ notesDone: done, notesTotal: ids.length });
-  while (done < ids.length) {
+  const cutter = done < ids.length ? cutterOf(doc) : null;
+  while (cutter && done < ids.length) {
     const batch = ids.slice(done, done + batchNotes);
-    const cuts = cutBatch(doc, batch);
+    const cuts = cutBatch(cutter, batch);
     bodies += cuts.size;
     try {
       // Committed when it resolves; every note gets a document, empty when its body is.
