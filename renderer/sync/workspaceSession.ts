@@ -35,6 +35,7 @@ import { startVersionRecorder, type VersionRecorder } from './history/versionRec
 import { systemClock } from './peer/handshakes';
 import { KEY_ROTATIONS_ROOT, readKeyState, type KeyState } from '../../shared/model/rotations';
 import type { StartupWorkspace } from './startupWorkspace';
+import type { BodyDocuments } from '../../shared/model/bodyDocuments';
 
 export interface WorkspaceSnapshot {
   readonly name: string | null;
@@ -64,6 +65,11 @@ export type SessionStatus = { readonly state: 'loading' } | ReadyStatus;
 export interface WorkspaceSession {
   readonly id: string;
   readonly doc: Y.Doc;
+  /**
+   * Where note bodies live in a schema-2 workspace (each a document of its own, loaded when
+   * opened); null while its bodies are embedded in the records of `doc` (schema 1).
+   */
+  readonly bodies: BodyDocuments | null;
   /**
    * Presence for this workspace (who is here, their cursor, their focus status). Its local state
    * carries `user: { id, name, color }`; sync providers share it with peers.
@@ -249,6 +255,7 @@ export function openWorkspaceSession(
   return {
     id,
     doc,
+    bodies: null,
     awareness,
     ready,
     versions,

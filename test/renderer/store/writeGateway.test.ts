@@ -23,6 +23,7 @@ function access(status: WriteAccess['workspaceStatus']): WriteAccess & { doc: Y.
   const session: WorkspaceSession = {
     id: 'gateway-test-01',
     doc,
+    bodies: null,
     awareness: new Awareness(doc),
     ready: Promise.resolve({ state: 'ready', readOnly: false }),
     // Not opened until used; the gateway never uses it.

@@ -1,0 +1,57 @@
+/**
+ * Note bodies kept as documents of their own (schema 2, docs/PROTOCOL.md §1.4.2), as the model and
+ * the features see them. In a schema-2 workspace a note's record in the root holds no `body`; its
+ * rich text is the fragment `body` of the document named by the note's id. The lazy document store
+ * (renderer/sync/storage/lazyDocStore.ts) implements this; a schema-1 session has none (null) and
+ * its bodies stay embedded in the records (`noteBody`).
+ *
+ * Everything here is asynchronous because a body is read from IndexedDB when nothing holds it: a
+ * feature that needs a body for longer than one read (the editor) loads it and releases it.
+ */
+import * as Y from 'yjs';
+import { bodyFragment } from './bodyDocs';
+import { writeBodyTree, type BodyNode } from './notesBody';
+
+export { bodyFragment };
+
+/** One stored body's state vector, as listed by {@link BodyDocuments.vectors}. */
+export interface StoredBodyVector {
+  readonly id: string;
+  readonly vector: Uint8Array;
+}
+
+export interface BodyDocuments {
+  /** Body document `id`, loaded and kept live; each call must be matched by one `release(id)`. */
+  load(id: string): Promise<Y.Doc>;
+  release(id: string): void;
+  /** Runs `fn` on body document `id` loaded, unloading it after unless someone else holds it. */
+  read<T>(id: string, fn: (doc: Y.Doc) => T | Promise<T>): Promise<T>;
+  /** Stores a new body document (listed to peers from now on), with its first content if given. */
+  create(id: string, initialUpdate?: Uint8Array): Promise<void>;
+  /** {@link create} for many documents in one transaction: all or none. */
+  createMany(docs: Iterable<readonly [string, Uint8Array | undefined]>): Promise<void>;
+  /** Deletes body document `id` forever (its note was deleted forever). */
+  delete(id: string): Promise<void>;
+  /** State vector of what is stored of `id` (null: nothing), without loading it. */
+  vector(id: string): Promise<Uint8Array | null>;
+  /** Pages of every stored body's state vector, without loading any. */
+  vectors(): AsyncIterable<readonly StoredBodyVector[]>;
+  /**
+   * Every change to any body, from this device (a loaded document edited) or from a peer, with
+   * its origin, after it is applied.
+   */
+  onUpdate(listener: (id: string, update: Uint8Array, origin: unknown) => void): () => void;
+  /** Resolves once every change made so far is committed. */
+  flush(): Promise<void>;
+}
+
+/** The first content of a new body document holding `body` (a template, an import, a copy). */
+export function bodyUpdate(body: readonly BodyNode[]): Uint8Array {
+  const doc = new Y.Doc();
+  try {
+    writeBodyTree(bodyFragment(doc), body);
+    return Y.encodeStateAsUpdate(doc);
+  } finally {
+    doc.destroy();
+  }
+}
