@@ -109,7 +109,15 @@ export async function restore(
 ): Promise<Result<null>> {
   const session = activeSession();
   if (!session) return fail('closed', 'No workspace is open.');
-  await session.history()?.capture(kind, id, 'before-restore');
+  try {
+    await session.history()?.capture(kind, id, 'before-restore');
+  } catch (error) {
+    // Its text could not be read or kept: restoring would leave no way back.
+    return fail(
+      'history-failed',
+      `Nothing was restored: the text now could not be kept as a version first (${String(error)}).`,
+    );
+  }
   const backup = await backupNowFor('before-restore');
   if (!backup.ok)
     return fail(
