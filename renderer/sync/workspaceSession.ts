@@ -278,6 +278,7 @@ export function openWorkspaceSession(
         ignoreOrigin: persistence.durable.origin,
         clock: systemClock,
         onError: (error) => console.error('Could not keep a version', error),
+        bodies: bodyStore,
       });
     if (!destroyed) onSnapshot(snapshot);
     return migrated.ok
