@@ -196,6 +196,33 @@ describe('workspace files of schema-2 workspaces, with real stores', () => {
     }
   });
 
+  it('reads a stored body as one update without loading it, and a loaded one with its edits', async () => {
+    const { id, source, key } = await schema2Workspace(10, 14);
+    const lazy = lazyStore(id, key);
+    try {
+      const note = liveIds(source).find((one) => noteBody(source, one)!.length > 0)!;
+      const textOf = (update: Uint8Array | null) => {
+        const doc = new Y.Doc();
+        if (update) Y.applyUpdate(doc, update);
+        return readBodyTree(bodyFragment(doc));
+      };
+      const expected = readBodyTree(noteBody(source, note)!);
+      expect(textOf(await lazy.encoded(note))).toEqual(expected);
+      expect(lazy.loadedCount()).toBe(0);
+      expect(await lazy.encoded('nothing-stored-here')).toBeNull();
+      expect(await lazy.encoded('not an id')).toBeNull();
+      const doc = await lazy.load(note);
+      const paragraph = new Y.XmlElement('paragraph');
+      doc.transact(() => bodyFragment(doc).insert(0, [paragraph]));
+      const withEdit = textOf(await lazy.encoded(note));
+      expect(withEdit).toHaveLength(expected.length + 1);
+      expect(withEdit).toEqual(readBodyTree(bodyFragment(doc)));
+      lazy.release(note);
+    } finally {
+      await lazy.close();
+    }
+  });
+
   it('Markdown from body documents equals Markdown of the same notes in schema 1', async () => {
     const { id, source, key } = await schema2Workspace(40, 12);
     const root = await loadRoot(id);
