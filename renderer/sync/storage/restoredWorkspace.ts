@@ -58,7 +58,14 @@ export async function storeRestoredWorkspace(
   await target.codec.ready;
   if (target.replacing) await deleteKeptBeside(target.workspaceId);
   if (file.bundle) {
-    await storeBodies(target, file.bundle);
+    try {
+      await storeBodies(target, file.bundle);
+    } catch (error) {
+      // A new workspace keeps nothing of a restore that failed (it is never listed); one being
+      // replaced keeps its rows, and its before-restore backup holds its bodies.
+      if (!target.replacing) await deleteLazyDocsDb(target.workspaceId);
+      throw error;
+    }
     await writeOnlyRow(target, file.bundle.root, true);
   } else {
     await writeOnlyRow(target, file.state, false);
