@@ -27,6 +27,7 @@ import {
   decodeWorkspaceFile,
   encodeWorkspaceFile,
   readWorkspaceFileHeader,
+  verifyWorkspaceFile,
   type FileSealer,
 } from '../../../shared/storage/workspaceFile';
 import { damage, seededRandom } from './seeded';
@@ -136,6 +137,8 @@ describe('workspace file version 4 (root and body documents)', () => {
       workspaceName: '',
     });
     expect(new TextDecoder().decode(sealed)).not.toMatch(/Text of note|Lisbon/);
+    // The main process checks a backup (length, checksum) without the key, as for version 2.
+    expect(verifyWorkspaceFile(sealed).ok).toBe(true);
     const elsewhere = decodeWorkspaceFile(sealed);
     expect(!elsewhere.ok && elsewhere.error.code).toBe('sealed-elsewhere');
     const opened = decodeWorkspaceFile(sealed, () => sealer);
