@@ -145,6 +145,8 @@ export function openWorkspaceSession(
   const persistence = openWorkspaceStorage(id, doc, {
     fallbackName: () => 'Workspace',
     durable: startup?.durable,
+    // Automatic backups of a schema-2 workspace hold its bodies too, and follow their edits.
+    bodies: bodyStore,
   });
   const awareness = new Awareness(doc);
   awareness.setLocalStateField('user', {
