@@ -143,17 +143,21 @@ interface Holder {
 
 /** The holder of `size` notes in its own process, online in `room` once `ready` settles. */
 function startHolder(size: number, room: Room, signaling: string): Holder {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SELF], {
-    env: {
-      ...process.env,
-      [ENV.holder]: '1',
-      [ENV.size]: String(size),
-      [ENV.signaling]: signaling,
-      [ENV.room]: room.roomName,
-      [ENV.password]: room.password,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--max-old-space-size=8192', '--import', 'tsx', SELF],
+    {
+      env: {
+        ...process.env,
+        [ENV.holder]: '1',
+        [ENV.size]: String(size),
+        [ENV.signaling]: signaling,
+        [ENV.room]: room.roomName,
+        [ENV.password]: room.password,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
   const holder: Holder = {
     ready: Promise.resolve(),
     log: [],
@@ -265,8 +269,10 @@ function bareDecode(state: Uint8Array): number {
 async function measureInside(): Promise<BenchResult[]> {
   const size = Number(process.env[ENV.size]);
   const { state } = (await scaleCorpus(size)).corpus;
+  // Only their sizes are kept: two copies of a 100,000-note workspace at once do not fit.
+  const cut = schema2(state);
+  const layout = { root: cut.root.byteLength, bodies: cut.bodies.size };
   const expected = titlesOf(state);
-  const { root, bodies } = schema2(state);
   const { secretKey } = createWorkspaceSecrets();
   const room = {
     roomName: await deriveRoomName(secretKey),
@@ -282,7 +288,7 @@ async function measureInside(): Promise<BenchResult[]> {
     await holder.ready;
     for (let run = 0; run < RUNS(size); run++) {
       bares.push(bareDecode(state));
-      const join = await joinOnce(room, server.url, expected, bodies.size, holder);
+      const join = await joinOnce(room, server.url, expected, layout.bodies, holder);
       joins.push(join.titles);
       whole.push(join.bodies);
       console.error(
@@ -294,7 +300,7 @@ async function measureInside(): Promise<BenchResult[]> {
     await server.close();
   }
   const load = `load average ${loadBefore} before, ${loadAverage()} after`;
-  const sizes = { whole: state.byteLength, root: root.byteLength, bodies: bodies.size };
+  const sizes = { whole: state.byteLength, ...layout };
   return [
     joinResult('titles', size, sizes, expected.size, joins, bares, load),
     joinResult('bodies', size, sizes, expected.size, whole, bares, load),
@@ -360,6 +366,8 @@ export function benchJoin(size: number): BenchResult[] {
     script: SELF,
     timeoutMs: SETUP_MS + RUNS(size) * (JOIN_TIMEOUT_MS + 30_000),
     env: { [ENV.size]: String(size) },
+    // The whole workspace decoded for the baseline and the list's titles, and the joiner's copy.
+    nodeArgs: ['--max-old-space-size=8192'],
   });
   if (run.ok) {
     for (const result of run.results)
