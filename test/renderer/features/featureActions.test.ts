@@ -23,7 +23,7 @@ import * as Y from 'yjs';
 import { fromBase64 } from 'lib0/buffer';
 import { notes } from '../../../shared/model';
 import { fail } from '../../../shared/result';
-import { decodeWorkspaceFile } from '../../../shared/storage/workspaceFile';
+import { decodeWorkspaceFile, rootStateOf } from '../../../shared/storage/workspaceFile';
 import type { OutpostApi } from '../../../shared/ipc/contract';
 import { getOutpostApi } from '../../../renderer/platform/outpostApi';
 
@@ -76,7 +76,7 @@ describe('notes actions', () => {
         const file = decodeWorkspaceFile(fromBase64(input.file));
         if (!file.ok) throw new Error(file.error.message);
         const doc = new Y.Doc();
-        Y.applyUpdate(doc, file.value.state);
+        Y.applyUpdate(doc, rootStateOf(file.value));
         written.push(
           `${file.value.header.reason}:${notes.list(doc, { includeDeleted: true }).items.length}`,
         );
