@@ -1,0 +1,85 @@
+/**
+ * What the live notes (notesLive.ts) take from a body kept as a document of its own (schema 2,
+ * docs/PROTOCOL.md §1.4.2): the body digested while its document is loaded for one read, as plain
+ * data that outlives the document, and a stamp of what was stored of it then, so that a stored
+ * index can later tell, without loading anything, which bodies changed since (§6.5).
+ *
+ * A body document comes from peers like the rest of a workspace, so it may hold anything: the
+ * digest never throws, and whatever is not rich text is reported as a body problem.
+ */
+import type * as Y from 'yjs';
+import { bodyFragment, type BodyDocuments, type StoredBodyVersion } from './bodyDocuments';
+import { digestBody, inspectBody } from './notesBody';
+import { oneLine } from '../core/text';
+import { toBase64Url } from '../protocol/bytes';
+import { describeThrown } from './damage';
+
+export const BODY_NOT_RICH_TEXT = 'the body is not rich text';
+
+/** What search, snippets, links and problems need from one body, as plain data. */
+export interface DigestedBody {
+  /** The body's text on one line (what the index holds; a snippet is its start). */
+  readonly text: string;
+  readonly links: readonly string[];
+  readonly problems: readonly string[];
+}
+
+const EMPTY: DigestedBody = { text: '', links: [], problems: [] };
+
+/** Whether the body root holds keyed values (a map written where rich text belongs). */
+function holdsKeys(fragment: Y.XmlFragment): boolean {
+  for (const item of fragment._map.values()) if (!item.deleted) return true;
+  return false;
+}
+
+/** Digests the body of a loaded body document; never throws. */
+export function digestBodyDoc(doc: Y.Doc): DigestedBody {
+  try {
+    // A document with no body root yet (created before its first content arrived) is empty.
+    if (!doc.share.has('body')) return EMPTY;
+    const fragment = bodyFragment(doc);
+    if (holdsKeys(fragment)) return { ...EMPTY, problems: [BODY_NOT_RICH_TEXT] };
+    const body = digestBody(fragment);
+    return { text: oneLine(body.text), links: body.links, problems: inspectBody(fragment) };
+  } catch (error) {
+    // Whatever a peer stored in one body, the other notes are still listed and indexed.
+    return { ...EMPTY, problems: [describeThrown(error)] };
+  }
+}
+
+/** What a body that could not be read at all (storage failed) leaves in the index. */
+export function unreadableBody(error: unknown): DigestedBody {
+  return { ...EMPTY, problems: [`the body could not be read: ${describeThrown(error)}`] };
+}
+
+/** A stamp no stored body has: the body is read again at the next open. */
+export const UNKNOWN_STAMP = '?';
+
+/** Whether a store tells deletions apart (the stamp then includes them). */
+const tellsDeletions = (bodies: BodyDocuments) => typeof bodies.stored === 'function';
+
+/**
+ * The stamp of what is stored of a body: its state vector and, when the store keeps one, the
+ * fingerprint of its deletions (text deleted moves no vector). Null: nothing is stored.
+ */
+export function bodyStamp(version: StoredBodyVersion | null, withDeletes: boolean): string | null {
+  if (!version) return null;
+  const vector = toBase64Url(version.vector);
+  return withDeletes && version.deletes ? `${vector}.${toBase64Url(version.deletes)}` : vector;
+}
+
+/** The stamp of what is stored of body `id` now, without loading it. */
+export async function storedStamp(bodies: BodyDocuments, id: string): Promise<string | null> {
+  if (bodies.stored) return bodyStamp(await bodies.stored(id), true);
+  const vector = await bodies.vector(id);
+  return vector ? bodyStamp({ vector }, false) : null;
+}
+
+/** Every stored body's stamp, from the store's listing of vectors (no body is loaded). */
+export async function listStamps(bodies: BodyDocuments): Promise<Map<string, string>> {
+  const withDeletes = tellsDeletions(bodies);
+  const stamps = new Map<string, string>();
+  for await (const page of bodies.vectors())
+    for (const entry of page) stamps.set(entry.id, bodyStamp(entry, withDeletes)!);
+  return stamps;
+}
