@@ -7,7 +7,7 @@
  * A body document comes from peers like the rest of a workspace, so it may hold anything: the
  * digest never throws, and whatever is not rich text is reported as a body problem.
  */
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { bodyFragment, type BodyDocuments, type StoredBodyVersion } from './bodyDocuments';
 import { digestBody, inspectBody } from './notesBody';
 import { oneLine } from '../core/text';
@@ -15,6 +15,7 @@ import { toBase64Url } from '../protocol/bytes';
 import { describeThrown } from './damage';
 
 export const BODY_NOT_RICH_TEXT = 'the body is not rich text';
+export const BODY_LOOSE_TEXT = 'the body has text outside any paragraph';
 
 /** What search, snippets, links and problems need from one body, as plain data. */
 export interface DigestedBody {
@@ -32,6 +33,15 @@ function holdsKeys(fragment: Y.XmlFragment): boolean {
   return false;
 }
 
+/**
+ * Whether text sits at the top of the body, outside any block. The editor's document holds only
+ * blocks there, and its binding drops what it cannot map: such a body must open read-only. (The
+ * embedded path's `inspectBody` does not look for this; it could, for both layouts.)
+ */
+function holdsLooseText(fragment: Y.XmlFragment): boolean {
+  return fragment.toArray().some((child) => child instanceof Y.XmlText);
+}
+
 /** Digests the body of a loaded body document; never throws. */
 export function digestBodyDoc(doc: Y.Doc): DigestedBody {
   try {
@@ -40,7 +50,9 @@ export function digestBodyDoc(doc: Y.Doc): DigestedBody {
     const fragment = bodyFragment(doc);
     if (holdsKeys(fragment)) return { ...EMPTY, problems: [BODY_NOT_RICH_TEXT] };
     const body = digestBody(fragment);
-    return { text: oneLine(body.text), links: body.links, problems: inspectBody(fragment) };
+    const problems = inspectBody(fragment);
+    if (holdsLooseText(fragment)) problems.push(BODY_LOOSE_TEXT);
+    return { text: oneLine(body.text), links: body.links, problems };
   } catch (error) {
     // Whatever a peer stored in one body, the other notes are still listed and indexed.
     return { ...EMPTY, problems: [describeThrown(error)] };
