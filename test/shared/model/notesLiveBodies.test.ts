@@ -25,7 +25,9 @@ import { notesIndexSnapshot } from '../../../shared/model/notesChangedSince';
 import { BODY_LOOSE_TEXT, BODY_NOT_RICH_TEXT } from '../../../shared/model/notesBodyReads';
 import { openLazyDocStore, type LazyDocStore } from '../../../renderer/sync/storage/lazyDocStore';
 import { openNotesIndexStore } from '../../../renderer/sync/storage/notesIndexStore';
+import { keepNotesIndex } from '../../../renderer/sync/notesIndexKeeper';
 import { seededRandom } from '../../sync/seededRandom';
+import { manualTime } from '../../renderer/sync/storage/manualTime';
 
 const ctx = { actor: 'member-1', now: () => 1_760_000_000_000 };
 const WORDS = ['lisbon', 'roadmap', 'budget', 'retro', 'kyoto', 'beta', 'owner', 'sprint'];
@@ -71,15 +73,26 @@ function openStore(): LazyDocStore {
   return store;
 }
 
-/** The store, counting the bodies read through it. */
-function counting(store: LazyDocStore): { bodies: BodyDocuments; reads: string[] } {
+/** The store, counting the bodies read through it, and how many were read at once at most. */
+function counting(store: LazyDocStore): {
+  bodies: BodyDocuments;
+  reads: string[];
+  mostAtOnce(): number;
+} {
   const reads: string[] = [];
+  let now = 0;
+  let most = 0;
   const bodies: BodyDocuments = {
     load: (id) => store.load(id),
     release: (id) => store.release(id),
-    read: (id, fn) => {
+    read: async (id, fn) => {
       reads.push(id);
-      return store.read(id, fn);
+      most = Math.max(most, ++now);
+      try {
+        return await store.read(id, fn);
+      } finally {
+        now--;
+      }
     },
     create: (id, update) => store.create(id, update),
     createMany: (docs) => store.createMany(docs),
@@ -90,7 +103,7 @@ function counting(store: LazyDocStore): { bodies: BodyDocuments; reads: string[]
     onUpdate: (listener) => store.onUpdate(listener),
     flush: () => store.flush(),
   };
-  return { bodies, reads };
+  return { bodies, reads, mostAtOnce: () => most };
 }
 
 const para = (...content: BodyNode[]): BodyNode => ({ type: 'paragraph', content });
@@ -200,12 +213,16 @@ describe('the live notes over body documents', () => {
       const store = openStore();
       const root = await split(doc, store);
       expect(notes.map(root, [...root.getMap(ROOT.notes).keys()][0]!)?.has('body')).toBe(false);
-      const { bodies, reads } = counting(store);
+      const { bodies, reads, mostAtOnce } = counting(store);
       const { live, changes } = follow(root, bodies);
       // The list is there before any body is read.
       expect(live.list().items).toHaveLength(30);
+      expect(live.reader().indexed).toBe(0);
+      expect(live.reader().total).toBe(30);
       await live.settled();
       expect(reads).toHaveLength(30);
+      // A few at a time (the default, 4), never every body at once.
+      expect(mostAtOnce()).toBe(4);
       expect(changes()).toBeGreaterThan(0);
       expect(answers(live, root), `seed ${seed}`).toEqual(answers(embedded(doc), doc));
       // Every body was released once read.
@@ -381,6 +398,49 @@ describe('the live notes over body documents', () => {
     await live.settled();
     expect(reads).toHaveLength(8);
     expect(answers(live, root, 'ids')).toEqual(answers(live1, doc, 'ids'));
+  });
+
+  it('is stored by the keeper after a body changes, and restored reads no body unchanged', async () => {
+    const doc = seededWorkspace(9, 10);
+    const store = openStore();
+    const root = await split(doc, store);
+    const { live, clock } = follow(root, store);
+    await live.settled();
+    const time = manualTime();
+    const workspaceId = `notes-live-bodies-keeper-${workspaces}`;
+    const keeper = keepNotesIndex(workspaceId, null, root, () => live, {
+      ...time,
+      quietMs: 1_000,
+      bodies: store,
+    });
+    expect(await keeper.restored).toBeNull();
+
+    // Typing reaches the keeper through the body store alone (nothing in the root changes).
+    const [typed] = [...root.getMap(ROOT.notes).keys()];
+    const held = await store.load(typed!);
+    firstText(bodyFragment(held)).insert(0, 'capybara ');
+    store.release(typed!);
+    clock.runAll();
+    await live.settled();
+    time.advance(1_000);
+    await keeper.flush();
+    keeper.close();
+
+    const reopened = keepNotesIndex(workspaceId, null, root, () => null, time);
+    const restored = await reopened.restored;
+    expect(restored?.bodies).toHaveLength(10);
+    const { bodies, reads } = counting(store);
+    const again = follow(root, bodies, reopened.restored);
+    await again.live.settled();
+    expect(reads).toEqual([]);
+    expect(
+      again.live
+        .reader()
+        .search('capybara')
+        .map((hit) => hit.id),
+    ).toEqual([typed]);
+    expect(again.live.reader().snippet(typed!)).toMatch(/^capybara /);
+    reopened.close();
   });
 
   it('reports a hostile body document as a body problem and indexes the rest', async () => {
