@@ -61,7 +61,8 @@ export function digestBodyDoc(doc: Y.Doc): DigestedBody {
 
 /** What a body that could not be read at all (storage failed) leaves in the index. */
 export function unreadableBody(error: unknown): DigestedBody {
-  return { ...EMPTY, problems: [`the body could not be read: ${describeThrown(error)}`] };
+  const message = error instanceof Error ? error.message : String(error);
+  return { ...EMPTY, problems: [`the body could not be read: ${message.slice(0, 200)}`] };
 }
 
 /** A stamp no stored body has: the body is read again at the next open. */

@@ -443,6 +443,42 @@ describe('the live notes over body documents', () => {
     reopened.close();
   });
 
+  it('keeps going when a body cannot be read, and reads it again at the next open', async () => {
+    const doc = seededWorkspace(13, 5);
+    const store = openStore();
+    const root = await split(doc, store);
+    const [broken] = [...root.getMap(ROOT.notes).keys()];
+    const failing: BodyDocuments = {
+      ...counting(store).bodies,
+      read: (id, fn) =>
+        id === broken ? Promise.reject(new Error('storage is gone')) : store.read(id, fn),
+    };
+    const { live } = follow(root, failing);
+    await live.settled();
+    expect(live.reader().bodyProblems(broken!)).toEqual([
+      'the body could not be read: storage is gone',
+    ]);
+    expect(live.reader().indexed).toBe(5);
+    const saved = live.saved()!;
+    expect(saved.bodies?.find(([id]) => id === broken)?.[1]).toBe('?');
+
+    const { bodies, reads } = counting(store);
+    const again = follow(
+      root,
+      bodies,
+      Promise.resolve({
+        index: await NoteSearchIndex.load(JSON.parse(JSON.stringify(saved.index))),
+        links: saved.links,
+        problems: saved.problems,
+        bodies: saved.bodies,
+        snapshot: notesIndexSnapshot(root),
+      }),
+    );
+    await again.live.settled();
+    expect(reads).toEqual([broken]);
+    expect(again.live.reader().bodyProblems(broken!)).toEqual([]);
+  });
+
   it('reports a hostile body document as a body problem and indexes the rest', async () => {
     const doc = new Y.Doc();
     const fine = createNote(doc, 'Fine', [para(text('perfectly fine'))]);
