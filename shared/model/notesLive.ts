@@ -217,6 +217,14 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
   /** The first pass over every body, in the list's order (first screen first), and how far. */
   let firstPass: readonly string[] = [];
   let passAt = 0;
+  /**
+   * Every stored body's stamp, listed once before the first pass (one listing instead of a
+   * lookup per body), with the bodies changed since it was taken, whose stamps it no longer
+   * tells. Dropped when the pass is over.
+   */
+  let passStamps: ReadonlyMap<string, string> | null = null;
+  const changedSinceListed = new Set<string>();
+  let listing = false;
 
   const readOne = (id: string): RecordRead<Note> => notes.get(doc, id)!;
   const freshIndex = () =>
@@ -275,7 +283,11 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
   function restoreFrom(restored: RestoredNotesIndex): NoteSearchIndex | Promise<NoteSearchIndex> {
     if (!bodies) return restore(restored);
     return listStamps(bodies).then(
-      (current) => (destroyed ? freshIndex() : restore(restored, current)),
+      (current) => {
+        if (destroyed) return freshIndex();
+        passStamps = current;
+        return restore(restored, current);
+      },
       (error: unknown) => {
         console.warn('The stored notes index was not used (bodies not listed)', error);
         return freshIndex();
@@ -412,7 +424,7 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
 
   /** Schema 2: starts reading bodies until `readsAtOnce` are under way. */
   function pump(): void {
-    if (destroyed || !index || !bodies) return;
+    if (destroyed || !index || !bodies || listing) return;
     while (reading.size < readsAtOnce) {
       const id = nextToRead();
       if (id === undefined) break;
@@ -434,7 +446,9 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
     try {
       // Taken before the read: a change in between leaves an older stamp with newer text, which
       // only makes the next open read this body again, never miss a change.
-      stamp = await storedStamp(from, id);
+      const listed =
+        passStamps && !changedSinceListed.has(id) ? (passStamps.get(id) ?? null) : undefined;
+      stamp = listed !== undefined ? listed : await storedStamp(from, id);
       body = await from.read(id, digestBodyDoc);
     } catch (error) {
       stamp = UNKNOWN_STAMP;
@@ -443,6 +457,10 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
     reading.delete(id);
     if (destroyed) return;
     const inFirstPass = unindexed.delete(id);
+    if (unindexed.size === 0 && reading.size === 0) {
+      passStamps = null;
+      changedSinceListed.clear();
+    }
     refreshMeta();
     const read = reads.get(id);
     // A note deleted from the root meanwhile was forgotten: nothing of it comes back.
@@ -472,6 +490,9 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
     const listed = listNow();
     firstPass = [...listed.items.map((item) => item.id), ...listed.damaged.map((item) => item.id)];
     passAt = 0;
+    // A restore that needs no body read keeps no listing (it lists every body).
+    if (unindexed.size === 0) passStamps = null;
+    else if (bodies && passStamps === null) listPassStamps(bodies);
     if (unindexed.size === 0 && options.restored) {
       // As in schema 1: readers made before the stored index came still say "still reading".
       changed();
@@ -480,9 +501,27 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
     pump();
   }
 
+  /** Lists every stored body's stamp before the first pass reads any body. */
+  function listPassStamps(from: BodyDocuments): void {
+    listing = true;
+    listStamps(from)
+      .then(
+        (listed) => {
+          passStamps = listed;
+        },
+        // Each body's stamp is then looked up as it is read.
+        (error: unknown) => console.warn('The stored bodies were not listed', error),
+      )
+      .finally(() => {
+        listing = false;
+        pump();
+      });
+  }
+
   function isSettled(): boolean {
     return (
       index !== null &&
+      !listing &&
       textTimer === null &&
       unindexed.size === 0 &&
       staleBody.size === 0 &&
@@ -563,6 +602,7 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
   }
   const stopBodyUpdates =
     bodies?.onUpdate((id) => {
+      if (listing || passStamps) changedSinceListed.add(id);
       if (root.has(id)) bodiesTouched(new Set([id]));
     }) ?? null;
 

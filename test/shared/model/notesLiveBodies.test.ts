@@ -77,9 +77,12 @@ function openStore(): LazyDocStore {
 function counting(store: LazyDocStore): {
   bodies: BodyDocuments;
   reads: string[];
+  /** Bodies whose stamp was looked up alone (not listed with every other). */
+  lookups: string[];
   mostAtOnce(): number;
 } {
   const reads: string[] = [];
+  const lookups: string[] = [];
   let now = 0;
   let most = 0;
   const bodies: BodyDocuments = {
@@ -98,12 +101,15 @@ function counting(store: LazyDocStore): {
     createMany: (docs) => store.createMany(docs),
     delete: (id) => store.delete(id),
     vector: (id) => store.vector(id),
-    stored: (id) => store.stored(id),
+    stored: (id) => {
+      lookups.push(id);
+      return store.stored(id);
+    },
     vectors: () => store.vectors(),
     onUpdate: (listener) => store.onUpdate(listener),
     flush: () => store.flush(),
   };
-  return { bodies, reads, mostAtOnce: () => most };
+  return { bodies, reads, lookups, mostAtOnce: () => most };
 }
 
 const para = (...content: BodyNode[]): BodyNode => ({ type: 'paragraph', content });
@@ -213,7 +219,7 @@ describe('the live notes over body documents', () => {
       const store = openStore();
       const root = await split(doc, store);
       expect(notes.map(root, [...root.getMap(ROOT.notes).keys()][0]!)?.has('body')).toBe(false);
-      const { bodies, reads, mostAtOnce } = counting(store);
+      const { bodies, reads, lookups, mostAtOnce } = counting(store);
       const { live, changes } = follow(root, bodies);
       // The list is there before any body is read.
       expect(live.list().items).toHaveLength(30);
@@ -223,6 +229,8 @@ describe('the live notes over body documents', () => {
       expect(reads).toHaveLength(30);
       // A few at a time (the default, 4), never every body at once.
       expect(mostAtOnce()).toBe(4);
+      // Their stamps came from one listing, not a lookup each.
+      expect(lookups).toEqual([]);
       expect(changes()).toBeGreaterThan(0);
       expect(answers(live, root), `seed ${seed}`).toEqual(answers(embedded(doc), doc));
       // Every body was released once read.
@@ -234,10 +242,11 @@ describe('the live notes over body documents', () => {
     const doc = seededWorkspace(3, 6);
     const store = openStore();
     const root = await split(doc, store);
-    const { bodies, reads } = counting(store);
+    const { bodies, reads, lookups } = counting(store);
     const { live, clock } = follow(root, bodies);
     await live.settled();
     const [typed, peered] = [...root.getMap(ROOT.notes).keys()];
+    expect(lookups).toEqual([]);
 
     // Typing into a body the editor holds: read again once the pause has passed, not before.
     const held = await store.load(typed!);
@@ -248,6 +257,8 @@ describe('the live notes over body documents', () => {
     clock.runAll();
     await live.settled();
     expect(reads.length).toBe(readsBefore + 1);
+    // Read again after the first pass: its stamp is looked up as it is read.
+    expect(lookups).toEqual([typed]);
     expect(
       live
         .reader()
