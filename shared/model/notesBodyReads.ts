@@ -9,6 +9,7 @@
  */
 import * as Y from 'yjs';
 import { bodyFragment, type BodyDocuments, type StoredBodyVersion } from './bodyDocuments';
+import { BODY_FRAGMENT } from './bodyDocs';
 import { digestBody, inspectBody } from './notesBody';
 import { oneLine } from '../core/text';
 import { toBase64Url } from '../protocol/bytes';
@@ -46,7 +47,7 @@ function holdsLooseText(fragment: Y.XmlFragment): boolean {
 export function digestBodyDoc(doc: Y.Doc): DigestedBody {
   try {
     // A document with no body root yet (created before its first content arrived) is empty.
-    if (!doc.share.has('body')) return EMPTY;
+    if (!doc.share.has(BODY_FRAGMENT)) return EMPTY;
     const fragment = bodyFragment(doc);
     if (holdsKeys(fragment)) return { ...EMPTY, problems: [BODY_NOT_RICH_TEXT] };
     const body = digestBody(fragment);
