@@ -1,0 +1,202 @@
+/**
+ * Body documents (schema 2) through a relay, as teammates who are never online together use it: a
+ * real relay process on loopback, the app's relay sync on a root Y.Doc, and each device's bodies in
+ * a lazy store (MemoryLazyDocs, which answers from raw updates as storage does). Each device's
+ * store takes a body only for a note its root holds, as the app's store does.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { notes } from '../../shared/model';
+import { createWorkspaceSecrets } from '../../shared/protocol/keys';
+import {
+  KIND_UPDATE,
+  deriveRelayKeys,
+  sealEnvelope,
+  streamId,
+} from '../../shared/protocol/relayCrypto';
+import { ACK, PUT, SINCE, UPTO } from '../../shared/protocol/relayWire';
+import {
+  startRelaySync,
+  type RelayCursor,
+  type RelayCursorStore,
+  type RelaySync,
+} from '../../renderer/sync/relay/relaySync';
+import { memoryDocCursors } from '../../renderer/sync/relay/cursorStorage';
+import type { WebSocketConstructor } from '../../renderer/sync/peer/types';
+import { helloMailbox } from '../electron/relay/mailboxClient';
+import { MemoryLazyDocs } from './memoryLazyDocs';
+import { startRelayChild } from './relayChild';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function relay() {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'outpost-relay-bodies-'));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const child = await startRelayChild(dataDir);
+  cleanups.push(() => child.kill9());
+  return child;
+}
+
+/** One device: its root, its lazy store and its saved cursors (kept across "app restarts"). */
+function device() {
+  const doc = new Y.Doc();
+  const saved = new Map<string, RelayCursor>();
+  const cursors: RelayCursorStore = {
+    load: (url) => saved.get(url) ?? null,
+    save: (url, cursor) => void saved.set(url, cursor),
+  };
+  const bodies = new MemoryLazyDocs((id) => doc.getMap('notes').has(id));
+  return { doc, bodies, cursors, docCursors: memoryDocCursors(), log: [] as string[] };
+}
+type Device = ReturnType<typeof device>;
+
+async function online(secretKey: Uint8Array, who: Device, url: string, window = 8) {
+  const sync = await startRelaySync({
+    secretKey,
+    doc: who.doc,
+    relays: [url],
+    cursors: who.cursors,
+    lazyDocs: who.bodies,
+    docCursors: who.docCursors,
+    bodyLimits: { window },
+    WebSocket: WebSocket as unknown as WebSocketConstructor,
+    log: (line) => who.log.push(line),
+  });
+  cleanups.push(() => sync.destroy());
+  return sync;
+}
+
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+const bodiesOf = (sync: RelaySync) => sync.status()[0]?.bodies;
+
+/** Caught up both ways: the root uploaded, bodies downloaded, compared, and nothing waiting. */
+const settled = (sync: RelaySync) => () => {
+  const status = sync.status()[0];
+  return (
+    status?.reachable === true &&
+    status.waiting === 0 &&
+    status.bodies?.caughtUp === true &&
+    status.bodies.waiting === 0
+  );
+};
+
+/** Writes `count` notes, each with a body of its own; returns their ids. */
+function writeNotes(who: Device, count: number, prefix: string): string[] {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const created = notes.create(who.doc, { actor: 'member-a' }, { title: `${prefix} ${i}` });
+    if (!created.ok) throw new Error(created.error.message);
+    ids.push(created.value.id);
+    who.bodies.edit(created.value.id, (body) => body.getText('body').insert(0, `${prefix}-${i}`));
+  }
+  return ids;
+}
+
+describe('relay: body documents', () => {
+  it('two devices never online together converge root and bodies, the root first', async () => {
+    const server = await relay();
+    const { secretKey } = createWorkspaceSecrets();
+    const a = device();
+    writeNotes(a, 120, 'body');
+    const syncA = await online(secretKey, a, server.url);
+    // The window bounds what is out at once, however many bodies wait.
+    let mostWaiting = 0;
+    syncA.onStatus(() => (mostWaiting = Math.max(mostWaiting, bodiesOf(syncA)?.waiting ?? 0)));
+    await until(settled(syncA));
+    expect(bodiesOf(syncA)).toMatchObject({ uploaded: 120, refused: 0, unreadable: 0 });
+    expect(mostWaiting).toBeGreaterThan(0);
+    expect(mostWaiting).toBeLessThanOrEqual(8);
+    syncA.destroy();
+
+    const b = device();
+    let notesWhenFirstBody = -1;
+    b.bodies.onUpdate(() => {
+      if (notesWhenFirstBody < 0) notesWhenFirstBody = b.doc.getMap('notes').size;
+    });
+    const syncB = await online(secretKey, b, server.url);
+    await until(settled(syncB));
+    expect(notesWhenFirstBody).toBe(120);
+    expect(b.bodies.snapshot()).toEqual(a.bodies.snapshot());
+    expect(Y.encodeStateVector(b.doc)).toEqual(Y.encodeStateVector(a.doc));
+    // What it downloaded from the relay is known to be there: nothing goes back up.
+    expect(bodiesOf(syncB)).toMatchObject({ downloaded: 120, uploaded: 0, refused: 0 });
+  }, 60_000);
+
+  it('a reconnect moves only what is new, both ways', async () => {
+    const server = await relay();
+    const { secretKey } = createWorkspaceSecrets();
+    const a = device();
+    const ids = writeNotes(a, 40, 'first');
+    const firstA = await online(secretKey, a, server.url);
+    await until(settled(firstA));
+    firstA.destroy();
+    const b = device();
+    const firstB = await online(secretKey, b, server.url);
+    await until(settled(firstB));
+    firstB.destroy();
+
+    // A edits one body while B is away, and a deletion in another (no state vector moves).
+    a.bodies.edit(ids[7]!, (body) => body.getText('body').insert(0, 'later '));
+    const secondA = await online(secretKey, a, server.url);
+    await until(settled(secondA));
+    expect(bodiesOf(secondA)).toMatchObject({ uploaded: 1, downloaded: 0 });
+    a.bodies.edit(ids[9]!, (body) => body.getText('body').delete(0, 3));
+    await until(() => bodiesOf(secondA)?.uploaded === 2 && settled(secondA)());
+    secondA.destroy();
+
+    const secondB = await online(secretKey, b, server.url);
+    await until(settled(secondB));
+    expect(bodiesOf(secondB)).toMatchObject({ downloaded: 2, uploaded: 0 });
+    expect(b.bodies.snapshot()).toEqual(a.bodies.snapshot());
+    expect(b.bodies.load(ids[9]!).getText('body').toString()).toBe('st-9');
+  }, 60_000);
+
+  it('a hostile body update is refused with a log line and the other bodies arrive', async () => {
+    const server = await relay();
+    const { secretKey } = createWorkspaceSecrets();
+    const a = device();
+    const ids = writeNotes(a, 10, 'kept');
+    const syncA = await online(secretKey, a, server.url);
+    await until(settled(syncA));
+    syncA.destroy();
+
+    // Someone holding the key puts an envelope for a real note whose update does not decode.
+    const keys = await deriveRelayKeys(secretKey);
+    const mallory = await helloMailbox(server.url, keys);
+    cleanups.push(() => mallory.close());
+    await mallory.next(); // WELCOME
+    mallory.send({ type: SINCE, after: 0, streams: [] });
+    await mallory.until(UPTO);
+    const envelope = await sealEnvelope(
+      keys,
+      {
+        kind: KIND_UPDATE,
+        stream: await streamId(keys, ids[3]!),
+        sender: new Uint8Array(16).fill(7),
+        counter: 1,
+        covers: 0,
+      },
+      ids[3]!,
+      new Uint8Array([0xff, 0xff, 0xff, 0x01, 0x02]),
+    );
+    mallory.send({ type: PUT, envelope });
+    expect((await mallory.until(ACK)).at(-1)).toMatchObject({ type: ACK, counter: 1 });
+
+    const b = device();
+    const syncB = await online(secretKey, b, server.url);
+    await until(settled(syncB));
+    expect(bodiesOf(syncB)).toMatchObject({ refused: 1, downloaded: 10 });
+    expect(b.log.some((line) => line.includes(`refused body "${ids[3]}"`))).toBe(true);
+    expect(b.bodies.snapshot()).toEqual(a.bodies.snapshot());
+  }, 60_000);
+});
