@@ -65,7 +65,7 @@ async function online(secretKey: Uint8Array, who: Device, url: string, window = 
     cursors: who.cursors,
     lazyDocs: who.bodies,
     docCursors: who.docCursors,
-    bodyLimits: { window },
+    bodyLimits: { window, pageBytes: 2048 },
     WebSocket: WebSocket as unknown as WebSocketConstructor,
     log: (line) => who.log.push(line),
   });

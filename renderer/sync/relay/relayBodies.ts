@@ -37,6 +37,9 @@ import {
   HELLO,
   MAILBOX_PATH,
   MAILBOX_VERSION,
+  MAILBOX_VERSION_PAGED,
+  MORE,
+  PAGE,
   PUT,
   REFUSED,
   RELAY_ERRORS,
@@ -60,12 +63,15 @@ export interface RelayBodiesLimits {
   readonly maxHeld: number;
   /** How long a body waits for the root to name its note before it is dropped. */
   readonly holdMs: number;
+  /** Bytes of envelopes asked for per page (the relay sends at most its own page size). */
+  readonly pageBytes: number;
 }
 
 export const DEFAULT_RELAY_BODIES_LIMITS: RelayBodiesLimits = {
   window: 64,
   maxHeld: 2048,
   holdMs: 30_000,
+  pageBytes: 512 * 1024,
 };
 
 export interface RelayBodiesOptions {
@@ -136,6 +142,8 @@ export class RelayBodies {
   private holdTimer: unknown = null;
   private after = 0;
   private maxEnvelopeBytes = Number.MAX_SAFE_INTEGER;
+  /** The relay refused mailbox version 2 (no pages): it is asked with `SINCE`, all at once. */
+  private legacy = false;
   private readonly sender = globalThis.crypto.getRandomValues(new Uint8Array(SENDER_BYTES));
   private counter = 0;
   /** Updates waiting to go up, merged per body at sending. */
@@ -247,7 +255,7 @@ export class RelayBodies {
       socket.send(
         encodeClientMessage({
           type: HELLO,
-          version: MAILBOX_VERSION,
+          version: this.legacy ? MAILBOX_VERSION : MAILBOX_VERSION_PAGED,
           room: this.options.keys.room,
           token: this.options.keys.writeToken,
         }),
@@ -293,8 +301,13 @@ export class RelayBodies {
       case WELCOME:
         this.retries = 0;
         this.maxEnvelopeBytes = message.maxEnvelopeBytes;
-        // No stream named: every stream of the room after the cursor (the root's are skipped).
-        socket.send(encodeClientMessage({ type: SINCE, after: this.after, streams: [] }));
+        this.askNext(socket);
+        return;
+      case MORE:
+        // The page before it is stored: the cursor moves past it, and the next page is asked for.
+        this.after = Math.max(this.after, message.seq);
+        this.cursorChanged();
+        this.askNext(socket);
         return;
       case BLOBS:
         for (const blob of message.blobs) {
@@ -326,9 +339,30 @@ export class RelayBodies {
         return;
       case ERROR:
         this.error = message.message;
+        if (message.code === RELAY_ERRORS.version && !this.legacy) {
+          // A relay from before pages: asked again at once, all at once.
+          this.legacy = true;
+          this.retries = 0;
+        }
         this.options.onStatus();
         return;
     }
+  }
+
+  /**
+   * No stream named: every stream of the room after the cursor (the root's are skipped). A page
+   * at a time, the next asked for once this one is stored, so memory holds one page of bodies.
+   */
+  private askNext(socket: WebSocket): void {
+    const after = this.after;
+    const streams: Uint8Array[] = [];
+    socket.send(
+      encodeClientMessage(
+        this.legacy
+          ? { type: SINCE, after, streams }
+          : { type: PAGE, after, maxBytes: this.limits.pageBytes, streams },
+      ),
+    );
   }
 
   /** Applies one envelope; false when this device failed to store it (nothing lost, retried). */
