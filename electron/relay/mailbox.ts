@@ -60,7 +60,9 @@ export interface MailboxLimits extends RoomQuota {
 
 export const DEFAULT_MAILBOX_LIMITS: MailboxLimits = {
   maxRoomBytes: 256 * 1024 * 1024,
-  maxRoomBlobs: 200_000,
+  // Every body document of a schema-2 workspace is a stream of at least one envelope: 100,000
+  // notes take half of what 200,000 allowed before any edit.
+  maxRoomBlobs: 1_000_000,
   maxEnvelopeBytes: 32 * 1024 * 1024,
   maxConnections: 2048,
   messagesPerSecond: 200,

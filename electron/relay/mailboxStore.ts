@@ -40,6 +40,8 @@ export interface StoredPage {
   readonly more: boolean;
 }
 
+/** Up to this many named streams are each read through the index; more, by reading the room. */
+const INDEXED_STREAMS = 64;
 /** Rows read per query while filling a page. */
 const PAGE_ROWS = 256;
 
@@ -108,6 +110,9 @@ export function openMailboxStore(dataDir: string): MailboxStore {
       PRIMARY KEY (room, seq)
     );
     CREATE UNIQUE INDEX IF NOT EXISTS blobs_by_sender ON blobs (room, sender, counter);
+    -- A room holds a stream per body document (100,000 of them): a snapshot's compaction and a
+    -- reader of a few named streams find theirs without reading the room.
+    CREATE INDEX IF NOT EXISTS blobs_by_stream ON blobs (room, stream, seq);
   `);
 
   const selectRoom = db.prepare<[Buffer], RoomRow>(
@@ -136,6 +141,9 @@ export function openMailboxStore(dataDir: string): MailboxStore {
     'SELECT seq, envelope FROM blobs WHERE room = ? AND seq > ? ORDER BY seq',
   );
 
+  const selectStream = db.prepare<[number, Buffer, number], { seq: number; envelope: Buffer }>(
+    'SELECT seq, envelope FROM blobs WHERE room = ? AND stream = ? AND seq > ? ORDER BY seq',
+  );
   const selectBatch = db.prepare<[number, number, number], { seq: number; envelope: Buffer }>(
     'SELECT seq, envelope FROM blobs WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?',
   );
@@ -209,8 +217,14 @@ export function openMailboxStore(dataDir: string): MailboxStore {
         streams.length > 0 ? new Set(streams.map((s) => buffer(s).toString('hex'))) : null;
       let page: StoredBlob[] = [];
       let bytes = 0;
-      // Collected before yielding: better-sqlite3 forbids other statements while iterating.
-      const rows = selectAll.all(room, after);
+      // Collected before yielding: better-sqlite3 forbids other statements while iterating. A few
+      // named streams (the root's connection) are read through the index, not the whole room.
+      const rows =
+        wanted && streams.length <= INDEXED_STREAMS
+          ? [...wanted]
+              .flatMap((stream) => selectStream.all(room, Buffer.from(stream, 'hex'), after))
+              .sort((a, b) => a.seq - b.seq)
+          : selectAll.all(room, after);
       for (const row of rows) {
         // Stream filter in JavaScript: the stream sits at a fixed place in the envelope header.
         if (wanted && !wanted.has(row.envelope.subarray(2, 18).toString('hex'))) continue;

@@ -150,6 +150,14 @@ describe('relay mailbox', () => {
     expect(blobSeqs(await named.next())).toEqual([3, 4, 5]);
     expect(await named.next()).toEqual({ type: UPTO, head: 5 });
 
+    // SINCE of named streams (read through the index) in order, a stream named twice sent once.
+    const since = await joined(relay.url, keys);
+    since.send({ type: SINCE, after: 0, streams: [workspace, workspace] });
+    const caughtUp = await since.until(UPTO);
+    expect(
+      caughtUp.flatMap((message) => (message.type === BLOBS ? blobSeqs(message) : [])),
+    ).toEqual([1, 3, 4, 5]);
+
     const future = await rawMailbox(relay.url);
     cleanups.push(() => future.close());
     future.send({ ...hello, version: MAILBOX_VERSION_PAGED + 1 });
