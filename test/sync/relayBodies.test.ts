@@ -17,6 +17,7 @@ import {
   deriveRelayKeys,
   sealEnvelope,
   streamId,
+  type EnvelopeKind,
 } from '../../shared/protocol/relayCrypto';
 import { ACK, PUT, SINCE, UPTO } from '../../shared/protocol/relayWire';
 import {
@@ -57,7 +58,13 @@ function device() {
 }
 type Device = ReturnType<typeof device>;
 
-async function online(secretKey: Uint8Array, who: Device, url: string, window = 8) {
+async function online(
+  secretKey: Uint8Array,
+  who: Device,
+  url: string,
+  window = 8,
+  holdMs = 30_000,
+) {
   const sync = await startRelaySync({
     secretKey,
     doc: who.doc,
@@ -65,7 +72,7 @@ async function online(secretKey: Uint8Array, who: Device, url: string, window = 
     cursors: who.cursors,
     lazyDocs: who.bodies,
     docCursors: who.docCursors,
-    bodyLimits: { window, pageBytes: 2048 },
+    bodyLimits: { window, pageBytes: 2048, holdMs },
     WebSocket: WebSocket as unknown as WebSocketConstructor,
     log: (line) => who.log.push(line),
   });
@@ -159,6 +166,67 @@ describe('relay: body documents', () => {
     expect(bodiesOf(secondB)).toMatchObject({ downloaded: 2, uploaded: 0 });
     expect(b.bodies.snapshot()).toEqual(a.bodies.snapshot());
     expect(b.bodies.load(ids[9]!).getText('body').toString()).toBe('st-9');
+  }, 60_000);
+
+  it('a body that comes before its note waits for the root, across a restart too', async () => {
+    const server = await relay();
+    const { secretKey } = createWorkspaceSecrets();
+    const b = device();
+    const first = await online(secretKey, b, server.url, 8, 400);
+    await until(settled(first));
+
+    // A teammate's body reaches the relay before the note's record does.
+    const keys = await deriveRelayKeys(secretKey);
+    const writer = await helloMailbox(server.url, keys);
+    cleanups.push(() => writer.close());
+    await writer.next(); // WELCOME
+    writer.send({ type: SINCE, after: 0, streams: [] });
+    await writer.until(UPTO);
+    const put = async (id: string, text: string, counter: number) => {
+      const body = new Y.Doc();
+      body.getText('body').insert(0, text);
+      const header = {
+        kind: KIND_UPDATE as EnvelopeKind,
+        sender: new Uint8Array(16).fill(9),
+        counter,
+        covers: 0,
+      };
+      const stream = await streamId(keys, id);
+      const update = Y.encodeStateAsUpdate(body);
+      writer.send({
+        type: PUT,
+        envelope: await sealEnvelope(keys, { ...header, stream }, id, update),
+      });
+      expect((await writer.until(ACK)).at(-1)).toMatchObject({ type: ACK, counter });
+    };
+    await put('note-early001', 'came early', 1);
+    await until(() => bodiesOf(first)?.held === 1);
+    expect(b.bodies.docs.has('note-early001')).toBe(false);
+    first.destroy(); // the app closes with the body held
+
+    b.doc.getMap('notes').set('note-early001', new Y.Map()); // the record arrives (by a peer)
+    const second = await online(secretKey, b, server.url, 8, 400);
+    await until(() => b.bodies.docs.has('note-early001'));
+    expect(b.bodies.load('note-early001').getText('body').toString()).toBe('came early');
+
+    // A body whose note never comes is dropped after the wait, with a log line.
+    await put('note-never001', 'nobody names me', 2);
+    await until(() => bodiesOf(second)?.refused === 1);
+    expect(bodiesOf(second)?.held).toBe(0);
+    expect(b.bodies.docs.has('note-never001')).toBe(false);
+    expect(
+      b.log.some((line) => line.includes('"note-never001"') && line.includes('not a note')),
+    ).toBe(true);
+    second.destroy();
+
+    // Live: a body held is stored as soon as the root names its note (no wait this time).
+    const third = await online(secretKey, b, server.url);
+    await until(settled(third));
+    await put('note-later001', 'named later', 3);
+    await until(() => bodiesOf(third)?.held === 1);
+    b.doc.getMap('notes').set('note-later001', new Y.Map());
+    await until(() => b.bodies.docs.has('note-later001'));
+    expect(bodiesOf(third)?.held).toBe(0);
   }, 60_000);
 
   it('a hostile body update is refused with a log line and the other bodies arrive', async () => {

@@ -185,6 +185,7 @@ export class RelayBodies {
       uploaded: this.uploaded,
       refused: this.refused,
       unreadable: this.unreadable,
+      held: this.held.length,
     };
   }
 

@@ -76,4 +76,6 @@ export interface RelayBodiesStatus {
   readonly refused: number;
   /** Envelopes that did not open with this workspace's key (skipped). */
   readonly unreadable: number;
+  /** Bodies received before the root named their note, waiting for it. */
+  readonly held: number;
 }
