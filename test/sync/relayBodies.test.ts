@@ -4,6 +4,7 @@
  * a lazy store (MemoryLazyDocs, which answers from raw updates as storage does). Each device's
  * store takes a body only for a note its root holds, as the app's store does.
  */
+import 'fake-indexeddb/auto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,7 +27,8 @@ import {
   type RelayCursorStore,
   type RelaySync,
 } from '../../renderer/sync/relay/relaySync';
-import { memoryDocCursors } from '../../renderer/sync/relay/cursorStorage';
+import { indexedDbDocCursors, memoryDocCursors } from '../../renderer/sync/relay/cursorStorage';
+import { openLazyDocStore } from '../../renderer/sync/storage/lazyDocStore';
 import type { WebSocketConstructor } from '../../renderer/sync/peer/types';
 import { helloMailbox } from '../electron/relay/mailboxClient';
 import { MemoryLazyDocs } from './memoryLazyDocs';
@@ -227,6 +229,64 @@ describe('relay: body documents', () => {
     b.doc.getMap('notes').set('note-later001', new Y.Map());
     await until(() => b.bodies.docs.has('note-later001'));
     expect(bodiesOf(third)?.held).toBe(0);
+  }, 60_000);
+
+  it('converges bodies held in the real lazy store, with cursors in IndexedDB', async () => {
+    const server = await relay();
+    const { workspaceId, secretKey } = createWorkspaceSecrets();
+    const open = (name: string) => {
+      const doc = new Y.Doc();
+      const store = openLazyDocStore(`${workspaceId}-${name}`, {
+        key: null,
+        accepts: (id) => doc.getMap('notes').has(id),
+        onProblem: () => undefined,
+      });
+      const docCursors = indexedDbDocCursors(`${workspaceId}-${name}`);
+      cleanups.push(() => store.close());
+      cleanups.push(() => docCursors.close());
+      return { doc, store, docCursors, cursors: device().cursors };
+    };
+    const start = async (who: ReturnType<typeof open>) => {
+      const sync = await startRelaySync({
+        secretKey,
+        doc: who.doc,
+        relays: [server.url],
+        cursors: who.cursors,
+        lazyDocs: who.store,
+        docCursors: who.docCursors,
+        WebSocket: WebSocket as unknown as WebSocketConstructor,
+      });
+      cleanups.push(() => sync.destroy());
+      return sync;
+    };
+    const text = (who: ReturnType<typeof open>, id: string) =>
+      who.store.read(id, (body) => body.getText('body').toString());
+
+    const a = open('a');
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const created = notes.create(a.doc, { actor: 'member-a' }, { title: `stored ${i}` });
+      if (!created.ok) throw new Error(created.error.message);
+      ids.push(created.value.id);
+      const body = new Y.Doc();
+      body.getText('body').insert(0, `stored body ${i}`);
+      await a.store.create(created.value.id, Y.encodeStateAsUpdate(body));
+    }
+    const syncA = await start(a);
+    await until(settled(syncA));
+    // An edit of a loaded body goes up as it is made.
+    const loaded = await a.store.load(ids[4]!);
+    loaded.getText('body').insert(0, 'edited ');
+    await until(() => bodiesOf(syncA)?.uploaded === 31 && settled(syncA)());
+    a.store.release(ids[4]!);
+    syncA.destroy();
+
+    const b = open('b');
+    const syncB = await start(b);
+    await until(() => settled(syncB)() && bodiesOf(syncB)?.downloaded === 31);
+    for (const [i, id] of ids.entries())
+      expect(await text(b, id)).toBe(i === 4 ? 'edited stored body 4' : `stored body ${i}`);
+    expect(bodiesOf(syncB)).toMatchObject({ uploaded: 0, refused: 0 });
   }, 60_000);
 
   it('a hostile body update is refused with a log line and the other bodies arrive', async () => {
