@@ -66,6 +66,7 @@ async function online(
   url: string,
   window = 8,
   holdMs = 30_000,
+  maxQueued = 1024,
 ) {
   const sync = await startRelaySync({
     secretKey,
@@ -74,7 +75,7 @@ async function online(
     cursors: who.cursors,
     lazyDocs: who.bodies,
     docCursors: who.docCursors,
-    bodyLimits: { window, pageBytes: 2048, holdMs },
+    bodyLimits: { window, pageBytes: 2048, holdMs, maxQueued },
     WebSocket: WebSocket as unknown as WebSocketConstructor,
     log: (line) => who.log.push(line),
   });
@@ -168,6 +169,30 @@ describe('relay: body documents', () => {
     expect(bodiesOf(secondB)).toMatchObject({ downloaded: 2, uploaded: 0 });
     expect(b.bodies.snapshot()).toEqual(a.bodies.snapshot());
     expect(b.bodies.load(ids[9]!).getText('body').toString()).toBe('st-9');
+  }, 60_000);
+
+  it('changes to more bodies than the queue takes are found by comparing again', async () => {
+    const server = await relay();
+    const { secretKey } = createWorkspaceSecrets();
+    const a = device();
+    const ids = writeNotes(a, 30, 'many');
+    const syncA = await online(secretKey, a, server.url, 2, 30_000, 4);
+    await until(settled(syncA));
+    // Thirty bodies change at once (as when a peer delivers them), deletions only in half of them:
+    // those move no state vector, so only the not-clean mark gets them compared and sent.
+    for (const [i, id] of ids.entries())
+      a.bodies.edit(id, (body) =>
+        i % 2 === 0 ? body.getText('body').delete(0, 2) : body.getText('body').insert(0, '+'),
+      );
+    expect(bodiesOf(syncA)!.waiting).toBeLessThanOrEqual(4);
+    await until(() => bodiesOf(syncA)!.uploaded >= 60 && settled(syncA)());
+    syncA.destroy();
+
+    const b = device();
+    const syncB = await online(secretKey, b, server.url);
+    await until(settled(syncB));
+    expect(b.bodies.snapshot()).toEqual(a.bodies.snapshot());
+    expect(b.bodies.load(ids[0]!).getText('body').toString()).toBe('ny-0');
   }, 60_000);
 
   it('a body that comes before its note waits for the root, across a restart too', async () => {

@@ -65,6 +65,8 @@ export interface RelayBodiesLimits {
   readonly holdMs: number;
   /** Bytes of envelopes asked for per page (the relay sends at most its own page size). */
   readonly pageBytes: number;
+  /** Bodies queued with their updates; changes to further ones are found by a scan instead. */
+  readonly maxQueued: number;
 }
 
 export const DEFAULT_RELAY_BODIES_LIMITS: RelayBodiesLimits = {
@@ -72,6 +74,7 @@ export const DEFAULT_RELAY_BODIES_LIMITS: RelayBodiesLimits = {
   maxHeld: 2048,
   holdMs: 30_000,
   pageBytes: 512 * 1024,
+  maxQueued: 1024,
 };
 
 export interface RelayBodiesOptions {
@@ -128,6 +131,8 @@ const EMPTY_VECTOR = new Uint8Array([0]);
 const MAX_BACKOFF_MS = 30_000;
 const CURSOR_SAVE_DELAY_MS = 500;
 const RATE_RETRY_MS = 1000;
+/** Ids whose cursors are read or written per transaction. */
+const CURSOR_CHUNK = 1000;
 
 export class RelayBodies {
   private readonly limits: RelayBodiesLimits;
@@ -157,8 +162,14 @@ export class RelayBodies {
   /** Cursors of bodies this session touched; saved and then forgotten. */
   private readonly cache = new Map<string, DocState>();
   private readonly dirty = new Set<string>();
-  /** Bodies an upload failed for in this session: saved as not clean, so the next start retries. */
-  private readonly failed = new Set<string>();
+  /**
+   * Bodies changed here whose changes are not queued (offline, the queue full, an upload failed):
+   * saved as not clean and compared by the next scan, which sends what the relay lacks. Ids only,
+   * so a peer delivering 100,000 bodies while the relay is away costs no more than their ids.
+   */
+  private readonly unsent = new Set<string>();
+  /** A change was not queued while connected: scan again once the queue has drained. */
+  private rescan = false;
   private readonly counted = new Map<string, number>();
   private held: Held[] = [];
   private incoming: Promise<void> = Promise.resolve();
@@ -231,12 +242,18 @@ export class RelayBodies {
   private readonly onStoreUpdate = (id: string, update: Uint8Array, origin: unknown) => {
     // What this relay sent is on it already; edits, peers' and other relays' updates go up.
     if (origin === this || id === this.options.rootDocId || this.destroyed) return;
-    const waiting = this.queue.get(id);
-    if (waiting) waiting.push(update);
-    else this.queue.set(id, [update]);
     // Saved as not clean until acknowledged: a deletion does not move the state vector.
     this.dirty.add(id);
     this.cursorChanged();
+    if (!this.caughtUp || (!this.queue.has(id) && this.queue.size >= this.limits.maxQueued)) {
+      // The scan on connecting (or the one after the queue drains) sends it.
+      this.unsent.add(id);
+      if (this.caughtUp) this.rescan = true;
+      return;
+    }
+    const waiting = this.queue.get(id);
+    if (waiting) waiting.push(update);
+    else this.queue.set(id, [update]);
     this.scheduleFlush();
   };
 
@@ -461,9 +478,15 @@ export class RelayBodies {
       const saved = await this.options.cursors.load(this.options.url, ids);
       for (const entry of page) {
         if (!live()) return;
-        if (this.busy(entry.id) || entry.id === this.options.rootDocId) continue;
+        if (entry.id === this.options.rootDocId) continue;
+        if (this.busy(entry.id)) {
+          // Its queued update may not hold what was not sent before: compared again later.
+          if (this.unsent.has(entry.id)) this.rescan = true;
+          continue;
+        }
         const known = this.cache.get(entry.id) ?? decodeCursor(saved.get(entry.id));
-        if (known.clean && covers(known.acked, safeDecodeStateVector(entry.vector))) continue;
+        const clean = known.clean && !this.unsent.has(entry.id);
+        if (clean && covers(known.acked, safeDecodeStateVector(entry.vector))) continue;
         await this.room();
         if (!live()) return;
         const update = await this.options.docs.diff(entry.id, encodeStateVector(known.acked));
@@ -477,6 +500,17 @@ export class RelayBodies {
     if (!live()) return;
     this.scanned = true;
     this.options.onStatus();
+    this.maybeRescan();
+  }
+
+  /** Changes that did not fit the queue are found by comparing again, once it has drained. */
+  private maybeRescan(): void {
+    const socket = this.socket;
+    if (!this.rescan || !this.scanned || !socket || this.queue.size + this.inflight.size > 0)
+      return;
+    this.rescan = false;
+    this.scanned = false;
+    void this.scan(socket).catch(this.logError);
   }
 
   private busy(id: string): boolean {
@@ -549,7 +583,7 @@ export class RelayBodies {
     if (this.destroyed) return;
     if (envelope.length > this.maxEnvelopeBytes) {
       this.settled(id);
-      this.failed.add(id);
+      this.unsent.add(id);
       this.error = `The body of ${id} is ${envelope.length} bytes, larger than this relay accepts (${this.maxEnvelopeBytes}).`;
       this.options.log?.(`relay ${this.options.url}: ${this.error}`);
       this.options.onStatus();
@@ -579,12 +613,13 @@ export class RelayBodies {
     extendAcked(state.acked, put.update);
     if (put.source === 'whole') {
       state.clean = true;
-      this.failed.delete(put.id);
+      this.unsent.delete(put.id);
     }
     this.dirty.add(put.id);
     this.settled(put.id);
     this.cursorChanged();
     this.flush();
+    this.maybeRescan();
     if (put.source === 'live')
       void this.maybeSnapshot(put.id, put.frame.length).catch(this.logError);
   }
@@ -607,7 +642,7 @@ export class RelayBodies {
         this.flush();
       }, RATE_RETRY_MS);
     } else {
-      this.failed.add(put.id);
+      this.unsent.add(put.id);
       this.dirty.add(put.id);
       this.options.log?.(`relay ${this.options.url}: body ${put.id} not stored: ${text}`);
     }
@@ -674,14 +709,8 @@ export class RelayBodies {
     const after = this.savedAfter();
     this.saving = this.saving
       .then(async () => {
-        const docs = new Map<string, RelayDocCursor>();
-        for (const id of ids) {
-          const state = this.cache.get(id) ?? (await this.loadOne(id));
-          const clean = state.clean && !this.busy(id) && !this.failed.has(id);
-          docs.set(id, { acked: encodeStateVector(state.acked), clean });
-        }
-        await this.options.cursors.save(this.options.url, after, docs);
-        for (const id of ids) if (!this.busy(id) && !this.dirty.has(id)) this.cache.delete(id);
+        for (let start = 0; start < Math.max(ids.length, 1); start += CURSOR_CHUNK)
+          await this.saveChunk(after, ids.slice(start, start + CURSOR_CHUNK));
       })
       .catch((error: unknown) =>
         this.options.log?.(
@@ -690,8 +719,21 @@ export class RelayBodies {
       );
   }
 
-  private async loadOne(id: string): Promise<DocState> {
-    return decodeCursor((await this.options.cursors.load(this.options.url, [id])).get(id));
+  /** Saves the cursor with `ids`' cursors (those not cached read in one go), then forgets them. */
+  private async saveChunk(after: number, ids: readonly string[]): Promise<void> {
+    const { url } = this.options;
+    const stored = await this.options.cursors.load(
+      url,
+      ids.filter((id) => !this.cache.has(id)),
+    );
+    const docs = new Map<string, RelayDocCursor>();
+    for (const id of ids) {
+      const state = this.cache.get(id) ?? decodeCursor(stored.get(id));
+      const clean = state.clean && !this.busy(id) && !this.unsent.has(id);
+      docs.set(id, { acked: encodeStateVector(state.acked), clean });
+    }
+    await this.options.cursors.save(url, after, docs);
+    for (const id of ids) if (!this.busy(id) && !this.dirty.has(id)) this.cache.delete(id);
   }
 }
 
