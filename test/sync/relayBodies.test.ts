@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import { createServer, type AddressInfo } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import { notes } from '../../shared/model';
 import { createWorkspaceSecrets } from '../../shared/protocol/keys';
@@ -20,7 +21,19 @@ import {
   streamId,
   type EnvelopeKind,
 } from '../../shared/protocol/relayCrypto';
-import { ACK, PUT, SINCE, UPTO } from '../../shared/protocol/relayWire';
+import {
+  ACK,
+  ERROR,
+  HELLO,
+  MAILBOX_VERSION,
+  PAGE,
+  PUT,
+  RELAY_ERRORS,
+  SINCE,
+  UPTO,
+  decodeClientMessage,
+  encodeRelayMessage,
+} from '../../shared/protocol/relayWire';
 import {
   startRelaySync,
   type RelayCursor,
@@ -45,6 +58,52 @@ async function relay() {
   const child = await startRelayChild(dataDir);
   cleanups.push(() => child.kill9());
   return child;
+}
+
+/**
+ * A relay from before mailbox version 2, made of a real one: a proxy that refuses version 2 hellos
+ * as such a relay does and passes everything else through. Counts the PAGE frames it sees.
+ */
+async function versionOneRelay(upstream: string) {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as AddressInfo;
+      probe.close(() => resolve(free));
+    });
+  });
+  const server = new WebSocketServer({ host: '127.0.0.1', port });
+  const seen = { pages: 0, refusedHellos: 0 };
+  server.on('connection', (client, request) => {
+    const relayed = new WebSocket(upstream + (request.url ?? '/'));
+    const early: Buffer[] = [];
+    relayed.on('open', () => early.splice(0).forEach((frame) => relayed.send(frame)));
+    relayed.on('message', (data: Buffer) => client.send(data));
+    relayed.on('close', () => client.close());
+    client.on('close', () => relayed.close());
+    // Closing one side while the other is still connecting is an error event, not a failure.
+    relayed.on('error', () => client.close());
+    client.on('error', () => relayed.close());
+    client.on('message', (data: Buffer) => {
+      const message = decodeClientMessage(new Uint8Array(data), 10_000);
+      if (message?.type === PAGE) seen.pages++;
+      if (message?.type === HELLO && message.version !== MAILBOX_VERSION) {
+        seen.refusedHellos++;
+        client.send(
+          encodeRelayMessage({
+            type: ERROR,
+            code: RELAY_ERRORS.version,
+            message: 'version 1 only',
+          }),
+        );
+        client.close(1008);
+        return;
+      }
+      if (relayed.readyState === WebSocket.OPEN) relayed.send(data);
+      else early.push(data);
+    });
+  });
+  cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+  return { url: `ws://127.0.0.1:${port}`, seen };
 }
 
 /** One device: its root, its lazy store and its saved cursors (kept across "app restarts"). */
@@ -312,6 +371,23 @@ describe('relay: body documents', () => {
     for (const [i, id] of ids.entries())
       expect(await text(b, id)).toBe(i === 4 ? 'edited stored body 4' : `stored body ${i}`);
     expect(bodiesOf(syncB)).toMatchObject({ uploaded: 0, refused: 0 });
+  }, 60_000);
+
+  it('reads bodies with SINCE from a relay that does not speak pages', async () => {
+    const server = await relay();
+    const old = await versionOneRelay(server.url);
+    const { secretKey } = createWorkspaceSecrets();
+    const a = device();
+    writeNotes(a, 12, 'old relay');
+    const syncA = await online(secretKey, a, old.url);
+    await until(settled(syncA));
+    syncA.destroy();
+    const b = device();
+    const syncB = await online(secretKey, b, old.url);
+    await until(settled(syncB));
+    expect(b.bodies.snapshot()).toEqual(a.bodies.snapshot());
+    expect(old.seen.refusedHellos).toBeGreaterThanOrEqual(2);
+    expect(old.seen.pages).toBe(0);
   }, 60_000);
 
   it('a hostile body update is refused with a log line and the other bodies arrive', async () => {
