@@ -200,6 +200,20 @@ export class RelayBodies {
     };
   }
 
+  /**
+   * The relay has acknowledged every body this device holds, as far as it knows: compared since
+   * connecting, nothing waiting, nothing changed that a later comparison still has to send.
+   */
+  holdsAll(): boolean {
+    const { caughtUp, waiting } = this.status();
+    return caughtUp && waiting === 0 && this.unsent.size === 0 && !this.rescan;
+  }
+
+  /** Resolves once the cursors saved so far (destroy saves the last ones) are written. */
+  whenSaved(): Promise<void> {
+    return this.saving;
+  }
+
   /** The last problem with bodies on this relay, in words, or null. */
   lastError(): string | null {
     return this.error;

@@ -57,6 +57,11 @@ export interface RelaySync {
   client(url: string): RelayClient | undefined;
   /** The body documents' side of relay `url` (when syncing lazy documents). */
   bodies(url: string): RelayBodies | undefined;
+  /**
+   * Resolves once the body cursors saved so far are written: after `destroy()`, before closing
+   * the store they are kept in.
+   */
+  whenSaved(): Promise<void>;
   destroy(): void;
 }
 
@@ -67,6 +72,12 @@ export async function startRelaySync(options: RelaySyncOptions): Promise<RelaySy
   const clock = options.clock ?? systemClock;
   const clients = new Map<string, RelayClient>();
   const bodies = new Map<string, RelayBodies>();
+  /** The last cursor saves of destroyed bodies' sides, which `whenSaved` waits for too. */
+  let ended: Promise<unknown> = Promise.resolve();
+  const end = (side: RelayBodies) => {
+    side.destroy();
+    ended = Promise.all([ended, side.whenSaved()]);
+  };
   const { lazyDocs } = options;
   const docCursors = options.docCursors ?? memoryDocCursors();
   const docId = options.docId ?? WORKSPACE_DOC_ID;
@@ -81,7 +92,8 @@ export async function startRelaySync(options: RelaySyncOptions): Promise<RelaySy
       if (!wanted.has(url)) {
         client.destroy();
         clients.delete(url);
-        bodies.get(url)?.destroy();
+        const side = bodies.get(url);
+        if (side) end(side);
         bodies.delete(url);
       }
     for (const url of wanted) {
@@ -129,7 +141,12 @@ export async function startRelaySync(options: RelaySyncOptions): Promise<RelaySy
     const status = client.status();
     const side = bodies.get(client.url);
     if (!side) return status;
-    return { ...status, error: status.error ?? side.lastError(), bodies: side.status() };
+    return {
+      ...status,
+      holdsAll: status.holdsAll && side.holdsAll(),
+      error: status.error ?? side.lastError(),
+      bodies: side.status(),
+    };
   };
 
   return {
@@ -141,10 +158,13 @@ export async function startRelaySync(options: RelaySyncOptions): Promise<RelaySy
     setRelays,
     client: (url) => clients.get(url),
     bodies: (url) => bodies.get(url),
+    whenSaved: async () => {
+      await Promise.all([ended, ...[...bodies.values()].map((side) => side.whenSaved())]);
+    },
     destroy() {
       if (lazyDocs) options.doc.off('update', onRootUpdate);
       for (const client of clients.values()) client.destroy();
-      for (const side of bodies.values()) side.destroy();
+      for (const side of bodies.values()) end(side);
       clients.clear();
       bodies.clear();
       listeners.clear();
