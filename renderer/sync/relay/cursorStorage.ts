@@ -136,6 +136,16 @@ export async function forgetRelayDocCursors(workspaceId: string, url: string): P
   }
 }
 
+/** Forgets every relay's body-document cursors of a workspace (it was left or deleted). */
+export function forgetAllRelayDocCursors(workspaceId: string): Promise<void> {
+  const name = RELAY_DOCS_DB_PREFIX + workspaceId;
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error ?? new Error(`Could not delete ${name}`));
+  });
+}
+
 /** Body-document cursors kept in memory only (tests; a session that cannot use IndexedDB). */
 export function memoryDocCursors(): RelayDocCursorStore {
   const after = new Map<string, number>();

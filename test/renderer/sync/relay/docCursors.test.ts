@@ -7,6 +7,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import {
   RELAY_DOCS_DB_PREFIX,
+  forgetAllRelayDocCursors,
   forgetRelayDocCursors,
   indexedDbDocCursors,
 } from '../../../../renderer/sync/relay/cursorStorage';
@@ -45,6 +46,12 @@ describe('relay body cursors in IndexedDB', () => {
     expect((await store.load(B, ['note-aaaa0001'])).size).toBe(1);
     expect(await store.loadAfter(B)).toBe(7);
     store.close();
+
+    await forgetAllRelayDocCursors('ws-cursors-1');
+    const reopened = indexedDbDocCursors('ws-cursors-1');
+    expect(await reopened.loadAfter(B)).toBe(0);
+    expect((await reopened.load(B, ['note-aaaa0001'])).size).toBe(0);
+    reopened.close();
   });
 
   it('reads a damaged row as no cursor', async () => {
