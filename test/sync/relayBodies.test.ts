@@ -52,12 +52,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function relay() {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'outpost-relay-bodies-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const child = await startRelayChild(dataDir);
+async function relay(again?: { dataDir: string; port: number }) {
+  const dataDir = again?.dataDir ?? mkdtempSync(path.join(tmpdir(), 'outpost-relay-bodies-'));
+  if (!again) cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const child = await startRelayChild(dataDir, again?.port ?? 0);
   cleanups.push(() => child.kill9());
-  return child;
+  return { ...child, dataDir, port: Number(new URL(child.url).port) };
 }
 
 /**
@@ -228,6 +228,38 @@ describe('relay: body documents', () => {
     expect(bodiesOf(secondB)).toMatchObject({ downloaded: 2, uploaded: 0 });
     expect(b.bodies.snapshot()).toEqual(a.bodies.snapshot());
     expect(b.bodies.load(ids[9]!).getText('body').toString()).toBe('st-9');
+  }, 60_000);
+
+  it('a reconnect in the same session compares only the bodies changed while away', async () => {
+    const server = await relay();
+    const { secretKey } = createWorkspaceSecrets();
+    const a = device();
+    const ids = writeNotes(a, 25, 'away');
+    let listings = 0;
+    const list = a.bodies.vectors.bind(a.bodies);
+    a.bodies.vectors = () => {
+      listings++;
+      return list();
+    };
+    const syncA = await online(secretKey, a, server.url);
+    await until(settled(syncA));
+    expect(listings).toBe(1);
+    await server.kill9();
+    await until(() => syncA.status()[0]?.reachable === false);
+    // Made while the relay is away: a deletion only (no state vector moves) and an insertion.
+    a.bodies.edit(ids[2]!, (body) => body.getText('body').delete(0, 1));
+    a.bodies.edit(ids[3]!, (body) => body.getText('body').insert(0, 'back '));
+    const uploaded = bodiesOf(syncA)!.uploaded;
+    await relay({ dataDir: server.dataDir, port: server.port });
+    await until(() => settled(syncA)() && syncA.status()[0]?.holdsAll === true);
+    expect(listings).toBe(1);
+    expect(bodiesOf(syncA)!.uploaded - uploaded).toBe(2);
+    syncA.destroy();
+
+    const b = device();
+    const syncB = await online(secretKey, b, server.url);
+    await until(settled(syncB));
+    expect(b.bodies.snapshot()).toEqual(a.bodies.snapshot());
   }, 60_000);
 
   it('changes to more bodies than the queue takes are found by comparing again', async () => {

@@ -51,7 +51,12 @@ import {
   encodeClientMessage,
   type RelayMessage,
 } from '../../../shared/protocol/relayWire';
-import { isLazyDocId, LazyUpdateRefused, type LazyDocs } from '../peer/lazyDocs';
+import {
+  isLazyDocId,
+  LazyUpdateRefused,
+  type LazyDocs,
+  type LazyDocVector,
+} from '../peer/lazyDocs';
 import type { Clock } from '../peer/handshakes';
 import type { WebSocketConstructor } from '../peer/types';
 import { covers, encodeStateVector, raise, safeDecodeStateVector } from '../peer/stateVectors';
@@ -171,6 +176,8 @@ export class RelayBodies {
   private readonly unsent = new Set<string>();
   /** A change was not queued while connected: scan again once the queue has drained. */
   private rescan = false;
+  /** Every stored body was compared with this relay in this session. */
+  private compared = false;
   private readonly counted = new Map<string, number>();
   private held: Held[] = [];
   private incoming: Promise<void> = Promise.resolve();
@@ -521,35 +528,64 @@ export class RelayBodies {
    */
   private async scan(socket: WebSocket): Promise<void> {
     const live = () => this.socket === socket && !this.destroyed;
-    for await (const page of this.options.docs.vectors()) {
-      if (!live()) return;
-      const ids = page.map((entry) => entry.id).filter((id) => !this.busy(id));
-      const saved = await this.options.cursors.load(this.options.url, ids);
-      for (const entry of page) {
-        if (!live()) return;
-        if (entry.id === this.options.rootDocId) continue;
-        if (this.busy(entry.id)) {
-          // Its queued update may not hold what was not sent before: compared again later.
-          if (this.unsent.has(entry.id)) this.rescan = true;
-          continue;
-        }
-        const known = this.cache.get(entry.id) ?? decodeCursor(saved.get(entry.id));
-        const clean = known.clean && !this.unsent.has(entry.id);
-        if (clean && covers(known.acked, safeDecodeStateVector(entry.vector))) continue;
-        await this.room();
-        if (!live()) return;
-        const update = await this.options.docs.diff(entry.id, encodeStateVector(known.acked));
-        if (update && !this.busy(entry.id)) {
-          this.queue.set(entry.id, [update]);
-          this.sources.set(entry.id, 'whole');
-          this.flush();
-        }
-      }
+    // Once every stored body was compared in this session, whatever changed since is in the queue
+    // or among the unsent ids: a reconnect compares those, not 100,000 bodies again.
+    const only = this.compared && this.options.docs.vector ? [...this.unsent] : null;
+    const pages = only ? this.vectorsOf(only) : this.options.docs.vectors();
+    for await (const page of pages) {
+      if (!live() || !(await this.comparePage(page, live))) return;
     }
     if (!live()) return;
+    this.compared = true;
     this.scanned = true;
     this.options.onStatus();
     this.maybeRescan();
+  }
+
+  /** The state vectors of `ids`, a chunk at a time (bodies no longer stored are left out). */
+  private async *vectorsOf(ids: readonly string[]): AsyncIterable<readonly LazyDocVector[]> {
+    for (let start = 0; start < ids.length; start += CURSOR_CHUNK) {
+      const chunk = ids.slice(start, start + CURSOR_CHUNK);
+      const vectors = await Promise.all(chunk.map((id) => this.options.docs.vector!(id)));
+      yield chunk.flatMap((id, index) => {
+        const vector = vectors[index];
+        return vector ? [{ id, vector }] : [];
+      });
+    }
+  }
+
+  /** Queues what the relay lacks of each body of `page`; false when the connection went. */
+  private async comparePage(page: readonly LazyDocVector[], live: () => boolean): Promise<boolean> {
+    const ids = page.map((entry) => entry.id).filter((id) => !this.busy(id));
+    const saved = await this.options.cursors.load(this.options.url, ids);
+    for (const entry of page) {
+      if (!live()) return false;
+      if (entry.id === this.options.rootDocId) continue;
+      if (this.busy(entry.id)) {
+        // Its queued update may not hold what was not sent before: compared again later.
+        if (this.unsent.has(entry.id)) this.rescan = true;
+        continue;
+      }
+      const known = this.cache.get(entry.id) ?? decodeCursor(saved.get(entry.id));
+      const clean = known.clean && !this.unsent.has(entry.id);
+      if (clean && covers(known.acked, safeDecodeStateVector(entry.vector))) continue;
+      await this.room();
+      if (!live()) return false;
+      const update = await this.options.docs.diff(entry.id, encodeStateVector(known.acked));
+      if (this.busy(entry.id)) continue;
+      if (update) {
+        this.queue.set(entry.id, [update]);
+        this.sources.set(entry.id, 'whole');
+        this.flush();
+      } else {
+        // Nothing beyond what the relay holds, deletions included (no diff leaves them out).
+        (await this.cursorOf(entry.id)).clean = true;
+        this.unsent.delete(entry.id);
+        this.dirty.add(entry.id);
+        this.cursorChanged();
+      }
+    }
+    return true;
   }
 
   /** Changes that did not fit the queue are found by comparing again, once it has drained. */
