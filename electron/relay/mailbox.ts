@@ -23,6 +23,9 @@ import {
   HELLO,
   MAILBOX_PATH,
   MAILBOX_VERSION,
+  MAILBOX_VERSION_PAGED,
+  MORE,
+  PAGE,
   PUT,
   REFUSED,
   RELAY_ERRORS,
@@ -57,7 +60,9 @@ export interface MailboxLimits extends RoomQuota {
 
 export const DEFAULT_MAILBOX_LIMITS: MailboxLimits = {
   maxRoomBytes: 256 * 1024 * 1024,
-  maxRoomBlobs: 200_000,
+  // Every body document of a schema-2 workspace is a stream of at least one envelope: 100,000
+  // notes take half of what 200,000 allowed before any edit.
+  maxRoomBlobs: 1_000_000,
   maxEnvelopeBytes: 32 * 1024 * 1024,
   maxConnections: 2048,
   messagesPerSecond: 200,
@@ -175,8 +180,12 @@ export function createMailbox(
     }
     if (message.type === HELLO) {
       if (connection.room !== null) return fail(connection, 'malformed', 'Hello was already said.');
-      if (message.version !== MAILBOX_VERSION)
-        return fail(connection, 'version', `This relay speaks mailbox version ${MAILBOX_VERSION}.`);
+      if (message.version !== MAILBOX_VERSION && message.version !== MAILBOX_VERSION_PAGED)
+        return fail(
+          connection,
+          'version',
+          `This relay speaks mailbox versions ${MAILBOX_VERSION} and ${MAILBOX_VERSION_PAGED}.`,
+        );
       if (
         message.room.length !== ROOM_BYTES ||
         message.token.length !== TOKEN_BYTES ||
@@ -196,9 +205,22 @@ export function createMailbox(
       return;
     }
     if (connection.room === null) return fail(connection, 'notReady', 'Say hello first.');
-    if (message.type === SINCE) {
+    if (message.type === SINCE || message.type === PAGE) {
       if (message.streams.some((stream) => stream.length !== STREAM_BYTES))
         return fail(connection, 'malformed', 'A stream id is 16 bytes.');
+    }
+    if (message.type === PAGE) {
+      const maxBytes = Math.min(Math.max(message.maxBytes, 1), limits.pageBytes);
+      const page = store.page(connection.room, message.after, message.streams, maxBytes);
+      if (page.blobs.length > 0) send(connection, { type: BLOBS, blobs: page.blobs });
+      // Not following until the last page: what is stored meanwhile comes with the next pages.
+      if (page.more) return send(connection, { type: MORE, seq: page.last });
+      // Read and subscribed in one go, as for SINCE.
+      connection.follows = message.streams.length > 0 ? new Set(message.streams.map(hex)) : null;
+      send(connection, { type: UPTO, head: store.roomInfo(connection.room).head });
+      return;
+    }
+    if (message.type === SINCE) {
       connection.follows = message.streams.length > 0 ? new Set(message.streams.map(hex)) : null;
       // Read and sent in one go: nothing can be stored between this read and the subscription.
       for (const page of store.since(

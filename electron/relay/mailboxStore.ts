@@ -34,6 +34,17 @@ export type PutResult =
   | { readonly ok: true; readonly seq: number; readonly duplicate: boolean }
   | { readonly ok: false; readonly reason: 'roomFull' };
 
+export interface StoredPage {
+  readonly blobs: StoredBlob[];
+  readonly last: number;
+  readonly more: boolean;
+}
+
+/** Up to this many named streams are each read through the index; more, by reading the room. */
+const INDEXED_STREAMS = 64;
+/** Rows read per query while filling a page. */
+const PAGE_ROWS = 256;
+
 export interface RoomRow {
   readonly id: number;
   readonly head: number;
@@ -57,6 +68,13 @@ export interface MailboxStore {
     streams: readonly Uint8Array[],
     pageBytes: number,
   ): Iterable<StoredBlob[]>;
+  /**
+   * One page of envelopes after `after` in sequence order, about `maxBytes` (at least one
+   * envelope when any is left): `last` is the highest sequence number it went through (envelopes
+   * of other streams included), `more` whether anything is stored beyond it. Reads a few hundred
+   * rows at a time, so a page never loads the room.
+   */
+  page(room: number, after: number, streams: readonly Uint8Array[], maxBytes: number): StoredPage;
   /** Bytes of the database and its WAL on disk. */
   diskBytes(): number;
   close(): void;
@@ -92,6 +110,9 @@ export function openMailboxStore(dataDir: string): MailboxStore {
       PRIMARY KEY (room, seq)
     );
     CREATE UNIQUE INDEX IF NOT EXISTS blobs_by_sender ON blobs (room, sender, counter);
+    -- A room holds a stream per body document (100,000 of them): a snapshot's compaction and a
+    -- reader of a few named streams find theirs without reading the room.
+    CREATE INDEX IF NOT EXISTS blobs_by_stream ON blobs (room, stream, seq);
   `);
 
   const selectRoom = db.prepare<[Buffer], RoomRow>(
@@ -118,6 +139,13 @@ export function openMailboxStore(dataDir: string): MailboxStore {
   );
   const selectAll = db.prepare<[number, number], { seq: number; envelope: Buffer }>(
     'SELECT seq, envelope FROM blobs WHERE room = ? AND seq > ? ORDER BY seq',
+  );
+
+  const selectStream = db.prepare<[number, Buffer, number], { seq: number; envelope: Buffer }>(
+    'SELECT seq, envelope FROM blobs WHERE room = ? AND stream = ? AND seq > ? ORDER BY seq',
+  );
+  const selectBatch = db.prepare<[number, number, number], { seq: number; envelope: Buffer }>(
+    'SELECT seq, envelope FROM blobs WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?',
   );
 
   const buffer = (bytes: Uint8Array) =>
@@ -189,8 +217,14 @@ export function openMailboxStore(dataDir: string): MailboxStore {
         streams.length > 0 ? new Set(streams.map((s) => buffer(s).toString('hex'))) : null;
       let page: StoredBlob[] = [];
       let bytes = 0;
-      // Collected before yielding: better-sqlite3 forbids other statements while iterating.
-      const rows = selectAll.all(room, after);
+      // Collected before yielding: better-sqlite3 forbids other statements while iterating. A few
+      // named streams (the root's connection) are read through the index, not the whole room.
+      const rows =
+        wanted && streams.length <= INDEXED_STREAMS
+          ? [...wanted]
+              .flatMap((stream) => selectStream.all(room, Buffer.from(stream, 'hex'), after))
+              .sort((a, b) => a.seq - b.seq)
+          : selectAll.all(room, after);
       for (const row of rows) {
         // Stream filter in JavaScript: the stream sits at a fixed place in the envelope header.
         if (wanted && !wanted.has(row.envelope.subarray(2, 18).toString('hex'))) continue;
@@ -203,6 +237,26 @@ export function openMailboxStore(dataDir: string): MailboxStore {
         }
       }
       if (page.length > 0) yield page;
+    },
+    page(room, after, streams, maxBytes) {
+      const wanted =
+        streams.length > 0 ? new Set(streams.map((s) => buffer(s).toString('hex'))) : null;
+      const blobs: StoredBlob[] = [];
+      let bytes = 0;
+      let last = after;
+      for (;;) {
+        const rows = selectBatch.all(room, last, PAGE_ROWS);
+        if (rows.length === 0) return { blobs, last, more: false };
+        for (const row of rows) {
+          const mine = !wanted || wanted.has(row.envelope.subarray(2, 18).toString('hex'));
+          if (mine && blobs.length > 0 && bytes + row.envelope.length > maxBytes)
+            return { blobs, last, more: true };
+          last = row.seq;
+          if (!mine) continue;
+          blobs.push({ seq: row.seq, envelope: new Uint8Array(row.envelope) });
+          bytes += row.envelope.length;
+        }
+      }
     },
     diskBytes() {
       let total = 0;

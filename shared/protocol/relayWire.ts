@@ -8,11 +8,19 @@ import * as encoding from 'lib0/encoding';
 
 export const MAILBOX_PATH = '/mailbox';
 export const MAILBOX_VERSION = 1;
+/**
+ * Version 2 adds `PAGE` and `MORE`: a client reads what is stored a page at a time, asking for the
+ * next once it has stored the last, so a device joining 100,000 bodies never holds them all. A
+ * version 2 relay takes version 1 hellos as before; a version 1 relay refuses a version 2 hello
+ * (`ERROR` version), and the client then uses version 1.
+ */
+export const MAILBOX_VERSION_PAGED = 2;
 
 /** Client → relay. */
 export const HELLO = 0;
 export const PUT = 1;
 export const SINCE = 2;
+export const PAGE = 3;
 /** Relay → client. */
 export const WELCOME = 16;
 export const ACK = 17;
@@ -20,6 +28,7 @@ export const BLOBS = 18;
 export const UPTO = 19;
 export const REFUSED = 20;
 export const ERROR = 21;
+export const MORE = 22;
 
 /** Why a relay refused a put (REFUSED) or ended a connection (ERROR). */
 export const RELAY_ERRORS = {
@@ -43,7 +52,18 @@ export type ClientMessage =
     }
   | { readonly type: typeof PUT; readonly envelope: Uint8Array }
   /** Everything after `after`; `streams` empty for every stream of the room. */
-  | { readonly type: typeof SINCE; readonly after: number; readonly streams: Uint8Array[] };
+  | { readonly type: typeof SINCE; readonly after: number; readonly streams: Uint8Array[] }
+  /**
+   * Version 2: what is stored after `after`, at most about `maxBytes` of envelopes (at least one),
+   * answered by `BLOBS` then `MORE` (ask again) or `UPTO` (caught up: forwarding starts, as after
+   * `SINCE`). `streams` empty for every stream of the room.
+   */
+  | {
+      readonly type: typeof PAGE;
+      readonly after: number;
+      readonly maxBytes: number;
+      readonly streams: Uint8Array[];
+    };
 
 export interface StoredBlob {
   readonly seq: number;
@@ -61,7 +81,9 @@ export type RelayMessage =
       readonly code: number;
       readonly message: string;
     }
-  | { readonly type: typeof ERROR; readonly code: number; readonly message: string };
+  | { readonly type: typeof ERROR; readonly code: number; readonly message: string }
+  /** A page ended before the head: everything up to `seq` was sent; ask again from there. */
+  | { readonly type: typeof MORE; readonly seq: number };
 
 export function encodeClientMessage(message: ClientMessage): Uint8Array<ArrayBuffer> {
   const encoder = encoding.createEncoder();
@@ -77,6 +99,12 @@ export function encodeClientMessage(message: ClientMessage): Uint8Array<ArrayBuf
       break;
     case SINCE:
       encoding.writeVarUint(encoder, message.after);
+      encoding.writeVarUint(encoder, message.streams.length);
+      for (const stream of message.streams) encoding.writeVarUint8Array(encoder, stream);
+      break;
+    case PAGE:
+      encoding.writeVarUint(encoder, message.after);
+      encoding.writeVarUint(encoder, message.maxBytes);
       encoding.writeVarUint(encoder, message.streams.length);
       for (const stream of message.streams) encoding.writeVarUint8Array(encoder, stream);
       break;
@@ -102,13 +130,14 @@ export function decodeClientMessage(
       };
     } else if (type === PUT) {
       message = { type, envelope: decoding.readVarUint8Array(decoder) };
-    } else if (type === SINCE) {
+    } else if (type === SINCE || type === PAGE) {
       const after = decoding.readVarUint(decoder);
+      const maxBytes = type === PAGE ? decoding.readVarUint(decoder) : 0;
       const count = decoding.readVarUint(decoder);
       if (count > maxStreams) return undefined;
       const streams: Uint8Array[] = [];
       for (let i = 0; i < count; i++) streams.push(decoding.readVarUint8Array(decoder));
-      message = { type, after, streams };
+      message = type === PAGE ? { type, after, maxBytes, streams } : { type, after, streams };
     }
     // Trailing bytes mean a frame of some other shape: refuse rather than guess.
     return message && !decoding.hasContent(decoder) ? message : undefined;
@@ -137,7 +166,8 @@ export function encodeRelayMessage(message: RelayMessage): Uint8Array<ArrayBuffe
       }
       break;
     case UPTO:
-      encoding.writeVarUint(encoder, message.head);
+    case MORE:
+      encoding.writeVarUint(encoder, message.type === UPTO ? message.head : message.seq);
       break;
     case REFUSED:
       encoding.writeVarUint(encoder, message.counter);
@@ -186,6 +216,9 @@ export function decodeRelayMessage(bytes: Uint8Array): RelayMessage | undefined 
       }
       case UPTO:
         message = { type, head: decoding.readVarUint(decoder) };
+        break;
+      case MORE:
+        message = { type, seq: decoding.readVarUint(decoder) };
         break;
       case REFUSED:
         message = {

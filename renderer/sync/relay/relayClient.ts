@@ -111,6 +111,9 @@ export class RelayClient {
   private sealing = false;
   /** What the relay said it accepts (WELCOME). */
   private maxEnvelopeBytes = Number.MAX_SAFE_INTEGER;
+  /** Resolved the first time the document is caught up with this relay (root before bodies). */
+  private markCaughtUp: () => void = () => {};
+  private readonly caughtUpOnce = new Promise<void>((resolve) => (this.markCaughtUp = resolve));
 
   constructor(private readonly options: RelayClientOptions) {
     options.doc.on('update', this.onLocalUpdate);
@@ -141,6 +144,11 @@ export class RelayClient {
   /** Resolves once what was saved is loaded and the first connection attempt has started. */
   whenStarted(): Promise<void> {
     return this.ready;
+  }
+
+  /** Resolves once this relay's updates were first all applied here (never, if it is never). */
+  whenCaughtUp(): Promise<void> {
+    return this.caughtUpOnce;
   }
 
   /** Uploads a snapshot now (when connected and caught up); for tests and benchmarks. */
@@ -264,6 +272,7 @@ export class RelayClient {
       case UPTO:
         this.after = Math.max(this.after, message.head);
         this.caughtUp = true;
+        this.markCaughtUp();
         this.state = 'online';
         this.error = null;
         this.lastDownload = this.options.clock.now();

@@ -24,6 +24,10 @@ import {
   ACK,
   BLOBS,
   ERROR,
+  HELLO,
+  MAILBOX_VERSION_PAGED,
+  MORE,
+  PAGE,
   PUT,
   REFUSED,
   RELAY_ERRORS,
@@ -93,6 +97,73 @@ async function everything(url: string, keys: RelayKeys): Promise<StoredBlob[]> {
 }
 
 describe('relay mailbox', () => {
+  it('reads a room a page at a time (version 2), following only after the last page', async () => {
+    const relay = await start();
+    const keys = await keysOf();
+    const writer = await joined(relay.url, keys);
+    const put = async (counter: number, text: string, docId = 'workspace') => {
+      const sealed = await sealEnvelope(
+        keys,
+        { kind: KIND_UPDATE, stream: await streamId(keys, docId), sender, counter, covers: 0 },
+        docId,
+        new TextEncoder().encode(text),
+      );
+      writer.send({ type: PUT, envelope: sealed });
+      expect(await writer.next()).toMatchObject({ type: ACK, counter });
+      return sealed;
+    };
+    await put(1, 'one');
+    await put(2, 'a body', 'note-0001');
+    await put(3, 'three');
+
+    const reader = await rawMailbox(relay.url);
+    cleanups.push(() => reader.close());
+    const hello = { type: HELLO, room: keys.room, token: keys.writeToken } as const;
+    reader.send({ ...hello, version: MAILBOX_VERSION_PAGED });
+    expect((await reader.next()).type).toBe(WELCOME);
+    // At least one envelope per page, however small the page asked for.
+    reader.send({ type: PAGE, after: 0, maxBytes: 1, streams: [] });
+    expect(blobSeqs(await reader.next())).toEqual([1]);
+    expect(await reader.next()).toEqual({ type: MORE, seq: 1 });
+    // Stored while the reader is between pages: not forwarded, it comes with the next page.
+    await put(4, 'four');
+    reader.send({ type: PAGE, after: 1, maxBytes: 1, streams: [] });
+    expect(blobSeqs(await reader.next())).toEqual([2]);
+    expect(await reader.next()).toEqual({ type: MORE, seq: 2 });
+    reader.send({ type: PAGE, after: 2, maxBytes: 1 << 20, streams: [] });
+    expect(blobSeqs(await reader.next())).toEqual([3, 4]);
+    expect(await reader.next()).toEqual({ type: UPTO, head: 4 });
+    // Caught up: from now on it follows the room like after SINCE.
+    await put(5, 'five');
+    expect(blobSeqs(await reader.next())).toEqual([5]);
+
+    // Pages of named streams skip the others; `MORE` counts the skipped ones as gone through.
+    const named = await rawMailbox(relay.url);
+    cleanups.push(() => named.close());
+    named.send({ ...hello, version: MAILBOX_VERSION_PAGED });
+    await named.next();
+    const workspace = await streamId(keys, 'workspace');
+    named.send({ type: PAGE, after: 0, maxBytes: 1, streams: [workspace] });
+    expect(blobSeqs(await named.next())).toEqual([1]);
+    expect(await named.next()).toEqual({ type: MORE, seq: 2 });
+    named.send({ type: PAGE, after: 2, maxBytes: 1 << 20, streams: [workspace] });
+    expect(blobSeqs(await named.next())).toEqual([3, 4, 5]);
+    expect(await named.next()).toEqual({ type: UPTO, head: 5 });
+
+    // SINCE of named streams (read through the index) in order, a stream named twice sent once.
+    const since = await joined(relay.url, keys);
+    since.send({ type: SINCE, after: 0, streams: [workspace, workspace] });
+    const caughtUp = await since.until(UPTO);
+    expect(
+      caughtUp.flatMap((message) => (message.type === BLOBS ? blobSeqs(message) : [])),
+    ).toEqual([1, 3, 4, 5]);
+
+    const future = await rawMailbox(relay.url);
+    cleanups.push(() => future.close());
+    future.send({ ...hello, version: MAILBOX_VERSION_PAGED + 1 });
+    expect(await future.next()).toMatchObject({ type: ERROR, code: RELAY_ERRORS.version });
+  });
+
   it('refuses a client without the room’s key: no write, nothing to read', async () => {
     const relay = await start();
     const keys = await keysOf();
@@ -237,3 +308,8 @@ describe('relay mailbox', () => {
     expect(stored.length).toBeGreaterThanOrEqual(150);
   }, 60_000);
 });
+
+function blobSeqs(message: RelayMessage): number[] {
+  if (message.type !== BLOBS) throw new Error(`expected BLOBS, got ${message.type}`);
+  return message.blobs.map((blob) => blob.seq);
+}
