@@ -8,7 +8,13 @@ import { fail, ok } from '../../shared/result';
 import { secretKeyFromText } from '../../shared/protocol/keys';
 import { startRelaySync, type RelaySync } from '../sync/relay/relaySync';
 import { checkRelayUrl, usableRelayUrls } from '../sync/relay/relayUrl';
-import { forgetRelayCursors, localStorageCursors } from '../sync/relay/cursorStorage';
+import {
+  forgetAllRelayDocCursors,
+  forgetRelayCursors,
+  forgetRelayDocCursors,
+  indexedDbDocCursors,
+  localStorageCursors,
+} from '../sync/relay/cursorStorage';
 import type { AppState, RelaySlice } from './types';
 
 /** Relays one team lists at most. */
@@ -17,7 +23,13 @@ export const MAX_RELAYS = 16;
 const STATUS_INTERVAL_MS = 250;
 
 export const createRelaySlice: StateCreator<AppState, [], [], RelaySlice> = (set, get, api) => {
-  let running: { sync: RelaySync; workspaceId: string; doc: unknown; key: string } | null = null;
+  let running: {
+    sync: RelaySync;
+    workspaceId: string;
+    doc: unknown;
+    key: string;
+    closeCursors: () => void;
+  } | null = null;
   let starting = false;
   let statusTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -30,7 +42,12 @@ export const createRelaySlice: StateCreator<AppState, [], [], RelaySlice> = (set
   };
 
   const stop = () => {
-    running?.sync.destroy();
+    if (running) {
+      const { sync, closeCursors } = running;
+      sync.destroy();
+      // The body cursors' last saves are written before their database closes.
+      void sync.whenSaved().finally(closeCursors);
+    }
     running = null;
     set({ relayStatus: [] });
   };
@@ -70,9 +87,13 @@ export const createRelaySlice: StateCreator<AppState, [], [], RelaySlice> = (set
     if (running) stop();
     if (starting) return;
     starting = true;
+    // Body documents travel through each relay too, with a cursor per body (in IndexedDB).
+    const docCursors = session.lazyDocs ? indexedDbDocCursors(entry.id) : null;
+    const closeCursors = () => docCursors?.close();
     void startRelaySync({
       secretKey: key,
       doc: session.doc,
+      ...(session.lazyDocs && docCursors ? { lazyDocs: session.lazyDocs, docCursors } : {}),
       relays: urls,
       cursors: localStorageCursors(entry.id),
       log: (message) => console.warn(`[relay] ${message}`),
@@ -80,13 +101,23 @@ export const createRelaySlice: StateCreator<AppState, [], [], RelaySlice> = (set
       .then((sync) => {
         if (get().session !== session) {
           sync.destroy();
+          void sync.whenSaved().finally(closeCursors);
           return;
         }
-        running = { sync, workspaceId: entry.id, doc: session.doc, key: entry.secretKey ?? '' };
+        running = {
+          sync,
+          workspaceId: entry.id,
+          doc: session.doc,
+          key: entry.secretKey ?? '',
+          closeCursors,
+        };
         sync.onStatus(publish);
         set({ relayStatus: sync.status() });
       })
-      .catch((error: unknown) => get().notify('error', `Relays could not start: ${String(error)}`))
+      .catch((error: unknown) => {
+        closeCursors();
+        get().notify('error', `Relays could not start: ${String(error)}`);
+      })
       .finally(() => {
         starting = false;
         queueMicrotask(reconcile);
@@ -106,8 +137,10 @@ export const createRelaySlice: StateCreator<AppState, [], [], RelaySlice> = (set
       // A team workspace left (or kept as a local copy) takes its relay cursors with it.
       for (const before of previous.workspaces) {
         const now = state.workspaces.find((workspace) => workspace.id === before.id);
-        if (before.relays.length > 0 && (!now || now.kind !== 'team'))
+        if (before.relays.length > 0 && (!now || now.kind !== 'team')) {
           forgetRelayCursors(before.id);
+          void forgetAllRelayDocCursors(before.id).catch(() => undefined);
+        }
       }
     }
   });
@@ -145,6 +178,7 @@ export const createRelaySlice: StateCreator<AppState, [], [], RelaySlice> = (set
       if (!entry || !(await changeRelays((relays) => relays.filter((item) => item !== url))))
         return fail('not-team', 'No team workspace is open.');
       forgetRelayCursors(entry.id, url);
+      await forgetRelayDocCursors(entry.id, url).catch(() => undefined);
       return ok(null);
     },
   };
