@@ -433,9 +433,11 @@ describe.runIf(chromiumAvailable())('durable storage in Chromium', () => {
       string,
       unknown
     >;
+    // A workspace's bodies are documents of their own: the file bundles them with the root.
     expect(header).toMatchObject({
       format: 'outpost-workspace',
-      version: 1,
+      version: 4,
+      encoding: 'outpost-bundle-v1',
       workspaceName: 'Personal',
     });
     expect(header.counts).toMatchObject({ notes: 2, goals: 1 });
