@@ -14,6 +14,7 @@ import { useAppStore } from '../../../renderer/store';
 import {
   createFromTemplate,
   duplicate,
+  emptyTrash,
   importMarkdown,
   markdownFiles,
   saveAsTemplate,
@@ -31,6 +32,7 @@ import { bodyFragment } from '../../../shared/model/bodyDocuments';
 import { notes, NOTE_BODY_KEY } from '../../../shared/model';
 import { readBodyTree, writeBodyTree } from '../../../shared/model/notesBody';
 import { openWorkspaces, resetAppStore } from '../storeHarness';
+import { addSampleNow, removeSampleNow } from '../../../renderer/features/onboarding/sampleActions';
 
 const FIXTURE = join(import.meta.dirname, '../../fixtures/obsidian-vault');
 
@@ -200,6 +202,34 @@ describe('reading and copying bodies in a schema-2 session', () => {
       ok: true,
       value: { markdown: expect.stringContaining('Exported text.') },
     });
+  });
+});
+
+describe('deleting forever in a schema-2 session', () => {
+  it('emptying the trash deletes the trashed notes’ body documents, and only theirs', async () => {
+    const result = await importMarkdown(
+      [markdownFile('gone.md', '# Gone\n\nOld.\n'), markdownFile('kept.md', '# Kept\n\nNew.\n')],
+      false,
+    );
+    if (!result.ok) throw new Error(result.error.message);
+    const [gone, kept] = result.value;
+    expect(await store.vector(gone!.id)).not.toBeNull();
+    state().trashRecord('note', gone!.id);
+    expect(await emptyTrash()).toEqual({ ok: true, value: 1 });
+    expect(await store.vector(gone!.id)).toBeNull();
+    expect(await storedText(kept!.id)).toContain('New.');
+  });
+
+  it('the first-run sample stores its notes’ bodies, and removing it deletes them', async () => {
+    expect(addSampleNow().ok).toBe(true);
+    const sample = notes.list(state().session!.doc).items;
+    expect(sample).toHaveLength(2);
+    expect(sample.map((note) => recordHasBody(note.id))).toEqual([false, false]);
+    const welcome = sample.find((note) => note.title.includes('Welcome'))!;
+    await expect.poll(() => store.vector(welcome.id)).not.toBeNull();
+    expect(await storedText(welcome.id)).toContain('noteLink');
+    expect((await removeSampleNow()).ok).toBe(true);
+    for (const note of sample) expect(await store.vector(note.id)).toBeNull();
   });
 });
 
