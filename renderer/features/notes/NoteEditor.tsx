@@ -314,6 +314,23 @@ export function NoteEditor({ noteId, mode, editable }: NoteEditorProps) {
         This note has no readable body.
       </p>
     );
+  if (body.state === 'unsafe')
+    return (
+      <>
+        <div className="notice-inline warning" role="alert">
+          This note contains content this version of Outpost cannot show safely (
+          {body.problems.join('; ')}
+          ), so it opens read-only. Nothing was changed.
+        </div>
+        <BodyEditor
+          noteId={noteId}
+          mode="copy"
+          editable={false}
+          fragment={body.fragment}
+          separate={separate}
+        />
+      </>
+    );
   return (
     <BodyEditor
       noteId={noteId}

@@ -5,10 +5,14 @@
  * its loading state rather than an empty editable text (typing before the content arrives would
  * interleave with it), and it is released when the note closes or another opens. A load that
  * finishes after its note was left is released at once, so switching notes fast leaks nothing.
+ * A loaded body holding what the editor cannot show faithfully is shown as a read-only copy: the
+ * binding would delete what it cannot map, from the shared document (the notes index says so
+ * too, but may not have read this body yet).
  */
 import { useEffect, useMemo, useState } from 'react';
 import type * as Y from 'yjs';
 import { bodyFragment, type BodyDocuments } from '../../../shared/model/bodyDocuments';
+import { inspectBody } from '../../../shared/model/notesBody';
 import { useAppStore } from '../../store';
 import { detachedBody, liveBody } from './notesActions';
 import { detachedCopy } from './noteBodies';
@@ -18,6 +22,12 @@ export type BodyMode = 'live' | 'copy';
 export type NoteBodyState =
   | { readonly state: 'loading' }
   | { readonly state: 'ready'; readonly fragment: Y.XmlFragment }
+  /** Content the editor cannot show safely: a read-only copy, and what was found. */
+  | {
+      readonly state: 'unsafe';
+      readonly fragment: Y.XmlFragment;
+      readonly problems: readonly string[];
+    }
   /** The note has no readable body (a damaged record). */
   | { readonly state: 'missing' }
   | { readonly state: 'failed'; readonly message: string };
@@ -40,7 +50,10 @@ function failed(error: unknown): NoteBodyState {
 function fragmentOf(doc: Y.Doc, mode: BodyMode): NoteBodyState {
   try {
     const fragment = bodyFragment(doc);
-    return { state: 'ready', fragment: mode === 'live' ? fragment : detachedCopy(fragment) };
+    if (mode === 'copy') return { state: 'ready', fragment: detachedCopy(fragment) };
+    const problems = inspectBody(fragment);
+    if (problems.length > 0) return { state: 'unsafe', fragment: detachedCopy(fragment), problems };
+    return { state: 'ready', fragment };
   } catch (error) {
     return failed(error);
   }

@@ -10,6 +10,7 @@ import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Editor } from '@tiptap/core';
+import * as Y from 'yjs';
 import { useAppStore } from '../../../renderer/store';
 import { NoteEditor } from '../../../renderer/features/notes/NoteEditor';
 import { importMarkdown } from '../../../renderer/features/notes/notesActions';
@@ -156,6 +157,23 @@ describe('the note editor over body documents', () => {
     expect(gate.release.mock.calls.map(([id]) => id).sort()).toEqual([ids[0], ids[1]].sort());
     await act(async () => root!.render(<></>));
     expect(gate.release.mock.calls.map(([id]) => id).sort()).toEqual([...ids].sort());
+  });
+
+  it('a body with content the editor cannot show opens read-only and stays as stored', async () => {
+    const id = await noteWith('Newer', 'Known text.');
+    await store.read(id, (doc) => bodyFragment(doc).insert(0, [new Y.XmlElement('mystery')]));
+    await render(id);
+    await settle();
+    await expect
+      .poll(() => container.querySelector('[role="alert"]')?.textContent ?? '')
+      .toContain('unknown block “mystery”');
+    await expect
+      .poll(() => container.querySelector('.ProseMirror')?.textContent ?? '')
+      .toContain('Known text.');
+    expect(editable()).toBeNull();
+    await store.flush();
+    const text = await lazyStore().read(id, (doc) => bodyFragment(doc).toString());
+    expect(text).toContain('<mystery>');
   });
 
   it('a body that cannot be loaded says so instead of showing an empty editor', async () => {
