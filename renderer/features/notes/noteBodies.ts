@@ -66,14 +66,18 @@ export function copiedBodyUpdate(source: Y.XmlFragment): Uint8Array {
   }
 }
 
-/** Takes back notes just created whose bodies could not be stored (deleted forever, unseen). */
-function discardNotes(ids: readonly string[]): void {
-  writeAsLocalPerson((doc, ctx) => {
+/**
+ * Takes back notes just created whose bodies could not be stored (deleted forever; nobody saw
+ * them yet). False when the workspace refused (it became read-only meanwhile).
+ */
+function discardNotes(ids: readonly string[]): boolean {
+  const result = writeAsLocalPerson((doc, ctx) => {
     doc.transact(() => {
       for (const id of ids) notes.purge(doc, ctx, id);
     });
     return ok(null);
   });
+  return result.ok;
 }
 
 /**
@@ -90,11 +94,13 @@ export async function storeNewBodies(
     await bodies.createMany(created.map((entry) => [entry.id, initial(entry)] as const));
     return ok(null);
   } catch (error) {
-    discardNotes(created.map((entry) => entry.id));
-    const what = created.length === 1 ? 'The note was' : `The ${created.length} notes were`;
+    const discarded = discardNotes(created.map((entry) => entry.id));
+    const one = created.length === 1;
+    const what = one ? 'The note was' : `The ${created.length} notes were`;
+    const outcome = discarded ? 'not kept' : `created without ${one ? 'its' : 'their'} text`;
     return fail(
       'storage-failed',
-      `${what} not kept: the text could not be stored on this device (${messageOf(error)}).`,
+      `${what} ${outcome}: the text could not be stored on this device (${messageOf(error)}).`,
     );
   }
 }
