@@ -2,9 +2,12 @@
  * scale.join<size>.titles.ms (part of `npm run bench -- scale`): a fresh device joins a workspace
  * of the scale corpus (bench/scaleCorpus.ts) over real WebRTC (@roamhq/wrtc), through the app's
  * signaling server, with the app's own provider (PeerSync) on both sides, until its notes list
- * holds every note's title. Today's design is measured as it is: one Y.Doc per workspace, so the
- * joining peer receives the whole workspace, bodies included, as sync step 2 pieces of about
- * 2 MiB, paced by its have messages (renderer/sync/peer/answerStream.ts).
+ * holds every note's title (scale.join<size>.titles.ms), then until it holds every note's body
+ * (scale.join<size>.bodies.ms). Both peers hold the workspace as the app stores it (schema 2,
+ * docs/PROTOCOL.md §1.4.2): the lean root, exchanged first as sync step 2 pieces paced by have
+ * messages (renderer/sync/peer/answerStream.ts), and each body a document of its own, exchanged
+ * after it in batches (PROTOCOL §5.4 "Lazy documents"), held in memory on both sides (the in-memory
+ * store the sync tests use, test/sync/memoryLazyDocs.ts: Node has no IndexedDB).
  *
  * The holder runs in a process of its own, as it would on its own device (two copies of a
  * 100,000-note document also do not fit one Node heap); the joiner, the signaling server and the
@@ -20,6 +23,9 @@ import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { createNotesLive } from '../shared/model/notesLive';
+import { cutBodies, cutRoot } from '../shared/model/bodyDocs';
+import { MemoryLazyDocs } from '../test/sync/memoryLazyDocs';
+import type { LazyDocs } from '../renderer/sync/peer/lazyDocs';
 import { NoteSearchIndex } from '../shared/model/notesSearch';
 import { ROOT } from '../shared/model/roots';
 import { createWorkspaceSecrets, deriveSignalingPassword } from '../shared/protocol/keys';
@@ -56,9 +62,16 @@ interface Room {
   readonly password: string;
 }
 
-function peerOf(doc: Y.Doc, room: Room, signaling: string, log: (line: string) => void) {
+function peerOf(
+  doc: Y.Doc,
+  lazyDocs: LazyDocs,
+  room: Room,
+  signaling: string,
+  log: (line: string) => void,
+) {
   return new PeerSync({
     doc,
+    lazyDocs,
     awareness: new Awareness(doc),
     ...room,
     signaling: [signaling],
@@ -92,11 +105,14 @@ async function waitFor(
 /** The holder process's main: the workspace in a doc, online, until it is killed. */
 async function hold(): Promise<void> {
   const { corpus } = await scaleCorpus(Number(process.env[ENV.size]));
+  const { root, bodies } = schema2(corpus.state);
   const doc = new Y.Doc();
-  Y.applyUpdate(doc, corpus.state);
+  Y.applyUpdate(doc, root);
+  const lazy = new MemoryLazyDocs();
+  for (const [id, update] of bodies) lazy.docs.set(id, update);
   const room = { roomName: process.env[ENV.room]!, password: process.env[ENV.password]! };
   const say = (line: string) => process.stdout.write(`${line.replaceAll('\n', ' ')}\n`);
-  const sync = peerOf(doc, room, process.env[ENV.signaling]!, (line) => say(`${LOG}${line}`));
+  const sync = peerOf(doc, lazy, room, process.env[ENV.signaling]!, (line) => say(`${LOG}${line}`));
   await sync.keyReady;
   const online = await waitFor(
     () => sync.status().signaling.some((server) => server.state === 'open'),
@@ -104,6 +120,15 @@ async function hold(): Promise<void> {
   );
   if ('failed' in online) throw new Error(`the holder never reached ${process.env[ENV.signaling]}`);
   say(READY);
+}
+
+/** The workspace as the app stores it: its lean root and its body documents. */
+function schema2(state: Uint8Array): { root: Uint8Array; bodies: Map<string, Uint8Array> } {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, state);
+  const cut = { root: cutRoot(doc), bodies: cutBodies(doc) };
+  doc.destroy();
+  return cut;
 }
 
 interface Holder {
@@ -118,17 +143,21 @@ interface Holder {
 
 /** The holder of `size` notes in its own process, online in `room` once `ready` settles. */
 function startHolder(size: number, room: Room, signaling: string): Holder {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', SELF], {
-    env: {
-      ...process.env,
-      [ENV.holder]: '1',
-      [ENV.size]: String(size),
-      [ENV.signaling]: signaling,
-      [ENV.room]: room.roomName,
-      [ENV.password]: room.password,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--max-old-space-size=8192', '--import', 'tsx', SELF],
+    {
+      env: {
+        ...process.env,
+        [ENV.holder]: '1',
+        [ENV.size]: String(size),
+        [ENV.signaling]: signaling,
+        [ENV.room]: room.roomName,
+        [ENV.password]: room.password,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
   const holder: Holder = {
     ready: Promise.resolve(),
     log: [],
@@ -167,11 +196,14 @@ async function joinOnce(
   room: Room,
   signaling: string,
   expected: ReadonlyMap<string, string>,
+  bodies: number,
   holder: Holder,
-): Promise<Join> {
+): Promise<{ titles: Join; bodies: Join }> {
   const doc = new Y.Doc();
   const joinerLog: string[] = [];
-  const sync = peerOf(doc, room, signaling, (line) => joinerLog.push(line));
+  // As the app's store does: a body is taken for a note the root holds.
+  const lazy = new MemoryLazyDocs((id) => doc.getMap(ROOT.notes).has(id));
+  const sync = peerOf(doc, lazy, room, signaling, (line) => joinerLog.push(line));
   sync.disconnect();
   // The app's list, following the notes through observeDeep as the workspace session does;
   // bodies are never read here (nothing is scheduled): the figure is about titles.
@@ -201,14 +233,21 @@ async function joinOnce(
   try {
     await sync.keyReady;
     sync.connect();
-    const join = await waitFor(allListed, dropped);
-    if ('ms' in join) return join;
-    const received = (sync.wireStats().bytesIn / 1024 / 1024).toFixed(1);
-    const others = lines().filter((line) => line !== join.failed);
-    return {
-      ...join,
-      failed: `${join.failed} (the joiner then held ${notesRoot.size} of ${expected.size} notes, ${received} MiB received${others.length > 0 ? `; log: ${others.join(' | ')}` : ''})`,
+    const started = performance.now();
+    const titles = await waitFor(allListed, dropped);
+    const held = () => lazy.docs.size >= bodies;
+    const rest = 'ms' in titles ? await waitFor(held, dropped) : titles;
+    const all: Join = 'ms' in rest ? { ms: performance.now() - started } : rest;
+    const explain = (join: Join): Join => {
+      if ('ms' in join) return join;
+      const received = (sync.wireStats().bytesIn / 1024 / 1024).toFixed(1);
+      const others = lines().filter((line) => line !== join.failed);
+      return {
+        ...join,
+        failed: `${join.failed} (the joiner then held ${notesRoot.size} of ${expected.size} notes and ${lazy.docs.size} of ${bodies} bodies, ${received} MiB received${others.length > 0 ? `; log: ${others.join(' | ')}` : ''})`,
+      };
     };
+    return { titles: explain(titles), bodies: explain(all) };
   } finally {
     live.destroy();
     sync.destroy();
@@ -230,6 +269,9 @@ function bareDecode(state: Uint8Array): number {
 async function measureInside(): Promise<BenchResult[]> {
   const size = Number(process.env[ENV.size]);
   const { state } = (await scaleCorpus(size)).corpus;
+  // Only their sizes are kept: two copies of a 100,000-note workspace at once do not fit.
+  const cut = schema2(state);
+  const layout = { root: cut.root.byteLength, bodies: cut.bodies.size };
   const expected = titlesOf(state);
   const { secretKey } = createWorkspaceSecrets();
   const room = {
@@ -240,20 +282,29 @@ async function measureInside(): Promise<BenchResult[]> {
   const loadBefore = loadAverage();
   const holder = startHolder(size, room, server.url);
   const joins: Join[] = [];
+  const whole: Join[] = [];
   const bares: number[] = [];
   try {
     await holder.ready;
     for (let run = 0; run < RUNS(size); run++) {
       bares.push(bareDecode(state));
-      joins.push(await joinOnce(room, server.url, expected, holder));
-      console.error(`scale.join${label(size)}: run ${run + 1}: ${describe(joins.at(-1)!)}`);
+      const join = await joinOnce(room, server.url, expected, layout.bodies, holder);
+      joins.push(join.titles);
+      whole.push(join.bodies);
+      console.error(
+        `scale.join${label(size)}: run ${run + 1}: titles ${describe(join.titles)}, bodies ${describe(join.bodies)}`,
+      );
     }
   } finally {
     holder.stop();
     await server.close();
   }
   const load = `load average ${loadBefore} before, ${loadAverage()} after`;
-  return [joinResult(size, state.byteLength, expected.size, joins, bares, load)];
+  const sizes = { whole: state.byteLength, ...layout };
+  return [
+    joinResult('titles', size, sizes, expected.size, joins, bares, load),
+    joinResult('bodies', size, sizes, expected.size, whole, bares, load),
+  ];
 }
 
 function describe(join: Join): string {
@@ -263,20 +314,25 @@ function describe(join: Join): string {
 }
 
 function joinResult(
+  what: 'titles' | 'bodies',
   size: number,
-  bytes: number,
+  bytes: { readonly whole: number; readonly root: number; readonly bodies: number },
   notes: number,
   joins: readonly Join[],
   bares: readonly number[],
   load: string,
 ): BenchResult {
   const baseline = median(bares);
-  const mb = (bytes / 1024 / 1024).toFixed(1);
-  const what = `a fresh peer (empty Y.Doc, the app's notes list following it) joins a peer holding ${notes} notes (${mb} MiB encoded, one Y.Doc) through the app's signaling server and WebRTC data channels (@roamhq/wrtc, each peer a Node process, private network namespace, no device proofs), both with PeerSync; timed from the joiner's connect() (signaling key already derived) until its list (createNotesLive) holds every note's title; baseline bare Y.applyUpdate of the same ${mb} MiB into an empty doc`;
+  const mib = (n: number) => (n / 1024 / 1024).toFixed(1);
+  const until =
+    what === 'titles'
+      ? "its list (createNotesLive) holds every note's title"
+      : `it also holds all ${bytes.bodies} body documents`;
+  const timed = `a fresh peer (empty root, empty body store, the app's notes list following it) joins a peer holding ${notes} notes in schema 2 (lean root ${mib(bytes.root)} MiB encoded, ${bytes.bodies} body documents) through the app's signaling server and WebRTC data channels (@roamhq/wrtc, each peer a Node process, private network namespace, no device proofs), both with PeerSync; timed from the joiner's connect() (signaling key already derived) until ${until}; baseline bare Y.applyUpdate of the same notes as one document (${mib(bytes.whole)} MiB) into an empty doc`;
   const failures = joins.filter((join) => 'failed' in join);
   const done = joins.flatMap((join) => ('ms' in join ? [join.ms] : []));
-  const id = `scale.join${label(size)}.titles.ms`;
-  const target = size === 100_000 ? { target: '< 10 s' } : {};
+  const id = `scale.join${label(size)}.${what}.ms`;
+  const target = size === 100_000 && what === 'titles' ? { target: '< 10 s' } : {};
   if (failures.length > 0 || done.length === 0)
     return {
       id,
@@ -284,7 +340,7 @@ function joinResult(
       unit: 'ms',
       baseline,
       ...target,
-      note: `FAILED in ${failures.length} of ${joins.length} runs, ${failures.map(describe).join('; ')}. What is timed: ${what}; ${load}`,
+      note: `FAILED in ${failures.length} of ${joins.length} runs, ${failures.map(describe).join('; ')}. What is timed: ${timed}; ${load}`,
     };
   const value = median(done);
   return {
@@ -294,7 +350,7 @@ function joinResult(
     baseline,
     ratio: value / baseline,
     ...target,
-    note: `${what}; ${joins.length === 1 ? 'one run' : `median of ${joins.length} runs`}; ${load}`,
+    note: `${timed}; ${joins.length === 1 ? 'one run' : `median of ${joins.length} runs`}; ${load}`,
   };
 }
 
@@ -310,6 +366,8 @@ export function benchJoin(size: number): BenchResult[] {
     script: SELF,
     timeoutMs: SETUP_MS + RUNS(size) * (JOIN_TIMEOUT_MS + 30_000),
     env: { [ENV.size]: String(size) },
+    // The whole workspace decoded for the baseline and the list's titles, and the joiner's copy.
+    nodeArgs: ['--max-old-space-size=8192'],
   });
   if (run.ok) {
     for (const result of run.results)

@@ -39,6 +39,8 @@ export interface NamespaceOptions {
   /** The child is killed after this long: a hung run must report, not hang the bench. */
   readonly timeoutMs: number;
   readonly env?: Readonly<Record<string, string>>;
+  /** Options for the Node process run inside (a bigger heap, say). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** Runs `script` in a namespace of its own, deleted afterwards whatever happened. */
@@ -64,7 +66,16 @@ export function runInNamespace(options: NamespaceOptions): NamespaceRun {
     ip('route', 'add', 'default', 'via', '10.77.0.2', 'dev', 'v0');
     const child = spawnSync(
       'ip',
-      ['netns', 'exec', name, process.execPath, '--import', 'tsx', options.script],
+      [
+        'netns',
+        'exec',
+        name,
+        process.execPath,
+        ...(options.nodeArgs ?? []),
+        '--import',
+        'tsx',
+        options.script,
+      ],
       {
         env: { ...process.env, ...options.env, [INSIDE]: '1' },
         encoding: 'utf8',

@@ -31,8 +31,8 @@
  *   display's next refresh; notes.typing.frame.vsync.p95 is the same with the limit on.
  */
 import * as Y from 'yjs';
+import { writeSeedFiles } from './seedFiles';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import {
@@ -277,7 +277,7 @@ async function firstPaintBench(env: Chromium): Promise<{ results: BenchResult[];
     if (stored.length === 0) throw new Error(`no stored rows in ${dbName}`);
     const base = Y.mergeUpdates(stored.map((row) => new Uint8Array(Buffer.from(row, 'base64'))));
     const corpus = generateCorpus(NOTES, base);
-    await writeFile(path.join(env.rendererDir, 'bench-notes', 'state.bin'), corpus.state);
+    await writeSeedFiles(path.join(env.rendererDir, 'bench-notes'), corpus.state);
 
     const expected = NOTES + notesIn(base);
     await context.addInitScript((count) => {

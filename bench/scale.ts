@@ -27,8 +27,8 @@
  *   reported with what stopped it.
  */
 import * as Y from 'yjs';
+import { writeSeedFiles } from './seedFiles';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
@@ -152,7 +152,7 @@ async function chromiumAtSize(
   warmUp: boolean,
 ): Promise<BenchResult[]> {
   const state = Y.mergeUpdates([base, corpus.state]);
-  await writeFile(path.join(env.rendererDir, 'bench-notes', 'state.bin'), state);
+  await writeSeedFiles(path.join(env.rendererDir, 'bench-notes'), state);
   const expected = size + notesIn(base);
   const runs = RUNS(size);
   const apps: AppRun[] = [];

@@ -1,12 +1,17 @@
 /**
  * The page bench/notes.ts serves beside the built app (same origin, so the same IndexedDB):
  * - `notesBench.stored(name)` reads a workspace database's rows (the state onboarding wrote);
- * - `notesBench.seed(name)` lays a workspace database out as Outpost leaves it after compaction
- *   (one row with the whole state in y-indexeddb's `updates` store, and the `outpost.verified`
- *   record with its SHA-256 in `custom`), from `state.bin` served beside this page;
+ * - `notesBench.seed(name)` lays a workspace database out as Outpost leaves it after moving it to
+ *   body documents and compacting it (schema 2: one row with the lean root in y-indexeddb's
+ *   `updates` store, the `outpost.verified` record with its SHA-256 and the layout marker in
+ *   `custom`; the bodies stored by the app's lazy document store), from `root.bin` and
+ *   `bodies.bin` served beside this page (bench/seedFiles.ts cuts them from the corpus). The
+ *   bodies are stored again only when they differ from the last seed's: opening the list and a
+ *   note writes none of them. It also lays out the baseline's database (`bare-<name>`): one row
+ *   with the whole state as one document, from `state.bin`;
  * - opened as `?bare=<name>`, it is the baseline: from navigation start, read the same rows the
- *   same way the app does (`openWorkspaceDb` + `readRows`) and decode them with bare Yjs
- *   (`Y.applyUpdate`), then publish the times on `window.bareResult`.
+ *   same way the app does (`openWorkspaceDb` + `readRows`) of that database and decode them with
+ *   bare Yjs (`Y.applyUpdate`) as one document, then publish the times on `window.bareResult`.
  */
 import * as Y from 'yjs';
 import {
@@ -18,6 +23,15 @@ import {
   requestDone,
   transactionDone,
 } from '../../renderer/sync/storage/idb';
+import { LAYOUT_KEY } from '../../renderer/sync/storage/bodiesMigration';
+import { LAZY_DOCS_DB_PREFIX } from '../../renderer/sync/storage/lazyDocDb';
+import { openLazyDocStore } from '../../renderer/sync/storage/lazyDocStore';
+import { WORKSPACE_DB_PREFIX } from '../../renderer/sync/storage/idb';
+import { readSeedBodies } from '../seedBodies';
+
+const BARE_PREFIX = 'bare-';
+/** Bodies stored per transaction while seeding. */
+const SEED_BATCH = 5000;
 
 function toBase64(bytes: Uint8Array): string {
   let binary = '';
@@ -52,25 +66,66 @@ const bench = {
   },
 
   async seed(name: string): Promise<{ bytes: number; key: number }> {
-    const state = new Uint8Array(await (await fetch('./state.bin')).arrayBuffer());
-    const digest = await sha256(state);
-    await deleteDatabase(name);
-    const db = await openWorkspaceDb(name);
-    try {
-      const tx = db.transaction([UPDATES_STORE, CUSTOM_STORE], 'readwrite');
-      const done = transactionDone(tx);
-      const key = (await requestDone(tx.objectStore(UPDATES_STORE).add(state))) as number;
-      tx.objectStore(CUSTOM_STORE).put({ key, bytes: state.length, sha256: digest }, VERIFIED_KEY);
-      await done;
-      return { bytes: state.length, key };
-    } finally {
-      db.close();
-    }
+    const [state, root, bodies] = await Promise.all(
+      ['state.bin', 'root.bin', 'bodies.bin'].map(
+        async (file) => new Uint8Array(await (await fetch(`./${file}`)).arrayBuffer()),
+      ),
+    );
+    await storeOneRow(BARE_PREFIX + name, state!);
+    const stored = await storeOneRow(name, root!, { schemaVersion: 2, at: Date.now() });
+    await seedBodies(name.slice(WORKSPACE_DB_PREFIX.length), bodies!);
+    return stored;
   },
 };
 
-async function bare(name: string): Promise<void> {
+/** Database `name` holding one verified row (and `custom` entries), as after a compaction. */
+async function storeOneRow(
+  name: string,
+  row: Uint8Array,
+  layout?: unknown,
+): Promise<{ bytes: number; key: number }> {
+  const digest = await sha256(row);
+  await deleteDatabase(name);
   const db = await openWorkspaceDb(name);
+  try {
+    const tx = db.transaction([UPDATES_STORE, CUSTOM_STORE], 'readwrite');
+    const done = transactionDone(tx);
+    const key = (await requestDone(tx.objectStore(UPDATES_STORE).add(row))) as number;
+    tx.objectStore(CUSTOM_STORE).put({ key, bytes: row.length, sha256: digest }, VERIFIED_KEY);
+    if (layout !== undefined) tx.objectStore(CUSTOM_STORE).put(layout, LAYOUT_KEY);
+    await done;
+    return { bytes: row.length, key };
+  } finally {
+    db.close();
+  }
+}
+
+/** The workspace's bodies in its lazy document store, unless the last seed stored the same. */
+async function seedBodies(workspaceId: string, bodies: Uint8Array): Promise<void> {
+  const marker = `bench-bodies-${workspaceId}`;
+  const digest = await sha256(bodies);
+  if (localStorage.getItem(marker) === digest) return;
+  localStorage.removeItem(marker);
+  await deleteDatabase(LAZY_DOCS_DB_PREFIX + workspaceId);
+  const store = openLazyDocStore(workspaceId, { key: null, accepts: () => true });
+  try {
+    let batch: [string, Uint8Array][] = [];
+    for (const entry of readSeedBodies(bodies)) {
+      batch.push(entry);
+      if (batch.length < SEED_BATCH) continue;
+      await store.createMany(batch);
+      batch = [];
+    }
+    if (batch.length > 0) await store.createMany(batch);
+    await store.flush();
+  } finally {
+    await store.close();
+  }
+  localStorage.setItem(marker, digest);
+}
+
+async function bare(name: string): Promise<void> {
+  const db = await openWorkspaceDb(BARE_PREFIX + name);
   const rows = await readRows(db);
   const read = performance.now();
   const doc = new Y.Doc();

@@ -10,6 +10,9 @@ import {
 } from '../../shared/protocol/inviteTerms';
 import { deleteVersionStore } from '../sync/history/versionStore';
 import { deleteNotesIndex } from '../sync/storage/notesIndexStore';
+import { deleteLazyDocsDb } from '../sync/storage/lazyDocDb';
+import { deleteDatabase } from '../sync/storage/idb';
+import { deleteLegacyDb } from '../sync/storage/bodiesMigration';
 import type { StateCreator } from 'zustand';
 import type * as Y from 'yjs';
 import {
@@ -191,6 +194,7 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
     starting = startTeamSync({
       entry,
       doc: session.doc,
+      lazyDocs: session.lazyDocs,
       awareness: session.awareness,
       signaling: signalingUrls(state.syncNetwork, state.syncSettings, entry),
       iceServers,
@@ -442,15 +446,12 @@ export const createSyncSlice: StateCreator<AppState, [], [], SyncSlice> = (set, 
       await get().setWorkspaces((current) => current.filter((w) => w.id !== id));
       {
         forgetShared(id);
-        const deleted = await new Promise<boolean>((resolve) => {
-          const request = indexedDB.deleteDatabase(WORKSPACE_DB_PREFIX + id);
-          request.onsuccess = () => resolve(true);
-          request.onerror = () => resolve(false);
-          request.onblocked = () => resolve(false);
-        });
+        const deleted = await deleteDatabase(WORKSPACE_DB_PREFIX + id);
         // Its version history goes with it (a device keeps versions only of its workspaces).
         await deleteVersionStore(id);
         await deleteNotesIndex(id);
+        await deleteLazyDocsDb(id);
+        await deleteLegacyDb(id);
         if (!deleted)
           get().notify(
             'warning',

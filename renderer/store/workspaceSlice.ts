@@ -13,6 +13,7 @@ import type { AppState, WorkspaceSlice } from './types';
 import { writeAs } from './writeGateway';
 import { readFirstScreen } from '../sync/storage/firstScreenStore';
 import { workspaceAtRestKey } from '../sync/atRestKeys';
+import { prepareBodiesLayout } from '../sync/bodiesLayout';
 
 export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice> = (set, get) => {
   /** The list changes still being written, in order (per store, like the list itself). */
@@ -54,12 +55,24 @@ export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice
             set({ firstScreen: screen });
         });
       await previous?.destroy();
-      const startup = await takeStartupWorkspace(id);
-      if (get().activeWorkspaceId !== id || get().session) {
+      let startup = await takeStartupWorkspace(id);
+      const asked = () => get().activeWorkspaceId === id && !get().session;
+      if (!asked()) {
         // Another workspace was asked for meanwhile.
         if (startup) void releaseStartupWorkspace(startup);
         return;
       }
+      // Stored with bodies embedded, it moves to body documents first: what start-up loaded of it
+      // is let go.
+      const layout = await prepareBodiesLayout(id, async () => {
+        if (startup) await releaseStartupWorkspace(startup);
+        startup = null;
+      });
+      if (!asked()) {
+        if (startup) void releaseStartupWorkspace(startup);
+        return;
+      }
+      if (layout.problem) get().notify('warning', layout.problem);
       const session = openWorkspaceSession(
         id,
         profile,
@@ -68,6 +81,7 @@ export const createWorkspaceSlice: StateCreator<AppState, [], [], WorkspaceSlice
         },
         startup,
         get().device,
+        { bodyDocuments: layout.bodyDocuments },
       );
       set({ session });
       hintStartupWorkspace(id);

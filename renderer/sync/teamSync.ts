@@ -21,6 +21,7 @@ import {
 import { nextRoomChangeAt, roomNamesAt } from '../../shared/protocol/roomEpoch';
 import { isTurnUsable, MAX_RELAYS } from '../../shared/protocol/teamNetwork';
 import type { Result } from '../../shared/result';
+import type { LazyDocs } from './peer/lazyDocs';
 import { fail, ok } from '../../shared/result';
 import type { WorkspaceEntry } from './localState';
 import type { IceServer, PeerSync } from './peer/peerSync';
@@ -204,6 +205,8 @@ export function relayOnlyFor(entry: Pick<WorkspaceEntry, 'turn'>): boolean {
 export async function startTeamSync(options: {
   readonly entry: WorkspaceEntry;
   readonly doc: Y.Doc;
+  /** The workspace's body documents, exchanged after the root with peers that speak them. */
+  readonly lazyDocs: LazyDocs | null;
   readonly awareness: Awareness;
   readonly signaling: readonly string[];
   readonly iceServers: readonly IceServer[];
@@ -223,6 +226,7 @@ export async function startTeamSync(options: {
   const stored = localStorage.getItem(SHARED_KEY_PREFIX + options.entry.id);
   const provider = new PeerSync({
     doc: options.doc,
+    ...(options.lazyDocs ? { lazyDocs: options.lazyDocs } : {}),
     awareness: options.awareness,
     roomName: roomName ?? '',
     // This week's room, and last week's too for the first hour of a week (roomEpoch.ts).

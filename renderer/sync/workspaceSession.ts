@@ -6,6 +6,8 @@
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import {
+  BODIES_LAYOUT_MIGRATIONS,
+  MIGRATIONS,
   ROOT,
   decisions,
   goals,
@@ -36,6 +38,9 @@ import { systemClock } from './peer/handshakes';
 import { KEY_ROTATIONS_ROOT, readKeyState, type KeyState } from '../../shared/model/rotations';
 import type { StartupWorkspace } from './startupWorkspace';
 import type { BodyDocuments } from '../../shared/model/bodyDocuments';
+import type { LazyDocs } from './peer/lazyDocs';
+import { openLazyDocStore } from './storage/lazyDocStore';
+import type { LazyDocStore } from './storage/lazyDocTypes';
 
 export interface WorkspaceSnapshot {
   readonly name: string | null;
@@ -70,6 +75,8 @@ export interface WorkspaceSession {
    * opened); null while its bodies are embedded in the records of `doc` (schema 1).
    */
   readonly bodies: BodyDocuments | null;
+  /** The same documents as peers and relays exchange them (null with `bodies`). */
+  readonly lazyDocs: LazyDocs | null;
   /**
    * Presence for this workspace (who is here, their cursor, their focus status). Its local state
    * carries `user: { id, name, color }`; sync providers share it with peers.
@@ -106,6 +113,14 @@ function afterNextPaint(run: () => void): void {
 
 type SnapshotKey = 'notes' | 'goals' | 'decisions' | 'members' | 'meta';
 
+export interface WorkspaceSessionOptions {
+  /**
+   * This device's rows hold the workspace in schema 2 (bodiesMigration.ts): the document is its
+   * lean root, and note bodies are opened from the workspace's lazy document store.
+   */
+  readonly bodyDocuments?: boolean;
+}
+
 /** Opens a workspace stored on this device (creating its database if new). */
 export function openWorkspaceSession(
   id: string,
@@ -115,12 +130,23 @@ export function openWorkspaceSession(
   startup: StartupWorkspace | null = null,
   /** Signs this person's member entry as this device (none: the entry is written unsigned). */
   device: DeviceSigner | null = null,
+  options: WorkspaceSessionOptions = {},
 ): WorkspaceSession {
   const doc = startup?.doc ?? new Y.Doc();
+  // A peer may write the body of a note the root holds (live, archived or in the trash); a body
+  // for a note deleted forever, or one this device has not heard of yet, is refused.
+  const bodyStore: LazyDocStore | null = options.bodyDocuments
+    ? openLazyDocStore(id, {
+        key: workspaceAtRestKey(id),
+        accepts: (noteId) => doc.getMap(ROOT.notes).has(noteId),
+      })
+    : null;
   // y-indexeddb behind Outpost's loader: damaged rows set aside, compaction, backups.
   const persistence = openWorkspaceStorage(id, doc, {
     fallbackName: () => 'Workspace',
     durable: startup?.durable,
+    // Automatic backups of a schema-2 workspace hold its bodies too, and follow their edits.
+    bodies: bodyStore,
   });
   const awareness = new Awareness(doc);
   awareness.setLocalStateField('user', {
@@ -194,7 +220,7 @@ export function openWorkspaceSession(
   };
 
   const ready = persistence.whenLoaded.then((): ReadyStatus => {
-    const migrated = migrateWorkspace(doc);
+    const migrated = migrateWorkspace(doc, bodyStore ? BODIES_LAYOUT_MIGRATIONS : MIGRATIONS);
     if (migrated.ok) {
       try {
         upsertMember(doc, profile, Date.now(), { signer: device ?? undefined, workspace: id });
@@ -217,6 +243,15 @@ export function openWorkspaceSession(
       live.onEvents(events);
       notesIndex.changed();
     });
+    // A note deleted forever (here or by a peer) takes its body document with it.
+    if (bodyStore)
+      doc.getMap(ROOT.notes).observe((event) => {
+        for (const [noteId, change] of event.changes.keys)
+          if (change.action === 'delete')
+            bodyStore.delete(noteId).catch((error: unknown) => {
+              console.error(`Could not delete the body of note ${noteId}`, error);
+            });
+      });
     snapshot = {
       name: workspaceName(doc),
       schemaVersion: schemaVersionOf(doc),
@@ -245,6 +280,7 @@ export function openWorkspaceSession(
         ignoreOrigin: persistence.durable.origin,
         clock: systemClock,
         onError: (error) => console.error('Could not keep a version', error),
+        bodies: bodyStore,
       });
     if (!destroyed) onSnapshot(snapshot);
     return migrated.ok
@@ -255,7 +291,8 @@ export function openWorkspaceSession(
   return {
     id,
     doc,
-    bodies: null,
+    bodies: bodyStore,
+    lazyDocs: bodyStore,
     awareness,
     ready,
     versions,
@@ -272,6 +309,7 @@ export function openWorkspaceSession(
       notesLive?.destroy();
       awareness.destroy();
       await persistence.destroy();
+      await bodyStore?.close();
       doc.destroy();
     },
   };

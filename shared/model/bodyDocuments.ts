@@ -43,6 +43,20 @@ export interface BodyDocuments {
   onUpdate(listener: (id: string, update: Uint8Array, origin: unknown) => void): () => void;
   /** Resolves once every change made so far is committed. */
   flush(): Promise<void>;
+  /**
+   * The whole of body document `id` as one Yjs update (v1), from what is stored, without loading
+   * it when nothing holds it (null: nothing stored). Exports and backups read every body this
+   * way; without it they use {@link read}.
+   */
+  encoded?(id: string): Promise<Uint8Array | null>;
+}
+
+/** Body document `id` as one update: {@link BodyDocuments.encoded}, or loaded and encoded. */
+export async function encodedBody(bodies: BodyDocuments, id: string): Promise<Uint8Array | null> {
+  if (bodies.encoded) return bodies.encoded(id);
+  return bodies.read(id, (doc) =>
+    doc.store.clients.size === 0 ? null : Y.encodeStateAsUpdate(doc),
+  );
 }
 
 /** The first content of a new body document holding `body` (a template, an import, a copy). */

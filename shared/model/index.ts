@@ -52,6 +52,7 @@ export { verifyVote, verifyBallot, verifyStatusChange, verifyCheckIn } from './s
 export { verifiedTally, verifiedPollTally, type Verified, type SetAside } from './signedTally';
 export {
   MIGRATIONS,
+  BODIES_LAYOUT_MIGRATIONS,
   migrateWorkspace,
   schemaVersionOf,
   type Migration,

@@ -23,6 +23,23 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/**
+ * Schema 2: each note's body is a document of its own (docs/PROTOCOL.md §1.4.2). The move is made
+ * on stored rows by the workspace's storage (renderer/sync/storage/bodiesMigration.ts), which
+ * writes `meta.schemaVersion` 2 itself in the transaction that swaps the rows; a session reading
+ * the new layout passes {@link BODIES_LAYOUT_MIGRATIONS}, so its root (already at 2, or a new empty
+ * one) opens, while a session still reading the embedded layout passes {@link MIGRATIONS} and
+ * opens a root that says 2 read-only, as any newer data.
+ */
+export const BODIES_LAYOUT_MIGRATIONS: readonly Migration[] = [
+  ...MIGRATIONS,
+  {
+    version: 2,
+    description: 'Note bodies are documents of their own.',
+    migrate: () => {},
+  },
+];
+
 /** The schema version stored in a workspace (0 for a new, empty document). */
 export function schemaVersionOf(doc: Y.Doc): number {
   const version = doc.getMap<unknown>(ROOT.meta).get('schemaVersion');

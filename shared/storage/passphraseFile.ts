@@ -1,12 +1,12 @@
 /**
- * Encrypted workspace exports (workspace file version 3, docs/PROTOCOL.md §6.2): the payload is
- * the workspace's Yjs update sealed (shared/protocol/atRest.ts format, purpose `file`) under a
+ * Encrypted workspace exports (workspace file version 3, or 4 for a bundle of body documents,
+ * docs/PROTOCOL.md §6.2): the payload is the workspace's Yjs update (or bundle) sealed (shared/protocol/atRest.ts format, purpose `file`) under a
  * key stretched from a passphrase the person chose, so the file opens on any device that is
  * given the passphrase and nowhere else. The header says how the key was stretched (count and
  * salt) and names no workspace; its fields are the seal's additional data, so a header edited
  * to say something else (other counts, another id) makes the file not open rather than lie.
  */
-import { fail, ok, type Result } from '../result';
+import { fail, type Result } from '../result';
 import {
   PASSPHRASE_ITERATIONS,
   SEALED_PURPOSE,
@@ -16,11 +16,11 @@ import {
 } from '../protocol/atRest';
 import { fromBase64Url, toBase64Url } from '../protocol/bytes';
 import {
-  PASSPHRASE_WORKSPACE_FILE_VERSION,
   assembleWorkspaceFile,
-  checkWorkspaceState,
+  checkPayload,
   headerFields,
   passphraseFileHeader,
+  protectionOf,
   verifyWorkspaceFile,
   type WorkspaceFile,
   type WorkspaceFileHeader,
@@ -42,7 +42,10 @@ function scopeOf(fields: Omit<WorkspaceFileHeader, 'checksum' | 'payloadBytes'>)
   return `outpost-export/${JSON.stringify(headerFields(fields))}`;
 }
 
-/** Builds a version-3 workspace file: `input.state` sealed with a key from `passphrase`. */
+/**
+ * Builds a workspace file sealed with a key from `passphrase`: version 3, or version 4 when
+ * `input.state` is a bundle (`input.bundle`).
+ */
 export async function encodePassphraseWorkspaceFile(
   input: WorkspaceFileInput,
   passphrase: string,
@@ -59,11 +62,11 @@ export async function encodePassphraseWorkspaceFile(
 
 /** Whether a checked header is of a file that opens only with a passphrase. */
 export function needsPassphrase(header: WorkspaceFileHeader): boolean {
-  return header.version === PASSPHRASE_WORKSPACE_FILE_VERSION;
+  return protectionOf(header) === 'passphrase';
 }
 
 /**
- * Reads a version-3 file with `passphrase`: header, length and checksum first (as for any
+ * Reads a file sealed with a passphrase (version 3 or 4) with `passphrase`: header, length and checksum first (as for any
  * version), then the seal, then that the data is a workspace. Nothing is changed anywhere.
  */
 export async function decodePassphraseWorkspaceFile(
@@ -86,8 +89,5 @@ export async function decodePassphraseWorkspaceFile(
       'wrong-passphrase' satisfies WorkspaceFileProblem,
       'That passphrase does not open this file. Check it (capitals, spaces) and try again.',
     );
-  const check = checkWorkspaceState(state);
-  if (!check.ok) return check;
-  check.value.destroy();
-  return ok({ header, state });
+  return checkPayload(header, state);
 }

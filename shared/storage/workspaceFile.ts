@@ -14,6 +14,12 @@
  * (encrypted exports) is sealed with a key stretched from a passphrase the person chose; its
  * header carries the stretching's salt and count (shared/storage/passphraseFile.ts seals and
  * opens it). Version 1 files (unencrypted exports, backups of earlier versions) are read as before.
+ *
+ * Version 4 holds a workspace whose bodies are documents of their own (schema 2, PROTOCOL §6.2):
+ * its payload is a bundle (workspaceBundle.ts) of the root and every body document, protected as
+ * `encoding` says (plain, sealed with the workspace's key, or sealed with a passphrase), so that
+ * an Outpost that cannot read bodies kept apart says "made by a newer Outpost" instead of
+ * importing a workspace without its text.
  */
 import * as Y from 'yjs';
 import { z } from 'zod';
@@ -22,6 +28,7 @@ import { toHexString } from 'lib0/buffer';
 import { fail, ok, type Result } from '../result';
 import { ROOT } from '../model/roots';
 import { ID_PATTERN } from '../core/ids';
+import { decodeBundle, type WorkspaceBundle } from './workspaceBundle';
 
 export const WORKSPACE_FILE_FORMAT = 'outpost-workspace';
 export const WORKSPACE_FILE_VERSION = 1;
@@ -29,19 +36,60 @@ export const WORKSPACE_FILE_VERSION = 1;
 export const SEALED_WORKSPACE_FILE_VERSION = 2;
 /** The version of files sealed with a passphrase (encrypted exports). */
 export const PASSPHRASE_WORKSPACE_FILE_VERSION = 3;
+/** The version of files holding a root and its body documents (schema 2), in any protection. */
+export const BUNDLE_WORKSPACE_FILE_VERSION = 4;
 /** The newest version this build reads. */
-const NEWEST_VERSION = PASSPHRASE_WORKSPACE_FILE_VERSION;
+const NEWEST_VERSION = BUNDLE_WORKSPACE_FILE_VERSION;
 /**
  * PBKDF2 counts a version-3 header may name: below is too weak to be one of ours, above would
  * keep the app busy for minutes on a crafted file.
  */
 export const PASSPHRASE_FILE_ITERATIONS = { min: 100_000, max: 10_000_000 } as const;
-/** What each version's payload is. */
-const ENCODING = {
-  1: 'yjs-update-v1',
-  2: 'sealed-yjs-update-v1',
-  3: 'passphrase-sealed-yjs-update-v1',
-} as const;
+/** How a file's payload is protected: not at all, the workspace's key, or a passphrase. */
+export type FileProtection = 'plain' | 'sealed' | 'passphrase';
+/** What each version's payload is, by protection (versions 1–3 each have one). */
+const ENCODINGS = {
+  1: { plain: 'yjs-update-v1' },
+  2: { sealed: 'sealed-yjs-update-v1' },
+  3: { passphrase: 'passphrase-sealed-yjs-update-v1' },
+  4: {
+    plain: 'outpost-bundle-v1',
+    sealed: 'sealed-outpost-bundle-v1',
+    passphrase: 'passphrase-sealed-outpost-bundle-v1',
+  },
+} as const satisfies Record<number, Partial<Record<FileProtection, string>>>;
+type FileVersion = keyof typeof ENCODINGS;
+const ALL_ENCODINGS = [
+  'yjs-update-v1',
+  'sealed-yjs-update-v1',
+  'passphrase-sealed-yjs-update-v1',
+  'outpost-bundle-v1',
+  'sealed-outpost-bundle-v1',
+  'passphrase-sealed-outpost-bundle-v1',
+] as const;
+type FileEncoding = (typeof ALL_ENCODINGS)[number];
+
+/** The protection an encoding names, or null when `version` has no such encoding. */
+function protectionIn(version: FileVersion, encoding: FileEncoding): FileProtection | null {
+  const named: Partial<Record<FileProtection, string>> = ENCODINGS[version];
+  for (const protection of ['plain', 'sealed', 'passphrase'] as const)
+    if (named[protection] === encoding) return protection;
+  return null;
+}
+
+/** How a checked header's payload is protected. */
+export function protectionOf(header: Pick<WorkspaceFileHeader, 'encoding'>): FileProtection {
+  return header.encoding.startsWith('passphrase-')
+    ? 'passphrase'
+    : header.encoding.startsWith('sealed-')
+      ? 'sealed'
+      : 'plain';
+}
+
+/** Whether a checked header's payload is a bundle of a root and its body documents (version 4). */
+export function holdsBundle(header: Pick<WorkspaceFileHeader, 'version'>): boolean {
+  return header.version === BUNDLE_WORKSPACE_FILE_VERSION;
+}
 /** The extension exports and backups use. */
 export const WORKSPACE_FILE_EXTENSION = '.outpost';
 /** A header line longer than this is not ours (ours are a few hundred bytes). */
@@ -74,12 +122,13 @@ export const WorkspaceFileHeader = z
       z.literal(WORKSPACE_FILE_VERSION),
       z.literal(SEALED_WORKSPACE_FILE_VERSION),
       z.literal(PASSPHRASE_WORKSPACE_FILE_VERSION),
+      z.literal(BUNDLE_WORKSPACE_FILE_VERSION),
     ]),
     workspaceId: z.string().regex(ID_PATTERN),
     workspaceName: z.string().max(200),
     createdAt: z.number().int().nonnegative(),
     reason: BackupReason,
-    encoding: z.enum([ENCODING[1], ENCODING[2], ENCODING[3]]),
+    encoding: z.enum(ALL_ENCODINGS),
     counts: RecordCounts,
     /** Version 3 only: how the key is stretched from the passphrase (salt: 16 bytes, base64url). */
     kdf: z.literal('PBKDF2-SHA-256').optional(),
@@ -98,21 +147,24 @@ export const WorkspaceFileHeader = z
   })
   .strict()
   .superRefine((header, context) => {
-    if (header.encoding !== ENCODING[header.version])
+    const protection = protectionIn(header.version, header.encoding);
+    if (protection === null)
       context.addIssue({
         code: 'custom',
         path: ['encoding'],
-        message: `version ${header.version} files are ${ENCODING[header.version]}`,
+        message: `version ${header.version} files are ${Object.values(ENCODINGS[header.version]).join(' or ')}`,
       });
-    const withKdf = header.version === PASSPHRASE_WORKSPACE_FILE_VERSION;
+    const withKdf = protection === 'passphrase';
     for (const field of ['kdf', 'iterations', 'salt'] as const)
       if ((header[field] !== undefined) !== withKdf)
         context.addIssue({
           code: 'custom',
           path: [field],
-          message: withKdf ? 'required in version 3' : 'only in version 3',
+          message: withKdf
+            ? 'required in files sealed with a passphrase'
+            : 'only in files sealed with a passphrase',
         });
-    if (header.version !== WORKSPACE_FILE_VERSION && header.workspaceName !== '')
+    if (protection !== 'plain' && header.workspaceName !== '')
       context.addIssue({
         code: 'custom',
         path: ['workspaceName'],
@@ -126,8 +178,28 @@ export interface WorkspaceFileInput {
   readonly workspaceName: string;
   readonly createdAt: number;
   readonly reason: BackupReason;
+  /** The Yjs update of the whole document, or for a bundle (`bundle: true`) the bundle. */
   readonly state: Uint8Array;
   readonly counts: RecordCounts;
+  /** `state` is a bundle of a root and its body documents (workspaceBundle.ts): version 4. */
+  readonly bundle?: boolean;
+}
+
+/** The version and encoding of a file of `input` with `protection`. */
+export function versionFor(
+  input: Pick<WorkspaceFileInput, 'bundle'>,
+  protection: FileProtection,
+): { version: FileVersion; encoding: FileEncoding } {
+  if (input.bundle)
+    return {
+      version: BUNDLE_WORKSPACE_FILE_VERSION,
+      encoding: ENCODINGS[BUNDLE_WORKSPACE_FILE_VERSION][protection],
+    };
+  if (protection === 'sealed')
+    return { version: SEALED_WORKSPACE_FILE_VERSION, encoding: ENCODINGS[2].sealed };
+  if (protection === 'passphrase')
+    return { version: PASSPHRASE_WORKSPACE_FILE_VERSION, encoding: ENCODINGS[3].passphrase };
+  return { version: WORKSPACE_FILE_VERSION, encoding: ENCODINGS[1].plain };
 }
 
 /** Seals and opens a workspace file's payload (the workspace's at-rest key). */
@@ -161,7 +233,7 @@ export function headerFields(
     header.counts.members,
   ];
   // Versions 1 and 2 keep the checksum they always had.
-  if (header.version === PASSPHRASE_WORKSPACE_FILE_VERSION)
+  if (protectionOf(header) === 'passphrase')
     fields.push(header.kdf, header.iterations, header.salt);
   return fields;
 }
@@ -188,12 +260,13 @@ export function countRecords(doc: Y.Doc): RecordCounts {
 }
 
 /**
- * Builds a workspace file from a document's encoded state: sealed (version 2, no name in the
- * header) when a `sealer` is given, plain (version 1) otherwise.
+ * Builds a workspace file from a document's encoded state (or a bundle, `input.bundle`): sealed
+ * (version 2, or 4; no name in the header) when a `sealer` is given, plain (version 1, or 4)
+ * otherwise.
  */
 export function encodeWorkspaceFile(input: WorkspaceFileInput, sealer?: FileSealer): Uint8Array {
   const payload = sealer ? sealer.seal(input.state) : input.state;
-  const version = sealer ? SEALED_WORKSPACE_FILE_VERSION : WORKSPACE_FILE_VERSION;
+  const { version, encoding } = versionFor(input, sealer ? 'sealed' : 'plain');
   return assembleWorkspaceFile(
     {
       format: WORKSPACE_FILE_FORMAT,
@@ -202,26 +275,30 @@ export function encodeWorkspaceFile(input: WorkspaceFileInput, sealer?: FileSeal
       workspaceName: sealer ? '' : input.workspaceName.slice(0, 200),
       createdAt: input.createdAt,
       reason: input.reason,
-      encoding: ENCODING[version],
+      encoding,
       counts: input.counts,
     },
     payload,
   );
 }
 
-/** The header fields of a version-3 file (no name: the header is readable without the key). */
+/**
+ * The header fields of a file sealed with a passphrase (version 3, or 4 for a bundle; no name:
+ * the header is readable without the key).
+ */
 export function passphraseFileHeader(
   input: Omit<WorkspaceFileInput, 'state'>,
   kdf: { readonly iterations: number; readonly salt: string },
 ): Omit<WorkspaceFileHeader, 'checksum' | 'payloadBytes'> {
+  const { version, encoding } = versionFor(input, 'passphrase');
   return {
     format: WORKSPACE_FILE_FORMAT,
-    version: PASSPHRASE_WORKSPACE_FILE_VERSION,
+    version,
     workspaceId: input.workspaceId,
     workspaceName: '',
     createdAt: input.createdAt,
     reason: input.reason,
-    encoding: ENCODING[PASSPHRASE_WORKSPACE_FILE_VERSION],
+    encoding,
     counts: input.counts,
     kdf: 'PBKDF2-SHA-256',
     iterations: kdf.iterations,
@@ -322,8 +399,13 @@ function startsLikeOurs(file: Uint8Array): boolean {
 
 export interface WorkspaceFile {
   readonly header: WorkspaceFileHeader;
-  /** The Yjs update (v1) of the whole workspace (for a sealed file, as verified: still sealed). */
+  /**
+   * The payload: the Yjs update (v1) of the whole workspace, or (version 4) the bundle of its
+   * root and body documents (for a sealed file, as verified: still sealed).
+   */
   readonly state: Uint8Array;
+  /** A version-4 file's bundle, read and checked (by {@link decodeWorkspaceFile} and after). */
+  readonly bundle?: WorkspaceBundle;
 }
 
 /**
@@ -359,8 +441,8 @@ export function verifyWorkspaceFile(file: Uint8Array): Result<WorkspaceFile> {
 
 /**
  * Reads a whole workspace file and checks it completely: header, length, checksum, and that the
- * payload is a Yjs update this version can apply. Nothing is changed anywhere; the caller decides
- * what to do with the result.
+ * payload is a Yjs update (or a bundle of them) this version can apply. Nothing is changed
+ * anywhere; the caller decides what to do with the result.
  */
 export function decodeWorkspaceFile(
   file: Uint8Array,
@@ -370,12 +452,13 @@ export function decodeWorkspaceFile(
   if (!verified.ok) return verified;
   let { state } = verified.value;
   const { header } = verified.value;
-  if (header.version === PASSPHRASE_WORKSPACE_FILE_VERSION)
+  const protection = protectionOf(header);
+  if (protection === 'passphrase')
     return fail(
       'needs-passphrase' satisfies WorkspaceFileProblem,
       'This workspace file is encrypted with a passphrase; it opens with that passphrase.',
     );
-  if (header.version === SEALED_WORKSPACE_FILE_VERSION) {
+  if (protection === 'sealed') {
     const opened = opener?.(header)?.open(state) ?? null;
     if (!opened)
       return fail(
@@ -384,10 +467,30 @@ export function decodeWorkspaceFile(
       );
     state = opened;
   }
+  return checkPayload(header, state);
+}
+
+/**
+ * Checks an opened payload as what its header says it is: one Yjs update of the whole workspace
+ * (versions 1–3), or a bundle of a root and its body documents (version 4, every one checked).
+ */
+export function checkPayload(
+  header: WorkspaceFileHeader,
+  state: Uint8Array,
+): Result<WorkspaceFile> {
+  if (holdsBundle(header)) {
+    const bundle = decodeBundle(state);
+    return bundle.ok ? ok({ header, state, bundle: bundle.value }) : bundle;
+  }
   const check = checkWorkspaceState(state);
   if (!check.ok) return check;
   check.value.destroy();
   return ok({ header, state });
+}
+
+/** The Yjs update of a checked file's workspace document (for a bundle: its root). */
+export function rootStateOf(file: WorkspaceFile): Uint8Array {
+  return file.bundle ? file.bundle.root : file.state;
 }
 
 /**

@@ -26,7 +26,9 @@ export function WorkspaceLoading({ title }: { title?: string } = {}) {
   const fraction =
     progress && progress.bytesTotal > 0 ? progress.bytesDone / progress.bytesTotal : null;
   let step = '';
-  if (progress?.phase === 'reading') step = 'Reading stored data…';
+  if (progress?.phase === 'upgrading')
+    step = `Updating its storage for this version, once: ${progress.rowsDone.toLocaleString()} of ${progress.rowsTotal.toLocaleString()} notes…`;
+  else if (progress?.phase === 'reading') step = 'Reading stored data…';
   else if (progress?.phase === 'checking')
     step = `Checking ${progress.rowsTotal} saved ${progress.rowsTotal === 1 ? 'change' : 'changes'} (${formatBytes(progress.bytesTotal)})…`;
   else if (progress?.phase === 'applying')
@@ -39,7 +41,11 @@ export function WorkspaceLoading({ title }: { title?: string } = {}) {
           <>
             <progress
               max={1}
-              {...(fraction !== null && progress.phase === 'applying' ? { value: fraction } : {})}
+              {...(progress.phase === 'upgrading' && progress.rowsTotal > 0
+                ? { value: progress.rowsDone / progress.rowsTotal }
+                : fraction !== null && progress.phase === 'applying'
+                  ? { value: fraction }
+                  : {})}
               aria-label="Loading progress"
             />
             <p className="muted">

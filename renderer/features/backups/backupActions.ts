@@ -15,10 +15,11 @@ import { newId } from '../../../shared/core/ids';
 import { renameWorkspace, workspaceName } from '../../../shared/model';
 import type { BackupList } from '../../../shared/ipc/backupsContract';
 import {
-  SEALED_WORKSPACE_FILE_VERSION,
   countRecords,
   decodeWorkspaceFile,
+  protectionOf,
   readWorkspaceFileHeader,
+  rootStateOf,
   verifyWorkspaceFile,
   type FileSealer,
   type WorkspaceFile,
@@ -30,24 +31,16 @@ import {
   encodePassphraseWorkspaceFile,
   needsPassphrase,
 } from '../../../shared/storage/passphraseFile';
-import { workspaceRowCodec } from '../../sync/atRestKeys';
-import { workspaceAsMarkdown } from '../../../shared/storage/markdownExport';
-import { fingerprint } from '../../../shared/storage/recovery';
+import { workspaceAtRestKey, workspaceRowCodec } from '../../sync/atRestKeys';
+import { workspaceAsMarkdownFrom } from '../../../shared/storage/markdownExport';
+import { bundleOf } from '../../../shared/storage/workspaceBundle';
 import { getOutpostApi } from '../../platform/outpostApi';
 import { activeSession, useAppStore, writeAsLocalPerson } from '../../store';
 import { WORKSPACE_DB_PREFIX, type WorkspaceEntry } from '../../sync/localState';
-import { workspaceFileOf } from '../../sync/storage/backupScheduler';
+import { workspaceFileFor } from '../../sync/storage/backupScheduler';
+import { storeRestoredWorkspace } from '../../sync/storage/restoredWorkspace';
 import { workspaceStorage } from '../../sync/storage/workspaceStorage';
-import {
-  CUSTOM_STORE,
-  openWorkspaceDb,
-  readSetAside,
-  requestDone,
-  transactionDone,
-  UPDATES_STORE,
-  VERIFIED_KEY,
-  type SetAsideEntry,
-} from '../../sync/storage/idb';
+import { openWorkspaceDb, readSetAside, type SetAsideEntry } from '../../sync/storage/idb';
 
 /** Largest file the import accepts (a 10,000-note workspace is a few MB). */
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
@@ -93,7 +86,7 @@ export async function readBackup(workspaceId: string, id: string): Promise<Resul
  */
 async function backupKeyOf(bytes: Uint8Array): Promise<FileSealer | undefined> {
   const header = readWorkspaceFileHeader(bytes);
-  if (!header.ok || header.value.header.version !== SEALED_WORKSPACE_FILE_VERSION) return undefined;
+  if (!header.ok || protectionOf(header.value.header) !== 'sealed') return undefined;
   const codec = workspaceRowCodec(header.value.header.workspaceId);
   await codec.ready;
   return fileSealer(codec);
@@ -144,35 +137,30 @@ export async function openLockedFile(
   if (!decoded.ok) return decoded;
   // The header names no workspace (it is readable without the passphrase); the data does.
   const doc = new Y.Doc();
-  Y.applyUpdate(doc, decoded.value.state);
+  Y.applyUpdate(doc, rootStateOf(decoded.value));
   const header = { ...decoded.value.header, workspaceName: workspaceName(doc) ?? '' };
   doc.destroy();
   return ok({ header, file: decoded.value, fileName: locked.fileName });
 }
 
 /**
- * Writes a checked workspace file as the only stored data of a workspace database, sealed with
- * that workspace's key like any row.
+ * Stores a checked workspace file as the only data of a workspace on this device (its root and
+ * body documents for a bundle), sealed with that workspace's key like any row.
  */
-async function writeAsOnlyRow(workspaceId: string, plain: Uint8Array): Promise<void> {
-  const codec = workspaceRowCodec(workspaceId);
-  await codec.ready;
-  const state = codec.seal('state', plain);
-  const db = await openWorkspaceDb(WORKSPACE_DB_PREFIX + workspaceId);
-  try {
-    const tx = db.transaction([UPDATES_STORE, CUSTOM_STORE], 'readwrite');
-    const done = transactionDone(tx);
-    const updates = tx.objectStore(UPDATES_STORE);
-    updates.clear();
-    const key = (await requestDone(updates.add(state))) as number;
-    tx.objectStore(CUSTOM_STORE).put(
-      { key, bytes: state.length, sha256: fingerprint(state) },
-      VERIFIED_KEY,
-    );
-    await done;
-  } finally {
-    db.close();
-  }
+async function writeAsOnlyData(
+  workspaceId: string,
+  file: WorkspaceFile,
+  replacing: boolean,
+): Promise<void> {
+  await storeRestoredWorkspace(
+    {
+      workspaceId,
+      codec: workspaceRowCodec(workspaceId),
+      key: workspaceAtRestKey(workspaceId),
+      replacing,
+    },
+    file,
+  );
 }
 
 function dateLabel(ms: number): string {
@@ -185,7 +173,7 @@ export async function restoreAsNew(checked: CheckedFile): Promise<Result<Workspa
   const base = checked.header.workspaceName || 'Workspace';
   const name = `${base.slice(0, 50)} (restored ${new Date(checked.header.createdAt).toISOString().slice(0, 10)})`;
   try {
-    await writeAsOnlyRow(id, checked.file.state);
+    await writeAsOnlyData(id, checked.file, false);
   } catch (error) {
     return fail('restore-failed', `The workspace could not be stored: ${String(error)}`);
   }
@@ -222,7 +210,7 @@ export async function replaceCurrent(checked: CheckedFile): Promise<Result<null>
   let failure: string | null = null;
   await useAppStore.getState().reopenWorkspace(async () => {
     try {
-      await writeAsOnlyRow(session.id, checked.file.state);
+      await writeAsOnlyData(session.id, checked.file, true);
     } catch (error) {
       failure = String(error);
     }
@@ -242,14 +230,20 @@ export async function backupNowFor(
   const session = activeSession();
   if (!session) return fail('closed', 'No workspace is open.');
   const codec = workspaceStorage(session.id)?.durable.codec;
-  const file = workspaceFileOf(
-    session.doc,
-    session.id,
-    'Workspace',
-    reason,
-    Date.now(),
-    codec && fileSealer(codec),
-  );
+  let file: Uint8Array;
+  try {
+    file = await workspaceFileFor(
+      session.doc,
+      session.bodies,
+      session.id,
+      'Workspace',
+      reason,
+      Date.now(),
+      codec && fileSealer(codec),
+    );
+  } catch (error) {
+    return fail('backup-failed', error instanceof Error ? error.message : String(error));
+  }
   return getOutpostApi().invoke('backups:write', { file: toBase64(file) });
 }
 
@@ -276,20 +270,37 @@ export async function exportWorkspaceFile(protection: ExportProtection): Promise
   const session = activeSession();
   if (!session) return fail('closed', 'No workspace is open.');
   let bytes: Uint8Array;
-  if ('plain' in protection) {
-    if (!(await confirmPlainExport('This workspace file'))) return ok('');
-    bytes = workspaceFileOf(session.doc, session.id, 'Workspace', 'export', Date.now());
-  } else {
-    bytes = await encodePassphraseWorkspaceFile(
-      {
-        workspaceId: session.id,
-        workspaceName: '',
-        createdAt: Date.now(),
-        reason: 'export',
-        state: Y.encodeStateAsUpdate(session.doc),
-        counts: countRecords(session.doc),
-      },
-      protection.passphrase,
+  try {
+    if ('plain' in protection) {
+      if (!(await confirmPlainExport('This workspace file'))) return ok('');
+      bytes = await workspaceFileFor(
+        session.doc,
+        session.bodies,
+        session.id,
+        'Workspace',
+        'export',
+        Date.now(),
+      );
+    } else {
+      // Schema 2: the root and every body document (version 4); schema 1: the one document.
+      const bodies = session.bodies;
+      bytes = await encodePassphraseWorkspaceFile(
+        {
+          workspaceId: session.id,
+          workspaceName: '',
+          createdAt: Date.now(),
+          reason: 'export',
+          state: bodies ? await bundleOf(session.doc, bodies) : Y.encodeStateAsUpdate(session.doc),
+          counts: countRecords(session.doc),
+          bundle: bodies !== null,
+        },
+        protection.passphrase,
+      );
+    }
+  } catch (error) {
+    return fail(
+      'export-failed',
+      `The workspace file could not be made: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
   const fileName = `${exportBaseName(session.doc)}.outpost`;
@@ -310,7 +321,15 @@ export async function exportMarkdown(): Promise<Result<string>> {
   const session = activeSession();
   if (!session) return fail('closed', 'No workspace is open.');
   if (!(await confirmPlainExport('Every note, goal and decision of this workspace'))) return ok('');
-  const files = workspaceAsMarkdown(session.doc, Date.now());
+  let files: Awaited<ReturnType<typeof workspaceAsMarkdownFrom>>;
+  try {
+    files = await workspaceAsMarkdownFrom(session.doc, Date.now(), session.bodies);
+  } catch (error) {
+    return fail(
+      'export-failed',
+      `The notes could not be exported: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
   const folderName = `${exportBaseName(session.doc)} Markdown`;
   if (isWeb()) {
     const entries: Record<string, Uint8Array> = {};

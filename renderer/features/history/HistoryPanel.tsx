@@ -127,7 +127,7 @@ export function HistoryPanel({ kind, recordId, editable, onCopied, onClose }: Hi
       }
       let before: string | null = null;
       if (compare === 'current') {
-        const now = currentContent(kind, recordId);
+        const now = await currentContent(kind, recordId);
         before = now ? textOf(now) : null;
       } else if (previous) {
         const older = await readVersion(previous);
@@ -180,7 +180,7 @@ export function HistoryPanel({ kind, recordId, editable, onCopied, onClose }: Hi
                 {
                   label: 'Copy as a new note',
                   run: async () => {
-                    const copied = copyAsNewNote(content, entry.takenAt);
+                    const copied = await copyAsNewNote(content, entry.takenAt);
                     if (!copied.ok) return copied;
                     onCopied?.(copied.value.id);
                     return ok(`Copied into the new note “${copied.value.title}”.`);

@@ -9,16 +9,32 @@ import { formatBytes } from '../../../shared/storage/recovery';
  * "syncing…" promise they will come.
  */
 export function peerProgress(
-  peer: Pick<PeerView, 'state' | 'theyLack' | 'weLack' | 'unreceivable'>,
+  peer: Pick<PeerView, 'state' | 'theyLack' | 'weLack' | 'unreceivable'> &
+    Partial<Pick<PeerView, 'lazyDocs'>>,
 ): string | null {
   const changes = (count: number) =>
     `${count.toLocaleString('en-US')} ${count === 1 ? 'change' : 'changes'}`;
   if (peer.unreceivable > 0)
     return `Cannot receive ${changes(peer.unreceivable)} from this peer: those made on one of its devices are more than its app can send at once (256 KB, the limit of y-webrtc apps). Everything else syncs.`;
-  if (peer.state !== 'connected') return null;
+  if (peer.state !== 'connected' && peer.state !== 'synced') return null;
   const parts: string[] = [];
-  if (peer.weLack > 0) parts.push(`receiving ${changes(peer.weLack)}`);
-  if (peer.theyLack > 0) parts.push(`${changes(peer.theyLack)} not yet confirmed by this peer`);
+  if (peer.state === 'connected') {
+    if (peer.weLack > 0) parts.push(`receiving ${changes(peer.weLack)}`);
+    if (peer.theyLack > 0) parts.push(`${changes(peer.theyLack)} not yet confirmed by this peer`);
+  }
+  // Notes' text travels after the rest (each body a document of its own): the list and titles
+  // are there while it does.
+  const lazy = peer.lazyDocs;
+  if (lazy?.phase === 'exchanging')
+    parts.push(
+      lazy.received > 0
+        ? `notes' text on its way (${lazy.received.toLocaleString('en-US')} received so far)`
+        : "notes' text on its way",
+    );
+  else if (lazy?.phase === 'stopped')
+    parts.push(
+      "notes' text could not be stored on this device; it is asked for again on the next connection",
+    );
   return parts.length > 0 ? parts.join(', ') : null;
 }
 

@@ -6,11 +6,19 @@
  * version is restored. A version equal to the newest one of its record is not kept. Who made
  * the changes a version holds comes from the transactions (this person) and from the record's
  * `updatedBy` (a peer's edits carry it; see NoteEditor's `markEdited`).
+ *
+ * In a workspace whose note bodies are documents of their own (schema 2, `bodies`), a note's text
+ * changes are heard from the body documents (`bodies.onUpdate`: this device's edits, and what
+ * peers sent, told apart by origin) and its title's from the root, under the same rules. A body
+ * is read when its version is taken, then let go, never kept loaded for the recorder; reads that
+ * timers start (a peer's sync can touch thousands of notes at once) run one at a time.
  */
 import type * as Y from 'yjs';
 import { ROOT, notes, decisions } from '../../../shared/model';
+import type { BodyDocuments } from '../../../shared/model/bodyDocuments';
 import {
   currentVersion,
+  readCurrentVersion,
   encodeVersion,
   decodeVersion,
   sameVersion,
@@ -18,6 +26,7 @@ import {
   type VersionedKind,
 } from '../../../shared/model/versions';
 import type { Clock } from '../peer/handshakes';
+import { LazyReceipt } from '../peer/lazyPeer';
 import {
   recordKey,
   type VersionEntry,
@@ -35,6 +44,16 @@ export interface VersionRecorderOptions {
   readonly clock: Clock;
   readonly quietMs?: number;
   readonly onError?: (error: unknown) => void;
+  /**
+   * Where note bodies live when they are documents of their own (schema 2); null or absent: in
+   * the records of `doc` (schema 1), observed there.
+   */
+  readonly bodies?: BodyDocuments | null;
+  /**
+   * Whether a body update with this origin came from a peer (a "sync" version) rather than from
+   * this device (an "edit"). Default: the peer exchange's receipts (`LazyReceipt`).
+   */
+  readonly fromPeer?: (origin: unknown) => boolean;
 }
 
 export interface VersionRecorder {
@@ -80,6 +99,29 @@ export function startVersionRecorder(options: VersionRecorderOptions): VersionRe
   const queues = new Map<string, Promise<unknown>>();
   const listeners = new Set<(entry: VersionEntry) => void>();
   let destroyed = false;
+  const bodies = options.bodies ?? null;
+  const fromPeer = options.fromPeer ?? ((origin: unknown) => origin instanceof LazyReceipt);
+  // The lazy store's own origin marks stored rows being applied, not a change (it reports none
+  // today; a store that did would not make every note look edited).
+  const replayOrigin = bodies && 'origin' in bodies ? bodies.origin : undefined;
+  // Body reads started by timers, one after another (see the header).
+  let backgroundReads: Promise<unknown> = Promise.resolve();
+
+  /** The record as it is now; `background`: queued behind other background reads. */
+  const contentNow = (
+    kind: VersionedKind,
+    id: string,
+    background: boolean,
+  ): Promise<VersionContent | null> => {
+    // Schema 1 and decisions read the document in memory, at once.
+    if (!bodies || kind !== 'note') return Promise.resolve(currentVersion(doc, kind, id));
+    // Reads still queued when the recorder stops find the store closing: nothing to take.
+    const read = () => (destroyed ? null : readCurrentVersion(doc, bodies, kind, id));
+    if (!background) return Promise.resolve(read());
+    const queued = backgroundReads.then(read);
+    backgroundReads = queued.catch(() => undefined);
+    return queued;
+  };
 
   const updatedBy = (kind: VersionedKind, id: string): string | null => {
     const value = (kind === 'note' ? notes : decisions).map(doc, id)?.get('updatedBy');
@@ -102,10 +144,11 @@ export function startVersionRecorder(options: VersionRecorderOptions): VersionRe
   const take = async (
     kind: VersionedKind,
     id: string,
-    content: VersionContent | null,
+    read: Promise<VersionContent | null>,
     trigger: VersionTrigger,
     authors: readonly string[],
   ): Promise<VersionEntry | null> => {
+    const content = await read;
     if (!content) return null;
     const key = recordKey(kind, id);
     const previous = await newestStored(kind, id);
@@ -130,14 +173,16 @@ export function startVersionRecorder(options: VersionRecorderOptions): VersionRe
     return result;
   };
 
-  const settle = (key: string): Promise<void> => {
+  const settle = (key: string, background = false): Promise<void> => {
     const item = pending.get(key);
     if (!item) return queues.get(key)?.then(() => undefined) ?? Promise.resolve();
     pending.delete(key);
     clock.clearTimeout(item.timer);
     const by = updatedBy(item.kind, item.id);
     if (item.trigger === 'sync' && by) item.authors.add(by);
-    const content = currentVersion(doc, item.kind, item.id);
+    const content = contentNow(item.kind, item.id, background);
+    // Read failures are reported once, by `take` below.
+    content.catch(() => undefined);
     return serial(key, () =>
       take(item.kind, item.id, content, item.trigger, [...item.authors]),
     ).then(
@@ -162,7 +207,7 @@ export function startVersionRecorder(options: VersionRecorderOptions): VersionRe
       if (by) item.authors.add(by);
     }
     clock.clearTimeout(item.timer);
-    item.timer = clock.setTimeout(() => void settle(key), quietMs);
+    item.timer = clock.setTimeout(() => void settle(key, true), quietMs);
   };
 
   const observers = ROOTS.map(([kind, name]) => {
@@ -179,11 +224,20 @@ export function startVersionRecorder(options: VersionRecorderOptions): VersionRe
     root.observeDeep(observer);
     return () => root.unobserveDeep(observer);
   });
+  if (bodies)
+    observers.push(
+      bodies.onUpdate((id, _update, origin) => {
+        if (destroyed || origin === options.ignoreOrigin) return;
+        if (replayOrigin !== undefined && origin === replayOrigin) return;
+        changed('note', id, !fromPeer(origin));
+      }),
+    );
 
   return {
     capture(kind, id, trigger) {
       const key = recordKey(kind, id);
-      const content = currentVersion(doc, kind, id);
+      const content = contentNow(kind, id, false);
+      content.catch(() => undefined);
       // Changes waiting to go quiet become their own version first, so they keep their authors
       // (that version holds this same state, so the capture itself then keeps nothing).
       void settle(key);
@@ -194,7 +248,9 @@ export function startVersionRecorder(options: VersionRecorderOptions): VersionRe
       return settle(recordKey(kind, id));
     },
     async flushAll() {
-      await Promise.all([...pending.keys()].map((key) => settle(key)));
+      // Queued like the timers' reads: closing a workspace with many pending notes loads their
+      // bodies one at a time.
+      await Promise.all([...pending.keys()].map((key) => settle(key, true)));
     },
     subscribe(listener) {
       listeners.add(listener);

@@ -15,7 +15,9 @@ import {
   type FileSealer,
   type BackupReason,
 } from '../../../shared/storage/workspaceFile';
-import type { Result } from '../../../shared/result';
+import { fail, type Result } from '../../../shared/result';
+import type { BodyDocuments } from '../../../shared/model/bodyDocuments';
+import { bundleOf } from '../../../shared/storage/workspaceBundle';
 import type { BackupWriteResult } from '../../../shared/ipc/backupsContract';
 
 export interface BackupSink {
@@ -41,6 +43,11 @@ export interface BackupSchedulerOptions {
   readonly now?: () => number;
   /** Seals the backups (the workspace's at-rest key); without it they are written plain. */
   readonly sealer?: FileSealer | undefined;
+  /**
+   * The workspace's body documents when it is in schema 2 (`doc` is then its root): backups are
+   * then bundles of the root and every body (version 4), and a change to a body is a change.
+   */
+  readonly bodies?: BodyDocuments | null;
 }
 
 export interface BackupScheduler {
@@ -71,6 +78,34 @@ export function workspaceFileOf(
   );
 }
 
+/**
+ * Builds a workspace file of a workspace as it is now: of its one document (schema 1, `bodies`
+ * null), or a bundle of its root and every body document (schema 2), read one body at a time.
+ */
+export async function workspaceFileFor(
+  doc: Y.Doc,
+  bodies: BodyDocuments | null,
+  workspaceId: string,
+  fallbackName: string,
+  reason: BackupReason,
+  createdAt: number,
+  sealer?: FileSealer,
+): Promise<Uint8Array> {
+  if (!bodies) return workspaceFileOf(doc, workspaceId, fallbackName, reason, createdAt, sealer);
+  return encodeWorkspaceFile(
+    {
+      workspaceId,
+      workspaceName: workspaceName(doc) ?? fallbackName,
+      createdAt,
+      reason,
+      state: await bundleOf(doc, bodies),
+      counts: countRecords(doc),
+      bundle: true,
+    },
+    sealer,
+  );
+}
+
 export function startBackupScheduler(options: BackupSchedulerOptions): BackupScheduler {
   const quietMs = options.quietMs ?? 20_000;
   const maxWaitMs = options.maxWaitMs ?? 5 * 60_000;
@@ -87,15 +122,23 @@ export function startBackupScheduler(options: BackupSchedulerOptions): BackupSch
     timer = null;
     await running?.catch(() => undefined);
     dirtySince = null;
-    const file = workspaceFileOf(
+    running = workspaceFileFor(
       options.doc,
+      options.bodies ?? null,
       options.workspaceId,
       options.fallbackName(),
       reason,
       now(),
       options.sealer,
+    ).then(
+      (file) => options.sink.write(toBase64(file)),
+      // A body that could not be read: reported like a failed write, and tried again later.
+      (error: unknown) =>
+        fail<BackupWriteResult>(
+          'backup-failed',
+          `The backup could not be made: ${error instanceof Error ? error.message : String(error)}`,
+        ),
     );
-    running = options.sink.write(toBase64(file));
     const result = await running;
     running = null;
     if (!result.ok) {
@@ -122,6 +165,9 @@ export function startBackupScheduler(options: BackupSchedulerOptions): BackupSch
     if (origin !== options.ignoreOrigin) schedule();
   };
   options.doc.on('update', onUpdate);
+  // In schema 2 the text is in the body documents: every change there (typed here or received)
+  // is a change to back up.
+  const offBodies = options.bodies?.onUpdate(() => schedule()) ?? (() => undefined);
 
   const flushIfDirty = (reason: BackupReason) => {
     if (!destroyed) options.settle?.();
@@ -146,6 +192,7 @@ export function startBackupScheduler(options: BackupSchedulerOptions): BackupSch
       destroyed = true;
       if (timer !== null) clearTimeout(timer);
       options.doc.off('update', onUpdate);
+      offBodies();
       document.removeEventListener('visibilitychange', onHide);
       window.removeEventListener('pagehide', onPageHide);
       offFlush();

@@ -45,6 +45,7 @@ import {
   UPDATES_STORE,
   VERIFIED_KEY,
   WORKSPACE_DB_PREFIX,
+  deleteDatabase,
   openWorkspaceDb,
   requestDone,
   transactionDone,
@@ -56,6 +57,11 @@ import { JOURNAL_PREFIX, openUnsavedJournal } from './unsavedJournal';
 
 /** A workspace's legacy document (schema 1, bodies inside) is kept in this database + its id. */
 export const LEGACY_DB_PREFIX = 'outpost-legacy-';
+/** Deletes a workspace's legacy document (with the workspace); false when it could not be. */
+export function deleteLegacyDb(workspaceId: string): Promise<boolean> {
+  return deleteDatabase(LEGACY_DB_PREFIX + workspaceId);
+}
+
 /** The schema whose bodies are lazy documents of their own. */
 export const BODIES_SCHEMA_VERSION = 2;
 /** Origin of the transaction that writes `meta.schemaVersion` 2 into the lean root. */

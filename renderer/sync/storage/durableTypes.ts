@@ -8,8 +8,12 @@ import type { CompactionScheduleOptions } from './compactionSchedule';
 import type { SetAsideEntry } from './idb';
 import type { RowCodec } from '../../../shared/storage/sealedRows';
 
+/**
+ * How far opening a workspace got. In the phase `upgrading` (its notes moving into body documents
+ * of their own, once: bodiesMigration.ts) the rows counted are notes and no bytes are counted.
+ */
 export interface LoadProgress {
-  readonly phase: 'reading' | 'applying' | 'checking' | 'done';
+  readonly phase: 'reading' | 'applying' | 'checking' | 'upgrading' | 'done';
   readonly rowsDone: number;
   readonly rowsTotal: number;
   readonly bytesDone: number;

@@ -46,6 +46,16 @@ export function transactionDone(tx: IDBTransaction): Promise<void> {
 }
 
 /** Opens (creating if new, with y-indexeddb's stores) a workspace database. */
+/** Deletes database `name` (a workspace's, with the workspace); false when it could not be. */
+export function deleteDatabase(name: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => resolve(true);
+    request.onerror = () => resolve(false);
+    request.onblocked = () => resolve(false);
+  });
+}
+
 export function openWorkspaceDb(name: string): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const request = indexedDB.open(name);

@@ -9,7 +9,7 @@
  * - `aside` (auto-increment keys): rows that could not be opened or applied, moved here as they
  *   were stored (still sealed) with why; index `doc`.
  */
-import { requestDone } from './idb';
+import { deleteDatabase, requestDone } from './idb';
 
 export const LAZY_DOCS_DB_PREFIX = 'outpost-docs-';
 export const ROWS_STORE = 'rows';
@@ -56,12 +56,7 @@ export function openLazyDocsDb(name: string): Promise<IDBDatabase> {
 
 /** Deletes a workspace's lazy documents (with the workspace); false when it could not be. */
 export function deleteLazyDocsDb(workspaceId: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const request = indexedDB.deleteDatabase(LAZY_DOCS_DB_PREFIX + workspaceId);
-    request.onsuccess = () => resolve(true);
-    request.onerror = () => resolve(false);
-    request.onblocked = () => resolve(false);
-  });
+  return deleteDatabase(LAZY_DOCS_DB_PREFIX + workspaceId);
 }
 
 export interface DocRows {

@@ -306,6 +306,29 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
     return diffRows(await ready, codecOf(id), id, vector, deletes);
   }
 
+  /**
+   * A document's whole state: a loaded one's (its edits are rows already), otherwise the merge of
+   * its rows; when those do not merge, the document is loaded once (which sets the bad rows aside
+   * and applies the rest), so what can be read is never left out.
+   */
+  async function encoded(id: string): Promise<Uint8Array | null> {
+    if (!isLazyDocId(id)) return null;
+    const entry = loaded.get(id);
+    if (entry?.doc && entry.detach) return Y.encodeStateAsUpdate(entry.doc);
+    const database = await ready;
+    const merged = await diffRows(database, codecOf(id), id, EMPTY_VECTOR).catch(() => null);
+    if (merged) return merged;
+    const meta = await readStoredMeta(database, id);
+    if (!meta || meta.rows === 0) return null;
+    const wasLoaded = loaded.get(id) !== undefined;
+    const doc = await load(id);
+    try {
+      return doc.store.clients.size === 0 ? null : Y.encodeStateAsUpdate(doc);
+    } finally {
+      loaded.release(id, !wasLoaded);
+    }
+  }
+
   async function createMany(
     docs: Iterable<readonly [string, Uint8Array | undefined]>,
   ): Promise<void> {
@@ -396,9 +419,7 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
       return meta ? meta.vector : null;
     },
     async stored(id) {
-      const database = await ready;
-      const tx = database.transaction([META_STORE], 'readonly');
-      return asLazyDocMeta(await requestDone(tx.objectStore(META_STORE).get(id)));
+      return readStoredMeta(await ready, id);
     },
     async setAside(id) {
       const database = await ready;
@@ -413,6 +434,7 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
       await Promise.allSettled([...writes]);
       await transactionDone(database.transaction([ROWS_STORE, META_STORE], 'readonly'));
     },
+    encoded,
     loadedCount: () => loaded.count(),
     async close() {
       if (closed) return;
@@ -429,6 +451,14 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
       (await ready.catch(() => null))?.close();
     },
   };
+}
+
+/** The state vector of a document nobody has written to: everything of a document is missing. */
+const EMPTY_VECTOR = new Uint8Array([0]);
+
+async function readStoredMeta(database: IDBDatabase, id: string): Promise<LazyDocMeta | null> {
+  const tx = database.transaction([META_STORE], 'readonly');
+  return asLazyDocMeta(await requestDone(tx.objectStore(META_STORE).get(id)));
 }
 
 /** An update to write as a row of document `id`, with its shape (lazyDocMeta.ts). */

@@ -69,6 +69,11 @@ export interface LazyDocStore extends LazyDocs {
   setAside(id?: string): Promise<LazyAsideEntry[]>;
   /** Resolves once every change made so far is committed. */
   flush(): Promise<void>;
+  /**
+   * Document `id` as one Yjs update (v1): a loaded one's state, otherwise the merge of its stored
+   * rows without loading it (null: nothing stored). Exports and backups read bodies with it.
+   */
+  encoded(id: string): Promise<Uint8Array | null>;
   /** How many documents are loaded now. */
   loadedCount(): number;
   close(): Promise<void>;

@@ -14,6 +14,7 @@ import { publishStorageEvent } from './events';
 import { flushPendingEdits } from '../pendingEdits';
 import { workspaceRowCodec } from '../atRestKeys';
 import { fileSealer } from '../../../shared/storage/sealedRows';
+import type { BodyDocuments } from '../../../shared/model/bodyDocuments';
 
 export interface WorkspaceStorage {
   readonly durable: DurableStorage;
@@ -46,6 +47,8 @@ export function openWorkspaceStorage(
     readonly sink?: BackupSink;
     /** `doc`'s durable storage, already opened (at start-up): taken over instead of opened. */
     readonly durable?: DurableStorage;
+    /** The body documents of a schema-2 workspace (`doc` its root): backups hold them too. */
+    readonly bodies?: BodyDocuments | null;
   } = {
     fallbackName: () => 'Workspace',
   },
@@ -72,6 +75,7 @@ export function openWorkspaceStorage(
         fallbackName: options.fallbackName,
         settle: flushPendingEdits,
         sealer: fileSealer(durable.codec),
+        bodies: options.bodies ?? null,
         onResult: (ok, message) =>
           publishStorageEvent({ type: 'backup', workspaceId: id, ok, message, at: Date.now() }),
       });

@@ -24,6 +24,7 @@ function access(status: WriteAccess['workspaceStatus']): WriteAccess & { doc: Y.
     id: 'gateway-test-01',
     doc,
     bodies: null,
+    lazyDocs: null,
     awareness: new Awareness(doc),
     ready: Promise.resolve({ state: 'ready', readOnly: false }),
     // Not opened until used; the gateway never uses it.

@@ -11,6 +11,9 @@ import {
   sameVersion,
   versionText,
 } from '../../../shared/model/versions';
+import { cutBodies, cutRoot } from '../../../shared/model/bodyDocs';
+import { bodyFragment } from '../../../shared/model/bodyDocuments';
+import { MODEL_ORIGIN } from '../../../shared/model/roots';
 
 const ctx = (actor = 'member-aaaa', at = 1_000) => ({ actor, now: () => at });
 const paragraph = (text: string): BodyNode => ({
@@ -132,5 +135,69 @@ describe('versions of notes and decisions', () => {
       ok: false,
       error: { code: 'not-found' },
     });
+  });
+});
+
+describe('versions of notes whose bodies are documents of their own (schema 2)', () => {
+  /** A lean root holding the note's record (no `body`) and the body document of its own. */
+  function leanNote(title: string, body: BodyNode[]): { root: Y.Doc; bodyDoc: Y.Doc; id: string } {
+    const legacy = new Y.Doc();
+    const id = noteWith(legacy, title, body);
+    const root = new Y.Doc();
+    Y.applyUpdate(root, cutRoot(legacy));
+    const bodyDoc = new Y.Doc({ guid: id });
+    Y.applyUpdate(bodyDoc, cutBodies(legacy).get(id)!);
+    return { root, bodyDoc, id };
+  }
+
+  it('read the title from the record and the text from the body document', () => {
+    const { root, bodyDoc, id } = leanNote('Trip', [paragraph('north')]);
+    expect(currentVersion(root, 'note', id, bodyDoc)).toEqual({
+      title: 'Trip',
+      body: [paragraph('north')],
+      fields: {},
+    });
+  });
+
+  it('restore the title into the record and the text into the body document, nothing into the record’s body', () => {
+    const { root, bodyDoc, id } = leanNote('Draft', [paragraph('first words')]);
+    const old = currentVersion(root, 'note', id, bodyDoc)!;
+    notes.update(root, ctx(), id, { title: 'Final' });
+    bodyDoc.transact(() => writeBodyTree(bodyFragment(bodyDoc), [paragraph('more')]));
+    const origins: unknown[] = [];
+    bodyDoc.on('update', (_update: Uint8Array, origin: unknown) => origins.push(origin));
+    const restored = restoreVersion(root, ctx('member-bbbb', 5_000), 'note', id, old, bodyDoc);
+    expect(restored.ok).toBe(true);
+    expect(currentVersion(root, 'note', id, bodyDoc)).toEqual(old);
+    expect(origins).toEqual([MODEL_ORIGIN]);
+    expect(notes.map(root, id)!.has('body')).toBe(false);
+    expect(notes.get(root, id)).toMatchObject({
+      ok: true,
+      value: { title: 'Draft', updatedBy: 'member-bbbb', updatedAt: 5_000 },
+    });
+  });
+
+  it('refuse to restore into a note in the trash, changing neither document', () => {
+    const { root, bodyDoc, id } = leanNote('Old', [paragraph('x')]);
+    const version = { ...currentVersion(root, 'note', id, bodyDoc)!, body: [paragraph('y')] };
+    notes.remove(root, ctx(), id);
+    const rootBefore = Y.encodeStateVector(root);
+    const bodyBefore = Y.encodeStateVector(bodyDoc);
+    expect(restoreVersion(root, ctx(), 'note', id, version, bodyDoc)).toMatchObject({
+      ok: false,
+      error: { code: 'in-trash' },
+    });
+    expect(Y.encodeStateVector(root)).toEqual(rootBefore);
+    expect(Y.encodeStateVector(bodyDoc)).toEqual(bodyBefore);
+  });
+
+  it('refuse to restore into a body document whose text is taken by another type, with a message', () => {
+    const { root, id } = leanNote('Odd', [paragraph('x')]);
+    const bodyDoc = new Y.Doc({ guid: id });
+    bodyDoc.getMap('body');
+    const version = { title: 'Odd', body: [paragraph('y')], fields: {} };
+    const restored = restoreVersion(root, ctx(), 'note', id, version, bodyDoc);
+    expect(restored).toMatchObject({ ok: false, error: { code: 'damaged' } });
+    expect(notes.get(root, id)).toMatchObject({ ok: true, value: { title: 'Odd' } });
   });
 });

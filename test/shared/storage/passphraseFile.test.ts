@@ -162,7 +162,7 @@ describe('workspace file version 3 (passphrase)', () => {
     }
   });
 
-  it('still reads versions 1 and 2, and refuses a version 4', async () => {
+  it('still reads versions 1 and 2, and refuses a version 5', async () => {
     const source = input();
     const plain = decodeWorkspaceFile(encodeWorkspaceFile(source));
     expect(plain.ok && plain.value.header.version).toBe(1);
@@ -171,7 +171,7 @@ describe('workspace file version 3 (passphrase)', () => {
     const sealed = decodeWorkspaceFile(encodeWorkspaceFile(source, sealer), () => sealer);
     expect(sealed.ok && sealed.value.header.version).toBe(2);
     const v3 = await encodePassphraseWorkspaceFile(source, PASSPHRASE, FAST);
-    const newer = readWorkspaceFileHeader(withHeader(v3, (h) => (h.version = 4)));
+    const newer = readWorkspaceFileHeader(withHeader(v3, (h) => (h.version = 5)));
     expect(!newer.ok && newer.error.code).toBe('newer-version');
   });
 });

@@ -32,4 +32,26 @@ describe('peer progress', () => {
       /^Cannot receive 400,000 changes from this peer: .* \(256 KB, the limit of y-webrtc apps\)/,
     );
   });
+
+  it("says when notes' text is still on its way, even once the rest is in sync", () => {
+    const lazy = (phase: 'waiting' | 'exchanging' | 'done' | 'stopped', received: number) => ({
+      phase,
+      peerHolds: 10,
+      weHold: 0,
+      received,
+      sent: 0,
+      storing: 0,
+    });
+    expect(peerProgress({ ...peer('synced'), lazyDocs: lazy('exchanging', 0) })).toBe(
+      "notes' text on its way",
+    );
+    expect(peerProgress({ ...peer('connected', 0, 2), lazyDocs: lazy('exchanging', 1234) })).toBe(
+      "receiving 2 changes, notes' text on its way (1,234 received so far)",
+    );
+    expect(peerProgress({ ...peer('synced'), lazyDocs: lazy('done', 10) })).toBeNull();
+    expect(peerProgress({ ...peer('synced'), lazyDocs: null })).toBeNull();
+    expect(peerProgress({ ...peer('synced'), lazyDocs: lazy('stopped', 3) })).toMatch(
+      /could not be stored on this device/,
+    );
+  });
 });
