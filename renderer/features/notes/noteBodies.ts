@@ -10,7 +10,7 @@
  * is left whose text was silently lost.
  */
 import * as Y from 'yjs';
-import { MODEL_ORIGIN, ROOT, notes, noteBody } from '../../../shared/model';
+import { MODEL_ORIGIN, notes, noteBody } from '../../../shared/model';
 import { bodyFragment, bodyUpdate, type BodyDocuments } from '../../../shared/model/bodyDocuments';
 import type { SeparateBody } from '../../../shared/model/notes';
 import { copyBody, writeBodyTree } from '../../../shared/model/notesBody';
@@ -103,42 +103,6 @@ export async function storeNewBodies(
       `${what} ${outcome}: the text could not be stored on this device (${messageOf(error)}).`,
     );
   }
-}
-
-/** The ids of every note record of the workspace, whatever its state (a walk of the keys only). */
-export function noteIds(doc: Y.Doc): string[] {
-  return [...doc.getMap<unknown>(ROOT.notes).keys()];
-}
-
-/**
- * Deletes the body documents of the notes among `before` that are no longer in the workspace
- * (just deleted forever here), one at a time; the store keeps a body until told. Fails with how
- * many are still stored when some could not be deleted.
- */
-export async function deleteBodiesOfGone(
-  session: BodySession,
-  before: readonly string[],
-): Promise<Result<number>> {
-  if (!session.bodies) return ok(0);
-  const root = session.doc.getMap<unknown>(ROOT.notes);
-  let deleted = 0;
-  let kept = 0;
-  let problem = '';
-  for (const id of before) {
-    if (root.has(id)) continue;
-    try {
-      await session.bodies.delete(id);
-      deleted += 1;
-    } catch (error) {
-      kept += 1;
-      problem = messageOf(error);
-    }
-  }
-  if (kept === 0) return ok(deleted);
-  return fail(
-    'storage-failed',
-    `The text of ${kept} note${kept === 1 ? '' : 's'} deleted forever could not be removed from this device (${problem}).`,
-  );
 }
 
 /**

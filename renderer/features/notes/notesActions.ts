@@ -28,14 +28,7 @@ import { activeSession, useAppStore, writeAsLocalPerson } from '../../store';
 import { saveTemplates, useNotesStore } from './notesStore';
 import { getOutpostApi } from '../../platform/outpostApi';
 import { backupNowFor } from '../backups/backupActions';
-import {
-  copiedBodyUpdate,
-  deleteBodiesOfGone,
-  detachedCopy,
-  noteIds,
-  readNoteBody,
-  storeNewBodies,
-} from './noteBodies';
+import { copiedBodyUpdate, detachedCopy, readNoteBody, storeNewBodies } from './noteBodies';
 
 /**
  * Markdown conversion (marked): templates, export and import. Loaded on first use, and fetched
@@ -112,11 +105,8 @@ export async function emptyTrash(): Promise<Result<number>> {
         `Nothing was deleted: a backup could not be written first (${backup.error.message}).`,
       ),
     );
-  const session = activeSession();
-  const before = session?.bodies ? noteIds(session.doc) : [];
+  // Schema 2: the session deletes the body documents of notes deleted forever.
   const result = report(writeAsLocalPerson((doc, ctx) => emptyNotesTrash(doc, ctx)));
-  // Schema 2: the bodies of the notes deleted forever go too (a failure leaves only stored text).
-  if (result.ok && session?.bodies) report(await deleteBodiesOfGone(session, before));
   if (result.ok) {
     useAppStore.getState().select('note', null);
     useAppStore

@@ -6,7 +6,7 @@ import { addSample, removeSample, sampleCount } from '../../../shared/model/samp
 import { fail, ok, type Result } from '../../../shared/result';
 import { activeSession, useAppStore, writeAsLocalPerson } from '../../store';
 import { backupNowFor } from '../backups/backupActions';
-import { deleteBodiesOfGone, noteIds, storeNewBodies } from '../notes/noteBodies';
+import { storeNewBodies } from '../notes/noteBodies';
 
 /**
  * Adds the sample to the open workspace; says so, or why not. In schema 2 the sample notes'
@@ -43,13 +43,8 @@ export async function removeSampleNow(): Promise<Result<number>> {
     notify('error', message);
     return fail(backup.error.code, message);
   }
-  const session = activeSession();
-  const before = session?.bodies ? noteIds(session.doc) : [];
+  // Schema 2: the session deletes the body documents of notes deleted forever.
   const result = writeAsLocalPerson((doc, ctx) => removeSample(doc, ctx));
-  if (result.ok && session?.bodies) {
-    const gone = await deleteBodiesOfGone(session, before);
-    if (!gone.ok) notify('error', gone.error.message);
-  }
   if (!result.ok) notify('error', result.error.message);
   else
     notify(

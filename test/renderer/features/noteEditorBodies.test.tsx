@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 /**
  * The note editor in a schema-2 session, rendered for real (React, TipTap, y-tiptap, happy-dom as
- * the DOM) over a real lazy document store (fake-indexeddb): it shows the loading state until the
+ * the DOM) over the session's real lazy document store (fake-indexeddb): it shows the loading state until the
  * body document is loaded, never an empty editable text; typing goes into the body document and is
  * stored, as a second store on the same database (a reload) reads; closing the note releases the
  * document, and switching notes faster than they load leaves exactly the open note held.
@@ -15,8 +15,9 @@ import { useAppStore } from '../../../renderer/store';
 import { NoteEditor } from '../../../renderer/features/notes/NoteEditor';
 import { importMarkdown } from '../../../renderer/features/notes/notesActions';
 import { openLazyDocStore, type LazyDocStore } from '../../../renderer/sync/storage/lazyDocStore';
+import { workspaceAtRestKey } from '../../../renderer/sync/atRestKeys';
 import { deleteLazyDocsDb, LAZY_DOCS_DB_PREFIX } from '../../../renderer/sync/storage/lazyDocDb';
-import { bodyFragment, type BodyDocuments } from '../../../shared/model/bodyDocuments';
+import { bodyFragment } from '../../../shared/model/bodyDocuments';
 import { readBodyTree } from '../../../shared/model/notesBody';
 import { openWorkspaces, resetAppStore } from '../storeHarness';
 
@@ -30,16 +31,12 @@ let container: HTMLElement;
 
 function lazyStore(): LazyDocStore {
   const opened = openLazyDocStore(state().session!.id, {
-    key: null,
+    key: workspaceAtRestKey(state().session!.id),
     accepts: () => true,
     onProblem: () => undefined,
   });
   stores.push(opened);
   return opened;
-}
-
-function setBodies(bodies: BodyDocuments | null): void {
-  (state().session as { bodies: BodyDocuments | null }).bodies = bodies;
 }
 
 /** A load the test lets finish when it wants: what a slow disk does. */
@@ -88,8 +85,9 @@ const loading = () => container.querySelector('[role="status"]')?.textContent ??
 
 beforeEach(async () => {
   await openWorkspaces();
-  store = lazyStore();
-  setBodies(store);
+  // The session's own body store (a workspace opens in schema 2).
+  store = state().session!.bodies as LazyDocStore;
+  expect(store).not.toBeNull();
   container = document.createElement('div');
   document.body.append(container);
   root = createRoot(container);
@@ -100,7 +98,6 @@ afterEach(async () => {
   root = null;
   container.remove();
   for (const opened of stores.splice(0)) await opened.close();
-  setBodies(null);
   await resetAppStore();
   if (id) await deleteLazyDocsDb(LAZY_DOCS_DB_PREFIX + id);
 });

@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
 /**
  * The notes actions in a schema-2 session (note bodies as documents of their own): the real store,
- * write gateway and session, with `bodies` set to a real lazy document store over fake-indexeddb
- * (the lead's wiring of schema 2 into the session is not there yet). New notes' records carry no
- * body and their bodies are in the store, as a second store on the same database reads them (what
- * a reload finds); a body that cannot be stored takes its notes back with a notice; copies,
- * templates and Markdown exports read bodies from their documents and release them.
+ * write gateway and session, whose `bodies` is its real lazy document store over fake-indexeddb.
+ * New notes' records carry no body and their bodies are in the store, as a second store on the
+ * same database reads them (what a reload finds); a body that cannot be stored takes its notes
+ * back with a notice; copies, templates and Markdown exports read bodies from their documents and
+ * release them; notes deleted forever take their bodies with them (the session's part).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -26,8 +26,8 @@ import {
   type PickedFile,
 } from '../../../renderer/features/notes/vaultImportActions';
 import { openLazyDocStore, type LazyDocStore } from '../../../renderer/sync/storage/lazyDocStore';
+import { workspaceAtRestKey } from '../../../renderer/sync/atRestKeys';
 import { deleteLazyDocsDb, LAZY_DOCS_DB_PREFIX } from '../../../renderer/sync/storage/lazyDocDb';
-import type { BodyDocuments } from '../../../shared/model/bodyDocuments';
 import { bodyFragment } from '../../../shared/model/bodyDocuments';
 import { notes, NOTE_BODY_KEY } from '../../../shared/model';
 import { readBodyTree, writeBodyTree } from '../../../shared/model/notesBody';
@@ -42,17 +42,12 @@ const stores: LazyDocStore[] = [];
 /** A lazy store on the open workspace's database (a second one is what a reload opens). */
 function lazyStore(): LazyDocStore {
   const store = openLazyDocStore(state().session!.id, {
-    key: null,
+    key: workspaceAtRestKey(state().session!.id),
     accepts: () => true,
     onProblem: () => undefined,
   });
   stores.push(store);
   return store;
-}
-
-/** Turns the open (schema-1) session into a schema-2 one whose bodies are in `store`. */
-function useBodies(store: BodyDocuments): void {
-  (state().session as { bodies: BodyDocuments | null }).bodies = store;
 }
 
 /** Note `id`'s body as a reload reads it: from a new store on the same database. */
@@ -85,14 +80,14 @@ function picked(dir = FIXTURE): PickedFile[] {
 let store: LazyDocStore;
 beforeEach(async () => {
   await openWorkspaces();
-  store = lazyStore();
-  useBodies(store);
+  // The session's own body store (a workspace opens in schema 2).
+  store = state().session!.bodies as LazyDocStore;
+  expect(store).not.toBeNull();
 });
 afterEach(async () => {
   const id = state().session?.id;
   useVaultImport.setState({ current: { stage: 'idle' } });
   for (const opened of stores.splice(0)) await opened.close();
-  useBodies(null as unknown as BodyDocuments);
   await resetAppStore();
   if (id) await deleteLazyDocsDb(LAZY_DOCS_DB_PREFIX + id);
 });
@@ -216,7 +211,8 @@ describe('deleting forever in a schema-2 session', () => {
     expect(await store.vector(gone!.id)).not.toBeNull();
     state().trashRecord('note', gone!.id);
     expect(await emptyTrash()).toEqual({ ok: true, value: 1 });
-    expect(await store.vector(gone!.id)).toBeNull();
+    // The session deletes the body of a note deleted forever.
+    await expect.poll(() => store.vector(gone!.id)).toBeNull();
     expect(await storedText(kept!.id)).toContain('New.');
   });
 
@@ -229,7 +225,7 @@ describe('deleting forever in a schema-2 session', () => {
     await expect.poll(() => store.vector(welcome.id)).not.toBeNull();
     expect(await storedText(welcome.id)).toContain('noteLink');
     expect((await removeSampleNow()).ok).toBe(true);
-    for (const note of sample) expect(await store.vector(note.id)).toBeNull();
+    for (const note of sample) await expect.poll(() => store.vector(note.id)).toBeNull();
   });
 });
 
