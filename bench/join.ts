@@ -23,7 +23,6 @@ import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { createNotesLive } from '../shared/model/notesLive';
-import { cutBodies, cutRoot } from '../shared/model/bodyDocs';
 import { MemoryLazyDocs } from '../test/sync/memoryLazyDocs';
 import type { LazyDocs } from '../renderer/sync/peer/lazyDocs';
 import { NoteSearchIndex } from '../shared/model/notesSearch';
@@ -34,7 +33,8 @@ import { PeerSync, type WebSocketConstructor } from '../renderer/sync/peer/peerS
 import { startSignalingServer } from '../electron/main/signaling/server';
 import { insideNamespace, printResults, runInNamespace } from './namespace';
 import { loadAverage, median, type BenchResult } from './report';
-import { scaleCorpus, sizeLabel as label } from './scaleCorpus';
+import { scaleCorpus, scaleCut, sizeLabel as label } from './scaleCorpus';
+import { countSeedBodies, readSeedBodies } from './seedBodies';
 
 /** One join per size at 100,000 notes (minutes each under load); a median of three below. */
 const RUNS = (size: number) => (size >= 100_000 ? 1 : 3);
@@ -104,12 +104,11 @@ async function waitFor(
 
 /** The holder process's main: the workspace in a doc, online, until it is killed. */
 async function hold(): Promise<void> {
-  const { corpus } = await scaleCorpus(Number(process.env[ENV.size]));
-  const { root, bodies } = schema2(corpus.state);
+  const { root, bodies } = await scaleCut(Number(process.env[ENV.size]));
   const doc = new Y.Doc();
   Y.applyUpdate(doc, root);
   const lazy = new MemoryLazyDocs();
-  for (const [id, update] of bodies) lazy.docs.set(id, update);
+  for (const [id, update] of readSeedBodies(bodies)) lazy.docs.set(id, update);
   const room = { roomName: process.env[ENV.room]!, password: process.env[ENV.password]! };
   const say = (line: string) => process.stdout.write(`${line.replaceAll('\n', ' ')}\n`);
   const sync = peerOf(doc, lazy, room, process.env[ENV.signaling]!, (line) => say(`${LOG}${line}`));
@@ -120,15 +119,6 @@ async function hold(): Promise<void> {
   );
   if ('failed' in online) throw new Error(`the holder never reached ${process.env[ENV.signaling]}`);
   say(READY);
-}
-
-/** The workspace as the app stores it: its lean root and its body documents. */
-function schema2(state: Uint8Array): { root: Uint8Array; bodies: Map<string, Uint8Array> } {
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, state);
-  const cut = { root: cutRoot(doc), bodies: cutBodies(doc) };
-  doc.destroy();
-  return cut;
 }
 
 interface Holder {
@@ -269,10 +259,10 @@ function bareDecode(state: Uint8Array): number {
 async function measureInside(): Promise<BenchResult[]> {
   const size = Number(process.env[ENV.size]);
   const { state } = (await scaleCorpus(size)).corpus;
-  // Only their sizes are kept: two copies of a 100,000-note workspace at once do not fit.
-  const cut = schema2(state);
-  const layout = { root: cut.root.byteLength, bodies: cut.bodies.size };
-  const expected = titlesOf(state);
+  const cut = await scaleCut(size);
+  const layout = { root: cut.root.byteLength, bodies: countSeedBodies(cut.bodies) };
+  // Titles are in the root: the whole workspace need not be decoded a second time for them.
+  const expected = titlesOf(cut.root);
   const { secretKey } = createWorkspaceSecrets();
   const room = {
     roomName: await deriveRoomName(secretKey),

@@ -50,7 +50,7 @@ import {
   type BareRun,
 } from './notes';
 import { typedQueries, type Corpus } from './notesCorpus';
-import { scaleCorpus, sizeLabel as label } from './scaleCorpus';
+import { cutState, mergeCuts, scaleCorpus, scaleCut, sizeLabel as label } from './scaleCorpus';
 import { loadAverage as load, median, percentile, type BenchResult } from './report';
 import { followAll } from './notesSearch';
 import { benchJoin } from './join';
@@ -152,7 +152,9 @@ async function chromiumAtSize(
   warmUp: boolean,
 ): Promise<BenchResult[]> {
   const state = Y.mergeUpdates([base, corpus.state]);
-  await writeSeedFiles(path.join(env.rendererDir, 'bench-notes'), state);
+  // The corpus's cut is cached (100,000 notes take about half a minute to cut); the base's is small.
+  const cut = mergeCuts(cutState(base), await scaleCut(size));
+  await writeSeedFiles(path.join(env.rendererDir, 'bench-notes'), state, cut);
   const expected = size + notesIn(base);
   const runs = RUNS(size);
   const apps: AppRun[] = [];

@@ -23,3 +23,8 @@ export function* readSeedBodies(file: Uint8Array): Generator<[string, Uint8Array
   for (let n = 0; n < count; n++)
     yield [decoding.readVarString(decoder), decoding.readVarUint8Array(decoder)];
 }
+
+/** How many body documents a `bodies.bin` holds (its count, read without the rest). */
+export function countSeedBodies(file: Uint8Array): number {
+  return decoding.readVarUint(decoding.createDecoder(file));
+}

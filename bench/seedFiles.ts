@@ -7,19 +7,17 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as Y from 'yjs';
-import { cutBodies, cutRoot } from '../shared/model/bodyDocs';
-import { encodeSeedBodies } from './seedBodies';
+import { cutState, type ScaleCut } from './scaleCorpus';
 
-export async function writeSeedFiles(dir: string, state: Uint8Array): Promise<void> {
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, state);
-  const root = cutRoot(doc);
-  const bodies = cutBodies(doc);
-  doc.destroy();
+export async function writeSeedFiles(
+  dir: string,
+  state: Uint8Array,
+  /** The same state cut (a cached one); cut here when not given. */
+  cut: ScaleCut = cutState(state),
+): Promise<void> {
   await Promise.all([
     writeFile(path.join(dir, 'state.bin'), state),
-    writeFile(path.join(dir, 'root.bin'), root),
-    writeFile(path.join(dir, 'bodies.bin'), encodeSeedBodies(bodies)),
+    writeFile(path.join(dir, 'root.bin'), cut.root),
+    writeFile(path.join(dir, 'bodies.bin'), cut.bodies),
   ]);
 }

@@ -17,6 +17,7 @@ import type { AtRestKey } from '../../shared/protocol/atRest';
 import { NoteSearchIndex } from '../../shared/model/notesSearch';
 import { notesIndexSnapshot } from '../../shared/model/notesChangedSince';
 import type { NotesLive, RestoredNotesIndex } from '../../shared/model/notesLive';
+import type { BodyDocuments } from '../../shared/model/bodyDocuments';
 import { openNotesIndexStore } from './storage/notesIndexStore';
 import { keepFirstScreen, type FirstScreenKeeper } from './firstScreenKeeper';
 
@@ -40,6 +41,11 @@ export interface NotesIndexKeeperOptions {
   readonly onError?: (error: unknown) => void;
   /** Keeps the list's first screen (default: stored beside the index). */
   readonly firstScreen?: FirstScreenKeeper;
+  /**
+   * The workspace's body documents (schema 2): a change to any body changes the index too, and
+   * reaches no observer of `doc`, so the keeper follows them itself until `close`.
+   */
+  readonly bodies?: BodyDocuments | null;
 }
 
 export function keepNotesIndex(
@@ -83,7 +89,8 @@ export function keepNotesIndex(
     const index = await NoteSearchIndex.load(saved.index);
     // User Timing marks (DevTools' Performance panel; the bench and e2e tests read them too).
     performance.mark('outpost:notes-index-restored');
-    return { index, links: saved.links, problems: saved.problems, snapshot };
+    const restoredIndex = { index, links: saved.links, problems: saved.problems, snapshot };
+    return saved.bodies ? { ...restoredIndex, bodies: saved.bodies } : restoredIndex;
   });
   // The notes fall back to a fresh index on any failure; say why here, once.
   const usable = restored
@@ -126,21 +133,25 @@ export function keepNotesIndex(
     if (!storeNow()) timer = schedule(tick, quietMs);
   }
 
+  function changed(): void {
+    if (closed) return;
+    firstScreen.changed();
+    lastChange = now();
+    dirtySince ??= lastChange;
+    timer ??= schedule(tick, quietMs);
+  }
+  const stopBodyUpdates = options.bodies?.onUpdate(() => changed()) ?? null;
+
   return {
     restored: usable,
-    changed() {
-      if (closed) return;
-      firstScreen.changed();
-      lastChange = now();
-      dirtySince ??= lastChange;
-      timer ??= schedule(tick, quietMs);
-    },
+    changed,
     async flush() {
       if (dirtySince !== null && !closed) storeNow();
       await Promise.all([writing, firstScreen.flush()]);
     },
     close() {
       closed = true;
+      stopBodyUpdates?.();
       firstScreen.close();
       if (timer !== null) cancel(timer);
       timer = null;

@@ -162,7 +162,9 @@ export function openWorkspaceSession(
   const versions = openVersionStore(id, undefined, workspaceRowCodec(id, HISTORY_DOCUMENT));
   let recorder: VersionRecorder | null = null;
   // The stored search index is read while the document loads, and kept stored as notes change.
-  const notesIndex = keepNotesIndex(id, workspaceAtRestKey(id), doc, () => notesLive);
+  const notesIndex = keepNotesIndex(id, workspaceAtRestKey(id), doc, () => notesLive, {
+    bodies: bodyStore,
+  });
 
   const compute = (
     key: SnapshotKey,
@@ -237,6 +239,7 @@ export function openWorkspaceSession(
       firstScreen: FIRST_SCREEN_NOTES,
       afterFirstList: afterNextPaint,
       restored: notesIndex.restored,
+      ...(bodyStore ? { bodies: bodyStore } : {}),
     });
     notesLive = live;
     doc.getMap(ROOT.notes).observeDeep((events) => {

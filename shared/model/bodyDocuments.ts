@@ -14,10 +14,20 @@ import { writeBodyTree, type BodyNode } from './notesBody';
 
 export { bodyFragment };
 
-/** One stored body's state vector, as listed by {@link BodyDocuments.vectors}. */
-export interface StoredBodyVector {
-  readonly id: string;
+/** What is stored of one body, told without loading it. */
+export interface StoredBodyVersion {
   readonly vector: Uint8Array;
+  /**
+   * A fingerprint of the body's deletions, when the store keeps one: a deletion does not move a
+   * state vector, so bodies with equal vectors can still differ. Equal wherever the same
+   * deletions are held; a store may also give one that matches nothing (not worked out yet).
+   */
+  readonly deletes?: Uint8Array;
+}
+
+/** One stored body's state vector, as listed by {@link BodyDocuments.vectors}. */
+export interface StoredBodyVector extends StoredBodyVersion {
+  readonly id: string;
 }
 
 export interface BodyDocuments {
@@ -34,6 +44,12 @@ export interface BodyDocuments {
   delete(id: string): Promise<void>;
   /** State vector of what is stored of `id` (null: nothing), without loading it. */
   vector(id: string): Promise<Uint8Array | null>;
+  /**
+   * {@link vector} with the fingerprint of the body's deletions (as {@link vectors} lists it), for
+   * stores that keep one; null when nothing is stored. The notes index compares the two to tell
+   * which bodies changed since it was stored (docs/PROTOCOL.md §6.5).
+   */
+  stored?(id: string): Promise<StoredBodyVersion | null>;
   /** Pages of every stored body's state vector, without loading any. */
   vectors(): AsyncIterable<readonly StoredBodyVector[]>;
   /**

@@ -4,6 +4,10 @@
  * backlinks and the search index are derived from bodies, one changed note at a time. Body text is
  * re-read after typing settles (not on every keystroke), and the first full pass over all bodies
  * runs in small slices after the list has painted.
+ *
+ * When bodies are documents of their own (schema 2, `NotesLiveOptions.bodies`), they are read a
+ * few at a time from the body store in the background, each digested while loaded and released
+ * at once; the reader answers from what was derived, never from a body.
  */
 import * as Y from 'yjs';
 import { notes, noteBody, NOTE_BODY_KEY } from './notes';
@@ -15,6 +19,16 @@ import type { RecordList } from './collection';
 import type { DamagedRecord, Note, RecordRead } from '../schema/records';
 import { oneLine } from '../core/text';
 import { describeThrown } from './damage';
+import type { BodyDocuments } from './bodyDocuments';
+import {
+  BODY_NOT_RICH_TEXT,
+  UNKNOWN_STAMP,
+  digestBodyDoc,
+  listStamps,
+  storedStamp,
+  unreadableBody,
+  type DigestedBody,
+} from './notesBodyReads';
 
 /** Read-only, plain-data queries over the derived notes data; a new object after every change. */
 export interface NotesIndexReader {
@@ -42,6 +56,11 @@ export interface SavedNotesIndex {
   readonly index: SavedNoteSearchIndex;
   readonly links: ReadonlyArray<readonly [id: string, links: string[]]>;
   readonly problems: ReadonlyArray<readonly [id: string, problems: string[]]>;
+  /**
+   * Schema 2: the stamp of each body as it was read (notesBodyReads.ts), so that a later open
+   * reads again only bodies stored differently since. Notes with no stored body have none.
+   */
+  readonly bodies?: ReadonlyArray<readonly [id: string, stamp: string]>;
 }
 
 /** A stored index, loaded, with the snapshot of the document it reflects. */
@@ -49,6 +68,7 @@ export interface RestoredNotesIndex {
   readonly index: NoteSearchIndex;
   readonly links: SavedNotesIndex['links'];
   readonly problems: SavedNotesIndex['problems'];
+  readonly bodies?: SavedNotesIndex['bodies'];
   readonly snapshot: Uint8Array;
 }
 
@@ -96,6 +116,13 @@ export interface NotesLiveOptions {
   readonly firstScreen?: number;
   /** Runs the validation of the notes left for later (by default with `schedule(run, 0)`). */
   readonly afterFirstList?: (run: () => void) => void;
+  /**
+   * The workspace's body documents (schema 2): note records hold no body, and each body is read
+   * from here. Without it bodies are read from the records (schema 1).
+   */
+  readonly bodies?: BodyDocuments;
+  /** Schema 2: how many bodies are read at a time (default 4). */
+  readonly readsAtOnce?: number;
 }
 
 export interface NotesLive {
@@ -104,8 +131,13 @@ export interface NotesLive {
   reader(): NotesIndexReader;
   /** Feeds the events of `observeDeep` on the notes root. */
   onEvents(events: ReadonlyArray<Y.YEvent<Y.AbstractType<unknown>>>): void;
-  /** Reads every pending body now (tests and benchmarks); into the index once it has loaded. */
+  /**
+   * Reads every pending body now (tests and benchmarks); into the index once it has loaded. With
+   * body documents (schema 2) the reads only start: `settled` tells when they are done.
+   */
   flush(): void;
+  /** Resolves once no body is waiting to be read or being read (and the index has loaded). */
+  settled(): Promise<void>;
   /**
    * Everything derived from bodies, to store, when it reflects the document as it is now (every
    * body read, no change waiting to be); null while it does not.
@@ -115,7 +147,6 @@ export interface NotesLive {
 }
 
 const NO_IDS: readonly string[] = [];
-const BODY_NOT_RICH_TEXT = 'the body is not rich text';
 
 /** The list's order: newest edit first, ties by id. */
 const newestFirst = (a: { id: string; updatedAt: number }, b: { id: string; updatedAt: number }) =>
@@ -173,13 +204,34 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
   let textTimer: unknown = null;
   let sliceTimer: unknown = null;
   let destroyed = false;
+  let settledWaiters: Array<() => void> = [];
+
+  // Schema 2 (bodies are documents of their own): what is being read, and how far.
+  const bodies = options.bodies ?? null;
+  const readsAtOnce = Math.max(1, options.readsAtOnce ?? 4);
+  /** Changed bodies whose settle delay has passed, to read again. */
+  const rereads = new Set<string>();
+  const reading = new Set<string>();
+  /** The stamp of each body as last read (notesBodyReads.ts), which `saved` stores. */
+  const stamps = new Map<string, string>();
+  /** The first pass over every body, in the list's order (first screen first), and how far. */
+  let firstPass: readonly string[] = [];
+  let passAt = 0;
+  /**
+   * Every stored body's stamp, listed once before the first pass (one listing instead of a
+   * lookup per body), with the bodies changed since it was taken, whose stamps it no longer
+   * tells. Dropped when the pass is over.
+   */
+  let passStamps: ReadonlyMap<string, string> | null = null;
+  const changedSinceListed = new Set<string>();
+  let listing = false;
 
   const readOne = (id: string): RecordRead<Note> => notes.get(doc, id)!;
   const freshIndex = () =>
     options.searchIndex ?? import('./notesSearch').then((module) => new module.NoteSearchIndex());
   const indexSource = options.restored
     ? options.restored.then(
-        (restored) => (restored && !destroyed ? restore(restored) : freshIndex()),
+        (restored) => (restored && !destroyed ? restoreFrom(restored) : freshIndex()),
         (error: unknown) => {
           console.warn('The stored notes index was not used', error);
           return freshIndex();
@@ -227,18 +279,53 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
     });
   }
 
+  /** A stored index taken over; schema 2 first lists what is stored of every body to compare. */
+  function restoreFrom(restored: RestoredNotesIndex): NoteSearchIndex | Promise<NoteSearchIndex> {
+    if (!bodies) return restore(restored);
+    return listStamps(bodies).then(
+      (current) => {
+        if (destroyed) return freshIndex();
+        passStamps = current;
+        return restore(restored, current);
+      },
+      (error: unknown) => {
+        console.warn('The stored notes index was not used (bodies not listed)', error);
+        return freshIndex();
+      },
+    );
+  }
+
   /**
    * Takes a stored index over: its notes are indexed already, except those changed since it was
    * saved (all of them, when that is too much to follow); notes it holds that are gone are dropped.
+   * With body documents (`current`: each stored body's stamp now), a note is changed too when its
+   * body's stamp is not the one stored with the index (a body read again, or never read, since).
    */
-  function restore(restored: RestoredNotesIndex): NoteSearchIndex {
+  function restore(
+    restored: RestoredNotesIndex,
+    current?: ReadonlyMap<string, string>,
+  ): NoteSearchIndex {
     const since = notesChangedSince(doc, restored.snapshot, CATCH_UP_ITEMS);
     for (const [id, links] of restored.links) if (root.has(id)) setLinks(id, links);
     for (const [id, found] of restored.problems) if (root.has(id)) problems.set(id, found);
     for (const id of [...restored.index.ids()]) if (!root.has(id)) restored.index.remove(id);
     if (since.kind === 'too-many') return restored.index;
+    const then = current && new Map(restored.bodies ?? []);
+    /** Whether body `id` is stored as it was when the index was saved (keeping its stamp). */
+    const sameBody = (id: string): boolean => {
+      if (!then || !current) return true;
+      const stamp = then.get(id);
+      // No stamp on either side: no body stored then or now. `UNKNOWN_STAMP` matches nothing.
+      if (stamp !== current.get(id)) return false;
+      if (stamp !== undefined) stamps.set(id, stamp);
+      return true;
+    };
     for (const id of [...unindexed])
-      if (restored.index.has(id) && !(since.kind === 'changed' && since.notes.has(id)))
+      if (
+        restored.index.has(id) &&
+        !(since.kind === 'changed' && since.notes.has(id)) &&
+        sameBody(id)
+      )
         unindexed.delete(id);
     // Notes without a body are never in the index: they are read again (cheap) to find that out.
     return restored.index;
@@ -261,6 +348,8 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
     snippets.delete(id);
     problems.delete(id);
     unindexed.delete(id);
+    rereads.delete(id);
+    stamps.delete(id);
     setLinks(id, NO_IDS);
     index?.remove(id);
   }
@@ -294,17 +383,158 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
       body = { text: '', links: [] };
       found = [describeThrown(error)];
     }
-    if (found.length) problems.set(id, found);
+    applyDigest(id, read, { text: oneLine(body.text), links: body.links, problems: found });
+  }
+
+  /** Puts what was read of one body into snippets, links, problems and the index. */
+  function applyDigest(id: string, read: RecordRead<Note>, body: DigestedBody): void {
+    if (body.problems.length) problems.set(id, body.problems);
     else problems.delete(id);
-    const text = oneLine(body.text);
-    snippets.set(id, text.slice(0, 160));
+    snippets.set(id, body.text.slice(0, 160));
     setLinks(id, body.links);
     index?.set({
       id,
       title: read.ok ? read.value.title : '',
-      text,
+      text: body.text,
       tags: read.ok ? read.value.tags : [],
     });
+  }
+
+  /** Schema 2: a note that has no body to read (its record is not a map) holds nothing derived. */
+  function clearBody(id: string): void {
+    unindexed.delete(id);
+    snippets.delete(id);
+    problems.delete(id);
+    stamps.delete(id);
+    setLinks(id, NO_IDS);
+    index?.remove(id);
+  }
+
+  /** Schema 2: the next body to read: changed ones first (someone may be looking), then the pass. */
+  function nextToRead(): string | undefined {
+    for (const id of rereads) if (!reading.has(id)) return id;
+    while (passAt < firstPass.length) {
+      const id = firstPass[passAt++]!;
+      if (unindexed.has(id) && !reading.has(id)) return id;
+    }
+    // Notes left to read that the pass did not list (a restore that found them changed late).
+    for (const id of unindexed) if (!reading.has(id)) return id;
+    return undefined;
+  }
+
+  /** Schema 2: starts reading bodies until `readsAtOnce` are under way. */
+  function pump(): void {
+    if (destroyed || !index || !bodies || listing) return;
+    while (reading.size < readsAtOnce) {
+      const id = nextToRead();
+      if (id === undefined) break;
+      rereads.delete(id);
+      if (!notes.map(doc, id)) {
+        clearBody(id);
+        continue;
+      }
+      reading.add(id);
+      void readBody(bodies, id);
+    }
+    checkSettled();
+  }
+
+  /** Schema 2: reads one body document, digests it while loaded and publishes the result. */
+  async function readBody(from: BodyDocuments, id: string): Promise<void> {
+    let stamp: string | null;
+    let body: DigestedBody;
+    try {
+      // Taken before the read: a change in between leaves an older stamp with newer text, which
+      // only makes the next open read this body again, never miss a change.
+      const listed =
+        passStamps && !changedSinceListed.has(id) ? (passStamps.get(id) ?? null) : undefined;
+      stamp = listed !== undefined ? listed : await storedStamp(from, id);
+      body = await from.read(id, digestBodyDoc);
+    } catch (error) {
+      stamp = UNKNOWN_STAMP;
+      body = unreadableBody(error);
+    }
+    reading.delete(id);
+    if (destroyed) return;
+    const inFirstPass = unindexed.delete(id);
+    if (unindexed.size === 0 && reading.size === 0) {
+      passStamps = null;
+      changedSinceListed.clear();
+    }
+    refreshMeta();
+    const read = reads.get(id);
+    // A note deleted from the root meanwhile was forgotten: nothing of it comes back.
+    if (read && root.has(id)) {
+      applyDigest(id, read, body);
+      if (stamp === null) stamps.delete(id);
+      else stamps.set(id, stamp);
+    }
+    changed();
+    reportRead(inFirstPass);
+    pump();
+  }
+
+  /** Schema 2: tells of a body read; during the first pass only now and then, and at its end. */
+  function reportRead(inFirstPass: boolean): void {
+    const now = Date.now();
+    const passDone = unindexed.size === 0 && reading.size === 0;
+    if (inFirstPass && !passDone && now - lastReport < reportEveryMs) return;
+    lastReport = now;
+    options.onChange();
+  }
+
+  /** Schema 2: the first pass over every body, the list's first screen first. */
+  function startBodyPass(): void {
+    // Bodies are indexed with their note's title and tags: every note is read first.
+    readRest();
+    const listed = listNow();
+    firstPass = [...listed.items.map((item) => item.id), ...listed.damaged.map((item) => item.id)];
+    passAt = 0;
+    // A restore that needs no body read keeps no listing (it lists every body).
+    if (unindexed.size === 0) passStamps = null;
+    else if (bodies && passStamps === null) listPassStamps(bodies);
+    if (unindexed.size === 0 && options.restored) {
+      // As in schema 1: readers made before the stored index came still say "still reading".
+      changed();
+      options.onChange();
+    }
+    pump();
+  }
+
+  /** Lists every stored body's stamp before the first pass reads any body. */
+  function listPassStamps(from: BodyDocuments): void {
+    listing = true;
+    listStamps(from)
+      .then(
+        (listed) => {
+          passStamps = listed;
+        },
+        // Each body's stamp is then looked up as it is read.
+        (error: unknown) => console.warn('The stored bodies were not listed', error),
+      )
+      .finally(() => {
+        listing = false;
+        pump();
+      });
+  }
+
+  function isSettled(): boolean {
+    return (
+      index !== null &&
+      !listing &&
+      textTimer === null &&
+      unindexed.size === 0 &&
+      staleBody.size === 0 &&
+      rereads.size === 0 &&
+      reading.size === 0
+    );
+  }
+
+  function checkSettled(): void {
+    if (settledWaiters.length === 0 || !isSettled()) return;
+    const waiters = settledWaiters;
+    settledWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   function refreshMeta(): boolean {
@@ -335,14 +565,46 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
   function changed(): void {
     version++;
     currentReader = null;
+    checkSettled();
   }
 
   function readBodiesNow(): void {
     textTimer = null;
     refreshMeta();
+    if (bodies) {
+      for (const id of staleBody) if (root.has(id)) rereads.add(id);
+      staleBody.clear();
+      pump();
+      return;
+    }
     for (const id of staleBody) if (reads.has(id)) digest(id);
     staleBody.clear();
   }
+
+  /** Bodies changed: read again once changes have paused for `textDelayMs`. */
+  function bodiesTouched(ids: ReadonlySet<string>): void {
+    if (ids.size === 0) return;
+    for (const id of ids) {
+      staleBody.add(id);
+      // The list shows a snippet: drop the cached one so the next paint reads it fresh (schema
+      // 1; with body documents the one read last is shown until the body is read again).
+      if (!bodies) snippets.delete(id);
+    }
+    if (textTimer !== null) cancel(textTimer);
+    textTimer = schedule(() => {
+      if (destroyed) return;
+      readBodiesNow();
+      // Body documents are read in the background, each published as it is read.
+      if (bodies) return;
+      changed();
+      options.onChange();
+    }, textDelayMs);
+  }
+  const stopBodyUpdates =
+    bodies?.onUpdate((id) => {
+      if (listing || passStamps) changedSinceListed.add(id);
+      if (root.has(id)) bodiesTouched(new Set([id]));
+    }) ?? null;
 
   function runSlice(): void {
     sliceTimer = null;
@@ -365,7 +627,8 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
   }
   const startIndexing = (loaded: NoteSearchIndex) => {
     index = loaded;
-    if (unindexed.size > 0) sliceTimer = schedule(runSlice, 0);
+    if (bodies) startBodyPass();
+    else if (unindexed.size > 0) sliceTimer = schedule(runSlice, 0);
     else if (options.restored) {
       // A stored index that needed no catching up: readers made before it came still say
       // "still reading"; publish ones that know every note is searchable.
@@ -387,20 +650,22 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
     return read?.ok === true && read.value.deletedAt === null;
   }
 
+  function listNow(): NotesList {
+    refreshMeta();
+    if (cached) return cached;
+    const items: Note[] = [];
+    const damaged: DamagedRecord[] = [];
+    for (const read of reads.values()) {
+      if (read.ok) items.push(read.value);
+      else damaged.push(read.damaged);
+    }
+    items.sort(newestFirst);
+    cached = { items, damaged, unread: unread.size };
+    return cached;
+  }
+
   return {
-    list() {
-      refreshMeta();
-      if (cached) return cached;
-      const items: Note[] = [];
-      const damaged: DamagedRecord[] = [];
-      for (const read of reads.values()) {
-        if (read.ok) items.push(read.value);
-        else damaged.push(read.damaged);
-      }
-      items.sort(newestFirst);
-      cached = { items, damaged, unread: unread.size };
-      return cached;
-    },
+    list: listNow,
     reader() {
       if (currentReader) return currentReader;
       const frozenVersion = version;
@@ -410,6 +675,8 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
         total: reads.size + unread.size,
         snippet(id) {
           let snippet = snippets.get(id);
+          // Schema 2: a body not read this session has the start of its indexed text (restored).
+          if (bodies) return snippet ?? index?.entry(id)?.text.slice(0, 160) ?? '';
           if (snippet === undefined) {
             const fragment = noteBody(doc, id);
             snippet = fragment ? bodySnippet(fragment) : '';
@@ -425,6 +692,7 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
           return outgoing.get(id) ?? NO_IDS;
         },
         bodyProblems(id) {
+          if (bodies) return problems.get(id) ?? NO_IDS;
           if (unindexed.has(id) || staleBody.has(id)) {
             const fragment = noteBody(doc, id);
             if (fragment) return inspectBody(fragment);
@@ -442,26 +710,13 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
     onEvents(events) {
       const touched = notesTouchedBy(root, events);
       for (const id of touched.meta) staleMeta.add(id);
-      for (const id of touched.body) {
-        staleBody.add(id);
-        // The list shows a snippet: drop the cached one so the next paint reads it fresh.
-        snippets.delete(id);
-      }
       // Typing changes only a body: the list and reader stay the same objects (no re-render per
       // keystroke) until the deferred re-read below publishes the new snippet and index.
       if (touched.meta.size > 0) {
         cached = null;
         changed();
       }
-      if (touched.body.size > 0) {
-        if (textTimer !== null) cancel(textTimer);
-        textTimer = schedule(() => {
-          if (destroyed) return;
-          readBodiesNow();
-          changed();
-          options.onChange();
-        }, textDelayMs);
-      }
+      bodiesTouched(touched.body);
     },
     flush() {
       if (textTimer !== null) cancel(textTimer);
@@ -469,21 +724,30 @@ export function createNotesLive(doc: Y.Doc, options: NotesLiveOptions): NotesLiv
       sliceTimer = null;
       readRest();
       readBodiesNow();
-      if (index) for (const id of [...unindexed]) digest(id);
+      if (index && !bodies) for (const id of [...unindexed]) digest(id);
       changed();
+    },
+    settled() {
+      if (isSettled()) return Promise.resolve();
+      return new Promise<void>((resolve) => settledWaiters.push(resolve));
     },
     saved() {
       if (textTimer !== null || !index) return null;
       refreshMeta();
       if (unread.size > 0 || unindexed.size > 0 || staleBody.size > 0) return null;
-      return {
+      if (rereads.size > 0 || reading.size > 0) return null;
+      const saved: SavedNotesIndex = {
         index: index.save(),
         links: [...outgoing].map(([id, links]) => [id, [...links]] as const),
         problems: [...problems].map(([id, found]) => [id, [...found]] as const),
       };
+      return bodies ? { ...saved, bodies: [...stamps] } : saved;
     },
     destroy() {
       destroyed = true;
+      stopBodyUpdates?.();
+      // Nothing more will be read: whoever waits is let go.
+      for (const resolve of settledWaiters.splice(0)) resolve();
       if (textTimer !== null) cancel(textTimer);
       if (sliceTimer !== null) cancel(sliceTimer);
     },

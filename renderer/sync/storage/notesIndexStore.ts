@@ -6,7 +6,8 @@
  *
  * One row holds the whole index: MiniSearch's own serialisation of it, each note's entry, links
  * and body problems (shared/model/notesLive.ts), and the Yjs snapshot of the document it reflects,
- * so that an open can tell which notes changed since (shared/model/notesChangedSince.ts). It is
+ * so that an open can tell which notes changed since (shared/model/notesChangedSince.ts); when
+ * bodies are documents of their own, also the stamp of each body as read (notesBodyReads.ts). It is
  * sealed with the workspace's at-rest key like the workspace's rows (purpose `state`, scope
  * `outpost-ws-<id>/notes-index`). The index is derived data: a row that is missing, does not
  * open, is damaged or was written by another format version is reported as such, and the caller
@@ -52,6 +53,8 @@ const StoredShape = z.object({
   }),
   links: z.array(z.tuple([z.string(), idList])),
   problems: z.array(z.tuple([z.string(), idList])),
+  // Schema 2 only (body documents): each body's stamp as read. Absent in rows of schema 1.
+  bodies: z.array(z.tuple([z.string(), z.string()])).optional(),
 });
 
 /**
@@ -76,13 +79,11 @@ export function openNotesIndexStore(
         return { ok: false, problem: 'damaged', detail: parsed.error.issues[0]?.message };
       const snapshot = fromBase64Url(parsed.data.snapshot);
       if (!snapshot) return { ok: false, problem: 'damaged', detail: 'snapshot is not base64url' };
-      const { index, links, problems } = parsed.data;
+      const { index, links, problems, bodies } = parsed.data;
       // MiniSearch checks the rest of its own serialisation as it loads it.
       const search = index.search as unknown as SavedNotesIndex['index']['search'];
-      return {
-        ok: true,
-        value: { snapshot, saved: { index: { ...index, search }, links, problems } },
-      };
+      const saved: SavedNotesIndex = { index: { ...index, search }, links, problems };
+      return { ok: true, value: { snapshot, saved: bodies ? { ...saved, bodies } : saved } };
     },
     write: (stored) => row.write({ snapshot: toBase64Url(stored.snapshot), ...stored.saved }),
     close: () => row.close(),

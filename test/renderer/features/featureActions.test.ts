@@ -23,8 +23,7 @@ import * as Y from 'yjs';
 import { fromBase64 } from 'lib0/buffer';
 import { notes } from '../../../shared/model';
 import { fail } from '../../../shared/result';
-import { decodeWorkspaceFile, holdsBundle } from '../../../shared/storage/workspaceFile';
-import { decodeBundle } from '../../../shared/storage/workspaceBundle';
+import { decodeWorkspaceFile, rootStateOf } from '../../../shared/storage/workspaceFile';
 import type { OutpostApi } from '../../../shared/ipc/contract';
 import { getOutpostApi } from '../../../renderer/platform/outpostApi';
 
@@ -77,10 +76,7 @@ describe('notes actions', () => {
         const file = decodeWorkspaceFile(fromBase64(input.file));
         if (!file.ok) throw new Error(file.error.message);
         const doc = new Y.Doc();
-        // A schema-2 workspace's backup is a bundle (version 4): its root holds the records.
-        const bundle = holdsBundle(file.value.header) ? decodeBundle(file.value.state) : null;
-        if (bundle && !bundle.ok) throw new Error(bundle.error.message);
-        Y.applyUpdate(doc, bundle ? bundle.value.root : file.value.state);
+        Y.applyUpdate(doc, rootStateOf(file.value));
         written.push(
           `${file.value.header.reason}:${notes.list(doc, { includeDeleted: true }).items.length}`,
         );
