@@ -22,8 +22,10 @@ import {
   writeNote,
 } from './harness';
 import * as Y from 'yjs';
+import type { Page } from 'playwright-core';
 import { noteBody, notes } from '../../shared/model';
 import { digestBody } from '../../shared/model/notesBody';
+import { bodyFragment } from '../../shared/model/bodyDocuments';
 
 if (!chromiumAvailable()) console.warn(SKIP_REASON);
 
@@ -396,7 +398,11 @@ describe.runIf(chromiumAvailable())('A damaged note in Chromium (web mode)', () 
         async () => {
           doc = new Y.Doc();
           Y.applyUpdate(doc, await storedUpdate(page));
-          return notes.list(doc).items.map((note) => [note.title, noteText(doc, note.id)]);
+          return Promise.all(
+            notes
+              .list(doc)
+              .items.map(async (note) => [note.title, await noteText(page, doc, note.id)]),
+          );
         },
         { timeout: 10_000 },
       )
@@ -431,7 +437,7 @@ describe.runIf(chromiumAvailable())('A damaged note in Chromium (web mode)', () 
     );
     const after = new Y.Doc();
     Y.applyUpdate(after, await storedUpdate(page));
-    expect(noteText(after, budget.id)).toBe('Numbers for the third quarter');
+    expect(await noteText(page, after, budget.id)).toBe('Numbers for the third quarter');
     expect(notes.get(after, budget.id)).toMatchObject({
       ok: false,
       damaged: { title: `Budget ${tag}` },
@@ -475,8 +481,48 @@ describe.runIf(chromiumAvailable())('More notes than one screen, in Chromium (we
   });
 });
 
-/** A note body's plain text, straight from the document. */
-function noteText(doc: Y.Doc, id: string): string {
-  const body = noteBody(doc, id);
-  return body ? digestBody(body).text.trim() : '';
+/**
+ * A note body's plain text, straight from storage: embedded in the workspace document (schema 1)
+ * or, where bodies are documents of their own (schema 2), from the rows of its body document.
+ */
+async function noteText(page: Page, doc: Y.Doc, id: string): Promise<string> {
+  const embedded = noteBody(doc, id);
+  if (embedded) return digestBody(embedded).text.trim();
+  const body = new Y.Doc();
+  const update = await storedBodyUpdate(page, id);
+  if (update) Y.applyUpdate(body, update);
+  return digestBody(bodyFragment(body)).text.trim();
+}
+
+/** The stored rows of body document `id` (rows are plain here: no at-rest key), merged. */
+async function storedBodyUpdate(page: Page, id: string): Promise<Uint8Array | null> {
+  const rows = await page.evaluate(async (docId) => {
+    const names = (await indexedDB.databases())
+      .map((info) => info.name ?? '')
+      .filter((name) => name.startsWith('outpost-docs-'));
+    const all: number[][] = [];
+    for (const name of names) {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(name);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const values = await new Promise<unknown[]>((resolve, reject) => {
+        const request = db
+          .transaction('rows')
+          .objectStore('rows')
+          .index('doc')
+          .getAll(IDBKeyRange.only(docId));
+        request.onsuccess = () => resolve(request.result as unknown[]);
+        request.onerror = () => reject(request.error);
+      });
+      db.close();
+      for (const value of values) {
+        const row = (value as { row: unknown }).row;
+        if (row instanceof Uint8Array) all.push([...row]);
+      }
+    }
+    return all;
+  }, id);
+  return rows.length ? Y.mergeUpdates(rows.map((row) => Uint8Array.from(row))) : null;
 }
