@@ -20,6 +20,7 @@ import {
   storedUpdate,
   type RunningApp,
   writeNote,
+  storedBodyUpdate,
 } from './harness';
 import * as Y from 'yjs';
 import type { Page } from 'playwright-core';
@@ -492,37 +493,4 @@ async function noteText(page: Page, doc: Y.Doc, id: string): Promise<string> {
   const update = await storedBodyUpdate(page, id);
   if (update) Y.applyUpdate(body, update);
   return digestBody(bodyFragment(body)).text.trim();
-}
-
-/** The stored rows of body document `id` (rows are plain here: no at-rest key), merged. */
-async function storedBodyUpdate(page: Page, id: string): Promise<Uint8Array | null> {
-  const rows = await page.evaluate(async (docId) => {
-    const names = (await indexedDB.databases())
-      .map((info) => info.name ?? '')
-      .filter((name) => name.startsWith('outpost-docs-'));
-    const all: number[][] = [];
-    for (const name of names) {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open(name);
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      const values = await new Promise<unknown[]>((resolve, reject) => {
-        const request = db
-          .transaction('rows')
-          .objectStore('rows')
-          .index('doc')
-          .getAll(IDBKeyRange.only(docId));
-        request.onsuccess = () => resolve(request.result as unknown[]);
-        request.onerror = () => reject(request.error);
-      });
-      db.close();
-      for (const value of values) {
-        const row = (value as { row: unknown }).row;
-        if (row instanceof Uint8Array) all.push([...row]);
-      }
-    }
-    return all;
-  }, id);
-  return rows.length ? Y.mergeUpdates(rows.map((row) => Uint8Array.from(row))) : null;
 }
