@@ -11,6 +11,8 @@
  * body's root type (`body`, at the end of the text), which every note's body document has: a
  * teammate's caret in one note would be drawn in another. `inNote` keeps the carets of the people
  * whose presence says they have that note open (their `location`, docs/PROTOCOL.md "Presence").
+ * It also leaves out this device's own state: the plugin skips the state whose client id is its
+ * document's, which is the workspace document's only while bodies are embedded in it.
  */
 import type { Awareness } from 'y-protocols/awareness';
 
@@ -49,7 +51,7 @@ export function remoteChangesOnly(awareness: Awareness, inNote?: string): Awaren
         return () => {
           const states = new Map<number, Record<string, unknown>>();
           target.getStates().forEach((state, clientId) => {
-            if (clientId === target.clientID || showsNote(state, inNote))
+            if (clientId !== target.clientID && showsNote(state, inNote))
               states.set(clientId, state);
           });
           return states;
