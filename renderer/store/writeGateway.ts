@@ -39,5 +39,7 @@ export function writeAs<T>(
     actor: profile.memberId,
     workspace: session.id,
     signer: access.device ?? undefined,
+    // Schema 2 keeps note bodies as documents of their own: new records get no `body`.
+    ...(session.bodies ? { bodies: 'separate' as const } : {}),
   });
 }

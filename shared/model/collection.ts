@@ -20,6 +20,12 @@ import { oneLine } from '../core/text';
 export interface ModelContext extends SigningContext {
   readonly actor: string;
   readonly now?: () => number;
+  /**
+   * Where note bodies live: inside their records (schema 1, the default) or as documents of their
+   * own (schema 2, docs/PROTOCOL.md §1.4.2), which the model cannot write itself: its writes then
+   * leave records without a `body` and hand the bodies back for the caller to store.
+   */
+  readonly bodies?: 'embedded' | 'separate';
 }
 
 /** A ModelContext with its clock settled, as record kinds' checks and writes receive it. */
@@ -42,7 +48,7 @@ interface CollectionSpec<T extends { id: string }, C, P, CIn, PIn> {
   readonly createInput: z.ZodType<C, CIn>;
   readonly patchInput: z.ZodType<P, PIn>;
   /** Writes the record-specific fields of a new record. */
-  init(record: Y.Map<unknown>, input: C): void;
+  init(record: Y.Map<unknown>, input: C, ctx: ModelContext): void;
   /** Writes the fields named in a patch (inside the update's transaction; `ctx` says who and when). */
   apply(record: Y.Map<unknown>, patch: P, ctx: WriteContext, id: string): void;
   /** Reads the record-specific fields into a plain object for validation. */
@@ -213,7 +219,7 @@ export function defineCollection<
         record.set('updatedBy', ctx.actor);
         record.set('archived', false);
         record.set('deletedAt', null);
-        spec.init(record, input.data);
+        spec.init(record, input.data, ctx);
       }, MODEL_ORIGIN);
       return readAfterWrite(doc, id);
     },

@@ -60,13 +60,14 @@ export const notes = defineCollection({
   schema: Note,
   createInput: NoteCreateInput,
   patchInput: NotePatchInput,
-  init(record, input) {
+  init(record, input, ctx) {
     record.set('title', input.title);
     record.set('pinned', false);
     const tags = new Y.Map<unknown>();
     record.set(NOTE_TAGS_KEY, tags);
     for (const tag of input.tags) tags.set(tag, true);
-    record.set(NOTE_BODY_KEY, new Y.XmlFragment());
+    // A schema-2 record has no body: its body is a document of its own (bodyDocuments.ts).
+    if (!separateBodies(ctx)) record.set(NOTE_BODY_KEY, new Y.XmlFragment());
   },
   apply(record, patch) {
     if (patch.title !== undefined) record.set('title', patch.title);
@@ -90,6 +91,11 @@ export const notes = defineCollection({
     };
   },
 });
+
+/** Whether writes as `ctx` keep note bodies as documents of their own (schema 2). */
+export function separateBodies(ctx: ModelContext): boolean {
+  return ctx.bodies === 'separate';
+}
 
 /** The rich-text body of a note, or undefined for a missing or damaged note. */
 export function noteBody(doc: Y.Doc, id: string): Y.XmlFragment | undefined {
@@ -121,16 +127,31 @@ export interface NoteSeed {
   readonly body: readonly BodyNode[];
 }
 
+/** A new note's body that a write leaves for its caller to store as its own document (schema 2). */
+export interface SeparateBody {
+  readonly id: string;
+  readonly body: readonly BodyNode[];
+}
+
+/** Notes made from seeds, and (schema 2) the bodies still to store, one per note, in order. */
+export interface SeededNotes {
+  readonly notes: Note[];
+  /** Empty while bodies are embedded: they are written into the records already. */
+  readonly bodies: readonly SeparateBody[];
+}
+
 /**
  * Creates notes with bodies in one transaction: all of them or, when one seed is invalid, none.
  * `linkTitles` resolves `[[Title]]` links of the seeds (noteLink nodes without an id) by title,
- * preferring the notes created here, then live notes of the workspace.
+ * preferring the notes created here, then live notes of the workspace. With bodies kept as
+ * documents of their own (`ctx.bodies`), the records get none and the bodies, links resolved, are
+ * returned for the caller to store (renderer/features/notes/noteBodies.ts).
  */
-export function createNotesFromSeeds(
+export function seedNotes(
   doc: Y.Doc,
   ctx: ModelContext,
   seeds: readonly NoteSeed[],
-): Result<Note[]> {
+): Result<SeededNotes> {
   for (const [index, seed] of seeds.entries()) {
     const input = NoteCreateInput.safeParse({ title: seed.title, tags: seed.tags ?? [] });
     if (!input.success)
@@ -140,7 +161,8 @@ export function createNotesFromSeeds(
       );
   }
   const ids: string[] = [];
-  let failure: Result<Note[]> | null = null;
+  const bodies: SeparateBody[] = [];
+  let failure: Result<SeededNotes> | null = null;
   doc.transact(() => {
     for (const seed of seeds) {
       const result = notes.create(doc, ctx, { title: seed.title, tags: [...(seed.tags ?? [])] });
@@ -164,7 +186,8 @@ export function createNotesFromSeeds(
         const label = typeof attrs.label === 'string' ? attrs.label : '';
         return { ...attrs, noteId: byTitle.get(label.toLowerCase()) ?? '', label };
       });
-      writeBodyTree(noteBody(doc, id)!, body);
+      if (separateBodies(ctx)) bodies.push({ id, body });
+      else writeBodyTree(noteBody(doc, id)!, body);
     });
   }, MODEL_ORIGIN);
   if (failure) return failure;
@@ -173,10 +196,28 @@ export function createNotesFromSeeds(
     const read = notes.get(doc, id);
     if (read?.ok) created.push(read.value);
   }
-  return ok(created);
+  return ok({ notes: created, bodies });
 }
 
-/** Copies a note (title, tags, body) as a new live note. */
+/**
+ * {@link seedNotes} where bodies are embedded. Refused where they are not, rather than creating
+ * notes whose bodies nobody stores: such callers use `seedNotes` and store what it returns.
+ */
+export function createNotesFromSeeds(
+  doc: Y.Doc,
+  ctx: ModelContext,
+  seeds: readonly NoteSeed[],
+): Result<Note[]> {
+  if (separateBodies(ctx))
+    return fail('internal', 'Notes whose bodies are documents of their own come from seedNotes.');
+  const result = seedNotes(doc, ctx, seeds);
+  return result.ok ? ok(result.value.notes) : result;
+}
+
+/**
+ * Copies a note (title, tags, body) as a new live note. With bodies kept as documents of their
+ * own (`ctx.bodies`) only the record is copied: the caller copies the body document.
+ */
 export function duplicateNote(doc: Y.Doc, ctx: ModelContext, id: string): Result<Note> {
   const read = notes.get(doc, id);
   if (!read)

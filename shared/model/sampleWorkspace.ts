@@ -7,7 +7,7 @@
 import * as Y from 'yjs';
 import type { ModelContext } from './collection';
 import { MODEL_ORIGIN, ROOT } from './roots';
-import { createNotesFromSeeds } from './notes';
+import { seedNotes, type SeparateBody } from './notes';
 import { goals } from './goals';
 import { setGoalLink } from './goalsKeyResults';
 import { decisions } from './decisions';
@@ -49,13 +49,15 @@ export interface SampleIds {
   readonly notes: readonly string[];
   readonly goal: string;
   readonly decision: string;
+  /** Schema 2: the sample notes' bodies, for the caller to store as their documents. */
+  readonly bodies: readonly SeparateBody[];
 }
 
 /** Adds the sample's records, linked to each other, in one transaction. */
 export function addSample(doc: Y.Doc, ctx: ModelContext): Result<SampleIds> {
   let result: Result<SampleIds> = fail('internal', 'The sample could not be added.');
   doc.transact(() => {
-    const created = createNotesFromSeeds(doc, ctx, [
+    const created = seedNotes(doc, ctx, [
       {
         title: `${SAMPLE_PREFIX}Welcome to Outpost`,
         tags: ['sample'],
@@ -82,7 +84,7 @@ export function addSample(doc: Y.Doc, ctx: ModelContext): Result<SampleIds> {
       result = decision;
       return;
     }
-    const plan = created.value[1]!.id;
+    const plan = created.value.notes[1]!.id;
     const linked = decisions.update(doc, ctx, decision.value.id, {
       proposal: 'Lisbon: most of us can fly there directly, and the time zone suits everyone.',
       addOption: { title: 'Lisbon' },
@@ -94,7 +96,7 @@ export function addSample(doc: Y.Doc, ctx: ModelContext): Result<SampleIds> {
     }
     setGoalLink(doc, ctx, goal.value.id, null, { kind: 'note', id: plan }, true);
     setGoalLink(doc, ctx, goal.value.id, null, { kind: 'decision', id: decision.value.id }, true);
-    const ids = created.value.map((note) => note.id);
+    const ids = created.value.notes.map((note) => note.id);
     const mark = (rootName: string, id: string) => {
       const record = doc.getMap<unknown>(rootName).get(id);
       if (record instanceof Y.Map) record.set(SAMPLE_FIELD, true);
@@ -102,7 +104,12 @@ export function addSample(doc: Y.Doc, ctx: ModelContext): Result<SampleIds> {
     for (const id of ids) mark(ROOT.notes, id);
     mark(ROOT.goals, goal.value.id);
     mark(ROOT.decisions, decision.value.id);
-    result = ok({ notes: ids, goal: goal.value.id, decision: decision.value.id });
+    result = ok({
+      notes: ids,
+      goal: goal.value.id,
+      decision: decision.value.id,
+      bodies: created.value.bodies,
+    });
   }, MODEL_ORIGIN);
   return result;
 }

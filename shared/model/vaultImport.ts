@@ -3,12 +3,13 @@
  * (within the workspace's cap), then notes, created or — when the same file was imported before
  * and the person chose to — updated in place, then links resolved to the notes' ids. A note
  * remembers where it came from in its `source` field (docs/PROTOCOL.md §1.4), which is how a
- * second import of the same file finds it.
+ * second import of the same file finds it. Where bodies are documents of their own (schema 2) the
+ * transaction writes the records only and hands the bodies back for the caller to store.
  */
 import type * as Y from 'yjs';
 import type { ModelContext } from './collection';
 import { MODEL_ORIGIN, ROOT } from './roots';
-import { notes, noteBody, NoteCreateInput } from './notes';
+import { notes, noteBody, NoteCreateInput, separateBodies, type SeparateBody } from './notes';
 import { writeBodyTree, type BodyNode } from './notesBody';
 import { mapNodes } from './obsidianVaultBody';
 import {
@@ -37,6 +38,13 @@ export interface VaultImportResult {
   readonly firstId: string | null;
   /** What could not be written (images over the workspace's cap), per file. */
   readonly report: readonly FileReport[];
+  /** Schema 2: every note's body, to store (new notes) or to replace the stored one (`replaces`). */
+  readonly bodies: readonly VaultBody[];
+}
+
+export interface VaultBody extends SeparateBody {
+  /** The note was imported before: its stored body document is replaced by this one. */
+  readonly replaces: boolean;
 }
 
 /**
@@ -69,6 +77,8 @@ export function applyVaultImport(
   let created = 0;
   let updated = 0;
   let failure: Result<VaultImportResult> | null = null;
+  const bodies: VaultBody[] = [];
+  const replaced = new Set<string>();
   doc.transact(() => {
     for (const image of plan.images) {
       if (hasAttachment(doc, image.key)) {
@@ -104,6 +114,7 @@ export function applyVaultImport(
           }
           const body = noteBody(doc, existing);
           if (body) body.delete(0, body.length);
+          replaced.add(existing);
           ids.set(note.source, existing);
           updated += 1;
           continue;
@@ -138,10 +149,12 @@ export function applyVaultImport(
           byTitle.get(label.toLowerCase());
         return { ...node, attrs: { ...attrs, noteId: id ?? '' } };
       });
-      writeBodyTree(noteBody(doc, ids.get(note.source)!)!, body);
+      const id = ids.get(note.source)!;
+      if (separateBodies(ctx)) bodies.push({ id, body, replaces: replaced.has(id) });
+      else writeBodyTree(noteBody(doc, id)!, body);
     }
   }, MODEL_ORIGIN);
   if (failure) return failure;
   const firstId = plan.notes[0] ? (ids.get(plan.notes[0].source) ?? null) : null;
-  return ok({ created, updated, images, firstId, report });
+  return ok({ created, updated, images, firstId, report, bodies });
 }

@@ -266,3 +266,72 @@ export async function addStoredRow(
     [[...update], workspaceId] as const,
   );
 }
+
+/**
+ * The stored rows of body document `noteId` (schema 2: a note's body is a document of its own, in
+ * the workspace's `outpost-docs-` database; rows are plain here, no at-rest key), merged; null
+ * when none is stored.
+ */
+export async function storedBodyUpdate(page: Page, noteId: string): Promise<Uint8Array | null> {
+  const rows = await page.evaluate(async (docId) => {
+    const names = (await indexedDB.databases())
+      .map((info) => info.name ?? '')
+      .filter((name) => name.startsWith('outpost-docs-'));
+    const all: number[][] = [];
+    for (const name of names) {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(name);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const values = await new Promise<unknown[]>((resolve, reject) => {
+        const request = db
+          .transaction('rows')
+          .objectStore('rows')
+          .index('doc')
+          .getAll(IDBKeyRange.only(docId));
+        request.onsuccess = () => resolve(request.result as unknown[]);
+        request.onerror = () => reject(request.error);
+      });
+      db.close();
+      for (const value of values) {
+        const row = (value as { row: unknown }).row;
+        if (row instanceof Uint8Array) all.push([...row]);
+      }
+    }
+    return all;
+  }, noteId);
+  return rows.length ? Y.mergeUpdates(rows.map((row) => Uint8Array.from(row))) : null;
+}
+
+/**
+ * Adds a row to body document `noteId` in the first `outpost-docs-` database, as a peer's update
+ * stored on this device would be (read when the body is next loaded).
+ */
+export async function addStoredBodyRow(
+  page: Page,
+  noteId: string,
+  update: Uint8Array,
+): Promise<void> {
+  await page.evaluate(
+    async ([docId, bytes]) => {
+      const name = (await indexedDB.databases())
+        .map((info) => info.name ?? '')
+        .find((candidate) => candidate.startsWith('outpost-docs-'));
+      if (!name) throw new Error('no body document database');
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(name);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const tx = db.transaction('rows', 'readwrite');
+      tx.objectStore('rows').add({ doc: docId, row: Uint8Array.from(bytes) });
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    },
+    [noteId, [...update]] as const,
+  );
+}

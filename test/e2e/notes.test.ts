@@ -20,10 +20,13 @@ import {
   storedUpdate,
   type RunningApp,
   writeNote,
+  storedBodyUpdate,
 } from './harness';
 import * as Y from 'yjs';
+import type { Page } from 'playwright-core';
 import { noteBody, notes } from '../../shared/model';
 import { digestBody } from '../../shared/model/notesBody';
+import { bodyFragment } from '../../shared/model/bodyDocuments';
 
 if (!chromiumAvailable()) console.warn(SKIP_REASON);
 
@@ -396,7 +399,11 @@ describe.runIf(chromiumAvailable())('A damaged note in Chromium (web mode)', () 
         async () => {
           doc = new Y.Doc();
           Y.applyUpdate(doc, await storedUpdate(page));
-          return notes.list(doc).items.map((note) => [note.title, noteText(doc, note.id)]);
+          return Promise.all(
+            notes
+              .list(doc)
+              .items.map(async (note) => [note.title, await noteText(page, doc, note.id)]),
+          );
         },
         { timeout: 10_000 },
       )
@@ -431,7 +438,7 @@ describe.runIf(chromiumAvailable())('A damaged note in Chromium (web mode)', () 
     );
     const after = new Y.Doc();
     Y.applyUpdate(after, await storedUpdate(page));
-    expect(noteText(after, budget.id)).toBe('Numbers for the third quarter');
+    expect(await noteText(page, after, budget.id)).toBe('Numbers for the third quarter');
     expect(notes.get(after, budget.id)).toMatchObject({
       ok: false,
       damaged: { title: `Budget ${tag}` },
@@ -475,8 +482,15 @@ describe.runIf(chromiumAvailable())('More notes than one screen, in Chromium (we
   });
 });
 
-/** A note body's plain text, straight from the document. */
-function noteText(doc: Y.Doc, id: string): string {
-  const body = noteBody(doc, id);
-  return body ? digestBody(body).text.trim() : '';
+/**
+ * A note body's plain text, straight from storage: embedded in the workspace document (schema 1)
+ * or, where bodies are documents of their own (schema 2), from the rows of its body document.
+ */
+async function noteText(page: Page, doc: Y.Doc, id: string): Promise<string> {
+  const embedded = noteBody(doc, id);
+  if (embedded) return digestBody(embedded).text.trim();
+  const body = new Y.Doc();
+  const update = await storedBodyUpdate(page, id);
+  if (update) Y.applyUpdate(body, update);
+  return digestBody(bodyFragment(body)).text.trim();
 }

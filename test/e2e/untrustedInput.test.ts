@@ -15,10 +15,13 @@ import {
   chromiumAvailable,
   onboardedApp,
   storedUpdate,
+  storedBodyUpdate,
+  addStoredBodyRow,
   writeNote,
 } from './harness';
 import { decisionContext, decisions, noteBody, notes } from '../../shared/model';
 import { readBodyTree, writeBodyTree } from '../../shared/model/notesBody';
+import { bodyFragment } from '../../shared/model/bodyDocuments';
 import { encodeInvite } from '../../shared/protocol/invite';
 import { createWorkspaceSecrets } from '../../shared/protocol/keys';
 
@@ -33,6 +36,24 @@ async function stored(page: Page, workspaceId?: string): Promise<Y.Doc> {
   const doc = new Y.Doc();
   Y.applyUpdate(doc, await storedUpdate(page, workspaceId));
   return doc;
+}
+
+/**
+ * Note `id`'s stored body: embedded in its record (schema 1) or, where bodies are documents of
+ * their own (schema 2), its body document as stored (the document, to write a peer's change to).
+ */
+async function storedNoteBody(
+  page: Page,
+  doc: Y.Doc,
+  id: string,
+): Promise<{ fragment: Y.XmlFragment | undefined; own: Y.Doc | null }> {
+  const embedded = noteBody(doc, id);
+  if (embedded) return { fragment: embedded, own: null };
+  const update = await storedBodyUpdate(page, id);
+  if (!update) return { fragment: undefined, own: null };
+  const own = new Y.Doc();
+  Y.applyUpdate(own, update);
+  return { fragment: bodyFragment(own), own };
 }
 
 describe.runIf(chromiumAvailable())('Links from outside, in Chromium (web mode)', () => {
@@ -59,9 +80,8 @@ describe.runIf(chromiumAvailable())('Links from outside, in Chromium (web mode)'
     // Not only hidden on screen: the stored note holds no other address.
     const doc = await stored(page);
     const note = notes.list(doc).items.find((item) => item.title === title)!;
-    expect(hrefsIn(readBodyTree(noteBody(doc, note.id)!))).toEqual([
-      'https://example.org/handbook',
-    ]);
+    const { fragment } = await storedNoteBody(page, doc, note.id);
+    expect(hrefsIn(readBodyTree(fragment!))).toEqual(['https://example.org/handbook']);
   });
 
   it('imports a MADR file keeping only links Outpost opens, and says so in the report', async () => {
@@ -105,13 +125,16 @@ describe.runIf(chromiumAvailable())('Links from outside, in Chromium (web mode)'
       .poll(async () => {
         doc = await stored(page);
         const note = notes.list(doc).items.find((item) => item.title === title);
-        return note ? noteBody(doc, note.id)?.toString() : undefined;
+        return note ? (await storedNoteBody(page, doc, note.id)).fragment?.toString() : undefined;
       })
       .toContain('Before the link.');
     const note = notes.list(doc).items.find((item) => item.title === title)!;
-    const before = Y.encodeStateVector(doc);
-    doc.transact(() =>
-      writeBodyTree(noteBody(doc, note.id)!, [
+    // A peer's change to the body, stored where this device keeps that body.
+    const { fragment, own } = await storedNoteBody(page, doc, note.id);
+    const target = own ?? doc;
+    const before = Y.encodeStateVector(target);
+    target.transact(() =>
+      writeBodyTree(fragment!, [
         {
           type: 'paragraph',
           content: [
@@ -120,7 +143,9 @@ describe.runIf(chromiumAvailable())('Links from outside, in Chromium (web mode)'
         },
       ]),
     );
-    await addStoredRow(page, Y.encodeStateAsUpdate(doc, before));
+    const change = Y.encodeStateAsUpdate(target, before);
+    if (own) await addStoredBodyRow(page, note.id, change);
+    else await addStoredRow(page, change);
     await page.reload();
 
     await page.getByRole('option', { name: new RegExp(`^${title}`) }).click();

@@ -3,8 +3,10 @@
  * Collaboration extension, so every keystroke is a Yjs change that merges with peers; undo/redo
  * come from Yjs's UndoManager and only undo this person's own changes; remote cursors come from
  * the workspace's awareness (CollaborationCaret). See docs/PROTOCOL.md §1.4.1 for the body layout.
+ * Where bodies are documents of their own (schema 2, §1.4.2) the body is loaded first and held
+ * while the note is open (useNoteBody.ts); the editor exists only once its text is there.
  */
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'lucide-react';
 import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
@@ -25,14 +27,9 @@ import { NoteLink, type LinkChoice } from './noteLinkExtension';
 import { AttachmentImage } from './attachmentImage';
 import { TableTools } from './TableTools';
 import { useNotesStore } from './notesStore';
-import {
-  createLinkedNote,
-  detachedBody,
-  liveBody,
-  markEdited,
-  openNote,
-  workspaceAwareness,
-} from './notesActions';
+import { createLinkedNote, markEdited, openNote, workspaceAwareness } from './notesActions';
+import { useNoteBody } from './useNoteBody';
+import { EditorLoading } from './EditorLoading';
 
 interface NoteEditorProps {
   readonly noteId: string;
@@ -302,11 +299,57 @@ function isOwnEdit(transaction: Y.Transaction): boolean {
 
 /** The rich-text editor of one note (callers key it by note id). */
 export function NoteEditor({ noteId, mode, editable }: NoteEditorProps) {
-  const profile = useAppStore((state) => state.profile);
-  const fragment = useMemo(
-    () => (mode === 'live' ? liveBody(noteId) : detachedBody(noteId)),
-    [noteId, mode],
+  const body = useNoteBody(noteId, mode);
+  const separate = useAppStore((state) => Boolean(state.session?.bodies));
+  if (body.state === 'loading') return <EditorLoading />;
+  if (body.state === 'failed')
+    return (
+      <p className="notice-inline warning" role="alert">
+        {body.message}
+      </p>
+    );
+  if (body.state === 'missing')
+    return (
+      <p className="notice-inline" role="status">
+        This note has no readable body.
+      </p>
+    );
+  if (body.state === 'unsafe')
+    return (
+      <>
+        <div className="notice-inline warning" role="alert">
+          This note contains content this version of Outpost cannot show safely (
+          {body.problems.join('; ')}
+          ), so it opens read-only. Nothing was changed.
+        </div>
+        <BodyEditor
+          noteId={noteId}
+          mode="copy"
+          editable={false}
+          fragment={body.fragment}
+          separate={separate}
+        />
+      </>
+    );
+  return (
+    <BodyEditor
+      noteId={noteId}
+      mode={mode}
+      editable={editable}
+      fragment={body.fragment}
+      separate={separate}
+    />
   );
+}
+
+interface BodyEditorProps extends NoteEditorProps {
+  readonly fragment: Y.XmlFragment;
+  /** The body is a document of its own (schema 2): carets are those of people in this note. */
+  readonly separate: boolean;
+}
+
+function BodyEditor({ noteId, mode, editable, fragment, separate }: BodyEditorProps) {
+  const profile = useAppStore((state) => state.profile);
   const editTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const editor = useEditor(
@@ -337,11 +380,16 @@ export function NoteEditor({ noteId, mode, editable }: NoteEditorProps) {
           placeholder:
             'Write here… Type [[ to link a note; # heading, - list, [ ] checklist, > quote',
         }),
-        ...(fragment ? [Collaboration.configure({ fragment })] : []),
-        ...(mode === 'live' && fragment && workspaceAwareness() && profile
+        Collaboration.configure({ fragment }),
+        ...(mode === 'live' && workspaceAwareness() && profile
           ? [
               CollaborationCaret.configure({
-                provider: { awareness: remoteChangesOnly(workspaceAwareness()!) },
+                provider: {
+                  awareness: remoteChangesOnly(
+                    workspaceAwareness()!,
+                    separate ? noteId : undefined,
+                  ),
+                },
                 user: { id: profile.memberId, name: profile.displayName, color: profile.color },
               }),
             ]
@@ -361,7 +409,7 @@ export function NoteEditor({ noteId, mode, editable }: NoteEditorProps) {
         },
       },
     },
-    [noteId, mode, fragment],
+    [noteId, mode, fragment, separate],
   );
 
   useEffect(() => {
@@ -377,7 +425,7 @@ export function NoteEditor({ noteId, mode, editable }: NoteEditorProps) {
   }, [editor, editable, noteId]);
 
   useEffect(() => {
-    if (mode !== 'live' || !fragment) return;
+    if (mode !== 'live') return;
     const observer = (_events: unknown, transaction: Y.Transaction) => {
       if (!isOwnEdit(transaction)) return;
       if (editTimer.current) clearTimeout(editTimer.current);
@@ -397,13 +445,6 @@ export function NoteEditor({ noteId, mode, editable }: NoteEditorProps) {
     };
   }, [fragment, mode, noteId]);
 
-  if (!fragment) {
-    return (
-      <p className="notice-inline" role="status">
-        This note has no readable body.
-      </p>
-    );
-  }
   return (
     <div className={editable ? 'note-editor' : 'note-editor read-only'}>
       {editable && <Toolbar editor={editor} />}

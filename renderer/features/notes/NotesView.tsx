@@ -26,6 +26,7 @@ import { useReopenNote } from './useReopenNote';
 import { HistoryEntry } from '../history/HistoryEntry';
 import { startVaultImport, type PickedFile } from './vaultImportActions';
 import { VaultImportDialog } from './VaultImportDialog';
+import { EditorLoading } from './EditorLoading';
 import { WorkspaceLoading } from '../backups/WorkspaceLoading';
 import './notes.css';
 
@@ -34,13 +35,7 @@ const LazyNoteEditor = lazy(() => import('./NoteEditor').then((m) => ({ default:
 
 function NoteEditor(props: React.ComponentProps<typeof LazyNoteEditor>) {
   return (
-    <Suspense
-      fallback={
-        <div className="note-editor-loading muted" role="status">
-          Loading the editor…
-        </div>
-      }
-    >
+    <Suspense fallback={<EditorLoading />}>
       <LazyNoteEditor {...props} />
     </Suspense>
   );
@@ -310,7 +305,7 @@ function NoteActions({ note }: { note: Note }) {
   const notify = useAppStore((state) => state.notify);
   return (
     <div className="note-actions">
-      <button type="button" className="button" onClick={() => duplicate(note.id)}>
+      <button type="button" className="button" onClick={() => void duplicate(note.id)}>
         Duplicate
       </button>
       <button type="button" className="button" onClick={() => void exportMarkdown([note.id])}>

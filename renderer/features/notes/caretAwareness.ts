@@ -6,6 +6,13 @@
  * tick, to redraw teammates' carets. Each keystroke moves this device's caret in awareness, so
  * every keystroke was followed by a second full transaction (every plugin view, the toolbar's
  * state, the carets' decorations) that changed nothing: this device's own caret is never drawn.
+ *
+ * Where each body is a document of its own (schema 2), a caret's relative position can name the
+ * body's root type (`body`, at the end of the text), which every note's body document has: a
+ * teammate's caret in one note would be drawn in another. `inNote` keeps the carets of the people
+ * whose presence says they have that note open (their `location`, docs/PROTOCOL.md "Presence").
+ * It also leaves out this device's own state: the plugin skips the state whose client id is its
+ * document's, which is the workspace document's only while bodies are embedded in it.
  */
 import type { Awareness } from 'y-protocols/awareness';
 
@@ -14,7 +21,13 @@ type Listener = (...args: unknown[]) => void;
 /** y-protocols' Awareness emits local changes with this origin (setLocalState). */
 const LOCAL_ORIGIN = 'local';
 
-export function remoteChangesOnly(awareness: Awareness): Awareness {
+/** Whether an awareness state says its device shows note `noteId`. */
+function showsNote(state: Record<string, unknown>, noteId: string): boolean {
+  const location = state.location as { section?: unknown; recordId?: unknown } | null | undefined;
+  return location?.section === 'notes' && location.recordId === noteId;
+}
+
+export function remoteChangesOnly(awareness: Awareness, inNote?: string): Awareness {
   const wrapped = new WeakMap<Listener, Listener>();
   const wrap = (listener: Listener): Listener => {
     let inner = wrapped.get(listener);
@@ -33,6 +46,16 @@ export function remoteChangesOnly(awareness: Awareness): Awareness {
           name === 'change'
             ? target[property](name, wrap(listener))
             : target[property](name as 'update', listener);
+      }
+      if (property === 'getStates' && inNote !== undefined) {
+        return () => {
+          const states = new Map<number, Record<string, unknown>>();
+          target.getStates().forEach((state, clientId) => {
+            if (clientId !== target.clientID && showsNote(state, inNote))
+              states.set(clientId, state);
+          });
+          return states;
+        };
       }
       const value: unknown = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? (value as Listener).bind(target) : value;

@@ -5,17 +5,17 @@
  */
 import { downloadFile } from '../../platform/download';
 import { confirmPlainExport } from '../../components/plainExport';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { newId } from '../../../shared/core/ids';
 import { notes, noteBody } from '../../../shared/model';
 import {
-  createNotesFromSeeds,
   duplicateNote,
   emptyNotesTrash,
+  seedNotes,
   touchNote,
   type NoteSeed,
 } from '../../../shared/model/notes';
-import { readBodyTree, copyBody } from '../../../shared/model/notesBody';
+import { readBodyTree } from '../../../shared/model/notesBody';
 import {
   BUILT_IN_TEMPLATES,
   SavedTemplate,
@@ -28,6 +28,7 @@ import { activeSession, useAppStore, writeAsLocalPerson } from '../../store';
 import { saveTemplates, useNotesStore } from './notesStore';
 import { getOutpostApi } from '../../platform/outpostApi';
 import { backupNowFor } from '../backups/backupActions';
+import { copiedBodyUpdate, detachedCopy, readNoteBody, storeNewBodies } from './noteBodies';
 
 /**
  * Markdown conversion (marked): templates, export and import. Loaded on first use, and fetched
@@ -64,8 +65,28 @@ export function openNote(id: string, options: { focusBody?: boolean } = {}): voi
   state.select('note', id);
 }
 
-export function duplicate(id: string): Result<Note> {
-  const result = report(writeAsLocalPerson((doc, ctx) => duplicateNote(doc, ctx, id)));
+/**
+ * Copies a note and opens the copy. In schema 2 the body is read from its document first and the
+ * copy's body document is stored before the copy opens (the copy is taken back if that fails).
+ */
+export async function duplicate(id: string): Promise<Result<Note>> {
+  const session = activeSession();
+  let copied: Uint8Array | null = null;
+  if (session?.bodies) {
+    const read = await readNoteBody(session, id, copiedBodyUpdate);
+    if (!read.ok) return report(read);
+    copied = read.value;
+  }
+  let result = report(writeAsLocalPerson((doc, ctx) => duplicateNote(doc, ctx, id)));
+  if (result.ok && session?.bodies && copied) {
+    const body = copied;
+    const stored = await storeNewBodies(
+      session.bodies,
+      [{ id: result.value.id, body: [] }],
+      () => body,
+    );
+    if (!stored.ok) result = report(stored);
+  }
   if (result.ok) {
     openNote(result.value.id);
     useAppStore.getState().notify('info', 'Duplicated the note.');
@@ -84,6 +105,7 @@ export async function emptyTrash(): Promise<Result<number>> {
         `Nothing was deleted: a backup could not be written first (${backup.error.message}).`,
       ),
     );
+  // Schema 2: the session deletes the body documents of notes deleted forever.
   const result = report(writeAsLocalPerson((doc, ctx) => emptyNotesTrash(doc, ctx)));
   if (result.ok) {
     useAppStore.getState().select('note', null);
@@ -104,15 +126,28 @@ export function createLinkedNote(title: string): Result<Note> {
   return report(writeAsLocalPerson((doc, ctx) => notes.create(doc, ctx, { title })));
 }
 
+/**
+ * Creates notes from seeds as the local person: the records in one write, then (schema 2) their
+ * body documents in one transaction; when those cannot be stored the notes are taken back.
+ */
+async function createSeeded(seeds: readonly NoteSeed[]): Promise<Result<Note[]>> {
+  const session = activeSession();
+  const result = writeAsLocalPerson((doc, ctx) => seedNotes(doc, ctx, seeds));
+  if (!result.ok) return result;
+  if (session?.bodies) {
+    const stored = await storeNewBodies(session.bodies, result.value.bodies);
+    if (!stored.ok) return stored;
+  }
+  return ok(result.value.notes);
+}
+
 /** Creates a note from a template and opens it. */
 export async function createFromTemplate(template: NoteTemplate): Promise<Result<Note>> {
   const { markdownToBody } = await markdownModule();
   const result = report(
-    writeAsLocalPerson((doc, ctx) =>
-      createNotesFromSeeds(doc, ctx, [
-        { title: templateTitle(template, today()), body: markdownToBody(template.markdown) },
-      ]),
-    ),
+    await createSeeded([
+      { title: templateTitle(template, today()), body: markdownToBody(template.markdown) },
+    ]),
   );
   if (!result.ok || !result.value[0]) return result.ok ? fail('internal', 'No note') : result;
   openNote(result.value[0].id);
@@ -129,14 +164,14 @@ export async function saveAsTemplate(id: string, name: string): Promise<Result<N
   const { bodyToMarkdown } = await markdownModule();
   const session = activeSession();
   const read = session ? notes.get(session.doc, id) : undefined;
-  const fragment = session ? noteBody(session.doc, id) : undefined;
-  if (!read?.ok || !fragment)
+  const body = session && read?.ok ? await readNoteBody(session, id, readBodyTree) : null;
+  if (!read?.ok || !body?.ok)
     return fail('not-found', 'Only a readable note can become a template.');
   const parsed = SavedTemplate.safeParse({
     id: newId(),
     name,
     title: read.value.title,
-    markdown: bodyToMarkdown(readBodyTree(fragment)),
+    markdown: bodyToMarkdown(body.value),
   });
   if (!parsed.success)
     return fail('invalid-input', parsed.error.issues[0]?.message ?? 'Invalid template.');
@@ -162,7 +197,7 @@ export interface ExportFile {
   readonly content: string;
 }
 
-/** Markdown files for the given notes (one per note, unique names). */
+/** Markdown files for the given notes (one per note, unique names; bodies read one at a time). */
 export async function markdownFiles(ids: readonly string[]): Promise<ExportFile[]> {
   const { markdownFileName, noteToMarkdown } = await markdownModule();
   const session = activeSession();
@@ -174,11 +209,12 @@ export async function markdownFiles(ids: readonly string[]): Promise<ExportFile[
   const files: ExportFile[] = [];
   for (const id of ids) {
     const note = byId.get(id);
-    const fragment = noteBody(session.doc, id);
-    if (!note || !fragment) continue;
+    if (!note) continue;
+    const body = await readNoteBody(session, id, readBodyTree);
+    if (!body.ok) continue;
     files.push({
       name: markdownFileName(note.title, taken),
-      content: noteToMarkdown(note, readBodyTree(fragment), (target) => byId.get(target)?.title),
+      content: noteToMarkdown(note, body.value, (target) => byId.get(target)?.title),
     });
   }
   return files;
@@ -261,7 +297,7 @@ export async function importMarkdown(
     const more = problems.length > 3 ? ` (and ${problems.length - 3} more problems)` : '';
     return report(fail('bad-input', `Nothing was imported. ${shown}${more}`));
   }
-  const result = report(writeAsLocalPerson((doc, ctx) => createNotesFromSeeds(doc, ctx, seeds)));
+  const result = report(await createSeeded(seeds));
   if (result.ok) {
     const count = result.value.length;
     useAppStore
@@ -276,21 +312,17 @@ export async function importMarkdown(
 }
 
 /**
- * A copy of a note's body in a document of its own, for showing a damaged note or a body with
- * unknown content read-only: the editor binding may drop what it cannot show, and it must never
- * do that to the shared document.
+ * A copy of a note's embedded body (schema 1) in a document of its own, for showing a damaged note
+ * or a body with unknown content read-only: the editor binding may drop what it cannot show, and
+ * it must never do that to the shared document. Schema 2's counterpart is in useNoteBody.ts.
  */
 export function detachedBody(id: string): Y.XmlFragment | null {
   const session = activeSession();
   const source = session ? noteBody(session.doc, id) : undefined;
-  if (!source) return null;
-  const copy = new Y.Doc();
-  const fragment = copy.getXmlFragment('body');
-  copy.transact(() => copyBody(source, fragment));
-  return fragment;
+  return source ? detachedCopy(source) : null;
 }
 
-/** The live body of a note for the editor binding, or null if it has none. */
+/** The live embedded body (schema 1) of a note for the editor binding, or null if it has none. */
 export function liveBody(id: string): Y.XmlFragment | null {
   const session = activeSession();
   return (session && noteBody(session.doc, id)) ?? null;

@@ -3,13 +3,17 @@
  * images; nothing else is read), plan the import (shared/model/obsidianVault.ts), ask whether to
  * update notes imported before from the same files, write, then show what did not come over.
  * The dialog (VaultImportDialog.tsx) shows this store's state; the folder picker works the same
- * in the browser and the desktop app (a file input with `webkitdirectory`).
+ * in the browser and the desktop app (a file input with `webkitdirectory`). Where note bodies are
+ * documents of their own (schema 2) the new notes' bodies are stored after the write, all or none,
+ * and the bodies of notes imported before are replaced one at a time.
  */
 import { create } from 'zustand';
 import type { FileReport, VaultFile, VaultPlan } from '../../../shared/model/obsidianVault';
+import type { VaultBody } from '../../../shared/model/vaultImport';
 import { fail, ok, type Result } from '../../../shared/result';
 import { activeSession, useAppStore, writeAsLocalPerson } from '../../store';
 import { openNote } from './notesActions';
+import { replaceBody, storeNewBodies } from './noteBodies';
 
 /** Vault reading and writing (marked, yaml, hashing): loaded on first use. */
 const vaultModule = () =>
@@ -86,6 +90,12 @@ export async function finishVaultImport(plan: VaultPlan, update: boolean): Promi
     return result;
   }
   const { created, updated, images, firstId, report } = result.value;
+  const stored = await storeBodies(result.value.bodies);
+  if (!stored.ok) {
+    set({ stage: 'idle' });
+    useAppStore.getState().notify('error', stored.error.message);
+    return stored;
+  }
   const parts = [
     created > 0 ? `imported ${created} new note${created === 1 ? '' : 's'}` : '',
     updated > 0 ? `updated ${updated} note${updated === 1 ? '' : 's'}` : '',
@@ -94,6 +104,35 @@ export async function finishVaultImport(plan: VaultPlan, update: boolean): Promi
   const summary = `${parts.join(', ').replace(/^./, (c) => c.toUpperCase()) || 'Nothing changed'}.`;
   set({ stage: 'done', summary, report: [...plan.report, ...report] });
   if (firstId) openNote(firstId);
+  return ok(null);
+}
+
+/**
+ * Schema 2: stores the bodies of the notes a vault import created (taken back if that fails) and
+ * replaces those of notes imported before. A body that could not be replaced keeps its old text,
+ * and the person is told which notes.
+ */
+async function storeBodies(bodies: readonly VaultBody[]): Promise<Result<null>> {
+  const store = activeSession()?.bodies;
+  if (!store || bodies.length === 0) return ok(null);
+  const created = await storeNewBodies(
+    store,
+    bodies.filter((body) => !body.replaces),
+  );
+  if (!created.ok) return created;
+  const kept: string[] = [];
+  for (const body of bodies) {
+    if (!body.replaces) continue;
+    const replaced = await replaceBody(store, body.id, body.body);
+    if (!replaced.ok) kept.push(body.id);
+  }
+  if (kept.length > 0)
+    useAppStore
+      .getState()
+      .notify(
+        'error',
+        `${kept.length} note${kept.length === 1 ? '' : 's'} imported before kept ${kept.length === 1 ? 'its' : 'their'} old text: the new text could not be stored on this device.`,
+      );
   return ok(null);
 }
 

@@ -6,15 +6,25 @@ import { addSample, removeSample, sampleCount } from '../../../shared/model/samp
 import { fail, ok, type Result } from '../../../shared/result';
 import { activeSession, useAppStore, writeAsLocalPerson } from '../../store';
 import { backupNowFor } from '../backups/backupActions';
+import { storeNewBodies } from '../notes/noteBodies';
 
-/** Adds the sample to the open workspace; says so, or why not. */
+/**
+ * Adds the sample to the open workspace; says so, or why not. In schema 2 the sample notes'
+ * bodies are stored right after (a note opened meanwhile shows them as they land); if they cannot
+ * be, the sample notes are taken back and the person is told.
+ */
 export function addSampleNow(): Result<null> {
+  const session = activeSession();
   const result = writeAsLocalPerson((doc, ctx) => addSample(doc, ctx));
   const { notify } = useAppStore.getState();
   if (!result.ok) {
     notify('error', `The sample could not be added: ${result.error.message}`);
     return result;
   }
+  if (session?.bodies)
+    void storeNewBodies(session.bodies, result.value.bodies).then((stored) => {
+      if (!stored.ok) notify('error', `The sample could not be added: ${stored.error.message}`);
+    });
   return ok(null);
 }
 
@@ -33,6 +43,7 @@ export async function removeSampleNow(): Promise<Result<number>> {
     notify('error', message);
     return fail(backup.error.code, message);
   }
+  // Schema 2: the session deletes the body documents of notes deleted forever.
   const result = writeAsLocalPerson((doc, ctx) => removeSample(doc, ctx));
   if (!result.ok) notify('error', result.error.message);
   else

@@ -55,9 +55,9 @@ beforeEach(async () => {
 afterEach(resetAppStore);
 
 describe('notes actions', () => {
-  it('duplicate a note as the local person and open the copy', () => {
+  it('duplicate a note as the local person and open the copy', async () => {
     const id = created('note', 'Original');
-    const copy = duplicate(id);
+    const copy = await duplicate(id);
     expect(copy.ok).toBe(true);
     if (!copy.ok) return;
     expect(copy.value.id).not.toBe(id);
@@ -117,7 +117,7 @@ describe('notes actions', () => {
     state().trashRecord('note', id);
     makeReadOnly(READ_ONLY);
     expect(createLinkedNote('Linked')).toEqual(refused);
-    expect(duplicate(id)).toEqual(refused);
+    expect(await duplicate(id)).toEqual(refused);
     expect(await emptyTrash()).toEqual(refused);
     expect(await importMarkdown([markdownFile('a.md', '# A\n')], false)).toEqual(refused);
     expect(state().notices.at(-1)).toMatchObject({ tone: 'error', message: READ_ONLY });
