@@ -85,7 +85,12 @@ describe.runIf(chromiumAvailable())('encrypted workspace exports in Chromium', (
       string,
       unknown
     >;
-    expect(header).toMatchObject({ version: 3, workspaceName: '', kdf: 'PBKDF2-SHA-256' });
+    expect(header).toMatchObject({
+      version: 4,
+      encoding: 'passphrase-sealed-outpost-bundle-v1',
+      workspaceName: '',
+      kdf: 'PBKDF2-SHA-256',
+    });
     for (const known of [TITLE, BODY, 'Personal'])
       expect(bytes.includes(Buffer.from(known)), `“${known}” in the file`).toBe(false);
     await app.close();

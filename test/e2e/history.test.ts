@@ -97,10 +97,11 @@ describe.runIf(chromiumAvailable())('Version history and links (Chromium)', () =
     await history.getByRole('option').nth(1).click();
     await history.locator('.version-diff', { hasText: 'Fly to Lisbon instead.' }).waitFor();
     await history.getByRole('button', { name: 'Copy as a new note' }).click();
-    await expect(page.getByLabel('note title').inputValue()).resolves.toMatch(
-      /^Trip plan \(version of /,
-    );
-    await expect(bodyText(page)).resolves.toEqual(['Fly to Lisbon instead.']);
+    // The copy opens once its body document is stored.
+    await expect
+      .poll(() => page.getByLabel('note title').inputValue())
+      .toMatch(/^Trip plan \(version of /);
+    await expect.poll(() => bodyText(page)).toEqual(['Fly to Lisbon instead.']);
   });
 
   it('follows a link with the caret in the body, never the title selected', async () => {

@@ -117,4 +117,19 @@ describe('searching two common words few notes hold together', () => {
     expect(ids(index.search('alpha bet', 100))).toEqual(both);
     expect(ids(index.search('beta alp', 100))).toEqual(both);
   });
+
+  it('ranks notes that score the same by id, whatever order they were indexed in', () => {
+    const twins = ['n3', 'n1', 'n2'].map((id) => ({
+      id,
+      title: 'Quarterly review',
+      text: 'Budget and hiring for the quarter.',
+      tags: [],
+    }));
+    const forward = new NoteSearchIndex();
+    for (const note of twins) forward.set(note);
+    const backward = new NoteSearchIndex();
+    for (const note of [...twins].reverse()) backward.set(note);
+    expect(forward.search('budget').map((hit) => hit.id)).toEqual(['n1', 'n2', 'n3']);
+    expect(backward.search('budget').map((hit) => hit.id)).toEqual(['n1', 'n2', 'n3']);
+  });
 });
