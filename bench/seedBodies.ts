@@ -21,7 +21,7 @@ export function* readSeedBodies(file: Uint8Array): Generator<[string, Uint8Array
   const decoder = decoding.createDecoder(file);
   const count = decoding.readVarUint(decoder);
   for (let n = 0; n < count; n++)
-    yield [decoding.readVarString(decoder), decoding.readVarUint8Array(decoder)];
+    yield [decoding.readVarString(decoder), decoding.readVarUint8Array(decoder).slice()];
 }
 
 /** How many body documents a `bodies.bin` holds (its count, read without the rest). */

@@ -104,7 +104,9 @@ function remaining(decoder: decoding.Decoder): number {
 
 /** `length` bytes at the decoder, or null when fewer are left (a cut-off file). */
 function readBytes(decoder: decoding.Decoder, length: number): Uint8Array | null {
-  return length > remaining(decoder) ? null : decoding.readUint8Array(decoder, length);
+  // A copy, not a view into the file: a view stored in IndexedDB (a plain row) would store
+  // the whole file with it, once per body.
+  return length > remaining(decoder) ? null : decoding.readUint8Array(decoder, length).slice();
 }
 
 /** Applies `update` to an empty document: null when it applies, what went wrong otherwise. */

@@ -138,7 +138,10 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
     const done = transactionDone(tx);
     const metas = rows.map(async ({ id, update, shape, exactDeletes }) => {
       const codec = codecOf(id);
-      const sealed = codec.seal('update', update);
+      // IndexedDB stores a view's whole buffer: a plain row of a view into a bigger buffer (a
+      // body read from a file or a message) would store all of that buffer.
+      const own = update.byteLength === update.buffer.byteLength ? update : update.slice();
+      const sealed = codec.seal('update', own);
       const next = await appendRow(tx, id, sealed, shape, exactDeletes, codec);
       // Compaction works the fingerprint of deletions out exactly again.
       return [id, next, shape.deletes && !exactDeletes] as const;

@@ -673,3 +673,20 @@ describe('lazy document store, sealed rows', () => {
     expect(holdsText(rows, 'written plain')).toBe(false);
   });
 });
+
+describe('rows of views', () => {
+  it('stores a plain body given as a view into a bigger buffer as that body alone', async () => {
+    const workspace = freshWorkspace();
+    const store = open(workspace, null);
+    const update = bodyUpdate('A body read out of a file');
+    // As a workspace file's bodies arrive: each a view into the whole file.
+    const file = new Uint8Array(1_000_000);
+    file.set(update, 4096);
+    await store.createMany([[noteId(1), file.subarray(4096, 4096 + update.length)]]);
+    await store.flush();
+    const [row] = await rowsOf(workspace, noteId(1));
+    const stored = row!.row as Uint8Array;
+    expect(stored).toEqual(update);
+    expect(stored.buffer.byteLength).toBe(update.length);
+  });
+});
