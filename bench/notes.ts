@@ -2,7 +2,9 @@
  * Notes at scale: a generated workspace of 10,000 notes of ~500 characters (bench/notesCorpus.ts:
  * a Zipf-distributed vocabulary of ~5,000 words, names, places and tags, fixed seeds).
  * - notes.firstPaint.ratio: in Chromium against the built app in web mode. The workspace's
- *   IndexedDB is laid out as the app leaves it (one compacted row + its verified digest), the page
+ *   IndexedDB is laid out as the app leaves it (schema 2: the lean root as one compacted row + its
+ *   verified digest, each body a document of its own in the body store; the baseline's database
+ *   holds the whole workspace as one row), the page
  *   is loaded, and the time from navigation start to the first paint of note rows is taken (Element
  *   Timing on the first row's title; a requestAnimationFrame after the rows appear as a check).
  *   Those rows may be the first screen the app stored at the previous open, shown (marked as a

@@ -2,7 +2,8 @@
  * `npm run bench -- scale` (not part of the default run: the 100,000-note runs alone take many
  * minutes): workspaces of 10,000, 30,000 and 100,000 notes of the bench corpus
  * (bench/notesCorpus.ts, cached by bench/scaleCorpus.ts), stored in Chromium's IndexedDB as the
- * app leaves them (one compacted row and its verified digest), opened by the built app in web mode.
+ * app leaves them (schema 2: the lean root as one compacted row with its verified digest, each body
+ * a document of its own in the body store), opened by the built app in web mode.
  * OUTPOST_SCALE_SIZES=10000,30000 picks the sizes.
  * - scale.firstPaint.<size>.ratio: navigation → the first note rows painted (Element Timing on the
  *   first row's title, as notes.firstPaint; the stored first screen, shown as a preview while the
@@ -197,7 +198,7 @@ async function chromiumAtSize(
       baseline,
       ratio: paint / baseline,
       ...(TARGETS[size] ? { target: TARGETS[size] } : {}),
-      note: `Chromium, ${expected} notes (${mb} MB stored, one compacted row): navigation → first note rows painted (Element Timing); baseline navigation → the same rows read (readRows) and decoded as one document by Y.applyUpdate (${decodeOnly.toFixed(0)} ms of it decoding); medians of ${runs} interleaved runs; ${at}`,
+      note: `Chromium, ${expected} notes (${mb} MB as one document; stored as the app stores them, the lean root of ${(cut.root.byteLength / 1024 / 1024).toFixed(1)} MB as one compacted row and each body a document of its own): navigation → first note rows painted (Element Timing); baseline navigation → the whole workspace, stored as one row, read (readRows) and decoded as one document by Y.applyUpdate (${decodeOnly.toFixed(0)} ms of it decoding); medians of ${runs} interleaved runs; ${at}`,
     },
     {
       id: `scale.interactive.${name}.ms`,
