@@ -9,9 +9,6 @@ import MiniSearch, { type AsPlainObject } from 'minisearch';
 import SearchableMap from 'minisearch/SearchableMap';
 import { oneLine } from '../core/text';
 
-/** A score as search ranks it (see its use). */
-const rankOf = (score: number) => Number(score.toPrecision(12));
-
 export interface NoteSearchEntry {
   readonly id: string;
   readonly title: string;
@@ -492,11 +489,13 @@ export class NoteSearchIndex {
     }
     // Notes that score the same rank by id. Scores equal in exact arithmetic can differ in their
     // last bits with the order notes were indexed in (the index keeps running averages), and
-    // bodies are indexed in whatever order they are read: rounded to 12 digits they compare
-    // equal, so a search answers in the same order whichever way its index was built.
-    const ranked = [...scored.entries()].sort(
-      (a, b) => rankOf(b[1].score) - rankOf(a[1].score) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
-    );
+    // bodies are indexed in whatever order they are read: within a billionth of each other they
+    // count as equal, so a search answers in the same order whichever way its index was built.
+    const ranked = [...scored.entries()].sort((a, b) => {
+      const difference = b[1].score - a[1].score;
+      if (Math.abs(difference) > 1e-9 * Math.abs(a[1].score)) return difference;
+      return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+    });
     // Checks run on the folded text with the highlighter's notion of a word start.
     // (ASCII text needs no folding: a case-insensitive pattern finds the same, without a copy.)
     const wholeWords = common.map(
