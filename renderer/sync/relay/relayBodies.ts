@@ -35,8 +35,6 @@ import {
   ACK,
   BLOBS,
   ERROR,
-  HELLO,
-  MAILBOX_PATH,
   MAILBOX_VERSION,
   MAILBOX_VERSION_PAGED,
   MORE,
@@ -47,7 +45,6 @@ import {
   SINCE,
   UPTO,
   WELCOME,
-  decodeRelayMessage,
   encodeClientMessage,
   type RelayMessage,
 } from '../../../shared/protocol/relayWire';
@@ -61,6 +58,7 @@ import type { Clock } from '../peer/handshakes';
 import type { WebSocketConstructor } from '../peer/types';
 import { covers, encodeStateVector, raise, safeDecodeStateVector } from '../peer/stateVectors';
 import type { RelayBodiesStatus, RelayDocCursor, RelayDocCursorStore } from './types';
+import { openMailboxSocket } from './mailboxSocket';
 
 export interface RelayBodiesLimits {
   /** Body puts sealed or unacknowledged at once (the relay allows bursts of 2,000 frames). */
@@ -281,44 +279,29 @@ export class RelayBodies {
 
   private open(): void {
     if (this.destroyed) return;
-    let socket: WebSocket;
     try {
-      socket = new this.options.WebSocket(this.options.url.replace(/\/+$/, '') + MAILBOX_PATH);
+      this.socket = openMailboxSocket({
+        WebSocket: this.options.WebSocket,
+        url: this.options.url,
+        keys: this.options.keys,
+        version: this.legacy ? MAILBOX_VERSION : MAILBOX_VERSION_PAGED,
+        // One at a time, in arrival order: opening envelopes and storing bodies are asynchronous.
+        onMessage: (socket, message) => {
+          this.incoming = this.incoming
+            .then(() => this.onMessage(socket, message))
+            .catch(this.logError);
+        },
+        onGarbled: () => {
+          this.error = 'The relay sent something that is not a mailbox message.';
+        },
+        onClose: (socket) => {
+          if (this.socket === socket) this.closed();
+        },
+      });
     } catch (error) {
       this.error = `Not a usable relay address: ${String(error)}`;
       this.closed();
-      return;
     }
-    socket.binaryType = 'arraybuffer';
-    this.socket = socket;
-    socket.onopen = () =>
-      socket.send(
-        encodeClientMessage({
-          type: HELLO,
-          version: this.legacy ? MAILBOX_VERSION : MAILBOX_VERSION_PAGED,
-          room: this.options.keys.room,
-          token: this.options.keys.writeToken,
-        }),
-      );
-    socket.onmessage = (event: MessageEvent) => {
-      if (!(event.data instanceof ArrayBuffer)) return;
-      const message = decodeRelayMessage(new Uint8Array(event.data));
-      if (!message) {
-        this.error = 'The relay sent something that is not a mailbox message.';
-        socket.close();
-        return;
-      }
-      // One at a time, in arrival order: opening envelopes and storing bodies are asynchronous.
-      this.incoming = this.incoming
-        .then(() => this.onMessage(socket, message))
-        .catch(this.logError);
-    };
-    socket.onclose = () => {
-      if (this.socket === socket) this.closed();
-    };
-    socket.onerror = () => {
-      // a close event follows
-    };
   }
 
   private closed(): void {

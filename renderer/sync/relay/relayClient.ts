@@ -25,8 +25,6 @@ import {
   ACK,
   BLOBS,
   ERROR,
-  HELLO,
-  MAILBOX_PATH,
   MAILBOX_VERSION,
   PUT,
   REFUSED,
@@ -34,7 +32,6 @@ import {
   SINCE,
   UPTO,
   WELCOME,
-  decodeRelayMessage,
   encodeClientMessage,
   type RelayMessage,
 } from '../../../shared/protocol/relayWire';
@@ -48,6 +45,7 @@ import {
 import type { Clock } from '../peer/handshakes';
 import type { WebSocketConstructor } from '../peer/types';
 import type { RelayCursor, RelayCursorStore, RelayStatus } from './types';
+import { openMailboxSocket } from './mailboxSocket';
 
 export interface RelayClientOptions {
   /** The relay as the team lists it: ws(s)://host:port (the mailbox is at its `/mailbox`). */
@@ -198,47 +196,31 @@ export class RelayClient {
   private open(): void {
     if (this.destroyed) return;
     this.state = 'connecting';
-    let socket: WebSocket;
     try {
-      socket = new this.options.WebSocket(this.options.url.replace(/\/+$/, '') + MAILBOX_PATH);
+      this.socket = openMailboxSocket({
+        WebSocket: this.options.WebSocket,
+        url: this.options.url,
+        keys: this.options.keys,
+        version: MAILBOX_VERSION,
+        // One at a time, in arrival order: opening envelopes is asynchronous.
+        onMessage: (socket, message) => {
+          this.incoming = this.incoming
+            .then(() => this.onMessage(socket, message))
+            .catch((error: unknown) =>
+              this.options.log?.(`relay ${this.options.url}: ${String(error)}`),
+            );
+        },
+        onGarbled: () => {
+          this.error = 'The relay sent something that is not a mailbox message.';
+        },
+        onClose: (socket) => {
+          if (this.socket === socket) this.closed();
+        },
+      });
     } catch (error) {
       this.error = `Not a usable relay address: ${String(error)}`;
       this.closed();
-      return;
     }
-    socket.binaryType = 'arraybuffer';
-    this.socket = socket;
-    socket.onopen = () => {
-      socket.send(
-        encodeClientMessage({
-          type: HELLO,
-          version: MAILBOX_VERSION,
-          room: this.options.keys.room,
-          token: this.options.keys.writeToken,
-        }),
-      );
-    };
-    socket.onmessage = (event: MessageEvent) => {
-      if (!(event.data instanceof ArrayBuffer)) return;
-      const message = decodeRelayMessage(new Uint8Array(event.data));
-      if (!message) {
-        this.error = 'The relay sent something that is not a mailbox message.';
-        socket.close();
-        return;
-      }
-      // One at a time, in arrival order: opening envelopes is asynchronous.
-      this.incoming = this.incoming
-        .then(() => this.onMessage(socket, message))
-        .catch((error: unknown) =>
-          this.options.log?.(`relay ${this.options.url}: ${String(error)}`),
-        );
-    };
-    socket.onclose = () => {
-      if (this.socket === socket) this.closed();
-    };
-    socket.onerror = () => {
-      // a close event follows
-    };
   }
 
   private closed(): void {
