@@ -118,6 +118,26 @@ describe('searching two common words few notes hold together', () => {
     expect(ids(index.search('beta alp', 100))).toEqual(both);
   });
 
+  it('checks a common word again in a note edited between two keystrokes', () => {
+    const edited = new NoteSearchIndex();
+    for (let i = 0; i < COMMON; i++)
+      edited.set({
+        id: `a${i}`,
+        title: `Note ${i}`,
+        text: `alpha ${i < 3 ? 'beta' : ''}`,
+        tags: [],
+      });
+    for (let i = 0; i < COMMON; i++)
+      edited.set({ id: `b${i}`, title: `Note ${i}`, text: 'beta gamma', tags: [] });
+    expect(ids(edited.search('alpha beta ', 100))).toEqual(['a0', 'a1', 'a2']);
+    // The same words asked again of the same notes, after one lost a word and one gained it.
+    edited.set({ id: 'a1', title: 'Note 1', text: 'alpha', tags: [] });
+    edited.set({ id: 'a9', title: 'Note 9', text: 'alpha beta', tags: [] });
+    expect(ids(edited.search('alpha beta ', 100))).toEqual(['a0', 'a2', 'a9']);
+    edited.remove('a0');
+    expect(ids(edited.search('alpha beta ', 100))).toEqual(['a2', 'a9']);
+  });
+
   it('ranks notes that score the same by id, whatever order they were indexed in', () => {
     const twins = ['n3', 'n1', 'n2'].map((id) => ({
       id,
