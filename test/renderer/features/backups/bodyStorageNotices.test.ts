@@ -14,12 +14,11 @@ import {
   LAZY_DOCS_DB_PREFIX,
   ROWS_STORE,
   deleteLazyDocsDb,
-  openLazyDocsDb,
 } from '../../../../renderer/sync/storage/lazyDocDb';
-import { transactionDone } from '../../../../renderer/sync/storage/idb';
 import { bodyFragment } from '../../../../shared/model/bodyDocuments';
 import { readBodyTree, writeBodyTree } from '../../../../shared/model/notesBody';
 import { openWorkspaces, resetAppStore } from '../../storeHarness';
+import { addRawLazyRows } from '../../sync/storage/rawLazyRows';
 
 const state = () => useAppStore.getState();
 let store: LazyDocStore;
@@ -29,19 +28,6 @@ function newNote(title: string): string {
   const created = state().createRecord('note', title);
   if (!created.ok) throw new Error(created.error.message);
   return created.value.id;
-}
-
-/** Stores `values` as rows of body `id` in workspace `workspace`'s lazy database, as on disk. */
-async function storeRawRows(workspace: string, id: string, values: readonly unknown[]) {
-  const db = await openLazyDocsDb(LAZY_DOCS_DB_PREFIX + workspace);
-  try {
-    const tx = db.transaction([ROWS_STORE], 'readwrite');
-    const done = transactionDone(tx);
-    for (const value of values) tx.objectStore(ROWS_STORE).add({ doc: id, row: value });
-    await done;
-  } finally {
-    db.close();
-  }
 }
 
 /** IndexedDB refusing every new row of a body document, as a full disk refuses it. */
@@ -111,7 +97,7 @@ describe('body storage problems shown to the person', () => {
     // Damaged on disk while the workspace was closed; the note's body is read on its next open.
     const workspace = state().session!.id;
     await state().reopenWorkspace(() =>
-      storeRawRows(workspace, id, [Uint8Array.of(1, 2, 3, 250, 250, 250, 9)]),
+      addRawLazyRows(workspace, id, [Uint8Array.of(1, 2, 3, 250, 250, 250, 9)]),
     );
     store = state().session!.bodies as LazyDocStore;
 
