@@ -23,6 +23,8 @@ export interface VerifiedRow {
 
 export interface SetAsideEntry {
   readonly id: string;
+  /** The body document (its note's id) the row was of; none: a row of the workspace's own. */
+  readonly document?: string;
   readonly rowKey: number;
   readonly at: number;
   readonly bytes: number;

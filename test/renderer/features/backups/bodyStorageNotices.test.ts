@@ -4,11 +4,13 @@
  * storage problems do: the real store, session and lazy document store over fake-indexeddb, with
  * storage events followed as the app's start follows them. IndexedDB refusing a body's row (a full
  * disk) ends in an error notice naming the note, with its text still in the open document; a
- * damaged stored row of a body ends in a warning that it was set aside, the rest of the note open.
+ * damaged stored row of a body ends in a warning that it was set aside, the rest of the note open,
+ * and the row is listed under Backups with the note it came from.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useAppStore } from '../../../../renderer/store';
 import { followStorageEvents } from '../../../../renderer/features/backups/storageStore';
+import { listSetAside } from '../../../../renderer/features/backups/backupActions';
 import type { LazyDocStore } from '../../../../renderer/sync/storage/lazyDocStore';
 import {
   LAZY_DOCS_DB_PREFIX,
@@ -109,7 +111,14 @@ describe('body storage problems shown to the person', () => {
         /^The note “Minutes” in “Workspace 1”: 1 saved change \(7 B\) stored on this device was damaged \((cannot be decoded|does not decrypt with this device's key)\) and was set aside\. Everything else opened normally\./,
       ),
     });
-    expect(await store.setAside(id)).toHaveLength(1);
+    // Kept under Backups, as the notice says, named by its note.
+    expect(await listSetAside(workspace)).toEqual([
+      expect.objectContaining({
+        document: id,
+        bytes: 7,
+        value: Uint8Array.of(1, 2, 3, 250, 250, 250, 9),
+      }),
+    ]);
     store.release(id);
   });
 });
