@@ -15,18 +15,15 @@
  */
 import * as Y from 'yjs';
 import {
-  CUSTOM_STORE,
-  UPDATES_STORE,
-  VERIFIED_KEY,
+  WORKSPACE_DB_PREFIX,
+  digestHex,
   openWorkspaceDb,
   readRows,
-  requestDone,
-  transactionDone,
+  writeStateRow,
 } from '../../renderer/sync/storage/idb';
 import { LAYOUT_KEY } from '../../renderer/sync/storage/bodiesMigration';
 import { LAZY_DOCS_DB_PREFIX } from '../../renderer/sync/storage/lazyDocDb';
 import { openLazyDocStore } from '../../renderer/sync/storage/lazyDocStore';
-import { WORKSPACE_DB_PREFIX } from '../../renderer/sync/storage/idb';
 import { readSeedBodies } from '../seedBodies';
 
 const BARE_PREFIX = 'bare-';
@@ -38,11 +35,6 @@ function toBase64(bytes: Uint8Array): string {
   for (let i = 0; i < bytes.length; i += 0x8000)
     binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
-}
-
-async function sha256(bytes: Uint8Array): Promise<string> {
-  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
-  return [...hash].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 function deleteDatabase(name: string): Promise<void> {
@@ -78,23 +70,18 @@ const bench = {
   },
 };
 
-/** Database `name` holding one verified row (and `custom` entries), as after a compaction. */
+/** Database `name` holding one verified row (and the layout marker), as after a compaction. */
 async function storeOneRow(
   name: string,
   row: Uint8Array,
   layout?: unknown,
 ): Promise<{ bytes: number; key: number }> {
-  const digest = await sha256(row);
   await deleteDatabase(name);
   const db = await openWorkspaceDb(name);
   try {
-    const tx = db.transaction([UPDATES_STORE, CUSTOM_STORE], 'readwrite');
-    const done = transactionDone(tx);
-    const key = (await requestDone(tx.objectStore(UPDATES_STORE).add(row))) as number;
-    tx.objectStore(CUSTOM_STORE).put({ key, bytes: row.length, sha256: digest }, VERIFIED_KEY);
-    if (layout !== undefined) tx.objectStore(CUSTOM_STORE).put(layout, LAYOUT_KEY);
-    await done;
-    return { bytes: row.length, key };
+    const custom = new Map(layout === undefined ? [] : [[LAYOUT_KEY, layout]]);
+    const { bytes, key } = await writeStateRow(db, row, { custom });
+    return { bytes, key };
   } finally {
     db.close();
   }
@@ -103,7 +90,7 @@ async function storeOneRow(
 /** The workspace's bodies in its lazy document store, unless the last seed stored the same. */
 async function seedBodies(workspaceId: string, bodies: Uint8Array): Promise<void> {
   const marker = `bench-bodies-${workspaceId}`;
-  const digest = await sha256(bodies);
+  const digest = await digestHex(bodies);
   if (localStorage.getItem(marker) === digest) return;
   localStorage.removeItem(marker);
   await deleteDatabase(LAZY_DOCS_DB_PREFIX + workspaceId);

@@ -30,6 +30,7 @@ import {
   type NotesList,
 } from '../../shared/model/notesLive';
 import { openWorkspaceStorage } from './storage/workspaceStorage';
+import { publishStorageEvent } from './storage/events';
 import { HISTORY_DOCUMENT, openVersionStore, type VersionStore } from './history/versionStore';
 import { workspaceAtRestKey, workspaceRowCodec } from './atRestKeys';
 import { keepNotesIndex } from './notesIndexKeeper';
@@ -139,6 +140,11 @@ export function openWorkspaceSession(
     ? openLazyDocStore(id, {
         key: workspaceAtRestKey(id),
         accepts: (noteId) => doc.getMap(ROOT.notes).has(noteId),
+        // A body that cannot be stored or read is told to the person, as the root's problems are.
+        onProblem: (problem) => {
+          console.error(`The body of note ${problem.id} in workspace ${id}:`, problem);
+          publishStorageEvent({ type: 'body', workspaceId: id, problem });
+        },
       })
     : null;
   // y-indexeddb behind Outpost's loader: damaged rows set aside, compaction, backups.

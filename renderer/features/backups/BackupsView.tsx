@@ -64,6 +64,12 @@ export function BackupsView() {
   const notify = useAppStore((state) => state.notify);
   const shell = useAppStore((state) => state.appInfo?.shell ?? 'web');
   const save = useStorageStore((state) => (workspaceId ? state.save[workspaceId] : undefined));
+  const notes = useAppStore((state) => state.snapshot?.notes.items);
+  // A row set aside from a note's body names that note (by id when it is not in the list).
+  const noteLabel = (id: string) => {
+    const note = notes?.find((item) => item.id === id);
+    return note ? `Note “${note.title || 'Untitled'}”` : `Note ${id}`;
+  };
   const [list, setList] = useState<BackupList | null>(null);
   const [listError, setListError] = useState<string | null>(null);
   const [setAside, setSetAside] = useState<SetAsideEntry[]>([]);
@@ -403,14 +409,15 @@ export function BackupsView() {
         <section className="card" aria-labelledby="aside-heading">
           <h2 id="aside-heading">Data set aside</h2>
           <p className="muted">
-            These saved changes could not be read when the workspace was opened. They are kept here,
-            untouched; the rest of the workspace opened without them.
+            These saved changes could not be read when the workspace or a note was opened. They are
+            kept here, untouched; the rest opened without them.
           </p>
           <ul className="aside-list">
             {setAside.map((entry) => (
               <li key={entry.id}>
                 <span className="aside-entry">
                   <span>
+                    {entry.document !== undefined && `${noteLabel(entry.document)} · `}
                     {dateLabel(entry.at)} · {formatBytes(entry.bytes)} ·{' '}
                     {problemText(entry.problem)}
                   </span>

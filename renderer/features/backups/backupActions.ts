@@ -41,6 +41,8 @@ import { workspaceFileFor } from '../../sync/storage/backupScheduler';
 import { storeRestoredWorkspace } from '../../sync/storage/restoredWorkspace';
 import { workspaceStorage } from '../../sync/storage/workspaceStorage';
 import { openWorkspaceDb, readSetAside, type SetAsideEntry } from '../../sync/storage/idb';
+import { LAZY_DOCS_DB_PREFIX, openLazyDocsDb, readAside } from '../../sync/storage/lazyDocDb';
+import { hasBodiesLayout } from '../../sync/storage/bodiesMigration';
 
 /** Largest file the import accepts (a 10,000-note workspace is a few MB). */
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
@@ -358,13 +360,41 @@ export async function downloadBackup(workspaceId: string, id: string): Promise<R
   return ok(`Downloading ${id}.`);
 }
 
-/** Rows of the open workspace that were set aside because they could not be read. */
+/**
+ * Rows of a workspace that were set aside because they could not be read: its own, and its note
+ * bodies' (each a document of its own, in a database beside it), newest first.
+ */
 export async function listSetAside(workspaceId: string): Promise<SetAsideEntry[]> {
+  const [own, bodies] = await Promise.all([rootSetAside(workspaceId), bodiesSetAside(workspaceId)]);
+  return [...own, ...bodies].sort((a, b) => b.at - a.at);
+}
+
+async function rootSetAside(workspaceId: string): Promise<SetAsideEntry[]> {
   const storage = workspaceStorage(workspaceId);
   if (storage) return storage.durable.setAside();
   const db = await openWorkspaceDb(WORKSPACE_DB_PREFIX + workspaceId);
   try {
     return await readSetAside(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Only a workspace whose bodies are documents has their database (opening would create it). */
+async function bodiesSetAside(workspaceId: string): Promise<SetAsideEntry[]> {
+  if (!(await hasBodiesLayout(workspaceId))) return [];
+  const db = await openLazyDocsDb(LAZY_DOCS_DB_PREFIX + workspaceId);
+  try {
+    return (await readAside(db)).map(({ doc, rowKey, at, bytes, problem, detail, value }) => ({
+      id: `body:${doc}:${rowKey}`,
+      document: doc,
+      rowKey,
+      at,
+      bytes,
+      problem,
+      detail,
+      value,
+    }));
   } finally {
     db.close();
   }

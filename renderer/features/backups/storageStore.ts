@@ -1,12 +1,14 @@
 /**
  * UI state of local storage: load progress of the workspace being opened, its save state, and
  * the last backup problem. Fed by storage events (renderer/sync/storage/events.ts); the damaged-row
- * and backup-failure messages also go to the app's notices.
+ * and backup-failure messages also go to the app's notices, and so do a note body's (a body is a
+ * document of its own, stored apart from the workspace: its problems would otherwise only be logged).
  */
 import { create } from 'zustand';
 import { describeSetAside } from '../../../shared/storage/recovery';
 import { onStorageEvent } from '../../sync/storage/events';
 import type { LoadProgress, LoadReport, SaveState } from '../../sync/storage/durableTypes';
+import type { LazyDocProblem } from '../../sync/storage/lazyDocTypes';
 import { useAppStore } from '../../store';
 
 interface StorageUiState {
@@ -26,9 +28,52 @@ export const useStorageStore = create<StorageUiState>()(() => ({
   following: false,
 }));
 
+function workspaceName(id: string): string | null {
+  return useAppStore.getState().workspaces.find((workspace) => workspace.id === id)?.name ?? null;
+}
+
 function workspaceLabel(id: string): string {
-  const entry = useAppStore.getState().workspaces.find((workspace) => workspace.id === id);
-  return entry ? `“${entry.name}”` : 'A workspace';
+  const name = workspaceName(id);
+  return name === null ? 'A workspace' : `“${name}”`;
+}
+
+/**
+ * The note whose body document is `noteId`, in words ("the note “Plan” in “Team”"): its title when
+ * the open workspace's list has it (a problem of a workspace no longer open, or of a note not
+ * validated yet, names none).
+ */
+function noteLabel(workspaceId: string, noteId: string): string {
+  const { session, snapshot } = useAppStore.getState();
+  const note =
+    session?.id === workspaceId
+      ? snapshot?.notes.items.find((item) => item.id === noteId)
+      : undefined;
+  const name = workspaceName(workspaceId);
+  return `${note ? `the note “${note.title || 'Untitled'}”` : 'a note'}${name === null ? '' : ` in “${name}”`}`;
+}
+
+/** Tells the person what happened to a note's body, in the words the workspace's own problems use. */
+function notifyBodyProblem(workspaceId: string, problem: LazyDocProblem): void {
+  const note = noteLabel(workspaceId, problem.id);
+  const { notify } = useAppStore.getState();
+  switch (problem.type) {
+    case 'write-failed':
+      // The edit is in the loaded document only: it lasts while the note stays open.
+      notify(
+        'error',
+        `Changes to ${note} could not be saved on this device: ${problem.message.replace(/\.$/, '')}. Its text is still here while the note stays open: keep it open and export the workspace (Backups) to be safe.`,
+      );
+      return;
+    case 'set-aside':
+      notify(
+        'warning',
+        describeSetAside(
+          note.charAt(0).toUpperCase() + note.slice(1),
+          problem.rows.map((row) => ({ ...row, value: null })),
+        ),
+      );
+      return;
+  }
 }
 
 /**
@@ -73,6 +118,9 @@ export function followStorageEvents(): void {
           backup: { ...s.backup, [id]: { ok: event.ok, message: event.message, at: event.at } },
         }));
         if (!event.ok) useAppStore.getState().notify('warning', event.message);
+        return;
+      case 'body':
+        notifyBodyProblem(id, event.problem);
         return;
     }
   });

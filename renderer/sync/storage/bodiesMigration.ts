@@ -43,12 +43,13 @@ import type { SetAsideSummary } from './durableTypes';
 import {
   CUSTOM_STORE,
   UPDATES_STORE,
-  VERIFIED_KEY,
   WORKSPACE_DB_PREFIX,
   deleteDatabase,
+  digestHex,
   openWorkspaceDb,
   requestDone,
   transactionDone,
+  writeStateRow,
 } from './idb';
 import { openLazyDocStore } from './lazyDocStore';
 import type { LazyDocStore } from './lazyDocTypes';
@@ -148,13 +149,6 @@ function asProgress(value: unknown): Progress | null {
     (record.cutThrough === null || typeof record.cutThrough === 'string')
     ? { identity: record.identity, cutThrough: record.cutThrough }
     : null;
-}
-
-async function digestHex(bytes: Uint8Array): Promise<string> {
-  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
-  let hex = '';
-  for (const byte of hash) hex += byte.toString(16).padStart(2, '0');
-  return hex;
 }
 
 /**
@@ -274,36 +268,6 @@ async function readCustom(db: IDBDatabase, key: string): Promise<unknown> {
   return requestDone(tx.objectStore(CUSTOM_STORE).get(key));
 }
 
-/**
- * Writes one row holding `doc`'s state, and the record that trusts it, in place of whatever
- * the database held, in one transaction, with `extra` custom entries; resolves once committed.
- */
-async function writeStateRow(
-  db: IDBDatabase,
-  sealed: Uint8Array,
-  extra: ReadonlyMap<string, unknown>,
-  check?: (tx: IDBTransaction) => Promise<void>,
-): Promise<void> {
-  const sha256 = await digestHex(sealed);
-  const tx = db.transaction([UPDATES_STORE, CUSTOM_STORE], 'readwrite');
-  const done = transactionDone(tx);
-  try {
-    // Request callbacks only from here on, so the transaction stays active until it is written.
-    await check?.(tx);
-    const updates = tx.objectStore(UPDATES_STORE);
-    updates.clear();
-    const key = await requestDone(updates.add(sealed));
-    const custom = tx.objectStore(CUSTOM_STORE);
-    custom.put({ key, bytes: sealed.length, sha256 }, VERIFIED_KEY);
-    for (const [name, value] of extra) custom.put(value, name);
-  } catch (error) {
-    tx.abort();
-    await done.catch(() => undefined);
-    throw error;
-  }
-  await done;
-}
-
 /** Step 2: the schema-1 state, as the legacy database's only row. */
 async function keepLegacy(
   legacy: IDBDatabase,
@@ -311,8 +275,10 @@ async function keepLegacy(
   doc: Y.Doc,
   progress: Progress,
 ): Promise<Progress> {
-  const sealed = codec.seal('state', Y.encodeStateAsUpdate(doc));
-  await writeStateRow(legacy, sealed, new Map([[PROGRESS_KEY, progress]]));
+  await writeStateRow(legacy, Y.encodeStateAsUpdate(doc), {
+    codec,
+    custom: new Map([[PROGRESS_KEY, progress]]),
+  });
   return progress;
 }
 
@@ -414,14 +380,13 @@ async function replaceRows(name: string, codec: RowCodec, doc: Y.Doc, now: () =>
     doc.getMap<unknown>(ROOT.meta).set('schemaVersion', BODIES_SCHEMA_VERSION);
   }, BODIES_MIGRATION_ORIGIN);
   const before = Y.encodeSnapshot(Y.snapshot(doc));
-  const sealed = codec.seal('state', cutRoot(doc));
+  const root = cutRoot(doc);
   const db = await openWorkspaceDb(name);
   try {
-    await writeStateRow(
-      db,
-      sealed,
-      new Map([[LAYOUT_KEY, { schemaVersion: BODIES_SCHEMA_VERSION, at: now() }]]),
-      async (tx) => {
+    await writeStateRow(db, root, {
+      codec,
+      custom: new Map([[LAYOUT_KEY, { schemaVersion: BODIES_SCHEMA_VERSION, at: now() }]]),
+      check: async (tx) => {
         const updates = tx.objectStore(UPDATES_STORE);
         const [keys, values] = await Promise.all([
           requestDone(updates.getAllKeys()),
@@ -440,7 +405,7 @@ async function replaceRows(name: string, codec: RowCodec, doc: Y.Doc, now: () =>
             'The workspace changed while its notes were being moved; nothing was changed, and moving them starts again.',
           );
       },
-    );
+    });
   } finally {
     db.close();
   }

@@ -36,6 +36,7 @@ import {
   SET_ASIDE_PREFIX,
   UPDATES_STORE,
   VERIFIED_KEY,
+  digestHex,
   openWorkspaceDb,
   readRows,
   readSetAside,
@@ -63,14 +64,6 @@ const JOURNAL_ORIGIN = 'outpost:journal';
 interface YIndexeddbInternals {
   _dbref: number;
   _storeUpdate: (update: Uint8Array, origin: unknown) => void;
-}
-
-/** SHA-256 (hex) with the platform's native digest: the same value as shared `fingerprint`. */
-async function digestHex(bytes: Uint8Array): Promise<string> {
-  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
-  let hex = '';
-  for (const byte of hash) hex += byte.toString(16).padStart(2, '0');
-  return hex;
 }
 
 /** Lets the page paint without the 1 s floor browsers put on timers in background tabs. */

@@ -1,9 +1,11 @@
 /**
- * What the storage layer tells the UI: load progress, rows set aside while loading, the save state
- * and backup problems. Sessions publish; the Backups feature subscribes and shows them. Plain data
- * only, so components never touch documents or databases.
+ * What the storage layer tells the UI: load progress, rows set aside while loading, the save state,
+ * backup problems, and what went wrong storing or reading a note's body document. Sessions
+ * publish; the Backups feature subscribes and shows them. Plain data only, so components never
+ * touch documents or databases.
  */
 import type { LoadProgress, LoadReport, SaveState } from './durableTypes';
+import type { LazyDocProblem } from './lazyDocTypes';
 
 export type StorageEvent =
   | { readonly type: 'progress'; readonly workspaceId: string; readonly progress: LoadProgress }
@@ -15,6 +17,12 @@ export type StorageEvent =
       readonly ok: boolean;
       readonly message: string;
       readonly at: number;
+    }
+  | {
+      /** A body document (named by its note's id) could not be stored, or rows of it were set aside. */
+      readonly type: 'body';
+      readonly workspaceId: string;
+      readonly problem: LazyDocProblem;
     };
 
 type Listener = (event: StorageEvent) => void;

@@ -4,6 +4,7 @@
  * (out-of-line keys). Outpost keeps its own bookkeeping in `custom` under `outpost.*` keys, so the
  * database schema (and its version) stays exactly y-indexeddb's.
  */
+import { PLAIN_ROWS, type RowCodec } from '../../../shared/storage/sealedRows';
 
 /** A workspace's database is named this followed by the workspace id. */
 export const WORKSPACE_DB_PREFIX = 'outpost-ws-';
@@ -22,6 +23,8 @@ export interface VerifiedRow {
 
 export interface SetAsideEntry {
   readonly id: string;
+  /** The body document (its note's id) the row was of; none: a row of the workspace's own. */
+  readonly document?: string;
   readonly rowKey: number;
   readonly at: number;
   readonly bytes: number;
@@ -45,7 +48,6 @@ export function transactionDone(tx: IDBTransaction): Promise<void> {
   });
 }
 
-/** Opens (creating if new, with y-indexeddb's stores) a workspace database. */
 /** Deletes database `name` (a workspace's, with the workspace); false when it could not be. */
 export function deleteDatabase(name: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -56,6 +58,7 @@ export function deleteDatabase(name: string): Promise<boolean> {
   });
 }
 
+/** Opens (creating if new, with y-indexeddb's stores) a workspace database. */
 export function openWorkspaceDb(name: string): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const request = indexedDB.open(name);
@@ -69,6 +72,64 @@ export function openWorkspaceDb(name: string): Promise<IDBDatabase> {
     request.onerror = () => reject(request.error ?? new Error(`Could not open ${name}`));
     request.onblocked = () => reject(new Error(`Opening ${name} was blocked by another tab.`));
   });
+}
+
+/** SHA-256 (hex) with the platform's native digest: the same value as shared `fingerprint`. */
+export async function digestHex(bytes: Uint8Array): Promise<string> {
+  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
+  let hex = '';
+  for (const byte of hash) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}
+
+export interface StateRowOptions {
+  /** How the row is sealed (the workspace's at-rest codec); plain without one. */
+  readonly codec?: RowCodec;
+  /** Entries of `custom` written with the row; an entry whose value is undefined is deleted. */
+  readonly custom?: ReadonlyMap<string, unknown>;
+  /**
+   * Runs first inside the transaction (awaiting IndexedDB requests only, so it stays active);
+   * when it throws, the transaction is aborted and nothing is written.
+   */
+  readonly check?: (tx: IDBTransaction) => Promise<void>;
+}
+
+/**
+ * Makes `state` (a whole document) the database's only row, as a compaction leaves it: sealed as a
+ * state row, trusted (its digest recorded under {@link VERIFIED_KEY}, so loading applies it
+ * without checking it first), with `custom` entries, all in one transaction. Imports, restores,
+ * the move to body documents and the benchmarks' seeds write a workspace this way; resolves once
+ * committed, with the record that trusts the row.
+ */
+export async function writeStateRow(
+  db: IDBDatabase,
+  state: Uint8Array,
+  options: StateRowOptions = {},
+): Promise<VerifiedRow> {
+  const row = (options.codec ?? PLAIN_ROWS).seal('state', state);
+  // Before the transaction: awaiting anything but its own requests would let it commit early.
+  const sha256 = await digestHex(row);
+  const tx = db.transaction([UPDATES_STORE, CUSTOM_STORE], 'readwrite');
+  const done = transactionDone(tx);
+  let verified: VerifiedRow;
+  try {
+    await options.check?.(tx);
+    const updates = tx.objectStore(UPDATES_STORE);
+    updates.clear();
+    const key = (await requestDone(updates.add(row))) as number;
+    verified = { key, bytes: row.length, sha256 };
+    const custom = tx.objectStore(CUSTOM_STORE);
+    custom.put(verified, VERIFIED_KEY);
+    for (const [name, value] of options.custom ?? [])
+      if (value === undefined) custom.delete(name);
+      else custom.put(value, name);
+  } catch (error) {
+    tx.abort();
+    await done.catch(() => undefined);
+    throw error;
+  }
+  await done;
+  return verified;
 }
 
 export interface StoredRows {

@@ -59,6 +59,15 @@ export function deleteLazyDocsDb(workspaceId: string): Promise<boolean> {
   return deleteDatabase(LAZY_DOCS_DB_PREFIX + workspaceId);
 }
 
+/** Rows set aside (of document `id`, or of every document), as kept in `aside`. */
+export async function readAside(db: IDBDatabase, id?: string): Promise<LazyAsideEntry[]> {
+  const store = db.transaction([ASIDE_STORE], 'readonly').objectStore(ASIDE_STORE);
+  const values: unknown[] = await requestDone(
+    id === undefined ? store.getAll() : store.index(DOC_INDEX).getAll(IDBKeyRange.only(id)),
+  );
+  return values as LazyAsideEntry[];
+}
+
 export interface DocRows {
   readonly keys: number[];
   readonly values: unknown[];

@@ -35,14 +35,13 @@ import { isLazyDocId, LazyUpdateRefused } from '../peer/lazyDocs';
 import { requestDone, transactionDone } from './idb';
 import {
   ASIDE_STORE,
-  DOC_INDEX,
   LAZY_DOCS_DB_PREFIX,
   META_STORE,
   ROWS_STORE,
   deleteDocEntries,
   openLazyDocsDb,
+  readAside,
   readDocRows,
-  type LazyAsideEntry,
 } from './lazyDocDb';
 import {
   EMPTY_META,
@@ -425,12 +424,7 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
       return readStoredMeta(await ready, id);
     },
     async setAside(id) {
-      const database = await ready;
-      const store = database.transaction([ASIDE_STORE], 'readonly').objectStore(ASIDE_STORE);
-      const values: unknown[] = await requestDone(
-        id === undefined ? store.getAll() : store.index(DOC_INDEX).getAll(IDBKeyRange.only(id)),
-      );
-      return values as LazyAsideEntry[];
+      return readAside(await ready, id);
     },
     async flush() {
       const database = await ready;

@@ -18,21 +18,12 @@
  * from it.
  */
 import type { AtRestKey } from '../../../shared/protocol/atRest';
-import { fingerprint } from '../../../shared/storage/recovery';
 import type { RowCodec } from '../../../shared/storage/sealedRows';
 import { bundleNoteIds, type WorkspaceBundle } from '../../../shared/storage/workspaceBundle';
 import type { WorkspaceFile } from '../../../shared/storage/workspaceFile';
 import * as Y from 'yjs';
 import { BODIES_SCHEMA_VERSION, LAYOUT_KEY, LEGACY_DB_PREFIX } from './bodiesMigration';
-import {
-  CUSTOM_STORE,
-  UPDATES_STORE,
-  VERIFIED_KEY,
-  WORKSPACE_DB_PREFIX,
-  openWorkspaceDb,
-  requestDone,
-  transactionDone,
-} from './idb';
+import { WORKSPACE_DB_PREFIX, openWorkspaceDb, writeStateRow } from './idb';
 import { deleteLazyDocsDb } from './lazyDocDb';
 import { openLazyDocStore } from './lazyDocStore';
 
@@ -122,31 +113,23 @@ function noteIdsOf(root: Uint8Array): string[] {
 }
 
 /**
- * `state` as the workspace's only row, trusted (its digest recorded, as after a compaction), in
- * one transaction that also sets the layout marker (a root without bodies) or removes it.
+ * `state` as the workspace's only row, trusted (as after a compaction), in one transaction that
+ * also sets the layout marker (a root without bodies) or removes it.
  */
 async function writeOnlyRow(
   target: RestoreTarget,
   state: Uint8Array,
   bodiesLayout: boolean,
 ): Promise<void> {
-  const sealed = target.codec.seal('state', state);
+  const layout = bodiesLayout
+    ? { schemaVersion: BODIES_SCHEMA_VERSION, at: (target.now ?? Date.now)() }
+    : undefined;
   const db = await openWorkspaceDb(WORKSPACE_DB_PREFIX + target.workspaceId);
   try {
-    const tx = db.transaction([UPDATES_STORE, CUSTOM_STORE], 'readwrite');
-    const done = transactionDone(tx);
-    const updates = tx.objectStore(UPDATES_STORE);
-    updates.clear();
-    const key = (await requestDone(updates.add(sealed))) as number;
-    const custom = tx.objectStore(CUSTOM_STORE);
-    custom.put({ key, bytes: sealed.length, sha256: fingerprint(sealed) }, VERIFIED_KEY);
-    if (bodiesLayout)
-      custom.put(
-        { schemaVersion: BODIES_SCHEMA_VERSION, at: (target.now ?? Date.now)() },
-        LAYOUT_KEY,
-      );
-    else custom.delete(LAYOUT_KEY);
-    await done;
+    await writeStateRow(db, state, {
+      codec: target.codec,
+      custom: new Map([[LAYOUT_KEY, layout]]),
+    });
   } finally {
     db.close();
   }

@@ -34,6 +34,7 @@ import { deletesFingerprint } from '../../../../renderer/sync/storage/lazyDocMet
 import { LazyUpdateRefused } from '../../../../renderer/sync/peer/lazyDocs';
 import { seededRandom } from '../../../sync/seededRandom';
 import { manualTime } from './manualTime';
+import { addRawLazyRows } from './rawLazyRows';
 
 let workspaceCount = 0;
 const opened: LazyDocStore[] = [];
@@ -81,19 +82,6 @@ async function raw(workspace: string, store: string): Promise<unknown[]> {
 
 async function rowsOf(workspace: string, id: string): Promise<LazyRow[]> {
   return ((await raw(workspace, ROWS_STORE)) as LazyRow[]).filter((row) => row.doc === id);
-}
-
-/** Adds rows to document `id` directly, as another program (or damage) would. */
-async function addRaw(workspace: string, id: string, values: readonly unknown[]): Promise<void> {
-  const db = await openLazyDocsDb(LAZY_DOCS_DB_PREFIX + workspace);
-  try {
-    const tx = db.transaction([ROWS_STORE], 'readwrite');
-    const done = transactionDone(tx);
-    for (const value of values) tx.objectStore(ROWS_STORE).add({ doc: id, row: value });
-    await done;
-  } finally {
-    db.close();
-  }
 }
 
 function holdsText(value: unknown, text: string): boolean {
@@ -297,7 +285,7 @@ describe.each([
     const id = noteId(1);
     const writer = new Y.Doc();
     await store.receive(id, bodyUpdate('kept', writer), 'peer');
-    await addRaw(workspace, id, [Uint8Array.of(1, 2, 3, 250, 250, 250, 9)]);
+    await addRawLazyRows(workspace, id, [Uint8Array.of(1, 2, 3, 250, 250, 250, 9)]);
     const before = Y.encodeStateVector(writer);
     writer.getText('body').insert(4, ' too');
     await store.receive(id, Y.encodeStateAsUpdate(writer, before), 'peer');
@@ -426,7 +414,7 @@ describe.each([
     const store = open(workspace, await keyFor());
     await store.create(noteId(1));
     await store.create(noteId(2), bodyUpdate('second'));
-    await addRaw(workspace, noteId(2), [Uint8Array.of(9, 9, 9)]);
+    await addRawLazyRows(workspace, noteId(2), [Uint8Array.of(9, 9, 9)]);
     const doc = await store.load(noteId(2));
     expect(await store.setAside(noteId(2))).toHaveLength(1);
     const ids: string[] = [];
@@ -639,7 +627,7 @@ describe('lazy document store, sealed rows', () => {
     await store.receive(noteId(1), bodyUpdate('secret of one'), 'peer');
     await store.receive(noteId(2), bodyUpdate('of two'), 'peer');
     const [row] = await rowsOf(workspace, noteId(1));
-    await addRaw(workspace, noteId(2), [row!.row]);
+    await addRawLazyRows(workspace, noteId(2), [row!.row]);
     const doc = await store.load(noteId(2));
     expect(doc.getText('body').toString()).toBe('of two');
     expect(problems).toEqual([
