@@ -90,6 +90,19 @@ function readBase(record: Y.Map<unknown>): Record<string, unknown> {
   };
 }
 
+/**
+ * Stamps a record as edited by `actor` at `now`. "Edited by" is written only when it changes: a
+ * person's edits in a row then overwrite one key, and Yjs merges the values one client overwrote
+ * in a row into a single struct, where writing both keys every time interleaved them and left two
+ * structs per edit, kept forever: the root grew with every pause in typing (a body's edit stamps
+ * its note after each pause). Two people editing at once may then leave one's time with the
+ * other's name, which both writes used to avoid only as far as their clocks agreed anyway.
+ */
+export function stampEdited(record: Y.Map<unknown>, actor: string, now: number): void {
+  record.set('updatedAt', now);
+  if (record.get('updatedBy') !== actor) record.set('updatedBy', actor);
+}
+
 /** Defines a collection from its spec. */
 export function defineCollection<
   T extends { id: string; deletedAt: number | null; archived: boolean; updatedAt: number },
@@ -181,8 +194,7 @@ export function defineCollection<
   }
 
   function touch(record: Y.Map<unknown>, ctx: ModelContext): void {
-    record.set('updatedAt', (ctx.now ?? Date.now)());
-    record.set('updatedBy', ctx.actor);
+    stampEdited(record, ctx.actor, (ctx.now ?? Date.now)());
   }
 
   function setFlag(

@@ -12,7 +12,7 @@ import { newId } from '../core/ids';
 import { MODEL_ORIGIN } from './roots';
 import { fail, ok, type Result } from '../result';
 import { Id, SCORE_MAX, type Ballot, type Decision, type DecisionOption } from '../schema/records';
-import type { ModelContext } from './collection';
+import { stampEdited, type ModelContext } from './collection';
 import { signEntry, withSignature } from './signatures';
 import { ballotFields } from './signedFields';
 
@@ -86,8 +86,7 @@ export function castBallot(
   );
   doc.transact(() => {
     arrayOf(record, DECISION_BALLOTS_KEY).push([ballot]);
-    record.set('updatedAt', now);
-    record.set('updatedBy', ctx.actor);
+    stampEdited(record, ctx.actor, now);
   }, MODEL_ORIGIN);
   return ok(ballot);
 }

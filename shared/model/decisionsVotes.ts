@@ -13,7 +13,7 @@ import { newId } from '../core/ids';
 import { MODEL_ORIGIN } from './roots';
 import { fail, ok, type Result } from '../result';
 import { VoteChoice, type Ballot, type Decision, type VoteCast } from '../schema/records';
-import type { ModelContext } from './collection';
+import { stampEdited, type ModelContext } from './collection';
 import { signEntry, withSignature } from './signatures';
 import { verifyBallot, verifyVote, voteFields } from './signedFields';
 import type { Trust } from './signatures';
@@ -111,8 +111,7 @@ export function castVote(
   const cast = withSignature(unsigned, signEntry(ctx, 'vote', ctx.actor, voteFields(id, unsigned)));
   doc.transact(() => {
     arrayOf(record, DECISION_VOTES_KEY).push([cast]);
-    record.set('updatedAt', now);
-    record.set('updatedBy', ctx.actor);
+    stampEdited(record, ctx.actor, now);
   }, MODEL_ORIGIN);
   return ok(cast);
 }

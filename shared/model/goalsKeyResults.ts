@@ -22,7 +22,7 @@ import {
   MILESTONES_KEY,
   linkKey,
 } from './goalsLayout';
-import type { ModelContext } from './collection';
+import { stampEdited, type ModelContext } from './collection';
 import { signEntry, withSignature } from './signatures';
 import { checkInFields } from './signedFields';
 import { ok, type Failure, type Result } from '../result';
@@ -200,8 +200,7 @@ function writableKeyResult(
 }
 
 function touch(goal: Y.Map<unknown>, ctx: ModelContext, now: number): void {
-  goal.set('updatedAt', now);
-  goal.set('updatedBy', ctx.actor);
+  stampEdited(goal, ctx.actor, now);
 }
 
 function readKeyResult(doc: Y.Doc, goalId: string, keyResultId: string): Result<KeyResult> {

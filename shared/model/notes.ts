@@ -4,7 +4,7 @@
  */
 import * as Y from 'yjs';
 import { z } from 'zod';
-import { defineCollection, type ModelContext } from './collection';
+import { defineCollection, stampEdited, type ModelContext } from './collection';
 import { MODEL_ORIGIN, ROOT } from './roots';
 import { copyBody, writeBodyTree, type BodyNode } from './notesBody';
 import { mapNoteLinks } from './notesLinks';
@@ -111,8 +111,7 @@ export function touchNote(doc: Y.Doc, ctx: ModelContext, id: string): Result<nul
   const read = notes.get(doc, id);
   if (!read?.ok) return fail('damaged', 'Note is damaged and read-only.');
   doc.transact(() => {
-    record.set('updatedAt', (ctx.now ?? Date.now)());
-    record.set('updatedBy', ctx.actor);
+    stampEdited(record, ctx.actor, (ctx.now ?? Date.now)());
   }, MODEL_ORIGIN);
   return ok(null);
 }

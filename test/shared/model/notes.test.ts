@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { MODEL_ORIGIN, ROOT, noteBody, notes } from '../../../shared/model';
+import { touchNote } from '../../../shared/model/notes';
 
 const ctx = (actor = 'member-aaaa', at = 1_000) => ({ actor, now: () => at });
 
@@ -31,6 +32,24 @@ describe('notes', () => {
     if (!created.ok) throw new Error(created.error.message);
     notes.update(doc, ctx(), created.value.id, { title: 'B', pinned: true, addTags: ['x'] });
     expect(origins).toEqual([MODEL_ORIGIN, MODEL_ORIGIN]);
+  });
+
+  it("keeps the root's size as one person's edits stamp a note again and again", () => {
+    const doc = new Y.Doc();
+    const created = notes.create(doc, ctx(), { title: 'Journal' });
+    if (!created.ok) throw new Error(created.error.message);
+    const structs = () => [...doc.store.clients.values()].reduce((n, all) => n + all.length, 0);
+    const size = () => Y.encodeStateAsUpdate(doc).length;
+    const before = { structs: structs(), size: size() };
+    // A pause in typing stamps the note: a thousand pauses from one person.
+    for (let pause = 1; pause <= 1_000; pause++)
+      expect(touchNote(doc, ctx('member-aaaa', 1_000 + pause), created.value.id).ok).toBe(true);
+    expect(structs()).toBeLessThanOrEqual(before.structs + 3);
+    expect(size()).toBeLessThan(before.size + 40);
+    // Someone else's edit still names them.
+    touchNote(doc, ctx('member-bbbb', 5_000), created.value.id);
+    const read = notes.get(doc, created.value.id);
+    expect(read?.ok && read.value).toMatchObject({ updatedAt: 5_000, updatedBy: 'member-bbbb' });
   });
 
   it('renames, pins and edits tags, recording who and when', () => {
