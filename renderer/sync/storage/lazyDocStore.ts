@@ -13,12 +13,11 @@
  *   happened in, as the workspace's durable storage writes its own: a crash a second later keeps
  *   it. A document nobody holds stays loaded a short while (reopening a note is instant), and at
  *   most `maxLoaded` of those are kept, so memory is bounded by what is open.
- * - An edit whose write is not confirmed yet is also kept in a journal (unsavedDocsJournal.ts) that
- *   `pagehide` writes to localStorage, since Chromium may drop an IndexedDB write started while the
- *   page unloads; the next store opened on the database stores what it holds before anything is
- *   read. A write IndexedDB refuses (a full disk) is reported and kept: its document stays loaded,
- *   and its edits are written again with that document's next edit or on a timer (2 s, doubling to
- *   30 s), as one row; once all are stored, `onSavesRecovered` says so.
+ * - An edit whose write is not confirmed yet is also kept in a journal that `pagehide` writes to
+ *   localStorage, since Chromium may drop an IndexedDB write started while the page unloads; the
+ *   next store opened on the database stores what it holds before anything is read. A write
+ *   IndexedDB refuses (a full disk) is reported and kept: its document stays loaded, and its edits
+ *   are written again until stored (lazyDocUnsaved.ts).
  * - Rows are sealed with the workspace's at-rest key in a scope per document
  *   (`outpost-docs-<workspace id>/<document id>`), so a row moved from one document to another
  *   does not open. A row that cannot be opened or applied is set aside (kept, still sealed, and
@@ -67,6 +66,7 @@ import {
 import { asStored, openRows } from './openedRows';
 import { createResidency, type Resident } from './lazyDocResidency';
 import { openUnsavedDocsJournal } from './unsavedDocsJournal';
+import { createUnsavedEdits } from './lazyDocUnsaved';
 import { diffRows, listVectors, type StoredLazyDocVector } from './lazyDocReads';
 import type { LazyDocProblem, LazyDocStore, LazyDocStoreOptions } from './lazyDocTypes';
 
@@ -75,10 +75,7 @@ export type { LazyDocProblem, LazyDocStore, LazyDocStoreOptions } from './lazyDo
 
 /** The largest update a peer may send for one document: the wire's bound (peer/lazyWire.ts). */
 export const MAX_LAZY_UPDATE_BYTES = 16 * 1024 * 1024;
-
-/** How long after a refused write its edits are written again, doubling up to the longest wait. */
-export const RETRY_FIRST_MS = 2000;
-const RETRY_LONGEST_MS = 30_000;
+export { RETRY_FIRST_MS } from './lazyDocUnsaved';
 
 /** Opens the lazy documents of workspace `workspaceId`. */
 export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptions): LazyDocStore {
@@ -100,24 +97,25 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
     events: typeof window === 'undefined' ? null : window,
   };
   // Every local edit until its write is confirmed; `pagehide` puts them in localStorage.
-  const journal = openUnsavedDocsJournal(name, page.storage, page.events, (id) => codecOf(id));
-  /** Edits whose write was refused, per document, to be written again. */
-  const refused = new Map<string, Uint8Array[]>();
-  /** Writes under way that carry edits refused before. */
-  let retrying = 0;
-  /** Whether a write was refused and not every refused edit is stored yet. */
-  let failing = false;
-  let retryTimer: unknown = null;
-  let retryMs = RETRY_FIRST_MS;
-  let closing = false;
-  /** Documents with edits a previous page left in the journal, not stored yet. */
-  const leftIds = new Set<string>();
+  const unsaved = createUnsavedEdits({
+    journal: openUnsavedDocsJournal(name, page.storage, page.events, (id) => codecOf(id)),
+    write: (id, update) => {
+      const decoded = decodeLazyUpdate(update);
+      const shape = decoded.ok ? decoded : { runs: null, deletes: true };
+      return write([{ id, update, shape, exactDeletes: false }]);
+    },
+    report: (id, error) => report({ type: 'write-failed', id, message: messageOf(error) }),
+    schedule,
+    cancel,
+    now,
+    onRecovered: options.onSavesRecovered,
+  });
   const ready = Promise.all([openLazyDocsDb(name), Promise.resolve(options.key)]).then(
     async ([opened, resolved]) => {
       key = resolved;
       db = opened;
       // Before anything reads a document: a body read or loaded sees what the last page left.
-      await storeJournalLeft();
+      await unsaved.storeLeft();
       return opened;
     },
   );
@@ -131,7 +129,7 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
     schedule,
     cancel,
     // Until its edits are stored they live only in it (and the journal).
-    keep: (id) => journal.holds(id),
+    keep: (id) => unsaved.holds(id),
   });
   const listeners = new Set<(id: string, update: Uint8Array, origin: unknown) => void>();
   const due = new Set<string>();
@@ -202,97 +200,8 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
 
   function localChange(entry: Resident, update: Uint8Array, from: unknown): void {
     if (entry.quiet || from === origin || closed) return;
-    journal.add(entry.id, update);
-    // Edits refused before go with this one, as one row.
-    const earlier = refused.get(entry.id) ?? [];
-    refused.delete(entry.id);
-    writeEdits(entry.id, [...earlier, update], earlier.length > 0).catch((error: unknown) =>
-      report({ type: 'write-failed', id: entry.id, message: messageOf(error) }),
-    );
+    unsaved.edit(entry.id, update);
     emit(entry.id, update, from);
-  }
-
-  /**
-   * Writes local edits of `id` (journaled) as one row: confirmed in the journal once stored, kept
-   * to be written again when refused. `carriesRefused`: some of them were refused before.
-   */
-  function writeEdits(id: string, updates: Uint8Array[], carriesRefused: boolean): Promise<void> {
-    const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
-    const decoded = decodeLazyUpdate(update);
-    const shape = decoded.ok ? decoded : { runs: null, deletes: true };
-    if (carriesRefused) retrying++;
-    return write([{ id, update, shape, exactDeletes: false }]).then(
-      () => {
-        if (carriesRefused) retrying--;
-        journal.confirm(id, updates);
-        if (!journal.holds(id) && leftIds.delete(id)) journal.clearLeft(id);
-        if (carriesRefused) recoveredIfStored();
-      },
-      (error: unknown) => {
-        if (carriesRefused) retrying--;
-        // Kept even when the store closes meanwhile: close() puts them in the journal.
-        if (journal.holds(id)) keepRefused(id, updates);
-        throw error;
-      },
-    );
-  }
-
-  function keepRefused(id: string, updates: readonly Uint8Array[]): void {
-    // Edits refused since these were taken are newer: they go after.
-    refused.set(id, [...updates, ...(refused.get(id) ?? [])]);
-    failing = true;
-    retrySoon();
-  }
-
-  function retrySoon(): void {
-    if (retryTimer !== null || closing) return;
-    retryTimer = schedule(() => {
-      retryTimer = null;
-      void retryRefused();
-    }, retryMs);
-    retryMs = Math.min(RETRY_LONGEST_MS, retryMs * 2);
-  }
-
-  /** Writes every refused edit again (the person was told when it was refused; not again). */
-  async function retryRefused(): Promise<void> {
-    const batch = [...refused];
-    refused.clear();
-    await Promise.allSettled(batch.map(([id, updates]) => writeEdits(id, updates, true)));
-  }
-
-  /** Once no refused edit is left unstored, says so, as the root's save state turns `saved`. */
-  function recoveredIfStored(): void {
-    if (!failing || refused.size > 0 || retrying > 0) return;
-    failing = false;
-    retryMs = RETRY_FIRST_MS;
-    if (retryTimer !== null) cancel(retryTimer);
-    retryTimer = null;
-    options.onSavesRecovered?.(now());
-  }
-
-  /**
-   * Stores the edits a previous page left in the journal (its writes unconfirmed when it went
-   * away) as rows of their documents. Until stored they are this page's unconfirmed edits: a
-   * refused write is retried, and `pagehide` journals them again.
-   */
-  async function storeJournalLeft(): Promise<void> {
-    const writing: Promise<void>[] = [];
-    for (const [id, update] of journal.left()) {
-      const decoded = decodeLazyUpdate(update);
-      if (!decoded.ok) {
-        console.error(`The unsaved changes of lazy document ${id} do not decode`, decoded.detail);
-        journal.clearLeft(id);
-        continue;
-      }
-      leftIds.add(id);
-      journal.add(id, update);
-      writing.push(
-        writeEdits(id, [update], false).catch((error: unknown) =>
-          report({ type: 'write-failed', id, message: messageOf(error) }),
-        ),
-      );
-    }
-    await Promise.all(writing);
   }
 
   async function loadRows(entry: Resident): Promise<void> {
@@ -324,7 +233,7 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
 
   /** Edits of `entry` not stored yet (refused, or left by the last page and refused again). */
   function applyUnstored(entry: Resident): void {
-    const unstored = journal.pending(entry.id);
+    const unstored = unsaved.pending(entry.id);
     if (unstored.length === 0) return;
     try {
       Y.applyUpdate(entry.doc, Y.mergeUpdates(unstored), origin);
@@ -449,7 +358,7 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
     const database = await ready;
     const merged = await diffRows(database, codecOf(id), id, EMPTY_VECTOR).catch(() => null);
     // Edits not stored yet are part of the document too.
-    const unstored = journal.pending(id);
+    const unstored = unsaved.pending(id);
     if (merged && unstored.length > 0) return Y.mergeUpdates([merged, ...unstored]);
     if (merged) return merged;
     const meta = await readStoredMeta(database, id);
@@ -502,9 +411,7 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
     loaded.evict(id);
     due.delete(id);
     // Its unstored edits go with it (a write of them under way may still land: deleted below).
-    journal.forget(id);
-    refused.delete(id);
-    if (leftIds.delete(id)) journal.clearLeft(id);
+    unsaved.forget(id);
     const database = await ready;
     const tx = database.transaction([ROWS_STORE, META_STORE, ASIDE_STORE], 'readwrite');
     const done = transactionDone(tx);
@@ -577,16 +484,11 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
       // the workspace is opened and closed.
       await compactDue().catch(() => undefined);
       await compacting;
+      await Promise.allSettled([...writes]);
       // Refused edits get one more try; what still cannot be stored goes to localStorage, for the
       // next store opened on this database (the documents holding them are unloaded below).
-      closing = true;
-      if (retryTimer !== null) cancel(retryTimer);
-      retryTimer = null;
       await ready.catch(() => undefined);
-      await retryRefused();
-      await Promise.allSettled([...writes]);
-      journal.write();
-      journal.dispose();
+      await unsaved.close();
       closed = true;
       loaded.evictAll();
       listeners.clear();
