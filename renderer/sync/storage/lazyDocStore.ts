@@ -359,10 +359,9 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
     const merged = await diffRows(database, codecOf(id), id, EMPTY_VECTOR).catch(() => null);
     // Edits not stored yet are part of the document too.
     const unstored = unsaved.pending(id);
-    if (merged && unstored.length > 0) return Y.mergeUpdates([merged, ...unstored]);
-    if (merged) return merged;
+    if (merged) return unstored.length > 0 ? Y.mergeUpdates([merged, ...unstored]) : merged;
     const meta = await readStoredMeta(database, id);
-    if (!meta || meta.rows === 0) return null;
+    if (!meta || meta.rows === 0) return unstored.length > 0 ? Y.mergeUpdates(unstored) : null;
     const wasLoaded = loaded.get(id) !== undefined;
     const doc = await load(id);
     try {

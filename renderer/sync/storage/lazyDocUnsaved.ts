@@ -24,7 +24,7 @@ export interface UnsavedEditsOptions {
   readonly journal: UnsavedDocsJournal;
   /** Writes `update` as one row of document `id` (a local edit, its deletions worked out later). */
   readonly write: (id: string, update: Uint8Array) => Promise<void>;
-  /** A write of edits that had not been refused before failed. */
+  /** A write carrying a new edit (or one a previous page left) failed; retries are not told. */
   readonly report: (id: string, error: unknown) => void;
   readonly schedule: (run: () => void, delayMs: number) => unknown;
   readonly cancel: (handle: unknown) => void;

@@ -5,10 +5,12 @@
  * them): an edit whose write was started but not confirmed when the page hid, and then dropped,
  * is in the next store opened on the database; a write refused once is written again without a
  * further edit, its document kept loaded meanwhile; edits still refused when the store closes are
- * stored by the next one. Plain and sealed at rest.
+ * stored by the next one, and read by it even while it cannot store them yet. Plain and sealed at
+ * rest.
  */
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
 import { fromBase64 } from 'lib0/buffer';
 import { deriveAtRestKey, newDataKey } from '../../../../shared/protocol/atRest';
 import type { AtRestKey } from '../../../../shared/protocol/atRest';
@@ -221,5 +223,38 @@ describe.each([
     expect(await bodyText(open(workspace, key, memoryStorage()))).toBe(
       'typed while the disk was full',
     );
+  });
+
+  it('reads an edit the last page left that it cannot store yet, and stores it by the retry', async () => {
+    workspaceCount += 1;
+    const workspace = `unsaved-test-${workspaceCount}`;
+    const key = await keyFor();
+    const storage = memoryStorage();
+    const first = open(workspace, key, storage);
+    const doc = await first.load(ID);
+    refuseBodyRows(Infinity);
+    doc.getText('body').insert(0, 'left by the last page');
+    first.release(ID);
+    await first.flush();
+    await first.close();
+    vi.restoreAllMocks();
+    expect(storage.items.size).toBe(1);
+
+    // The next page opens on a disk still full for one more write: the edit is read all the same.
+    const time = manualTime();
+    refuseBodyRows(1);
+    const next = open(workspace, key, storage, { schedule: time.schedule, cancel: time.cancel });
+    const encoded = await next.encoded(ID);
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, encoded!);
+    expect(copy.getText('body').toString()).toBe('left by the last page');
+    expect(await bodyText(next)).toBe('left by the last page');
+    expect(await open(workspace, key, memoryStorage()).stored(ID)).toBeNull();
+    expect(storage.items.size).toBe(1);
+
+    time.advance(RETRY_FIRST_MS);
+    await next.flush();
+    expect(storage.items.size).toBe(0);
+    expect(await bodyText(open(workspace, key, memoryStorage()))).toBe('left by the last page');
   });
 });
