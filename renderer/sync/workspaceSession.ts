@@ -145,6 +145,12 @@ export function openWorkspaceSession(
           console.error(`The body of note ${problem.id} in workspace ${id}:`, problem);
           publishStorageEvent({ type: 'body', workspaceId: id, problem });
         },
+        // Refused body edits stored again: the save state turns `saved`, as when the root's saves
+        // recover, unless the root's own saves are failing still.
+        onSavesRecovered: (at) => {
+          if (persistence.durable.saveState().state === 'failed') return;
+          publishStorageEvent({ type: 'save', workspaceId: id, state: { state: 'saved', at } });
+        },
       })
     : null;
   // y-indexeddb behind Outpost's loader: damaged rows set aside, compaction, backups.

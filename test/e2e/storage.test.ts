@@ -28,6 +28,7 @@ import {
 } from './harness';
 import * as Y from 'yjs';
 import { notes } from '../../shared/model';
+import { bodyFragment } from '../../shared/model/bodyDocuments';
 
 if (!chromiumAvailable()) console.warn(SKIP_REASON);
 
@@ -191,6 +192,42 @@ async function breakRecordedRow(page: Page): Promise<number> {
     db.close();
     return broken.length;
   });
+}
+
+/** The body documents' database and its rows, as stored (plain: these tests store plain). */
+async function bodyRows(
+  page: Page,
+): Promise<{ name: string; rows: { doc: string; row: number[] }[] }> {
+  return page.evaluate(async () => {
+    const name = (await indexedDB.databases())
+      .map((info) => info.name ?? '')
+      .find((candidate) => candidate.startsWith('outpost-docs-'));
+    if (!name) return { name: '', rows: [] };
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(name);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    try {
+      const values = await new Promise<{ doc: string; row: Uint8Array }[]>((resolve, reject) => {
+        const request = db.transaction('rows').objectStore('rows').getAll();
+        request.onsuccess = () => resolve(request.result as { doc: string; row: Uint8Array }[]);
+        request.onerror = () => reject(request.error);
+      });
+      return { name, rows: values.map(({ doc, row }) => ({ doc, row: [...row] })) };
+    } finally {
+      db.close();
+    }
+  });
+}
+
+/** Body document `id` as its stored rows merge, or null when it has none. */
+function storedBody(rows: { doc: string; row: number[] }[], id: string): Y.Doc | null {
+  const own = rows.filter((row) => row.doc === id).map((row) => Uint8Array.from(row.row));
+  if (own.length === 0) return null;
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, Y.mergeUpdates(own));
+  return doc;
 }
 
 describe.runIf(chromiumAvailable())('durable storage in Chromium', () => {
@@ -370,6 +407,52 @@ describe.runIf(chromiumAvailable())('durable storage in Chromium', () => {
         .items.map((note) => note.title)
         .sort(),
     ).toEqual(['Already stored', 'Typed before the reload']);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('applies the body edits a previous page left in its journal, stores them and forgets the journal', async () => {
+    app = await startApp();
+    const { page } = app;
+    await onboard(page, 'Ana');
+    await writeNote(page, 'Trip plan', 'Already stored.');
+    // The note's body is a document of its own (schema 2), stored as rows as it is typed.
+    const bodyOf = async () => {
+      const { name, rows } = await bodyRows(page);
+      for (const id of new Set(rows.map((row) => row.doc))) {
+        const doc = storedBody(rows, id);
+        if (doc && JSON.stringify(bodyFragment(doc).toJSON()).includes('Already stored.'))
+          return { name, id, doc };
+      }
+      return null;
+    };
+    await expect.poll(async () => (await bodyOf()) !== null).toBe(true);
+    const { name, id, doc } = (await bodyOf())!;
+    // What a page that went away before IndexedDB confirmed the body's last write leaves behind.
+    const before = Y.encodeStateVector(doc);
+    const paragraph = new Y.XmlElement('paragraph');
+    paragraph.insert(0, [new Y.XmlText('Typed before the reload.')]);
+    bodyFragment(doc).push([paragraph]);
+    const journal = JSON.stringify({
+      [id]: Buffer.from(Y.encodeStateAsUpdate(doc, before)).toString('base64'),
+    });
+    await page.evaluate(
+      ([key, text]) => localStorage.setItem(key!, text!),
+      [`outpost.unsaved.${name}`, journal],
+    );
+    await page.reload();
+    await page.getByRole('option', { name: /Trip plan/ }).click();
+    const body = page.getByLabel('Note body');
+    await expect.poll(() => body.textContent()).toContain('Typed before the reload.');
+    await expect(body.textContent()).resolves.toContain('Already stored.');
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          Object.keys(localStorage).filter((k) => k.startsWith('outpost.unsaved.')),
+        ),
+      )
+      .toEqual([]);
+    const stored = storedBody((await bodyRows(page)).rows, id);
+    expect(JSON.stringify(bodyFragment(stored!).toJSON())).toContain('Typed before the reload.');
     expect(app.errors).toEqual([]);
   });
 

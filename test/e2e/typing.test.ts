@@ -5,7 +5,7 @@
  * workspace names, the LAN port and the focus timer's numbers — and never leaves the field: a
  * second after the last keystroke the page is reloaded, and the text must be there. A kill of the
  * page's process (no unload events at all) a second after typing keeps it too, and so does a reload
- * right after the last keystroke (before the field's own save is due).
+ * right after the last keystroke (before the field's own save is due, or a body's row confirmed).
  */
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
@@ -247,6 +247,21 @@ describe.runIf(chromiumAvailable())('Typed text survives a reload (Chromium, web
     await page.reload();
     await openOnly(page, NOTES);
     expect(await title.inputValue()).toBe('Packing list for Lisbon');
+  });
+
+  it('keeps a note body typed right before a reload, its row’s write maybe not confirmed', async () => {
+    const { page } = app();
+    await page.keyboard.press('Control+1');
+    await openOnly(page, NOTES);
+    // The body is a document of its own (schema 2), journaled until its row is confirmed.
+    const body = page.getByLabel('Note body');
+    await body.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(' Typed right before the reload.');
+    await page.reload();
+    await openOnly(page, NOTES);
+    await body.getByText('Typed right before the reload.', { exact: false }).waitFor();
+    expect(await body.textContent()).toContain('Typed right before the reload.');
   });
 
   it('keeps the display name, the workspace name, the LAN port and the focus timer’s numbers', async () => {

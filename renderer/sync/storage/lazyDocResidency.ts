@@ -4,7 +4,8 @@
  * holds it, it stays loaded for a grace period (reopening a note is then instant) and is unloaded
  * (`Y.Doc.destroy()`) after it, or sooner when more than `maxLoaded` documents are loaded: those
  * nobody holds go first, oldest release first. A document somebody holds is never unloaded to make
- * room; only deleting it forever or closing the store does that.
+ * room, nor one whose edits are not stored yet (`keep`: its edits live only in it until a write
+ * succeeds); only deleting it forever or closing the store does that.
  */
 import * as Y from 'yjs';
 
@@ -31,6 +32,8 @@ export interface ResidencyOptions {
   readonly fill: (resident: Resident) => Promise<void>;
   readonly schedule: (run: () => void, delayMs: number) => unknown;
   readonly cancel: (handle: unknown) => void;
+  /** Whether document `id` must stay loaded though nobody holds it (its edits not stored yet). */
+  readonly keep?: (id: string) => boolean;
 }
 
 export interface Residency {
@@ -51,6 +54,14 @@ export function createResidency(options: ResidencyOptions): Residency {
   /** Loaded documents nobody holds, oldest release first. */
   const idle = new Map<string, Entry>();
 
+  /** Unloads `entry` when nobody holds it, unless it must be kept: then it waits another grace. */
+  function unloadIdle(entry: Entry): void {
+    if (entry.holders > 0 || loaded.get(entry.id) !== entry) return;
+    if (!options.keep?.(entry.id)) return unload(entry);
+    if (entry.timer !== null) options.cancel(entry.timer);
+    entry.timer = options.schedule(() => unloadIdle(entry), options.graceMs);
+  }
+
   function unload(entry: Entry): void {
     if (entry.holders > 0 || loaded.get(entry.id) !== entry) return;
     if (entry.timer !== null) options.cancel(entry.timer);
@@ -65,7 +76,8 @@ export function createResidency(options: ResidencyOptions): Residency {
   function makeRoom(room: number): void {
     for (const entry of idle.values()) {
       if (loaded.size + room <= options.maxLoaded) return;
-      unload(entry);
+      // Its edits live only in it until they are stored: kept over the cap for that while.
+      if (!options.keep?.(entry.id)) unload(entry);
     }
   }
 
@@ -106,9 +118,9 @@ export function createResidency(options: ResidencyOptions): Residency {
       if (!entry || entry.holders === 0) return;
       entry.holders--;
       if (entry.holders > 0) return;
-      if (immediately) return unload(entry);
+      if (immediately && !options.keep?.(id)) return unload(entry);
       idle.set(id, entry);
-      entry.timer = options.schedule(() => unload(entry), options.graceMs);
+      entry.timer = options.schedule(() => unloadIdle(entry), options.graceMs);
       makeRoom(0);
     },
     get: (id) => loaded.get(id),

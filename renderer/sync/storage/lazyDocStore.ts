@@ -13,6 +13,11 @@
  *   happened in, as the workspace's durable storage writes its own: a crash a second later keeps
  *   it. A document nobody holds stays loaded a short while (reopening a note is instant), and at
  *   most `maxLoaded` of those are kept, so memory is bounded by what is open.
+ * - An edit whose write is not confirmed yet is also kept in a journal that `pagehide` writes to
+ *   localStorage, since Chromium may drop an IndexedDB write started while the page unloads; the
+ *   next store opened on the database stores what it holds before anything is read. A write
+ *   IndexedDB refuses (a full disk) is reported and kept: its document stays loaded, and its edits
+ *   are written again until stored (lazyDocUnsaved.ts).
  * - Rows are sealed with the workspace's at-rest key in a scope per document
  *   (`outpost-docs-<workspace id>/<document id>`), so a row moved from one document to another
  *   does not open. A row that cannot be opened or applied is set aside (kept, still sealed, and
@@ -60,6 +65,8 @@ import {
 } from './lazyDocRows';
 import { asStored, openRows } from './openedRows';
 import { createResidency, type Resident } from './lazyDocResidency';
+import { openUnsavedDocsJournal } from './unsavedDocsJournal';
+import { createUnsavedEdits } from './lazyDocUnsaved';
 import { diffRows, listVectors, type StoredLazyDocVector } from './lazyDocReads';
 import type { LazyDocProblem, LazyDocStore, LazyDocStoreOptions } from './lazyDocTypes';
 
@@ -68,6 +75,7 @@ export type { LazyDocProblem, LazyDocStore, LazyDocStoreOptions } from './lazyDo
 
 /** The largest update a peer may send for one document: the wire's bound (peer/lazyWire.ts). */
 export const MAX_LAZY_UPDATE_BYTES = 16 * 1024 * 1024;
+export { RETRY_FIRST_MS } from './lazyDocUnsaved';
 
 /** Opens the lazy documents of workspace `workspaceId`. */
 export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptions): LazyDocStore {
@@ -84,10 +92,30 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
 
   let key: AtRestKey | null = null;
   let db: IDBDatabase | null = null;
+  const page = options.page ?? {
+    storage: typeof localStorage === 'undefined' ? null : localStorage,
+    events: typeof window === 'undefined' ? null : window,
+  };
+  // Every local edit until its write is confirmed; `pagehide` puts them in localStorage.
+  const unsaved = createUnsavedEdits({
+    journal: openUnsavedDocsJournal(name, page.storage, page.events, (id) => codecOf(id)),
+    write: (id, update) => {
+      const decoded = decodeLazyUpdate(update);
+      const shape = decoded.ok ? decoded : { runs: null, deletes: true };
+      return write([{ id, update, shape, exactDeletes: false }]);
+    },
+    report: (id, error) => report({ type: 'write-failed', id, message: messageOf(error) }),
+    schedule,
+    cancel,
+    now,
+    onRecovered: options.onSavesRecovered,
+  });
   const ready = Promise.all([openLazyDocsDb(name), Promise.resolve(options.key)]).then(
-    ([opened, resolved]) => {
+    async ([opened, resolved]) => {
       key = resolved;
       db = opened;
+      // Before anything reads a document: a body read or loaded sees what the last page left.
+      await unsaved.storeLeft();
       return opened;
     },
   );
@@ -100,6 +128,8 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
     fill: loadRows,
     schedule,
     cancel,
+    // Until its edits are stored they live only in it (and the journal).
+    keep: (id) => unsaved.holds(id),
   });
   const listeners = new Set<(id: string, update: Uint8Array, origin: unknown) => void>();
   const due = new Set<string>();
@@ -170,11 +200,7 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
 
   function localChange(entry: Resident, update: Uint8Array, from: unknown): void {
     if (entry.quiet || from === origin || closed) return;
-    const decoded = decodeLazyUpdate(update);
-    const shape = decoded.ok ? decoded : { runs: null, deletes: true };
-    write([{ id: entry.id, update, shape, exactDeletes: false }]).catch((error: unknown) =>
-      report({ type: 'write-failed', id: entry.id, message: messageOf(error) }),
-    );
+    unsaved.edit(entry.id, update);
     emit(entry.id, update, from);
   }
 
@@ -191,6 +217,7 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
     applyQuietly(entry, () => {
       const applied = applyStoredRows(entry.doc, opened.rows, origin);
       aside = aside.concat(applied.setAside.map((row) => asStored(row, opened.stored)));
+      applyUnstored(entry);
     });
     const onUpdate = (update: Uint8Array, from: unknown) => localChange(entry, update, from);
     entry.doc.on('update', onUpdate);
@@ -202,6 +229,17 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
         report({ type: 'write-failed', id: entry.id, message: messageOf(error) }),
       );
     if (opened.plainRows > 0) compactSoon(entry.id);
+  }
+
+  /** Edits of `entry` not stored yet (refused, or left by the last page and refused again). */
+  function applyUnstored(entry: Resident): void {
+    const unstored = unsaved.pending(entry.id);
+    if (unstored.length === 0) return;
+    try {
+      Y.applyUpdate(entry.doc, Y.mergeUpdates(unstored), origin);
+    } catch (error) {
+      console.error(`Could not apply the unsaved changes of lazy document ${entry.id}`, error);
+    }
   }
 
   async function moveAside(id: string, rows: readonly SetAsideRow[]): Promise<void> {
@@ -319,9 +357,11 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
     if (entry?.doc && entry.detach) return Y.encodeStateAsUpdate(entry.doc);
     const database = await ready;
     const merged = await diffRows(database, codecOf(id), id, EMPTY_VECTOR).catch(() => null);
-    if (merged) return merged;
+    // Edits not stored yet are part of the document too.
+    const unstored = unsaved.pending(id);
+    if (merged) return unstored.length > 0 ? Y.mergeUpdates([merged, ...unstored]) : merged;
     const meta = await readStoredMeta(database, id);
-    if (!meta || meta.rows === 0) return null;
+    if (!meta || meta.rows === 0) return unstored.length > 0 ? Y.mergeUpdates(unstored) : null;
     const wasLoaded = loaded.get(id) !== undefined;
     const doc = await load(id);
     try {
@@ -369,6 +409,8 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
   async function remove(id: string): Promise<void> {
     loaded.evict(id);
     due.delete(id);
+    // Its unstored edits go with it (a write of them under way may still land: deleted below).
+    unsaved.forget(id);
     const database = await ready;
     const tx = database.transaction([ROWS_STORE, META_STORE, ASIDE_STORE], 'readwrite');
     const done = transactionDone(tx);
@@ -442,6 +484,10 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
       await compactDue().catch(() => undefined);
       await compacting;
       await Promise.allSettled([...writes]);
+      // Refused edits get one more try; what still cannot be stored goes to localStorage, for the
+      // next store opened on this database (the documents holding them are unloaded below).
+      await ready.catch(() => undefined);
+      await unsaved.close();
       closed = true;
       loaded.evictAll();
       listeners.clear();

@@ -10,6 +10,7 @@ import type { LazyDocs } from '../peer/lazyDocs';
 import type { LazyAsideEntry } from './lazyDocDb';
 import type { LazyDocMeta } from './lazyDocMeta';
 import type { StoredLazyDocVector } from './lazyDocReads';
+import type { JournalEvents, JournalStorage } from './unsavedJournal';
 
 /** Something the person's data went through that is worth a line in the log or a notice. */
 export type LazyDocProblem =
@@ -33,6 +34,19 @@ export interface LazyDocStoreOptions {
   readonly compactDelayMs?: number;
   readonly maxUpdateBytes?: number;
   readonly onProblem?: (problem: LazyDocProblem) => void;
+  /**
+   * Every edit whose write was refused is stored now (retried): what the root's save state says
+   * as `saved` once its saves recover.
+   */
+  readonly onSavesRecovered?: (at: number) => void;
+  /**
+   * The page's localStorage and window, for the journal of edits not yet confirmed stored
+   * (unsavedDocsJournal.ts); default the page's own, null outside a page.
+   */
+  readonly page?: {
+    readonly storage: JournalStorage | null;
+    readonly events: JournalEvents | null;
+  };
   readonly schedule?: (run: () => void, delayMs: number) => unknown;
   readonly cancel?: (handle: unknown) => void;
   readonly now?: () => number;

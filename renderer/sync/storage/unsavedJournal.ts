@@ -6,6 +6,10 @@
  * Yjs update; the next load applies it, and Yjs ignores whatever of it did reach IndexedDB. It is
  * sealed like the workspace's rows (synchronously: the page is going away), and a journal that
  * does not open with the key is left where it is, unapplied.
+ *
+ * The part every journal shares (the localStorage key, the size cap, `pagehide`) is
+ * {@link openJournalSlot}; this file's journal keeps the workspace root's changes as one update, and
+ * unsavedDocsJournal.ts keeps a lazy document store's per document.
  */
 import * as Y from 'yjs';
 import { fromBase64, toBase64 } from 'lib0/buffer';
@@ -16,7 +20,75 @@ import { PLAIN_ROWS, type RowCodec } from '../../../shared/storage/sealedRows';
 export const JOURNAL_PREFIX = 'outpost.unsaved.';
 
 /** A journal larger than this (as base64) is not written: localStorage holds ~5 MB per origin. */
-const MAX_JOURNAL_CHARS = 1024 * 1024;
+export const MAX_JOURNAL_CHARS = 1024 * 1024;
+
+/** The page's localStorage, as far as a journal uses it. */
+export type JournalStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+/** The page's window, as far as a journal listens to it. */
+export type JournalEvents = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
+
+/** One journal's place in localStorage, written when the page hides for good. */
+export interface JournalSlot {
+  /** Writes what `text` gives now (nothing when it gives null or more than the cap allows). */
+  write(): void;
+  /** The text a previous page left, or null. */
+  read(): string | null;
+  /** Replaces what is stored by `text` (null: removes it). */
+  replace(text: string | null): void;
+  dispose(): void;
+}
+
+/**
+ * The localStorage entry of database `name`'s journal: `text` is asked for what to store when the
+ * page hides for good (after text still being typed reached its document) or on {@link
+ * JournalSlot.write}. Without `storage` nothing is stored; without `events` nothing listens.
+ */
+export function openJournalSlot(
+  name: string,
+  storage: JournalStorage | null,
+  events: JournalEvents | null,
+  text: () => string | null,
+): JournalSlot {
+  const key = JOURNAL_PREFIX + name;
+  const write = () => {
+    if (!storage) return;
+    try {
+      const value = text();
+      if (value !== null && value.length <= MAX_JOURNAL_CHARS) storage.setItem(key, value);
+    } catch {
+      // Storage full or unavailable: IndexedDB may still have the changes; nothing else to do.
+    }
+  };
+  const onPageHide = (event: Event) => {
+    // A page kept in the back/forward cache comes back as it was, its writes still going.
+    if ((event as PageTransitionEvent).persisted) return;
+    // Text still being typed first: its own pagehide listener may be registered after this one.
+    flushPendingEdits();
+    write();
+  };
+  events?.addEventListener('pagehide', onPageHide);
+  return {
+    write,
+    read() {
+      try {
+        return storage?.getItem(key) ?? null;
+      } catch {
+        return null;
+      }
+    },
+    replace(value) {
+      try {
+        if (value === null) storage?.removeItem(key);
+        else storage?.setItem(key, value);
+      } catch {
+        // nothing to change: what is there is applied again next time, which Yjs ignores
+      }
+    },
+    dispose() {
+      events?.removeEventListener('pagehide', onPageHide);
+    },
+  };
+}
 
 export interface UnsavedJournal {
   /** A change whose write to IndexedDB has started but is not confirmed yet. */
@@ -40,31 +112,14 @@ export interface UnsavedJournal {
  */
 export function openUnsavedJournal(
   name: string,
-  storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null,
-  events: Pick<EventTarget, 'addEventListener' | 'removeEventListener'> | null,
+  storage: JournalStorage | null,
+  events: JournalEvents | null,
   codec: RowCodec = PLAIN_ROWS,
 ): UnsavedJournal {
-  const key = JOURNAL_PREFIX + name;
   let unconfirmed: Uint8Array[] = [];
-
-  const write = () => {
-    if (!storage) return;
-    try {
-      if (unconfirmed.length === 0) return;
-      const text = toBase64(codec.seal('journal', Y.mergeUpdates(unconfirmed)));
-      if (text.length <= MAX_JOURNAL_CHARS) storage.setItem(key, text);
-    } catch {
-      // Storage full or unavailable: IndexedDB may still have the changes; nothing else to do.
-    }
-  };
-  const onPageHide = (event: Event) => {
-    // A page kept in the back/forward cache comes back as it was, its writes still going.
-    if ((event as PageTransitionEvent).persisted) return;
-    // Text still being typed first: its own pagehide listener may be registered after this one.
-    flushPendingEdits();
-    write();
-  };
-  events?.addEventListener('pagehide', onPageHide);
+  const slot = openJournalSlot(name, storage, events, () =>
+    unconfirmed.length === 0 ? null : toBase64(codec.seal('journal', Y.mergeUpdates(unconfirmed))),
+  );
 
   return {
     add(update) {
@@ -76,7 +131,7 @@ export function openUnsavedJournal(
     },
     left() {
       try {
-        const text = storage?.getItem(key);
+        const text = slot.read();
         if (!text) return null;
         const opened = codec.openSync('journal', fromBase64(text));
         return opened.ok && opened.value instanceof Uint8Array ? opened.value : null;
@@ -84,16 +139,8 @@ export function openUnsavedJournal(
         return null;
       }
     },
-    clearLeft() {
-      try {
-        storage?.removeItem(key);
-      } catch {
-        // nothing to clear
-      }
-    },
-    write,
-    dispose() {
-      events?.removeEventListener('pagehide', onPageHide);
-    },
+    clearLeft: () => slot.replace(null),
+    write: slot.write,
+    dispose: slot.dispose,
   };
 }

@@ -3,13 +3,17 @@
  * A note body that cannot be stored or read reaches the person as a notice, as the workspace's own
  * storage problems do: the real store, session and lazy document store over fake-indexeddb, with
  * storage events followed as the app's start follows them. IndexedDB refusing a body's row (a full
- * disk) ends in an error notice naming the note, with its text still in the open document; a
+ * disk) ends in an error notice naming the note, with its text still in the open document, and
+ * once the retry stores it the save state says saved, as when the root's saves recover; a
  * damaged stored row of a body ends in a warning that it was set aside, the rest of the note open,
  * and the row is listed under Backups with the note it came from.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useAppStore } from '../../../../renderer/store';
-import { followStorageEvents } from '../../../../renderer/features/backups/storageStore';
+import {
+  followStorageEvents,
+  useStorageStore,
+} from '../../../../renderer/features/backups/storageStore';
 import { listSetAside } from '../../../../renderer/features/backups/backupActions';
 import type { LazyDocStore } from '../../../../renderer/sync/storage/lazyDocStore';
 import {
@@ -32,15 +36,22 @@ function newNote(title: string): string {
   return created.value.id;
 }
 
-/** IndexedDB refusing every new row of a body document, as a full disk refuses it. */
-function refuseBodyRows() {
+/** IndexedDB refusing new rows of a body document (the next `times`), as a full disk refuses them. */
+function refuseBodyRows(times = Infinity) {
+  let left = times;
   const add = IDBObjectStore.prototype.add;
   return vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(function (
     this: IDBObjectStore,
     ...args: Parameters<IDBObjectStore['add']>
   ) {
-    if (this.name === ROWS_STORE && this.transaction.db.name.startsWith(LAZY_DOCS_DB_PREFIX))
+    if (
+      left > 0 &&
+      this.name === ROWS_STORE &&
+      this.transaction.db.name.startsWith(LAZY_DOCS_DB_PREFIX)
+    ) {
+      left--;
       throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    }
     return add.apply(this, args);
   });
 }
@@ -84,6 +95,36 @@ describe('body storage problems shown to the person', () => {
     );
     // The edit is not lost from the open note.
     expect(JSON.stringify(readBodyTree(bodyFragment(doc)))).toContain('typed on a full disk');
+    store.release(id);
+  });
+
+  it('a refused body edit is stored by the retry, and the save state then says saved, as when the root recovers', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const workspace = state().session!.id;
+    const id = newNote('Budget');
+    const doc = await store.load(id);
+    await store.flush();
+    refuseBodyRows(1);
+    writeBodyTree(bodyFragment(doc), [
+      { type: 'paragraph', content: [{ type: 'text', text: 'typed as the disk filled' }] },
+    ]);
+    await store.flush();
+    expect(state().notices.at(-1)).toMatchObject({ tone: 'error' });
+    // Whatever the root said last is forgotten: what follows is the body's retry.
+    useStorageStore.setState({ save: {} });
+
+    // The retry (2 s after the refusal) stores the edit with nothing typed since.
+    await vi.waitFor(
+      () => expect(useStorageStore.getState().save[workspace]).toMatchObject({ state: 'saved' }),
+      { timeout: 10_000, interval: 100 },
+    );
+    store.release(id);
+    await state().reopenWorkspace(() => Promise.resolve());
+    store = state().session!.bodies as LazyDocStore;
+    const reopened = await store.load(id);
+    expect(JSON.stringify(readBodyTree(bodyFragment(reopened)))).toContain(
+      'typed as the disk filled',
+    );
     store.release(id);
   });
 
