@@ -61,7 +61,7 @@ function notifyBodyProblem(workspaceId: string, problem: LazyDocProblem): void {
       // The edit is in the loaded document only: it lasts while the note stays open.
       notify(
         'error',
-        `Changes to ${note} could not be saved on this device: ${problem.message.replace(/\.$/, '')}. Its text is still here while the note stays open: keep it open and export the workspace (Backups) to be safe.`,
+        `Changes to ${note} could not be saved on this device: ${problem.message.replace(/\.$/, '')}. Outpost keeps them and tries again; until they are saved, keep Outpost open, and export the workspace (Backups) to be safe.`,
       );
       return;
     case 'set-aside':

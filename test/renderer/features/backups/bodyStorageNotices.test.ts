@@ -85,7 +85,7 @@ describe('body storage problems shown to the person', () => {
       expect.objectContaining({
         tone: 'error',
         message:
-          'Changes to the note “Plan” in “Workspace 1” could not be saved on this device: The quota has been exceeded. Its text is still here while the note stays open: keep it open and export the workspace (Backups) to be safe.',
+          'Changes to the note “Plan” in “Workspace 1” could not be saved on this device: The quota has been exceeded. Outpost keeps them and tries again; until they are saved, keep Outpost open, and export the workspace (Backups) to be safe.',
       }),
     ]);
     // Still logged for whoever reads the console.
