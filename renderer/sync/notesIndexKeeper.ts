@@ -113,6 +113,9 @@ export function keepNotesIndex(
     dirtySince = null;
     writing = writing
       .then(() => store.write({ snapshot, saved }))
+      .then(() => {
+        performance.mark('outpost:notes-index-stored');
+      })
       .catch((error: unknown) => {
         dirtySince ??= now();
         onError(error);
