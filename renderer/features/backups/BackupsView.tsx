@@ -170,7 +170,7 @@ export function BackupsView() {
             {save?.state === 'saving'
               ? 'Saving…'
               : save?.state === 'failed'
-                ? 'Not saved!'
+                ? 'Not saved yet: retrying'
                 : 'All changes saved on this device'}
           </span>
         </div>

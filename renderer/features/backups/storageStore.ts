@@ -110,7 +110,7 @@ export function followStorageEvents(): void {
             .getState()
             .notify(
               'error',
-              `Changes could not be saved on this device: ${event.state.message}. Keep Outpost open and export the workspace (Backups) to be safe.`,
+              `Changes could not be saved on this device: ${event.state.message.replace(/\.$/, '')}. Outpost keeps them and tries again; until they are saved, keep Outpost open, and export the workspace (Backups) to be safe.`,
             );
         return;
       case 'backup':

@@ -21,6 +21,11 @@
  * - Changes not yet confirmed on disk when the page goes away are also written to localStorage
  *   (unsavedJournal.ts), because a browser may drop IndexedDB writes started while a page unloads;
  *   the next load applies them.
+ * - A row IndexedDB refuses (a full disk) is noticed: the save state turns `failed`, the change
+ *   stays in the journal, and it is written again with the next change or on a backoff timer
+ *   (refusedWrites.ts, shared with the note bodies' store) until stored, or until a compaction
+ *   stores the whole state; then the save state turns `saved`. Closing tries once more and leaves
+ *   what is still refused in the journal, for the next page.
  */
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
@@ -44,7 +49,8 @@ import {
   storedUpdateBytes,
   transactionDone,
 } from './idb';
-import { openUnsavedJournal } from './unsavedJournal';
+import { openUnsavedJournal, thisPage } from './unsavedJournal';
+import { createRefusedWrites } from './refusedWrites';
 import { PLAIN_ROWS } from '../../../shared/storage/sealedRows';
 import { asStored, openRows, openRowsNow, sealSetAside } from './openedRows';
 import { createCompactionSchedule } from './compactionSchedule';
@@ -59,6 +65,8 @@ import type {
 
 /** The origin of changes applied from the journal the previous page left. */
 const JOURNAL_ORIGIN = 'outpost:journal';
+/** The root is one document: the key of its refused writes. */
+const ROOT = 'root';
 
 /** The y-indexeddb 9.0.x fields this module steers (see the module comment). */
 interface YIndexeddbInternals {
@@ -76,6 +84,10 @@ function yieldToPage(): Promise<void> {
     };
     channel.port2.postMessage(null);
   });
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 const CHUNK_BYTES = 256 * 1024;
@@ -102,15 +114,15 @@ export function openDurableStorage(
   standIn.off('destroy', persistence.destroy);
   persistence.doc = doc;
   // Each change is written as a row here rather than by y-indexeddb's own writer, so that it is
-  // sealed first (in the same task, as y-indexeddb wrote it) and y-indexeddb's trimming, which
-  // would read and rewrite rows itself, never starts. Same connection, same store, same moment.
+  // sealed first (in the same task, as y-indexeddb wrote it), its refusal is noticed, and
+  // y-indexeddb's trimming, which would read and rewrite rows itself, never starts. Same
+  // connection, same store, same moment. It is in the journal until its row is stored.
   const storeRow = (update: Uint8Array, origin: unknown) => {
-    const connection = persistence.db;
-    if (!connection || origin === persistence) return;
-    connection
-      .transaction([UPDATES_STORE], 'readwrite')
-      .objectStore(UPDATES_STORE)
-      .add(codec.seal('update', update));
+    if (origin === persistence) return;
+    journal.add(update);
+    const written = refused.write(ROOT, [update]).catch(saveFailed);
+    writes.add(written);
+    void written.finally(() => writes.delete(written));
   };
   doc.on('update', storeRow);
   doc.on('destroy', persistence.destroy);
@@ -133,19 +145,63 @@ export function openDurableStorage(
   let compacting: Promise<CompactionResult> | null = null;
   let save: SaveState = { state: 'saved', at: now() };
   const saveListeners = new Set<(state: SaveState) => void>();
-  const journal = openUnsavedJournal(
-    name,
-    typeof localStorage === 'undefined' ? null : localStorage,
-    typeof window === 'undefined' ? null : window,
-    codec,
-  );
+  const page = options.page ?? thisPage();
+  const journal = openUnsavedJournal(name, page.storage, page.events, codec);
   let changeSeq = 0;
   let flushScheduled = false;
+  /** Row writes under way (a flush waits for them to settle). */
+  const writes = new Set<Promise<void>>();
+  /** Whether the journal the previous page left waits for its refused changes to be stored. */
+  let leftUnstored = false;
+  const refused = createRefusedWrites<typeof ROOT>({
+    write: (_root, update) => writeRow(update),
+    stored: (_root, updates) => journal.confirm(updates),
+    unsaved: () => journal.pending(),
+    schedule: options.schedule ?? ((run, ms) => setTimeout(run, ms)),
+    cancel: options.cancel ?? ((handle) => clearTimeout(handle as number)),
+    now,
+    onRecovered() {
+      if (leftUnstored) journal.clearLeft();
+      leftUnstored = false;
+      scheduleSaveCheck();
+    },
+  });
 
   const setSave = (next: SaveState) => {
     save = next;
     for (const listener of saveListeners) listener(next);
   };
+
+  /** A row write or a flush failed: told once per message, until the saves recover. */
+  function saveFailed(error: unknown): void {
+    const { message } = asError(error);
+    if (destroyed || (save.state === 'failed' && save.message === message)) return;
+    setSave({ state: 'failed', message });
+  }
+
+  /** Writes `update` as one sealed row in a transaction of its own, started in the caller's task. */
+  function writeRow(update: Uint8Array): Promise<void> {
+    const connection = persistence.db;
+    // Nobody changes the document before the database is open (see `whenLoaded`); should anyone,
+    // the row waits for it.
+    if (!connection) return persistence.whenSynced.then(() => writeRow(update));
+    let tx: IDBTransaction;
+    try {
+      tx = connection.transaction([UPDATES_STORE], 'readwrite');
+    } catch (error) {
+      return Promise.reject(asError(error));
+    }
+    const done = transactionDone(tx);
+    try {
+      tx.objectStore(UPDATES_STORE).add(codec.seal('update', update));
+    } catch (error) {
+      // Refused before the request started: the transaction ends with nothing written.
+      tx.abort();
+      void done.catch(() => undefined);
+      return Promise.reject(asError(error));
+    }
+    return done;
+  }
 
   const report = (progress: LoadProgress) => options.onProgress?.(progress);
 
@@ -341,6 +397,8 @@ export function openDurableStorage(
     if (destroyed) return { rowsBefore: 0, stateBytes: schedule.stateBytes(), setAside: 0 };
     const tx = db.transaction([UPDATES_STORE, CUSTOM_STORE], 'readwrite');
     const done = transactionDone(tx);
+    // A request refused below throws first, and the transaction's end is then awaited by nobody.
+    void done.catch(() => undefined);
     const updates = tx.objectStore(UPDATES_STORE);
     // Only request callbacks below, so the transaction stays active until the swap is written.
     const range = lastReadKey === null ? undefined : IDBKeyRange.lowerBound(lastReadKey, true);
@@ -359,6 +417,8 @@ export function openDurableStorage(
     if (setAside.length > 0) writeSetAside(tx, setAside, now());
     // Rows set aside by an earlier version were kept plain: sealed here like everything else.
     await sealSetAside(tx, CUSTOM_STORE, codec);
+    // Every change made so far is in the state: once it is stored, so are they (refused or not).
+    const covered = journal.pending();
     const state = codec.seal('state', Y.encodeStateAsUpdate(doc));
     const key = (await requestDone(updates.add(state))) as number;
     updates.delete(IDBKeyRange.upperBound(key, true));
@@ -366,6 +426,8 @@ export function openDurableStorage(
     // (a crash in between only means the next load checks the row instead of trusting it).
     tx.objectStore(CUSTOM_STORE).delete(VERIFIED_KEY);
     await done;
+    journal.confirm(covered);
+    refused.settle(ROOT, covered);
     const sha256 = await digestHex(state);
     const mark = db.transaction([CUSTOM_STORE], 'readwrite');
     const marked = transactionDone(mark);
@@ -387,9 +449,11 @@ export function openDurableStorage(
   function flush(): Promise<void> {
     return dbPromise.then(async (db) => {
       await persistence.whenSynced;
+      // A refused row is kept by the time its write settles.
+      await Promise.allSettled([...writes]);
       if (destroyed) return;
-      // Created after y-indexeddb's write transactions for every change so far, so it completes
-      // only after they have committed.
+      // Created after the write transactions of every change so far, so it completes only after
+      // they have committed.
       const tx = db.transaction([UPDATES_STORE], 'readonly');
       await transactionDone(tx);
     });
@@ -407,7 +471,11 @@ export function openDurableStorage(
       return;
     }
     flush().then(
-      () => journal.clearLeft(),
+      () => {
+        // Its changes refused too: forgotten once stored (closing journals them again meanwhile).
+        if (refused.failing()) leftUnstored = true;
+        else journal.clearLeft();
+      },
       () => undefined,
     );
   }
@@ -418,28 +486,19 @@ export function openDurableStorage(
     queueMicrotask(() => {
       flushScheduled = false;
       const seq = changeSeq;
-      const written = journal.pending();
-      flush().then(
-        () => {
-          journal.confirm(written);
-          if (seq === changeSeq && !destroyed) setSave({ state: 'saved', at: now() });
-        },
-        (error: unknown) => {
-          if (!destroyed)
-            setSave({
-              state: 'failed',
-              message: error instanceof Error ? error.message : String(error),
-            });
-        },
-      );
+      // Each row's write confirms its change in the journal; refused ones keep it `failed`.
+      flush().then(() => {
+        if (seq === changeSeq && !destroyed && !refused.failing())
+          setSave({ state: 'saved', at: now() });
+      }, saveFailed);
     });
   }
 
   const onUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin === persistence || destroyed) return;
-    journal.add(update);
     changeSeq++;
-    if (save.state !== 'saving') setSave({ state: 'saving' });
+    // While refused changes wait for a retry the state stays `failed`: they are not saved.
+    if (save.state !== 'saving' && !refused.failing()) setSave({ state: 'saving' });
     scheduleSaveCheck();
     schedule.changed(update.length);
   };
@@ -468,6 +527,11 @@ export function openDurableStorage(
       checkTimer = null;
       if (due) await compact().catch(() => undefined);
       await compacting?.catch(() => undefined);
+      // Refused changes get one more try; what is still refused goes to localStorage, for the
+      // next page (which applies it as it applies what an unloading page left).
+      await refused.close();
+      await Promise.allSettled([...writes]);
+      if (refused.failing()) journal.write();
       destroyed = true;
       journal.dispose();
       doc.off('update', onUpdate);

@@ -7,6 +7,7 @@ import type { SetAsideRow } from '../../../shared/storage/recovery';
 import type { CompactionScheduleOptions } from './compactionSchedule';
 import type { SetAsideEntry } from './idb';
 import type { RowCodec } from '../../../shared/storage/sealedRows';
+import type { JournalPage } from './unsavedJournal';
 
 /**
  * How far opening a workspace got. In the phase `upgrading` (its notes moving into body documents
@@ -69,6 +70,14 @@ export interface DurableStorageOptions extends CompactionScheduleOptions {
    * without one they are stored plain, as on a device where the person chose "not encrypted".
    */
   readonly codec?: RowCodec;
+  /**
+   * The page's localStorage and window, for the journal of changes not yet confirmed stored
+   * (unsavedJournal.ts); default the page's own, null outside a page.
+   */
+  readonly page?: JournalPage;
+  /** The timer refused rows are written again on (refusedWrites.ts); default setTimeout. */
+  readonly schedule?: (run: () => void, delayMs: number) => unknown;
+  readonly cancel?: (handle: unknown) => void;
 }
 
 export interface DurableStorage {

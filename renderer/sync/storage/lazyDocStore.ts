@@ -67,6 +67,7 @@ import { asStored, openRows } from './openedRows';
 import { createResidency, type Resident } from './lazyDocResidency';
 import { openUnsavedDocsJournal } from './unsavedDocsJournal';
 import { createUnsavedEdits } from './lazyDocUnsaved';
+import { thisPage } from './unsavedJournal';
 import { diffRows, listVectors, type StoredLazyDocVector } from './lazyDocReads';
 import type { LazyDocProblem, LazyDocStore, LazyDocStoreOptions } from './lazyDocTypes';
 
@@ -92,10 +93,7 @@ export function openLazyDocStore(workspaceId: string, options: LazyDocStoreOptio
 
   let key: AtRestKey | null = null;
   let db: IDBDatabase | null = null;
-  const page = options.page ?? {
-    storage: typeof localStorage === 'undefined' ? null : localStorage,
-    events: typeof window === 'undefined' ? null : window,
-  };
+  const page = options.page ?? thisPage();
   // Every local edit until its write is confirmed; `pagehide` puts them in localStorage.
   const unsaved = createUnsavedEdits({
     journal: openUnsavedDocsJournal(name, page.storage, page.events, (id) => codecOf(id)),

@@ -10,7 +10,7 @@ import type { LazyDocs } from '../peer/lazyDocs';
 import type { LazyAsideEntry } from './lazyDocDb';
 import type { LazyDocMeta } from './lazyDocMeta';
 import type { StoredLazyDocVector } from './lazyDocReads';
-import type { JournalEvents, JournalStorage } from './unsavedJournal';
+import type { JournalPage } from './unsavedJournal';
 
 /** Something the person's data went through that is worth a line in the log or a notice. */
 export type LazyDocProblem =
@@ -43,10 +43,7 @@ export interface LazyDocStoreOptions {
    * The page's localStorage and window, for the journal of edits not yet confirmed stored
    * (unsavedDocsJournal.ts); default the page's own, null outside a page.
    */
-  readonly page?: {
-    readonly storage: JournalStorage | null;
-    readonly events: JournalEvents | null;
-  };
+  readonly page?: JournalPage;
   readonly schedule?: (run: () => void, delayMs: number) => unknown;
   readonly cancel?: (handle: unknown) => void;
   readonly now?: () => number;

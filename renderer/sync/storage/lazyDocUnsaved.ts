@@ -6,19 +6,18 @@
  *   its row's write is confirmed; `pagehide` puts what is there in localStorage. What a previous
  *   page left is stored as rows when the store opens, before anything reads a document.
  * - A write IndexedDB refuses keeps its edits: they are written again, as one row, with that
- *   document's next edit or on a timer (2 s, doubling to 30 s, as relays back off). The first
- *   refusal of an edit is reported by the caller; a retry that fails is not reported again. Once
- *   every refused edit is stored, `onRecovered` says so (the root's save state turning `saved`).
+ *   document's next edit or on a timer (refusedWrites.ts, shared with the workspace root). The
+ *   first refusal of an edit is reported by the caller; a retry that fails is not reported again.
+ *   Once every refused edit is stored, `onRecovered` says so (the root's save state turning
+ *   `saved`).
  * - Closing tries refused edits once more and journals what still cannot be stored, for the next
  *   store opened on the database.
  */
-import * as Y from 'yjs';
 import { decodeLazyUpdate } from './lazyDocMeta';
 import type { UnsavedDocsJournal } from './unsavedDocsJournal';
+import { createRefusedWrites } from './refusedWrites';
 
-/** How long after a refused write its edits are written again, doubling up to the longest wait. */
-export const RETRY_FIRST_MS = 2000;
-const RETRY_LONGEST_MS = 30_000;
+export { RETRY_FIRST_MS } from './refusedWrites';
 
 export interface UnsavedEditsOptions {
   readonly journal: UnsavedDocsJournal;
@@ -49,83 +48,26 @@ export interface UnsavedEdits {
 
 export function createUnsavedEdits(options: UnsavedEditsOptions): UnsavedEdits {
   const { journal } = options;
-  /** Edits whose write was refused, per document, to be written again. */
-  const refused = new Map<string, Uint8Array[]>();
   /** Documents with edits a previous page left in the journal, not stored yet. */
   const leftIds = new Set<string>();
-  /** Writes under way that carry edits refused before. */
-  let retrying = 0;
-  /** Whether a write was refused and not every refused edit is stored yet. */
-  let failing = false;
-  let retryTimer: unknown = null;
-  let retryMs = RETRY_FIRST_MS;
-  let closing = false;
-
-  /**
-   * Writes edits of `id` (journaled) as one row: confirmed in the journal once stored, kept to be
-   * written again when refused. `carriesRefused`: some of them were refused before.
-   */
-  function writeEdits(id: string, updates: Uint8Array[], carriesRefused: boolean): Promise<void> {
-    const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
-    if (carriesRefused) retrying++;
-    return options.write(id, update).then(
-      () => {
-        if (carriesRefused) retrying--;
-        journal.confirm(id, updates);
-        if (!journal.holds(id) && leftIds.delete(id)) journal.clearLeft(id);
-        if (carriesRefused) recoveredIfStored();
-      },
-      (error: unknown) => {
-        if (carriesRefused) retrying--;
-        // Not kept when its document was deleted forever meanwhile.
-        if (journal.holds(id)) keepRefused(id, updates);
-        throw error;
-      },
-    );
-  }
-
-  function keepRefused(id: string, updates: readonly Uint8Array[]): void {
-    // Edits refused since these were taken are newer: they go after.
-    refused.set(id, [...updates, ...(refused.get(id) ?? [])]);
-    failing = true;
-    retrySoon();
-  }
-
-  function retrySoon(): void {
-    if (retryTimer !== null || closing) return;
-    retryTimer = options.schedule(() => {
-      retryTimer = null;
-      void retryRefused();
-    }, retryMs);
-    retryMs = Math.min(RETRY_LONGEST_MS, retryMs * 2);
-  }
-
-  /** Writes every refused edit again (the person was told when it was refused; not again). */
-  async function retryRefused(): Promise<void> {
-    const batch = [...refused];
-    refused.clear();
-    await Promise.allSettled(batch.map(([id, updates]) => writeEdits(id, updates, true)));
-  }
-
-  /** Once no refused edit is left unstored, says so, as the root's save state turns `saved`. */
-  function recoveredIfStored(): void {
-    if (!failing || refused.size > 0 || retrying > 0) return;
-    failing = false;
-    retryMs = RETRY_FIRST_MS;
-    if (retryTimer !== null) options.cancel(retryTimer);
-    retryTimer = null;
-    options.onRecovered?.(options.now());
-  }
+  const refused = createRefusedWrites<string>({
+    write: options.write,
+    stored(id, updates) {
+      journal.confirm(id, updates);
+      if (!journal.holds(id) && leftIds.delete(id)) journal.clearLeft(id);
+    },
+    // Not kept when its document was deleted forever meanwhile.
+    unsaved: (id) => journal.pending(id),
+    schedule: options.schedule,
+    cancel: options.cancel,
+    now: options.now,
+    onRecovered: options.onRecovered,
+  });
 
   return {
     edit(id, update) {
       journal.add(id, update);
-      // Edits refused before go with this one, as one row.
-      const earlier = refused.get(id) ?? [];
-      refused.delete(id);
-      writeEdits(id, [...earlier, update], earlier.length > 0).catch((error: unknown) =>
-        options.report(id, error),
-      );
+      refused.write(id, [update]).catch((error: unknown) => options.report(id, error));
     },
     async storeLeft() {
       const writing: Promise<void>[] = [];
@@ -140,7 +82,7 @@ export function createUnsavedEdits(options: UnsavedEditsOptions): UnsavedEdits {
         leftIds.add(id);
         journal.add(id, update);
         writing.push(
-          writeEdits(id, [update], false).catch((error: unknown) => options.report(id, error)),
+          refused.write(id, [update]).catch((error: unknown) => options.report(id, error)),
         );
       }
       await Promise.all(writing);
@@ -149,14 +91,11 @@ export function createUnsavedEdits(options: UnsavedEditsOptions): UnsavedEdits {
     holds: (id) => journal.holds(id),
     forget(id) {
       journal.forget(id);
-      refused.delete(id);
+      refused.forget(id);
       if (leftIds.delete(id)) journal.clearLeft(id);
     },
     async close() {
-      closing = true;
-      if (retryTimer !== null) options.cancel(retryTimer);
-      retryTimer = null;
-      await retryRefused();
+      await refused.close();
       journal.write();
       journal.dispose();
     },

@@ -26,6 +26,19 @@ export const MAX_JOURNAL_CHARS = 1024 * 1024;
 export type JournalStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 /** The page's window, as far as a journal listens to it. */
 export type JournalEvents = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
+/** The page's localStorage and window for a journal (null outside a page). */
+export interface JournalPage {
+  readonly storage: JournalStorage | null;
+  readonly events: JournalEvents | null;
+}
+
+/** This page's localStorage and window, or null for each outside a page. */
+export function thisPage(): JournalPage {
+  return {
+    storage: typeof localStorage === 'undefined' ? null : localStorage,
+    events: typeof window === 'undefined' ? null : window,
+  };
+}
 
 /** One journal's place in localStorage, written when the page hides for good. */
 export interface JournalSlot {
@@ -93,10 +106,13 @@ export function openJournalSlot(
 export interface UnsavedJournal {
   /** A change whose write to IndexedDB has started but is not confirmed yet. */
   add(update: Uint8Array): void;
-  /** How many changes are unconfirmed; pass the number read before a flush to {@link confirm}. */
-  pending(): number;
-  /** The first `count` changes are stored in IndexedDB. */
-  confirm(count: number): void;
+  /** The unconfirmed changes, oldest first (a copy). */
+  pending(): Uint8Array[];
+  /**
+   * These changes (as given to {@link add}) are stored in IndexedDB. By identity, not by count:
+   * a write IndexedDB refused leaves its change unconfirmed while later ones are stored.
+   */
+  confirm(updates: readonly Uint8Array[]): void;
   /** The journal a previous page left, or null. */
   left(): Uint8Array | null;
   /** Forgets the journal a previous page left (once its changes are stored in IndexedDB). */
@@ -116,18 +132,22 @@ export function openUnsavedJournal(
   events: JournalEvents | null,
   codec: RowCodec = PLAIN_ROWS,
 ): UnsavedJournal {
-  let unconfirmed: Uint8Array[] = [];
+  // A set, in the order added: each row's write confirms its own change, so confirming is
+  // one lookup however many writes are under way.
+  const unconfirmed = new Set<Uint8Array>();
   const slot = openJournalSlot(name, storage, events, () =>
-    unconfirmed.length === 0 ? null : toBase64(codec.seal('journal', Y.mergeUpdates(unconfirmed))),
+    unconfirmed.size === 0
+      ? null
+      : toBase64(codec.seal('journal', Y.mergeUpdates([...unconfirmed]))),
   );
 
   return {
     add(update) {
-      unconfirmed.push(update);
+      unconfirmed.add(update);
     },
-    pending: () => unconfirmed.length,
-    confirm(count) {
-      unconfirmed = unconfirmed.slice(count);
+    pending: () => [...unconfirmed],
+    confirm(updates) {
+      for (const update of updates) unconfirmed.delete(update);
     },
     left() {
       try {

@@ -25,6 +25,8 @@ import { bodyFragment } from '../../../../shared/model/bodyDocuments';
 import { readBodyTree, writeBodyTree } from '../../../../shared/model/notesBody';
 import { openWorkspaces, resetAppStore } from '../../storeHarness';
 import { addRawLazyRows } from '../../sync/storage/rawLazyRows';
+import { refuseRows } from '../../sync/storage/refusedRows';
+import { UPDATES_STORE, WORKSPACE_DB_PREFIX } from '../../../../renderer/sync/storage/idb';
 
 const state = () => useAppStore.getState();
 let store: LazyDocStore;
@@ -38,22 +40,10 @@ function newNote(title: string): string {
 
 /** IndexedDB refusing new rows of a body document (the next `times`), as a full disk refuses them. */
 function refuseBodyRows(times = Infinity) {
-  let left = times;
-  const add = IDBObjectStore.prototype.add;
-  return vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(function (
-    this: IDBObjectStore,
-    ...args: Parameters<IDBObjectStore['add']>
-  ) {
-    if (
-      left > 0 &&
-      this.name === ROWS_STORE &&
-      this.transaction.db.name.startsWith(LAZY_DOCS_DB_PREFIX)
-    ) {
-      left--;
-      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-    }
-    return add.apply(this, args);
-  });
+  return refuseRows(
+    (rows) => rows.name === ROWS_STORE && rows.transaction.db.name.startsWith(LAZY_DOCS_DB_PREFIX),
+    times,
+  );
 }
 
 beforeEach(async () => {
@@ -96,6 +86,27 @@ describe('body storage problems shown to the person', () => {
     // The edit is not lost from the open note.
     expect(JSON.stringify(readBodyTree(bodyFragment(doc)))).toContain('typed on a full disk');
     store.release(id);
+  });
+
+  it('a change to the workspace IndexedDB refuses ends in an error notice saying it is kept and retried', async () => {
+    const workspace = state().session!.id;
+    refuseRows(
+      (rows) =>
+        rows.name === UPDATES_STORE && rows.transaction.db.name === WORKSPACE_DB_PREFIX + workspace,
+      Infinity,
+      'aborts',
+    );
+    newNote('Agenda');
+    await vi.waitFor(() => expect(state().notices).toHaveLength(1));
+    expect(state().notices).toEqual([
+      expect.objectContaining({
+        tone: 'error',
+        message: expect.stringMatching(
+          /^Changes could not be saved on this device: .+\. Outpost keeps them and tries again; until they are saved, keep Outpost open, and export the workspace \(Backups\) to be safe\.$/,
+        ),
+      }),
+    ]);
+    expect(useStorageStore.getState().save[workspace]).toMatchObject({ state: 'failed' });
   });
 
   it('a refused body edit is stored by the retry, and the save state then says saved, as when the root recovers', async () => {

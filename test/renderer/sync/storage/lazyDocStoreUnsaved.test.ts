@@ -24,27 +24,11 @@ import {
 } from '../../../../renderer/sync/storage/lazyDocStore';
 import { JOURNAL_PREFIX } from '../../../../renderer/sync/storage/unsavedJournal';
 import { manualTime } from './manualTime';
+import { memoryStorage, pageHide, refuseRows } from './refusedRows';
 
 let workspaceCount = 0;
 const opened: LazyDocStore[] = [];
 const ID = 'note-000001';
-
-/** localStorage's part the journal uses, over a Map (the page's own is the true edge here). */
-function memoryStorage(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> & {
-  items: Map<string, string>;
-} {
-  const items = new Map<string, string>();
-  return {
-    items,
-    getItem: (key) => items.get(key) ?? null,
-    setItem: (key, value) => void items.set(key, value),
-    removeItem: (key) => void items.delete(key),
-  };
-}
-
-function pageHide(): Event {
-  return Object.assign(new Event('pagehide'), { persisted: false });
-}
 
 function open(
   workspace: string,
@@ -84,18 +68,7 @@ function watchBodyWrites(): IDBTransaction[] {
 
 /** IndexedDB refusing the next `times` body rows, as a full disk refuses them. */
 function refuseBodyRows(times: number) {
-  let left = times;
-  const add = IDBObjectStore.prototype.add;
-  return vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(function (
-    this: IDBObjectStore,
-    ...args: Parameters<IDBObjectStore['add']>
-  ) {
-    if (isBodyRow(this) && left > 0) {
-      left--;
-      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-    }
-    return add.apply(this, args);
-  });
+  return refuseRows(isBodyRow, times);
 }
 
 /** The text of body `ID` as a store opened afresh on the databases reads it. */

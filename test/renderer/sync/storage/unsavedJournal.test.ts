@@ -5,19 +5,7 @@ import {
   JOURNAL_PREFIX,
   openUnsavedJournal,
 } from '../../../../renderer/sync/storage/unsavedJournal';
-
-/** localStorage's part the journal uses, over a Map (the page's own is the true edge here). */
-function memoryStorage(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> & {
-  items: Map<string, string>;
-} {
-  const items = new Map<string, string>();
-  return {
-    items,
-    getItem: (key) => items.get(key) ?? null,
-    setItem: (key, value) => void items.set(key, value),
-    removeItem: (key) => void items.delete(key),
-  };
-}
+import { memoryStorage } from './refusedRows';
 
 function pageHide(persisted = false): Event {
   return Object.assign(new Event('pagehide'), { persisted });
@@ -59,10 +47,11 @@ describe('the unsaved-changes journal', () => {
     const storage = memoryStorage();
     const window = new EventTarget();
     const journal = openUnsavedJournal('outpost-ws-b', storage, window);
-    journal.add(Y.encodeStateAsUpdate(new Y.Doc()));
+    const change = Y.encodeStateAsUpdate(new Y.Doc());
+    journal.add(change);
     window.dispatchEvent(pageHide(true));
     expect(storage.items.size).toBe(0);
-    journal.confirm(1);
+    journal.confirm([change]);
     window.dispatchEvent(pageHide());
     expect(storage.items.size).toBe(0);
     journal.dispose();
@@ -89,13 +78,16 @@ describe('the unsaved-changes journal', () => {
     expect(reloaded.getMap('notes').toJSON()).toEqual({ title: 'typed a moment ago' });
   });
 
-  it('confirms only the changes a flush covered: later ones stay unconfirmed', () => {
+  it('confirms only the changes whose write was stored: a refused one stays unconfirmed', () => {
     const journal = openUnsavedJournal('outpost-ws-c', memoryStorage(), null);
+    const refused = new Uint8Array([0, 0]);
+    const later = new Uint8Array([0, 0]);
     journal.add(new Uint8Array([0, 0]));
-    journal.add(new Uint8Array([0, 0]));
+    journal.add(refused);
     const covered = journal.pending();
-    journal.add(new Uint8Array([0, 0]));
-    journal.confirm(covered);
-    expect(journal.pending()).toBe(1);
+    journal.add(later);
+    journal.confirm([covered[0]!, later]);
+    expect(journal.pending()).toEqual([refused]);
+    expect(journal.pending()[0]).toBe(refused);
   });
 });
