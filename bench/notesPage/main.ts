@@ -23,6 +23,7 @@ import {
 } from '../../renderer/sync/storage/idb';
 import { LAYOUT_KEY } from '../../renderer/sync/storage/bodiesMigration';
 import { LAZY_DOCS_DB_PREFIX } from '../../renderer/sync/storage/lazyDocDb';
+import { NOTES_INDEX_DB_PREFIX } from '../../renderer/sync/storage/indexDb';
 import { openLazyDocStore } from '../../renderer/sync/storage/lazyDocStore';
 import { readSeedBodies } from '../seedBodies';
 
@@ -87,12 +88,17 @@ async function storeOneRow(
   }
 }
 
-/** The workspace's bodies in its lazy document store, unless the last seed stored the same. */
+/**
+ * The workspace's bodies in its lazy document store, unless the last seed stored the same. Other
+ * bodies mean another workspace: the list's first screen and the search index stored for the last
+ * one go too, as they would not be this workspace's (its first open stores them afresh).
+ */
 async function seedBodies(workspaceId: string, bodies: Uint8Array): Promise<void> {
   const marker = `bench-bodies-${workspaceId}`;
   const digest = await digestHex(bodies);
   if (localStorage.getItem(marker) === digest) return;
   localStorage.removeItem(marker);
+  await deleteDatabase(NOTES_INDEX_DB_PREFIX + workspaceId);
   await deleteDatabase(LAZY_DOCS_DB_PREFIX + workspaceId);
   const store = openLazyDocStore(workspaceId, { key: null, accepts: () => true });
   try {
