@@ -204,19 +204,6 @@ export class NoteSearchIndex {
    * not saved), to know what scoring a word in titles and tags costs.
    */
   private readonly titled = new Map<string, number>();
-  /** Changes to the index so far: what a search remembers is only good while this stays. */
-  private changes = 0;
-  /**
-   * What the last search learnt that the next keystroke asks again, while the index is unchanged:
-   * whether a note holds a word checked rather than scored (by pattern), and the notes holding the
-   * query's whole words in titles and tags. Typing the last word changes neither, and checking a
-   * common word in thousands of candidates was most of such a keystroke at 100,000 notes.
-   */
-  private remembered: {
-    changes: number;
-    holds: Map<string, Map<string, boolean>>;
-    titles: { key: string; results: ReturnType<MiniSearch['search']> } | null;
-  } = { changes: 0, holds: new Map(), titles: null };
 
   constructor(mini?: MiniSearch<NoteSearchEntry>) {
     this.mini = mini ?? new MiniSearch<NoteSearchEntry>(miniOptions);
@@ -284,7 +271,6 @@ export class NoteSearchIndex {
       previous.tags.join(' ') === entry.tags.join(' ')
     )
       return;
-    this.changes++;
     if (previous) {
       this.count(previous, -1);
       this.mini.replace(entry);
@@ -296,7 +282,6 @@ export class NoteSearchIndex {
   remove(id: string): void {
     const previous = this.entries.get(id);
     if (!previous) return;
-    this.changes++;
     this.entries.delete(id);
     this.count(previous, -1);
     this.mini.discard(id);
@@ -393,8 +378,6 @@ export class NoteSearchIndex {
       .map((term) => fold(term))
       .filter(Boolean);
     if (queryTerms.length === 0) return [];
-    if (this.remembered.changes !== this.changes)
-      this.remembered = { changes: this.changes, holds: new Map(), titles: null };
     // A query ending in a space has no word being typed.
     const typing = /\S$/.test(query) ? queryTerms[queryTerms.length - 1]! : null;
     const complete = typing === null ? queryTerms : queryTerms.slice(0, -1);
@@ -482,16 +465,13 @@ export class NoteSearchIndex {
       common.length > 0 &&
       complete.reduce((notes, term) => notes + (this.titled.get(term) ?? 0), 0) <= CANDIDATE_NOTES
     ) {
-      const key = complete.join(' ');
-      if (this.remembered.titles?.key !== key)
-        this.remembered.titles = {
-          key,
-          results: this.mini.search(
-            { combineWith: 'AND', queries: complete.map((term) => ({ queries: [term] })) },
-            { fields: ['title', 'tags'], prefix: false, fuzzy: false },
-          ),
-        };
-      collect(this.remembered.titles.results, candidatesScored);
+      collect(
+        this.mini.search(
+          { combineWith: 'AND', queries: complete.map((term) => ({ queries: [term] })) },
+          { fields: ['title', 'tags'], prefix: false, fuzzy: false },
+        ),
+        candidatesScored,
+      );
     } else if (onlyCommon && complete.length === 0) {
       const weights = this.titleCompletions(typing!);
       if (weights.size > 0)
@@ -523,36 +503,14 @@ export class NoteSearchIndex {
     );
     const startOf = (prefix: string | null) =>
       prefix === null ? null : new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(prefix)}`, 'iu');
-    // Only the checks of this query's patterns are kept for the next keystroke.
-    const known = this.remembered.holds;
-    const kept = new Set([...wholeWords, startOf(checkTyping), startOf(typing)].map(String));
-    for (const source of known.keys()) if (!kept.has(source)) known.delete(source);
-    const patterns = new Map<RegExp, Map<string, boolean>>();
-    const checksOf = (pattern: RegExp): Map<string, boolean> => {
-      let notes = patterns.get(pattern);
-      if (notes) return notes;
-      notes = known.get(String(pattern));
-      if (!notes) known.set(String(pattern), (notes = new Map()));
-      patterns.set(pattern, notes);
-      return notes;
-    };
     // Each field is checked on its own, as no word spans two: copying a note's text to check it
     // made most of a keystroke's garbage when thousands of notes were checked.
-    const holds = (entry: NoteSearchEntry, pattern: RegExp, checks: Map<string, boolean>) => {
-      let found = checks.get(entry.id);
-      if (found === undefined) {
-        found =
-          pattern.test(checkable(entry.title)) ||
-          pattern.test(checkable(entry.text)) ||
-          (entry.tags.length > 0 && pattern.test(checkable(entry.tags.join(' '))));
-        checks.set(entry.id, found);
-      }
-      return found;
-    };
-    const wordChecks = wholeWords.map((word) => [word, checksOf(word)] as const);
+    const holds = (entry: NoteSearchEntry, pattern: RegExp): boolean =>
+      pattern.test(checkable(entry.title)) ||
+      pattern.test(checkable(entry.text)) ||
+      (entry.tags.length > 0 && pattern.test(checkable(entry.tags.join(' '))));
     const matches = (entry: NoteSearchEntry, prefix: RegExp | null): boolean =>
-      wordChecks.every(([word, checks]) => holds(entry, word, checks)) &&
-      (prefix === null || holds(entry, prefix, checksOf(prefix)));
+      wholeWords.every((word) => holds(entry, word)) && (prefix === null || holds(entry, prefix));
     const checked = startOf(checkTyping);
 
     const chosen: Array<{ entry: NoteSearchEntry; score: number }> = [];
